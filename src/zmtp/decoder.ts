@@ -1,0 +1,182 @@
+import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE } from "./frame.js";
+import { ProtocolError } from "./protocol-error.js";
+
+/** Receives decoded frames. `body` is a view into received memory: keep it, do not mutate it. */
+export interface FrameSink {
+  onFrame(body: Buffer, more: boolean, command: boolean): void;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+type State = "flags" | "size" | "body";
+
+/**
+ * Streaming ZMTP frame decoder (RFC 23 §2.4). Frames come out as views into the received chunks;
+ * a body is copied only when it straddles two chunks. The size limit is checked from the header,
+ * before anything is buffered. The sink may call `pause()` from `onFrame` (backpressure): the
+ * remaining bytes are kept, at most the chunks already handed in.
+ */
+export class FrameDecoder {
+  private readonly pending: Buffer[] = [];
+  private chunk: Buffer = EMPTY;
+  private offset = 0;
+  private state: State = "flags";
+  private flags = 0;
+  private readonly sizeBytes = Buffer.alloc(8);
+  private sizeFilled = 0;
+  private sizeNeeded = 0;
+  private body: Buffer = EMPTY;
+  private bodyFilled = 0;
+  private paused = false;
+
+  /** @param maxFrameSize largest body accepted in bytes; -1 for no limit (libzmq's ZMQ_MAXMSGSIZE). */
+  constructor(
+    private readonly sink: FrameSink,
+    public maxFrameSize = -1,
+  ) {}
+
+  /** Bytes received but not yet delivered (a partial frame, or chunks held while paused). */
+  get bufferedBytes(): number {
+    let total = this.chunk.length - this.offset + this.bodyFilled;
+    for (const c of this.pending) total += c.length;
+    return total;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.drain();
+  }
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (this.offset < this.chunk.length || this.paused) {
+      this.pending.push(chunk);
+      if (!this.paused) this.drain();
+      return;
+    }
+    this.chunk = chunk;
+    this.offset = 0;
+    this.drain();
+  }
+
+  private nextChunk(): boolean {
+    const next = this.pending.shift();
+    if (next === undefined) {
+      this.chunk = EMPTY;
+      this.offset = 0;
+      return false;
+    }
+    this.chunk = next;
+    this.offset = 0;
+    return true;
+  }
+
+  private drain(): void {
+    while (!this.paused) {
+      if (this.offset >= this.chunk.length && !this.nextChunk()) return;
+      switch (this.state) {
+        case "flags":
+          this.readHeader();
+          break;
+        case "size":
+          this.readSize();
+          break;
+        case "body":
+          this.readBody();
+          break;
+      }
+    }
+  }
+
+  private readHeader(): void {
+    const chunk = this.chunk;
+    const at = this.offset;
+    const flags = chunk[at]!;
+    const long = (flags & FLAG_LONG) !== 0;
+    // Fast path: the whole header is in this chunk.
+    if (!long && at + 2 <= chunk.length) {
+      this.flags = flags;
+      this.offset = at + 2;
+      this.startBody(chunk[at + 1]!);
+      return;
+    }
+    if (long && at + 9 <= chunk.length) {
+      this.flags = flags;
+      this.offset = at + 9;
+      this.startBody(this.longSize(chunk, at + 1));
+      return;
+    }
+    this.flags = flags;
+    this.offset = at + 1;
+    this.sizeFilled = 0;
+    this.sizeNeeded = long ? 8 : 1;
+    this.state = "size";
+  }
+
+  private readSize(): void {
+    const n = Math.min(this.sizeNeeded - this.sizeFilled, this.chunk.length - this.offset);
+    this.chunk.copy(this.sizeBytes, this.sizeFilled, this.offset, this.offset + n);
+    this.sizeFilled += n;
+    this.offset += n;
+    if (this.sizeFilled < this.sizeNeeded) return;
+    this.startBody(this.sizeNeeded === 1 ? this.sizeBytes[0]! : this.longSize(this.sizeBytes, 0));
+  }
+
+  private longSize(buf: Buffer, at: number): number {
+    const high = buf.readUInt32BE(at);
+    const low = buf.readUInt32BE(at + 4);
+    // Anything at or above 2^53 cannot be a real frame; reject before any arithmetic overflows.
+    if (high >= 0x20_0000) {
+      throw new ProtocolError("ERR_ZMTP_UNSPECIFIED", "frame size field is impossibly large");
+    }
+    return high * 0x1_0000_0000 + low;
+  }
+
+  private startBody(size: number): void {
+    if (this.maxFrameSize >= 0 && size > this.maxFrameSize) {
+      throw new ProtocolError(
+        "ERR_ZMTP_UNSPECIFIED",
+        `frame of ${size} bytes exceeds maxMessageSize ${this.maxFrameSize}`,
+      );
+    }
+    const available = this.chunk.length - this.offset;
+    if (available >= size) {
+      const body = this.chunk.subarray(this.offset, this.offset + size);
+      this.offset += size;
+      this.state = "flags";
+      this.emit(body);
+      return;
+    }
+    // The body straddles chunks: gather it into one buffer sized from the (checked) header.
+    this.body = Buffer.allocUnsafe(size);
+    this.bodyFilled = 0;
+    this.state = "body";
+  }
+
+  private readBody(): void {
+    const n = Math.min(this.body.length - this.bodyFilled, this.chunk.length - this.offset);
+    this.chunk.copy(this.body, this.bodyFilled, this.offset, this.offset + n);
+    this.bodyFilled += n;
+    this.offset += n;
+    if (this.bodyFilled < this.body.length) return;
+    const body = this.body;
+    this.body = EMPTY;
+    this.bodyFilled = 0;
+    this.state = "flags";
+    this.emit(body);
+  }
+
+  private emit(body: Buffer): void {
+    const flags = this.flags;
+    this.sink.onFrame(body, (flags & FLAG_MORE) !== 0, (flags & FLAG_COMMAND) !== 0);
+  }
+}
