@@ -1,3 +1,4 @@
+import { constants } from "node:buffer";
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE } from "./frame.js";
 import { ProtocolError } from "./protocol-error.js";
 
@@ -155,6 +156,13 @@ export class FrameDecoder {
       this.state = "flags";
       this.emit(body);
       return;
+    }
+    // Without a maxFrameSize, a size Node cannot allocate would escape as a RangeError from Buffer.
+    if (size > constants.MAX_LENGTH) {
+      throw new ProtocolError(
+        "ERR_ZMTP_UNSPECIFIED",
+        `frame of ${size} bytes exceeds the largest Buffer Node can allocate; set maxMessageSize`,
+      );
     }
     // The body straddles chunks: gather it into one buffer sized from the (checked) header.
     this.body = Buffer.allocUnsafe(size);
