@@ -1,0 +1,83 @@
+import type { Socket as NetSocket } from "node:net";
+import { Engine, type EngineClose, type EngineHost } from "../zmtp/engine.js";
+import type { Metadata } from "../zmtp/metadata.js";
+import type { Listener } from "../transports/transport.js";
+import type { Pipe } from "./pipe.js";
+import { applyPeer, emitEngineClose, type SessionOwner } from "./session.js";
+
+/** One accepted connection: its pipe exists from handshake to disconnect only (libzmq semantics). */
+class AcceptedSession implements EngineHost {
+  pipe: Pipe | null = null;
+  readonly engine: Engine;
+
+  constructor(
+    private readonly acceptor: Acceptor,
+    stream: NetSocket,
+  ) {
+    this.engine = new Engine(stream, acceptor.owner.engineOptions(), this, acceptor.endpoint);
+  }
+
+  engineReady(engine: Engine, props: Metadata): void {
+    const owner = this.acceptor.owner;
+    owner.emit({ type: "handshake", address: this.acceptor.endpoint });
+    const pipe = owner.createPipe(this.acceptor.endpoint);
+    applyPeer(pipe, props, null);
+    if (owner.attachPipe(pipe)) {
+      this.pipe = pipe;
+      engine.attach(pipe);
+    }
+  }
+
+  engineClosed(_engine: Engine, reason: EngineClose): void {
+    this.acceptor.sessions.delete(this);
+    emitEngineClose(this.acceptor.owner, this.acceptor.endpoint, reason);
+    if (this.pipe !== null) {
+      this.acceptor.owner.detachPipe(this.pipe);
+      this.pipe.discard();
+      this.pipe = null;
+    }
+  }
+
+  get pendingOutbound(): boolean {
+    return (this.pipe?.hasOutbound ?? false) || this.engine.unsentBytes > 0;
+  }
+}
+
+/** A bound endpoint and the connections it accepted. */
+export class Acceptor {
+  readonly sessions = new Set<AcceptedSession>();
+  private listener: Listener | null = null;
+
+  constructor(
+    readonly owner: SessionOwner,
+    readonly address: string,
+  ) {}
+
+  /** The real endpoint once listening (lastEndpoint), else the address as given. */
+  get endpoint(): string {
+    return this.listener?.endpoint ?? this.address;
+  }
+
+  listening(listener: Listener): void {
+    this.listener = listener;
+  }
+
+  readonly accept = (stream: NetSocket): void => {
+    this.owner.emit({ type: "accept", address: this.endpoint });
+    this.sessions.add(new AcceptedSession(this, stream));
+  };
+
+  get pendingOutbound(): boolean {
+    for (const session of this.sessions) if (session.pendingOutbound) return true;
+    return false;
+  }
+
+  /** Stops listening; `dropConnections` also ends what was accepted (unbind, close). */
+  close(dropConnections: boolean): void {
+    this.listener?.close();
+    this.listener = null;
+    if (!dropConnections) return;
+    for (const session of [...this.sessions]) session.engine.close();
+    this.sessions.clear();
+  }
+}

@@ -1,0 +1,544 @@
+import { context as defaultContext, type Context } from "../context.js";
+import { ZmqError, zmqError } from "../errors.js";
+import { parseEndpoint } from "../transports/endpoint.js";
+import { listenIpc } from "../transports/ipc.js";
+import type { InprocSocket } from "../transports/inproc.js";
+import { listenTcp } from "../transports/tcp.js";
+import type { TransportOptions } from "../transports/transport.js";
+import type { EngineOptions } from "../zmtp/engine.js";
+import { NullMechanism } from "../zmtp/mechanisms/null.js";
+import type { Metadata } from "../zmtp/metadata.js";
+import { sendsIdentity, type SocketTypeName } from "../zmtp/socket-types.js";
+import { Acceptor } from "./acceptor.js";
+import { Connecter } from "./connecter.js";
+import { Observer, type Event } from "./events.js";
+import { toFrames, type MessageLike } from "./message.js";
+import { COMMON_OPTIONS, defaultOptions, defineOptions, type OptionName, type OptionValues } from "./options.js";
+import { Pipe, type Message, type PipeOwner } from "./pipe.js";
+import type { SessionOwner } from "./session.js";
+
+/** zeromq.js's numeric SocketType values (`socket.type`). */
+export const SOCKET_TYPE_NUMBER: Record<SocketTypeName, number> = {
+  PAIR: 0, PUB: 1, SUB: 2, REQ: 3, REP: 4, DEALER: 5, ROUTER: 6, PULL: 7, PUSH: 8, XPUB: 9, XSUB: 10,
+};
+
+interface Waiter<T> {
+  resolve(value: T): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout | null;
+}
+
+interface SendWaiter extends Waiter<void> {
+  msg: Message;
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+/** How often a lingering close checks whether everything was delivered. */
+const LINGER_POLL_MS = 10;
+
+/**
+ * The socket core every type shares: options, bind/connect, the async send/receive machinery,
+ * linger and events. A socket type is a routing policy: it implements the five `x*` hooks over
+ * the pipes it is given, and says nothing about bytes or connections.
+ */
+export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
+  /** @internal */
+  readonly options: OptionValues = defaultOptions();
+  readonly context: Context;
+  private _closed = false;
+  private _events: Observer | null = null;
+  private _lastEndpoint: string | null = null;
+  private readonly acceptors = new Map<string, Acceptor>();
+  private readonly connecters = new Map<string, Connecter>();
+  private readonly inprocBinds = new Set<string>();
+  private readonly inprocConnects = new Map<string, Pipe>();
+  /** Pipes currently attached to the routing policy. */
+  protected readonly pipes = new Set<Pipe>();
+  private sendWaiter: SendWaiter | null = null;
+  private recvWaiter: Waiter<Message> | null = null;
+
+  protected constructor(
+    /** @internal ZMTP Socket-Type */
+    readonly zmtpType: SocketTypeName,
+    options: object | undefined,
+  ) {
+    const { context, ...rest } = (options ?? {}) as { context?: Context } & Record<string, unknown>;
+    this.context = context ?? defaultContext;
+    if (!this.context.blocky) this.options.linger = 0;
+    for (const [key, value] of Object.entries(rest)) {
+      if (!(key in this)) throw new TypeError(`Cannot add property ${key}, object is not extensible`);
+      (this as unknown as Record<string, unknown>)[key] = value;
+    }
+  }
+
+  // ---- routing policy hooks ----
+
+  /** A pipe joined (handshake done, or connect() with immediate = false). Return false to refuse it. */
+  protected abstract xattach(pipe: Pipe): boolean;
+  protected abstract xdetach(pipe: Pipe): void;
+  /** Queue `msg` on some pipe; false means "would block" (EAGAIN). Throw ZmqError for EFSM etc. */
+  protected abstract xsend(msg: Message): boolean;
+  /** The next message for the application, or undefined if none is ready. */
+  protected abstract xrecv(): Message | undefined;
+  /** A pipe got its first inbound message. */
+  protected abstract xreadActivated(pipe: Pipe): void;
+  /** Whether a connect() pipe may exist before the peer is known (ROUTER needs the peer's id first). */
+  get attachesBeforeHandshake(): boolean {
+    return true;
+  }
+
+  // ---- public read-only state ----
+
+  get type(): number {
+    return SOCKET_TYPE_NUMBER[this.zmtpType];
+  }
+
+  get closed(): boolean {
+    return this._closed;
+  }
+
+  get lastEndpoint(): string | null {
+    return this._lastEndpoint;
+  }
+
+  get securityMechanism(): null | "plain" | "curve" {
+    return null;
+  }
+
+  get threadSafe(): boolean {
+    return false;
+  }
+
+  /** Whether a receive() would complete now. */
+  get readable(): boolean {
+    if (this._closed) return false;
+    for (const pipe of this.pipes) if (pipe.readable) return true;
+    return false;
+  }
+
+  /** Whether a send() would complete now. */
+  get writable(): boolean {
+    if (this._closed) return false;
+    for (const pipe of this.pipes) if (pipe.writable) return true;
+    return false;
+  }
+
+  /** Socket events (connect, handshake, disconnect, ...), as zeromq.js's `socket.events`. */
+  get events(): Observer {
+    if (this._events === null) this._events = new Observer();
+    return this._events;
+  }
+
+  // ---- endpoints ----
+
+  async bind(address: string): Promise<void> {
+    this.checkOpen();
+    if (typeof address !== "string") throw new TypeError("Address must be a string");
+    const ep = parseEndpoint(address, true);
+    if (ep.transport === "inproc") {
+      this.context.inproc.bind(ep.name, this, address);
+      this.inprocBinds.add(ep.name);
+      this._lastEndpoint = address;
+      this.emit({ type: "bind", address });
+      return;
+    }
+    const acceptor = new Acceptor(this, address);
+    try {
+      const listener =
+        ep.transport === "tcp"
+          ? await listenTcp(address, ep.host, ep.port, this.transportOptions, acceptor.accept)
+          : await listenIpc(address, ep.path, this.transportOptions, acceptor.accept);
+      acceptor.listening(listener);
+    } catch (err) {
+      this.emit({ type: "bind:error", address, error: err as Error });
+      throw err;
+    }
+    if (this._closed) {
+      acceptor.close(true);
+      throw zmqError("EBADF", "Socket was closed while binding", address);
+    }
+    this.acceptors.set(acceptor.endpoint, acceptor);
+    if (address !== acceptor.endpoint) this.acceptors.set(address, acceptor);
+    this._lastEndpoint = acceptor.endpoint;
+    this.emit({ type: "bind", address: acceptor.endpoint });
+  }
+
+  async unbind(address: string): Promise<void> {
+    this.checkOpen();
+    const ep = parseEndpoint(address, true);
+    if (ep.transport === "inproc") {
+      if (!this.inprocBinds.delete(ep.name)) throw zmqError("ENOENT", "No such endpoint", address);
+      this.context.inproc.unbind(ep.name, this);
+      return;
+    }
+    const acceptor = this.acceptors.get(address);
+    if (acceptor === undefined) throw zmqError("ENOENT", "No such endpoint", address);
+    for (const [key, value] of this.acceptors) if (value === acceptor) this.acceptors.delete(key);
+    acceptor.close(true);
+  }
+
+  connect(address: string, options: { routingId?: string } = {}): void {
+    this.checkOpen();
+    if (typeof address !== "string") throw new TypeError("Address must be a string");
+    const ep = parseEndpoint(address, false);
+    if (ep.transport === "inproc") {
+      if (this.inprocConnects.has(address)) return;
+      const pipe = this.context.inproc.connect(ep.name, this, address);
+      this.inprocConnects.set(address, pipe);
+      // Connect before bind: with immediate = false messages queue until the name is bound.
+      if (this.attachesBeforeHandshake && !this.options.immediate) this.attachPipe(pipe);
+      return;
+    }
+    if (this.connecters.has(address)) return;
+    const fixedId = options.routingId === undefined ? null : Buffer.from(options.routingId);
+    const connecter = new Connecter(this, address, ep, fixedId);
+    this.connecters.set(address, connecter);
+    connecter.start();
+  }
+
+  disconnect(address: string): void {
+    this.checkOpen();
+    const ep = parseEndpoint(address, false);
+    if (ep.transport === "inproc") {
+      const pipe = this.inprocConnects.get(address);
+      if (pipe === undefined) throw zmqError("ENOENT", "No such endpoint", address);
+      this.inprocConnects.delete(address);
+      this.context.inproc.disconnect(ep.name, pipe);
+      this.detachPipe(pipe);
+      return;
+    }
+    const connecter = this.connecters.get(address);
+    if (connecter === undefined) throw zmqError("ENOENT", "No such endpoint", address);
+    this.connecters.delete(address);
+    connecter.stop();
+  }
+
+  // ---- send / receive ----
+
+  /** @internal The body of `send()` for socket types that can send. */
+  protected sendMessage(message: MessageLike | MessageLike[]): Promise<void> {
+    if (this._closed) return Promise.reject(zmqError("EBADF", "Socket is closed"));
+    if (this.sendWaiter !== null) {
+      return Promise.reject(zmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time"));
+    }
+    let msg: Message;
+    try {
+      msg = toFrames(message);
+      if (this.xsend(msg)) return RESOLVED;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const timeout = this.options.sendTimeout;
+    if (timeout === 0) return Promise.reject(zmqError("EAGAIN"));
+    return new Promise<void>((resolve, reject) => {
+      const waiter: SendWaiter = { msg, resolve, reject, timer: null };
+      if (timeout > 0) waiter.timer = setTimeout(() => this.expireSend(waiter), timeout);
+      this.sendWaiter = waiter;
+    });
+  }
+
+  /** @internal The body of `receive()` for socket types that can receive. */
+  protected receiveMessage(): Promise<Message> {
+    if (this._closed) return Promise.reject(zmqError("EBADF", "Socket is closed"));
+    if (this.recvWaiter !== null) {
+      return Promise.reject(zmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time"));
+    }
+    try {
+      const msg = this.xrecv();
+      if (msg !== undefined) return Promise.resolve(msg);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const timeout = this.options.receiveTimeout;
+    if (timeout === 0) return Promise.reject(zmqError("EAGAIN"));
+    return new Promise<Message>((resolve, reject) => {
+      const waiter: Waiter<Message> = { resolve, reject, timer: null };
+      if (timeout > 0) {
+        waiter.timer = setTimeout(() => {
+          if (this.recvWaiter !== waiter) return;
+          this.recvWaiter = null;
+          reject(zmqError("EAGAIN"));
+        }, timeout);
+      }
+      this.recvWaiter = waiter;
+    });
+  }
+
+  /** @internal `for await (const msg of socket)`: ends when the socket is closed. */
+  protected async *iterateMessages(): AsyncGenerator<Message, undefined> {
+    while (!this._closed) {
+      try {
+        yield await this.receiveMessage();
+      } catch (err) {
+        if (this._closed) return undefined;
+        throw err;
+      }
+    }
+    return undefined;
+  }
+
+  private expireSend(waiter: SendWaiter): void {
+    if (this.sendWaiter !== waiter) return;
+    this.sendWaiter = null;
+    waiter.reject(zmqError("EAGAIN"));
+  }
+
+  /** Retries a waiting send after a pipe gained room or joined. */
+  protected retrySend(): void {
+    const waiter = this.sendWaiter;
+    if (waiter === null) return;
+    try {
+      if (!this.xsend(waiter.msg)) return;
+    } catch (err) {
+      this.sendWaiter = null;
+      if (waiter.timer !== null) clearTimeout(waiter.timer);
+      waiter.reject(err as Error);
+      return;
+    }
+    this.sendWaiter = null;
+    if (waiter.timer !== null) clearTimeout(waiter.timer);
+    waiter.resolve();
+  }
+
+  /** Hands a ready message to a waiting receive. */
+  protected retryReceive(): void {
+    const waiter = this.recvWaiter;
+    if (waiter === null) return;
+    let msg: Message | undefined;
+    try {
+      msg = this.xrecv();
+    } catch (err) {
+      this.recvWaiter = null;
+      if (waiter.timer !== null) clearTimeout(waiter.timer);
+      waiter.reject(err as Error);
+      return;
+    }
+    if (msg === undefined) return;
+    this.recvWaiter = null;
+    if (waiter.timer !== null) clearTimeout(waiter.timer);
+    waiter.resolve(msg);
+  }
+
+  // ---- PipeOwner ----
+
+  pipeReadable(pipe: Pipe): void {
+    this.xreadActivated(pipe);
+    if (this.recvWaiter !== null) this.retryReceive();
+  }
+
+  pipeWritable(_pipe: Pipe): void {
+    if (this.sendWaiter !== null) this.retrySend();
+  }
+
+  // ---- SessionOwner / InprocSocket ----
+
+  get transportOptions(): TransportOptions {
+    const o = this.options;
+    return {
+      tcpKeepalive: o.tcpKeepalive,
+      tcpKeepaliveIdle: o.tcpKeepaliveIdle,
+      backlog: o.backlog,
+      connectTimeout: o.connectTimeout,
+      ipv6: o.ipv6,
+    };
+  }
+
+  engineOptions(): EngineOptions {
+    const o = this.options;
+    return {
+      socketType: this.zmtpType,
+      identity: sendsIdentity(this.zmtpType) ? Buffer.from(o.routingId ?? "") : null,
+      mechanism: new NullMechanism(),
+      maxMessageSize: o.maxMessageSize,
+      handshakeInterval: o.handshakeInterval,
+      heartbeatInterval: o.heartbeatInterval,
+      heartbeatTimeout: o.heartbeatTimeout,
+      heartbeatTimeToLive: o.heartbeatTimeToLive,
+    };
+  }
+
+  createPipe(endpoint: string): Pipe {
+    return new Pipe(this, endpoint, this.options.sendHighWaterMark, this.options.receiveHighWaterMark);
+  }
+
+  attachPipe(pipe: Pipe): boolean {
+    if (this._closed || this.pipes.has(pipe)) return this.pipes.has(pipe);
+    if (!this.xattach(pipe)) return false;
+    pipe.closed = false;
+    this.pipes.add(pipe);
+    if (pipe.readable) this.pipeReadable(pipe);
+    if (this.sendWaiter !== null) this.retrySend();
+    return true;
+  }
+
+  detachPipe(pipe: Pipe): void {
+    if (!this.pipes.delete(pipe)) return;
+    pipe.closed = true;
+    this.xdetach(pipe);
+  }
+
+  inprocProperties(): Metadata {
+    const props: Metadata = new Map([["Socket-Type", Buffer.from(this.zmtpType)]]);
+    if (sendsIdentity(this.zmtpType) && this.options.routingId !== null) {
+      props.set("Identity", Buffer.from(this.options.routingId));
+    }
+    return props;
+  }
+
+  inprocLinked(pipe: Pipe, peer: Metadata): void {
+    pipe.metadata = peer;
+    const identity = peer.get("Identity");
+    pipe.routingId = identity !== undefined && identity.length > 0 ? identity : null;
+    this.attachPipe(pipe);
+  }
+
+  inprocUnlinked(pipe: Pipe): void {
+    this.detachPipe(pipe);
+  }
+
+  emit(event: Event): void {
+    this._events?.emit(event);
+  }
+
+  // ---- close ----
+
+  /**
+   * Closes the socket. Pending operations reject with EAGAIN; queued outbound messages are still
+   * delivered for up to `linger` ms (-1: until done) while the process stays alive, as libzmq does.
+   */
+  close(): void {
+    if (this._closed) return;
+    this._closed = true;
+    const closedError = (): ZmqError => zmqError("EAGAIN", "Socket was closed");
+    const sendWaiter = this.sendWaiter;
+    const recvWaiter = this.recvWaiter;
+    this.sendWaiter = null;
+    this.recvWaiter = null;
+    for (const waiter of [sendWaiter, recvWaiter]) {
+      if (waiter === null) continue;
+      if (waiter.timer !== null) clearTimeout(waiter.timer);
+      waiter.reject(closedError());
+    }
+    for (const name of this.inprocBinds) this.context.inproc.unbind(name, this);
+    this.inprocBinds.clear();
+    for (const acceptor of new Set(this.acceptors.values())) acceptor.close(false);
+    const linger = this.options.linger;
+    if (linger === 0 || !this.hasPendingOutbound()) {
+      this.terminate();
+      return;
+    }
+    const deadline = linger < 0 ? Infinity : Date.now() + linger;
+    const timer = setInterval(() => {
+      if (this.hasPendingOutbound() && Date.now() < deadline) return;
+      clearInterval(timer);
+      this.terminate();
+    }, LINGER_POLL_MS);
+  }
+
+  private hasPendingOutbound(): boolean {
+    for (const pipe of this.pipes) if (pipe.hasOutbound) return true;
+    for (const connecter of this.connecters.values()) if (connecter.pendingOutbound) return true;
+    for (const acceptor of this.acceptors.values()) if (acceptor.pendingOutbound) return true;
+    return false;
+  }
+
+  private terminate(): void {
+    for (const acceptor of new Set(this.acceptors.values())) acceptor.close(true);
+    this.acceptors.clear();
+    for (const connecter of this.connecters.values()) connecter.stop();
+    this.connecters.clear();
+    for (const [address, pipe] of this.inprocConnects) {
+      this.context.inproc.disconnect(address.slice("inproc://".length), pipe);
+    }
+    this.inprocConnects.clear();
+    for (const pipe of [...this.pipes]) {
+      this.detachPipe(pipe);
+      pipe.discard();
+    }
+    this._events?.close();
+  }
+
+  protected checkOpen(): void {
+    if (this._closed) throw zmqError("EBADF", "Socket is closed");
+  }
+}
+
+defineOptions(Socket.prototype, COMMON_OPTIONS);
+
+// The option properties, declared for TypeScript; the accessors above implement them.
+export interface Socket {
+  affinity: number;
+  rate: number;
+  recoveryInterval: number;
+  linger: number;
+  reconnectInterval: number;
+  backlog: number;
+  reconnectMaxInterval: number;
+  maxMessageSize: number;
+  tcpKeepalive: number;
+  tcpKeepaliveCount: number;
+  tcpKeepaliveIdle: number;
+  tcpKeepaliveInterval: number;
+  tcpAcceptFilter: string | null;
+  immediate: boolean;
+  ipv6: boolean;
+  plainServer: boolean;
+  plainUsername: string | null;
+  plainPassword: string | null;
+  curveServer: boolean;
+  curvePublicKey: string | null;
+  curveSecretKey: string | null;
+  curveServerKey: string | null;
+  zapDomain: string | null;
+  typeOfService: number;
+  handshakeInterval: number;
+  socksProxy: string | null;
+  heartbeatInterval: number;
+  heartbeatTimeToLive: number;
+  heartbeatTimeout: number;
+  connectTimeout: number;
+  tcpMaxRetransmitTimeout: number;
+  multicastMaxTransportDataUnit: number;
+  interface: string | null;
+  zapEnforceDomain: boolean;
+  loopbackFastPath: boolean;
+}
+
+/** Options for the constructor: any writable option, plus the context. */
+export type SocketOptions<S> = Partial<Pick<S, Extract<keyof S, OptionName>>> & { context?: Context };
+
+/** zeromq.js's Writable members. */
+export interface Writable {
+  multicastHops: number;
+  sendBufferSize: number;
+  sendHighWaterMark: number;
+  sendTimeout: number;
+  send(message: MessageLike | MessageLike[]): Promise<void>;
+}
+
+/** zeromq.js's Readable members. */
+export interface Readable {
+  receiveBufferSize: number;
+  receiveHighWaterMark: number;
+  receiveTimeout: number;
+  receive(): Promise<Message>;
+  [Symbol.asyncIterator](): AsyncIterator<Message, undefined>;
+}
+
+/** Gives a socket class the public `send` and/or `receive` of zeromq.js's Writable / Readable. */
+export function allowMethods(cls: { prototype: object }, methods: ReadonlyArray<"send" | "receive">): void {
+  const proto = cls.prototype as Record<string | symbol, unknown>;
+  if (methods.includes("send")) {
+    proto.send = function send(this: Socket, message: MessageLike | MessageLike[]): Promise<void> {
+      return this.sendMessage(message);
+    };
+  }
+  if (methods.includes("receive")) {
+    proto.receive = function receive(this: Socket): Promise<Message> {
+      return this.receiveMessage();
+    };
+    proto[Symbol.asyncIterator] = function iterate(this: Socket) {
+      return this.iterateMessages();
+    };
+  }
+}

@@ -1,0 +1,148 @@
+import type { Socket as NetSocket } from "node:net";
+import { Engine, type EngineClose, type EngineHost } from "../zmtp/engine.js";
+import type { Metadata } from "../zmtp/metadata.js";
+import type { Endpoint } from "../transports/endpoint.js";
+import { connectTcp } from "../transports/tcp.js";
+import { connectIpc } from "../transports/ipc.js";
+import type { Pipe } from "./pipe.js";
+import { applyPeer, emitEngineClose, type SessionOwner } from "./session.js";
+
+/**
+ * One `connect()`ed endpoint: dials, runs an engine per connection and redials with libzmq's
+ * backoff. With immediate = false its pipe lives from connect() to disconnect(), so messages
+ * queued while the peer is away are delivered when it comes back (notes §5.9).
+ */
+export class Connecter implements EngineHost {
+  private pipe: Pipe | null = null;
+  private pipeAttached = false;
+  private engine: Engine | null = null;
+  private stream: NetSocket | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private connectTimer: NodeJS.Timeout | null = null;
+  private attempt = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly owner: SessionOwner,
+    readonly address: string,
+    private readonly endpoint: Exclude<Endpoint, { transport: "inproc" }>,
+    /** Router.connect(addr, { routingId }): the id this peer gets, whatever it announces. */
+    private readonly fixedRoutingId: Buffer | null,
+  ) {}
+
+  start(): void {
+    if (this.owner.attachesBeforeHandshake || this.fixedRoutingId !== null) {
+      if (!this.owner.options.immediate) {
+        this.pipe = this.owner.createPipe(this.address);
+        this.pipe.routingId = this.fixedRoutingId;
+        this.pipeAttached = this.owner.attachPipe(this.pipe);
+      }
+    }
+    this.dial();
+  }
+
+  /** Messages still queued towards this peer (linger waits for them). */
+  get pendingOutbound(): boolean {
+    return (this.pipe?.hasOutbound ?? false) || (this.engine !== null && this.engine.unsentBytes > 0);
+  }
+
+  get connected(): boolean {
+    return this.engine?.handshaken ?? false;
+  }
+
+  private dial(): void {
+    this.retryTimer = null;
+    if (this.stopped) return;
+    const ep = this.endpoint;
+    const stream = ep.transport === "tcp" ? connectTcp(ep.host, ep.port, this.owner.transportOptions) : connectIpc(ep.path);
+    this.stream = stream;
+    const timeout = this.owner.options.connectTimeout;
+    if (timeout > 0 && ep.transport === "tcp") {
+      this.connectTimer = setTimeout(() => stream.destroy(Object.assign(new Error("connect timed out"), { code: "ETIMEDOUT" })), timeout);
+    }
+    const onError = (): void => {
+      this.clearConnectTimer();
+      stream.destroy();
+      if (this.stream === stream) this.stream = null;
+      this.owner.emit({ type: "close", address: this.address });
+      this.scheduleRetry();
+    };
+    stream.once("error", onError);
+    stream.once("connect", () => {
+      this.clearConnectTimer();
+      stream.removeListener("error", onError);
+      // libzmq recreates its connecter after every successful TCP connect: the backoff restarts.
+      this.attempt = 0;
+      this.owner.emit({ type: "connect", address: this.address });
+      this.engine = new Engine(stream, this.owner.engineOptions(), this, this.address);
+    });
+  }
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+  }
+
+  /** Next wait: IVL + jitter, or IVL·2^k capped at the maximum (libzmq 4.3.5 semantics). */
+  private nextInterval(): number {
+    const ivl = this.owner.options.reconnectInterval;
+    const max = this.owner.options.reconnectMaxInterval;
+    const k = this.attempt;
+    this.attempt += 1;
+    if (max > ivl) return Math.min(max, ivl * 2 ** Math.min(k, 30));
+    return ivl + Math.floor(Math.random() * ivl);
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped || this.owner.options.reconnectInterval < 0) return;
+    const interval = this.nextInterval();
+    this.owner.emit({ type: "connect:retry", address: this.address, interval });
+    this.retryTimer = setTimeout(() => this.dial(), interval);
+  }
+
+  engineReady(engine: Engine, props: Metadata): void {
+    this.owner.emit({ type: "handshake", address: this.address });
+    if (this.pipe === null) this.pipe = this.owner.createPipe(this.address);
+    applyPeer(this.pipe, props, this.fixedRoutingId);
+    if (!this.pipeAttached) this.pipeAttached = this.owner.attachPipe(this.pipe);
+    if (this.pipeAttached) engine.attach(this.pipe);
+  }
+
+  engineClosed(engine: Engine, reason: EngineClose): void {
+    if (this.engine === engine) this.engine = null;
+    this.stream = null;
+    emitEngineClose(this.owner, this.address, reason);
+    const keepPipe = this.pipe !== null && !this.owner.options.immediate && !reason.fatal &&
+      (this.owner.attachesBeforeHandshake || this.fixedRoutingId !== null);
+    if (!keepPipe) this.dropPipe();
+    if (this.stopped) return;
+    // libzmq gives up on an endpoint after a protocol or auth failure (notes §11).
+    if (reason.fatal) {
+      this.stopped = true;
+      return;
+    }
+    this.scheduleRetry();
+  }
+
+  private dropPipe(): void {
+    const pipe = this.pipe;
+    if (pipe === null) return;
+    this.pipe = null;
+    if (this.pipeAttached) this.owner.detachPipe(pipe);
+    this.pipeAttached = false;
+  }
+
+  /** Stops redialling and closes the connection now (disconnect, or close with linger done). */
+  stop(): void {
+    this.stopped = true;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.clearConnectTimer();
+    // A live engine ends gracefully (what linger left to send is flushed); a pending dial is cut.
+    if (this.engine !== null) this.engine.close();
+    else this.stream?.destroy();
+    this.engine = null;
+    this.stream = null;
+    this.dropPipe();
+  }
+}

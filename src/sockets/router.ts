@@ -1,0 +1,103 @@
+import { randomBytes } from "node:crypto";
+import { zmqError } from "../errors.js";
+import { Socket, allowMethods, type Readable, type SocketOptions, type Writable } from "./base.js";
+import { defineOptions } from "./options.js";
+import type { Message, Pipe } from "./pipe.js";
+import { sendProbe } from "./probe.js";
+import { FairQueue } from "./routing/fq.js";
+
+export interface RouterConnectOptions {
+  /** The routing id this peer gets on our side, whatever Identity it announces. */
+  routingId?: string;
+}
+
+/**
+ * ROUTER (RFC 28): every received message is prefixed with its peer's routing id; the first
+ * frame of a sent message picks the peer. Ids come from the peer's Identity, else are generated
+ * (5 bytes: 0x00 + a counter, as libzmq).
+ */
+export class Router extends Socket {
+  private readonly fq = new FairQueue();
+  private readonly byId = new Map<string, Pipe>();
+  private nextAutoId = randomBytes(4).readUInt32BE(0);
+
+  constructor(options?: SocketOptions<Router>) {
+    super("ROUTER", options);
+  }
+
+  override connect(address: string, options: RouterConnectOptions = {}): void {
+    super.connect(address, options);
+  }
+
+  override get attachesBeforeHandshake(): boolean {
+    return false;
+  }
+
+  private autoId(): Buffer {
+    const id = Buffer.allocUnsafe(5);
+    id[0] = 0;
+    this.nextAutoId = (this.nextAutoId + 1) >>> 0;
+    id.writeUInt32BE(this.nextAutoId, 1);
+    return id;
+  }
+
+  protected xattach(pipe: Pipe): boolean {
+    // Ids starting with a zero byte are reserved for generated ids (RFC 23); remap them.
+    if (pipe.routingId === null || pipe.routingId[0] === 0) pipe.routingId = this.autoId();
+    const key = pipe.routingId.toString("latin1");
+    const existing = this.byId.get(key);
+    if (existing !== undefined) {
+      if (!this.options.handover) return false;
+      // Handover: the newcomer takes the id; the old connection keeps a fresh id until it goes.
+      existing.routingId = this.autoId();
+      this.byId.set(existing.routingId.toString("latin1"), existing);
+    }
+    this.byId.set(key, pipe);
+    if (this.options.probeRouter) sendProbe(pipe);
+    return true;
+  }
+
+  protected xdetach(pipe: Pipe): void {
+    this.fq.detach(pipe);
+    if (pipe.routingId === null) return;
+    const key = pipe.routingId.toString("latin1");
+    if (this.byId.get(key) === pipe) this.byId.delete(key);
+  }
+
+  protected xsend(msg: Message): boolean {
+    // libzmq silently discards a routing id sent without a following frame.
+    if (msg.length < 2) return true;
+    const pipe = this.byId.get(msg[0]!.toString("latin1"));
+    if (pipe === undefined) {
+      if (this.options.mandatory) {
+        throw zmqError("EHOSTUNREACH", "No peer with this routing id is connected (mandatory is set)");
+      }
+      return true;
+    }
+    if (!pipe.writable) return !this.options.mandatory;
+    pipe.write(msg.slice(1));
+    return true;
+  }
+
+  protected xrecv(): Message | undefined {
+    const msg = this.fq.recv();
+    if (msg === undefined) return undefined;
+    // A new array: inproc senders' arrays may be shared, so never mutate a received message.
+    const out = new Array<Buffer>(msg.length + 1);
+    out[0] = this.fq.lastPipe?.routingId ?? Buffer.alloc(0);
+    for (let i = 0; i < msg.length; i++) out[i + 1] = msg[i]!;
+    return out;
+  }
+
+  protected xreadActivated(pipe: Pipe): void {
+    this.fq.activate(pipe);
+  }
+}
+export interface Router extends Writable, Readable {
+  routingId: string | null;
+  mandatory: boolean;
+  probeRouter: boolean;
+  handover: boolean;
+}
+defineOptions(Router.prototype, ["routingId", "mandatory", "probeRouter", "handover"]);
+allowMethods(Router, ["send", "receive"]);

@@ -1,0 +1,51 @@
+import type { Message, Pipe } from "../pipe.js";
+
+/**
+ * Fair queue (libzmq fq_t): whole messages are taken from the pipes that have some, one pipe
+ * after the other, so a chatty peer cannot starve a quiet one. Only pipes with queued messages
+ * are visited: cost does not grow with idle connections.
+ */
+export class FairQueue {
+  private readonly active: Pipe[] = [];
+  private next = 0;
+  /** The pipe the last message came from (REP replies and REQ replies are tied to it). */
+  lastPipe: Pipe | null = null;
+
+  /** A pipe got its first message (PipeOwner.pipeReadable). */
+  activate(pipe: Pipe): void {
+    if (!this.active.includes(pipe)) this.active.push(pipe);
+  }
+
+  detach(pipe: Pipe): void {
+    const at = this.active.indexOf(pipe);
+    if (at !== -1) this.remove(at);
+    if (this.lastPipe === pipe) this.lastPipe = null;
+  }
+
+  recv(): Message | undefined {
+    while (this.active.length > 0) {
+      if (this.next >= this.active.length) this.next = 0;
+      const pipe = this.active[this.next]!;
+      const msg = pipe.read();
+      if (msg === undefined) {
+        this.remove(this.next);
+        continue;
+      }
+      this.lastPipe = pipe;
+      if (pipe.readable) this.next += 1;
+      else this.remove(this.next);
+      return msg;
+    }
+    return undefined;
+  }
+
+  get readable(): boolean {
+    for (const pipe of this.active) if (pipe.readable) return true;
+    return false;
+  }
+
+  private remove(at: number): void {
+    this.active.splice(at, 1);
+    if (this.next > at) this.next -= 1;
+  }
+}

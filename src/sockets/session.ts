@@ -1,0 +1,44 @@
+import type { EngineClose, EngineOptions } from "../zmtp/engine.js";
+import type { Event } from "./events.js";
+import type { OptionValues } from "./options.js";
+import type { Pipe } from "./pipe.js";
+import type { TransportOptions } from "../transports/transport.js";
+import { getProperty, type Metadata } from "../zmtp/metadata.js";
+import { ProtocolError } from "../zmtp/protocol-error.js";
+
+/** What connection endpoints (connecters, acceptors) need from their socket. */
+export interface SessionOwner {
+  readonly options: OptionValues;
+  readonly transportOptions: TransportOptions;
+  /** Fresh options (with a fresh mechanism) for one connection. */
+  engineOptions(): EngineOptions;
+  createPipe(endpoint: string): Pipe;
+  /** Hands a pipe to the routing policy; false when the socket refuses it (PAIR already paired). */
+  attachPipe(pipe: Pipe): boolean;
+  detachPipe(pipe: Pipe): void;
+  emit(event: Event): void;
+  /** Whether a connect pipe may exist before the handshake (immediate = false, and the type allows). */
+  readonly attachesBeforeHandshake: boolean;
+}
+
+/** Sets what a handshake taught us on the pipe: metadata and the routing id (peer Identity if any). */
+export function applyPeer(pipe: Pipe, props: Metadata, fixedRoutingId: Buffer | null): void {
+  pipe.metadata = props;
+  if (fixedRoutingId !== null) {
+    pipe.routingId = fixedRoutingId;
+    return;
+  }
+  const identity = getProperty(props, "Identity");
+  pipe.routingId = identity !== undefined && identity.length > 0 ? identity : null;
+}
+
+/** Emits the event zeromq.js would for a connection that ended, from the engine's reason. */
+export function emitEngineClose(owner: SessionOwner, address: string, reason: EngineClose): void {
+  if (!reason.handshaken && reason.kind !== "local") {
+    const error = reason.error ?? Object.assign(new Error("Connection closed during the handshake"), { code: "ECONNRESET" });
+    if (reason.kind === "auth") owner.emit({ type: "handshake:error:auth", address, error });
+    else if (reason.error instanceof ProtocolError) owner.emit({ type: "handshake:error:protocol", address, error });
+    else owner.emit({ type: "handshake:error:other", address, error });
+  }
+  owner.emit({ type: "disconnect", address });
+}

@@ -1,0 +1,121 @@
+import { zmqError } from "../errors.js";
+import type { Message, Pipe } from "../sockets/pipe.js";
+import type { Metadata } from "../zmtp/metadata.js";
+
+/** What the inproc transport needs from a socket: no bytes, only pipes. */
+export interface InprocSocket {
+  /** Creates a pipe owned by the socket (not yet attached to its routing policy). */
+  createPipe(endpoint: string): Pipe;
+  /** The pipe is linked to a peer whose properties are given: attach it (if not already). */
+  inprocLinked(pipe: Pipe, peer: Metadata): void;
+  /** The peer went away (unbind, disconnect, close): detach the pipe. */
+  inprocUnlinked(pipe: Pipe): void;
+  /** Properties a ZMTP peer would have received in READY (Socket-Type, Identity). */
+  inprocProperties(): Metadata;
+}
+
+/**
+ * Moves messages by reference from one pipe's outbound queue to the other's inbound queue,
+ * both ways. Together the two pipes bound the link at sender SNDHWM + receiver RCVHWM, as
+ * libzmq's inproc pipes are.
+ */
+class InprocBridge {
+  private moving = false;
+
+  constructor(
+    readonly a: Pipe,
+    readonly b: Pipe,
+  ) {
+    a.driver = { outboundReady: () => this.move(a, b), inboundSpace: () => this.move(b, a) };
+    b.driver = { outboundReady: () => this.move(b, a), inboundSpace: () => this.move(a, b) };
+  }
+
+  private move(from: Pipe, to: Pipe): void {
+    if (this.moving) return;
+    this.moving = true;
+    try {
+      let msg: Message | undefined;
+      while (to.acceptsInbound && !to.closed && (msg = from.takeOutbound()) !== undefined) to.deliver(msg);
+    } finally {
+      this.moving = false;
+    }
+    // A re-entrant call was skipped while moving; make sure nothing is left waiting.
+    if (to.acceptsInbound && from.hasOutbound && !to.closed) this.move(from, to);
+  }
+}
+
+interface Link {
+  connecter: InprocSocket;
+  connecterPipe: Pipe;
+  binder: InprocSocket | null;
+  binderPipe: Pipe | null;
+}
+
+/** Names bound with `inproc://` in one Context, and the connections waiting for them. */
+export class InprocRegistry {
+  private readonly bound = new Map<string, InprocSocket>();
+  private readonly links = new Map<string, Link[]>();
+
+  bind(name: string, socket: InprocSocket, address: string): void {
+    if (this.bound.has(name)) throw zmqError("EADDRINUSE", `Address already in use: ${address}`, address);
+    this.bound.set(name, socket);
+    for (const link of this.links.get(name) ?? []) {
+      if (link.binder === null) this.complete(name, link, socket);
+    }
+  }
+
+  unbind(name: string, socket: InprocSocket): boolean {
+    if (this.bound.get(name) !== socket) return false;
+    this.bound.delete(name);
+    for (const link of this.links.get(name) ?? []) {
+      if (link.binder === socket) this.unlink(link);
+    }
+    return true;
+  }
+
+  isBound(name: string): boolean {
+    return this.bound.has(name);
+  }
+
+  /** Connects now if the name is bound, or when it is (libzmq allows connect before bind). */
+  connect(name: string, socket: InprocSocket, address: string): Pipe {
+    const pipe = socket.createPipe(address);
+    const link: Link = { connecter: socket, connecterPipe: pipe, binder: null, binderPipe: null };
+    const list = this.links.get(name) ?? [];
+    list.push(link);
+    this.links.set(name, list);
+    const binder = this.bound.get(name);
+    if (binder !== undefined) this.complete(name, link, binder);
+    return pipe;
+  }
+
+  disconnect(name: string, pipe: Pipe): void {
+    const list = this.links.get(name);
+    const link = list?.find((l) => l.connecterPipe === pipe);
+    if (list === undefined || link === undefined) return;
+    this.unlink(link);
+    list.splice(list.indexOf(link), 1);
+    if (list.length === 0) this.links.delete(name);
+  }
+
+  private complete(name: string, link: Link, binder: InprocSocket): void {
+    const binderPipe = binder.createPipe(`inproc://${name}`);
+    link.binder = binder;
+    link.binderPipe = binderPipe;
+    new InprocBridge(link.connecterPipe, binderPipe);
+    link.connecter.inprocLinked(link.connecterPipe, binder.inprocProperties());
+    binder.inprocLinked(binderPipe, link.connecter.inprocProperties());
+    binderPipe.driver?.outboundReady();
+    link.connecterPipe.driver?.outboundReady();
+  }
+
+  private unlink(link: Link): void {
+    if (link.binder !== null && link.binderPipe !== null) {
+      link.binder.inprocUnlinked(link.binderPipe);
+      link.connecter.inprocUnlinked(link.connecterPipe);
+    }
+    link.binder = null;
+    link.binderPipe = null;
+    link.connecterPipe.driver = null;
+  }
+}

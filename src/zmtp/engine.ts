@@ -1,0 +1,422 @@
+import type { Socket as NetSocket } from "node:net";
+import { decodeCommand, decodePing, encodePing, encodePong } from "./command.js";
+import { FrameDecoder, type FrameSink } from "./decoder.js";
+import { FLAG_COMMAND, FLAG_MORE, MAX_HEADER_SIZE, writeFrameHeader } from "./frame.js";
+import { GREETING_SIZE, checkGreetingPrefix, decodeGreeting, encodeGreeting, sameMechanism, type Greeting } from "./greeting.js";
+import type { Mechanism, MechanismHost } from "./mechanisms/mechanism.js";
+import { getProperty, type Metadata } from "./metadata.js";
+import { ProtocolError } from "./protocol-error.js";
+import { compatibleSocketTypes, type SocketTypeName } from "./socket-types.js";
+
+/** What the engine needs to know about its socket. Times are in milliseconds. */
+export interface EngineOptions {
+  socketType: SocketTypeName;
+  /** Identity property to announce, or null for types that send none (RFC 23 §2.5.1). */
+  identity: Buffer | null;
+  mechanism: Mechanism;
+  /** Largest frame accepted from the peer in bytes; -1 = unlimited. */
+  maxMessageSize: number;
+  /** Greeting + handshake must complete within this; 0 = no limit. */
+  handshakeInterval: number;
+  /** Send a PING this often; 0 = never. */
+  heartbeatInterval: number;
+  /** Close when nothing arrives this long after a PING; -1 = heartbeatInterval. */
+  heartbeatTimeout: number;
+  /** TTL announced in our PINGs (the peer closes after this long without traffic); 0 = none. */
+  heartbeatTimeToLive: number;
+}
+
+/** Why an engine stopped: the socket decides on events and on reconnecting from this. */
+export interface EngineClose {
+  kind: "eof" | "io" | "protocol" | "auth" | "timeout" | "local";
+  error: Error | null;
+  /** The handshake had completed (the connection carried traffic). */
+  handshaken: boolean;
+  /** libzmq gives up on an endpoint after these (bad peer type, rejected, malformed handshake). */
+  fatal: boolean;
+}
+
+/** A message source/sink the engine drains and fills once the handshake is done. */
+export interface EnginePipe {
+  takeOutbound(): Buffer[] | undefined;
+  deliver(msg: Buffer[]): boolean;
+  driver: { outboundReady(): void; inboundSpace(): void } | null;
+}
+
+export interface EngineHost {
+  /** Handshake done: the host attaches a pipe (or not, then incoming messages are dropped). */
+  engineReady(engine: Engine, peer: Metadata): void;
+  engineClosed(engine: Engine, reason: EngineClose): void;
+}
+
+type State = "greeting" | "handshake" | "traffic" | "closed";
+
+/** Bytes gathered into one write before handing them to the stream. */
+const BATCH_BYTES = 64 * 1024;
+/** Bodies this large are passed to the stream as they are instead of being copied into the batch. */
+const ZERO_COPY_BYTES = 8 * 1024;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * One ZMTP connection: greeting, mechanism handshake, then traffic between a byte stream and a
+ * pipe. Bytes from the peer that break the protocol close this connection only; the engine never
+ * throws out of its stream handlers.
+ */
+export class Engine implements FrameSink, MechanismHost {
+  private state: State = "greeting";
+  private readonly greeting = Buffer.alloc(GREETING_SIZE);
+  private greetingLength = 0;
+  peerGreeting: Greeting | null = null;
+  private readonly decoder: FrameDecoder;
+  private parts: Buffer[] = [];
+  private pipe: EnginePipe | null = null;
+  peerMetadata: Metadata = new Map();
+
+  private scratch = Buffer.allocUnsafe(BATCH_BYTES);
+  private scratchStart = 0;
+  private scratchEnd = 0;
+  private readonly chunks: Buffer[] = [];
+  private pendingBytes = 0;
+  private pumpScheduled = false;
+
+  private handshakeTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private heartbeatDeadline: NodeJS.Timeout | null = null;
+  private ttlTimer: NodeJS.Timeout | null = null;
+  private lastReceived = 0;
+
+  /** Counters for socket statistics. */
+  messagesIn = 0;
+  messagesOut = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+
+  constructor(
+    readonly stream: NetSocket,
+    readonly options: EngineOptions,
+    private readonly host: EngineHost,
+    /** The endpoint as reported in events (what the user bound or connected to). */
+    readonly address: string,
+  ) {
+    this.decoder = new FrameDecoder(this, options.maxMessageSize);
+    stream.setNoDelay(true);
+    stream.on("data", this.onData);
+    stream.on("drain", this.pump);
+    stream.on("end", this.onEnd);
+    stream.on("error", this.onError);
+    stream.on("close", this.onStreamClose);
+    if (options.handshakeInterval > 0) {
+      this.handshakeTimer = setTimeout(this.onHandshakeTimeout, options.handshakeInterval);
+    }
+    // Send the whole greeting at once: waiting for the peer's first would deadlock libzmq (notes §1.2).
+    stream.write(encodeGreeting(options.mechanism.name, options.mechanism.asServer));
+  }
+
+  get handshaken(): boolean {
+    return this.state === "traffic";
+  }
+
+  get closed(): boolean {
+    return this.state === "closed";
+  }
+
+  /** Connects the engine to its pipe; queued messages start flowing. */
+  attach(pipe: EnginePipe): void {
+    this.pipe = pipe;
+    pipe.driver = this;
+    this.schedulePump();
+  }
+
+  detach(): void {
+    if (this.pipe !== null && this.pipe.driver === this) this.pipe.driver = null;
+    this.pipe = null;
+  }
+
+  /** Bytes written to the stream but not yet taken by the kernel, plus our unflushed batch. */
+  get unsentBytes(): number {
+    return this.stream.writableLength + this.pendingBytes + (this.scratchEnd - this.scratchStart);
+  }
+
+  // ---- PipeDriver ----
+
+  outboundReady(): void {
+    this.schedulePump();
+  }
+
+  inboundSpace(): void {
+    if (this.state === "closed") return;
+    try {
+      this.decoder.resume();
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    if (!this.decoder.isPaused) this.stream.resume();
+  }
+
+  // ---- MechanismHost ----
+
+  sendCommand(body: Buffer): void {
+    this.appendFrame(FLAG_COMMAND, body);
+    this.schedulePump();
+  }
+
+  localProperties(): Array<[string, Buffer]> {
+    const props: Array<[string, Buffer]> = [["Socket-Type", Buffer.from(this.options.socketType)]];
+    if (this.options.identity !== null) props.push(["Identity", this.options.identity]);
+    return props;
+  }
+
+  checkPeerProperties(props: Metadata): void {
+    const type = getProperty(props, "Socket-Type");
+    if (type === undefined) {
+      throw new ProtocolError("ERR_ZMTP_INVALID_METADATA", "peer did not announce its Socket-Type");
+    }
+    if (!compatibleSocketTypes(this.options.socketType, type.toString("latin1"))) {
+      throw new ProtocolError(
+        "ERR_ZMTP_INVALID_METADATA",
+        `a ${this.options.socketType} socket cannot talk to a ${type.toString("latin1")} peer`,
+      );
+    }
+    const identity = getProperty(props, "Identity");
+    if (identity !== undefined && identity.length > 255) {
+      throw new ProtocolError("ERR_ZMTP_INVALID_METADATA", "peer Identity is longer than 255 bytes");
+    }
+  }
+
+  handshakeComplete(props: Metadata): void {
+    this.state = "traffic";
+    this.peerMetadata = props;
+    this.clearTimer("handshakeTimer");
+    if (this.options.heartbeatInterval > 0) {
+      this.heartbeatTimer = setInterval(this.sendPing, this.options.heartbeatInterval);
+    }
+    this.host.engineReady(this, props);
+  }
+
+  peerRejected(reason: string): void {
+    this.close({ kind: "auth", error: new Error(`peer rejected the handshake: ${reason}`), handshaken: false, fatal: true });
+  }
+
+  // ---- FrameSink ----
+
+  onFrame(body: Buffer, more: boolean, command: boolean): void {
+    if (this.state === "traffic") {
+      if (!command) {
+        this.parts.push(body);
+        if (more) return;
+        const msg = this.parts;
+        this.parts = [];
+        this.messagesIn += 1;
+        if (this.pipe !== null && !this.pipe.deliver(msg)) {
+          this.decoder.pause();
+          this.stream.pause();
+        }
+        return;
+      }
+      this.onTrafficCommand(body);
+      return;
+    }
+    if (!command) {
+      throw new ProtocolError("ERR_ZMTP_UNEXPECTED_COMMAND", "data frame received before the handshake completed");
+    }
+    const cmd = decodeCommand(body);
+    if (cmd === null) throw new ProtocolError("ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED", "malformed command frame");
+    this.options.mechanism.onCommand(cmd);
+  }
+
+  /** RFC 37 §2.5.3 heartbeats; unknown, malformed and repeated handshake commands are ignored as libzmq does. */
+  private onTrafficCommand(body: Buffer): void {
+    const cmd = decodeCommand(body);
+    if (cmd === null) return;
+    if (cmd.name === "PING") {
+      const ping = decodePing(cmd.data);
+      this.sendCommand(encodePong(ping.context));
+      if (ping.ttlDeciseconds > 0 && this.ttlTimer === null) {
+        const pingAt = this.lastReceived;
+        this.ttlTimer = setTimeout(() => {
+          this.ttlTimer = null;
+          if (this.lastReceived === pingAt) this.timeout("peer's heartbeat TTL expired");
+        }, ping.ttlDeciseconds * 100);
+      }
+    }
+  }
+
+  // ---- stream events ----
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.lastReceived += 1;
+    this.bytesIn += chunk.length;
+    try {
+      if (this.state === "greeting") {
+        chunk = this.readGreeting(chunk);
+        if (chunk.length === 0) return;
+      }
+      if (this.state !== "closed") this.decoder.push(chunk);
+    } catch (err) {
+      this.fail(err);
+    }
+  };
+
+  private readGreeting(chunk: Buffer): Buffer {
+    const n = Math.min(GREETING_SIZE - this.greetingLength, chunk.length);
+    chunk.copy(this.greeting, this.greetingLength, 0, n);
+    this.greetingLength += n;
+    checkGreetingPrefix(this.greeting, this.greetingLength);
+    if (this.greetingLength < GREETING_SIZE) return EMPTY;
+    this.peerGreeting = decodeGreeting(this.greeting);
+    if (!sameMechanism(this.greeting, this.options.mechanism.name)) {
+      throw new ProtocolError(
+        "ERR_ZMTP_MECHANISM_MISMATCH",
+        `peer uses mechanism ${this.peerGreeting.mechanism}, we use ${this.options.mechanism.name}`,
+      );
+    }
+    this.state = "handshake";
+    this.options.mechanism.start(this);
+    return chunk.subarray(n);
+  }
+
+  private readonly onEnd = (): void => {
+    this.close({ kind: "eof", error: null, handshaken: this.handshaken, fatal: false });
+  };
+
+  private readonly onError = (err: Error): void => {
+    this.close({ kind: "io", error: err, handshaken: this.handshaken, fatal: false });
+  };
+
+  private readonly onStreamClose = (): void => {
+    this.close({ kind: "eof", error: null, handshaken: this.handshaken, fatal: false });
+  };
+
+  private readonly onHandshakeTimeout = (): void => {
+    this.handshakeTimer = null;
+    this.timeout("handshake did not complete within handshakeInterval");
+  };
+
+  private timeout(message: string): void {
+    this.close({ kind: "timeout", error: Object.assign(new Error(message), { code: "ETIMEDOUT" }), handshaken: this.handshaken, fatal: false });
+  }
+
+  private fail(err: unknown): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    const protocol = error instanceof ProtocolError;
+    this.close({ kind: protocol ? "protocol" : "io", error, handshaken: this.handshaken, fatal: protocol });
+  }
+
+  // ---- heartbeats ----
+
+  private readonly sendPing = (): void => {
+    const ttl = Math.floor(this.options.heartbeatTimeToLive / 100);
+    this.sendCommand(encodePing(ttl));
+    if (this.heartbeatDeadline !== null) return;
+    const timeout = this.options.heartbeatTimeout >= 0 ? this.options.heartbeatTimeout : this.options.heartbeatInterval;
+    const sentAt = this.lastReceived;
+    this.heartbeatDeadline = setTimeout(() => {
+      this.heartbeatDeadline = null;
+      if (this.lastReceived === sentAt) this.timeout("no traffic from the peer within heartbeatTimeout");
+    }, timeout);
+  };
+
+  // ---- output ----
+
+  private schedulePump(): void {
+    if (this.pumpScheduled || this.state === "closed") return;
+    this.pumpScheduled = true;
+    process.nextTick(this.pump);
+  }
+
+  /** Moves queued messages from the pipe into batched stream writes until the stream pushes back. */
+  private readonly pump = (): void => {
+    this.pumpScheduled = false;
+    if (this.state === "closed") return;
+    const pipe = this.pipe;
+    if (this.state === "traffic" && pipe !== null) {
+      while (!this.stream.writableNeedDrain) {
+        const msg = pipe.takeOutbound();
+        if (msg === undefined) break;
+        const last = msg.length - 1;
+        for (let i = 0; i < last; i++) this.appendFrame(FLAG_MORE, msg[i]!);
+        this.appendFrame(0, last >= 0 ? msg[last]! : EMPTY);
+        this.messagesOut += 1;
+        if (this.pendingBytes + this.scratchEnd - this.scratchStart >= BATCH_BYTES) this.flush();
+      }
+    }
+    this.flush();
+  };
+
+  private appendFrame(flags: number, body: Buffer): void {
+    const size = body.length;
+    this.bytesOut += size;
+    if (size >= ZERO_COPY_BYTES) {
+      this.reserve(MAX_HEADER_SIZE);
+      this.scratchEnd = writeFrameHeader(this.scratch, this.scratchEnd, flags, size);
+      this.seal();
+      this.chunks.push(body);
+      this.pendingBytes += size;
+      return;
+    }
+    this.reserve(MAX_HEADER_SIZE + size);
+    const at = writeFrameHeader(this.scratch, this.scratchEnd, flags, size);
+    body.copy(this.scratch, at);
+    this.scratchEnd = at + size;
+  }
+
+  /** Makes room for `n` bytes in the batch buffer; regions already handed out are never reused. */
+  private reserve(n: number): void {
+    if (this.scratch.length - this.scratchEnd >= n) return;
+    this.seal();
+    this.scratch = Buffer.allocUnsafe(Math.max(BATCH_BYTES, n));
+    this.scratchStart = 0;
+    this.scratchEnd = 0;
+  }
+
+  private seal(): void {
+    if (this.scratchEnd === this.scratchStart) return;
+    const region = this.scratch.subarray(this.scratchStart, this.scratchEnd);
+    this.chunks.push(region);
+    this.pendingBytes += region.length;
+    this.scratchStart = this.scratchEnd;
+  }
+
+  private flush(): void {
+    this.seal();
+    const chunks = this.chunks;
+    if (chunks.length === 0) return;
+    const stream = this.stream;
+    if (chunks.length === 1) {
+      stream.write(chunks[0]!);
+    } else {
+      // Corked writes leave the stream as one writev: one syscall for the whole batch.
+      stream.cork();
+      for (const chunk of chunks) stream.write(chunk);
+      stream.uncork();
+    }
+    chunks.length = 0;
+    this.pendingBytes = 0;
+  }
+
+  // ---- shutdown ----
+
+  /** Closes the connection (idempotent) and tells the host once. */
+  close(reason: EngineClose = { kind: "local", error: null, handshaken: this.handshaken, fatal: false }): void {
+    if (this.state === "closed") return;
+    if (reason.kind === "local" && this.state === "traffic") this.pump();
+    this.state = "closed";
+    this.clearTimer("handshakeTimer");
+    this.clearTimer("heartbeatDeadline");
+    this.clearTimer("ttlTimer");
+    if (this.heartbeatTimer !== null) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+    this.detach();
+    this.parts = [];
+    if (reason.kind === "local") this.stream.end();
+    else this.stream.destroy();
+    this.host.engineClosed(this, reason);
+  }
+
+  private clearTimer(name: "handshakeTimer" | "heartbeatDeadline" | "ttlTimer"): void {
+    const timer = this[name];
+    if (timer !== null) clearTimeout(timer);
+    this[name] = null;
+  }
+}

@@ -1,0 +1,38 @@
+/** ZMTP Socket-Type names (RFC 23 §2.5.1) for the socket types this library implements. */
+export type SocketTypeName =
+  | "PAIR"
+  | "PUB"
+  | "SUB"
+  | "REQ"
+  | "REP"
+  | "DEALER"
+  | "ROUTER"
+  | "PULL"
+  | "PUSH"
+  | "XPUB"
+  | "XSUB";
+
+/** RFC 23 §2.5.1 / libzmq check_socket_type: which peer types each type may talk to. */
+const COMPATIBLE: Record<SocketTypeName, readonly SocketTypeName[]> = {
+  PAIR: ["PAIR"],
+  PUB: ["SUB", "XSUB"],
+  XPUB: ["SUB", "XSUB"],
+  SUB: ["PUB", "XPUB"],
+  XSUB: ["PUB", "XPUB"],
+  REQ: ["REP", "ROUTER"],
+  REP: ["REQ", "DEALER"],
+  DEALER: ["REP", "DEALER", "ROUTER"],
+  ROUTER: ["REQ", "DEALER", "ROUTER"],
+  PUSH: ["PULL"],
+  PULL: ["PUSH"],
+};
+
+/** Exact, case-sensitive comparison: libzmq rejects "req" for REQ and so do we. */
+export function compatibleSocketTypes(local: SocketTypeName, peer: string): boolean {
+  return (COMPATIBLE[local] as readonly string[]).includes(peer);
+}
+
+/** libzmq sends the Identity property only from these types (mechanism.cpp). */
+export function sendsIdentity(type: SocketTypeName): boolean {
+  return type === "REQ" || type === "DEALER" || type === "ROUTER";
+}
