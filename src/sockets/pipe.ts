@@ -33,6 +33,8 @@ export class Pipe {
   routingId: Buffer | null = null;
   /** Properties the peer announced in its handshake. */
   metadata: Metadata = new Map();
+  /** SUB pipes: subscription messages are sent as SUBSCRIBE / CANCEL to ZMTP 3.1 peers. */
+  carriesSubscriptions = false;
   /** Set when the pipe has been detached from its socket; writes are then refused. */
   closed = false;
 

@@ -1,11 +1,12 @@
 import type { Socket as NetSocket } from "node:net";
-import { decodeCommand, decodePing, encodePing, encodePong } from "./command.js";
+import { decodeCommand, decodePing, encodeCancel, encodePing, encodePong, encodeSubscribe } from "./command.js";
 import { FrameDecoder, type FrameSink } from "./decoder.js";
 import { FLAG_COMMAND, FLAG_MORE, MAX_HEADER_SIZE, writeFrameHeader } from "./frame.js";
 import { GREETING_SIZE, checkGreetingPrefix, decodeGreeting, encodeGreeting, sameMechanism, type Greeting } from "./greeting.js";
 import type { Mechanism, MechanismHost } from "./mechanisms/mechanism.js";
 import { getProperty, type Metadata } from "./metadata.js";
 import { ProtocolError } from "./protocol-error.js";
+import { isMarkedSubscription } from "./subscription.js";
 import { compatibleSocketTypes, type SocketTypeName } from "./socket-types.js";
 
 /** What the engine needs to know about its socket. Times are in milliseconds. */
@@ -38,6 +39,8 @@ export interface EngineClose {
 
 /** A message source/sink the engine drains and fills once the handshake is done. */
 export interface EnginePipe {
+  /** Set on SUB pipes: marked subscription messages go to ZMTP 3.1 peers as commands. */
+  readonly carriesSubscriptions: boolean;
   takeOutbound(): Buffer[] | undefined;
   deliver(msg: Buffer[]): boolean;
   driver: { outboundReady(): void; inboundSpace(): void } | null;
@@ -229,6 +232,18 @@ export class Engine implements FrameSink, MechanismHost {
   private onTrafficCommand(body: Buffer): void {
     const cmd = decodeCommand(body);
     if (cmd === null) return;
+    if (cmd.name === "SUBSCRIBE" || cmd.name === "CANCEL") {
+      // Delivered in the 3.0 form, so publishers handle one representation (as libzmq's decoder does).
+      const msg = Buffer.allocUnsafe(cmd.data.length + 1);
+      msg[0] = cmd.name === "SUBSCRIBE" ? 1 : 0;
+      cmd.data.copy(msg, 1);
+      this.messagesIn += 1;
+      if (this.pipe !== null && !this.pipe.deliver([msg])) {
+        this.decoder.pause();
+        this.stream.pause();
+      }
+      return;
+    }
     if (cmd.name === "PING") {
       const ping = decodePing(cmd.data);
       this.sendCommand(encodePong(ping.context));
@@ -334,6 +349,12 @@ export class Engine implements FrameSink, MechanismHost {
       while (!this.stream.writableNeedDrain) {
         const msg = pipe.takeOutbound();
         if (msg === undefined) break;
+        if (pipe.carriesSubscriptions && isMarkedSubscription(msg) && this.peerGreeting!.minor >= 1) {
+          // RFC 37 §2.5.4: ZMTP 3.1 peers get SUBSCRIBE / CANCEL commands; 3.0 peers the 0x01/0x00 frame.
+          const body = msg[0]!;
+          this.appendFrame(FLAG_COMMAND, body[0] === 1 ? encodeSubscribe(body.subarray(1)) : encodeCancel(body.subarray(1)));
+          continue;
+        }
         const last = msg.length - 1;
         for (let i = 0; i < last; i++) this.appendFrame(FLAG_MORE, msg[i]!);
         this.appendFrame(0, last >= 0 ? msg[last]! : EMPTY);
