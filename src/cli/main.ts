@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { formatResults, runDemo } from "./demo.js";
+
+/**
+ * The `zmtp` command: parses the command line and dispatches; each command lives in its own
+ * file. Exit codes: 0 success, 1 the command ran and failed, 2 usage error.
+ */
+
+const USAGE = `zmtp - ZeroMQ (ZMTP 3.1) in pure TypeScript
+
+Usage:
+  zmtp <command>
+  zmtp --help | --version
+
+Commands:
+  demo      Round trip on every socket family (PUSH/PULL, REQ/REP, DEALER/ROUTER,
+            PAIR) over tcp, ipc and inproc; prints a table, exits 1 if any fails
+
+Options:
+  -h, --help     Show this help
+  -v, --version  Print the zmtp version
+`;
+
+/** Both src/cli/main.ts and the bundle dist/esm/cli.js sit two levels below package.json. */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`zmtp: ${message}\n\n${USAGE}`);
+  return 2;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (values.version === true) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  const [command, ...rest] = positionals;
+  switch (command) {
+    case undefined:
+      return usageError("a command is required");
+    case "help":
+      process.stdout.write(USAGE);
+      return 0;
+    case "demo": {
+      if (rest.length > 0) return usageError(`demo takes no arguments (got "${rest.join(" ")}")`);
+      const results = await runDemo();
+      process.stdout.write(formatResults(results));
+      return results.every((r) => r.ok) ? 0 : 1;
+    }
+    default:
+      return usageError(`unknown command "${command}"`);
+  }
+}
+
+// Set exitCode rather than exit(): the process ends when the sockets are really gone.
+process.exitCode = await main(process.argv.slice(2));
