@@ -354,6 +354,9 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
       heartbeatInterval: o.heartbeatInterval,
       heartbeatTimeout: o.heartbeatTimeout,
       heartbeatTimeToLive: o.heartbeatTimeToLive,
+      zapIdentity: Buffer.from(o.routingId ?? ""),
+      zapDomain: o.zapDomain ?? "",
+      zap: null,
     };
   }
 

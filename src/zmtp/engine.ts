@@ -1,11 +1,12 @@
 import type { Socket as NetSocket } from "node:net";
-import { decodeCommand, decodePing, encodeCancel, encodePing, encodePong, encodeSubscribe } from "./command.js";
+import { decodeCommand, decodePing, encodeCancel, encodeError, encodePing, encodePong, encodeSubscribe } from "./command.js";
 import { FrameDecoder, type FrameSink } from "./decoder.js";
 import { FLAG_COMMAND, FLAG_MORE, MAX_HEADER_SIZE, writeFrameHeader } from "./frame.js";
 import { GREETING_SIZE, checkGreetingPrefix, decodeGreeting, encodeGreeting, sameMechanism, type Greeting } from "./greeting.js";
-import type { Mechanism, MechanismHost } from "./mechanisms/mechanism.js";
+import type { Mechanism, MechanismHost, TrafficCodec } from "./mechanisms/mechanism.js";
 import { getProperty, type Metadata } from "./metadata.js";
 import { ProtocolError } from "./protocol-error.js";
+import type { ZapReply, ZapRequest } from "./zap.js";
 import { isMarkedSubscription } from "./subscription.js";
 import { compatibleSocketTypes, type SocketTypeName } from "./socket-types.js";
 
@@ -25,6 +26,12 @@ export interface EngineOptions {
   heartbeatTimeout: number;
   /** TTL announced in our PINGs (the peer closes after this long without traffic); 0 = none. */
   heartbeatTimeToLive: number;
+  /** Our routing id, sent as the ZAP request's identity frame. */
+  zapIdentity: Buffer;
+  /** The ZAP domain (empty string when unset). */
+  zapDomain: string;
+  /** Sends a ZAP request to the handler of the socket's Context, or null when none is bound. */
+  zap: ((request: ZapRequest) => Promise<ZapReply> | null) | null;
 }
 
 /** Why an engine stopped: the socket decides on events and on reconnecting from this. */
@@ -35,6 +42,8 @@ export interface EngineClose {
   handshaken: boolean;
   /** libzmq gives up on an endpoint after these (bad peer type, rejected, malformed handshake). */
   fatal: boolean;
+  /** End the stream after flushing what was written (an ERROR we sent) instead of destroying it. */
+  graceful?: boolean;
 }
 
 /** A message source/sink the engine drains and fills once the handshake is done. */
@@ -59,6 +68,9 @@ const BATCH_BYTES = 64 * 1024;
 /** Bodies this large are passed to the stream as they are instead of being copied into the batch. */
 const ZERO_COPY_BYTES = 8 * 1024;
 const EMPTY = Buffer.alloc(0);
+/** libzmq msg_t flags, used inside CURVE MESSAGE boxes. */
+const INNER_MORE = 1;
+const INNER_COMMAND = 2;
 
 /**
  * One ZMTP connection: greeting, mechanism handshake, then traffic between a byte stream and a
@@ -74,6 +86,8 @@ export class Engine implements FrameSink, MechanismHost {
   private parts: Buffer[] = [];
   private pipe: EnginePipe | null = null;
   peerMetadata: Metadata = new Map();
+  /** Set when the handshake completes with an encrypting mechanism. */
+  private codec: TrafficCodec | null = null;
 
   private scratch = Buffer.allocUnsafe(BATCH_BYTES);
   private scratchStart = 0;
@@ -160,8 +174,25 @@ export class Engine implements FrameSink, MechanismHost {
   // ---- MechanismHost ----
 
   sendCommand(body: Buffer): void {
-    this.appendFrame(FLAG_COMMAND, body);
+    this.appendTrafficFrame(FLAG_COMMAND, body);
     this.schedulePump();
+  }
+
+  authFailed(status: number, reason: string): void {
+    // RFC 27: 300 is a temporary failure and closes silently; 400/500 are sent as ERROR first.
+    if (status !== 300) {
+      this.sendCommand(encodeError(String(status)));
+      this.pump();
+    }
+    const error = Object.assign(new Error(reason), { status });
+    this.close({ kind: "auth", error, handshaken: false, fatal: true, graceful: true });
+  }
+
+  zap(request: Omit<ZapRequest, "address" | "identity">): Promise<ZapReply> | null {
+    const zap = this.options.zap;
+    if (zap === null) return null;
+    const address = this.stream.remoteAddress ?? "";
+    return zap({ ...request, address: address.startsWith("::ffff:") ? address.slice(7) : address, identity: this.options.zapIdentity });
   }
 
   localProperties(): Array<[string, Buffer]> {
@@ -189,6 +220,7 @@ export class Engine implements FrameSink, MechanismHost {
 
   handshakeComplete(props: Metadata): void {
     this.state = "traffic";
+    this.codec = this.options.mechanism.codec ?? null;
     this.peerMetadata = props;
     this.clearTimer("handshakeTimer");
     if (this.options.heartbeatInterval > 0) {
@@ -205,6 +237,25 @@ export class Engine implements FrameSink, MechanismHost {
 
   onFrame(body: Buffer, more: boolean, command: boolean): void {
     if (this.state === "traffic") {
+      const codec = this.codec;
+      if (codec === null) {
+        this.onTrafficFrame(body, more, command);
+        return;
+      }
+      // Under CURVE, MORE and COMMAND come from the inner flags only (notes §8.6).
+      const frame = codec.decode(body);
+      this.onTrafficFrame(frame.body, (frame.flags & INNER_MORE) !== 0, (frame.flags & INNER_COMMAND) !== 0);
+      return;
+    }
+    if (!command) {
+      throw new ProtocolError("ERR_ZMTP_UNEXPECTED_COMMAND", "data frame received before the handshake completed");
+    }
+    const cmd = decodeCommand(body);
+    if (cmd === null) throw new ProtocolError("ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED", "malformed command frame");
+    this.options.mechanism.onCommand(cmd);
+  }
+
+  private onTrafficFrame(body: Buffer, more: boolean, command: boolean): void {
       if (!command) {
         this.parts.push(body);
         if (more) return;
@@ -218,14 +269,6 @@ export class Engine implements FrameSink, MechanismHost {
         return;
       }
       this.onTrafficCommand(body);
-      return;
-    }
-    if (!command) {
-      throw new ProtocolError("ERR_ZMTP_UNEXPECTED_COMMAND", "data frame received before the handshake completed");
-    }
-    const cmd = decodeCommand(body);
-    if (cmd === null) throw new ProtocolError("ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED", "malformed command frame");
-    this.options.mechanism.onCommand(cmd);
   }
 
   /** RFC 37 §2.5.3 heartbeats; unknown, malformed and repeated handshake commands are ignored as libzmq does. */
@@ -352,18 +395,34 @@ export class Engine implements FrameSink, MechanismHost {
         if (pipe.carriesSubscriptions && isMarkedSubscription(msg) && this.peerGreeting!.minor >= 1) {
           // RFC 37 §2.5.4: ZMTP 3.1 peers get SUBSCRIBE / CANCEL commands; 3.0 peers the 0x01/0x00 frame.
           const body = msg[0]!;
-          this.appendFrame(FLAG_COMMAND, body[0] === 1 ? encodeSubscribe(body.subarray(1)) : encodeCancel(body.subarray(1)));
+          this.appendTrafficFrame(FLAG_COMMAND, body[0] === 1 ? encodeSubscribe(body.subarray(1)) : encodeCancel(body.subarray(1)));
           continue;
         }
         const last = msg.length - 1;
-        for (let i = 0; i < last; i++) this.appendFrame(FLAG_MORE, msg[i]!);
-        this.appendFrame(0, last >= 0 ? msg[last]! : EMPTY);
+        if (this.codec === null) {
+          for (let i = 0; i < last; i++) this.appendFrame(FLAG_MORE, msg[i]!);
+          this.appendFrame(0, last >= 0 ? msg[last]! : EMPTY);
+        } else {
+          for (let i = 0; i < last; i++) this.appendTrafficFrame(FLAG_MORE, msg[i]!);
+          this.appendTrafficFrame(0, last >= 0 ? msg[last]! : EMPTY);
+        }
         this.messagesOut += 1;
         if (this.pendingBytes + this.scratchEnd - this.scratchStart >= BATCH_BYTES) this.flush();
       }
     }
     this.flush();
   };
+
+  /** A frame after the handshake: wrapped in a MESSAGE when the mechanism encrypts (outer flags 0). */
+  private appendTrafficFrame(flags: number, body: Buffer): void {
+    const codec = this.codec;
+    if (codec === null) {
+      this.appendFrame(flags, body);
+      return;
+    }
+    const inner = ((flags & FLAG_MORE) !== 0 ? INNER_MORE : 0) | ((flags & FLAG_COMMAND) !== 0 ? INNER_COMMAND : 0);
+    this.appendFrame(0, codec.encode(inner, body));
+  }
 
   private appendFrame(flags: number, body: Buffer): void {
     const size = body.length;
@@ -430,7 +489,7 @@ export class Engine implements FrameSink, MechanismHost {
     this.heartbeatTimer = null;
     this.detach();
     this.parts = [];
-    if (reason.kind === "local") this.stream.end();
+    if (reason.kind === "local" || reason.graceful === true) this.stream.end();
     else this.stream.destroy();
     this.host.engineClosed(this, reason);
   }

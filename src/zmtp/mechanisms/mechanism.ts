@@ -1,5 +1,6 @@
 import type { Command } from "../command.js";
 import type { Metadata } from "../metadata.js";
+import type { ZapReply, ZapRequest } from "../zap.js";
 
 /** What a mechanism needs from the engine that runs it. */
 export interface MechanismHost {
@@ -13,6 +14,21 @@ export interface MechanismHost {
   handshakeComplete(props: Metadata): void;
   /** The peer refused us (ERROR command); `reason` is its text, e.g. "400". */
   peerRejected(reason: string): void;
+  /** We refused the peer (ZAP said 300/400/500): ERROR is flushed (except for 300), then the connection closes. */
+  authFailed(status: number, reason: string): void;
+  /** Asks the ZAP handler of the socket's Context; null when none is bound. */
+  zap(request: Omit<ZapRequest, "address" | "identity">): Promise<ZapReply> | null;
+}
+
+/**
+ * After the handshake CURVE wraps every frame in a MESSAGE (RFC 26 §2.6). Inner flags use
+ * libzmq's values: bit 0 MORE, bit 1 COMMAND.
+ */
+export interface TrafficCodec {
+  /** The MESSAGE command body carrying one frame; sent as an ordinary data frame (notes §8.6). */
+  encode(flags: number, body: Buffer): Buffer;
+  /** Opens a MESSAGE body. Throws ProtocolError on a bad box, nonce or layout. */
+  decode(message: Buffer): { flags: number; body: Buffer };
 }
 
 /**
@@ -28,4 +44,8 @@ export interface Mechanism {
   start(host: MechanismHost): void;
   /** A command received before the handshake completed. Throws ProtocolError on a violation. */
   onCommand(command: Command): void;
+  /** Present once the handshake completed when the mechanism encrypts traffic (CURVE). */
+  readonly codec?: TrafficCodec | null;
+  /** The authenticated user id a ZAP handler returned, if any. */
+  readonly userId?: string;
 }

@@ -35,6 +35,12 @@ class FakeHost implements MechanismHost {
     this.events.push("rejected");
     this.rejected = reason;
   }
+  authFailed(status: number): void {
+    this.events.push(`auth-failed ${status}`);
+  }
+  zap(): null {
+    return null;
+  }
 }
 
 function command(body: Buffer): Command {
