@@ -16,6 +16,7 @@ import { toFrames, type MessageLike } from "./message.js";
 import { COMMON_OPTIONS, defaultOptions, defineOptions, type OptionName, type OptionValues } from "./options.js";
 import { Pipe, type Message, type PipeOwner } from "./pipe.js";
 import type { SessionOwner } from "./session.js";
+import { newCounters, type SocketCounters, type SocketStatistics } from "./statistics.js";
 
 /** zeromq.js's numeric SocketType values (`socket.type`). */
 export const SOCKET_TYPE_NUMBER: Record<SocketTypeName, number> = {
@@ -44,6 +45,8 @@ const LINGER_POLL_MS = 10;
 export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
   /** @internal */
   readonly options: OptionValues = defaultOptions();
+  /** @internal */
+  readonly counters: SocketCounters = newCounters();
   readonly context: Context;
   private _closed = false;
   private _events: Observer | null = null;
@@ -121,6 +124,11 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
     if (this._closed) return false;
     for (const pipe of this.pipes) if (pipe.writable) return true;
     return false;
+  }
+
+  /** Traffic counters and current peers (not in zeromq.js; for monitoring). */
+  get statistics(): SocketStatistics {
+    return { ...this.counters, peers: this.pipes.size };
   }
 
   /** Socket events (connect, handshake, disconnect, ...), as zeromq.js's `socket.events`. */
@@ -357,6 +365,7 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
       zapIdentity: Buffer.from(o.routingId ?? ""),
       zapDomain: o.zapDomain ?? "",
       zap: null,
+      counters: this.counters,
     };
   }
 

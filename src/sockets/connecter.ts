@@ -56,6 +56,7 @@ export class Connecter implements EngineHost {
     const ep = this.endpoint;
     const stream = ep.transport === "tcp" ? connectTcp(ep.host, ep.port, this.owner.transportOptions) : connectIpc(ep.path);
     this.stream = stream;
+    this.owner.emit({ type: "connect:delay", address: this.address });
     const timeout = this.owner.options.connectTimeout;
     if (timeout > 0 && ep.transport === "tcp") {
       this.connectTimer = setTimeout(() => stream.destroy(Object.assign(new Error("connect timed out"), { code: "ETIMEDOUT" })), timeout);

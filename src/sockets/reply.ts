@@ -34,6 +34,7 @@ export class Reply extends Socket {
     this.replyPipe = null;
     // A reply to a peer that left, or whose queue is full, is dropped (libzmq's router semantics).
     if (pipe !== null && pipe.writable) pipe.write(envelope.concat(msg));
+    else this.counters.droppedAtHighWaterMark += 1;
     return true;
   }
 

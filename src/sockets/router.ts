@@ -74,7 +74,11 @@ export class Router extends Socket {
       }
       return true;
     }
-    if (!pipe.writable) return !this.options.mandatory;
+    if (!pipe.writable) {
+      if (this.options.mandatory) return false;
+      this.counters.droppedAtHighWaterMark += 1;
+      return true;
+    }
     pipe.write(msg.slice(1));
     return true;
   }

@@ -1,6 +1,7 @@
 import type { EngineClose, EngineOptions } from "../zmtp/engine.js";
 import type { Event } from "./events.js";
 import type { OptionValues } from "./options.js";
+import type { SocketCounters } from "./statistics.js";
 import type { Pipe } from "./pipe.js";
 import type { TransportOptions } from "../transports/transport.js";
 import { getProperty, type Metadata } from "../zmtp/metadata.js";
@@ -9,6 +10,7 @@ import { ProtocolError } from "../zmtp/protocol-error.js";
 /** What connection endpoints (connecters, acceptors) need from their socket. */
 export interface SessionOwner {
   readonly options: OptionValues;
+  readonly counters: SocketCounters;
   readonly transportOptions: TransportOptions;
   /** Fresh options (with a fresh mechanism) for one connection. */
   engineOptions(): EngineOptions;
@@ -34,6 +36,7 @@ export function applyPeer(pipe: Pipe, props: Metadata, fixedRoutingId: Buffer | 
 
 /** Emits the event zeromq.js would for a connection that ended, from the engine's reason. */
 export function emitEngineClose(owner: SessionOwner, address: string, reason: EngineClose): void {
+  if (reason.kind === "protocol") owner.counters.protocolErrors += 1;
   if (!reason.handshaken && reason.kind !== "local") {
     const error = reason.error ?? Object.assign(new Error("Connection closed during the handshake"), { code: "ECONNRESET" });
     if (reason.kind === "auth") owner.emit({ type: "handshake:error:auth", address, error });

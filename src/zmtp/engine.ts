@@ -32,6 +32,8 @@ export interface EngineOptions {
   zapDomain: string;
   /** Sends a ZAP request to the handler of the socket's Context, or null when none is bound. */
   zap: ((request: ZapRequest) => Promise<ZapReply> | null) | null;
+  /** Where traffic is counted (the socket's statistics). */
+  counters: TrafficCounters;
 }
 
 /** Why an engine stopped: the socket decides on events and on reconnecting from this. */
@@ -44,6 +46,14 @@ export interface EngineClose {
   fatal: boolean;
   /** End the stream after flushing what was written (an ERROR we sent) instead of destroying it. */
   graceful?: boolean;
+}
+
+/** Traffic counters an engine adds to; one object is shared by all connections of a socket. */
+export interface TrafficCounters {
+  messagesIn: number;
+  messagesOut: number;
+  bytesIn: number;
+  bytesOut: number;
 }
 
 /** A message source/sink the engine drains and fills once the handshake is done. */
@@ -68,6 +78,8 @@ const BATCH_BYTES = 64 * 1024;
 /** Bodies this large are passed to the stream as they are instead of being copied into the batch. */
 const ZERO_COPY_BYTES = 8 * 1024;
 const EMPTY = Buffer.alloc(0);
+/** How long an ended connection may take to flush before it is destroyed. */
+const CLOSE_GRACE_MS = 1000;
 /** libzmq msg_t flags, used inside CURVE MESSAGE boxes. */
 const INNER_MORE = 1;
 const INNER_COMMAND = 2;
@@ -102,11 +114,7 @@ export class Engine implements FrameSink, MechanismHost {
   private ttlTimer: NodeJS.Timeout | null = null;
   private lastReceived = 0;
 
-  /** Counters for socket statistics. */
-  messagesIn = 0;
-  messagesOut = 0;
-  bytesIn = 0;
-  bytesOut = 0;
+  private readonly counters: TrafficCounters;
 
   constructor(
     readonly stream: NetSocket,
@@ -116,6 +124,7 @@ export class Engine implements FrameSink, MechanismHost {
     readonly address: string,
   ) {
     this.decoder = new FrameDecoder(this, options.maxMessageSize);
+    this.counters = options.counters;
     stream.setNoDelay(true);
     stream.on("data", this.onData);
     stream.on("drain", this.pump);
@@ -261,7 +270,7 @@ export class Engine implements FrameSink, MechanismHost {
         if (more) return;
         const msg = this.parts;
         this.parts = [];
-        this.messagesIn += 1;
+        this.counters.messagesIn += 1;
         if (this.pipe !== null && !this.pipe.deliver(msg)) {
           this.decoder.pause();
           this.stream.pause();
@@ -280,7 +289,7 @@ export class Engine implements FrameSink, MechanismHost {
       const msg = Buffer.allocUnsafe(cmd.data.length + 1);
       msg[0] = cmd.name === "SUBSCRIBE" ? 1 : 0;
       cmd.data.copy(msg, 1);
-      this.messagesIn += 1;
+      this.counters.messagesIn += 1;
       if (this.pipe !== null && !this.pipe.deliver([msg])) {
         this.decoder.pause();
         this.stream.pause();
@@ -304,7 +313,7 @@ export class Engine implements FrameSink, MechanismHost {
 
   private readonly onData = (chunk: Buffer): void => {
     this.lastReceived += 1;
-    this.bytesIn += chunk.length;
+    this.counters.bytesIn += chunk.length;
     try {
       if (this.state === "greeting") {
         chunk = this.readGreeting(chunk);
@@ -406,7 +415,7 @@ export class Engine implements FrameSink, MechanismHost {
           for (let i = 0; i < last; i++) this.appendTrafficFrame(FLAG_MORE, msg[i]!);
           this.appendTrafficFrame(0, last >= 0 ? msg[last]! : EMPTY);
         }
-        this.messagesOut += 1;
+        this.counters.messagesOut += 1;
         if (this.pendingBytes + this.scratchEnd - this.scratchStart >= BATCH_BYTES) this.flush();
       }
     }
@@ -426,7 +435,7 @@ export class Engine implements FrameSink, MechanismHost {
 
   private appendFrame(flags: number, body: Buffer): void {
     const size = body.length;
-    this.bytesOut += size;
+    this.counters.bytesOut += size;
     if (size >= ZERO_COPY_BYTES) {
       this.reserve(MAX_HEADER_SIZE);
       this.scratchEnd = writeFrameHeader(this.scratch, this.scratchEnd, flags, size);
@@ -489,8 +498,13 @@ export class Engine implements FrameSink, MechanismHost {
     this.heartbeatTimer = null;
     this.detach();
     this.parts = [];
-    if (reason.kind === "local" || reason.graceful === true) this.stream.end();
-    else this.stream.destroy();
+    if (reason.kind === "local" || reason.graceful === true) {
+      // Flush what was written, then close; a peer that never reads must not hold the socket open.
+      this.stream.end();
+      setTimeout(() => this.stream.destroy(), CLOSE_GRACE_MS).unref();
+    } else {
+      this.stream.destroy();
+    }
     this.host.engineClosed(this, reason);
   }
 
