@@ -1,0 +1,100 @@
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { formatResults, type DemoResult } from "../../src/cli/demo.js";
+
+/** Runs the `zmtp` command as installed (bin/zmtp.js over the built dist/esm/cli.js). */
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const BIN = join(ROOT, "bin", "zmtp.js");
+
+interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function zmtp(...args: string[]): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: 15_000, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
+      const failure = err as (Error & { code?: number | string }) | null;
+      resolve({ code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, "dist", "esm", "cli.js"))) {
+    throw new Error("dist/ is missing: run `npm run build` (npm test does) before this test");
+  }
+});
+
+describe("zmtp command", () => {
+  it("--version and -v print the package.json version", async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    for (const flag of ["--version", "-v"]) {
+      const result = await zmtp(flag);
+      expect(result).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+    }
+  });
+
+  it("--help prints usage listing the commands on stdout", async () => {
+    const result = await zmtp("--help");
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(/^Usage:/m);
+    expect(result.stdout).toMatch(/^\s+demo\s/m);
+    expect(result.stdout).toContain("--version");
+  });
+
+  it("demo runs every socket family over tcp, ipc and inproc and exits 0", async () => {
+    const result = await zmtp("demo");
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const lines = result.stdout.split("\n");
+    expect(lines[0]).toMatch(/^family\s+transport\s+messages\s+result\s+ms$/);
+    for (const family of ["PUSH->PULL", "REQ<->REP", "DEALER<->ROUTER", "PAIR<->PAIR"]) {
+      for (const transport of ["tcp", "ipc", "inproc"]) {
+        const row = lines.find((line) => line.startsWith(`${family} `) && line.split(/\s+/)[1] === transport);
+        expect(row, `${family} over ${transport}`).toMatch(/\s\d+\s+ok\s+\d+\.\d$/);
+      }
+    }
+    expect(result.stdout).toContain("12/12 ok");
+  });
+
+  it("an unknown command prints usage on stderr and exits 2", async () => {
+    const result = await zmtp("frobnicate");
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain('unknown command "frobnicate"');
+    expect(result.stderr).toMatch(/^Usage:/m);
+  });
+
+  it("an unknown option or a missing command is a usage error (exit 2)", async () => {
+    for (const args of [["--frobnicate"], []]) {
+      const result = await zmtp(...args);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(/^Usage:/m);
+    }
+  });
+});
+
+describe("demo table", () => {
+  it("aligns the columns and lists each failure's error under the table", () => {
+    const results: DemoResult[] = [
+      { family: "PUSH->PULL", transport: "tcp", messages: 5, ok: true, ms: 3.25 },
+      { family: "DEALER<->ROUTER", transport: "inproc", messages: 2, ok: false, ms: 5012, error: "EAGAIN: timed out" },
+    ];
+    const lines = formatResults(results).split("\n");
+    expect(lines.slice(0, 4)).toEqual([
+      "family           transport  messages  result      ms",
+      "---------------  ---------  --------  ------  ------",
+      "PUSH->PULL       tcp               5  ok         3.3",
+      "DEALER<->ROUTER  inproc            2  FAIL    5012.0",
+    ]);
+    expect(lines).toContain("1/2 ok");
+    expect(lines).toContain("DEALER<->ROUTER over inproc: EAGAIN: timed out");
+  });
+});
