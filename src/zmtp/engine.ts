@@ -259,9 +259,10 @@ export class Engine implements FrameSink, MechanismHost {
     if (!command) {
       throw new ProtocolError("ERR_ZMTP_UNEXPECTED_COMMAND", "data frame received before the handshake completed");
     }
-    const cmd = decodeCommand(body);
+    const mechanism = this.options.mechanism;
+    const cmd = mechanism.decodeCommand !== undefined ? mechanism.decodeCommand(body) : decodeCommand(body);
     if (cmd === null) throw new ProtocolError("ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED", "malformed command frame");
-    this.options.mechanism.onCommand(cmd);
+    mechanism.onCommand(cmd);
   }
 
   private onTrafficFrame(body: Buffer, more: boolean, command: boolean): void {
@@ -364,7 +365,8 @@ export class Engine implements FrameSink, MechanismHost {
     this.close({ kind: "timeout", error: Object.assign(new Error(message), { code: "ETIMEDOUT" }), handshaken: this.handshaken, fatal: false });
   }
 
-  private fail(err: unknown): void {
+  /** Closes for an error; a ProtocolError is fatal. Mechanisms call it for errors found asynchronously (ZAP). */
+  fail(err: unknown): void {
     const error = err instanceof Error ? err : new Error(String(err));
     const protocol = error instanceof ProtocolError;
     this.close({ kind: protocol ? "protocol" : "io", error, handshaken: this.handshaken, fatal: protocol });

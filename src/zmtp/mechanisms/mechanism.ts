@@ -16,6 +16,10 @@ export interface MechanismHost {
   peerRejected(reason: string): void;
   /** We refused the peer (ZAP said 300/400/500): ERROR is flushed (except for 300), then the connection closes. */
   authFailed(status: number, reason: string): void;
+  /** Ends the connection for an error found after onCommand returned (a bad ZAP reply), as if it had been thrown. */
+  fail(error: unknown): void;
+  /** True once the connection has ended (a late ZAP reply is then dropped). */
+  readonly closed: boolean;
   /** Asks the ZAP handler of the socket's Context; null when none is bound. */
   zap(request: Omit<ZapRequest, "address" | "identity">): Promise<ZapReply> | null;
 }
@@ -42,6 +46,11 @@ export interface Mechanism {
   readonly asServer: boolean;
   /** Called once the peer's greeting was accepted; may send the first command. */
   start(host: MechanismHost): void;
+  /**
+   * Parses a handshake command body, for a mechanism that must accept a peer's malformed form
+   * (libzmq's PLAIN ERROR, notes §7). Without it the engine uses `decodeCommand`.
+   */
+  decodeCommand?(body: Buffer): Command | null;
   /** A command received before the handshake completed. Throws ProtocolError on a violation. */
   onCommand(command: Command): void;
   /** Present once the handshake completed when the mechanism encrypts traffic (CURVE). */

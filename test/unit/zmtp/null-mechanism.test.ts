@@ -41,6 +41,10 @@ class FakeHost implements MechanismHost {
   zap(): null {
     return null;
   }
+  fail(error: unknown): void {
+    this.events.push(`fail ${String(error)}`);
+  }
+  closed = false;
 }
 
 function command(body: Buffer): Command {
