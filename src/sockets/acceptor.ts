@@ -20,8 +20,9 @@ class AcceptedSession implements EngineHost {
   engineReady(engine: Engine, props: Metadata): void {
     const owner = this.acceptor.owner;
     owner.emit({ type: "handshake", address: this.acceptor.endpoint });
-    const pipe = owner.createPipe(this.acceptor.endpoint);
+    const pipe = owner.createPipe(this.acceptor.endpoint, this.acceptor.priority);
     applyPeer(pipe, props, null);
+    pipe.connected = true;
     if (owner.attachPipe(pipe)) {
       this.pipe = pipe;
       engine.attach(pipe);
@@ -32,6 +33,7 @@ class AcceptedSession implements EngineHost {
     this.acceptor.sessions.delete(this);
     emitEngineClose(this.acceptor.owner, this.acceptor.endpoint, reason);
     if (this.pipe !== null) {
+      this.pipe.connected = false;
       this.acceptor.owner.detachPipe(this.pipe);
       this.pipe.discard();
       this.pipe = null;
@@ -51,6 +53,8 @@ export class Acceptor {
   constructor(
     readonly owner: SessionOwner,
     readonly address: string,
+    /** Failover tier given to the pipes of connections accepted here. */
+    readonly priority: number,
   ) {}
 
   /** The real endpoint once listening (lastEndpoint), else the address as given. */

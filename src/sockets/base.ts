@@ -23,6 +23,33 @@ export const SOCKET_TYPE_NUMBER: Record<SocketTypeName, number> = {
   PAIR: 0, PUB: 1, SUB: 2, REQ: 3, REP: 4, DEALER: 5, ROUTER: 6, PULL: 7, PUSH: 8, XPUB: 9, XSUB: 10,
 };
 
+/** Per-endpoint options for bind() and connect() (an extension to zeromq.js). */
+export interface EndpointOptions {
+  /** Failover tier for load-balancing sockets: lower is preferred; default 0. */
+  priority?: number;
+}
+
+/** One peer as `peers()` reports it. */
+export interface PeerInfo {
+  endpoint: string;
+  priority: number;
+  connected: boolean;
+  /** The peer's routing id (its Identity, or the id a ROUTER gave it), when known. */
+  routingId: Buffer | null;
+  queuedOut: number;
+  queuedIn: number;
+  sendHighWaterMark: number;
+  receiveHighWaterMark: number;
+}
+
+function priorityOf(options: EndpointOptions): number {
+  const priority = options.priority ?? 0;
+  if (!Number.isInteger(priority) || priority < 0 || priority > 255) {
+    throw zmqError("EINVAL", `Invalid priority ${priority}: expected an integer in 0..255 (lower is preferred)`);
+  }
+  return priority;
+}
+
 interface Waiter<T> {
   resolve(value: T): void;
   reject(err: Error): void;
@@ -139,18 +166,22 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
 
   // ---- endpoints ----
 
-  async bind(address: string): Promise<void> {
+  /**
+   * Binds an endpoint. `priority` (not in zeromq.js) puts the peers accepted here in a failover
+   * tier for PUSH / DEALER / REQ: lower is preferred, 0 is the default.
+   */
+  async bind(address: string, options: EndpointOptions = {}): Promise<void> {
     this.checkOpen();
     if (typeof address !== "string") throw new TypeError("Address must be a string");
     const ep = parseEndpoint(address, true);
     if (ep.transport === "inproc") {
-      this.context.inproc.bind(ep.name, this, address);
+      this.context.inproc.bind(ep.name, this, address, priorityOf(options));
       this.inprocBinds.add(ep.name);
       this._lastEndpoint = address;
       this.emit({ type: "bind", address });
       return;
     }
-    const acceptor = new Acceptor(this, address);
+    const acceptor = new Acceptor(this, address, priorityOf(options));
     try {
       const listener =
         ep.transport === "tcp"
@@ -185,13 +216,17 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
     acceptor.close(true);
   }
 
-  connect(address: string, options: { routingId?: string } = {}): void {
+  /**
+   * Connects to an endpoint (synchronously; the connection is made in the background and
+   * re-made after failures). `priority` as for bind(); `routingId` only for Router.
+   */
+  connect(address: string, options: EndpointOptions & { routingId?: string } = {}): void {
     this.checkOpen();
     if (typeof address !== "string") throw new TypeError("Address must be a string");
     const ep = parseEndpoint(address, false);
     if (ep.transport === "inproc") {
       if (this.inprocConnects.has(address)) return;
-      const pipe = this.context.inproc.connect(ep.name, this, address);
+      const pipe = this.context.inproc.connect(ep.name, this, address, priorityOf(options));
       this.inprocConnects.set(address, pipe);
       // Connect before bind: with immediate = false messages queue until the name is bound.
       if (this.attachesBeforeHandshake && !this.options.immediate) this.attachPipe(pipe);
@@ -199,7 +234,7 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
     }
     if (this.connecters.has(address)) return;
     const fixedId = options.routingId === undefined ? null : Buffer.from(options.routingId);
-    const connecter = new Connecter(this, address, ep, fixedId);
+    const connecter = new Connecter(this, address, ep, fixedId, priorityOf(options));
     this.connecters.set(address, connecter);
     connecter.start();
   }
@@ -369,8 +404,29 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
     };
   }
 
-  createPipe(endpoint: string): Pipe {
-    return new Pipe(this, endpoint, this.options.sendHighWaterMark, this.options.receiveHighWaterMark);
+  createPipe(endpoint: string, priority = 0): Pipe {
+    return new Pipe(this, endpoint, this.options.sendHighWaterMark, this.options.receiveHighWaterMark, priority);
+  }
+
+  /**
+   * Queue introspection (not in zeromq.js): one entry per peer pipe, with where it goes, its
+   * failover tier, whether it is connected, and how full its queues are.
+   */
+  peers(): PeerInfo[] {
+    const list: PeerInfo[] = [];
+    for (const pipe of this.pipes) {
+      list.push({
+        endpoint: pipe.endpoint,
+        priority: pipe.priority,
+        connected: pipe.connected,
+        routingId: pipe.routingId,
+        queuedOut: pipe.outboundLength,
+        queuedIn: pipe.inboundLength,
+        sendHighWaterMark: pipe.sendHighWaterMark,
+        receiveHighWaterMark: pipe.receiveHighWaterMark,
+      });
+    }
+    return list;
   }
 
   attachPipe(pipe: Pipe): boolean {
@@ -401,10 +457,12 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
     pipe.metadata = peer;
     const identity = peer.get("Identity");
     pipe.routingId = identity !== undefined && identity.length > 0 ? identity : null;
+    pipe.connected = true;
     this.attachPipe(pipe);
   }
 
   inprocUnlinked(pipe: Pipe): void {
+    pipe.connected = false;
     this.detachPipe(pipe);
   }
 

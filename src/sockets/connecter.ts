@@ -28,12 +28,14 @@ export class Connecter implements EngineHost {
     private readonly endpoint: Exclude<Endpoint, { transport: "inproc" }>,
     /** Router.connect(addr, { routingId }): the id this peer gets, whatever it announces. */
     private readonly fixedRoutingId: Buffer | null,
+    /** Failover tier of this endpoint's pipe (lower is preferred). */
+    private readonly priority: number,
   ) {}
 
   start(): void {
     if (this.owner.attachesBeforeHandshake || this.fixedRoutingId !== null) {
       if (!this.owner.options.immediate) {
-        this.pipe = this.owner.createPipe(this.address);
+        this.pipe = this.owner.createPipe(this.address, this.priority);
         this.pipe.routingId = this.fixedRoutingId;
         this.pipeAttached = this.owner.attachPipe(this.pipe);
       }
@@ -103,8 +105,9 @@ export class Connecter implements EngineHost {
 
   engineReady(engine: Engine, props: Metadata): void {
     this.owner.emit({ type: "handshake", address: this.address });
-    if (this.pipe === null) this.pipe = this.owner.createPipe(this.address);
+    if (this.pipe === null) this.pipe = this.owner.createPipe(this.address, this.priority);
     applyPeer(this.pipe, props, this.fixedRoutingId);
+    this.pipe.connected = true;
     if (!this.pipeAttached) this.pipeAttached = this.owner.attachPipe(this.pipe);
     if (this.pipeAttached) engine.attach(this.pipe);
   }
@@ -113,6 +116,7 @@ export class Connecter implements EngineHost {
     if (this.engine === engine) this.engine = null;
     this.stream = null;
     emitEngineClose(this.owner, this.address, reason);
+    if (this.pipe !== null) this.pipe.connected = false;
     const keepPipe = this.pipe !== null && !this.owner.options.immediate && !reason.fatal &&
       (this.owner.attachesBeforeHandshake || this.fixedRoutingId !== null);
     if (!keepPipe) this.dropPipe();

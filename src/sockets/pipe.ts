@@ -8,6 +8,11 @@ export type Message = Buffer[];
 export interface PipeOwner {
   pipeReadable(pipe: Pipe): void;
   pipeWritable(pipe: Pipe): void;
+  /**
+   * A pipe that outlived its connection got a new one (a connect()ed pipe across a reconnect,
+   * libzmq's "hiccup"): SUB/XSUB resend their subscriptions, which the new peer never saw.
+   */
+  pipeHiccuped?(pipe: Pipe): void;
 }
 
 /** The connection side of a pipe (an engine, or the inproc peer). */
@@ -28,11 +33,14 @@ export class Pipe {
   private readonly inbound = new Fifo<Message>();
   private outboundBlocked = false;
   private inboundBlocked = false;
-  driver: PipeDriver | null = null;
+  private _driver: PipeDriver | null = null;
+  private driven = false;
   /** Routing id as seen by a ROUTER (the peer's Identity or an auto id). */
   routingId: Buffer | null = null;
   /** Properties the peer announced in its handshake. */
   metadata: Metadata = new Map();
+  private live = false;
+
   /** SUB pipes: subscription messages are sent as SUBSCRIBE / CANCEL to ZMTP 3.1 peers. */
   carriesSubscriptions = false;
   /** Set when the pipe has been detached from its socket; writes are then refused. */
@@ -43,7 +51,33 @@ export class Pipe {
     readonly endpoint: string,
     public sendHighWaterMark: number,
     public receiveHighWaterMark: number,
+    /** Failover tier: lower is preferred; load-balancing sockets use worse tiers only as backups. */
+    readonly priority = 0,
   ) {}
+
+  /** Whether a connection (or inproc peer) currently serves this pipe. */
+  get connected(): boolean {
+    return this.live;
+  }
+
+  set connected(value: boolean) {
+    if (this.live === value) return;
+    this.live = value;
+    // A peer that is back may take traffic again (failover tiers fail back to it).
+    if (value && !this.closed && this.writable) this.owner.pipeWritable(this);
+  }
+
+  /** The connection side. A driver set after an earlier one is a new connection: see pipeHiccuped. */
+  get driver(): PipeDriver | null {
+    return this._driver;
+  }
+
+  set driver(driver: PipeDriver | null) {
+    this._driver = driver;
+    if (driver === null) return;
+    if (this.driven && !this.closed) this.owner.pipeHiccuped?.(this);
+    this.driven = true;
+  }
 
   // ---- socket side ----
 

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { zmqError } from "../errors.js";
-import { Socket, allowMethods, type Readable, type SocketOptions, type Writable } from "./base.js";
+import { Socket, allowMethods, type EndpointOptions, type Readable, type SocketOptions, type Writable } from "./base.js";
 import { defineOptions } from "./options.js";
 import type { Message, Pipe } from "./pipe.js";
 import { sendProbe } from "./probe.js";
 import { FairQueue } from "./routing/fq.js";
 
-export interface RouterConnectOptions {
+export interface RouterConnectOptions extends EndpointOptions {
   /** The routing id this peer gets on our side, whatever Identity it announces. */
   routingId?: string;
 }

@@ -14,7 +14,7 @@ export interface SessionOwner {
   readonly transportOptions: TransportOptions;
   /** Fresh options (with a fresh mechanism) for one connection. */
   engineOptions(): EngineOptions;
-  createPipe(endpoint: string): Pipe;
+  createPipe(endpoint: string, priority: number): Pipe;
   /** Hands a pipe to the routing policy; false when the socket refuses it (PAIR already paired). */
   attachPipe(pipe: Pipe): boolean;
   detachPipe(pipe: Pipe): void;

@@ -5,7 +5,7 @@ import type { Metadata } from "../zmtp/metadata.js";
 /** What the inproc transport needs from a socket: no bytes, only pipes. */
 export interface InprocSocket {
   /** Creates a pipe owned by the socket (not yet attached to its routing policy). */
-  createPipe(endpoint: string): Pipe;
+  createPipe(endpoint: string, priority: number): Pipe;
   /** The pipe is linked to a peer whose properties are given: attach it (if not already). */
   inprocLinked(pipe: Pipe, peer: Metadata): void;
   /** The peer went away (unbind, disconnect, close): detach the pipe. */
@@ -53,19 +53,20 @@ interface Link {
 
 /** Names bound with `inproc://` in one Context, and the connections waiting for them. */
 export class InprocRegistry {
-  private readonly bound = new Map<string, InprocSocket>();
+  private readonly bound = new Map<string, { socket: InprocSocket; priority: number }>();
   private readonly links = new Map<string, Link[]>();
 
-  bind(name: string, socket: InprocSocket, address: string): void {
+  bind(name: string, socket: InprocSocket, address: string, priority = 0): void {
     if (this.bound.has(name)) throw zmqError("EADDRINUSE", `Address already in use: ${address}`, address);
-    this.bound.set(name, socket);
+    const binding = { socket, priority };
+    this.bound.set(name, binding);
     for (const link of this.links.get(name) ?? []) {
-      if (link.binder === null) this.complete(name, link, socket);
+      if (link.binder === null) this.complete(name, link, binding);
     }
   }
 
   unbind(name: string, socket: InprocSocket): boolean {
-    if (this.bound.get(name) !== socket) return false;
+    if (this.bound.get(name)?.socket !== socket) return false;
     this.bound.delete(name);
     for (const link of this.links.get(name) ?? []) {
       if (link.binder === socket) this.unlink(link);
@@ -78,8 +79,8 @@ export class InprocRegistry {
   }
 
   /** Connects now if the name is bound, or when it is (libzmq allows connect before bind). */
-  connect(name: string, socket: InprocSocket, address: string): Pipe {
-    const pipe = socket.createPipe(address);
+  connect(name: string, socket: InprocSocket, address: string, priority = 0): Pipe {
+    const pipe = socket.createPipe(address, priority);
     const link: Link = { connecter: socket, connecterPipe: pipe, binder: null, binderPipe: null };
     const list = this.links.get(name) ?? [];
     list.push(link);
@@ -98,8 +99,9 @@ export class InprocRegistry {
     if (list.length === 0) this.links.delete(name);
   }
 
-  private complete(name: string, link: Link, binder: InprocSocket): void {
-    const binderPipe = binder.createPipe(`inproc://${name}`);
+  private complete(name: string, link: Link, binding: { socket: InprocSocket; priority: number }): void {
+    const binder = binding.socket;
+    const binderPipe = binder.createPipe(`inproc://${name}`, binding.priority);
     link.binder = binder;
     link.binderPipe = binderPipe;
     new InprocBridge(link.connecterPipe, binderPipe);

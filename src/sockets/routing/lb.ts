@@ -1,37 +1,75 @@
 import type { Message, Pipe } from "../pipe.js";
 
+interface Tier {
+  priority: number;
+  pipes: Pipe[];
+  next: number;
+}
+
 /**
  * Load balancer (libzmq lb_t): each message goes to the next pipe, in turn, that has room.
  * Used by PUSH, DEALER and REQ.
+ *
+ * Beyond libzmq, pipes carry a priority (lower is better): messages go round robin among the
+ * best tier that has a connected pipe with room, and fall over to the next tier only when every
+ * pipe of the better ones is gone or at its high-water mark. Fail-back is automatic because each
+ * pick starts at the best tier. With one tier (the default) this is exactly libzmq's lb.
  */
 export class LoadBalancer {
-  readonly pipes: Pipe[] = [];
-  private next = 0;
+  private readonly tiers: Tier[] = [];
+
+  get pipes(): Pipe[] {
+    const all: Pipe[] = [];
+    for (const tier of this.tiers) all.push(...tier.pipes);
+    return all;
+  }
 
   attach(pipe: Pipe): void {
-    this.pipes.push(pipe);
+    let at = 0;
+    while (at < this.tiers.length && this.tiers[at]!.priority < pipe.priority) at += 1;
+    let tier = this.tiers[at];
+    if (tier === undefined || tier.priority !== pipe.priority) {
+      tier = { priority: pipe.priority, pipes: [], next: 0 };
+      this.tiers.splice(at, 0, tier);
+    }
+    tier.pipes.push(pipe);
   }
 
   detach(pipe: Pipe): void {
-    const at = this.pipes.indexOf(pipe);
+    const index = this.tiers.findIndex((t) => t.priority === pipe.priority);
+    const tier = this.tiers[index];
+    if (tier === undefined) return;
+    const at = tier.pipes.indexOf(pipe);
     if (at === -1) return;
-    this.pipes.splice(at, 1);
-    if (this.next > at) this.next -= 1;
-    if (this.next >= this.pipes.length) this.next = 0;
+    tier.pipes.splice(at, 1);
+    if (tier.next > at) tier.next -= 1;
+    if (tier.next >= tier.pipes.length) tier.next = 0;
+    if (tier.pipes.length === 0) this.tiers.splice(index, 1);
   }
 
   /** The pipe the next message would go to, or null when every pipe is full (or there is none). */
   pick(): Pipe | null {
-    const n = this.pipes.length;
-    for (let i = 0; i < n; i++) {
-      const index = (this.next + i) % n;
-      const pipe = this.pipes[index]!;
-      if (pipe.writable) {
-        this.next = (index + 1) % n;
-        return pipe;
+    const tiered = this.tiers.length > 1;
+    for (const tier of this.tiers) {
+      const pipes = tier.pipes;
+      const n = pipes.length;
+      for (let i = 0; i < n; i++) {
+        const index = (tier.next + i) % n;
+        const pipe = pipes[index]!;
+        // With tiers, a peer that is away counts as gone: its queue waits for it, new traffic fails over.
+        if (pipe.writable && (!tiered || pipe.connected)) {
+          tier.next = (index + 1) % n;
+          return pipe;
+        }
       }
     }
     return null;
+  }
+
+  /** Whether some pipe could take a message now (without moving the rotation). */
+  get writable(): boolean {
+    for (const tier of this.tiers) for (const pipe of tier.pipes) if (pipe.writable) return true;
+    return false;
   }
 
   /** Sends to the next pipe with room; returns that pipe, or null when all are full (EAGAIN). */
@@ -39,10 +77,5 @@ export class LoadBalancer {
     const pipe = this.pick();
     if (pipe !== null) pipe.write(msg);
     return pipe;
-  }
-
-  get writable(): boolean {
-    for (const pipe of this.pipes) if (pipe.writable) return true;
-    return false;
   }
 }
