@@ -1,0 +1,98 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import * as zmq from "zeromq";
+import * as ours from "../../src/index.js";
+
+/** Heartbeats (ZMTP 3.1 PING/PONG) against libzmq 4.3.5, in both directions. */
+
+const cleanup: Array<() => void> = [];
+afterEach(() => {
+  for (const f of cleanup.splice(0)) f();
+});
+
+function close(...sockets: Array<{ linger: number; close(): void }>): void {
+  cleanup.push(() => {
+    for (const s of sockets) {
+      s.linger = 0;
+      s.close();
+    }
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("heartbeats with libzmq", () => {
+  it("libzmq pings our ROUTER; we answer, so its short heartbeat timeout never fires", async () => {
+    const router = new ours.Router();
+    await router.bind("tcp://127.0.0.1:*");
+    const dealer = new zmq.Dealer({ routingId: "hb", heartbeatInterval: 50, heartbeatTimeout: 150 });
+    close(router, dealer);
+    const theirDisconnects: string[] = [];
+    dealer.events.on("disconnect", (e) => theirDisconnects.push(e.address));
+    dealer.connect(router.lastEndpoint!);
+    await dealer.send("before");
+    expect((await router.receive()).map(String)).toEqual(["hb", "before"]);
+    await sleep(800);
+    expect(theirDisconnects).toEqual([]);
+    await router.send(["hb", "after"]);
+    expect((await dealer.receive()).map(String)).toEqual(["after"]);
+  });
+
+  it("our DEALER pings a libzmq ROUTER; its PONGs keep our heartbeat timeout from firing", async () => {
+    const router = new zmq.Router();
+    await router.bind("tcp://127.0.0.1:*");
+    const dealer = new ours.Dealer({ routingId: "hb2", heartbeatInterval: 50, heartbeatTimeout: 150, heartbeatTimeToLive: 1000 });
+    close(router, dealer);
+    const ourDisconnects: string[] = [];
+    dealer.events.on("disconnect", (e) => ourDisconnects.push(e.address));
+    dealer.connect(router.lastEndpoint!);
+    await dealer.send("x");
+    await router.receive();
+    await sleep(800);
+    expect(ourDisconnects).toEqual([]);
+    await router.send(["hb2", "still here"]);
+    expect((await dealer.receive()).map(String)).toEqual(["still here"]);
+  });
+
+  it("libzmq drops us when our process goes silent (SIGSTOP), and we reconnect when it resumes", async () => {
+    const router = new zmq.Router({ heartbeatInterval: 100, heartbeatTimeout: 300 });
+    await router.bind("tcp://127.0.0.1:*");
+    close(router);
+    const dist = fileURLToPath(new URL("../../dist/esm/index.js", import.meta.url));
+    const script = `
+      const { Dealer } = await import(${JSON.stringify(dist)});
+      const d = new Dealer({ routingId: "child", linger: 0 });
+      d.connect(${JSON.stringify(router.lastEndpoint)});
+      await d.send("hello");
+      setInterval(() => d.send("tick"), 100);
+    `;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: "ignore" });
+    cleanup.push(() => child.kill("SIGKILL"));
+    const disconnected = new Promise<void>((resolve) => router.events.on("disconnect", () => resolve()));
+    expect((await router.receive()).map(String)).toEqual(["child", "hello"]);
+    child.kill("SIGSTOP");
+    const stoppedAt = Date.now();
+    await disconnected;
+    const detectedAfter = Date.now() - stoppedAt;
+    expect(detectedAfter).toBeLessThan(3000);
+    // Whatever arrived before the freeze is not evidence of a reconnect: drop it first.
+    router.receiveTimeout = 0;
+    for (;;) {
+      try {
+        await router.receive();
+      } catch {
+        break;
+      }
+    }
+    const reconnected = new Promise<void>((resolve) => router.events.on("handshake", () => resolve()));
+    child.kill("SIGCONT");
+    await reconnected;
+    // Once resumed, our DEALER notices the closed connection and reconnects; ticks flow again.
+    router.receiveTimeout = 5000;
+    for (;;) {
+      const [id, body] = await router.receive();
+      if (id!.toString() === "child" && body!.toString() === "tick") break;
+    }
+  });
+});
