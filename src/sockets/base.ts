@@ -131,6 +131,11 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
     return this._lastEndpoint;
   }
 
+  /** @internal Whether some bind() or connect() is in effect (a Proxy needs both ends set up). */
+  get hasEndpoints(): boolean {
+    return this.acceptors.size + this.connecters.size + this.inprocBinds.size + this.inprocConnects.size > 0;
+  }
+
   get securityMechanism(): null | "plain" | "curve" {
     return null;
   }
