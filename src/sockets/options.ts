@@ -74,16 +74,20 @@ export interface OptionValues {
   invertMatching: boolean;
   manual: boolean;
   welcomeMessage: string | null;
+  /** XPUB: which duplicate (un)subscriptions the application sees (ZMQ_XPUB_VERBOSE / VERBOSER). */
+  verbosity: null | "allSubs" | "allSubsUnsubs";
 }
 
 export type OptionName = keyof OptionValues;
 
-type Kind = "int" | "bool" | "string" | "routingId";
+type Kind = "int" | "bool" | "string" | "routingId" | "enum";
 
 interface OptionSpec {
   kind: Kind;
   min?: number;
   max?: number;
+  /** The accepted values of an "enum" option. */
+  values?: readonly unknown[];
 }
 
 const int = (min: number, max = 2 ** 31 - 1): OptionSpec => ({ kind: "int", min, max });
@@ -144,6 +148,7 @@ const SPECS: Record<OptionName, OptionSpec> = {
   invertMatching: bool,
   manual: bool,
   welcomeMessage: str,
+  verbosity: { kind: "enum", values: [null, "allSubs", "allSubsUnsubs"] },
 };
 
 export function defaultOptions(): OptionValues {
@@ -201,6 +206,7 @@ export function defaultOptions(): OptionValues {
     invertMatching: false,
     manual: false,
     welcomeMessage: null,
+    verbosity: null,
   };
 }
 
@@ -233,6 +239,11 @@ export function validateOption<K extends OptionName>(name: K, value: unknown): O
       }
       return text as OptionValues[K];
     }
+    case "enum":
+      if (!spec.values!.includes(value)) {
+        throw zmqError("EINVAL", `Invalid value ${String(value)} for ${name}: expected one of ${spec.values!.map(String).join(", ")}`);
+      }
+      return value as OptionValues[K];
   }
 }
 
