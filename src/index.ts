@@ -15,6 +15,11 @@ export { Dealer } from "./sockets/dealer.js";
 export { Router, type RouterConnectOptions } from "./sockets/router.js";
 export { Request } from "./sockets/request.js";
 export { Reply } from "./sockets/reply.js";
+export { Publisher } from "./sockets/publisher.js";
+export { Subscriber } from "./sockets/subscriber.js";
+export { XPublisher } from "./sockets/xpublisher.js";
+export { XSubscriber } from "./sockets/xsubscriber.js";
+export { Proxy } from "./proxy.js";
 
 /** The libzmq version whose behaviour this library follows (zeromq.js reports the bundled libzmq's). */
 export const version = "4.3.5";
