@@ -95,6 +95,8 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
     const { context, ...rest } = (options ?? {}) as { context?: Context } & Record<string, unknown>;
     this.context = context ?? defaultContext;
     if (!this.context.blocky) this.options.linger = 0;
+    // libzmq's context-level ZMQ_IPV6 is the default for its new sockets.
+    if (this.context.ipv6) this.options.ipv6 = true;
     for (const [key, value] of Object.entries(rest)) {
       if (!(key in this)) throw new TypeError(`Cannot add property ${key}, object is not extensible`);
       (this as unknown as Record<string, unknown>)[key] = value;
