@@ -27,7 +27,7 @@ useCleanup();
 const RECONNECT_MS = 50;
 /** Long enough for our side to see the close, so later sends queue instead of vanishing
  * into a dying connection (notes §5.9: messages already handed to the engine are lost). */
-const NOTICE_CLOSE_MS = 200;
+const NOTICE_CLOSE_MS = 300;
 
 describe("reconnect after the libzmq peer restarts", () => {
   for (const t of TRANSPORTS) {
