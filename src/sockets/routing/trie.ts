@@ -9,7 +9,7 @@
  *   only when its own count drops to zero.
  *
  * The empty prefix matches everything. `match` walks at most `topic.length` nodes, whatever the
- * number of subscriptions, and allocates nothing. No method recurses, so a hostile 1 MB prefix
+ * number of subscriptions, and allocates nothing. No method recurses, so a hostile huge prefix
  * cannot overflow the stack.
  */
 
