@@ -20,6 +20,7 @@ export { Subscriber } from "./sockets/subscriber.js";
 export { XPublisher } from "./sockets/xpublisher.js";
 export { XSubscriber } from "./sockets/xsubscriber.js";
 export { Proxy } from "./proxy.js";
+export { curveKeyPair, curvePublicKey, z85Decode, z85Encode } from "./zmtp/z85.js";
 
 /** The libzmq version whose behaviour this library follows (zeromq.js reports the bundled libzmq's). */
 export const version = "4.3.5";
@@ -30,7 +31,7 @@ export const capability: Partial<Record<"ipc" | "pgm" | "tipc" | "norm" | "curve
   pgm: false,
   tipc: false,
   norm: false,
-  curve: false,
+  curve: true,
   gssapi: false,
   draft: false,
 };

@@ -6,7 +6,6 @@ import type { InprocSocket } from "../transports/inproc.js";
 import { listenTcp } from "../transports/tcp.js";
 import type { TransportOptions } from "../transports/transport.js";
 import type { EngineOptions } from "../zmtp/engine.js";
-import { NullMechanism } from "../zmtp/mechanisms/null.js";
 import type { Metadata } from "../zmtp/metadata.js";
 import { sendsIdentity, type SocketTypeName } from "../zmtp/socket-types.js";
 import { Acceptor } from "./acceptor.js";
@@ -15,6 +14,8 @@ import { Observer, type Event } from "./events.js";
 import { toFrames, type MessageLike } from "./message.js";
 import { COMMON_OPTIONS, defaultOptions, defineOptions, type OptionName, type OptionValues } from "./options.js";
 import { Pipe, type Message, type PipeOwner } from "./pipe.js";
+import { zapClient } from "./zap-client.js";
+import { checkSecurityOptions, createMechanism, defineSecurityOptions, securityMechanism } from "./security.js";
 import type { SessionOwner } from "./session.js";
 import { newCounters, type SocketCounters, type SocketStatistics } from "./statistics.js";
 
@@ -139,7 +140,7 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
   }
 
   get securityMechanism(): null | "plain" | "curve" {
-    return null;
+    return securityMechanism(this.options);
   }
 
   get threadSafe(): boolean {
@@ -188,6 +189,7 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
       this.emit({ type: "bind", address });
       return;
     }
+    checkSecurityOptions(this.options);
     const acceptor = new Acceptor(this, address, priorityOf(options));
     try {
       const listener =
@@ -239,6 +241,7 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
       if (this.attachesBeforeHandshake && !this.options.immediate) this.attachPipe(pipe);
       return;
     }
+    checkSecurityOptions(this.options);
     if (this.connecters.has(address)) return;
     const fixedId = options.routingId === undefined ? null : Buffer.from(options.routingId);
     const connecter = new Connecter(this, address, ep, fixedId, priorityOf(options));
@@ -398,7 +401,7 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
     return {
       socketType: this.zmtpType,
       identity: sendsIdentity(this.zmtpType) ? Buffer.from(o.routingId ?? "") : null,
-      mechanism: new NullMechanism(),
+      mechanism: createMechanism(o),
       maxMessageSize: o.maxMessageSize,
       handshakeInterval: o.handshakeInterval,
       heartbeatInterval: o.heartbeatInterval,
@@ -406,7 +409,7 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
       heartbeatTimeToLive: o.heartbeatTimeToLive,
       zapIdentity: Buffer.from(o.routingId ?? ""),
       zapDomain: o.zapDomain ?? "",
-      zap: null,
+      zap: zapClient(this.context, o.handshakeInterval),
       counters: this.counters,
     };
   }
@@ -541,6 +544,7 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
 }
 
 defineOptions(Socket.prototype, COMMON_OPTIONS);
+defineSecurityOptions(Socket.prototype);
 
 // The option properties, declared for TypeScript; the accessors above implement them.
 export interface Socket {

@@ -1,35 +1,55 @@
 import { decodeError, decodeReady, encodeReady, type Command } from "../command.js";
+import type { Metadata } from "../metadata.js";
 import { ProtocolError } from "../protocol-error.js";
 import type { Mechanism, MechanismHost } from "./mechanism.js";
+import { consultZap, withZapProperties } from "./zap-gate.js";
 
 type State = "idle" | "waiting-ready" | "done";
 
 /**
  * RFC 23 §2.5.2 NULL: both sides send READY at once, without waiting for the other's — libzmq
  * does so in both roles, so an early READY from the accepting side must be accepted.
+ *
+ * With a ZAP domain set and a handler bound, our READY waits for ZAP's verdict (mechanism
+ * "NULL", no credentials); refused peers get ERROR instead (notes §3).
  */
 export class NullMechanism implements Mechanism {
   readonly name = "NULL";
   readonly asServer = false;
   private state: State = "idle";
   private host: MechanismHost | null = null;
+  /** Set while ZAP decides; the peer's READY, if it came meanwhile, waits in `peerProps`. */
+  private zapPending = false;
+  private zapProperties: Metadata | null = null;
+  private peerProps: Metadata | null = null;
+
+  constructor(private readonly zapDomain = "") {}
 
   start(host: MechanismHost): void {
     this.host = host;
     this.state = "waiting-ready";
+    if (this.zapDomain !== "") {
+      this.zapPending = consultZap(host, { domain: this.zapDomain, mechanism: "NULL", credentials: [] }, (extra) => {
+        this.zapPending = false;
+        this.zapProperties = extra;
+        host.sendCommand(encodeReady(host.localProperties()));
+        if (this.peerProps !== null) this.complete(host, this.peerProps);
+      });
+      if (this.zapPending) return;
+    }
     host.sendCommand(encodeReady(host.localProperties()));
   }
 
   onCommand(command: Command): void {
     const host = this.host;
-    if (host === null || this.state !== "waiting-ready") {
+    if (host === null || this.state !== "waiting-ready" || this.peerProps !== null) {
       throw new ProtocolError("ERR_ZMTP_UNEXPECTED_COMMAND", `unexpected ${command.name} in NULL handshake`);
     }
     if (command.name === "READY") {
       const props = decodeReady(command.data);
       host.checkPeerProperties(props);
-      this.state = "done";
-      host.handshakeComplete(props);
+      if (this.zapPending) this.peerProps = props;
+      else this.complete(host, props);
       return;
     }
     if (command.name === "ERROR") {
@@ -38,5 +58,10 @@ export class NullMechanism implements Mechanism {
       return;
     }
     throw new ProtocolError("ERR_ZMTP_UNEXPECTED_COMMAND", `unexpected ${command.name} in NULL handshake`);
+  }
+
+  private complete(host: MechanismHost, props: Metadata): void {
+    this.state = "done";
+    host.handshakeComplete(withZapProperties(props, this.zapProperties));
   }
 }

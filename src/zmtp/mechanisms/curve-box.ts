@@ -1,0 +1,101 @@
+import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomFillSync, type KeyObject } from "node:crypto";
+import { hsalsa, xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
+
+/**
+ * The NaCl primitives CurveZMQ is built on (RFC 26 §2.1), from audited libraries: X25519 from
+ * node:crypto (OpenSSL), HSalsa20 and XSalsa20-Poly1305 from @noble/ciphers. A box on the wire
+ * is the 16-byte Poly1305 tag followed by the ciphertext (NaCl's "easy" layout); the classic
+ * API's zero padding never leaves this file (notes §8.2).
+ */
+
+export const KEY_BYTES = 32;
+/** Bytes a box adds to its plaintext. */
+export const BOX_OVERHEAD = 16;
+export const NONCE_BYTES = 24;
+
+// DER wrappers that turn a raw 32-byte X25519 key into something node:crypto imports (RFC 8410).
+const PKCS8_PREFIX = Buffer.from("302e020100300506032b656e04220420", "hex");
+const SPKI_PREFIX = Buffer.from("302a300506032b656e032100", "hex");
+const SIGMA = new Uint32Array(new Uint8Array(Buffer.from("expand 32-byte k", "latin1")).buffer);
+const ZERO_NONCE = new Uint32Array(4);
+
+/** A Curve25519 key pair; `privateKey` is the node:crypto handle, so X25519 never re-parses it. */
+export interface CurveKeyPair {
+  readonly publicKey: Buffer;
+  readonly secretKey: Buffer;
+  /** @internal */
+  readonly privateKey: KeyObject;
+}
+
+export function generateKeyPair(): CurveKeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync("x25519");
+  return {
+    publicKey: publicKey.export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length),
+    secretKey: privateKey.export({ format: "der", type: "pkcs8" }).subarray(PKCS8_PREFIX.length),
+    privateKey,
+  };
+}
+
+/** The key pair of a 32-byte secret key (`zmq_curve_public`: public = X25519(secret, 9)). */
+export function keyPairFromSecret(secretKey: Uint8Array): CurveKeyPair {
+  if (secretKey.length !== KEY_BYTES) throw new RangeError(`a CURVE secret key has ${KEY_BYTES} bytes`);
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, secretKey]), format: "der", type: "pkcs8" });
+  const publicKey = createPublicKey(privateKey).export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length);
+  return { publicKey, secretKey: Buffer.from(secretKey), privateKey };
+}
+
+/**
+ * crypto_box_beforenm: HSalsa20(X25519(own secret, peer public), 0). Returns null when the peer's
+ * key is a low-order point (the shared secret would be all zeros; libsodium refuses it too).
+ */
+export function sharedKey(own: CurveKeyPair, peerPublicKey: Uint8Array): Buffer | null {
+  let shared: Buffer;
+  try {
+    const publicKey = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, peerPublicKey]), format: "der", type: "spki" });
+    shared = diffieHellman({ privateKey: own.privateKey, publicKey });
+  } catch {
+    return null;
+  }
+  const key = new Uint32Array(8);
+  hsalsa(SIGMA, new Uint32Array(shared.buffer.slice(shared.byteOffset, shared.byteOffset + KEY_BYTES)), ZERO_NONCE, key);
+  return Buffer.from(key.buffer);
+}
+
+/** 24-byte nonce: an ASCII prefix followed by `tail` (a counter or random bytes). */
+export function nonce(prefix: Buffer, tail: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(NONCE_BYTES);
+  prefix.copy(out, 0);
+  out.set(tail, prefix.length);
+  return out;
+}
+
+/** crypto_box_afternm / crypto_secretbox: tag(16) + ciphertext. */
+export function seal(plaintext: Uint8Array, nonce24: Uint8Array, key: Uint8Array): Buffer {
+  const out = xsalsa20poly1305(key, nonce24).encrypt(plaintext);
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/** crypto_box_open_afternm / crypto_secretbox_open; null when the box does not authenticate. */
+export function open(box: Uint8Array, nonce24: Uint8Array, key: Uint8Array): Buffer | null {
+  if (box.length < BOX_OVERHEAD) return null;
+  try {
+    const out = xsalsa20poly1305(key, nonce24).decrypt(box);
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Seals the `plaintextLength` bytes at `buf[offset + 32 ..]` in place: afterwards the box (tag +
+ * ciphertext) is at `buf[offset + 16 ..]` and `buf[offset .. offset + 16]` is free for a header.
+ * Lets a MESSAGE be built with one allocation and one copy of the payload.
+ */
+export function sealInPlace(buf: Buffer, offset: number, plaintextLength: number, nonce24: Uint8Array, key: Uint8Array): void {
+  const region = buf.subarray(offset, offset + 32 + plaintextLength);
+  xsalsa20poly1305(key, nonce24).encrypt(region.subarray(32), region);
+}
+
+export function randomBytes(n: number): Buffer {
+  return randomFillSync(Buffer.allocUnsafe(n));
+}
