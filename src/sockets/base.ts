@@ -441,7 +441,11 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
 
   attachPipe(pipe: Pipe): boolean {
     if (this._closed || this.pipes.has(pipe)) return this.pipes.has(pipe);
-    if (!this.xattach(pipe)) return false;
+    if (!this.xattach(pipe)) {
+      // Refused (PAIR already paired, ROUTER duplicate id): nothing it delivers may reach us.
+      pipe.closed = true;
+      return false;
+    }
     pipe.closed = false;
     this.pipes.add(pipe);
     if (pipe.readable) this.pipeReadable(pipe);

@@ -97,7 +97,8 @@ export class Connecter implements EngineHost {
   }
 
   private scheduleRetry(): void {
-    if (this.stopped || this.owner.options.reconnectInterval < 0) return;
+    // libzmq 4.3.x: any interval <= 0 disables reconnection (the first attempt still happens).
+    if (this.stopped || this.owner.options.reconnectInterval <= 0) return;
     const interval = this.nextInterval();
     this.owner.emit({ type: "connect:retry", address: this.address, interval });
     this.retryTimer = setTimeout(() => this.dial(), interval);
