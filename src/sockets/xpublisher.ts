@@ -3,7 +3,7 @@ import { toFrame } from "./message.js";
 import { defineOptions } from "./options.js";
 import type { Message, Pipe } from "./pipe.js";
 import { Fifo } from "./queue.js";
-import { Distributor } from "./routing/dist.js";
+import { Distributor, hasRoom } from "./routing/dist.js";
 import { SubscriptionTrie } from "./routing/trie.js";
 
 /**
@@ -41,7 +41,7 @@ export abstract class PublisherCore extends Socket {
     this.dist.attach(pipe);
     const welcome = this.options.welcomeMessage;
     // Straight into the new pipe, past any filtering (ZMQ_XPUB_WELCOME_MSG).
-    if (this.notifies && welcome !== null && welcome.length > 0 && pipe.writable) pipe.write([Buffer.from(welcome)]);
+    if (this.notifies && welcome !== null && welcome.length > 0 && hasRoom(pipe)) pipe.write([Buffer.from(welcome)]);
     return true;
   }
 

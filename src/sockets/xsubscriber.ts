@@ -1,7 +1,7 @@
 import { subscriptionMessage } from "../zmtp/subscription.js";
 import { Socket, allowMethods, type Readable, type SocketOptions, type Writable } from "./base.js";
 import type { Message, Pipe } from "./pipe.js";
-import { Distributor } from "./routing/dist.js";
+import { Distributor, hasRoom } from "./routing/dist.js";
 import { FairQueue } from "./routing/fq.js";
 import { SubscriptionTrie } from "./routing/trie.js";
 
@@ -69,7 +69,7 @@ export abstract class SubscriberCore extends Socket {
   private replaySubscriptions(pipe: Pipe): void {
     // Like every subscription message, dropped if the pipe is full (libzmq does the same).
     for (const topic of this.subscriptions.prefixes()) {
-      if (pipe.writable) pipe.write(subscriptionMessage(true, topic));
+      if (hasRoom(pipe)) pipe.write(subscriptionMessage(true, topic));
     }
   }
 }

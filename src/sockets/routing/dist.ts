@@ -98,3 +98,12 @@ export class Distributor {
     this.index.set(pb, a);
   }
 }
+
+/**
+ * Room for one more message in `pipe`, for what a socket writes while attaching a pipe (replayed
+ * subscriptions, a welcome message). Not `pipe.writable`: a pipe being re-attached (an inproc
+ * name bound again) is still marked closed until its xattach returns.
+ */
+export function hasRoom(pipe: Pipe): boolean {
+  return pipe.sendHighWaterMark <= 0 || pipe.outboundLength < pipe.sendHighWaterMark;
+}
