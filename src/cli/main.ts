@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { runBenchCommand } from "./bench/command.js";
+import { runWorker } from "./bench/worker.js";
 import { formatResults, runDemo } from "./demo.js";
 
 /**
@@ -16,6 +18,8 @@ Usage:
 Commands:
   demo      Round trip on every socket family (PUSH/PULL, REQ/REP, DEALER/ROUTER,
             PAIR) over tcp, ipc and inproc; prints a table, exits 1 if any fails
+  bench     Throughput and latency, side by side with zeromq.js
+            (zmtp bench --help for workloads and options)
 
 Options:
   -h, --help     Show this help
@@ -34,6 +38,9 @@ function usageError(message: string): number {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // bench has options of its own; bench-worker is its hidden child process.
+  if (argv[0] === "bench") return runBenchCommand(argv.slice(1));
+  if (argv[0] === "bench-worker") return runWorker(argv[1]);
   let parsed;
   try {
     parsed = parseArgs({

@@ -1,0 +1,259 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startCeilingReceiver, startCeilingSender } from "./ceiling.js";
+import { IMPL_LABEL, loadImpl, type ImplName } from "./implementations.js";
+import { RssSampler, type Side, type WorkerCommand, type WorkerReport, type WorkerSpec } from "./worker.js";
+import { Signal, WORKLOAD, bindAddress, startReceiver, startSender, type Measurement, type Plan, type Transport, type WorkloadName } from "./workloads.js";
+
+/**
+ * Runs the measurements a `zmtp bench` asks for: for each message size, each series in turn
+ * (zmtp, then zeromq.js, then the cross pairings and the ceiling), so the implementations
+ * alternate and share whatever the machine is doing at the time.
+ */
+
+export interface BenchOptions {
+  workload: WorkloadName;
+  transport: Transport;
+  sizes: number[];
+  /** Messages per run, or null to run for durationMs. */
+  count: number | null;
+  durationMs: number | null;
+  against: boolean;
+  cross: boolean;
+  ceiling: boolean;
+  oneProcess: boolean;
+  /** Write CPU profiles of the worker processes here (node --cpu-prof). */
+  profileDir: string | null;
+}
+
+/** Who sends and who receives in one series. */
+export interface Series {
+  name: string;
+  sender: Side;
+  receiver: Side;
+}
+
+export const SERIES = {
+  zmtp: { name: "zmtp", sender: "zmtp", receiver: "zmtp" },
+  zeromq: { name: IMPL_LABEL.zeromq, sender: "zeromq", receiver: "zeromq" },
+  zmtpToZeromq: { name: "zmtp->zeromq.js", sender: "zmtp", receiver: "zeromq" },
+  zeromqToZmtp: { name: "zeromq.js->zmtp", sender: "zeromq", receiver: "zmtp" },
+  ceiling: { name: "ceiling", sender: "ceiling", receiver: "ceiling" },
+} as const satisfies Record<string, Series>;
+
+export interface RunResult {
+  series: string;
+  workload: WorkloadName;
+  transport: Transport;
+  size: number;
+  messages: number;
+  seconds: number;
+  messagesPerSecond: number;
+  megabytesPerSecond: number;
+  p50Us: number | null;
+  p99Us: number | null;
+  /** Peak resident memory of the largest process of the run (the only one with --one-process). */
+  peakRssMB: number;
+  /** zmtp ÷ zeromq.js at this size: messages/s for throughput, p50 for latency (zmtp rows only). */
+  vsZeromq: number | null;
+  /** messages/s as a fraction of the ceiling's at this size (zmtp rows only). */
+  ofCeiling: number | null;
+}
+
+export function seriesFor(options: BenchOptions): Series[] {
+  const list: Series[] = [SERIES.zmtp];
+  if (options.against) list.push(SERIES.zeromq);
+  if (options.cross) list.push(SERIES.zmtpToZeromq, SERIES.zeromqToZmtp);
+  if (options.ceiling) list.push(SERIES.ceiling);
+  return list;
+}
+
+/** Runs every size x series; `progress` is called after each run with the number done. */
+export async function runBench(options: BenchOptions, progress: (done: number, total: number, label: string) => void): Promise<RunResult[]> {
+  const series = seriesFor(options);
+  // Fail before any run when zeromq.js is asked for and missing (the workers would each fail later).
+  if (series.some((s) => s.sender === "zeromq" || s.receiver === "zeromq")) await loadImpl("zeromq");
+  const total = series.length * options.sizes.length;
+  const results: RunResult[] = [];
+  for (const size of options.sizes) {
+    const plan: Plan = { size, count: options.count, durationMs: options.durationMs };
+    for (const s of series) {
+      const label = `${s.name} ${size} B`;
+      progress(results.length, total, label);
+      const { measurement, peakRssBytes } = options.oneProcess || options.transport === "inproc" ? await runInProcess(options, s, plan) : await runInWorkers(options, s, plan);
+      results.push(toResult(options, s, size, measurement, peakRssBytes));
+    }
+  }
+  progress(total, total, "done");
+  return annotate(results);
+}
+
+function toResult(options: BenchOptions, s: Series, size: number, m: Measurement, peakRssBytes: number): RunResult {
+  const rate = m.seconds > 0 ? m.messages / m.seconds : 0;
+  return {
+    series: s.name,
+    workload: options.workload,
+    transport: options.transport,
+    size,
+    messages: m.messages,
+    seconds: m.seconds,
+    messagesPerSecond: rate,
+    megabytesPerSecond: (rate * size) / 1e6,
+    p50Us: m.p50Us,
+    p99Us: m.p99Us,
+    peakRssMB: peakRssBytes / 2 ** 20,
+    vsZeromq: null,
+    ofCeiling: null,
+  };
+}
+
+/** Fills in the zmtp rows' ratios against zeromq.js and the ceiling at the same size. */
+function annotate(results: RunResult[]): RunResult[] {
+  for (const r of results) {
+    if (r.series !== SERIES.zmtp.name) continue;
+    const theirs = results.find((o) => o.size === r.size && o.series === SERIES.zeromq.name);
+    const ceiling = results.find((o) => o.size === r.size && o.series === SERIES.ceiling.name);
+    if (theirs !== undefined) {
+      r.vsZeromq = r.p50Us !== null && theirs.p50Us !== null ? r.p50Us / theirs.p50Us : r.messagesPerSecond / theirs.messagesPerSecond;
+    }
+    if (ceiling !== undefined && ceiling.messagesPerSecond > 0) r.ofCeiling = r.messagesPerSecond / ceiling.messagesPerSecond;
+  }
+  return results;
+}
+
+// ---- one process ----
+
+async function runInProcess(options: BenchOptions, s: Series, plan: Plan): Promise<{ measurement: Measurement; peakRssBytes: number }> {
+  const rss = new RssSampler();
+  const warm = new Signal();
+  const go = new Signal();
+  const stop = new Signal();
+  const address = bindAddress(options.transport);
+  const receiver =
+    s.receiver === "ceiling"
+      ? await startCeilingReceiver(options.transport, address)
+      : await startReceiver(options.workload, await loadImpl(s.receiver), address, warm);
+  let sender;
+  try {
+    sender =
+      s.sender === "ceiling"
+        ? startCeilingSender(receiver.endpoint, plan)
+        : startSender(options.workload, await loadImpl(s.sender as ImplName), receiver.endpoint, plan, go, stop);
+  } catch (err) {
+    receiver.close();
+    throw err;
+  }
+  void warm.promise.then(() => go.fire());
+  try {
+    const measured = WORKLOAD[options.workload].latency ? sender.done : receiver.done;
+    const measurement = await withTimeout(measured, runTimeout(plan), "the run did not finish");
+    stop.fire();
+    await withTimeout(Promise.all([sender.done, receiver.done]), 10_000, "the run did not wind down");
+    return { measurement: measurement!, peakRssBytes: rss.stop() };
+  } finally {
+    rss.stop();
+    sender.close();
+    receiver.close();
+  }
+}
+
+/** Generous: a run that takes this long is stuck, not slow. */
+function runTimeout(plan: Plan): number {
+  return (plan.durationMs ?? 0) + 120_000;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+// ---- two processes ----
+
+/** The installed CLI (bin/zmtp.js over dist/), found from this file whether it runs bundled or from src. */
+export function cliPath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, "package.json");
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "zmtp") {
+      const bin = join(dir, "bin", "zmtp.js");
+      if (!existsSync(join(dir, "dist", "esm", "cli.js"))) throw new Error("dist/ is missing: run `npm run build` first (the bench workers run the built CLI)");
+      return bin;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("cannot find the zmtp package to start bench workers from");
+    dir = parent;
+  }
+}
+
+/** One worker process and the reports it has sent. */
+class Worker {
+  private readonly child: ChildProcess;
+  private readonly waiting = new Map<WorkerReport["type"], (report: WorkerReport) => void>();
+  private readonly seen = new Map<WorkerReport["type"], WorkerReport>();
+  private fail: (err: Error) => void = () => {};
+  /** Rejects when the worker reports an error or exits before it is done. */
+  readonly failed = new Promise<never>((_, reject) => (this.fail = reject));
+  readonly exited: Promise<void>;
+
+  constructor(spec: WorkerSpec, profileDir: string | null) {
+    this.failed.catch(() => {});
+    const nodeArgs = profileDir === null ? [] : ["--cpu-prof", "--cpu-prof-dir", profileDir];
+    this.child = spawn(process.execPath, [...nodeArgs, cliPath(), "bench-worker", JSON.stringify(spec)], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
+    this.child.on("message", (report: WorkerReport) => {
+      if (report.type === "error") return this.fail(new Error(`${spec.role} (${spec.side}): ${report.message}`));
+      this.seen.set(report.type, report);
+      this.waiting.get(report.type)?.(report);
+    });
+    this.child.once("exit", (code) => {
+      if (!this.seen.has("done")) this.fail(new Error(`${spec.role} (${spec.side}) exited with code ${code} before finishing`));
+    });
+  }
+
+  /** Resolves with the first report of `type`; rejects if the worker fails first. */
+  next<T extends WorkerReport["type"]>(type: T): Promise<Extract<WorkerReport, { type: T }>> {
+    const prior = this.seen.get(type);
+    if (prior !== undefined) return Promise.resolve(prior as Extract<WorkerReport, { type: T }>);
+    const report = new Promise<WorkerReport>((resolve) => this.waiting.set(type, resolve));
+    return Promise.race([report, this.failed]) as Promise<Extract<WorkerReport, { type: T }>>;
+  }
+
+  send(command: WorkerCommand): void {
+    if (this.child.connected) this.child.send(command);
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+  }
+}
+
+async function runInWorkers(options: BenchOptions, s: Series, plan: Plan): Promise<{ measurement: Measurement; peakRssBytes: number }> {
+  const base = { workload: options.workload, transport: options.transport, plan };
+  const receiver = new Worker({ ...base, role: "receiver", side: s.receiver, address: bindAddress(options.transport) }, options.profileDir);
+  let sender: Worker | null = null;
+  try {
+    const { endpoint } = await withTimeout(receiver.next("ready"), 30_000, "the receiver did not start");
+    sender = new Worker({ ...base, role: "sender", side: s.sender, address: endpoint }, options.profileDir);
+    const started = sender;
+    void receiver.next("warm").then(() => started.send({ type: "go" }), () => {});
+    const latency = WORKLOAD[options.workload].latency;
+    const [measured, other] = latency ? [sender, receiver] : [receiver, sender];
+    const result = await withTimeout(Promise.race([measured.next("done"), other.failed]), runTimeout(plan), "the run did not finish");
+    // A lossy sender repeats its end marker until told to stop, and reports only then.
+    sender.send({ type: "stop" });
+    receiver.send({ type: "stop" });
+    const rest = await withTimeout(other.next("done"), 10_000, "the run did not wind down");
+    await withTimeout(Promise.all([sender.exited, receiver.exited]), 10_000, "the workers did not exit");
+    return { measurement: result.measurement!, peakRssBytes: Math.max(result.peakRssBytes, rest.peakRssBytes) };
+  } finally {
+    sender?.kill();
+    receiver.kill();
+  }
+}

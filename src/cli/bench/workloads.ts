@@ -1,0 +1,227 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BenchSocket, SocketApi } from "./implementations.js";
+
+/**
+ * What each benchmark does with a pair of sockets: a sender role and a receiver role, written
+ * once against the zeromq.js API so they run on either implementation, in one process or two.
+ *
+ * The first byte of every payload is a tag: data, warm-up or end. Warm-ups are sent until the
+ * receiver has seen one (the connection, and for PUB/SUB the subscription, is in place), then
+ * the data, then an end marker; the receiver times from the first data message to the end.
+ */
+
+export type WorkloadName = "push-pull" | "pub-sub" | "dealer-router" | "req-rep";
+export type Transport = "tcp" | "ipc" | "inproc";
+
+export const WORKLOADS: readonly WorkloadName[] = ["push-pull", "pub-sub", "dealer-router", "req-rep"];
+export const TRANSPORTS: readonly Transport[] = ["tcp", "ipc", "inproc"];
+
+export const TAG_DATA = 0;
+export const TAG_WARMUP = 1;
+export const TAG_END = 2;
+
+/** How much to send: a message count, or for how long (ms). */
+export interface Plan {
+  size: number;
+  count: number | null;
+  durationMs: number | null;
+}
+
+/** What one run measured, on the side that can see it (receiver for throughput, requester for latency). */
+export interface Measurement {
+  messages: number;
+  seconds: number;
+  /** Round-trip latency percentiles in microseconds (req-rep only). */
+  p50Us: number | null;
+  p99Us: number | null;
+}
+
+/** A one-shot event both roles can wait on or poll, whether it comes from a promise or an IPC message. */
+export class Signal {
+  fired = false;
+  private wake: () => void = () => {};
+  readonly promise = new Promise<void>((resolve) => (this.wake = resolve));
+
+  fire(): void {
+    this.fired = true;
+    this.wake();
+  }
+}
+
+interface Workload {
+  /** Socket classes for the sender and the (binding) receiver. */
+  sender: keyof SocketApi;
+  receiver: keyof SocketApi;
+  /** Whether the sender may drop (PUB at its HWM): the end marker is then repeated until stop. */
+  lossy: boolean;
+  /** Latency workloads measure on the sender, throughput ones on the receiver. */
+  latency: boolean;
+}
+
+export const WORKLOAD: Record<WorkloadName, Workload> = {
+  "push-pull": { sender: "Push", receiver: "Pull", lossy: false, latency: false },
+  "pub-sub": { sender: "Publisher", receiver: "Subscriber", lossy: true, latency: false },
+  "dealer-router": { sender: "Dealer", receiver: "Router", lossy: false, latency: false },
+  "req-rep": { sender: "Request", receiver: "Reply", lossy: false, latency: true },
+};
+
+/** Both implementations' defaults (HWM 1000 each way), and no lingering at close: the runner ends a run only once it is measured. */
+const SOCKET_OPTIONS = { linger: 0 };
+
+let addressCounter = 0;
+
+/** A fresh bind address on `transport`. */
+export function bindAddress(transport: Transport): string {
+  addressCounter += 1;
+  switch (transport) {
+    case "tcp":
+      return "tcp://127.0.0.1:*";
+    case "ipc":
+      return `ipc://${join(tmpdir(), `zmtp-bench-${process.pid}-${addressCounter}.ipc`)}`;
+    case "inproc":
+      return `inproc://zmtp-bench-${process.pid}-${addressCounter}`;
+  }
+}
+
+function payload(size: number, tag: number): Buffer {
+  const buf = Buffer.alloc(Math.max(size, 1));
+  buf[0] = tag;
+  return buf;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface ReceiverHandle {
+  endpoint: string;
+  /** Resolves when the end marker arrives: the measurement for throughput, null for REP. */
+  done: Promise<Measurement | null>;
+  close(): void;
+}
+
+/** Binds the receiving socket and starts its loop; `warm` fires at the first warm-up message. */
+export async function startReceiver(name: WorkloadName, api: SocketApi, address: string, warm: Signal): Promise<ReceiverHandle> {
+  const workload = WORKLOAD[name];
+  const socket = new api[workload.receiver](SOCKET_OPTIONS);
+  socket.subscribe?.();
+  await socket.bind(address);
+  const endpoint = socket.lastEndpoint ?? address;
+  const done = workload.latency ? echo(socket, warm) : countUntilEnd(socket, warm);
+  return { endpoint, done, close: () => socket.close() };
+}
+
+async function countUntilEnd(socket: BenchSocket, warm: Signal): Promise<Measurement> {
+  const receive = socket.receive!.bind(socket);
+  let messages = 0;
+  let started = 0;
+  for (;;) {
+    const msg = await receive();
+    // ROUTER puts the peer's routing id first: the payload is the last frame.
+    const tag = msg[msg.length - 1]![0];
+    if (tag === TAG_DATA) {
+      if (messages === 0) started = performance.now();
+      messages += 1;
+    } else if (tag === TAG_WARMUP) {
+      if (!warm.fired) warm.fire();
+    } else if (tag === TAG_END) {
+      return { messages, seconds: (performance.now() - started) / 1000, p50Us: null, p99Us: null };
+    }
+  }
+}
+
+async function echo(socket: BenchSocket, warm: Signal): Promise<null> {
+  for (;;) {
+    const msg = await socket.receive!();
+    const tag = msg[msg.length - 1]![0];
+    if (tag === TAG_WARMUP && !warm.fired) warm.fire();
+    await socket.send!(msg);
+    if (tag === TAG_END) return null;
+  }
+}
+
+export interface SenderHandle {
+  /** Resolves after the data and the end marker are sent: the measurement for latency, else null. */
+  done: Promise<Measurement | null>;
+  close(): void;
+}
+
+/**
+ * Connects the sending socket and runs it: warm-ups until `go`, the data, the end marker (repeated
+ * until `stop` when the socket may drop it).
+ */
+export function startSender(name: WorkloadName, api: SocketApi, endpoint: string, plan: Plan, go: Signal, stop: Signal): SenderHandle {
+  const workload = WORKLOAD[name];
+  const socket = new api[workload.sender](SOCKET_OPTIONS);
+  socket.connect(endpoint);
+  const done = workload.latency ? roundTrips(socket, plan, go) : sendAll(socket, plan, go, stop, workload.lossy);
+  return { done, close: () => socket.close() };
+}
+
+async function sendAll(socket: BenchSocket, plan: Plan, go: Signal, stop: Signal, lossy: boolean): Promise<null> {
+  const send = socket.send!.bind(socket);
+  const warmup = payload(plan.size, TAG_WARMUP);
+  while (!go.fired) {
+    await send(warmup);
+    await Promise.race([sleep(5), go.promise]);
+  }
+  const data = payload(plan.size, TAG_DATA);
+  if (plan.count !== null) {
+    for (let i = plan.count; i > 0; i--) await send(data);
+  } else {
+    const deadline = performance.now() + plan.durationMs!;
+    // Reading the clock costs about as much as a small send: look every 64 messages.
+    do {
+      for (let i = 0; i < 64; i++) await send(data);
+    } while (performance.now() < deadline);
+  }
+  const end = payload(plan.size, TAG_END);
+  await send(end);
+  while (lossy && !stop.fired) {
+    await Promise.race([sleep(10), stop.promise]);
+    if (!stop.fired) await send(end);
+  }
+  return null;
+}
+
+/** Warm-up rounds are not timed; each timed round is one send and its reply. */
+async function roundTrips(socket: BenchSocket, plan: Plan, go: Signal): Promise<Measurement> {
+  const send = socket.send!.bind(socket);
+  const receive = socket.receive!.bind(socket);
+  const warmup = payload(plan.size, TAG_WARMUP);
+  // Until go, and at least a few hundred rounds so both sides' code is optimized before timing.
+  for (let i = 0; !go.fired || i < 200; i++) {
+    await send(warmup);
+    await receive();
+  }
+  const data = payload(plan.size, TAG_DATA);
+  let samples = new Float64Array(plan.count ?? 65536);
+  let n = 0;
+  const started = performance.now();
+  const deadline = plan.durationMs === null ? Infinity : started + plan.durationMs;
+  const count = plan.count ?? Infinity;
+  let before = started;
+  while (n < count) {
+    await send(data);
+    await receive();
+    const after = performance.now();
+    if (n === samples.length) {
+      const grown = new Float64Array(samples.length * 2);
+      grown.set(samples);
+      samples = grown;
+    }
+    samples[n++] = after - before;
+    before = after;
+    if (after >= deadline) break;
+  }
+  const seconds = (before - started) / 1000;
+  await send(payload(plan.size, TAG_END));
+  await receive();
+  const sorted = samples.subarray(0, n).sort();
+  return { messages: n, seconds, p50Us: percentile(sorted, 0.5) * 1000, p99Us: percentile(sorted, 0.99) * 1000 };
+}
+
+/** Nearest-rank percentile of sorted samples. */
+export function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
