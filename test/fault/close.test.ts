@@ -1,0 +1,46 @@
+/**
+ * Peers that ignore our FIN: closing a socket must release its connections even when the peer
+ * never closes its side (libzmq close()s the fd; notes §5.9 — linger bounds what keeps a socket's
+ * connections alive after close). Checked against libzmq as the reference.
+ */
+import { describe, expect, it } from "vitest";
+import * as libzmq from "zeromq";
+import { Dealer } from "../../src/index.js";
+import { handshake } from "../helpers/raw-peer.js";
+import { rawServer, sleep, track, useFaultGuard } from "./fixtures.js";
+
+useFaultGuard();
+
+/**
+ * A DEALER (linger 0) connects to a raw ROUTER that keeps its side open after our FIN and keeps
+ * writing; returns whether the connection was really released (the peer's writes then fail).
+ */
+async function releasedAfterClose(dealer: { connect(a: string): void; close(): void }): Promise<{ ended: boolean; released: boolean }> {
+  const server = await rawServer((peer) => peer.send(handshake("ROUTER")), { allowHalfOpen: true });
+  dealer.connect(server.endpoint);
+  const peer = await server.peer();
+  await peer.waitBytes(64 + 2);
+  await sleep(50);
+  dealer.close();
+  await peer.until(() => peer.ended, 1000, "our FIN").catch(() => undefined);
+  // A released fd answers these writes with RST; a half-closed one swallows them.
+  for (let i = 0; i < 20 && !peer.closed; i++) {
+    peer.socket.write("x");
+    await sleep(50);
+  }
+  return { ended: peer.ended, released: peer.closed };
+}
+
+describe("close() with linger 0 and a peer that ignores our FIN", () => {
+  it("reference: libzmq releases the connection", async () => {
+    expect(await releasedAfterClose(new libzmq.Dealer({ linger: 0 }))).toEqual({ ended: true, released: true });
+  });
+
+  // BUG: Engine.close (src/zmtp/engine.ts) only calls stream.end() for a local close; nothing
+  // destroys the stream if the peer never ends its side, so the fd stays open (and keeps the
+  // Node process alive) for as long as the peer likes.
+  it.fails("our DEALER releases the connection", async () => {
+    const dealer = track(new Dealer({ linger: 0 }));
+    expect(await releasedAfterClose(dealer)).toEqual({ ended: true, released: true });
+  });
+});
