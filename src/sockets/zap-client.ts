@@ -83,7 +83,7 @@ class ZapExchange implements InprocSocket, PipeOwner {
 
   constructor(
     private readonly context: Context,
-    private readonly request: ZapRequest,
+    request: ZapRequest,
     timeoutMs: number,
   ) {
     this.reply = new Promise<ZapReply>((resolve, reject) => {
@@ -92,8 +92,10 @@ class ZapExchange implements InprocSocket, PipeOwner {
     });
     this.timer = setTimeout(() => this.finish(new Error(`ZAP handler did not reply within ${timeoutMs} ms`)), timeoutMs);
     this.timer.unref();
-    // Linking is synchronous when the name is bound: inprocLinked sends the request.
+    // Written once both ends are linked (connect links at once when the name is bound), so the
+    // handler's pipe already has its routing id when the request reaches a Router handler.
     this.pipe = context.inproc.connect(ZAP_NAME, this, ZAP_ENDPOINT);
+    this.pipe.write(encodeZapRequest(request));
   }
 
   createPipe(endpoint: string): Pipe {
@@ -104,9 +106,7 @@ class ZapExchange implements InprocSocket, PipeOwner {
     return new Map([["Socket-Type", Buffer.from("REQ")]]);
   }
 
-  inprocLinked(pipe: Pipe): void {
-    pipe.write(encodeZapRequest(this.request));
-  }
+  inprocLinked(): void {}
 
   inprocUnlinked(): void {
     this.finish(new Error("ZAP handler went away before replying"));
