@@ -56,7 +56,7 @@ function cmd(body: Buffer): Command {
   return c;
 }
 
-const reply = (statusCode: string, userId = "", metadata = Buffer.alloc(0)): Promise<ZapReply> =>
+const reply = (statusCode: string, userId = "", metadata: Buffer = Buffer.alloc(0)): Promise<ZapReply> =>
   Promise.resolve({ statusCode, statusText: statusCode === "200" ? "OK" : "denied", userId, metadata });
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
