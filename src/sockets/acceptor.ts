@@ -35,7 +35,8 @@ class AcceptedSession implements EngineHost {
     if (this.pipe !== null) {
       this.pipe.connected = false;
       this.acceptor.owner.detachPipe(this.pipe);
-      this.pipe.discard();
+      // What the peer sent before it left is still delivered (libzmq does); only our queue to it goes.
+      this.pipe.discardOutbound();
       this.pipe = null;
     }
   }
@@ -77,11 +78,14 @@ export class Acceptor {
   }
 
   /** Stops listening; `dropConnections` also ends what was accepted (unbind, close). */
-  close(dropConnections: boolean): void {
+  close(dropConnections: boolean, graceful = true): void {
     this.listener?.close();
     this.listener = null;
     if (!dropConnections) return;
-    for (const session of [...this.sessions]) session.engine.close();
+    for (const session of [...this.sessions]) {
+      const engine = session.engine;
+      engine.close({ kind: "local", error: null, handshaken: engine.handshaken, fatal: false, graceful });
+    }
     this.sessions.clear();
   }
 }

@@ -242,7 +242,8 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
       return;
     }
     checkSecurityOptions(this.options);
-    if (this.connecters.has(address)) return;
+    // After a fatal handshake failure libzmq waits for the application to connect() again.
+    if (this.connecters.get(address)?.stopped === false) return;
     const fixedId = options.routingId === undefined ? null : Buffer.from(options.routingId);
     const connecter = new Connecter(this, address, ep, fixedId, priorityOf(options));
     this.connecters.set(address, connecter);
@@ -527,9 +528,10 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
   }
 
   private terminate(): void {
-    for (const acceptor of new Set(this.acceptors.values())) acceptor.close(true);
+    const graceful = this.options.linger !== 0;
+    for (const acceptor of new Set(this.acceptors.values())) acceptor.close(true, graceful);
     this.acceptors.clear();
-    for (const connecter of this.connecters.values()) connecter.stop();
+    for (const connecter of this.connecters.values()) connecter.stop(graceful);
     this.connecters.clear();
     for (const [address, pipe] of this.inprocConnects) {
       this.context.inproc.disconnect(address.slice("inproc://".length), pipe);

@@ -20,7 +20,8 @@ export class Connecter implements EngineHost {
   private retryTimer: NodeJS.Timeout | null = null;
   private connectTimer: NodeJS.Timeout | null = null;
   private attempt = 0;
-  private stopped = false;
+  /** Set on disconnect() and after a fatal handshake failure (libzmq then gives up on the endpoint). */
+  stopped = false;
 
   constructor(
     private readonly owner: SessionOwner,
@@ -138,14 +139,17 @@ export class Connecter implements EngineHost {
     this.pipeAttached = false;
   }
 
-  /** Stops redialling and closes the connection now (disconnect, or close with linger done). */
-  stop(): void {
+  /**
+   * Stops redialling and closes the connection: `graceful` flushes what was written first
+   * (linger kept it), otherwise the connection is cut at once (linger 0).
+   */
+  stop(graceful = true): void {
     this.stopped = true;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.clearConnectTimer();
     // A live engine ends gracefully (what linger left to send is flushed); a pending dial is cut.
-    if (this.engine !== null) this.engine.close();
+    if (this.engine !== null) this.engine.close({ kind: "local", error: null, handshaken: this.engine.handshaken, fatal: false, graceful });
     else this.stream?.destroy();
     this.engine = null;
     this.stream = null;

@@ -150,10 +150,15 @@ export class Pipe {
     return !this.inboundBlocked;
   }
 
-  /** Drops everything queued in both directions (a detached accept-side pipe, or linger 0). */
+  /** Drops everything queued in both directions (socket closed). */
   discard(): void {
     this.outbound.clear();
     this.inbound.clear();
+  }
+
+  /** Drops what waits to be sent to a peer that is gone for good. */
+  discardOutbound(): void {
+    this.outbound.clear();
   }
 }
 

@@ -44,7 +44,10 @@ export interface EngineClose {
   handshaken: boolean;
   /** libzmq gives up on an endpoint after these (bad peer type, rejected, malformed handshake). */
   fatal: boolean;
-  /** End the stream after flushing what was written (an ERROR we sent) instead of destroying it. */
+  /**
+   * End the stream after flushing what was written (an ERROR we sent, or what linger kept)
+   * instead of destroying it at once.
+   */
   graceful?: boolean;
 }
 
@@ -107,6 +110,8 @@ export class Engine implements FrameSink, MechanismHost {
   private readonly chunks: Buffer[] = [];
   private pendingBytes = 0;
   private pumpScheduled = false;
+  /** The context of a PING answered once the stream drains (see onTrafficCommand). */
+  private pendingPong: Buffer | null = null;
 
   private handshakeTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
@@ -299,7 +304,9 @@ export class Engine implements FrameSink, MechanismHost {
     }
     if (cmd.name === "PING") {
       const ping = decodePing(cmd.data);
-      this.sendCommand(encodePong(ping.context));
+      // A peer that pings but never reads must not make us queue a PONG per PING: keep one.
+      if (this.stream.writableNeedDrain) this.pendingPong = ping.context;
+      else this.sendCommand(encodePong(ping.context));
       if (ping.ttlDeciseconds > 0 && this.ttlTimer === null) {
         const pingAt = this.lastReceived;
         this.ttlTimer = setTimeout(() => {
@@ -398,6 +405,10 @@ export class Engine implements FrameSink, MechanismHost {
   private readonly pump = (): void => {
     this.pumpScheduled = false;
     if (this.state === "closed") return;
+    if (this.pendingPong !== null && !this.stream.writableNeedDrain) {
+      this.appendTrafficFrame(FLAG_COMMAND, encodePong(this.pendingPong));
+      this.pendingPong = null;
+    }
     const pipe = this.pipe;
     if (this.state === "traffic" && pipe !== null) {
       while (!this.stream.writableNeedDrain) {
@@ -489,7 +500,7 @@ export class Engine implements FrameSink, MechanismHost {
   // ---- shutdown ----
 
   /** Closes the connection (idempotent) and tells the host once. */
-  close(reason: EngineClose = { kind: "local", error: null, handshaken: this.handshaken, fatal: false }): void {
+  close(reason: EngineClose = { kind: "local", error: null, handshaken: this.handshaken, fatal: false, graceful: true }): void {
     if (this.state === "closed") return;
     if (reason.kind === "local" && this.state === "traffic") this.pump();
     this.state = "closed";
@@ -500,7 +511,7 @@ export class Engine implements FrameSink, MechanismHost {
     this.heartbeatTimer = null;
     this.detach();
     this.parts = [];
-    if (reason.kind === "local" || reason.graceful === true) {
+    if (reason.graceful === true) {
       // Flush what was written, then close; a peer that never reads must not hold the socket open.
       this.stream.end();
       setTimeout(() => this.stream.destroy(), CLOSE_GRACE_MS).unref();

@@ -64,7 +64,7 @@ describe("our connecting PULL against a bad server", () => {
 
   // BUG: the stopped Connecter stays in Socket.connecters (src/sockets/base.ts connect(), and
   // Connecter.engineClosed sets `stopped`), so connect() to the same address is a silent no-op.
-  it.fails("after giving up on a fatal handshake, connect() to the same endpoint dials again (notes §4, §11)", async () => {
+  it("after giving up on a fatal handshake, connect() to the same endpoint dials again (notes §4, §11)", async () => {
     const { pull, expectServing } = await connectingPull("ours", { reconnectInterval: 50 });
     const server = await rawServer((peer) => {
       if (server.peers.length === 1) peer.send(handshake("PUB"));

@@ -16,9 +16,13 @@ export class FairQueue {
     if (!this.active.includes(pipe)) this.active.push(pipe);
   }
 
+  /**
+   * A pipe left the socket. Messages it already delivered stay readable (libzmq delivers what
+   * arrived before a disconnect); the pipe leaves the queue once they are read.
+   */
   detach(pipe: Pipe): void {
     const at = this.active.indexOf(pipe);
-    if (at !== -1) this.remove(at);
+    if (at !== -1 && !pipe.readable) this.remove(at);
     if (this.lastPipe === pipe) this.lastPipe = null;
   }
 

@@ -62,7 +62,7 @@ describe("FairQueue", () => {
     expect(fq.lastPipe).toBe(b);
   });
 
-  it("detach removes a pipe's pending messages from the rotation and clears lastPipe", () => {
+  it("a detached pipe's messages that already arrived stay readable, then it leaves the rotation", () => {
     const { fq, pipe } = setup();
     const a = pipe("a");
     const b = pipe("b");
@@ -73,6 +73,17 @@ describe("FairQueue", () => {
     fq.detach(a);
     expect(fq.lastPipe).toBeNull();
     expect(str(fq.recv())).toBe("b0");
+    expect(str(fq.recv())).toBe("a1");
+    expect(fq.recv()).toBeUndefined();
+  });
+
+  it("detach of an empty pipe removes it from the rotation", () => {
+    const { fq, pipe } = setup();
+    const a = pipe("a");
+    a.deliver(msg("a0"));
+    expect(str(fq.recv())).toBe("a0");
+    fq.detach(a);
+    a.deliver(msg("late"));
     expect(fq.recv()).toBeUndefined();
   });
 
