@@ -82,6 +82,7 @@ describe("FairQueue", () => {
     const a = pipe("a");
     a.deliver(msg("a0"));
     expect(str(fq.recv())).toBe("a0");
+    a.closed = true; // as Socket.detachPipe does
     fq.detach(a);
     a.deliver(msg("late"));
     expect(fq.recv()).toBeUndefined();
