@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { runBenchCommand } from "./bench/command.js";
 import { runWorker } from "./bench/worker.js";
 import { formatResults, runDemo } from "./demo.js";
+import { probeCommand } from "./probe.js";
 
 /**
  * The `zmtp` command: parses the command line and dispatches; each command lives in its own
@@ -20,6 +21,8 @@ Commands:
             PAIR) over tcp, ipc and inproc; prints a table, exits 1 if any fails
   bench     Throughput and latency, side by side with zeromq.js
             (zmtp bench --help for workloads and options)
+  probe     Connect to any ZMTP peer and report its greeting, mechanism, properties,
+            PING answer and handshake time, or why it failed (zmtp probe --help)
 
 Options:
   -h, --help     Show this help
@@ -41,6 +44,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   // bench has options of its own; bench-worker is its hidden child process.
   if (argv[0] === "bench") return runBenchCommand(argv.slice(1));
   if (argv[0] === "bench-worker") return runWorker(argv[1]);
+  if (argv[0] === "probe") return probeCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
