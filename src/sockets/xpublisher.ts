@@ -1,3 +1,4 @@
+import { zmqError } from "../errors.js";
 import { Socket, allowMethods, type Readable, type SocketOptions, type Writable } from "./base.js";
 import { toFrame } from "./message.js";
 import { defineOptions } from "./options.js";
@@ -21,7 +22,7 @@ export abstract class PublisherCore extends Socket {
   protected readonly dist = new Distributor();
   /** XPUB only: what the application reads (notifications and subscribers' own messages). */
   private readonly pending = new Fifo<Message>();
-  /** XPUB manual mode: the pipe each pending notification came from (null: none to apply to). */
+  /** The pipe each pending notification came from (null: none to apply a manual subscription to). */
   private readonly pendingPipes = new Fifo<Pipe | null>();
   /** XPUB manual mode: what each peer asked for, to report its topics when it leaves. */
   private readonly requested = new SubscriptionTrie<Pipe>("set");
@@ -75,7 +76,7 @@ export abstract class PublisherCore extends Socket {
 
   protected xrecv(): Message | undefined {
     const msg = this.pending.shift();
-    if (msg !== undefined && this.options.manual) this.lastPipe = this.pendingPipes.shift() ?? null;
+    if (msg !== undefined) this.lastPipe = this.pendingPipes.shift() ?? null;
     return msg;
   }
 
@@ -127,7 +128,7 @@ export abstract class PublisherCore extends Socket {
 
   private queue(msg: Message, pipe: Pipe | null): void {
     this.pending.push(msg);
-    if (this.options.manual) this.pendingPipes.push(pipe);
+    this.pendingPipes.push(pipe);
     this.retryReceive();
   }
 }
@@ -158,8 +159,10 @@ export class XPublisher extends PublisherCore {
   }
 
   private applyManual(subscribe: boolean, prefixes: Array<Buffer | string>): void {
+    if (!this.options.manual) throw zmqError("EINVAL", "subscribe()/unsubscribe() on an XPublisher need manual = true");
+    // libzmq ignores them when no notification has been read (or its subscriber has gone).
     const pipe = this.lastPipe;
-    if (!this.options.manual || pipe === null) return;
+    if (pipe === null || !this.pipes.has(pipe)) return;
     const topics = prefixes.length === 0 ? [""] : prefixes;
     for (const prefix of topics) {
       if (subscribe) this.subscriptions.add(toFrame(prefix), pipe);

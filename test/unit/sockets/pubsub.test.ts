@@ -373,6 +373,18 @@ describe("XPUB", () => {
     expect(await notifications(xpub)).toEqual(["-translated"]);
   });
 
+  it("subscribe() on an XPUB without manual is EINVAL; with manual but no notification read yet it does nothing", async () => {
+    const auto = h.open(XPublisher);
+    expect(() => auto.subscribe("x")).toThrow(expect.objectContaining({ code: "EINVAL" }));
+    const manual = h.open(XPublisher, { manual: true });
+    const sub = h.open(Subscriber);
+    sub.subscribe("");
+    sub.connect(await bindFresh(manual, "inproc"));
+    manual.subscribe("");
+    await manual.send("not applied to anyone");
+    await expectNothing(sub);
+  });
+
   it("welcomeMessage goes into every new subscriber pipe unfiltered: a SUB subscribed to it and an XSUB with no subscription both get it", async () => {
     const xpub = h.open(XPublisher, { welcomeMessage: "WELCOME" });
     const ep = await bindFresh(xpub, "tcp");
