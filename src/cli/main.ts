@@ -4,6 +4,7 @@ import { runBenchCommand } from "./bench/command.js";
 import { runWorker } from "./bench/worker.js";
 import { formatResults, runDemo } from "./demo.js";
 import { probeCommand } from "./probe.js";
+import { traceCommand } from "./trace.js";
 
 /**
  * The `zmtp` command: parses the command line and dispatches; each command lives in its own
@@ -23,6 +24,8 @@ Commands:
             (zmtp bench --help for workloads and options)
   probe     Connect to any ZMTP peer and report its greeting, mechanism, properties,
             PING answer and handshake time, or why it failed (zmtp probe --help)
+  trace     Man in the middle between two ZMTP peers: forwards bytes unchanged and
+            prints every greeting, command and frame (zmtp trace --help)
 
 Options:
   -h, --help     Show this help
@@ -45,6 +48,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === "bench") return runBenchCommand(argv.slice(1));
   if (argv[0] === "bench-worker") return runWorker(argv[1]);
   if (argv[0] === "probe") return probeCommand(argv.slice(1));
+  if (argv[0] === "trace") return traceCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
