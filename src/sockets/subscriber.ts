@@ -3,6 +3,7 @@ import { allowMethods, type Readable, type SocketOptions } from "./base.js";
 import { toFrame } from "./message.js";
 import { defineOptions } from "./options.js";
 import type { Message, Pipe } from "./pipe.js";
+import { PipeDrainer } from "./routing/drain.js";
 import { SubscriberCore } from "./xsubscriber.js";
 
 /**
@@ -15,6 +16,9 @@ export class Subscriber extends SubscriberCore {
   private prefetched: Message | undefined = undefined;
   /** conflate: the newest matching message. */
   private newest: Message | undefined = undefined;
+  private readonly conflater = new PipeDrainer((_pipe, msg) => {
+    if (this.accepts(msg)) this.newest = msg;
+  });
 
   constructor(options?: SocketOptions<Subscriber>) {
     super("SUB", options);
@@ -61,8 +65,7 @@ export class Subscriber extends SubscriberCore {
       return;
     }
     // ZMQ_CONFLATE: take everything as it arrives and keep only the newest match.
-    let msg: Message | undefined;
-    while ((msg = pipe.read()) !== undefined) if (this.accepts(msg)) this.newest = msg;
+    this.conflater.activate(pipe);
   }
 
   /** True only when a matching message is ready (non-matching ones are discarded to find out). */

@@ -5,6 +5,7 @@ import { defineOptions } from "./options.js";
 import type { Message, Pipe } from "./pipe.js";
 import { Fifo } from "./queue.js";
 import { Distributor, hasRoom } from "./routing/dist.js";
+import { PipeDrainer } from "./routing/drain.js";
 import { SubscriptionTrie } from "./routing/trie.js";
 
 /**
@@ -28,6 +29,7 @@ export abstract class PublisherCore extends Socket {
   private readonly requested = new SubscriptionTrie<Pipe>("set");
   /** XPUB manual mode: the pipe of the notification read last (subscribe() applies to it). */
   protected lastPipe: Pipe | null = null;
+  private readonly drainer = new PipeDrainer((pipe, msg) => this.take(pipe, msg));
 
   protected constructor(
     type: "PUB" | "XPUB",
@@ -81,13 +83,14 @@ export abstract class PublisherCore extends Socket {
   }
 
   protected xreadActivated(pipe: Pipe): void {
-    let msg: Message | undefined;
-    while ((msg = pipe.read()) !== undefined) {
-      const first = msg[0]!;
-      if (first.length > 0 && first[0]! <= 1) this.applySubscription(pipe, first);
-      // A subscriber's own message: PUB drops it, XPUB hands it to the application.
-      else if (this.notifies) this.queue(msg, null);
-    }
+    this.drainer.activate(pipe);
+  }
+
+  private take(pipe: Pipe, msg: Message): void {
+    const first = msg[0]!;
+    if (first.length > 0 && first[0]! <= 1) this.applySubscription(pipe, first);
+    // A subscriber's own message: PUB drops it, XPUB hands it to the application.
+    else if (this.notifies) this.queue(msg, null);
   }
 
   /** PUB never waits (a full pipe just misses messages), unless noDrop. */
