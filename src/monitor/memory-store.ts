@@ -1,0 +1,193 @@
+import type {
+  AgentRecord,
+  CheckClaim,
+  CheckResultRecord,
+  NotificationRecord,
+  PresenceEvent,
+  PresenceKey,
+  PresenceRecord,
+  PresenceState,
+  Query,
+  RegistrationRecord,
+  StatRecord,
+  StatRecordInput,
+  Store,
+} from "./store.js";
+
+export interface MemoryStoreOptions {
+  /** Rows kept per table (stats points, check results, notifications, presence events); the oldest go first. Default 100000. */
+  maxRows?: number;
+}
+
+const keyOf = (agent: string, second: string | null): string => `${agent}\u0000${second ?? ""}`;
+
+function matches(record: { agent: string; time: number }, query: Query | undefined): boolean {
+  if (query?.agent !== undefined && record.agent !== query.agent) return false;
+  if (query?.since !== undefined && record.time < query.since) return false;
+  return true;
+}
+
+/** Keeps a Map at most `max` entries by dropping the oldest insertions. */
+function trim<K, V>(map: Map<K, V>, max: number): void {
+  while (map.size > max) map.delete(map.keys().next().value as K);
+}
+
+/**
+ * The in-memory Store: one process's sinks and schedulers share it by sharing the object. Each
+ * method runs to completion without awaiting, so its check-then-set steps are atomic. Records
+ * handed out are copies.
+ */
+export class MemoryStore implements Store {
+  private readonly maxRows: number;
+  private readonly agentTable = new Map<string, AgentRecord>();
+  private readonly registrationTable = new Map<string, RegistrationRecord>();
+  private readonly presenceTable = new Map<string, PresenceRecord>();
+  private readonly historyTable: PresenceEvent[] = [];
+  private readonly resultTable = new Map<string, CheckResultRecord>();
+  private readonly notificationTable = new Map<string, NotificationRecord>();
+  private readonly statTable: StatRecord[] = [];
+  /** (agent, message id) of the stat batches stored, for de-duplication. */
+  private readonly statBatches = new Map<string, true>();
+  private readonly scheduleTable = new Map<string, { dueAt: number; owner: string }>();
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.maxRows = options.maxRows ?? 100_000;
+  }
+
+  async touchAgent(agent: string, time: number, hostname?: string): Promise<void> {
+    const record = this.agentTable.get(agent);
+    if (record === undefined) {
+      this.agentTable.set(agent, { id: agent, firstSeen: time, lastSeen: time, ...(hostname !== undefined && { hostname }) });
+      return;
+    }
+    record.lastSeen = Math.max(record.lastSeen, time);
+    if (hostname !== undefined) record.hostname = hostname;
+  }
+
+  async agents(): Promise<AgentRecord[]> {
+    return [...this.agentTable.values()].map((r) => ({ ...r }));
+  }
+
+  async putRegistration(registration: RegistrationRecord): Promise<void> {
+    const key = keyOf(registration.agent, registration.process);
+    const existing = this.registrationTable.get(key);
+    // A late resend of an older registration must not undo a newer one.
+    if (existing !== undefined && existing.time > registration.time) return;
+    this.registrationTable.set(key, structuredClone(registration));
+  }
+
+  async registrations(agent?: string): Promise<RegistrationRecord[]> {
+    const list = [...this.registrationTable.values()].filter((r) => agent === undefined || r.agent === agent);
+    return structuredClone(list);
+  }
+
+  async heartbeat(key: PresenceKey, time: number, interval: number): Promise<PresenceState | "unknown"> {
+    const id = keyOf(key.agent, key.process);
+    const record = this.presenceTable.get(id);
+    const before = record?.state ?? "unknown";
+    if (record === undefined) {
+      this.presenceTable.set(id, { ...key, state: "up", lastSeen: time, interval, since: time });
+    } else {
+      record.lastSeen = Math.max(record.lastSeen, time);
+      record.interval = interval;
+      if (record.state === "up") return before;
+      record.state = "up";
+      record.since = time;
+    }
+    this.appendHistory({ ...key, state: "up", time });
+    return before;
+  }
+
+  async markDown(key: PresenceKey, lastSeen: number, time: number): Promise<boolean> {
+    const record = this.presenceTable.get(keyOf(key.agent, key.process));
+    if (record === undefined || record.state !== "up" || record.lastSeen !== lastSeen) return false;
+    record.state = "down";
+    record.since = time;
+    this.appendHistory({ ...key, state: "down", time });
+    return true;
+  }
+
+  async presence(): Promise<PresenceRecord[]> {
+    return [...this.presenceTable.values()].map((r) => ({ ...r }));
+  }
+
+  async presenceHistory(agent?: string): Promise<PresenceEvent[]> {
+    return this.historyTable.filter((e) => agent === undefined || e.agent === agent).map((e) => ({ ...e }));
+  }
+
+  async addCheckResult(result: CheckResultRecord): Promise<boolean> {
+    const key = keyOf(result.agent, result.id);
+    if (this.resultTable.has(key)) return false;
+    this.resultTable.set(key, { ...result });
+    trim(this.resultTable, this.maxRows);
+    return true;
+  }
+
+  async checkResults(query?: Query & { check?: string }): Promise<CheckResultRecord[]> {
+    const list: CheckResultRecord[] = [];
+    for (const r of this.resultTable.values()) {
+      if (matches(r, query) && (query?.check === undefined || r.check === query.check)) list.push({ ...r });
+    }
+    return list;
+  }
+
+  async addNotification(notification: NotificationRecord): Promise<boolean> {
+    const key = keyOf(notification.agent, notification.id);
+    if (this.notificationTable.has(key)) return false;
+    this.notificationTable.set(key, structuredClone(notification));
+    trim(this.notificationTable, this.maxRows);
+    return true;
+  }
+
+  async notifications(query?: Query & { unacknowledged?: boolean }): Promise<NotificationRecord[]> {
+    const list: NotificationRecord[] = [];
+    for (const n of this.notificationTable.values()) {
+      if (!matches(n, query)) continue;
+      if (query?.unacknowledged === true && n.acknowledged !== null) continue;
+      list.push(structuredClone(n));
+    }
+    return list;
+  }
+
+  async acknowledgeNotification(agent: string, id: string, by: string, time: number): Promise<boolean> {
+    const record = this.notificationTable.get(keyOf(agent, id));
+    if (record === undefined || record.acknowledged !== null) return false;
+    record.acknowledged = { by, time };
+    return true;
+  }
+
+  async addStats(agent: string, messageId: string, stats: readonly StatRecordInput[]): Promise<boolean> {
+    const batch = keyOf(agent, messageId);
+    if (this.statBatches.has(batch)) return false;
+    this.statBatches.set(batch, true);
+    trim(this.statBatches, this.maxRows);
+    for (const s of stats) {
+      const record: StatRecord = { agent, name: s.name, value: s.value, time: s.time };
+      if (s.kind !== undefined) record.kind = s.kind;
+      if (s.unit !== undefined) record.unit = s.unit;
+      if (s.process !== undefined) record.process = s.process;
+      this.statTable.push(record);
+    }
+    if (this.statTable.length > this.maxRows) this.statTable.splice(0, this.statTable.length - this.maxRows);
+    return true;
+  }
+
+  async stats(query?: Query & { name?: string }): Promise<StatRecord[]> {
+    return this.statTable.filter((s) => matches(s, query) && (query?.name === undefined || s.name === query.name)).map((s) => ({ ...s }));
+  }
+
+  async claimCheckRun(claim: CheckClaim): Promise<boolean> {
+    const key = keyOf(claim.agent, claim.check);
+    const row = this.scheduleTable.get(key);
+    if (row !== undefined && row.dueAt > claim.now) return false;
+    this.scheduleTable.set(key, { dueAt: claim.nextDue, owner: claim.owner });
+    return true;
+  }
+
+  async close(): Promise<void> {}
+
+  private appendHistory(event: PresenceEvent): void {
+    this.historyTable.push(event);
+    if (this.historyTable.length > this.maxRows) this.historyTable.splice(0, this.historyTable.length - this.maxRows);
+  }
+}
