@@ -442,12 +442,13 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
 
   attachPipe(pipe: Pipe): boolean {
     if (this._closed || this.pipes.has(pipe)) return this.pipes.has(pipe);
+    // Open before xattach: a type may write to the pipe as it joins (probe, welcome message).
+    pipe.closed = false;
     if (!this.xattach(pipe)) {
       // Refused (PAIR already paired, ROUTER duplicate id): nothing it delivers may reach us.
       pipe.closed = true;
       return false;
     }
-    pipe.closed = false;
     this.pipes.add(pipe);
     if (pipe.readable) this.pipeReadable(pipe);
     if (this.sendWaiter !== null) this.retrySend();
