@@ -553,44 +553,17 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
 defineOptions(Socket.prototype, COMMON_OPTIONS);
 defineSecurityOptions(Socket.prototype);
 
+/** Options on every socket type; those of zeromq.js's Writable / Readable are declared there. */
+type BaseOptionName = Exclude<
+  OptionName,
+  | keyof Writable
+  | keyof Readable
+  | "routingId" | "probeRouter" | "correlate" | "relaxed" | "mandatory" | "handover"
+  | "conflate" | "noDrop" | "invertMatching" | "manual" | "welcomeMessage" | "verbosity"
+>;
+
 // The option properties, declared for TypeScript; the accessors above implement them.
-export interface Socket {
-  affinity: number;
-  rate: number;
-  recoveryInterval: number;
-  linger: number;
-  reconnectInterval: number;
-  backlog: number;
-  reconnectMaxInterval: number;
-  maxMessageSize: number;
-  tcpKeepalive: number;
-  tcpKeepaliveCount: number;
-  tcpKeepaliveIdle: number;
-  tcpKeepaliveInterval: number;
-  tcpAcceptFilter: string | null;
-  immediate: boolean;
-  ipv6: boolean;
-  plainServer: boolean;
-  plainUsername: string | null;
-  plainPassword: string | null;
-  curveServer: boolean;
-  curvePublicKey: string | null;
-  curveSecretKey: string | null;
-  curveServerKey: string | null;
-  zapDomain: string | null;
-  typeOfService: number;
-  handshakeInterval: number;
-  socksProxy: string | null;
-  heartbeatInterval: number;
-  heartbeatTimeToLive: number;
-  heartbeatTimeout: number;
-  connectTimeout: number;
-  tcpMaxRetransmitTimeout: number;
-  multicastMaxTransportDataUnit: number;
-  interface: string | null;
-  zapEnforceDomain: boolean;
-  loopbackFastPath: boolean;
-}
+export interface Socket extends Pick<OptionValues, BaseOptionName> {}
 
 /** Options for the constructor: any writable option, plus the context. */
 export type SocketOptions<S> = Partial<Pick<S, Extract<keyof S, OptionName>>> & { context?: Context };
