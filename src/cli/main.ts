@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { runBenchCommand } from "./bench/command.js";
 import { runWorker } from "./bench/worker.js";
 import { formatResults, runDemo } from "./demo.js";
+import { interopCommand } from "./interop/command.js";
 import { probeCommand } from "./probe.js";
 import { traceCommand } from "./trace.js";
 
@@ -26,6 +27,8 @@ Commands:
             PING answer and handshake time, or why it failed (zmtp probe --help)
   trace     Man in the middle between two ZMTP peers: forwards bytes unchanged and
             prints every greeting, command and frame (zmtp trace --help)
+  interop   Interop matrix between two zeromq.js-compatible implementations, by
+            default this package against zeromq (zmtp interop --help)
 
 Options:
   -h, --help     Show this help
@@ -49,6 +52,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === "bench-worker") return runWorker(argv[1]);
   if (argv[0] === "probe") return probeCommand(argv.slice(1));
   if (argv[0] === "trace") return traceCommand(argv.slice(1));
+  if (argv[0] === "interop") return interopCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
