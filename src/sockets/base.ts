@@ -62,6 +62,16 @@ interface SendWaiter extends Waiter<void> {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+/**
+ * A send that completes at once resolves in a microtask, so `for (...) await socket.send(m)` never
+ * lets the event loop run: no bytes leave (pumps run on the next tick), no drain or incoming data
+ * is seen, and a PUB drops everything past its HWM. libzmq's I/O thread runs beside the sender;
+ * here every this many immediate sends, the promise resolves after the event loop has had a turn.
+ */
+const YIELD_EVERY_SENDS = 512;
+const yieldToEventLoop = (resolve: () => void): void => {
+  setImmediate(resolve);
+};
 /** How often a lingering close checks whether everything was delivered. */
 const LINGER_POLL_MS = 10;
 
@@ -86,6 +96,7 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
   /** Pipes currently attached to the routing policy. */
   protected readonly pipes = new Set<Pipe>();
   private sendWaiter: SendWaiter | null = null;
+  private immediateSends = 0;
   private recvWaiter: Waiter<Message> | null = null;
 
   protected constructor(
@@ -278,7 +289,11 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
     let msg: Message;
     try {
       msg = toFrames(message);
-      if (this.xsend(msg)) return RESOLVED;
+      if (this.xsend(msg)) {
+        if (++this.immediateSends < YIELD_EVERY_SENDS) return RESOLVED;
+        this.immediateSends = 0;
+        return new Promise<void>(yieldToEventLoop);
+      }
     } catch (err) {
       return Promise.reject(err);
     }
