@@ -23,6 +23,7 @@ Options:
   --sizes LIST        message sizes in bytes, K/KiB and M/MiB allowed (default 16,256,4096,65536)
   --count N           messages (round trips for req-rep) per run
   --duration S        seconds per run (default 2 unless --count is given)
+  --repeat N          runs per size and series, interleaved; the median is shown (default 1)
   --against zeromq    run the same workload on zeromq.js too, alternating with zmtp
   --cross             zmtp -> zeromq.js and zeromq.js -> zmtp as well (needs zeromq)
   --ceiling           raw node:net carrying the same ZMTP frames: the pure-JS upper bound
@@ -68,6 +69,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | "help" {
       sizes: { type: "string" },
       count: { type: "string" },
       duration: { type: "string" },
+      repeat: { type: "string", default: "1" },
       against: { type: "string" },
       cross: { type: "boolean", default: false },
       ceiling: { type: "boolean", default: false },
@@ -92,6 +94,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | "help" {
   const durationMs = count !== null ? null : positiveNumber(values.duration ?? String(DEFAULT_DURATION_S), "duration") * 1000;
   const sizes = values.sizes === undefined ? DEFAULT_SIZES : values.sizes.split(",").map(parseSize);
   if (values.ceiling && transport === "inproc") throw new UsageError("--ceiling measures a byte stream between processes: use --transport tcp or ipc");
+  if (values.ceiling && workload === "req-rep") throw new UsageError("--ceiling is a throughput bound: use it with push-pull, pub-sub or dealer-router");
   if (values.cross && transport === "inproc") throw new UsageError("--cross needs a real connection: inproc cannot join two libraries; use tcp or ipc");
   if (values.plot !== undefined && !values.plot.endsWith(".svg")) throw new UsageError(`--plot writes SVG: give a FILE.svg (got "${values.plot}")`);
   return {
@@ -101,6 +104,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | "help" {
       sizes,
       count,
       durationMs,
+      repeat: Math.ceil(positiveNumber(values.repeat, "repeat")),
       against: values.against === "zeromq",
       cross: values.cross,
       ceiling: values.ceiling,

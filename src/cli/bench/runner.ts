@@ -20,6 +20,8 @@ export interface BenchOptions {
   /** Messages per run, or null to run for durationMs. */
   count: number | null;
   durationMs: number | null;
+  /** Runs per size and series; the median is reported. Runs of different series interleave. */
+  repeat: number;
   against: boolean;
   cross: boolean;
   ceiling: boolean;
@@ -50,6 +52,8 @@ export interface RunResult {
   size: number;
   messages: number;
   seconds: number;
+  /** How many runs the figures are the median of. */
+  runs: number;
   messagesPerSecond: number;
   megabytesPerSecond: number;
   p50Us: number | null;
@@ -75,19 +79,30 @@ export async function runBench(options: BenchOptions, progress: (done: number, t
   const series = seriesFor(options);
   // Fail before any run when zeromq.js is asked for and missing (the workers would each fail later).
   if (series.some((s) => s.sender === "zeromq" || s.receiver === "zeromq")) await loadImpl("zeromq");
-  const total = series.length * options.sizes.length;
+  const total = series.length * options.sizes.length * options.repeat;
   const results: RunResult[] = [];
+  let done = 0;
   for (const size of options.sizes) {
     const plan: Plan = { size, count: options.count, durationMs: options.durationMs };
-    for (const s of series) {
-      const label = `${s.name} ${size} B`;
-      progress(results.length, total, label);
-      const { measurement, peakRssBytes } = options.oneProcess || options.transport === "inproc" ? await runInProcess(options, s, plan) : await runInWorkers(options, s, plan);
-      results.push(toResult(options, s, size, measurement, peakRssBytes));
+    const runs = new Map<Series, RunResult[]>(series.map((s) => [s, []]));
+    for (let round = 0; round < options.repeat; round++) {
+      for (const s of series) {
+        progress(done++, total, `${s.name} ${size} B`);
+        const { measurement, peakRssBytes } = options.oneProcess || options.transport === "inproc" ? await runInProcess(options, s, plan) : await runInWorkers(options, s, plan);
+        runs.get(s)!.push(toResult(options, s, size, measurement, peakRssBytes));
+      }
     }
+    for (const s of series) results.push(median(runs.get(s)!));
   }
   progress(total, total, "done");
   return annotate(results);
+}
+
+/** The middle run by messages/s (by p50 for latency, lower half preferred), with the peak RSS of all. */
+function median(runs: RunResult[]): RunResult {
+  const sorted = [...runs].sort((a, b) => (a.p50Us !== null && b.p50Us !== null ? a.p50Us - b.p50Us : b.messagesPerSecond - a.messagesPerSecond));
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return { ...middle, runs: runs.length, peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)) };
 }
 
 function toResult(options: BenchOptions, s: Series, size: number, m: Measurement, peakRssBytes: number): RunResult {
@@ -99,6 +114,7 @@ function toResult(options: BenchOptions, s: Series, size: number, m: Measurement
     size,
     messages: m.messages,
     seconds: m.seconds,
+    runs: 1,
     messagesPerSecond: rate,
     megabytesPerSecond: (rate * size) / 1e6,
     p50Us: m.p50Us,

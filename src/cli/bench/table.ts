@@ -62,6 +62,7 @@ export function formatTable(results: readonly RunResult[]): string {
   }
   if (columns.some((c) => c.header === "of ceiling")) notes.push("of ceiling: zmtp messages/s as a share of raw node:net carrying the same frames");
   if (latency) notes.push("msg/s: round trips per second, one request in flight");
+  if (first.runs > 1) notes.push(`each row: the median of ${first.runs} runs, the series interleaved`);
   if (notes.length > 0) out.push("", ...notes);
   return out.join("\n") + "\n";
 }
