@@ -22,6 +22,8 @@ export { XSubscriber } from "./sockets/xsubscriber.js";
 export { Proxy } from "./proxy.js";
 export { curveKeyPair, curvePublicKey, z85Decode, z85Encode } from "./zmtp/z85.js";
 export { Authenticator, type AuthDecision, type AuthenticatorOptions } from "./authenticator.js";
+/** The monitoring system (agents, routers, sinks, schedulers) built on zmtp: see src/monitor. */
+export * as monitor from "./monitor/index.js";
 
 /** The libzmq version whose behaviour this library follows (zeromq.js reports the bundled libzmq's). */
 export const version = "4.3.5";

@@ -236,7 +236,7 @@ async function runAgent(values: FlagValues, _: string[], io: MonitorIo): Promise
     checks: ((values.check as unknown[] | undefined) ?? []).map(parseCheck),
     ...(hostname !== undefined && { hostname }),
   });
-  agent.on("check", (name: string, result: { status: number; text: string; trigger: string }) => log(io, "check", { name, ...result }));
+  agent.on("check", (_name: string, result: unknown) => log(io, "check", result));
   agent.on("malformed", (reason: string) => log(io, "malformed", { reason }));
   log(io, "agent", { id: agent.id, routers, local: agent.localEndpoint, statsd: agent.statsdPort, outbox: agent.outboxSize });
   await stopped(io);
