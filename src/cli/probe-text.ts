@@ -46,9 +46,16 @@ export function frameJson(body: Buffer): { size: number; text?: string; hex?: st
   return isPrintable(body) ? { size: body.length, text: body.toString("utf8") } : { size: body.length, hex: body.toString("hex") };
 }
 
-/** A property value: bare text when printable, `""` when empty, else hex (e.g. a binary routing id). */
+/** A property value for reports: the text when printable, else `0x` + hex (e.g. a binary routing id). */
+export function propertyValue(value: Buffer): string {
+  return isPrintable(value) ? value.toString("utf8") : `0x${value.toString("hex")}`;
+}
+
+/** A property value for one line of text: bare when unambiguous, quoted when empty or space-padded. */
 export function propertyText(value: Buffer): string {
-  if (!isPrintable(value)) return `0x${value.toString("hex")}`;
-  const text = value.toString("utf8");
+  return displayValue(propertyValue(value));
+}
+
+export function displayValue(text: string): string {
   return /^\S(.*\S)?$/s.test(text) ? text : JSON.stringify(text);
 }

@@ -10,7 +10,7 @@ import { PlainClient, PlainServer } from "../zmtp/mechanisms/plain.js";
 import type { SocketTypeName } from "../zmtp/socket-types.js";
 import { decodeCurveKey, z85Encode } from "../zmtp/z85.js";
 import { ProbeConnection, ProbeFailure, describeCommand, type ProbeFailureKind } from "./probe-connection.js";
-import { frameJson, parseMessage, previewMessage, propertyText } from "./probe-text.js";
+import { displayValue, frameJson, parseMessage, previewMessage, propertyValue } from "./probe-text.js";
 
 /**
  * `zmtp probe ENDPOINT`: one ZMTP connection to (or, with --bind, from) any peer, reporting what
@@ -321,7 +321,7 @@ function fillHandshake(report: ProbeReport, connection: ProbeConnection): void {
   }
   if (connection.peerProperties !== null) {
     report.properties = {};
-    for (const [name, value] of connection.peerProperties) report.properties[name] = propertyText(value);
+    for (const [name, value] of connection.peerProperties) report.properties[name] = propertyValue(value);
   }
   if (connection.handshakeMs !== null) report.handshakeMs = round(connection.handshakeMs);
   const zap = connection.zapRequests[0];
@@ -385,7 +385,7 @@ export function formatProbeReport(r: ProbeReport): string {
     const names = Object.keys(r.properties);
     if (names.length === 0) row("properties", "(none)");
     else lines.push("properties");
-    for (const name of names) lines.push(`  ${name.padEnd(12)}${r.properties[name]!}`);
+    for (const name of names) lines.push(`  ${name.padEnd(12)}${displayValue(r.properties[name]!)}`);
   }
   if (r.handshakeMs !== undefined) row("handshake", `ok in ${r.handshakeMs} ms`);
   if (r.ping !== undefined) row("ping", r.ping.answered ? `PONG in ${r.ping.rttMs} ms${r.ping.note ? ` (${r.ping.note})` : ""}` : `no answer (${r.ping.note})`);

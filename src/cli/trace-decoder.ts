@@ -3,7 +3,7 @@ import { FrameDecoder, type FrameSink } from "../zmtp/decoder.js";
 import { GREETING_SIZE, checkGreetingPrefix, decodeGreeting } from "../zmtp/greeting.js";
 import { decodeProperties } from "../zmtp/metadata.js";
 import { decodePlainHello } from "../zmtp/mechanisms/plain.js";
-import { isPrintable, propertyText } from "./probe-text.js";
+import { isPrintable, propertyText, propertyValue } from "./probe-text.js";
 
 /**
  * What `zmtp trace` sees in one direction of a connection: the byte stream decoded into the
@@ -139,7 +139,7 @@ export class TraceDecoder implements FrameSink {
 
 function props(data: Buffer): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of decodeProperties(data)) out[name] = propertyText(value);
+  for (const [name, value] of decodeProperties(data)) out[name] = propertyValue(value);
   return out;
 }
 

@@ -2,6 +2,7 @@ import { createConnection, createServer, type Server, type Socket as NetSocket }
 import { parseArgs } from "node:util";
 import { formatTcpEndpoint, parseEndpoint, type Endpoint } from "../transports/endpoint.js";
 import type { CommandIO } from "./probe.js";
+import { displayValue } from "./probe-text.js";
 import { TraceDecoder, type TraceEvent } from "./trace-decoder.js";
 
 /**
@@ -172,7 +173,7 @@ function describe(r: TraceRecord): string {
     case "greeting":
       return `greeting ZMTP ${r.version} ${r.mechanism} as-server=${r.asServer ? 1 : 0}`;
     case "command": {
-      const props = r.properties !== undefined ? Object.entries(r.properties).map(([k, v]) => ` ${k}=${v}`).join("") : "";
+      const props = r.properties !== undefined ? Object.entries(r.properties).map(([k, v]) => ` ${k}=${displayValue(v)}`).join("") : "";
       const detail = r.detail !== undefined ? ` ${r.detail}` : "";
       return `${r.name}${props}${detail} (${r.size} bytes)`;
     }
