@@ -272,10 +272,16 @@ export class Engine implements FrameSink, MechanismHost {
 
   private onTrafficFrame(body: Buffer, more: boolean, command: boolean): void {
       if (!command) {
-        this.parts.push(body);
-        if (more) return;
-        const msg = this.parts;
-        this.parts = [];
+        let msg: Buffer[];
+        if (this.parts.length === 0 && !more) {
+          // Single-frame messages (most of them) get an exact-size array, not a grown one.
+          msg = [body];
+        } else {
+          this.parts.push(body);
+          if (more) return;
+          msg = this.parts;
+          this.parts = [];
+        }
         this.counters.messagesIn += 1;
         if (this.pipe !== null && !this.pipe.deliver(msg)) {
           this.decoder.pause();
