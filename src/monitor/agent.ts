@@ -183,6 +183,7 @@ export class Agent extends EventEmitter {
 
   /** A local process registers (or re-registers): its checks become runnable here. */
   register(registration: RegistrationBody): void {
+    if (this.closed) throw new Error("The agent is closed");
     if (registration.process === OWN_PROCESS) throw new TypeError(`"${OWN_PROCESS}" is the agent's own process name`);
     this.registry.registrations[registration.process] = registration;
     this.checks.declare(registration.process, registration.checks);
@@ -259,6 +260,7 @@ export class Agent extends EventEmitter {
   }
 
   private sendRegistration(registration: RegistrationBody, ack: boolean): void {
+    if (this.closed) return;
     const message = createMessage("registration", registration, { ack });
     if (ack) {
       // A newer registration supersedes one still waiting for its ack.

@@ -31,6 +31,7 @@ export class BackChannel {
   private readonly deliveryTimeout: number;
   /** Replies that were not understood (counted, dropped). */
   malformed = 0;
+  private closed = false;
 
   constructor(
     readonly endpoints: readonly string[],
@@ -57,7 +58,7 @@ export class BackChannel {
     const deadline = Date.now() + this.deliveryTimeout;
     const n = this.dealers.length;
     let outcome: DeliveryOutcome = "unreachable";
-    while (n > 0) {
+    while (n > 0 && !this.closed) {
       const start = this.next;
       this.next = (this.next + 1) % n;
       for (let i = 0; i < n && Date.now() < deadline; i++) {
@@ -75,6 +76,7 @@ export class BackChannel {
   }
 
   close(): void {
+    this.closed = true;
     for (const dealer of this.dealers) dealer.close();
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);

@@ -37,6 +37,7 @@ export class Outbox {
   private readonly maxEntries: number;
   /** Messages dropped because the outbox was full. */
   dropped = 0;
+  private closed = false;
 
   constructor(
     private readonly file: string,
@@ -74,6 +75,7 @@ export class Outbox {
 
   /** Persists a message; it is due at once. */
   add(message: Message): void {
+    if (this.closed) return;
     while (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value as string;
       this.ack(oldest);
@@ -85,7 +87,7 @@ export class Outbox {
 
   /** Forgets an acked message; false if it was not pending (a duplicate ack). */
   ack(id: string): boolean {
-    if (!this.entries.delete(id)) return false;
+    if (this.closed || !this.entries.delete(id)) return false;
     this.append({ ack: id });
     this.ackedLines += 1;
     if (this.ackedLines > Math.max(100, this.entries.size)) {
@@ -127,7 +129,10 @@ export class Outbox {
     }
   }
 
+  /** Closes the journal; later adds and acks are ignored (what is pending stays on disk). */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     closeSync(this.fd);
   }
 

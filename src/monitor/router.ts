@@ -35,7 +35,7 @@ const perStream = (): Record<Stream, number> => ({ heartbeat: 0, registration: 0
  * It never waits: a stream without a sink with room drops (and counts), so one missing sink type
  * cannot stall the others; acknowledged messages are resent by their agent.
  *
- * Events: "malformed" (reason: string).
+ * Events: "malformed" (reason: string), "failure" (error: a receive loop ended unexpectedly).
  */
 export class MonitorRouter extends EventEmitter {
   readonly counters: RouterCounters = { received: 0, forwarded: perStream(), dropped: perStream(), malformed: 0, delivered: 0, unknownAgent: 0, busy: 0 };
@@ -73,8 +73,9 @@ export class MonitorRouter extends EventEmitter {
       router.close();
       throw err;
     }
-    void router.agentLoop();
-    void router.backLoop();
+    const failed = (err: unknown): void => void router.emit("failure", err);
+    router.agentLoop().catch(failed);
+    router.backLoop().catch(failed);
     return router;
   }
 

@@ -77,6 +77,7 @@ export class RegistrationSink extends Sink {
     if (message.type !== "registration") return false;
     const { body, header } = message;
     await this.store.putRegistration({ agent, ...body, time: header.time });
+    await this.store.touchAgent(agent, Date.now(), body.hostname);
     this.emit("registration", { agent, ...body });
     return true;
   }

@@ -159,6 +159,23 @@ describe("monitoring system end to end", () => {
     expect(await store.notifications({ agent: agent.id, unacknowledged: true })).toHaveLength(0);
   });
 
+  it("a local process's heartbeats give it a presence of its own", async () => {
+    const agent = agents[1]!;
+    const client = new MonitorClient(agent.localEndpoint!);
+    for (let i = 0; i < 3; i++) {
+      await client.heartbeat("billing", 100);
+      await sleep(50);
+    }
+    client.close();
+    const mine = (): PresenceChange[] => presence.filter((p) => p.agent === agent.id && p.process === "billing");
+    await waitFor("process up", () => mine().some((p) => p.state === "up"));
+    await waitFor("process down", () => mine().some((p) => p.state === "down"), 3000);
+    expect(mine().map((p) => p.state)).toEqual(["up", "down"]);
+    // The agent itself is still up.
+    const records = await store.presence();
+    expect(records.find((p) => p.agent === agent.id && p.process === null)?.state).toBe("up");
+  });
+
   it("presence: an agent that stops is declared down once, and up again when it returns", async () => {
     const stopped = agents[2]!;
     const id = stopped.id;

@@ -94,6 +94,27 @@ describe("monitoring faults", () => {
     expectExactlyOnce(alerts, await store.notifications(), ids);
   });
 
+  it("a store failure is not acked: the agent resends and the notification is stored once", async () => {
+    const { store, routers, dir } = await world(1);
+    const real = store.addNotification.bind(store);
+    let failures = 1;
+    store.addNotification = async (n) => {
+      if (failures-- > 0) throw new Error("disk full");
+      return real(n);
+    };
+    const alerts: NotificationRecord[] = [];
+    const sink = track(notificationSink(store, routers, alerts));
+    const errors: unknown[] = [];
+    sink.on("failure", (err: unknown) => errors.push(err));
+    await sinksConnected(routers, ["notification"]);
+    const agent = track(await startAgent(join(dir, "agent"), routers));
+    const id = agent.notify({ severity: "critical", text: "store hiccup" });
+    await waitFor("acked after the resend", () => agent.outboxSize === 0, 5000);
+    expect(errors).toHaveLength(1);
+    expect(sink.counters.failed).toBe(1);
+    expectExactlyOnce(alerts, await store.notifications(), [id]);
+  });
+
   it("a notification sink restarted mid-stream loses no acknowledged message", async () => {
     const { store, routers, dir } = await world(2);
     const alerts: NotificationRecord[] = [];
