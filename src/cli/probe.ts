@@ -370,7 +370,7 @@ export function formatProbeReport(r: ProbeReport): string {
     lines.push(`${label.padEnd(14)}${value}`);
   };
   const role = r.mechanism === "NULL" ? "" : ` ${r.role}`;
-  row("probe", `${r.mode === "bind" ? "bind" : "connect"} ${r.endpoint} as ${r.socketType} (${r.mechanism}${role})`);
+  row("probe", `${r.socketType} (${r.mechanism}${role}) ${r.mode === "bind" ? "bound at" : "connecting to"} ${r.endpoint}`);
   if (r.peer !== undefined) row("peer", `${r.peer}${r.connectMs !== undefined ? ` (${r.mode === "bind" ? "accepted" : "connected"} in ${r.connectMs} ms)` : ""}`);
   if (r.greeting !== undefined) {
     const g = r.greeting;

@@ -1,5 +1,5 @@
 import type { Implementation, Kind } from "./api.js";
-import { CaseFailure, expect, expectFrames, sleep, type CaseContext, type MechanismName, type Transport } from "./harness.js";
+import { CaseFailure, expect, expectFrames, showMessage, sleep, type CaseContext, type MechanismName, type Transport } from "./harness.js";
 import { receiveSkippingSync, syncSubscriber } from "./pairings.js";
 
 /**
@@ -48,7 +48,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
       const seen = new Set<string>();
       for (let i = 0; i < dealers.length; i++) {
         const got = await ctx.receive(router, "ROUTER");
-        expect(got.length === 2, `ROUTER received ${got.length} frames, expected [routing id, body]`);
+        expect(got.length === 2, `ROUTER received ${showMessage(got)}, expected [routing id, body]`);
         const id = got[0]!.toString();
         expectFrames(got.slice(1), [`from ${id}`], `ROUTER: message under routing id "${id}" (the DEALER's routingId)`);
         seen.add(id);

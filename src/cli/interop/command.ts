@@ -43,8 +43,8 @@ function parse(args: readonly string[]) {
 }
 
 function describeImpl(impl: Implementation): string {
-  // Our `version` is the libzmq behaviour followed, not a libzmq inside: only others report one.
-  const version = impl.module !== OURS.module && typeof impl.module.version === "string" ? ` (libzmq ${impl.module.version})` : "";
+  // zeromq.js reports its libzmq's version; ours names the libzmq whose behaviour it follows.
+  const version = impl.module !== OURS.module && typeof impl.module.version === "string" ? ` (version ${impl.module.version})` : "";
   return `${impl.name}${version}`;
 }
 

@@ -93,7 +93,7 @@ export const PAIRINGS: readonly Pairing[] = [
     b: "Pull",
     async exchange({ ctx, a, b }) {
       // Five messages back to back: boundaries and order must survive.
-      const messages = [1, 2, 3, 4, 5].map((seed) => payload([3, seed * 100], seed));
+      const messages = [1, 2, 3, 4, 5].map((n) => [Buffer.from(`message ${n}`), ...payload([n * 100], n)]);
       for (const [i, m] of messages.entries()) await ctx.send(a, m, `PUSH message ${i + 1}`);
       for (const [i, m] of messages.entries()) expectFrames(await ctx.receive(b, `PULL message ${i + 1}`), m, `PUSH -> PULL message ${i + 1} of 5`);
     },
