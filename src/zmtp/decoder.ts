@@ -1,4 +1,5 @@
 import { constants } from "node:buffer";
+import { bufferView } from "./buffer-view.js";
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE } from "./frame.js";
 import { ProtocolError } from "./protocol-error.js";
 
@@ -151,7 +152,7 @@ export class FrameDecoder {
     }
     const available = this.chunk.length - this.offset;
     if (available >= size) {
-      const body = this.chunk.subarray(this.offset, this.offset + size);
+      const body = bufferView(this.chunk, this.offset, this.offset + size);
       this.offset += size;
       this.state = "flags";
       this.emit(body);
