@@ -1,12 +1,11 @@
 import { EventEmitter } from "node:events";
 import { hostname as osHostname } from "node:os";
-import { CheckTable } from "./checks.js";
+import { CheckTable, resultStats, stateChange } from "./checks.js";
 import { LocalEndpoint } from "./local.js";
 import { Outbox } from "./outbox.js";
-import { parsePerfdata } from "./perfdata.js";
-import { STATUS_NAMES, type PluginResult } from "./plugin.js";
+import type { PluginResult } from "./plugin.js";
 import { MAX_BODY_SIZE, createMessage, decode, encode, type Message } from "./protocol.js";
-import type { CheckDeclaration, CheckStatus, HeartbeatBody, NotificationBody, RegistrationBody, ResultBody, Severity, Stat, Trigger } from "./schema.js";
+import { validateBody, type Bodies, type CheckDeclaration, type HeartbeatBody, type NotificationBody, type RegistrationBody, type ResultBody, type Stat, type Trigger } from "./schema.js";
 import { StateDir, type Registry } from "./state-dir.js";
 import { StatsdAggregator, StatsdListener } from "./statsd.js";
 import { Uplink } from "./uplink.js";
@@ -56,8 +55,17 @@ export interface AgentCounters {
   outboxDropped: number;
 }
 
-const SEVERITY_OF: readonly Severity[] = ["ok", "warning", "critical", "unknown"];
 const OWN_PROCESS = "agent";
+
+/**
+ * Checks what the API is handed as the sinks will: an invalid acknowledged message would
+ * otherwise be resent forever and refused every time. Throws a TypeError that says what is wrong.
+ */
+function valid<T extends keyof Bodies>(type: T, body: unknown): Bodies[T] {
+  const result = validateBody(type, body);
+  if (!result.ok) throw new TypeError(result.reason);
+  return result.value;
+}
 
 /**
  * The agent: one per monitored machine. It has a UUID kept in its state directory (its DEALER
@@ -182,8 +190,9 @@ export class Agent extends EventEmitter {
   // ---- what local processes report (also the local endpoint's handlers) ----
 
   /** A local process registers (or re-registers): its checks become runnable here. */
-  register(registration: RegistrationBody): void {
+  register(input: RegistrationBody): void {
     if (this.closed) throw new Error("The agent is closed");
+    const registration = valid("registration", input);
     if (registration.process === OWN_PROCESS) throw new TypeError(`"${OWN_PROCESS}" is the agent's own process name`);
     this.registry.registrations[registration.process] = registration;
     this.checks.declare(registration.process, registration.checks);
@@ -192,21 +201,23 @@ export class Agent extends EventEmitter {
   }
 
   /** Stats are gathered and sent with the next flush. */
-  stats(stats: readonly Stat[]): void {
+  stats(input: readonly Stat[]): void {
     const time = Date.now();
-    for (const s of stats) this.pendingStats.push(s.time === undefined ? { ...s, time } : s);
+    for (let i = 0; i < input.length; i += 1000) {
+      for (const s of valid("stats", { stats: input.slice(i, i + 1000) }).stats) this.pendingStats.push(s.time === undefined ? { ...s, time } : s);
+    }
     if (this.pendingStats.length >= 1000) this.flushStats();
   }
 
   /** Relays a local process's heartbeat. */
   heartbeat(body: HeartbeatBody): void {
-    this.uplink.send(encode(createMessage("heartbeat", body)), { onlyIfConnected: true });
+    this.uplink.send(encode(createMessage("heartbeat", valid("heartbeat", body))), { onlyIfConnected: true });
     this.counters.sent += 1;
   }
 
   /** Raises a notification; with `ack` (the default) it is kept and resent until a sink acks it. Returns its id. */
   notify(body: NotificationBody, options: { ack?: boolean; id?: string } = {}): string {
-    const message = createMessage("notification", body, { ack: options.ack ?? true, ...(options.id !== undefined && { id: options.id }) });
+    const message = createMessage("notification", valid("notification", body), { ack: options.ack ?? true, ...(options.id !== undefined && { id: options.id }) });
     this.sendMessage(message);
     return message.header.id;
   }
@@ -276,7 +287,8 @@ export class Agent extends EventEmitter {
   }
 
   private flushStats(): void {
-    const stats = this.pendingStats.concat(this.aggregator.flush());
+    // A statsd counter summed past the float range would make the whole batch invalid.
+    const stats = this.pendingStats.concat(this.aggregator.flush().filter((s) => Number.isFinite(s.value)));
     this.pendingStats = [];
     if (this.statsd !== null) this.counters.statsdMalformed = this.statsd.malformed;
     // A stats message holds at most 1000 stats (schema.ts).
@@ -299,21 +311,12 @@ export class Agent extends EventEmitter {
 
   private afterRun(name: string, process: string, result: PluginResult): void {
     this.counters.checksRun += 1;
-    const time = Date.now();
-    const stats: Stat[] = [{ name: `check.${name}.status`, value: result.status, time, kind: "gauge", process }];
-    for (const p of parsePerfdata(result.perfdata)) {
-      const stat: Stat = { name: `check.${name}.${p.label}`, value: p.value, time, kind: "gauge", process };
-      if (p.unit !== "" && p.unit.length <= 16) stat.unit = p.unit;
-      stats.push(stat);
-    }
-    this.stats(stats);
-    // A state change is a notification; a check never seen before counts as having been OK.
-    const before: CheckStatus = this.registry.checkStatus[name] ?? 0;
-    if (result.status !== before) {
+    this.stats(resultStats(name, process, result, Date.now()));
+    const change = stateChange(name, process, this.registry.checkStatus[name], result);
+    if (change !== null) {
       this.registry.checkStatus[name] = result.status;
       this.state.saveRegistry(this.registry);
-      const text = `${name} ${STATUS_NAMES[before]} -> ${STATUS_NAMES[result.status]}: ${result.text}`.slice(0, 8192);
-      this.notify({ severity: SEVERITY_OF[result.status]!, text, check: name, process });
+      this.notify(change);
     }
   }
 

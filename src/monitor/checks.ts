@@ -1,5 +1,30 @@
-import { runPlugin, type PluginResult } from "./plugin.js";
-import type { CheckDeclaration } from "./schema.js";
+import { parsePerfdata } from "./perfdata.js";
+import { STATUS_NAMES, runPlugin, type PluginResult } from "./plugin.js";
+import type { CheckDeclaration, CheckStatus, NotificationBody, Severity, Stat } from "./schema.js";
+
+const SEVERITY_OF: readonly Severity[] = ["ok", "warning", "critical", "unknown"];
+
+/** The stats a run gives: `check.<name>.status`, and `check.<name>.<label>` per perfdata value. */
+export function resultStats(name: string, process: string, result: PluginResult, time: number): Stat[] {
+  const stats: Stat[] = [{ name: `check.${name}.status`, value: result.status, time, kind: "gauge", process }];
+  for (const p of parsePerfdata(result.perfdata)) {
+    const stat: Stat = { name: `check.${name}.${p.label}`.slice(0, 200), value: p.value, time, kind: "gauge", process };
+    if (p.unit !== "" && p.unit.length <= 16) stat.unit = p.unit;
+    stats.push(stat);
+  }
+  return stats;
+}
+
+/**
+ * The notification a run raises, or null: one per change of state. A check never run before
+ * counts as having been OK, so a first OK is silent and a first problem is not.
+ */
+export function stateChange(name: string, process: string, before: CheckStatus | undefined, result: PluginResult): NotificationBody | null {
+  const was = before ?? 0;
+  if (result.status === was) return null;
+  const text = `${name} ${STATUS_NAMES[was]} -> ${STATUS_NAMES[result.status]}: ${result.text}`.slice(0, 8192);
+  return { severity: SEVERITY_OF[result.status]!, text, check: name, process };
+}
 
 export interface DeclaredCheck {
   declaration: CheckDeclaration;
