@@ -145,6 +145,7 @@ describe("monitoring system end to end", () => {
     const agent = agents[0]!;
     const client = new MonitorClient(agent.localEndpoint!);
     const before = alerts.length;
+    const ackedBefore = agent.counters.acked;
     await client.notify("warning", "disk 91% full", { process: "billing" });
     client.close();
     await waitFor("alert", () => alerts.length > before);
@@ -152,6 +153,7 @@ describe("monitoring system end to end", () => {
     await sleep(300);
     const mine = alerts.filter((n) => n.text === "disk 91% full");
     expect(mine).toHaveLength(1);
+    expect(agent.counters.acked - ackedBefore).toBe(1);
     expect(mine[0]).toMatchObject({ agent: agent.id, severity: "warning", process: "billing" });
     const sink = sinks.notification as NotificationSink;
     expect(sink.counters.acked).toBeGreaterThanOrEqual(1);
