@@ -9,6 +9,7 @@ import { getProperty, type Metadata } from "../zmtp/metadata.js";
 import { ProtocolError } from "../zmtp/protocol-error.js";
 import { compatibleSocketTypes, sendsIdentity, type SocketTypeName } from "../zmtp/socket-types.js";
 import type { ZapReply, ZapRequest } from "../zmtp/zap.js";
+import { ProbeFailure, authHint, classify, closedHint, describeBytes } from "./probe-failure.js";
 
 /**
  * A raw, single-connection ZMTP driver for `zmtp probe`. Unlike the engine it keeps everything a
@@ -16,27 +17,6 @@ import type { ZapReply, ZapRequest } from "../zmtp/zap.js";
  * ERROR reason, PONGs — and classifies every failure. It reuses the codec and the mechanisms;
  * only the wiring is its own.
  */
-
-/** Why a probe failed; each kind has its own exit code (see probe.ts). */
-export type ProbeFailureKind =
-  | "connect"
-  | "not-zmtp"
-  | "mechanism"
-  | "socket-type"
-  | "auth"
-  | "closed"
-  | "timeout"
-  | "protocol";
-
-export class ProbeFailure extends Error {
-  constructor(
-    readonly kind: ProbeFailureKind,
-    message: string,
-  ) {
-    super(message);
-    this.name = "ProbeFailure";
-  }
-}
 
 export interface PeerGreeting extends Greeting {
   /** The 64 bytes as received (libzmq's signature padding carries its routing-id length + 1). */
@@ -231,7 +211,7 @@ export class ProbeConnection implements FrameSink, MechanismHost {
 
   fail(err: unknown): void {
     if (this.failure !== null) return;
-    const failure = classify(err, this.state);
+    const failure = classify(err, this.state === "traffic");
     this.failure = failure;
     const wasOpen = this.state !== "closed";
     this.state = "closed";
@@ -410,44 +390,4 @@ export class ProbeConnection implements FrameSink, MechanismHost {
       );
     });
   }
-}
-
-function classify(err: unknown, state: State): ProbeFailure {
-  if (err instanceof ProbeFailure) return err;
-  if (err instanceof ProtocolError) {
-    const where = state === "traffic" ? "after the handshake" : "during the handshake";
-    return new ProbeFailure("protocol", `protocol error ${where}: ${err.message} (${err.code})`);
-  }
-  return new ProbeFailure("protocol", err instanceof Error ? err.message : String(err));
-}
-
-/** ZAP status codes as reasons (notes §9): libzmq's ERROR carries just the number. */
-function authHint(reason: string): string {
-  if (reason === "400") return " — authentication failed (wrong credentials or key not allowed)";
-  if (reason === "500") return " — the peer's authentication handler failed";
-  return "";
-}
-
-function closedHint(mechanism: string): string {
-  if (mechanism === "PLAIN") return "a libzmq PLAIN server without a ZAP handler does this, or ZAP answered 300";
-  if (mechanism === "CURVE") return "wrong --server-key, or the server's ZAP handler refused us";
-  return "it may refuse our Socket-Type, or its ZAP handler answered 300";
-}
-
-/** `; it sent "HTTP/1.1 400 ..."` — what a non-ZMTP peer said, printable or in hex. */
-export function describeBytes(bytes: Buffer): string {
-  if (bytes.length === 0) return "";
-  const text = bytes.toString("latin1");
-  if (/^[\x20-\x7e\r\n\t]+$/.test(text)) return `; it sent ${JSON.stringify(text.split(/\r?\n/)[0])}`;
-  return `; it sent 0x${bytes.subarray(0, 16).toString("hex")}${bytes.length > 16 ? "…" : ""}`;
-}
-
-/** A command as the probe reports it: `PING ttl=0 context=""`, `SUBSCRIBE "topic"`. */
-export function describeCommand(command: ReceivedCommand): string {
-  if (command.name === "PING") {
-    const ping = decodePing(command.data);
-    return `PING ttl=${ping.ttlDeciseconds * 100}ms`;
-  }
-  if (command.data.length === 0) return command.name;
-  return `${command.name} ${JSON.stringify(command.data.toString("latin1"))}`;
 }

@@ -1,16 +1,17 @@
 import { createConnection, createServer, type Server, type Socket as NetSocket } from "node:net";
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import { formatTcpEndpoint, parseEndpoint } from "../transports/endpoint.js";
 import { generateKeyPair, keyPairFromSecret } from "../zmtp/mechanisms/curve-box.js";
 import { CurveClient, CurveServer } from "../zmtp/mechanisms/curve.js";
 import type { Mechanism } from "../zmtp/mechanisms/mechanism.js";
 import { NullMechanism } from "../zmtp/mechanisms/null.js";
 import { PlainClient, PlainServer } from "../zmtp/mechanisms/plain.js";
-import type { SocketTypeName } from "../zmtp/socket-types.js";
 import { decodeCurveKey, z85Encode } from "../zmtp/z85.js";
-import { ProbeConnection, ProbeFailure, describeCommand, type ProbeFailureKind } from "./probe-connection.js";
-import { displayValue, frameJson, parseMessage, previewMessage, propertyValue } from "./probe-text.js";
+import { PROBE_USAGE, parseProbeArgs, type ProbeOptions } from "./probe-args.js";
+import { ProbeConnection } from "./probe-connection.js";
+import { ProbeFailure, describeCommand } from "./probe-failure.js";
+import { PROBE_EXIT_CODES, formatProbeReport, type ProbeReport } from "./probe-report.js";
+import { frameJson, propertyValue } from "./probe-text.js";
 
 /**
  * `zmtp probe ENDPOINT`: one ZMTP connection to (or, with --bind, from) any peer, reporting what
@@ -18,121 +19,9 @@ import { displayValue, frameJson, parseMessage, previewMessage, propertyValue } 
  * failed, with one exit code per cause.
  */
 
-export const PROBE_USAGE = `Usage: zmtp probe ENDPOINT [options]
-
-Connects to ENDPOINT (tcp://host:port or ipc://path) as one ZMTP socket and reports what the
-peer says: greeting, mechanism, every READY property, whether it answers PING, handshake time,
-or why the handshake failed.
-
-Options:
-  --bind                 Accept one connection on ENDPOINT instead of connecting
-  --type TYPE            Our socket type (default DEALER): PAIR PUB SUB REQ REP DEALER ROUTER
-                         PULL PUSH XPUB XSUB
-  --mechanism M          null | plain | curve (default: curve with --server-key, plain with
-                         --username/--password, else null)
-  --username U, --password P   PLAIN credentials
-  --server-key K         CURVE: the server's public key (Z85, 40 characters)
-  --public-key K, --secret-key K   CURVE: our long-term keys (default: a fresh pair)
-  --as-server            Play the PLAIN/CURVE server: accept any client and show its credentials
-                         (CURVE needs --secret-key)
-  --identity ID          Identity property to announce (REQ, DEALER, ROUTER; default empty)
-  --send MSG             Send a message after the handshake (repeatable). Frames are separated
-                         by "|"; a frame starting with 0x is hex: --send 'key|0x00ff'.
-                         A REQ probe adds the empty delimiter frame itself.
-  --recv N               Then wait for N messages and print them
-  --subscribe TOPIC      SUB/XSUB: subscribe (repeatable; default "" when --recv is given)
-  --no-ping              Do not send a PING after the handshake
-  --timeout MS           Limit for connecting, the handshake, the PONG and each message
-                         (default 5000; with --bind the wait for a connection has no limit
-                         unless --timeout is given)
-  --json                 Print the report as one JSON object
-
-Exit codes:
-  0  handshake completed (and --send/--recv done)
-  1  unexpected error
-  2  usage error
-  3  could not connect (refused, no such host or ipc path) or could not bind
-  4  not a ZMTP 3 peer (bad signature, e.g. an HTTP server; or ZMTP 1.0/2.0)
-  5  security mechanism mismatch
-  6  incompatible socket type
-  7  authentication rejected (the peer sent ERROR)
-  8  the peer closed the connection during the handshake (no reason given)
-  9  timeout (connect, handshake, PONG or --recv)
-  10 protocol error (malformed handshake or traffic)
-`;
-
-export const PROBE_EXIT_CODES: Record<ProbeFailureKind, number> = {
-  connect: 3,
-  "not-zmtp": 4,
-  mechanism: 5,
-  "socket-type": 6,
-  auth: 7,
-  closed: 8,
-  timeout: 9,
-  protocol: 10,
-};
-
-const SOCKET_TYPES: readonly SocketTypeName[] = ["PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB"];
-const DEFAULT_TIMEOUT_MS = 5000;
 /** How long to hold back the rest of our greeting waiting for the peer's (see ProbeConnection). */
 const GREETING_STAGE_MS = 250;
 const PING_CONTEXT = Buffer.from("zmtp-probe");
-
-export interface ProbeOptions {
-  endpoint: string;
-  bind: boolean;
-  socketType: SocketTypeName;
-  mechanism: "null" | "plain" | "curve";
-  asServer: boolean;
-  username: string;
-  password: string;
-  serverKey: string | null;
-  publicKey: string | null;
-  secretKey: string | null;
-  identity: string;
-  send: Buffer[][];
-  recv: number;
-  subscribe: string[];
-  ping: boolean;
-  /** Per step, in ms. */
-  timeout: number;
-  /** With --bind: wait this long for a connection; 0 = no limit. */
-  acceptTimeout: number;
-}
-
-interface FrameJson {
-  size: number;
-  text?: string;
-  hex?: string;
-}
-
-export interface ProbeReport {
-  endpoint: string;
-  mode: "connect" | "bind";
-  socketType: SocketTypeName;
-  mechanism: string;
-  role: "client" | "server";
-  ok: boolean;
-  exitCode: number;
-  /** The peer's address:port (tcp) or the path (ipc). */
-  peer?: string;
-  connectMs?: number;
-  greeting?: { version: string; major: number; minor: number; mechanism: string; asServer: boolean; padding: string };
-  /** READY / INITIATE properties in the order received; values as text or 0x-hex. */
-  properties?: Record<string, string>;
-  handshakeMs?: number;
-  /** As a PLAIN / CURVE server: what the client presented. */
-  client?: { username?: string; password?: string; publicKey?: string };
-  /** Our CURVE public key, when we generated the pair. */
-  curvePublicKey?: string;
-  ping?: { answered: boolean; rttMs?: number; note?: string };
-  subscribed?: string[];
-  sent: FrameJson[][];
-  received: FrameJson[][];
-  /** Traffic commands the peer sent after the handshake (its PINGs, SUBSCRIBEs). */
-  peerCommands: string[];
-  error?: { kind: ProbeFailureKind; message: string };
-}
 
 function mechanismFor(o: ProbeOptions, report: ProbeReport): Mechanism {
   switch (o.mechanism) {
@@ -356,145 +245,6 @@ async function ping(connection: ProbeConnection, o: ProbeOptions, report: ProbeR
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
-}
-
-// ---- text report ----
-
-function frames(message: readonly FrameJson[]): Buffer[] {
-  return message.map((f) => (f.hex !== undefined ? Buffer.from(f.hex, "hex") : Buffer.from(f.text ?? "")));
-}
-
-export function formatProbeReport(r: ProbeReport): string {
-  const lines: string[] = [];
-  const row = (label: string, value: string): void => {
-    lines.push(`${label.padEnd(14)}${value}`);
-  };
-  const role = r.mechanism === "NULL" ? "" : ` ${r.role}`;
-  row("probe", `${r.socketType} (${r.mechanism}${role}) ${r.mode === "bind" ? "bound at" : "connecting to"} ${r.endpoint}`);
-  if (r.peer !== undefined) row("peer", `${r.peer}${r.connectMs !== undefined ? ` (${r.mode === "bind" ? "accepted" : "connected"} in ${r.connectMs} ms)` : ""}`);
-  if (r.greeting !== undefined) {
-    const g = r.greeting;
-    row("greeting", `ZMTP ${g.version}, mechanism ${g.mechanism || "(empty)"}, as-server ${g.asServer ? 1 : 0}`);
-  }
-  if (r.curvePublicKey !== undefined) row("our key", `${r.curvePublicKey} (generated)`);
-  if (r.client !== undefined) {
-    if (r.client.publicKey !== undefined) row("client key", r.client.publicKey);
-    else row("client", `username ${JSON.stringify(r.client.username)}, password ${JSON.stringify(r.client.password)}`);
-  }
-  if (r.properties !== undefined) {
-    const names = Object.keys(r.properties);
-    if (names.length === 0) row("properties", "(none)");
-    else lines.push("properties");
-    for (const name of names) lines.push(`  ${name.padEnd(12)}${displayValue(r.properties[name]!)}`);
-  }
-  if (r.handshakeMs !== undefined) row("handshake", `ok in ${r.handshakeMs} ms`);
-  if (r.ping !== undefined) row("ping", r.ping.answered ? `PONG in ${r.ping.rttMs} ms${r.ping.note ? ` (${r.ping.note})` : ""}` : `no answer (${r.ping.note})`);
-  if (r.subscribed !== undefined) row("subscribed", r.subscribed.map((t) => JSON.stringify(t)).join(", "));
-  for (const m of r.sent) row("sent", previewMessage(frames(m), 48));
-  for (const m of r.received) row("received", previewMessage(frames(m), 48));
-  for (const c of r.peerCommands) row("peer sent", c);
-  if (r.error !== undefined) {
-    row("error", r.error.message);
-    lines.push(`failed: ${r.error.kind} (exit ${r.exitCode})`);
-  } else {
-    lines.push("ok");
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-// ---- command line ----
-
-export class UsageError extends Error {}
-
-export function parseProbeArgs(args: readonly string[]): ProbeOptions | "help" {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    options: {
-      help: { type: "boolean", short: "h" },
-      bind: { type: "boolean" },
-      type: { type: "string" },
-      mechanism: { type: "string" },
-      username: { type: "string" },
-      password: { type: "string" },
-      "server-key": { type: "string" },
-      "public-key": { type: "string" },
-      "secret-key": { type: "string" },
-      "as-server": { type: "boolean" },
-      identity: { type: "string" },
-      send: { type: "string", multiple: true },
-      recv: { type: "string" },
-      subscribe: { type: "string", multiple: true },
-      "no-ping": { type: "boolean" },
-      timeout: { type: "string" },
-      json: { type: "boolean" },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help === true) return "help";
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "probe needs an ENDPOINT" : `probe takes one ENDPOINT (got ${positionals.join(" ")})`);
-  const socketType = (values.type ?? "DEALER").toUpperCase() as SocketTypeName;
-  if (!SOCKET_TYPES.includes(socketType)) throw new UsageError(`unknown socket type "${values.type}" (one of ${SOCKET_TYPES.join(" ")})`);
-  const inferred = values["server-key"] !== undefined ? "curve" : values.username !== undefined || values.password !== undefined ? "plain" : "null";
-  const mechanism = (values.mechanism ?? inferred).toLowerCase();
-  if (mechanism !== "null" && mechanism !== "plain" && mechanism !== "curve") throw new UsageError(`unknown mechanism "${values.mechanism}" (null, plain or curve)`);
-  const asServer = values["as-server"] === true;
-  if (mechanism === "curve" && !asServer && values["server-key"] === undefined) throw new UsageError("--mechanism curve needs --server-key (the server's public key)");
-  if (mechanism === "curve" && asServer && values["secret-key"] === undefined) throw new UsageError("a CURVE server (--as-server) needs --secret-key");
-  for (const key of ["server-key", "public-key", "secret-key"] as const) {
-    const value = values[key];
-    if (value === undefined) continue;
-    try {
-      decodeCurveKey(value, `--${key}`);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-  }
-  const timeout = positiveInt(values.timeout ?? String(DEFAULT_TIMEOUT_MS), "--timeout");
-  const recv = values.recv === undefined ? 0 : nonNegativeInt(values.recv, "--recv");
-  let send: Buffer[][];
-  try {
-    send = (values.send ?? []).map(parseMessage);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const endpoint = positionals[0]!;
-  try {
-    parseEndpoint(endpoint, values.bind === true);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  return {
-    endpoint,
-    bind: values.bind === true,
-    socketType,
-    mechanism,
-    asServer,
-    username: values.username ?? "",
-    password: values.password ?? "",
-    serverKey: values["server-key"] ?? null,
-    publicKey: values["public-key"] ?? null,
-    secretKey: values["secret-key"] ?? null,
-    identity: values.identity ?? "",
-    send,
-    recv,
-    subscribe: values.subscribe ?? [],
-    ping: values["no-ping"] !== true,
-    timeout,
-    acceptTimeout: values.timeout !== undefined ? timeout : 0,
-  };
-}
-
-function positiveInt(text: string, name: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a positive integer (got "${text}")`);
-  return n;
-}
-
-function nonNegativeInt(text: string, name: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a non-negative integer (got "${text}")`);
-  return n;
 }
 
 export interface CommandIO {
