@@ -48,15 +48,20 @@ function receiver(finish: (m: Measurement) => void): (chunk: Buffer) => void {
   let bodyFilled = 0;
   let messages = 0;
   let started = 0;
+  let cpu = process.cpuUsage();
   let view: Buffer;
 
   const message = (msg: Buffer): void => {
     view = msg;
     if (msg[0] === TAG_END) {
-      finish({ messages, seconds: (performance.now() - started) / 1000, p50Us: null, p99Us: null });
+      const used = process.cpuUsage(cpu);
+      finish({ messages, seconds: (performance.now() - started) / 1000, p50Us: null, p99Us: null, cpuMicros: used.user + used.system });
       return;
     }
-    if (messages === 0) started = performance.now();
+    if (messages === 0) {
+      started = performance.now();
+      cpu = process.cpuUsage();
+    }
     messages += 1;
   };
 
@@ -116,7 +121,9 @@ export function startCeilingSender(endpoint: string, plan: Plan): SenderHandle {
   return { done, close: () => socket.destroy() };
 }
 
-async function stream(socket: Socket, plan: Plan): Promise<null> {
+async function stream(socket: Socket, plan: Plan): Promise<Measurement> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
   const size = Math.max(plan.size, 1);
   const body = Buffer.alloc(size);
   body[0] = TAG_DATA;
@@ -144,6 +151,7 @@ async function stream(socket: Socket, plan: Plan): Promise<null> {
   };
   const deadline = plan.durationMs === null ? Infinity : performance.now() + plan.durationMs;
   let left = plan.count ?? Infinity;
+  let sent = 0;
   while (left > 0 && performance.now() < deadline) {
     if (frameSize > BATCH_BYTES) {
       // Large bodies go to the stream as they are, after their header.
@@ -154,6 +162,7 @@ async function stream(socket: Socket, plan: Plan): Promise<null> {
       at = 0;
       if (!socket.write(body)) await new Promise((resolve) => socket.once("drain", resolve));
       left -= 1;
+      sent += 1;
       continue;
     }
     const fit = Math.min(Math.floor((BATCH_BYTES - at) / frameSize), left);
@@ -163,6 +172,7 @@ async function stream(socket: Socket, plan: Plan): Promise<null> {
       at += size;
     }
     left -= fit;
+    sent += fit;
     await flush();
   }
   const end = Buffer.alloc(size);
@@ -171,5 +181,6 @@ async function stream(socket: Socket, plan: Plan): Promise<null> {
   end.copy(batch, at);
   at += size;
   await flush();
-  return null;
+  const used = process.cpuUsage(cpu);
+  return { messages: sent, seconds: (performance.now() - started) / 1000, p50Us: null, p99Us: null, cpuMicros: used.user + used.system };
 }

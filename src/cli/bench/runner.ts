@@ -58,6 +58,12 @@ export interface RunResult {
   megabytesPerSecond: number;
   p50Us: number | null;
   p99Us: number | null;
+  /**
+   * CPU time per message (all threads, user + system) of the sending and the receiving process
+   * over the measured interval; with --one-process the receiver's figure is the whole process's.
+   * Steadier than rates on a busy machine.
+   */
+  cpuNsPerMessage: { sender: number | null; receiver: number | null };
   /** Peak resident memory of the largest process of the run (the only one with --one-process). */
   peakRssMB: number;
   /** zmtp ÷ zeromq.js at this size: messages/s for throughput, p50 for latency (zmtp rows only). */
@@ -88,8 +94,8 @@ export async function runBench(options: BenchOptions, progress: (done: number, t
     for (let round = 0; round < options.repeat; round++) {
       for (const s of series) {
         progress(done++, total, `${s.name} ${size} B`);
-        const { measurement, peakRssBytes } = options.oneProcess || options.transport === "inproc" ? await runInProcess(options, s, plan) : await runInWorkers(options, s, plan);
-        runs.get(s)!.push(toResult(options, s, size, measurement, peakRssBytes));
+        const figures = options.oneProcess || options.transport === "inproc" ? await runInProcess(options, s, plan) : await runInWorkers(options, s, plan);
+        runs.get(s)!.push(toResult(options, s, size, figures));
       }
     }
     for (const s of series) results.push(median(runs.get(s)!));
@@ -105,8 +111,18 @@ function median(runs: RunResult[]): RunResult {
   return { ...middle, runs: runs.length, peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)) };
 }
 
-function toResult(options: BenchOptions, s: Series, size: number, m: Measurement, peakRssBytes: number): RunResult {
+interface RunFigures {
+  measurement: Measurement;
+  /** The other side's own figures (its CPU time), when it ran in a process of its own. */
+  other: Measurement | null;
+  peakRssBytes: number;
+}
+
+function toResult(options: BenchOptions, s: Series, size: number, figures: RunFigures): RunResult {
+  const m = figures.measurement;
   const rate = m.seconds > 0 ? m.messages / m.seconds : 0;
+  const perMessage = (x: Measurement | null): number | null => (x === null || x.cpuMicros === null || m.messages === 0 ? null : (x.cpuMicros * 1000) / m.messages);
+  const latency = WORKLOAD[options.workload].latency;
   return {
     series: s.name,
     workload: options.workload,
@@ -119,7 +135,10 @@ function toResult(options: BenchOptions, s: Series, size: number, m: Measurement
     megabytesPerSecond: (rate * size) / 1e6,
     p50Us: m.p50Us,
     p99Us: m.p99Us,
-    peakRssMB: peakRssBytes / 2 ** 20,
+    cpuNsPerMessage: latency
+      ? { sender: perMessage(m), receiver: perMessage(figures.other) }
+      : { sender: perMessage(figures.other), receiver: perMessage(m) },
+    peakRssMB: figures.peakRssBytes / 2 ** 20,
     vsZeromq: null,
     ofCeiling: null,
   };
@@ -141,7 +160,7 @@ function annotate(results: RunResult[]): RunResult[] {
 
 // ---- one process ----
 
-async function runInProcess(options: BenchOptions, s: Series, plan: Plan): Promise<{ measurement: Measurement; peakRssBytes: number }> {
+async function runInProcess(options: BenchOptions, s: Series, plan: Plan): Promise<RunFigures> {
   const rss = new RssSampler();
   const warm = new Signal();
   const go = new Signal();
@@ -167,7 +186,7 @@ async function runInProcess(options: BenchOptions, s: Series, plan: Plan): Promi
     const measurement = await withTimeout(measured, runTimeout(plan), "the run did not finish");
     stop.fire();
     await withTimeout(Promise.all([sender.done, receiver.done]), 10_000, "the run did not wind down");
-    return { measurement: measurement!, peakRssBytes: rss.stop() };
+    return { measurement: measurement!, other: null, peakRssBytes: rss.stop() };
   } finally {
     rss.stop();
     sender.close();
@@ -250,7 +269,7 @@ class Worker {
   }
 }
 
-async function runInWorkers(options: BenchOptions, s: Series, plan: Plan): Promise<{ measurement: Measurement; peakRssBytes: number }> {
+async function runInWorkers(options: BenchOptions, s: Series, plan: Plan): Promise<RunFigures> {
   const base = { workload: options.workload, transport: options.transport, plan };
   const receiver = new Worker({ ...base, role: "receiver", side: s.receiver, address: bindAddress(options.transport) }, options.profileDir);
   let sender: Worker | null = null;
@@ -267,7 +286,7 @@ async function runInWorkers(options: BenchOptions, s: Series, plan: Plan): Promi
     receiver.send({ type: "stop" });
     const rest = await withTimeout(other.next("done"), 10_000, "the run did not wind down");
     await withTimeout(Promise.all([sender.exited, receiver.exited]), 10_000, "the workers did not exit");
-    return { measurement: result.measurement!, peakRssBytes: Math.max(result.peakRssBytes, rest.peakRssBytes) };
+    return { measurement: result.measurement!, other: rest.measurement, peakRssBytes: Math.max(result.peakRssBytes, rest.peakRssBytes) };
   } finally {
     sender?.kill();
     receiver.kill();

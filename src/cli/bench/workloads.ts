@@ -35,6 +35,13 @@ export interface Measurement {
   /** Round-trip latency percentiles in microseconds (req-rep only). */
   p50Us: number | null;
   p99Us: number | null;
+  /** CPU time (user + system, all threads) this process spent over the measured interval, in µs. */
+  cpuMicros: number | null;
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
 }
 
 /** A one-shot event both roles can wait on or poll, whether it comes from a promise or an IPC message. */
@@ -114,17 +121,21 @@ async function countUntilEnd(socket: BenchSocket, warm: Signal): Promise<Measure
   const receive = socket.receive!.bind(socket);
   let messages = 0;
   let started = 0;
+  let cpu = process.cpuUsage();
   for (;;) {
     const msg = await receive();
     // ROUTER puts the peer's routing id first: the payload is the last frame.
     const tag = msg[msg.length - 1]![0];
     if (tag === TAG_DATA) {
-      if (messages === 0) started = performance.now();
+      if (messages === 0) {
+        started = performance.now();
+        cpu = process.cpuUsage();
+      }
       messages += 1;
     } else if (tag === TAG_WARMUP) {
       if (!warm.fired) warm.fire();
     } else if (tag === TAG_END) {
-      return { messages, seconds: (performance.now() - started) / 1000, p50Us: null, p99Us: null };
+      return { messages, seconds: (performance.now() - started) / 1000, p50Us: null, p99Us: null, cpuMicros: cpuSince(cpu) };
     }
   }
 }
@@ -140,7 +151,7 @@ async function echo(socket: BenchSocket, warm: Signal): Promise<null> {
 }
 
 export interface SenderHandle {
-  /** Resolves after the data and the end marker are sent: the measurement for latency, else null. */
+  /** Resolves after the data and the end marker are sent (the measurement for latency; the sender's own figures otherwise). */
   done: Promise<Measurement | null>;
   close(): void;
 }
@@ -157,7 +168,7 @@ export function startSender(name: WorkloadName, api: SocketApi, endpoint: string
   return { done, close: () => socket.close() };
 }
 
-async function sendAll(socket: BenchSocket, plan: Plan, go: Signal, stop: Signal, lossy: boolean): Promise<null> {
+async function sendAll(socket: BenchSocket, plan: Plan, go: Signal, stop: Signal, lossy: boolean): Promise<Measurement> {
   const send = socket.send!.bind(socket);
   const warmup = payload(plan.size, TAG_WARMUP);
   while (!go.fired) {
@@ -165,22 +176,28 @@ async function sendAll(socket: BenchSocket, plan: Plan, go: Signal, stop: Signal
     await Promise.race([sleep(5), go.promise]);
   }
   const data = payload(plan.size, TAG_DATA);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let sent = 0;
   if (plan.count !== null) {
+    sent = plan.count;
     for (let i = plan.count; i > 0; i--) await send(data);
   } else {
     const deadline = performance.now() + plan.durationMs!;
     // Reading the clock costs about as much as a small send: look every 64 messages.
     do {
       for (let i = 0; i < 64; i++) await send(data);
+      sent += 64;
     } while (performance.now() < deadline);
   }
   const end = payload(plan.size, TAG_END);
   await send(end);
+  const measured: Measurement = { messages: sent, seconds: (performance.now() - started) / 1000, p50Us: null, p99Us: null, cpuMicros: cpuSince(cpu) };
   while (lossy && !stop.fired) {
     await Promise.race([sleep(10), stop.promise]);
     if (!stop.fired) await send(end);
   }
-  return null;
+  return measured;
 }
 
 /** Warm-up rounds are not timed; each timed round is one send and its reply. */
@@ -200,6 +217,7 @@ async function roundTrips(socket: BenchSocket, plan: Plan, go: Signal): Promise<
   const deadline = plan.durationMs === null ? Infinity : started + plan.durationMs;
   const count = plan.count ?? Infinity;
   let before = started;
+  const cpu = process.cpuUsage();
   while (n < count) {
     await send(data);
     await receive();
@@ -217,7 +235,7 @@ async function roundTrips(socket: BenchSocket, plan: Plan, go: Signal): Promise<
   await send(payload(plan.size, TAG_END));
   await receive();
   const sorted = samples.subarray(0, n).sort();
-  return { messages: n, seconds, p50Us: percentile(sorted, 0.5) * 1000, p99Us: percentile(sorted, 0.99) * 1000 };
+  return { messages: n, seconds, p50Us: percentile(sorted, 0.5) * 1000, p99Us: percentile(sorted, 0.99) * 1000, cpuMicros: cpuSince(cpu) };
 }
 
 /** Nearest-rank percentile of sorted samples. */
