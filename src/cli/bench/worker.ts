@@ -33,7 +33,7 @@ export type WorkerCommand = { type: "go" } | { type: "stop" };
 /** Samples resident memory while a run lasts; a run's figure is its peak. */
 export class RssSampler {
   peak = process.memoryUsage.rss();
-  private readonly timer = setInterval(() => this.sample(), 20).unref();
+  private readonly timer = setInterval(() => this.sample(), 100).unref();
 
   sample(): number {
     this.peak = Math.max(this.peak, process.memoryUsage.rss());
