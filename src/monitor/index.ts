@@ -14,6 +14,8 @@ export {
 export { Scheduler, type SchedulerOptions, type SchedulerCounters, type RunEvent } from "./scheduler.js";
 export { BackChannel, type BackChannelOptions, type DeliveryOutcome } from "./back-channel.js";
 export { MemoryStore, type MemoryStoreOptions } from "./memory-store.js";
+export { SqliteStore, migrate, type SqliteStoreOptions, type SqliteStoreCounters } from "./sqlite-store.js";
+export { MIGRATIONS, SCHEMA_VERSION, type Migration } from "./sqlite-schema.js";
 export type * from "./store.js";
 export { routerEndpoints, ENDPOINT_NAMES, type RouterEndpoints } from "./endpoints.js";
 export {

@@ -27,6 +27,11 @@ function matches(record: { agent: string; time: number }, query: Query | undefin
   return true;
 }
 
+/** The newest `limit` entries of a list (all when no limit). */
+function newest<T>(list: T[], query: Query | undefined): T[] {
+  return query?.limit !== undefined && list.length > query.limit ? list.slice(list.length - query.limit) : list;
+}
+
 /** Keeps a Map at most `max` entries by dropping the oldest insertions. */
 function trim<K, V>(map: Map<K, V>, max: number): void {
   while (map.size > max) map.delete(map.keys().next().value as K);
@@ -46,6 +51,8 @@ export class MemoryStore implements Store {
   private readonly resultTable = new Map<string, CheckResultRecord>();
   private readonly notificationTable = new Map<string, NotificationRecord>();
   private readonly statTable: StatRecord[] = [];
+  private readonly statLatest = new Map<string, StatRecord>();
+  private readonly checkStateTable = new Map<string, CheckResultRecord>();
   /** (agent, message id) of the stat batches stored, for de-duplication. */
   private readonly statBatches = new Map<string, true>();
   private readonly scheduleTable = new Map<string, { dueAt: number; owner: string }>();
@@ -120,7 +127,14 @@ export class MemoryStore implements Store {
     if (this.resultTable.has(key)) return false;
     this.resultTable.set(key, { ...result });
     trim(this.resultTable, this.maxRows);
+    const state = keyOf(result.agent, result.check);
+    const current = this.checkStateTable.get(state);
+    if (current === undefined || current.time <= result.time) this.checkStateTable.set(state, { ...result });
     return true;
+  }
+
+  async checkStates(agent?: string): Promise<CheckResultRecord[]> {
+    return [...this.checkStateTable.values()].filter((r) => agent === undefined || r.agent === agent).map((r) => ({ ...r }));
   }
 
   async checkResults(query?: Query & { check?: string }): Promise<CheckResultRecord[]> {
@@ -128,7 +142,7 @@ export class MemoryStore implements Store {
     for (const r of this.resultTable.values()) {
       if (matches(r, query) && (query?.check === undefined || r.check === query.check)) list.push({ ...r });
     }
-    return list;
+    return newest(list, query);
   }
 
   async addNotification(notification: NotificationRecord): Promise<boolean> {
@@ -146,7 +160,7 @@ export class MemoryStore implements Store {
       if (query?.unacknowledged === true && n.acknowledged !== null) continue;
       list.push(structuredClone(n));
     }
-    return list;
+    return newest(list, query);
   }
 
   async acknowledgeNotification(agent: string, id: string, by: string, time: number): Promise<boolean> {
@@ -167,13 +181,21 @@ export class MemoryStore implements Store {
       if (s.unit !== undefined) record.unit = s.unit;
       if (s.process !== undefined) record.process = s.process;
       this.statTable.push(record);
+      const series = keyOf(agent, s.name);
+      const latest = this.statLatest.get(series);
+      if (latest === undefined || latest.time <= record.time) this.statLatest.set(series, record);
     }
     if (this.statTable.length > this.maxRows) this.statTable.splice(0, this.statTable.length - this.maxRows);
     return true;
   }
 
   async stats(query?: Query & { name?: string }): Promise<StatRecord[]> {
-    return this.statTable.filter((s) => matches(s, query) && (query?.name === undefined || s.name === query.name)).map((s) => ({ ...s }));
+    const list = this.statTable.filter((s) => matches(s, query) && (query?.name === undefined || s.name === query.name));
+    return newest(list, query).map((s) => ({ ...s }));
+  }
+
+  async latestStats(agent?: string): Promise<StatRecord[]> {
+    return [...this.statLatest.values()].filter((s) => agent === undefined || s.agent === agent).map((s) => ({ ...s }));
   }
 
   async claimCheckRun(claim: CheckClaim): Promise<boolean> {

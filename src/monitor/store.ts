@@ -37,6 +37,8 @@ export interface Store {
   /** Stores a result; false when (agent, id) was already stored. */
   addCheckResult(result: CheckResultRecord): Promise<boolean>;
   checkResults(query?: Query & { check?: string }): Promise<CheckResultRecord[]>;
+  /** The newest result of each (agent, check): the check states. */
+  checkStates(agent?: string): Promise<CheckResultRecord[]>;
 
   // notifications ((agent, id) PRIMARY KEY; acknowledged_by / acknowledged_at NULL until acked)
   /** Stores a notification; false when (agent, id) was already stored: a resend, not a new alert. */
@@ -48,6 +50,8 @@ export interface Store {
   // stats (one row per point; (agent, message id) identifies a batch, so a resent batch is not added twice)
   addStats(agent: string, messageId: string, stats: readonly StatRecordInput[]): Promise<boolean>;
   stats(query?: Query & { name?: string }): Promise<StatRecord[]>;
+  /** The newest point of each (agent, name) series (stat_latest, kept up to date on insert). */
+  latestStats(agent?: string): Promise<StatRecord[]>;
 
   // check_schedule ((agent, check) PRIMARY KEY; the lease that keeps schedulers from double-running)
   /**
@@ -64,6 +68,8 @@ export interface Query {
   agent?: string;
   /** Only records at or after this time. */
   since?: number;
+  /** Only the newest `limit` records (still returned oldest first). */
+  limit?: number;
 }
 
 export interface AgentRecord {
