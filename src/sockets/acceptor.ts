@@ -50,6 +50,7 @@ class AcceptedSession implements EngineHost {
 export class Acceptor {
   readonly sessions = new Set<AcceptedSession>();
   private listener: Listener | null = null;
+  private boundEndpoint: string | null = null;
 
   constructor(
     readonly owner: SessionOwner,
@@ -60,11 +61,12 @@ export class Acceptor {
 
   /** The real endpoint once listening (lastEndpoint), else the address as given. */
   get endpoint(): string {
-    return this.listener?.endpoint ?? this.address;
+    return this.boundEndpoint ?? this.address;
   }
 
   listening(listener: Listener): void {
     this.listener = listener;
+    this.boundEndpoint = listener.endpoint;
   }
 
   readonly accept = (stream: NetSocket): void => {
@@ -79,8 +81,11 @@ export class Acceptor {
 
   /** Stops listening; `dropConnections` also ends what was accepted (unbind, close). */
   close(dropConnections: boolean, graceful = true): void {
-    this.listener?.close();
-    this.listener = null;
+    if (this.listener !== null) {
+      this.listener.close();
+      this.listener = null;
+      this.owner.emit({ type: "close", address: this.endpoint });
+    }
     if (!dropConnections) return;
     for (const session of [...this.sessions]) {
       const engine = session.engine;

@@ -5,7 +5,7 @@ import type { SocketCounters } from "./statistics.js";
 import type { Pipe } from "./pipe.js";
 import type { TransportOptions } from "../transports/transport.js";
 import { getProperty, type Metadata } from "../zmtp/metadata.js";
-import { ProtocolError } from "../zmtp/protocol-error.js";
+import { IncompatiblePeerError, ProtocolError } from "../zmtp/protocol-error.js";
 
 /** What connection endpoints (connecters, acceptors) need from their socket. */
 export interface SessionOwner {
@@ -37,7 +37,10 @@ export function applyPeer(pipe: Pipe, props: Metadata, fixedRoutingId: Buffer | 
 /** Emits the event zeromq.js would for a connection that ended, from the engine's reason. */
 export function emitEngineClose(owner: SessionOwner, address: string, reason: EngineClose): void {
   if (reason.kind === "protocol") owner.counters.protocolErrors += 1;
-  if (!reason.handshaken && reason.kind !== "local") {
+  // Our own close (disconnect, unbind, close) is not reported as the peer disconnecting (zeromq.js).
+  if (reason.kind === "local") return;
+  // An incompatible Socket-Type is no handshake error to libzmq: it only reports the disconnect.
+  if (!reason.handshaken && !(reason.error instanceof IncompatiblePeerError)) {
     const error = reason.error ?? Object.assign(new Error("Connection closed during the handshake"), { code: "ECONNRESET" });
     if (reason.kind === "auth") owner.emit({ type: "handshake:error:auth", address, error });
     else if (reason.error instanceof ProtocolError) owner.emit({ type: "handshake:error:protocol", address, error });

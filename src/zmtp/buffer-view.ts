@@ -14,5 +14,5 @@ Object.defineProperty(BufferView.prototype, "constructor", { value: Buffer, writ
 
 /** The bytes `start` to `end` of `buf`, sharing its memory (as `buf.subarray(start, end)`, in range). */
 export function bufferView(buf: Buffer, start: number, end: number): Buffer {
-  return new BufferView(buf.buffer, buf.byteOffset + start, end - start) as unknown as Buffer;
+  return new BufferView(buf.buffer as ArrayBuffer, buf.byteOffset + start, end - start) as unknown as Buffer;
 }

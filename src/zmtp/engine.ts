@@ -5,7 +5,7 @@ import { FLAG_COMMAND, FLAG_MORE, MAX_HEADER_SIZE, writeFrameHeader } from "./fr
 import { GREETING_SIZE, checkGreetingPrefix, decodeGreeting, encodeGreeting, sameMechanism, type Greeting } from "./greeting.js";
 import type { Mechanism, MechanismHost, TrafficCodec } from "./mechanisms/mechanism.js";
 import { getProperty, type Metadata } from "./metadata.js";
-import { ProtocolError } from "./protocol-error.js";
+import { IncompatiblePeerError, ProtocolError } from "./protocol-error.js";
 import type { ZapReply, ZapRequest } from "./zap.js";
 import { isMarkedSubscription } from "./subscription.js";
 import { compatibleSocketTypes, type SocketTypeName } from "./socket-types.js";
@@ -80,6 +80,8 @@ type State = "greeting" | "handshake" | "traffic" | "closed";
 const BATCH_BYTES = 64 * 1024;
 /** Bodies this large are passed to the stream as they are instead of being copied into the batch. */
 const ZERO_COPY_BYTES = 8 * 1024;
+/** The smallest batch buffer; it grows towards BATCH_BYTES while batches fill it. */
+const MIN_SCRATCH_BYTES = 2 * 1024;
 const EMPTY = Buffer.alloc(0);
 /** How long an ended connection may take to flush before it is destroyed. */
 const CLOSE_GRACE_MS = 1000;
@@ -104,7 +106,9 @@ export class Engine implements FrameSink, MechanismHost {
   /** Set when the handshake completes with an encrypting mechanism. */
   private codec: TrafficCodec | null = null;
 
-  private scratch = Buffer.allocUnsafe(BATCH_BYTES);
+  /** Batch buffer, allocated on first use and sized from recent batches (idle peers hold little). */
+  private scratch = EMPTY;
+  private nextScratchSize = MIN_SCRATCH_BYTES;
   private scratchStart = 0;
   private scratchEnd = 0;
   private readonly chunks: Buffer[] = [];
@@ -141,6 +145,7 @@ export class Engine implements FrameSink, MechanismHost {
     }
     // Send the whole greeting at once: waiting for the peer's first would deadlock libzmq (notes §1.2).
     stream.write(encodeGreeting(options.mechanism.name, options.mechanism.asServer));
+    this.counters.bytesOut += GREETING_SIZE;
   }
 
   get handshaken(): boolean {
@@ -221,10 +226,7 @@ export class Engine implements FrameSink, MechanismHost {
       throw new ProtocolError("ERR_ZMTP_INVALID_METADATA", "peer did not announce its Socket-Type");
     }
     if (!compatibleSocketTypes(this.options.socketType, type.toString("latin1"))) {
-      throw new ProtocolError(
-        "ERR_ZMTP_INVALID_METADATA",
-        `a ${this.options.socketType} socket cannot talk to a ${type.toString("latin1")} peer`,
-      );
+      throw new IncompatiblePeerError(`a ${this.options.socketType} socket cannot talk to a ${type.toString("latin1")} peer`);
     }
     const identity = getProperty(props, "Identity");
     if (identity !== undefined && identity.length > 255) {
@@ -454,7 +456,6 @@ export class Engine implements FrameSink, MechanismHost {
 
   private appendFrame(flags: number, body: Buffer): void {
     const size = body.length;
-    this.counters.bytesOut += size;
     if (size >= ZERO_COPY_BYTES) {
       this.reserve(MAX_HEADER_SIZE);
       this.scratchEnd = writeFrameHeader(this.scratch, this.scratchEnd, flags, size);
@@ -473,7 +474,9 @@ export class Engine implements FrameSink, MechanismHost {
   private reserve(n: number): void {
     if (this.scratch.length - this.scratchEnd >= n) return;
     this.seal();
-    this.scratch = Buffer.allocUnsafe(Math.max(BATCH_BYTES, n));
+    // A buffer that filled up asks for a bigger one next time, up to BATCH_BYTES.
+    if (this.scratch.length > 0) this.nextScratchSize = Math.min(BATCH_BYTES, this.scratch.length * 2);
+    this.scratch = Buffer.allocUnsafe(Math.max(this.nextScratchSize, n));
     this.scratchStart = 0;
     this.scratchEnd = 0;
   }
@@ -517,6 +520,8 @@ export class Engine implements FrameSink, MechanismHost {
     this.heartbeatTimer = null;
     this.detach();
     this.parts = [];
+    this.scratch = EMPTY;
+    this.scratchStart = this.scratchEnd = 0;
     if (reason.graceful === true) {
       // Flush what was written, then close; a peer that never reads must not hold the socket open.
       this.stream.end();

@@ -32,3 +32,11 @@ export class ProtocolError extends Error {
     this.code = code;
   }
 }
+
+/** The peer announced a Socket-Type ours cannot talk to (RFC 23 §2.5.1): fatal, like libzmq. */
+export class IncompatiblePeerError extends ProtocolError {
+  constructor(message: string) {
+    super("ERR_ZMTP_INVALID_METADATA", message);
+    this.name = "IncompatiblePeerError";
+  }
+}

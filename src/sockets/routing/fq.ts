@@ -36,8 +36,9 @@ export class FairQueue {
         continue;
       }
       this.lastPipe = pipe;
-      if (pipe.readable) this.next += 1;
-      else this.remove(this.next);
+      // Always move on (libzmq fq_t): a pipe is dropped only when a read finds it empty, so one
+      // that refills as soon as it is read cannot be served twice while another waits.
+      this.next += 1;
       return msg;
     }
     return undefined;
