@@ -1,0 +1,186 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseBenchArgs, parseSize } from "../../src/cli/bench/command.js";
+import { renderPlot } from "../../src/cli/bench/plot.js";
+import type { RunResult } from "../../src/cli/bench/runner.js";
+import { formatTable } from "../../src/cli/bench/table.js";
+
+/**
+ * `zmtp bench` as installed (bin/zmtp.js over dist/): tiny runs that check what it prints and
+ * writes, never how fast anything was.
+ */
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const BIN = join(ROOT, "bin", "zmtp.js");
+const TINY = ["--count", "2000", "--sizes", "16"];
+
+interface RunResultText {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function zmtp(...args: string[]): Promise<RunResultText> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: 60_000, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
+      const failure = err as (Error & { code?: number | string }) | null;
+      resolve({ code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null, stdout, stderr });
+    });
+  });
+}
+
+interface BenchJson {
+  machine: { date: string; cpus: number; cpuModel: string; node: string };
+  options: { workload: string; transport: string; processes: number };
+  results: RunResult[];
+}
+
+let dir: string;
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, "dist", "esm", "cli.js"))) {
+    throw new Error("dist/ is missing: run `npm run build` (npm test does) before this test");
+  }
+  dir = mkdtempSync(join(tmpdir(), "zmtp-bench-test-"));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("zmtp bench (runs)", { timeout: 60_000 }, () => {
+  it("push-pull in one process prints a table row for zmtp at 16 B", async () => {
+    const result = await zmtp("bench", "push-pull", ...TINY, "--one-process");
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.split("\n");
+    expect(lines[0]).toBe("push-pull over tcp");
+    expect(result.stdout).toMatch(/^size\s+implementation\s+msg\/s\s+MB\/s\s+peak RSS MB$/m);
+    expect(result.stdout).toMatch(/^16 B\s+zmtp\s+[\d,]+\s+[\d.]+\s+\d+$/m);
+    expect(result.stdout).toContain("one process");
+  });
+
+  it("push-pull in two processes (the default) reports every message sent", async () => {
+    const result = await zmtp("bench", "push-pull", ...TINY, "--json");
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as BenchJson;
+    expect(json.options).toMatchObject({ workload: "push-pull", transport: "tcp", processes: 2 });
+    expect(json.machine.cpus).toBeGreaterThan(0);
+    expect(json.machine.node).toBe(process.version);
+    expect(json.results).toHaveLength(1);
+    const [row] = json.results;
+    expect(row).toMatchObject({ series: "zmtp", workload: "push-pull", size: 16, messages: 2000, p50Us: null });
+    expect(row!.messagesPerSecond).toBeGreaterThan(0);
+    expect(row!.megabytesPerSecond).toBeCloseTo((row!.messagesPerSecond * 16) / 1e6, 6);
+    expect(row!.cpuNsPerMessage.sender).toBeGreaterThan(0);
+    expect(row!.cpuNsPerMessage.receiver).toBeGreaterThan(0);
+  });
+
+  it("--against zeromq --ceiling gives each series a row and zmtp its ratios", async () => {
+    const result = await zmtp("bench", "push-pull", ...TINY, "--against", "zeromq", "--ceiling", "--json");
+    expect(result.code, result.stderr).toBe(0);
+    const { results } = JSON.parse(result.stdout) as BenchJson;
+    expect(results.map((r) => r.series)).toEqual(["zmtp", "zeromq.js", "ceiling"]);
+    for (const r of results) expect(r.messages).toBe(2000);
+    const ours = results[0]!;
+    expect(ours.vsZeromq).toBeCloseTo(ours.messagesPerSecond / results[1]!.messagesPerSecond, 9);
+    expect(ours.ofCeiling).toBeCloseTo(ours.messagesPerSecond / results[2]!.messagesPerSecond, 9);
+  });
+
+  it("--plot writes an SVG with a line for zmtp and one for zeromq.js", async () => {
+    const file = join(dir, "plot.svg");
+    const result = await zmtp("bench", "push-pull", "--count", "2000", "--sizes", "16,256", "--against", "zeromq", "--plot", file);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`plot written to ${file}`);
+    const svg = readFileSync(file, "utf8");
+    expect(svg).toMatch(/^<svg xmlns='http:\/\/www.w3.org\/2000\/svg'/);
+    expect(svg.trimEnd().endsWith("</svg>")).toBe(true);
+    expect(svg).toContain(">zmtp</text>");
+    expect(svg).toContain(">zeromq.js</text>");
+    // One polyline per series per panel, each through both sizes.
+    const lines = [...svg.matchAll(/<path d='M[\d.]+,[\d.]+ L[\d.]+,[\d.]+' fill='none' stroke='(#[0-9a-f]+)'/g)].map((m) => m[1]);
+    expect(new Set(lines).size).toBe(2);
+    expect(lines).toHaveLength(4);
+  });
+
+  it("req-rep measures round trips with p50 and p99 latency", async () => {
+    const result = await zmtp("bench", "req-rep", ...TINY, "--json");
+    expect(result.code, result.stderr).toBe(0);
+    const [row] = (JSON.parse(result.stdout) as BenchJson).results;
+    expect(row!.messages).toBe(2000);
+    expect(row!.p50Us).toBeGreaterThan(0);
+    expect(row!.p99Us).toBeGreaterThanOrEqual(row!.p50Us!);
+  });
+
+  it("pub-sub and dealer-router run over ipc and inproc", async () => {
+    for (const [workload, transport] of [["pub-sub", "ipc"], ["dealer-router", "inproc"]] as const) {
+      const result = await zmtp("bench", workload, ...TINY, "--transport", transport, "--json");
+      expect(result.code, `${workload} over ${transport}: ${result.stderr}`).toBe(0);
+      const json = JSON.parse(result.stdout) as BenchJson;
+      expect(json.options.transport).toBe(transport);
+      expect(json.options.processes).toBe(transport === "inproc" ? 1 : 2);
+      // PUB may drop at its high-water mark; the others deliver every message.
+      const row = json.results[0]!;
+      if (workload === "pub-sub") expect(row.messages).toBeGreaterThan(0);
+      else expect(row.messages).toBe(2000);
+    }
+  });
+
+  it("usage errors exit 2 with a message and the bench usage", async () => {
+    for (const args of [["bench"], ["bench", "push-pulll"], ["bench", "req-rep", "--ceiling"], ["bench", "push-pull", "--transport", "inproc", "--cross"], ["bench", "push-pull", "--count", "0"]]) {
+      const result = await zmtp(...args);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr).toMatch(/^zmtp bench: .+\n\nUsage: zmtp bench <workload>/);
+    }
+  });
+});
+
+describe("zmtp bench (parts)", () => {
+  it("parses sizes in bytes, KiB and MiB", () => {
+    expect(["16", "4K", "64KiB", "8MiB", "1m"].map(parseSize)).toEqual([16, 4096, 65536, 8 * 2 ** 20, 2 ** 20]);
+    expect(() => parseSize("0")).toThrow(/at least 1 byte/);
+    expect(() => parseSize("12GB")).toThrow(/bad size/);
+  });
+
+  it("defaults to tcp, the four sizes, 2 s per run and two processes", () => {
+    const parsed = parseBenchArgs(["push-pull"]);
+    expect(parsed).not.toBe("help");
+    if (parsed === "help") return;
+    expect(parsed.options).toMatchObject({ transport: "tcp", sizes: [16, 256, 4096, 65536], count: null, durationMs: 2000, oneProcess: false, repeat: 1 });
+    expect(parseBenchArgs(["push-pull", "--transport", "inproc"])).toMatchObject({ options: { oneProcess: true } });
+  });
+
+  const row = (series: string, size: number, rate: number, extra: Partial<RunResult> = {}): RunResult => ({
+    series, workload: "push-pull", transport: "tcp", size, messages: 1000, seconds: 1000 / rate, runs: 1,
+    messagesPerSecond: rate, megabytesPerSecond: (rate * size) / 1e6, p50Us: null, p99Us: null,
+    cpuNsPerMessage: { sender: null, receiver: null }, peakRssMB: 70, vsZeromq: null, ofCeiling: null, ...extra,
+  });
+  const results = [
+    row("zmtp", 16, 3_000_000, { vsZeromq: 12, ofCeiling: 0.5 }),
+    row("zeromq.js", 16, 250_000),
+    row("ceiling", 16, 6_000_000),
+    row("zmtp", 65536, 15_000, { vsZeromq: 0.75, ofCeiling: 1 }),
+    row("zeromq.js", 65536, 20_000),
+    row("ceiling", 65536, 15_000),
+  ];
+
+  it("the table aligns one row per series and size, with ratios on zmtp's rows", () => {
+    const lines = formatTable(results).split("\n");
+    expect(lines[2]).toMatch(/^\s*size\s+implementation\s+msg\/s\s+MB\/s\s+peak RSS MB\s+vs zeromq.js\s+of ceiling$/);
+    expect(lines).toContain("  16 B  zmtp            3,000,000    48.0           70        12.00x         50%");
+    expect(lines.find((l) => l.includes("64 KiB  zeromq.js"))).toMatch(/20,000\s+1310\.7\s+70$/);
+    const widths = new Set(lines.slice(2, 11).filter((l) => l.trim() !== "").map((l) => l.length));
+    expect(widths.size).toBeLessThanOrEqual(3);
+  });
+
+  it("the plot labels every size on a log axis and each zmtp point with its ratio", () => {
+    const svg = renderPlot(results, { date: "2026-12-01T00:00:00Z", cpus: 2, cpuModel: "Test CPU", node: "v20" });
+    expect(svg).toContain(">16 B</text>");
+    expect(svg).toContain(">64 KiB</text>");
+    expect(svg).toContain("message size (log scale)");
+    expect(svg).toContain("3.0M (12.0x)");
+    expect(svg).toContain("15k (0.8x)");
+    expect(svg).toContain(">ceiling</text>");
+  });
+});
