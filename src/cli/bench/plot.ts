@@ -8,7 +8,7 @@ import { formatSize } from "./table.js";
  */
 
 const WIDTH = 1100;
-const HEIGHT = 560;
+const HEIGHT = 540;
 const PANEL_TOP = 118;
 const PANEL_HEIGHT = 340;
 const PANEL_WIDTH = 430;
@@ -29,6 +29,11 @@ const STYLES: Record<string, Style> = {
   "zeromq.js->zmtp": { color: "#8e24aa", width: 2, dash: "3 4" },
 };
 
+/** The stroke attributes of a series (no empty dasharray: some renderers reject it). */
+function stroke(style: Style): string {
+  return `stroke='${style.color}' stroke-width='${style.width}'${style.dash === "" ? "" : ` stroke-dasharray='${style.dash}'`}`;
+}
+
 function escape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
@@ -36,7 +41,7 @@ function escape(text: string): string {
 /** 1234567 -> "1.2M", 45000 -> "45k", 3.2 -> "3.2". */
 export function shortNumber(value: number): string {
   const abs = Math.abs(value);
-  const trim = (v: number, unit: string): string => `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(0) : v.toFixed(1)}${unit}`;
+  const trim = (v: number, unit: string): string => `${v >= 10 || Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1)}${unit}`;
   if (abs >= 1e9) return trim(value / 1e9, "G");
   if (abs >= 1e6) return trim(value / 1e6, "M");
   if (abs >= 1e3) return trim(value / 1e3, "k");
@@ -104,12 +109,16 @@ export function renderPlot(results: readonly RunResult[], about: { date: string;
   let lx = WIDTH / 2 - (seriesNames.length * itemWidth) / 2;
   for (const name of seriesNames) {
     const style = STYLES[name] ?? STYLES.ceiling!;
-    out.push(`<line x1='${lx}' y1='82' x2='${lx + 30}' y2='82' stroke='${style.color}' stroke-width='${style.width}' stroke-dasharray='${style.dash}'/>`);
+    out.push(`<line x1='${lx}' y1='82' x2='${lx + 30}' y2='82' ${stroke(style)}/>`);
     out.push(`<circle cx='${lx + 15}' cy='82' r='4' fill='${style.color}'/>`);
     out.push(`<text x='${lx + 38}' y='87' font-size='14' fill='#212121'>${escape(name)}</text>`);
     lx += itemWidth;
   }
   for (let p = 0; p < panels.length; p++) out.push(renderPanel(panels[p]!, PANEL_LEFT[p]!, results, sizes, seriesNames, p === 0));
+  const notes: string[] = [];
+  if (results.some((r) => r.vsZeromq !== null)) notes.push(latency ? "(n.nx) = zmtp's p50 / zeromq.js's" : "(n.nx) = zmtp / zeromq.js at that size");
+  if (seriesNames.includes("ceiling")) notes.push("ceiling = raw node:net carrying the same frames, the pure-JS upper bound");
+  out.push(`<text x='${WIDTH / 2}' y='${HEIGHT - 16}' text-anchor='middle' font-size='13' fill='#616161'>${escape(notes.join(" · "))}</text>`);
   out.push(`</svg>`);
   return out.join("\n") + "\n";
 }
@@ -121,7 +130,8 @@ function renderPanel(panel: Panel, left: number, results: readonly RunResult[], 
   const right = left + PANEL_WIDTH;
   const values = results.map(panel.value).filter((v): v is number => v !== null);
   const y = logAxis(values, bottom, top, 1.6);
-  const x = logAxis(sizes, left + 12, right - 12, 1);
+  // Inset, so the labels of the first and last sizes stay inside the panel.
+  const x = logAxis(sizes, left + 42, right - 42, 1);
   const xOf = (size: number): number => (sizes.length === 1 ? (left + right) / 2 : x.toPixel(size));
   out.push(`<text x='${left}' y='${top - 12}' font-size='15' font-weight='bold' fill='#212121'>${escape(panel.title)}</text>`);
   out.push(`<rect x='${left}' y='${top}' width='${PANEL_WIDTH}' height='${PANEL_HEIGHT}' fill='#fafafa' stroke='#bdbdbd'/>`);
@@ -130,7 +140,7 @@ function renderPanel(panel: Panel, left: number, results: readonly RunResult[], 
     out.push(`<line x1='${left}' y1='${py}' x2='${right}' y2='${py}' stroke='${tick.label ? "#e0e0e0" : "#eeeeee"}'/>`);
     if (tick.label) out.push(`<text x='${left - 8}' y='${Number(py) + 4}' text-anchor='end' font-size='12' fill='#616161'>${shortNumber(tick.value)}</text>`);
   }
-  out.push(`<text transform='translate(${left - 58} ${(top + bottom) / 2}) rotate(-90)' text-anchor='middle' font-size='13' fill='#424242'>${escape(panel.unit)} (log scale)</text>`);
+  out.push(`<text transform='translate(${left - 58},${(top + bottom) / 2}) rotate(-90)' text-anchor='middle' font-size='13' fill='#424242'>${escape(panel.unit)} (log scale)</text>`);
   for (const size of sizes) {
     const px = xOf(size).toFixed(1);
     out.push(`<line x1='${px}' y1='${top}' x2='${px}' y2='${bottom}' stroke='#eeeeee'/>`);
@@ -147,7 +157,7 @@ function renderPanel(panel: Panel, left: number, results: readonly RunResult[], 
       .map((r) => ({ r, px: xOf(r.size), py: y.toPixel(panel.value(r)!) }));
     if (points.length === 0) continue;
     const path = points.map((pt, i) => `${i === 0 ? "M" : "L"}${pt.px.toFixed(1)},${pt.py.toFixed(1)}`).join(" ");
-    out.push(`<path d='${path}' fill='none' stroke='${style.color}' stroke-width='${style.width}' stroke-dasharray='${style.dash}' stroke-linejoin='round'/>`);
+    out.push(`<path d='${path}' fill='none' ${stroke(style)} stroke-linejoin='round'/>`);
     for (const pt of points) {
       out.push(`<circle cx='${pt.px.toFixed(1)}' cy='${pt.py.toFixed(1)}' r='${name === "zmtp" ? 5 : 4}' fill='${style.color}' stroke='white' stroke-width='1.5'/>`);
       if (name !== "zmtp" && name !== "zeromq.js") continue;
@@ -156,7 +166,11 @@ function renderPanel(panel: Panel, left: number, results: readonly RunResult[], 
       const ty = pt.py + (above ? -12 : 20);
       let text = shortNumber(panel.value(pt.r)!);
       if (ratios && above && pt.r.vsZeromq !== null) text += ` (${pt.r.vsZeromq.toFixed(1)}x)`;
-      out.push(`<text x='${pt.px.toFixed(1)}' y='${ty.toFixed(1)}' text-anchor='middle' font-size='12' font-weight='${above ? "bold" : "normal"}' fill='${style.color}'>${escape(text)}</text>`);
+      // A white outline underneath keeps the label readable where it crosses a line (drawn as its
+      // own element: not every renderer knows paint-order).
+      const label = `x='${pt.px.toFixed(1)}' y='${ty.toFixed(1)}' text-anchor='middle' font-size='12' font-weight='${above ? "bold" : "normal"}'`;
+      out.push(`<text ${label} fill='white' stroke='white' stroke-width='4' stroke-linejoin='round'>${escape(text)}</text>`);
+      out.push(`<text ${label} fill='${style.color}'>${escape(text)}</text>`);
     }
   }
   return out.join("\n");
