@@ -179,7 +179,7 @@ describe("zmtp bench (parts)", () => {
     expect(svg).toContain(">16 B</text>");
     expect(svg).toContain(">64 KiB</text>");
     expect(svg).toContain("message size (log scale)");
-    expect(svg).toContain("3.0M (12.0x)");
+    expect(svg).toContain("3M (12.0x)");
     expect(svg).toContain("15k (0.8x)");
     expect(svg).toContain(">ceiling</text>");
   });
