@@ -41,6 +41,14 @@ export interface AgentOptions {
   hostname?: string;
   /** ms between ZMTP heartbeats to routers (detects dead links). Default 5000; 0 off. */
   routerHeartbeatInterval?: number;
+  /**
+   * CURVE to the routers: `serverKey` is the routers' public key (Z85). The agent's own key pair
+   * is `keyPair`, or else kept in the state directory (created on first start): its public key
+   * (`agent.publicKey`) goes in the routers' allow-list.
+   */
+  curve?: { serverKey: string; keyPair?: { publicKey: string; secretKey: string } };
+  /** ms before trying again a router that refused the agent's CURVE key. Default 10000. */
+  refusedRetryInterval?: number;
 }
 
 export interface AgentCounters {
@@ -53,6 +61,8 @@ export interface AgentCounters {
   statsdMalformed: number;
   uplinkDropped: number;
   outboxDropped: number;
+  /** Handshakes a router refused (CURVE key not allowed). */
+  refused: number;
 }
 
 const OWN_PROCESS = "agent";
@@ -80,12 +90,13 @@ function valid<T extends keyof Bodies>(type: T, body: unknown): Bodies[T] {
  * de-duplicate by (agent, id). Resends back off exponentially (ackTimeout · 2^n, ±20%, capped),
  * wait while no router is connected, and are expedited when a router connects.
  *
- * Events: "acked" (id), "check" (name, ResultBody), "malformed" (reason), "failure" (error).
+ * Events: "acked" (id), "check" (name, ResultBody), "malformed" (reason), "failure" (error),
+ * "refused" (router endpoint: it refused our CURVE key; we try again after refusedRetryInterval).
  */
 export class Agent extends EventEmitter {
   readonly id: string;
   readonly counters: AgentCounters = {
-    sent: 0, resent: 0, acked: 0, malformed: 0, checksRun: 0, localMessages: 0, statsdMalformed: 0, uplinkDropped: 0, outboxDropped: 0,
+    sent: 0, resent: 0, acked: 0, malformed: 0, checksRun: 0, localMessages: 0, statsdMalformed: 0, uplinkDropped: 0, outboxDropped: 0, refused: 0,
   };
   private readonly state: StateDir;
   private readonly registry: Registry;
@@ -101,6 +112,8 @@ export class Agent extends EventEmitter {
   private statsd: StatsdListener | null = null;
   private local: LocalEndpoint | null = null;
   private readonly hostname: string;
+  /** The agent's CURVE public key (Z85) when CURVE is on: what the routers' allow-list must hold. */
+  readonly publicKey: string | null;
   private readonly heartbeatInterval: number;
   private readonly fallbackAfter: number;
   private readonly ackTimeout: number;
@@ -122,9 +135,13 @@ export class Agent extends EventEmitter {
     }
     this.checks.declare(OWN_PROCESS, options.checks ?? []);
     for (const [process, reg] of Object.entries(this.registry.registrations)) this.checks.declare(process, reg.checks);
+    const keyPair = options.curve === undefined ? null : (options.curve.keyPair ?? this.state.curveKeyPair());
+    this.publicKey = keyPair?.publicKey ?? null;
     this.uplink = new Uplink(this.id, options.routers, {
       heartbeatInterval: options.routerHeartbeatInterval,
       maxMessageSize: MAX_BODY_SIZE + 1024,
+      ...(keyPair !== null && { curve: { serverKey: options.curve!.serverKey, ...keyPair } }),
+      ...(options.refusedRetryInterval !== undefined && { refusedRetryInterval: options.refusedRetryInterval }),
     });
   }
 
@@ -150,6 +167,10 @@ export class Agent extends EventEmitter {
     const localEndpoint = o.localEndpoint === undefined ? this.state.localEndpoint : o.localEndpoint;
     if (localEndpoint !== null) this.local = await LocalEndpoint.bind(localEndpoint, this);
     this.uplink.dealer.events.on("handshake", () => this.outbox.expedite(Date.now(), this.ackTimeout));
+    this.uplink.dealer.events.on("handshake:error:auth", ({ address }) => {
+      this.counters.refused = this.uplink.refused;
+      this.emit("refused", address);
+    });
     void this.receiveLoop();
 
     // Registrations go acknowledged on start: the registration sink may have lost them.

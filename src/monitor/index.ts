@@ -5,7 +5,12 @@
  */
 export { Agent, type AgentOptions, type AgentCounters } from "./agent.js";
 export { MonitorClient, type MonitorClientOptions } from "./client.js";
-export { MonitorRouter, type MonitorRouterOptions, type RouterCounters } from "./router.js";
+export { MonitorRouter, type MonitorRouterOptions, type RouterCounters, type Refusal } from "./router.js";
+export { AllowListFile, parseAllowList } from "./allow-list.js";
+export { GraphiteOutput, carbonLine, graphiteName, type GraphiteOptions, type GraphiteCounters } from "./graphite.js";
+export { Notifier, parseAction, type NotificationAction, type NotifierOptions, type NotifierCounters, type AlertPayload } from "./notifier.js";
+export { createMetrics, type MetricsSources } from "./prometheus.js";
+export { HostNames } from "./host-names.js";
 export { Sink, type SinkOptions, type SinkCounters } from "./sink.js";
 export {
   HeartbeatSink, RegistrationSink, StatsSink, NotificationSink, createSink,

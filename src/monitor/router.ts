@@ -1,4 +1,8 @@
 import { EventEmitter } from "node:events";
+import { Authenticator, type AuthDecision } from "../authenticator.js";
+import { Context } from "../context.js";
+import { curvePublicKey } from "../zmtp/z85.js";
+import { AllowListFile } from "./allow-list.js";
 import { Push } from "../sockets/push.js";
 import { Router } from "../sockets/router.js";
 import type { Message as Frames } from "../sockets/pipe.js";
@@ -11,6 +15,21 @@ export interface MonitorRouterOptions {
   endpoints: RouterEndpoints;
   /** ms between ZMTP heartbeats to agents, so dead agents leave the routing table. Default 10000; 0 off. */
   agentHeartbeatInterval?: number;
+  /**
+   * CURVE on the agent endpoint: connections are encrypted, and only agents whose public key is
+   * in the allow-list get in. `allowList` is a file (reloaded when it changes; see AllowListFile)
+   * or a fixed list of Z85 keys. The back channel and streams stay on the back-end network.
+   */
+  curve?: { secretKey: string; allowList: string | readonly string[] };
+}
+
+/** An agent the CURVE allow-list kept out. */
+export interface Refusal {
+  /** The agent's CURVE public key (Z85). */
+  key: string;
+  /** Its IP address. */
+  address: string;
+  reason: string;
 }
 
 export interface RouterCounters {
@@ -22,6 +41,8 @@ export interface RouterCounters {
   delivered: number;
   unknownAgent: number;
   busy: number;
+  /** Agent connections refused by the CURVE allow-list. */
+  refused: number;
 }
 
 const perStream = (): Record<Stream, number> => ({ heartbeat: 0, registration: 0, stats: 0, notification: 0 });
@@ -35,19 +56,44 @@ const perStream = (): Record<Stream, number> => ({ heartbeat: 0, registration: 0
  * It never waits: a stream without a sink with room drops (and counts), so one missing sink type
  * cannot stall the others; acknowledged messages are resent by their agent.
  *
- * Events: "malformed" (reason: string), "failure" (error: a receive loop ended unexpectedly).
+ * Events: "malformed" (reason: string), "failure" (error: a receive loop ended unexpectedly),
+ * with CURVE: "refused" (Refusal), "allow-list" (keys now allowed), "allow-list-error" (error).
  */
 export class MonitorRouter extends EventEmitter {
-  readonly counters: RouterCounters = { received: 0, forwarded: perStream(), dropped: perStream(), malformed: 0, delivered: 0, unknownAgent: 0, busy: 0 };
+  readonly counters: RouterCounters = { received: 0, forwarded: perStream(), dropped: perStream(), malformed: 0, delivered: 0, unknownAgent: 0, busy: 0, refused: 0 };
+  /** The routers's CURVE public key (Z85), when CURVE is on. */
+  readonly publicKey: string | null;
   private readonly agents: Router;
   private readonly back: Router;
   private readonly pushes: Record<Stream, Push>;
   private bound: Partial<RouterEndpoints> = {};
+  private readonly authenticator: Authenticator | null = null;
+  private readonly allowList: AllowListFile | null = null;
 
   private constructor(options: MonitorRouterOptions) {
     super();
     const maxMessageSize = MAX_BODY_SIZE + 1024;
+    const curve = options.curve;
+    this.publicKey = curve === undefined ? null : curvePublicKey(curve.secretKey);
+    let security = {};
+    if (curve !== undefined) {
+      // ZAP handlers are per context: each router's agent socket gets a context of its own.
+      const context = new Context();
+      const list = curve.allowList;
+      this.allowList = typeof list === "string" ? new AllowListFile(list) : null;
+      this.authenticator = new Authenticator({
+        context,
+        domain: "zmtp-monitor",
+        curve: this.allowList?.keys.keys() ?? (list as readonly string[]),
+        onDecision: (d) => this.decided(d),
+      });
+      this.allowedNow = new Set(this.allowList?.keys.keys() ?? (list as readonly string[]));
+      this.allowList?.on("change", (keys: Map<string, string>) => this.replaceKeys(keys));
+      this.allowList?.on("error", (err: Error) => this.emit("allow-list-error", err));
+      security = { context, curveServer: true, curveSecretKey: curve.secretKey, zapDomain: "zmtp-monitor" };
+    }
     this.agents = new Router({
+      ...security,
       mandatory: true,
       // A restarted agent comes back with the same id before its old connection is noticed dead.
       handover: true,
@@ -64,6 +110,7 @@ export class MonitorRouter extends EventEmitter {
   static async start(options: MonitorRouterOptions): Promise<MonitorRouter> {
     const router = new MonitorRouter(options);
     try {
+      await router.authenticator?.start();
       for (const name of ENDPOINT_NAMES) {
         const socket = router.socketFor(name);
         await socket.bind(options.endpoints[name]);
@@ -91,8 +138,37 @@ export class MonitorRouter extends EventEmitter {
     return out;
   }
 
+  /** Agents connected now. */
+  get connectedAgents(): number {
+    return this.agents.statistics.peers;
+  }
+
+  /** CURVE keys allowed now. */
+  get allowedKeys(): number {
+    return this.allowedNow.size;
+  }
+
   close(): void {
     for (const name of ENDPOINT_NAMES) this.socketFor(name).close();
+    this.authenticator?.close();
+    this.allowList?.close();
+  }
+
+  private allowedNow = new Set<string>();
+
+  private decided(d: AuthDecision): void {
+    if (d.allowed) return;
+    this.counters.refused += 1;
+    this.emit("refused", { key: d.user, address: d.address, reason: d.reason } satisfies Refusal);
+  }
+
+  /** The allow-list file changed: keys removed are revoked (for new connections), new ones allowed. */
+  private replaceKeys(keys: Map<string, string>): void {
+    const auth = this.authenticator!;
+    for (const key of this.allowedNow) if (!keys.has(key)) auth.revokeCurveKey(key);
+    for (const key of keys.keys()) auth.allowCurveKey(key);
+    this.allowedNow = new Set(keys.keys());
+    this.emit("allow-list", this.allowedNow.size);
   }
 
   private socketFor(name: (typeof ENDPOINT_NAMES)[number]): Router | Push {

@@ -15,6 +15,8 @@ export interface SinkOptions {
 
 export interface SinkCounters {
   received: number;
+  /** Valid messages by type. */
+  types: Partial<Record<MessageType, number>>;
   /** New records written. */
   stored: number;
   /** Acknowledged messages seen before (resends): acked again, not stored again. */
@@ -36,7 +38,7 @@ export interface SinkCounters {
  * Events: "malformed" (reason), "failure" (error).
  */
 export abstract class Sink extends EventEmitter {
-  readonly counters: SinkCounters = { received: 0, stored: 0, duplicates: 0, malformed: 0, failed: 0, acked: 0, ackFailed: 0 };
+  readonly counters: SinkCounters = { received: 0, types: {}, stored: 0, duplicates: 0, malformed: 0, failed: 0, acked: 0, ackFailed: 0 };
   protected readonly store: Store;
   private readonly pull = new Pull({ linger: 0, maxMessageSize: MAX_BODY_SIZE + 1024 });
   private readonly backChannel: BackChannel;
@@ -79,6 +81,7 @@ export abstract class Sink extends EventEmitter {
     const decoded = decode(frames.slice(1), this.accepts);
     if (!decoded.ok) return this.malformed(`agent ${agent}: ${decoded.reason}`);
     const message = decoded.value;
+    this.counters.types[message.type] = (this.counters.types[message.type] ?? 0) + 1;
     let fresh: boolean;
     try {
       fresh = await this.handle(agent, message, Date.now());

@@ -83,7 +83,10 @@ export class RegistrationSink extends Sink {
   }
 }
 
-/** Stats (statsd, local clients, plugin perfdata) and check results. Events: "result". */
+/**
+ * Stats (statsd, local clients, plugin perfdata) and check results. Events: "stats" (agent,
+ * StatRecordInput[]) and "result" (CheckResultRecord), once per message (not for resends).
+ */
 export class StatsSink extends Sink {
   constructor(options: SinkOptions) {
     super("stats", ["stats", "result"], options);
@@ -93,7 +96,9 @@ export class StatsSink extends Sink {
     const { header } = message;
     if (message.type === "stats") {
       const stats = message.body.stats.map((s) => ({ ...s, time: s.time ?? header.time }));
-      return this.store.addStats(agent, header.id, stats);
+      const fresh = await this.store.addStats(agent, header.id, stats);
+      if (fresh) this.emit("stats", agent, stats);
+      return fresh;
     }
     if (message.type !== "result") return false;
     const record = { agent, id: header.id, time: header.time, ...message.body };

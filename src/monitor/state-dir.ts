@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { curveKeyPair, curvePublicKey } from "../zmtp/z85.js";
 import { isUuid, newId } from "./protocol.js";
 import { validateBody, type CheckStatus, type RegistrationBody } from "./schema.js";
 
@@ -11,6 +12,7 @@ import { validateBody, type CheckStatus, type RegistrationBody } from "./schema.
  *   registry.json  local processes' registrations and the last status of each check, so that
  *                  checks keep running, and state changes are judged right, across restarts
  *   agent.ipc      the default local endpoint (a Unix socket)
+ *   curve.key      with CURVE: the agent's secret key (Z85, mode 0600), created on first use
  */
 
 export interface Registry {
@@ -44,6 +46,11 @@ export class StateDir {
     return id;
   }
 
+  /** The agent's CURVE key pair: read from curve.key, or created there on first use. */
+  curveKeyPair(): { publicKey: string; secretKey: string } {
+    return loadOrCreateCurveKey(join(this.path, "curve.key"));
+  }
+
   loadRegistry(): Registry {
     const registry: Registry = { registrations: {}, checkStatus: {} };
     const file = join(this.path, "registry.json");
@@ -72,4 +79,20 @@ export class StateDir {
     writeFileSync(`${file}.tmp`, data);
     renameSync(`${file}.tmp`, file);
   }
+}
+
+/** A CURVE secret key kept in a file (Z85, mode 0600), created on first use; returns the pair. */
+export function loadOrCreateCurveKey(file: string): { publicKey: string; secretKey: string } {
+  if (existsSync(file)) {
+    const secretKey = readFileSync(file, "utf8").trim();
+    try {
+      return { publicKey: curvePublicKey(secretKey), secretKey };
+    } catch {
+      throw new Error(`${file} does not hold a Z85 CURVE secret key: fix or remove it (removing makes a new key, to be allowed again)`);
+    }
+  }
+  const pair = curveKeyPair();
+  writeFileSync(`${file}.tmp`, `${pair.secretKey}\n`, { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+  return pair;
 }

@@ -7,6 +7,14 @@ export interface UplinkOptions {
   /** Messages queued while no router has room; beyond it the oldest are dropped. Default 10000. */
   maxQueue?: number;
   maxMessageSize?: number;
+  /** CURVE client keys (Z85). */
+  curve?: { serverKey: string; publicKey: string; secretKey: string };
+  /**
+   * ms before dialling again a router that refused our credentials. libzmq (and zmtp) give up
+   * on such an endpoint; an agent keeps trying, so that registering its key later lets it in.
+   * Default 10000.
+   */
+  refusedRetryInterval?: number;
 }
 
 /**
@@ -24,6 +32,9 @@ export class Uplink {
   private readonly maxQueue: number;
   /** Messages dropped: queue overflow, or sent only-if-connected while no router was. */
   dropped = 0;
+  /** Handshakes a router refused (CURVE key not in its allow-list). */
+  refused = 0;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
 
   constructor(agentId: string, routers: readonly string[], options: UplinkOptions = {}) {
     this.maxQueue = options.maxQueue ?? 10_000;
@@ -33,8 +44,25 @@ export class Uplink {
       linger: 0,
       heartbeatInterval: options.heartbeatInterval ?? 5000,
       ...(options.maxMessageSize !== undefined && { maxMessageSize: options.maxMessageSize }),
+      ...(options.curve !== undefined && {
+        curveServerKey: options.curve.serverKey,
+        curvePublicKey: options.curve.publicKey,
+        curveSecretKey: options.curve.secretKey,
+      }),
     });
     for (const router of routers) this.dealer.connect(router);
+    const retry = options.refusedRetryInterval ?? 10_000;
+    this.dealer.events.on("handshake:error:auth", ({ address }) => {
+      this.refused += 1;
+      const endpoint = routers.find((r) => r === address) ?? address;
+      const timer = setTimeout(() => {
+        this.retryTimers.delete(timer);
+        if (this.dealer.closed) return;
+        this.dealer.disconnect(endpoint);
+        this.dealer.connect(endpoint);
+      }, retry);
+      this.retryTimers.add(timer);
+    });
   }
 
   /** Routers connected now. */
@@ -64,6 +92,7 @@ export class Uplink {
   }
 
   close(): void {
+    for (const timer of this.retryTimers) clearTimeout(timer);
     this.queue.length = 0;
     this.dealer.close();
   }

@@ -80,6 +80,7 @@ export function startAgent(stateDir: string, routers: readonly MonitorRouter[], 
     maxResendInterval: 1000,
     fallbackAfter: 0,
     routerHeartbeatInterval: 0,
+    refusedRetryInterval: 200,
     ...extra,
   });
 }
