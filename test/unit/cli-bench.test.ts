@@ -154,7 +154,7 @@ describe("zmtp bench (parts)", () => {
   const row = (series: string, size: number, rate: number, extra: Partial<RunResult> = {}): RunResult => ({
     series, workload: "push-pull", transport: "tcp", size, messages: 1000, seconds: 1000 / rate, runs: 1,
     messagesPerSecond: rate, megabytesPerSecond: (rate * size) / 1e6, p50Us: null, p99Us: null,
-    cpuNsPerMessage: { sender: null, receiver: null }, peakRssMB: 70, vsZeromq: null, ofCeiling: null, ...extra,
+    cpuNsPerMessage: { sender: null, receiver: null }, peakRssMB: 70, peakRssMBBySide: { sender: 70, receiver: 70 }, vsZeromq: null, ofCeiling: null, ...extra,
   });
   const results = [
     row("zmtp", 16, 3_000_000, { vsZeromq: 12, ofCeiling: 0.5 }),

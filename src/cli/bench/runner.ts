@@ -66,6 +66,8 @@ export interface RunResult {
   cpuNsPerMessage: { sender: number | null; receiver: number | null };
   /** Peak resident memory of the largest process of the run (the only one with --one-process). */
   peakRssMB: number;
+  /** The same per process (null for the side that shares the runner's process with --one-process). */
+  peakRssMBBySide: { sender: number | null; receiver: number | null };
   /** zmtp ÷ zeromq.js at this size: messages/s for throughput, p50 for latency (zmtp rows only). */
   vsZeromq: number | null;
   /** messages/s as a fraction of the ceiling's at this size (zmtp rows only). */
@@ -108,7 +110,16 @@ export async function runBench(options: BenchOptions, progress: (done: number, t
 function median(runs: RunResult[]): RunResult {
   const sorted = [...runs].sort((a, b) => (a.p50Us !== null && b.p50Us !== null ? a.p50Us - b.p50Us : b.messagesPerSecond - a.messagesPerSecond));
   const middle = sorted[Math.floor((sorted.length - 1) / 2)]!;
-  return { ...middle, runs: runs.length, peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)) };
+  const worst = (side: "sender" | "receiver"): number | null => {
+    const values = runs.map((r) => r.peakRssMBBySide[side]).filter((v): v is number => v !== null);
+    return values.length === 0 ? null : Math.max(...values);
+  };
+  return {
+    ...middle,
+    runs: runs.length,
+    peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)),
+    peakRssMBBySide: { sender: worst("sender"), receiver: worst("receiver") },
+  };
 }
 
 interface RunFigures {
@@ -116,6 +127,9 @@ interface RunFigures {
   /** The other side's own figures (its CPU time), when it ran in a process of its own. */
   other: Measurement | null;
   peakRssBytes: number;
+  /** Per process, in two-process runs. */
+  senderRssBytes: number | null;
+  receiverRssBytes: number | null;
 }
 
 function toResult(options: BenchOptions, s: Series, size: number, figures: RunFigures): RunResult {
@@ -139,6 +153,10 @@ function toResult(options: BenchOptions, s: Series, size: number, figures: RunFi
       ? { sender: perMessage(m), receiver: perMessage(figures.other) }
       : { sender: perMessage(figures.other), receiver: perMessage(m) },
     peakRssMB: figures.peakRssBytes / 2 ** 20,
+    peakRssMBBySide: {
+      sender: figures.senderRssBytes === null ? null : figures.senderRssBytes / 2 ** 20,
+      receiver: figures.receiverRssBytes === null ? null : figures.receiverRssBytes / 2 ** 20,
+    },
     vsZeromq: null,
     ofCeiling: null,
   };
@@ -186,7 +204,7 @@ async function runInProcess(options: BenchOptions, s: Series, plan: Plan): Promi
     const measurement = await withTimeout(measured, runTimeout(plan), "the run did not finish");
     stop.fire();
     await withTimeout(Promise.all([sender.done, receiver.done]), 10_000, "the run did not wind down");
-    return { measurement: measurement!, other: null, peakRssBytes: rss.stop() };
+    return { measurement: measurement!, other: null, peakRssBytes: rss.stop(), senderRssBytes: null, receiverRssBytes: null };
   } finally {
     rss.stop();
     sender.close();
@@ -286,7 +304,14 @@ async function runInWorkers(options: BenchOptions, s: Series, plan: Plan): Promi
     receiver.send({ type: "stop" });
     const rest = await withTimeout(other.next("done"), 10_000, "the run did not wind down");
     await withTimeout(Promise.all([sender.exited, receiver.exited]), 10_000, "the workers did not exit");
-    return { measurement: result.measurement!, other: rest.measurement, peakRssBytes: Math.max(result.peakRssBytes, rest.peakRssBytes) };
+    const [sent, received] = latency ? [result, rest] : [rest, result];
+    return {
+      measurement: result.measurement!,
+      other: rest.measurement,
+      peakRssBytes: Math.max(sent.peakRssBytes, received.peakRssBytes),
+      senderRssBytes: sent.peakRssBytes,
+      receiverRssBytes: received.peakRssBytes,
+    };
   } finally {
     sender?.kill();
     receiver.kill();
