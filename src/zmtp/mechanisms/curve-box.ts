@@ -28,12 +28,10 @@ export interface CurveKeyPair {
 }
 
 export function generateKeyPair(): CurveKeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync("x25519");
-  return {
-    publicKey: publicKey.export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length),
-    secretKey: privateKey.export({ format: "der", type: "pkcs8" }).subarray(PKCS8_PREFIX.length),
-    privateKey,
-  };
+  const { privateKey } = generateKeyPairSync("x25519");
+  // One JWK export gives both halves (d, x); JWK is also node:crypto's fastest X25519 import.
+  const jwk = privateKey.export({ format: "jwk" });
+  return { publicKey: Buffer.from(jwk.x!, "base64url"), secretKey: Buffer.from(jwk.d!, "base64url"), privateKey };
 }
 
 /** The key pair of a 32-byte secret key (`zmq_curve_public`: public = X25519(secret, 9)). */
@@ -51,7 +49,8 @@ export function keyPairFromSecret(secretKey: Uint8Array): CurveKeyPair {
 export function sharedKey(own: CurveKeyPair, peerPublicKey: Uint8Array): Buffer | null {
   let shared: Buffer;
   try {
-    const publicKey = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, peerPublicKey]), format: "der", type: "spki" });
+    const x = Buffer.from(peerPublicKey.buffer, peerPublicKey.byteOffset, peerPublicKey.byteLength).toString("base64url");
+    const publicKey = createPublicKey({ key: { kty: "OKP", crv: "X25519", x }, format: "jwk" });
     shared = diffieHellman({ privateKey: own.privateKey, publicKey });
   } catch {
     return null;
