@@ -246,7 +246,10 @@ export class Engine implements FrameSink, MechanismHost {
   }
 
   peerRejected(reason: string): void {
-    this.close({ kind: "auth", error: new Error(`peer rejected the handshake: ${reason}`), handshaken: false, fatal: true });
+    const error = new Error(`peer rejected the handshake: ${reason}`);
+    // A ZAP status as reason ("300", "400", "500") is reported with it, as libzmq does (notes §3).
+    if (/^[345]00$/.test(reason)) Object.assign(error, { status: Number(reason) });
+    this.close({ kind: "auth", error, handshaken: false, fatal: true });
   }
 
   // ---- FrameSink ----
