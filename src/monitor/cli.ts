@@ -5,12 +5,21 @@ import { BackChannel } from "./back-channel.js";
 import { UsageError, formatHelp, parseCheck, parseFlags, stringList, type FlagSpec, type FlagValues } from "./cli-flags.js";
 import { MonitorClient } from "./client.js";
 import { routerEndpoints, type RouterEndpoints } from "./endpoints.js";
+import { runMonitorDemo } from "./demo.js";
+import { GraphiteOutput } from "./graphite.js";
+import { HostNames } from "./host-names.js";
 import { MemoryStore } from "./memory-store.js";
+import { Notifier, parseAction, type NotificationAction } from "./notifier.js";
+import { createMetrics } from "./prometheus.js";
+import { SqliteStore } from "./sqlite-store.js";
+import { loadOrCreateCurveKey } from "./state-dir.js";
+import type { Store } from "./store.js";
+import { StatusServer } from "./web/server.js";
 import { STREAMS, createMessage, isUuid, type Stream } from "./protocol.js";
-import { MonitorRouter } from "./router.js";
+import { MonitorRouter, type Refusal } from "./router.js";
 import { Scheduler } from "./scheduler.js";
 import { SEVERITIES, type Severity, type StatKind } from "./schema.js";
-import { createSink, type AnySink } from "./sinks.js";
+import { createSink, type AnySink, type NotificationSink, type StatsSink } from "./sinks.js";
 
 /**
  * `zmtp monitor <role>`: runs one role of the monitoring system until SIGINT / SIGTERM, or
@@ -23,11 +32,15 @@ export interface MonitorIo {
   err(text: string): void;
   /** Stops a long-running role; the command wires SIGINT and SIGTERM to it when absent. */
   signal?: AbortSignal;
+  /** Whether out() writes to a terminal (the demo then rewrites its summary line in place). */
+  tty?: boolean;
 }
 
 const USAGE = `Usage: zmtp monitor <role> [options]     (zmtp monitor <role> --help for its options)
 
 Roles:
+  demo       the whole system on localhost: 2 routers, sinks over SQLite, a scheduler, the status
+             page and 3 agents with real checks (what \`npm start\` runs)
   router     bind the agent, back-channel and per-stream endpoints; forward, never store
   agent      run on each monitored machine: heartbeats, stats (statsd), checks, notifications
   sink       store one or more streams (heartbeat, registration, stats, notification);
@@ -39,6 +52,11 @@ Roles:
 
 const ROUTER_FLAG: FlagSpec = { name: "router", kind: "list", arg: "BASE", help: "a router's base address (tcp://host:port or ipc://path; repeat for each router)" };
 
+const ACTION_FLAGS: FlagSpec[] = [
+  { name: "webhook", kind: "list", arg: "[SEVERITIES=]URL", help: "POST each new notification as JSON (e.g. critical,warning=http://...)" },
+  { name: "hook", kind: "list", arg: "[SEVERITIES=]COMMAND", help: "run a command with each new notification as JSON on stdin" },
+];
+
 const ROLES: Record<string, { usage: string; summary: string; flags: FlagSpec[]; run(values: FlagValues, positionals: string[], io: MonitorIo): Promise<number> }> = {
   router: {
     usage: "zmtp monitor router [--bind BASE] [options]",
@@ -47,6 +65,8 @@ const ROLES: Record<string, { usage: string; summary: string; flags: FlagSpec[];
       { name: "bind", kind: "string", arg: "BASE", help: "base address of the six endpoints", default: "tcp://*:5570" },
       ...(["agents", "back", ...STREAMS] as const).map((name): FlagSpec => ({ name, kind: "string", arg: "ENDPOINT", help: `bind the ${name} endpoint here instead` })),
       { name: "agent-heartbeat", kind: "number", arg: "MS", help: "ZMTP heartbeat to agents (0: off)", default: "10000" },
+      { name: "curve-secret-key", kind: "string", arg: "FILE", help: "CURVE on the agent endpoint: the router's secret key (Z85; created if missing)" },
+      { name: "curve-allow", kind: "string", arg: "FILE", help: "with CURVE: agents' public keys allowed in, one per line (reloaded on change)" },
     ],
     run: runRouter,
   },
@@ -66,12 +86,13 @@ const ROLES: Record<string, { usage: string; summary: string; flags: FlagSpec[];
       { name: "fallback-after", kind: "number", arg: "N", help: "run a check itself when no scheduler did for N intervals (0: never)", default: "3" },
       { name: "check", kind: "list", arg: "NAME:INTERVAL_MS:COMMAND", help: "a Nagios plugin of the agent's own (command runs with /bin/sh -c)" },
       { name: "hostname", kind: "string", arg: "NAME", help: "reported host name", shown: "os.hostname()" },
+      { name: "curve-server-key", kind: "string", arg: "Z85", help: "CURVE to the routers (their public key); the agent's key is <state-dir>/curve.key" },
     ],
     run: runAgent,
   },
   sink: {
     usage: "zmtp monitor sink --router BASE [--router BASE ...] [--type TYPES] [--scheduler]",
-    summary: "Typed sinks over one in-memory store, PULLing from every router; prints alerts, presence changes,\nregistrations and check results. Sinks and schedulers that must share a store run in one process.",
+    summary: "Typed sinks PULLing from every router, over an in-memory store or an SQLite file (--db) that any number\nof sink and scheduler processes share; prints alerts, presence changes, registrations and check results.\nOptionally writes stats to Graphite, runs notification actions, and serves the status page and /metrics.",
     flags: [
       ROUTER_FLAG,
       { name: "type", kind: "string", arg: "TYPES", help: "comma-separated streams, or all", default: "all" },
@@ -80,8 +101,25 @@ const ROLES: Record<string, { usage: string; summary: string; flags: FlagSpec[];
       { name: "scheduler", kind: "boolean", help: "also run a scheduler on the same store" },
       { name: "tick", kind: "number", arg: "MS", help: "scheduler pass interval", default: "1000" },
       { name: "scheduler-id", kind: "string", arg: "NAME", help: "the scheduler's name in check claims", shown: "scheduler-<random>" },
+      { name: "db", kind: "string", arg: "FILE", help: "SQLite store (shared by every sink and scheduler given the same file)", shown: "in memory" },
+      { name: "http", kind: "string", arg: "[HOST:]PORT", help: "serve the status page and /metrics here" },
+      { name: "graphite", kind: "string", arg: "HOST:PORT", help: "stats sinks also write to carbon (plaintext protocol)" },
+      ...ACTION_FLAGS,
     ],
     run: runSink,
+  },
+  demo: {
+    usage: "zmtp monitor demo [--data DIR] [--port N] [--duration S] [--curve]",
+    summary: "The whole system on localhost, in one process: 2 routers, one sink per stream over an SQLite store, a\nscheduler, the status page (with /metrics) and 3 agents running the shipped plugins (load, disk, processes).\nPrints the page's URL and a live summary; stops on Ctrl-C.",
+    flags: [
+      { name: "data", kind: "string", arg: "DIR", help: "keep the database and agent state here", shown: "a temporary directory, removed at the end" },
+      { name: "port", kind: "number", arg: "N", help: "status page port (0: any free port)", shown: "8470, or any free port if taken" },
+      { name: "duration", kind: "number", arg: "S", help: "stop after S seconds and exit 1 unless every host was up with check results" },
+      { name: "curve", kind: "boolean", help: "CURVE between agents and routers, with an allow-list of the agents' keys" },
+      { name: "graphite", kind: "string", arg: "HOST:PORT", help: "also write stats to carbon" },
+      ...ACTION_FLAGS,
+    ],
+    run: runDemo,
   },
   send: {
     usage: `zmtp monitor send [--endpoint E | --state-dir DIR] <what> ...
@@ -121,7 +159,7 @@ const ROLES: Record<string, { usage: string; summary: string; flags: FlagSpec[];
 ROLES.scheduler = {
   ...ROLES.sink!,
   usage: "zmtp monitor scheduler --router BASE [--router BASE ...] [--tick MS]",
-  summary: "A scheduler with a registration sink feeding its own in-memory store. Until the store is shared\n(SQLite, part 2), run exactly one process with registration sinks and schedulers: this, or sink --scheduler.",
+  summary: "A scheduler with a registration sink. With --db FILE it shares an SQLite store with the other sinks\nand schedulers; without, it keeps its own in-memory store (then run exactly one such process).",
   flags: ROLES.sink!.flags.map((f) => (f.name === "type" ? { ...f, default: "registration" } : f.name === "scheduler" ? { ...f, default: "true" } : f)),
 };
 
@@ -155,7 +193,7 @@ export async function monitorCommand(argv: readonly string[], io: MonitorIo = pr
 }
 
 function processIo(): MonitorIo {
-  return { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+  return { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), tty: process.stdout.isTTY === true };
 }
 
 /** Resolves when the role should stop: the io's signal, else SIGINT / SIGTERM. */
@@ -208,9 +246,16 @@ async function runRouter(values: FlagValues, _: string[], io: MonitorIo): Promis
     throw new UsageError((err as Error).message);
   }
   for (const name of ["agents", "back", ...STREAMS] as const) endpoints[name] = str(values, name) ?? endpoints[name];
-  const router = await MonitorRouter.start({ endpoints, agentHeartbeatInterval: num(values, "agent-heartbeat") });
+  const secretFile = str(values, "curve-secret-key");
+  const allowFile = str(values, "curve-allow");
+  if ((secretFile === undefined) !== (allowFile === undefined)) throw new UsageError("CURVE needs both --curve-secret-key and --curve-allow");
+  const curve = secretFile === undefined ? undefined : { secretKey: loadOrCreateCurveKey(secretFile).secretKey, allowList: allowFile! };
+  const router = await MonitorRouter.start({ endpoints, agentHeartbeatInterval: num(values, "agent-heartbeat"), ...(curve !== undefined && { curve }) });
   router.on("malformed", (reason: string) => log(io, "malformed", { reason }));
-  log(io, "router", router.endpoints);
+  router.on("refused", (r: Refusal) => log(io, "refused", r));
+  router.on("allow-list", (keys: number) => log(io, "allow-list", { keys }));
+  router.on("allow-list-error", (err: Error) => log(io, "allow-list-error", { error: err.message }));
+  log(io, "router", { ...router.endpoints, ...(router.publicKey !== null && { curvePublicKey: router.publicKey, allowedKeys: router.allowedKeys }) });
   await stopped(io);
   router.close();
   log(io, "stopped", router.counters);
@@ -235,10 +280,12 @@ async function runAgent(values: FlagValues, _: string[], io: MonitorIo): Promise
     fallbackAfter: num(values, "fallback-after"),
     checks: ((values.check as unknown[] | undefined) ?? []).map(parseCheck),
     ...(hostname !== undefined && { hostname }),
+    ...(str(values, "curve-server-key") !== undefined && { curve: { serverKey: str(values, "curve-server-key")! } }),
   });
+  agent.on("refused", (router: string) => log(io, "refused", { router, publicKey: agent.publicKey }));
   agent.on("check", (_name: string, result: unknown) => log(io, "check", result));
   agent.on("malformed", (reason: string) => log(io, "malformed", { reason }));
-  log(io, "agent", { id: agent.id, routers, local: agent.localEndpoint, statsd: agent.statsdPort, outbox: agent.outboxSize });
+  log(io, "agent", { id: agent.id, routers, local: agent.localEndpoint, statsd: agent.statsdPort, outbox: agent.outboxSize, ...(agent.publicKey !== null && { curvePublicKey: agent.publicKey }) });
   await stopped(io);
   await agent.close();
   log(io, "stopped", agent.counters);
@@ -250,7 +297,8 @@ async function runSink(values: FlagValues, _: string[], io: MonitorIo): Promise<
   const typeList = str(values, "type")!;
   const streams = typeList === "all" ? [...STREAMS] : typeList.split(",").map((t) => t.trim());
   for (const s of streams) if (!(STREAMS as readonly string[]).includes(s)) throw new UsageError(`--type: unknown stream "${s}" (${STREAMS.join(", ")}, all)`);
-  const store = new MemoryStore();
+  const db = str(values, "db");
+  const store: Store = db === undefined ? new MemoryStore() : await SqliteStore.open({ path: db });
   const backChannels = routers.map((r) => r.back);
   const sinks: AnySink[] = (streams as Stream[]).map((stream) =>
     createSink(stream, { store, streams: routers.map((r) => r[stream]), backChannels, missedHeartbeats: num(values, "missed"), sweepInterval: num(values, "sweep") }),
@@ -268,12 +316,69 @@ async function runSink(values: FlagValues, _: string[], io: MonitorIo): Promise<
       if (e.outcome !== "delivered") log(io, "run", e);
     });
   }
-  log(io, "sink", { streams, routers: routers.map((r) => r.agents), scheduler: scheduler?.id ?? null });
+  const hosts = new HostNames(store);
+  const statsSink = sinks.find((s) => s.stream === "stats") as StatsSink | undefined;
+  const notificationSink = sinks.find((s) => s.stream === "notification") as NotificationSink | undefined;
+  const graphiteAt = str(values, "graphite");
+  let graphite: GraphiteOutput | null = null;
+  if (graphiteAt !== undefined) {
+    const match = /^(.+):(\d+)$/.exec(graphiteAt);
+    if (match === null) throw new UsageError("--graphite HOST:PORT");
+    graphite = new GraphiteOutput({ host: match[1]!, port: Number(match[2]) });
+    if (statsSink !== undefined) graphite.attach(statsSink, (a) => hosts.get(a));
+  }
+  const actions = notificationActions(values);
+  const notifier = actions.length === 0 ? null : new Notifier({ actions, hostOf: (a) => hosts.get(a) });
+  if (notifier !== null && notificationSink !== undefined) notifier.attach(notificationSink);
+  notifier?.on("failed", (_a: unknown, p: { id: string }, err: Error) => log(io, "action-failed", { notification: p.id, error: err.message }));
+  let page: StatusServer | null = null;
+  const http = str(values, "http");
+  if (http !== undefined) {
+    const match = /^(?:(.+):)?(\d+)$/.exec(http);
+    if (match === null) throw new UsageError("--http [HOST:]PORT");
+    const metrics = createMetrics({ store, hostOf: (a) => hosts.get(a), sinks, schedulers: scheduler === null ? [] : [scheduler], graphite, notifier });
+    page = await StatusServer.start({ store, hostOf: (a) => hosts.get(a), metrics, port: Number(match[2]), ...(match[1] !== undefined && { host: match[1] }) });
+  }
+  log(io, "sink", { streams, routers: routers.map((r) => r.agents), scheduler: scheduler?.id ?? null, store: db ?? "memory", ...(page !== null && { page: page.url }) });
   await stopped(io);
+  await page?.close();
+  notifier?.close();
+  graphite?.close();
   scheduler?.close();
   for (const sink of sinks) await sink.close();
+  await store.close();
   log(io, "stopped", Object.fromEntries(sinks.map((s) => [s.stream, s.counters])));
   return 0;
+}
+
+function notificationActions(values: FlagValues): NotificationAction[] {
+  try {
+    return [
+      ...stringList(values, "webhook").map((v) => parseAction("webhook", v)),
+      ...stringList(values, "hook").map((v) => parseAction("command", v)),
+    ];
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+async function runDemo(values: FlagValues, _: string[], io: MonitorIo): Promise<number> {
+  const duration = values.duration as number | undefined;
+  if (duration !== undefined && !(duration > 0)) throw new UsageError("--duration expects seconds > 0");
+  const port = values.port as number | undefined;
+  const data = str(values, "data");
+  const graphite = str(values, "graphite");
+  return runMonitorDemo({
+    out: io.out,
+    tty: io.tty ?? false,
+    stopped: stopped(io),
+    curve: values.curve === true,
+    actions: notificationActions(values),
+    ...(data !== undefined && { dataDir: data }),
+    ...(port !== undefined && { port }),
+    ...(duration !== undefined && { duration }),
+    ...(graphite !== undefined && { graphite }),
+  });
 }
 
 async function runSend(values: FlagValues, positionals: string[], io: MonitorIo): Promise<number> {

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { curveKeyPair, curvePublicKey } from "../zmtp/z85.js";
 import { isUuid, newId } from "./protocol.js";
 import { validateBody, type CheckStatus, type RegistrationBody } from "./schema.js";
@@ -92,6 +92,7 @@ export function loadOrCreateCurveKey(file: string): { publicKey: string; secretK
     }
   }
   const pair = curveKeyPair();
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(`${file}.tmp`, `${pair.secretKey}\n`, { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
   return pair;

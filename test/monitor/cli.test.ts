@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { monitorCommand, type MonitorIo } from "../../src/monitor/cli.js";
+import { loadOrCreateCurveKey } from "../../src/monitor/state-dir.js";
 import { tempDir, waitFor, writePlugin } from "./helpers.js";
 
 /** `zmtp monitor` in-process: the same function the `zmtp` command dispatches to. */
@@ -41,7 +42,7 @@ describe("zmtp monitor command", () => {
   it("lists the roles, and documents each role's flags with --help (--config included)", async () => {
     const help = await run("--help");
     expect(help.code).toBe(0);
-    for (const role of ["router", "agent", "sink", "scheduler", "send", "run"]) {
+    for (const role of ["demo", "router", "agent", "sink", "scheduler", "send", "run"]) {
       expect(help.stdout).toMatch(new RegExp(`^  ${role}\\s`, "m"));
       const roleHelp = await run(role, "--help");
       expect(roleHelp.code, role).toBe(0);
@@ -69,6 +70,9 @@ describe("zmtp monitor command", () => {
         [["sink", "--router", "tcp://h:1", "--type", "gossip"], /unknown stream "gossip"/],
         [["send", "notify", "apocalyptic", "x"], /SEVERITY/],
         [["run", "--router", "tcp://h:1", "--check", "x"], /--agent UUID/],
+        [["router", "--curve-secret-key", "k"], /needs both --curve-secret-key and --curve-allow/],
+        [["sink", "--router", "tcp://h:1", "--webhook", "loud=http://x"], /"loud" is not a severity/],
+        [["demo", "--duration", "0"], /--duration expects seconds/],
       ];
       for (const [argv, message] of cases) {
         const result = await run(...argv);
@@ -118,6 +122,39 @@ describe("zmtp monitor command", () => {
     }
     expect(router.io.stdout).toMatch(/ stopped \{"received":\d+/);
     expect(sink.io.stderr + agent.io.stderr + router.io.stderr).toBe("");
+  });
+
+  it("CURVE from the command line: the router admits the allowed agent, logs the refusal of another; the sink serves its SQLite store on --http", async () => {
+    const dir = tempDir();
+    const base = `ipc://${dir.path}/r1`;
+    const secretFile = join(dir.path, "router.key");
+    const serverKey = loadOrCreateCurveKey(secretFile).publicKey;
+    const allowed = loadOrCreateCurveKey(join(dir.path, "good", "curve.key"));
+    const allowFile = join(dir.path, "agents.keys");
+    writeFileSync(allowFile, `${allowed.publicKey} good\n`);
+    const router = start("router", "--bind", base, "--curve-secret-key", secretFile, "--curve-allow", allowFile);
+    const sink = start("sink", "--router", base, "--db", join(dir.path, "monitor.db"), "--http", "127.0.0.1:0", "--sweep", "50");
+    const agent = (name: string) =>
+      start("agent", "--router", base, "--state-dir", join(dir.path, name), "--statsd-port=-1", "--heartbeat", "100", "--hostname", name, "--curve-server-key", serverKey);
+    const good = agent("good");
+    const bad = agent("bad");
+    try {
+      await waitFor("router started", () => router.io.stdout.includes(`"curvePublicKey":"${serverKey}","allowedKeys":1`));
+      await waitFor("the refusal logged", () => / refused \{"key":"[^"]{40}","address":"","reason":"CURVE key not allowed"\}/.test(router.io.stdout), 10_000);
+      await waitFor("the refused agent logs it", () => bad.io.stdout.includes(" refused {"));
+      const page = await waitFor("page URL", () => /"page":"(http:[^"]+)"/.exec(sink.io.stdout)?.[1]);
+      const hosts = async (): Promise<string[]> => ((await (await fetch(`${page}api/state`)).json()) as { hosts: Array<{ host: string }> }).hosts.map((h) => h.host);
+      await waitFor("the allowed agent on the page", async () => (await hosts()).includes("good"));
+      expect(await hosts()).toEqual(["good"]);
+      expect(await (await fetch(`${page}metrics`)).text()).toMatch(/zmtp_monitor_up\{host="good",agent="[0-9a-f-]{36}",process=""\} 1/);
+    } finally {
+      expect(await good.stop()).toBe(0);
+      expect(await bad.stop()).toBe(0);
+      expect(await sink.stop()).toBe(0);
+      expect(await router.stop()).toBe(0);
+      dir.remove();
+    }
+    expect(router.io.stdout).toMatch(/ stopped \{[^\n]*"refused":[1-9]/);
   });
 
   it("send fails with exit 1 when no agent answers", async () => {

@@ -1,0 +1,187 @@
+/**
+ * The status page: one HTML document with its CSS and script inline; uPlot comes from
+ * /assets (node_modules), so the page needs nothing from the internet. It follows the fleet
+ * state over server-sent events (/events) and fetches chart series from /api/series.
+ * User-supplied text (host names, check output, notification text) is set with textContent.
+ */
+export const STATUS_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{TITLE}}</title>
+<link rel="stylesheet" href="/assets/uplot.css">
+<style>
+  :root { --bg: #0f1419; --panel: #171e26; --line: #26313d; --text: #dbe3ea; --dim: #8b98a5;
+          --ok: #2ea043; --warn: #d29922; --crit: #e5534b; --unknown: #8b5cf6; --info: #388bfd; }
+  * { box-sizing: border-box; }
+  body { margin: 0; background: var(--bg); color: var(--text); font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; }
+  header { display: flex; align-items: center; gap: 16px; padding: 14px 24px; border-bottom: 1px solid var(--line); background: var(--panel); flex-wrap: wrap; }
+  header h1 { font-size: 18px; margin: 0 12px 0 0; font-weight: 600; letter-spacing: .2px; }
+  .chips { display: flex; gap: 8px; flex-wrap: wrap; }
+  .chip { padding: 3px 10px; border-radius: 999px; border: 1px solid var(--line); color: var(--dim); font-size: 13px; }
+  .chip b { color: var(--text); font-weight: 600; }
+  #live { margin-left: auto; font-size: 12px; color: var(--dim); display: flex; align-items: center; gap: 6px; }
+  #live i { width: 8px; height: 8px; border-radius: 50%; background: var(--dim); display: inline-block; }
+  #live.on i { background: var(--ok); box-shadow: 0 0 6px var(--ok); }
+  main { padding: 18px 24px; display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 18px; }
+  section { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; min-width: 0; }
+  section.wide { grid-column: 1 / -1; }
+  h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .8px; color: var(--dim); margin: 0 0 10px; font-weight: 600; }
+  table { width: 100%; border-collapse: collapse; }
+  th { text-align: left; font-weight: 500; color: var(--dim); font-size: 12px; padding: 4px 8px; border-bottom: 1px solid var(--line); }
+  td { padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+  tr:last-child td { border-bottom: 0; }
+  td.text { color: var(--dim); word-break: break-word; }
+  td.nowrap { white-space: nowrap; }
+  .pill { display: inline-block; min-width: 64px; text-align: center; padding: 1px 8px; border-radius: 4px; font-size: 12px; font-weight: 600; color: #fff; }
+  .up, .OK, .ok { background: var(--ok); } .down, .CRITICAL, .critical { background: var(--crit); }
+  .WARNING, .warning { background: var(--warn); color: #1b1300; } .UNKNOWN, .unknown { background: var(--unknown); } .info { background: var(--info); }
+  .muted { color: var(--dim); font-size: 12px; }
+  button { background: transparent; color: var(--text); border: 1px solid var(--line); border-radius: 4px; padding: 1px 10px; cursor: pointer; font: inherit; font-size: 12px; }
+  button:hover { border-color: var(--dim); }
+  .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 14px; }
+  .card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; min-width: 0; }
+  .card header { all: unset; display: flex; justify-content: space-between; align-items: center; gap: 8px; margin-bottom: 6px; }
+  .card select { background: var(--bg); color: var(--text); border: 1px solid var(--line); border-radius: 4px; font: inherit; font-size: 12px; max-width: 60%; }
+  .uplot { font-family: inherit; } .u-legend { display: none; }
+  .empty { color: var(--dim); padding: 8px; }
+  @media (max-width: 900px) { main { grid-template-columns: 1fr; } }
+</style>
+</head>
+<body>
+<header>
+  <h1>{{TITLE}}</h1>
+  <div class="chips" id="summary"></div>
+  <div id="live"><i></i><span>connecting</span></div>
+</header>
+<main>
+  <section><h2>Hosts</h2><table id="hosts"><thead><tr><th>Host</th><th>State</th><th>Last heartbeat</th><th>Processes</th></tr></thead><tbody></tbody></table></section>
+  <section><h2>Checks</h2><table id="checks"><thead><tr><th>Host</th><th>Check</th><th>State</th><th>Output</th><th>Age</th></tr></thead><tbody></tbody></table></section>
+  <section class="wide"><h2>Stats</h2><div class="charts" id="charts"></div></section>
+  <section class="wide"><h2>Recent notifications</h2><table id="notifications"><thead><tr><th>Time</th><th>Host</th><th>Severity</th><th>Notification</th><th>Acknowledged</th></tr></thead><tbody></tbody></table></section>
+</main>
+<script src="/assets/uplot.js"></script>
+<script>
+"use strict";
+const COLORS = ["#58a6ff", "#3fb950", "#f0883e", "#bc8cff", "#f778ba", "#56d4dd"];
+const charts = new Map();
+let last = null;
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "class") node.className = v; else if (k.startsWith("on")) node.addEventListener(k.slice(2), v); else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return node;
+}
+function ago(ms, now) {
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 60) return s + " s ago";
+  if (s < 3600) return Math.floor(s / 60) + " min ago";
+  return Math.floor(s / 3600) + " h ago";
+}
+function clock(ms) { return new Date(ms).toLocaleTimeString(); }
+function pill(text, cls) { return el("span", { class: "pill " + cls }, text); }
+function fill(id, rows, empty, columns) {
+  const body = document.querySelector("#" + id + " tbody");
+  body.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { class: "empty", colspan: String(columns) }, empty))]));
+}
+
+function render(s) {
+  last = s;
+  const c = s.summary.checks;
+  document.getElementById("summary").replaceChildren(
+    el("span", { class: "chip" }, el("b", {}, s.summary.hostsUp), " up"),
+    el("span", { class: "chip" }, el("b", {}, s.summary.hostsDown), " down"),
+    el("span", { class: "chip" }, el("b", {}, c.OK), " ok · ", el("b", {}, c.WARNING), " warning · ", el("b", {}, c.CRITICAL), " critical · ", el("b", {}, c.UNKNOWN), " unknown"),
+    el("span", { class: "chip" }, el("b", {}, s.summary.unacknowledged), " unacknowledged"),
+  );
+  fill("hosts", s.hosts.map((h) => el("tr", { "data-host": h.host },
+    el("td", { title: h.agent }, h.host),
+    el("td", {}, pill(h.state.toUpperCase(), h.state)),
+    el("td", {}, ago(h.lastSeen, s.now), el("div", { class: "muted" }, "every " + h.interval / 1000 + " s")),
+    el("td", { class: "text" }, h.processes.length ? h.processes.map((p) => p.name + " " + p.state).join(", ") : "—"),
+  )), "no hosts yet", 4);
+  fill("checks", s.checks.map((k) => el("tr", { "data-check": k.host + "/" + k.check },
+    el("td", { class: "nowrap" }, k.host), el("td", { class: "nowrap" }, k.check), el("td", {}, pill(k.status, k.status)),
+    el("td", { class: "text" }, k.text), el("td", { class: "muted nowrap" }, ago(k.time, s.now)),
+  )), "no check results yet", 5);
+  fill("notifications", s.notifications.map((n) => el("tr", {},
+    el("td", { class: "muted nowrap" }, clock(n.time)), el("td", { class: "nowrap" }, n.host), el("td", {}, pill(n.severity, n.severity)),
+    el("td", { class: "text" }, n.text),
+    el("td", {}, n.acknowledged ? el("span", { class: "muted" }, "by " + n.acknowledged.by + " at " + clock(n.acknowledged.time))
+      : el("button", { onclick: () => acknowledge(n) }, "Acknowledge")),
+  )), "no notifications", 5);
+  for (const h of s.hosts) chartFor(h, s.chartStats);
+}
+
+function acknowledge(n) {
+  const by = localStorage.getItem("operator") || "operator";
+  fetch("/api/ack", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ agent: n.agent, id: n.id, by }) });
+}
+
+function chartFor(host, preferred) {
+  const names = [...preferred.filter((n) => host.stats.includes(n)), ...host.stats.filter((n) => !preferred.includes(n))];
+  let chart = charts.get(host.agent);
+  if (!chart) {
+    if (!names.length) return;
+    const select = el("select", {});
+    const box = el("div", {});
+    const title = el("b", {});
+    const card = el("div", { class: "card" }, el("header", {}, title, select), box);
+    document.getElementById("charts").append(card);
+    chart = { card, title, select, box, plot: null, names: [], color: COLORS[charts.size % COLORS.length], fetched: 0 };
+    charts.set(host.agent, chart);
+    select.addEventListener("change", () => { localStorage.setItem("stat:" + host.agent, select.value); chart.fetched = 0; refresh(host.agent, chart); });
+  }
+  document.getElementById("charts").append(chart.card); // keeps the cards in host order
+  // The host name may become known after the card was made (until then it shows the agent id).
+  chart.card.setAttribute("data-chart", host.host);
+  chart.title.textContent = host.host;
+  chart.select.setAttribute("aria-label", "stat for " + host.host);
+  if (names.join() !== chart.names.join()) {
+    const keep = chart.select.value || localStorage.getItem("stat:" + host.agent) || names[0];
+    chart.names = names;
+    chart.select.replaceChildren(...names.map((n) => el("option", { value: n }, n)));
+    chart.select.value = names.includes(keep) ? keep : names[0];
+  }
+  if (Date.now() - chart.fetched > 4000) refresh(host.agent, chart);
+}
+
+async function refresh(agent, chart) {
+  chart.fetched = Date.now();
+  const name = chart.select.value;
+  const res = await fetch("/api/series?agent=" + agent + "&name=" + encodeURIComponent(name) + "&since=" + (Date.now() - 15 * 60 * 1000));
+  if (!res.ok) return;
+  const data = await res.json();
+  const width = Math.max(280, chart.box.clientWidth);
+  if (!chart.plot || chart.plot.series[1].label !== name) {
+    chart.plot?.destroy();
+    chart.plot = new uPlot({
+      width, height: 170, legend: { show: false }, cursor: { drag: { x: false, y: false } },
+      // A single point would make a degenerate (years-wide) time axis: show its last minute instead.
+      scales: { x: { time: true, range: (u, min, max) => (max - min < 10 ? [max - 60, max + 1] : [min, max]) } },
+      axes: [{ stroke: "#8b98a5", grid: { stroke: "#26313d" }, ticks: { stroke: "#26313d" } },
+             { stroke: "#8b98a5", grid: { stroke: "#26313d" }, ticks: { stroke: "#26313d" }, size: 56 }],
+      series: [{}, { label: name, stroke: chart.color, width: 2, fill: chart.color + "22", points: { show: false } }],
+    }, data, chart.box);
+  } else {
+    chart.plot.setData(data);
+    if (chart.plot.width !== width) chart.plot.setSize({ width, height: 170 });
+  }
+}
+
+function connect() {
+  const live = document.getElementById("live");
+  const es = new EventSource("/events");
+  es.addEventListener("state", (e) => { live.className = "on"; live.lastChild.textContent = "live"; render(JSON.parse(e.data)); });
+  es.onerror = () => { live.className = ""; live.lastChild.textContent = "reconnecting"; };
+}
+window.addEventListener("resize", () => { for (const c of charts.values()) c.fetched = 0; if (last) render(last); });
+connect();
+</script>
+</body>
+</html>
+`;
