@@ -506,6 +506,7 @@ export class Engine implements FrameSink, MechanismHost {
       stream.uncork();
     }
     chunks.length = 0;
+    this.counters.bytesOut += this.pendingBytes;
     this.pendingBytes = 0;
   }
 
