@@ -20,27 +20,36 @@ export interface InprocSocket {
  * libzmq's inproc pipes are.
  */
 class InprocBridge {
-  private moving = false;
+  /** Directions being moved right now (a→b, b→a): a re-entrant call for the same one is folded in. */
+  private readonly moving = [false, false];
+  /** Nothing moves until both sockets have linked their pipe (ids and metadata known on both ends). */
+  private linked = false;
 
   constructor(
     readonly a: Pipe,
     readonly b: Pipe,
   ) {
-    a.driver = { outboundReady: () => this.move(a, b), inboundSpace: () => this.move(b, a) };
-    b.driver = { outboundReady: () => this.move(b, a), inboundSpace: () => this.move(a, b) };
+    a.driver = { outboundReady: () => this.move(a, b, 0), inboundSpace: () => this.move(b, a, 1) };
+    b.driver = { outboundReady: () => this.move(b, a, 1), inboundSpace: () => this.move(a, b, 0) };
   }
 
-  private move(from: Pipe, to: Pipe): void {
-    if (this.moving) return;
-    this.moving = true;
+  start(): void {
+    this.linked = true;
+    this.move(this.a, this.b, 0);
+    this.move(this.b, this.a, 1);
+  }
+
+  private move(from: Pipe, to: Pipe, direction: 0 | 1): void {
+    if (!this.linked || this.moving[direction]) return;
+    this.moving[direction] = true;
     try {
       let msg: Message | undefined;
       while (to.acceptsInbound && !to.closed && (msg = from.takeOutbound()) !== undefined) to.deliver(msg);
     } finally {
-      this.moving = false;
+      this.moving[direction] = false;
     }
     // A re-entrant call was skipped while moving; make sure nothing is left waiting.
-    if (to.acceptsInbound && from.hasOutbound && !to.closed) this.move(from, to);
+    if (to.acceptsInbound && from.hasOutbound && !to.closed) this.move(from, to, direction);
   }
 }
 
@@ -104,11 +113,10 @@ export class InprocRegistry {
     const binderPipe = binder.createPipe(`inproc://${name}`, binding.priority);
     link.binder = binder;
     link.binderPipe = binderPipe;
-    new InprocBridge(link.connecterPipe, binderPipe);
+    const bridge = new InprocBridge(link.connecterPipe, binderPipe);
     link.connecter.inprocLinked(link.connecterPipe, binder.inprocProperties());
     binder.inprocLinked(binderPipe, link.connecter.inprocProperties());
-    binderPipe.driver?.outboundReady();
-    link.connecterPipe.driver?.outboundReady();
+    bridge.start();
   }
 
   private unlink(link: Link): void {
