@@ -114,7 +114,8 @@ export function renderPlot(results: readonly RunResult[], about: { date: string;
     out.push(`<text x='${lx + 38}' y='87' font-size='14' fill='#212121'>${escape(name)}</text>`);
     lx += itemWidth;
   }
-  for (let p = 0; p < panels.length; p++) out.push(renderPanel(panels[p]!, PANEL_LEFT[p]!, results, sizes, seriesNames, p === 0));
+  // The ratio goes on the panel it measures: messages/s, or p50 latency for req-rep.
+  for (let p = 0; p < panels.length; p++) out.push(renderPanel(panels[p]!, PANEL_LEFT[p]!, results, sizes, seriesNames, p === (latency ? 1 : 0)));
   const notes: string[] = [];
   if (results.some((r) => r.vsZeromq !== null)) notes.push(latency ? "(n.nx) = zmtp's p50 / zeromq.js's" : "(n.nx) = zmtp / zeromq.js at that size");
   if (seriesNames.includes("ceiling")) notes.push("ceiling = raw node:net carrying the same frames, the pure-JS upper bound");
