@@ -1,4 +1,4 @@
-import { defineOptions } from "./options.js";
+import { defineOptions, refuseConflate } from "./options.js";
 import { Socket, allowMethods, type Readable, type SocketOptions, type Writable } from "./base.js";
 import type { Message, Pipe } from "./pipe.js";
 import { FairQueue } from "./routing/fq.js";
@@ -42,5 +42,6 @@ export interface Dealer extends Writable, Readable {
   probeRouter: boolean;
   conflate: boolean;
 }
-defineOptions(Dealer.prototype, ["routingId", "probeRouter", "conflate"]);
+defineOptions(Dealer.prototype, ["routingId", "probeRouter"]);
+defineOptions(Dealer.prototype, ["conflate"], refuseConflate);
 allowMethods(Dealer, ["send", "receive"]);

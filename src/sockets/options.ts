@@ -284,3 +284,13 @@ export const COMMON_OPTIONS: readonly OptionName[] = [
   "interface", "zapEnforceDomain", "loopbackFastPath", "multicastHops", "sendBufferSize",
   "sendHighWaterMark", "sendTimeout", "receiveBufferSize", "receiveHighWaterMark", "receiveTimeout",
 ];
+
+/**
+ * `conflate` on a type that does not implement it yet: false is accepted (zeromq.js accepts the
+ * option on these types), true fails with ENOTSUP rather than being silently ignored.
+ */
+export function refuseConflate(target: { options: OptionValues }, name: OptionName): void {
+  if (name !== "conflate" || !target.options.conflate) return;
+  target.options.conflate = false;
+  throw zmqError("ENOTSUP", "conflate is not supported on this socket type yet (Subscriber has it)");
+}

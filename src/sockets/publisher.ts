@@ -1,5 +1,5 @@
 import { allowMethods, type SocketOptions, type Writable } from "./base.js";
-import { defineOptions } from "./options.js";
+import { defineOptions, refuseConflate } from "./options.js";
 import { PublisherCore } from "./xpublisher.js";
 
 /**
@@ -14,9 +14,10 @@ export class Publisher extends PublisherCore {
 }
 export interface Publisher extends Writable {
   noDrop: boolean;
-  /** Accepted for zeromq.js compatibility but not applied: a PUB's pipes keep up to their HWM. */
+  /** Not supported yet: setting it true throws ENOTSUP. */
   conflate: boolean;
   invertMatching: boolean;
 }
-defineOptions(Publisher.prototype, ["noDrop", "conflate", "invertMatching"]);
+defineOptions(Publisher.prototype, ["noDrop", "invertMatching"]);
+defineOptions(Publisher.prototype, ["conflate"], refuseConflate);
 allowMethods(Publisher, ["send"]);

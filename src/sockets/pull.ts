@@ -1,3 +1,4 @@
+import { defineOptions, refuseConflate } from "./options.js";
 import { Socket, allowMethods, type Readable, type SocketOptions } from "./base.js";
 import type { Message, Pipe } from "./pipe.js";
 import { FairQueue } from "./routing/fq.js";
@@ -33,4 +34,5 @@ export class Pull extends Socket {
 export interface Pull extends Readable {
   conflate: boolean;
 }
+defineOptions(Pull.prototype, ["conflate"], refuseConflate);
 allowMethods(Pull, ["receive"]);

@@ -1,3 +1,4 @@
+import { defineOptions, refuseConflate } from "./options.js";
 import { Socket, allowMethods, type SocketOptions, type Writable } from "./base.js";
 import type { Message, Pipe } from "./pipe.js";
 import { LoadBalancer } from "./routing/lb.js";
@@ -35,4 +36,5 @@ export class Push extends Socket {
 export interface Push extends Writable {
   conflate: boolean;
 }
+defineOptions(Push.prototype, ["conflate"], refuseConflate);
 allowMethods(Push, ["send"]);
