@@ -11,6 +11,12 @@ export interface SinkOptions {
   /** Every router's back channel, for acks. */
   backChannels: readonly string[];
   backChannel?: BackChannelOptions;
+  /**
+   * Messages handled at once. A store that commits in groups (SqliteStore) needs several
+   * operations in flight to fill a transaction; each message is still acked only after its own
+   * write committed. Default 256.
+   */
+  maxInFlight?: number;
 }
 
 export interface SinkCounters {
@@ -43,6 +49,9 @@ export abstract class Sink extends EventEmitter {
   private readonly pull = new Pull({ linger: 0, maxMessageSize: MAX_BODY_SIZE + 1024 });
   private readonly backChannel: BackChannel;
   private readonly done: Promise<void>;
+  private readonly maxInFlight: number;
+  private inFlight = 0;
+  private slotFreed: (() => void) | null = null;
 
   protected constructor(
     readonly stream: Stream,
@@ -51,6 +60,7 @@ export abstract class Sink extends EventEmitter {
   ) {
     super();
     this.store = options.store;
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 256);
     this.backChannel = new BackChannel(options.backChannels, options.backChannel);
     for (const endpoint of options.streams) this.pull.connect(endpoint);
     this.done = this.loop();
@@ -68,10 +78,20 @@ export abstract class Sink extends EventEmitter {
 
   private async loop(): Promise<void> {
     try {
-      for await (const frames of this.pull) await this.process(frames);
+      for await (const frames of this.pull) {
+        this.inFlight += 1;
+        void this.process(frames).finally(() => {
+          this.inFlight -= 1;
+          this.slotFreed?.();
+        });
+        // Backpressure: at the limit, stop reading (the routers' PUSH queues, then drops) until one is done.
+        while (this.inFlight >= this.maxInFlight) await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        this.slotFreed = null;
+      }
     } catch (err) {
       if (!this.pull.closed) this.emit("failure", err);
     }
+    while (this.inFlight > 0) await new Promise<void>((resolve) => (this.slotFreed = resolve));
   }
 
   private async process(frames: Buffer[]): Promise<void> {

@@ -35,6 +35,11 @@ export interface SqliteStoreOptions {
   path: string;
   /** Operations per transaction at most. Default 500. */
   maxBatch?: number;
+  /**
+   * ms an operation may wait for others to share its transaction (group commit: one fsync for
+   * many operations). 0: only those queued in the same event-loop turn. Default 5.
+   */
+  batchDelay?: number;
   /** How long points are kept: stats, check results and presence history older than this are pruned. Default 7 days (ms). */
   retention?: number;
   /** ms between prunes. Default 60000. */
@@ -157,8 +162,9 @@ function limited(table: string, query: Query | undefined, w: { sql: string; valu
  * The Store in an SQLite file, through SQLite compiled to WebAssembly (node-sqlite3-wasm: direct
  * file access, no native addon). The schema is versioned (sqlite-schema.ts) and migrated on open.
  *
- * Every method queues an operation; the queue is run in one transaction per event-loop turn (at
- * most `maxBatch` operations), and each promise settles only after that COMMIT returned: with
+ * Every method queues an operation; queued operations run together in one transaction (group
+ * commit: up to `maxBatch` operations, gathered for at most `batchDelay` ms), and each promise
+ * settles only after that COMMIT returned: with
  * `synchronous = FULL` and a rollback journal, whatever a sink acknowledged is on disk, and a
  * process killed at any point (SIGKILL) loses only operations nobody was told about. The
  * compare-and-set methods run inside the transaction, so they are atomic across processes too.
@@ -173,6 +179,7 @@ export class SqliteStore implements Store {
   readonly counters: SqliteStoreCounters = { transactions: 0, operations: 0, busy: 0, staleLocks: 0, failed: 0 };
   private readonly db: SqliteDatabase;
   private readonly maxBatch: number;
+  private readonly batchDelay: number;
   private readonly retention: number;
   private readonly staleLockAfter: number;
   private readonly users: string;
@@ -190,6 +197,7 @@ export class SqliteStore implements Store {
   private constructor(sqlite: SqliteModule, options: SqliteStoreOptions) {
     this.path = options.path;
     this.maxBatch = options.maxBatch ?? 500;
+    this.batchDelay = options.batchDelay ?? 5;
     this.retention = options.retention ?? 7 * DAY;
     this.staleLockAfter = options.staleLockAfter ?? 5000;
     mkdirSync(dirname(this.path), { recursive: true });
@@ -441,7 +449,7 @@ export class SqliteStore implements Store {
     await this.op(() => undefined).catch(() => undefined);
     this.closed = true;
     clearInterval(this.pruner);
-    if (this.scheduled !== null) clearTimeout(this.scheduled as NodeJS.Timeout);
+    this.cancelFlush();
     for (const op of this.queue.splice(0)) op.reject(new Error("The store is closed"));
     this.db.close();
     rmSync(join(this.users, String(process.pid)), { force: true });
@@ -453,8 +461,20 @@ export class SqliteStore implements Store {
     if (this.closed) return Promise.reject(new Error("The store is closed"));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
-      if (this.scheduled === null) this.scheduled = setImmediate(() => this.flush());
+      // A full batch does not wait for the delay.
+      if (this.queue.length >= this.maxBatch) this.cancelFlush();
+      if (this.scheduled === null) {
+        this.scheduled = this.batchDelay > 0 && this.queue.length < this.maxBatch ? setTimeout(() => this.flush(), this.batchDelay) : setImmediate(() => this.flush());
+      }
     });
+  }
+
+  private cancelFlush(): void {
+    const scheduled = this.scheduled;
+    this.scheduled = null;
+    if (scheduled === null) return;
+    if ("refresh" in scheduled) clearTimeout(scheduled);
+    else clearImmediate(scheduled);
   }
 
   private flush(): void {
