@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startCeilingReceiver, startCeilingSender } from "./ceiling.js";
 import { IMPL_LABEL, loadImpl, type ImplName } from "./implementations.js";
+import { formatSize } from "./table.js";
 import { RssSampler, type Side, type WorkerCommand, type WorkerReport, type WorkerSpec } from "./worker.js";
 import { Signal, WORKLOAD, bindAddress, startReceiver, startSender, type Measurement, type Plan, type Transport, type WorkloadName } from "./workloads.js";
 
@@ -95,7 +96,7 @@ export async function runBench(options: BenchOptions, progress: (done: number, t
     const runs = new Map<Series, RunResult[]>(series.map((s) => [s, []]));
     for (let round = 0; round < options.repeat; round++) {
       for (const s of series) {
-        progress(done++, total, `${s.name} ${size} B`);
+        progress(done++, total, `${s.name} ${formatSize(size)}`);
         const figures = options.oneProcess || options.transport === "inproc" ? await runInProcess(options, s, plan) : await runInWorkers(options, s, plan);
         runs.get(s)!.push(toResult(options, s, size, figures));
       }
