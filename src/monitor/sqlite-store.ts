@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Database as SqliteDatabase, SQLiteValue } from "node-sqlite3-wasm";
+import type { Database as SqliteDatabase, SQLiteValue, Statement } from "node-sqlite3-wasm";
 import { MIGRATIONS, SCHEMA_VERSION } from "./sqlite-schema.js";
 import type { CheckDeclaration, CheckStatus, Severity, StatKind, Trigger } from "./schema.js";
 import type {
@@ -63,8 +63,47 @@ export interface SqliteStoreCounters {
 
 type Row = Record<string, SQLiteValue>;
 
+/**
+ * What operations run their SQL through: prepared statements kept per SQL text (preparing is a
+ * large share of a statement's cost in WebAssembly SQLite).
+ */
+class Statements {
+  private readonly cache = new Map<string, Statement>();
+
+  constructor(readonly db: SqliteDatabase) {}
+
+  run(sql: string, values: SQLiteValue[] = []): { changes: number; lastInsertRowid: number | bigint } {
+    return this.prepared(sql).run(values);
+  }
+
+  /** The first row. Read to the end (single-row queries): a statement left mid-way would hold its lock. */
+  get(sql: string, values: SQLiteValue[] = []): Row | null {
+    return (this.prepared(sql).all(values)[0] as Row | undefined) ?? null;
+  }
+
+  all(sql: string, values: SQLiteValue[] = []): Row[] {
+    return this.prepared(sql).all(values) as Row[];
+  }
+
+  finalize(): void {
+    for (const statement of this.cache.values()) statement.finalize();
+    this.cache.clear();
+  }
+
+  private prepared(sql: string): Statement {
+    let statement = this.cache.get(sql);
+    if (statement === undefined) {
+      // Queries built from a Query (where/limited) vary: keep the cache bounded.
+      if (this.cache.size >= 200) this.finalize();
+      statement = this.db.prepare(sql);
+      this.cache.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
 interface Operation {
-  run(db: SqliteDatabase): unknown;
+  run(db: Statements): unknown;
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
@@ -178,6 +217,7 @@ export class SqliteStore implements Store {
   readonly path: string;
   readonly counters: SqliteStoreCounters = { transactions: 0, operations: 0, busy: 0, staleLocks: 0, failed: 0 };
   private readonly db: SqliteDatabase;
+  private readonly statements: Statements;
   private readonly maxBatch: number;
   private readonly batchDelay: number;
   private readonly retention: number;
@@ -210,6 +250,7 @@ export class SqliteStore implements Store {
     try {
       this.db.exec("PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF");
       migrate(this.db);
+      this.statements = new Statements(this.db);
     } catch (err) {
       this.db.close();
       throw err;
@@ -451,13 +492,14 @@ export class SqliteStore implements Store {
     clearInterval(this.pruner);
     this.cancelFlush();
     for (const op of this.queue.splice(0)) op.reject(new Error("The store is closed"));
+    this.statements.finalize();
     this.db.close();
     rmSync(join(this.users, String(process.pid)), { force: true });
   }
 
   // ---- the batch ----
 
-  private op<T>(run: (db: SqliteDatabase) => T): Promise<T> {
+  private op<T>(run: (db: Statements) => T): Promise<T> {
     if (this.closed) return Promise.reject(new Error("The store is closed"));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
@@ -494,7 +536,7 @@ export class SqliteStore implements Store {
         // A savepoint per operation: one that fails is undone alone and rejected alone.
         this.db.exec("SAVEPOINT op");
         try {
-          results.push({ ok: true, value: op.run(this.db) });
+          results.push({ ok: true, value: op.run(this.statements) });
           this.db.exec("RELEASE op");
         } catch (error) {
           this.db.exec("ROLLBACK TO op; RELEASE op");
