@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startCeilingReceiver, startCeilingSender } from "./ceiling.js";
@@ -185,6 +185,7 @@ async function runInProcess(options: BenchOptions, s: Series, plan: Plan): Promi
   const go = new Signal();
   const stop = new Signal();
   const address = bindAddress(options.transport);
+  const cleanUp = (): void => removeIpcPath(address);
   const receiver =
     s.receiver === "ceiling"
       ? await startCeilingReceiver(options.transport, address)
@@ -210,7 +211,13 @@ async function runInProcess(options: BenchOptions, s: Series, plan: Plan): Promi
     rss.stop();
     sender.close();
     receiver.close();
+    cleanUp();
   }
+}
+
+/** zeromq.js unlinks its ipc file on its I/O thread after close(), which a worker's exit can cut short. */
+function removeIpcPath(address: string): void {
+  if (address.startsWith("ipc://")) rmSync(address.slice("ipc://".length), { force: true });
 }
 
 /** Generous: a run that takes this long is stuck, not slow. */
@@ -290,7 +297,8 @@ class Worker {
 
 async function runInWorkers(options: BenchOptions, s: Series, plan: Plan): Promise<RunFigures> {
   const base = { workload: options.workload, transport: options.transport, plan };
-  const receiver = new Worker({ ...base, role: "receiver", side: s.receiver, address: bindAddress(options.transport) }, options.profileDir);
+  const address = bindAddress(options.transport);
+  const receiver = new Worker({ ...base, role: "receiver", side: s.receiver, address }, options.profileDir);
   let sender: Worker | null = null;
   try {
     const { endpoint } = await withTimeout(receiver.next("ready"), 30_000, "the receiver did not start");
@@ -316,5 +324,6 @@ async function runInWorkers(options: BenchOptions, s: Series, plan: Plan): Promi
   } finally {
     sender?.kill();
     receiver.kill();
+    removeIpcPath(address);
   }
 }

@@ -97,6 +97,11 @@ function payload(size: number, tag: number): Buffer {
   return buf;
 }
 
+/** Warm-up messages sent back to back before the data: 10,000, or 64 MiB worth of large ones. */
+function warmupBurst(size: number): number {
+  return Math.min(10_000, Math.ceil((64 * 2 ** 20) / size));
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface ReceiverHandle {
@@ -175,6 +180,9 @@ async function sendAll(socket: BenchSocket, plan: Plan, go: Signal, stop: Signal
     await send(warmup);
     await Promise.race([sleep(5), go.promise]);
   }
+  // A burst the receiver ignores, so that both ends run optimized code (V8's JIT, zeromq.js's
+  // buffers) by the time the timed data starts: short --count runs then measure the steady state.
+  for (let i = warmupBurst(plan.size); i > 0; i--) await send(warmup);
   const data = payload(plan.size, TAG_DATA);
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -205,8 +213,8 @@ async function roundTrips(socket: BenchSocket, plan: Plan, go: Signal): Promise<
   const send = socket.send!.bind(socket);
   const receive = socket.receive!.bind(socket);
   const warmup = payload(plan.size, TAG_WARMUP);
-  // Until go, and at least a few hundred rounds so both sides' code is optimized before timing.
-  for (let i = 0; !go.fired || i < 200; i++) {
+  // Until go, and then more rounds so both sides' code is optimized before timing.
+  for (let i = 0; !go.fired || i < Math.min(2_000, warmupBurst(plan.size)); i++) {
     await send(warmup);
     await receive();
   }
