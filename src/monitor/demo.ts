@@ -41,33 +41,33 @@ export const PLUGIN_DIR = fileURLToPath(new URL("../../plugins/", import.meta.ur
 
 interface DemoHost {
   name: string;
-  checks(dataDir: string): CheckDeclaration[];
+  checks(): CheckDeclaration[];
 }
 
 /** Three hosts with real checks; thresholds differ so that the page shows each state. */
 const HOSTS: DemoHost[] = [
   {
     name: "demo-web-1",
-    checks: (data) => [
+    checks: () => [
       { name: "load", command: [join(PLUGIN_DIR, "check_load")], interval: 5000 },
-      { name: "disk", command: [join(PLUGIN_DIR, "check_disk"), "-p", data], interval: 10_000 },
+      { name: "disk", command: [join(PLUGIN_DIR, "check_disk"), "-p", "/"], interval: 10_000 },
       { name: "procs", command: [join(PLUGIN_DIR, "check_procs"), "-C", "node"], interval: 10_000 },
     ],
   },
   {
     name: "demo-db-1",
-    checks: (data) => [
+    checks: () => [
       { name: "load", command: [join(PLUGIN_DIR, "check_load")], interval: 5000 },
       // A tight threshold: this host's disk check warns, which raises a notification.
-      { name: "disk", command: [join(PLUGIN_DIR, "check_disk"), "-p", data, "-w", "1", "-c", "99"], interval: 10_000 },
+      { name: "disk", command: [join(PLUGIN_DIR, "check_disk"), "-p", "/", "-w", "1", "-c", "99"], interval: 10_000 },
       { name: "procs", command: [join(PLUGIN_DIR, "check_procs"), "-C", "node"], interval: 10_000 },
     ],
   },
   {
     name: "demo-cache-1",
-    checks: (data) => [
+    checks: () => [
       { name: "load", command: [join(PLUGIN_DIR, "check_load")], interval: 5000 },
-      { name: "disk", command: [join(PLUGIN_DIR, "check_disk"), "-p", data], interval: 10_000 },
+      { name: "disk", command: [join(PLUGIN_DIR, "check_disk"), "-p", "/"], interval: 10_000 },
       // No redis here: CRITICAL, as a real missing daemon would be.
       { name: "redis", command: [join(PLUGIN_DIR, "check_procs"), "-C", "redis-server"], interval: 10_000 },
     ],
@@ -158,16 +158,19 @@ export async function runMonitorDemo(o: DemoOptions): Promise<number> {
         hostname: h.name,
         statsdPort: null,
         heartbeatInterval: 2000,
-        checks: h.checks(dataDir),
+        checks: h.checks(),
         ...(curve !== null && { curve: { serverKey: curve.server.publicKey } }),
       });
       agents.push(agent);
       closers.push(() => agent.close());
     }
-    // Simulated application traffic, so that the charts have something lively to show.
+    // Simulated application traffic, so that the charts have something lively to show, from an
+    // "app" process that also sends heartbeats of its own (a presence of its own on the page).
     const traffic = agents.map((agent, i) => {
       let requests = 40 + i * 25;
+      let beat = 0;
       return setInterval(() => {
+        if (beat++ % 2 === 0) agent.heartbeat({ process: "app", interval: 2000, pid: process.pid });
         requests = Math.max(5, requests + (Math.random() - 0.5) * 12);
         const latency = 8 + i * 3 + Math.random() * 6 + requests / 20;
         agent.stats([

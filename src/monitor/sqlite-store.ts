@@ -109,6 +109,13 @@ interface Operation {
 }
 
 const DAY = 24 * 3600 * 1000;
+/** Rows per multi-row INSERT of stats (7 values each; SQLite allows 32766 parameters). */
+const STAT_ROWS = 50;
+
+/** `(?, ?, ?, ?, ?, ?, ?), ...` for `rows` stat rows. */
+function placeholders(rows: number): string {
+  return Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
+}
 
 /** Runs `fn` in a transaction: the schema migrations, each with its version bump. */
 function transaction(db: SqliteDatabase, fn: () => void): void {
@@ -431,14 +438,26 @@ export class SqliteStore implements Store {
     return this.op((db) => {
       const { changes } = db.run("INSERT INTO stat_batches (agent, id, received) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [agent, messageId, Date.now()]);
       if (changes === 0) return false;
+      // Multi-row statements, STAT_ROWS rows each: far fewer statements than one per point.
+      const latest = new Map<string, StatRecordInput>();
       for (const s of stats) {
-        const values = [agent, s.name, s.value, s.time, s.kind ?? null, s.unit ?? null, s.process ?? null];
-        db.run("INSERT INTO stats (agent, name, value, time, kind, unit, process) VALUES (?, ?, ?, ?, ?, ?, ?)", values);
+        const seen = latest.get(s.name);
+        if (seen === undefined || s.time >= seen.time) latest.set(s.name, s);
+      }
+      const row = (s: StatRecordInput): SQLiteValue[] => [agent, s.name, s.value, s.time, s.kind ?? null, s.unit ?? null, s.process ?? null];
+      for (let i = 0; i < stats.length; i += STAT_ROWS) {
+        const chunk = stats.slice(i, i + STAT_ROWS);
+        db.run(`INSERT INTO stats (agent, name, value, time, kind, unit, process) VALUES ${placeholders(chunk.length)}`, chunk.flatMap(row));
+      }
+      // One row per name: an upsert may not touch the same row twice in one statement.
+      const newest = [...latest.values()];
+      for (let i = 0; i < newest.length; i += STAT_ROWS) {
+        const chunk = newest.slice(i, i + STAT_ROWS);
         db.run(
-          `INSERT INTO stat_latest (agent, name, value, time, kind, unit, process) VALUES (?, ?, ?, ?, ?, ?, ?)
+          `INSERT INTO stat_latest (agent, name, value, time, kind, unit, process) VALUES ${placeholders(chunk.length)}
            ON CONFLICT (agent, name) DO UPDATE SET value = excluded.value, time = excluded.time, kind = excluded.kind,
              unit = excluded.unit, process = excluded.process WHERE excluded.time >= stat_latest.time`,
-          values,
+          chunk.flatMap(row),
         );
       }
       return true;

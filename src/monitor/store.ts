@@ -10,7 +10,8 @@ import type { CheckDeclaration, CheckStatus, Severity, Stat, StatKind, Trigger }
  * - presence changes and check claims are compare-and-set, so that of two sinks (or schedulers)
  *   racing, exactly one wins.
  *
- * Times are ms since the epoch. `MemoryStore` is the in-process implementation.
+ * Times are ms since the epoch. `MemoryStore` is the in-process implementation, `SqliteStore` the
+ * one in a file (shared by processes); test/monitor/store-contract.ts holds both to this contract.
  */
 export interface Store {
   // agents (agent id PRIMARY KEY)

@@ -100,8 +100,11 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       await store.addStats(agent, newId(), [{ name: "load", value: 1, time: 10 }, { name: "disk", value: 50, time: 10 }]);
       await store.addStats(agent, newId(), [{ name: "load", value: 3, time: 30 }]);
       await store.addStats(agent, newId(), [{ name: "load", value: 2, time: 20 }]); // late: not the latest
+      // The same series twice in one batch: the newer point wins, whatever its place.
+      await store.addStats(agent, newId(), [{ name: "net", value: 7, time: 50 }, { name: "net", value: 6, time: 40 }]);
       const latest = (await store.latestStats(agent)).map((s) => [s.name, s.value]).sort();
-      expect(latest).toEqual([["disk", 50], ["load", 3]]);
+      expect(latest).toEqual([["disk", 50], ["load", 3], ["net", 7]]);
+      expect((await store.stats({ agent, name: "net" })).map((s) => s.value)).toEqual([7, 6]);
       const base = { agent, check: "disk", text: "", perfdata: "", duration: 1, trigger: "schedule" as const };
       await store.addCheckResult({ ...base, id: newId(), status: 0, time: 10 });
       await store.addCheckResult({ ...base, id: newId(), status: 2, time: 30 });
