@@ -62,7 +62,8 @@ describe("heartbeats with libzmq", () => {
     const dist = fileURLToPath(new URL("../../dist/esm/index.js", import.meta.url));
     const script = `
       const { Dealer } = await import(${JSON.stringify(dist)});
-      const d = new Dealer({ routingId: "child", linger: 0 });
+      // No fixed routing id: libzmq may still hold the dead connection's id when we come back.
+      const d = new Dealer({ linger: 0 });
       d.connect(${JSON.stringify(router.lastEndpoint)});
       await d.send("hello");
       setInterval(() => d.send("tick"), 100);
@@ -70,7 +71,7 @@ describe("heartbeats with libzmq", () => {
     const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: "ignore" });
     cleanup.push(() => child.kill("SIGKILL"));
     const disconnected = new Promise<void>((resolve) => router.events.on("disconnect", () => resolve()));
-    expect((await router.receive()).map(String)).toEqual(["child", "hello"]);
+    expect(String((await router.receive())[1])).toBe("hello");
     child.kill("SIGSTOP");
     const stoppedAt = Date.now();
     await disconnected;
@@ -91,8 +92,8 @@ describe("heartbeats with libzmq", () => {
     // Once resumed, our DEALER notices the closed connection and reconnects; ticks flow again.
     router.receiveTimeout = 5000;
     for (;;) {
-      const [id, body] = await router.receive();
-      if (id!.toString() === "child" && body!.toString() === "tick") break;
+      const [, body] = await router.receive();
+      if (body!.toString() === "tick") break;
     }
   });
 });
