@@ -248,14 +248,16 @@ export function validateOption<K extends OptionName>(name: K, value: unknown): O
 }
 
 /**
+ * Checks or reshapes a validated value before it is stored (e.g. keys to Z85); throws to refuse it,
+ * in which case the option keeps its previous value.
+ */
+export type OptionNormalizer = (name: OptionName, value: unknown) => unknown;
+
+/**
  * Defines validated accessors for `names` on a socket class prototype. The class stores its
  * values in `this.options`; a closed socket refuses option access with ENOTSOCK, as zeromq.js does.
  */
-export function defineOptions(
-  proto: object,
-  names: readonly OptionName[],
-  onSet?: (target: never, name: OptionName) => void,
-): void {
+export function defineOptions(proto: object, names: readonly OptionName[], normalize?: OptionNormalizer): void {
   for (const name of names) {
     Object.defineProperty(proto, name, {
       configurable: true,
@@ -266,8 +268,8 @@ export function defineOptions(
       },
       set(this: { options: OptionValues; closed: boolean }, value: unknown) {
         if (this.closed) throw zmqError("ENOTSOCK", "Socket is closed; its options can no longer be set");
-        (this.options as unknown as Record<string, unknown>)[name] = validateOption(name, value);
-        onSet?.(this as never, name);
+        const valid = validateOption(name, value);
+        (this.options as unknown as Record<string, unknown>)[name] = normalize === undefined ? valid : normalize(name, valid);
       },
     });
   }
@@ -289,8 +291,7 @@ export const COMMON_OPTIONS: readonly OptionName[] = [
  * `conflate` on a type that does not implement it yet: false is accepted (zeromq.js accepts the
  * option on these types), true fails with ENOTSUP rather than being silently ignored.
  */
-export function refuseConflate(target: { options: OptionValues }, name: OptionName): void {
-  if (name !== "conflate" || !target.options.conflate) return;
-  target.options.conflate = false;
-  throw zmqError("ENOTSUP", "conflate is not supported on this socket type yet (Subscriber has it)");
+export function refuseConflate(_name: OptionName, value: unknown): unknown {
+  if (value === true) throw zmqError("ENOTSUP", "conflate is not supported on this socket type yet (Subscriber has it)");
+  return value;
 }

@@ -5,7 +5,7 @@ import type { Mechanism } from "../zmtp/mechanisms/mechanism.js";
 import { NullMechanism } from "../zmtp/mechanisms/null.js";
 import { PlainClient, PlainServer } from "../zmtp/mechanisms/plain.js";
 import { decodeCurveKey, z85Encode } from "../zmtp/z85.js";
-import { validateOption, type OptionName, type OptionValues } from "./options.js";
+import { defineOptions, type OptionValues } from "./options.js";
 
 /**
  * Which security mechanism a socket's options select, and a fresh mechanism per connection.
@@ -76,26 +76,11 @@ const PLAIN_OPTIONS = ["plainUsername", "plainPassword"] as const;
  * credentials at most 255 bytes. A bad value throws EINVAL at set time, as libzmq's setsockopt.
  */
 export function defineSecurityOptions(proto: object): void {
-  const define = (name: OptionName, normalize: (value: string) => string): void => {
-    Object.defineProperty(proto, name, {
-      configurable: true,
-      enumerable: true,
-      get(this: { options: OptionValues; closed: boolean }) {
-        if (this.closed) throw zmqError("ENOTSOCK", "Socket is closed; its options can no longer be read");
-        return this.options[name];
-      },
-      set(this: { options: OptionValues; closed: boolean }, value: unknown) {
-        if (this.closed) throw zmqError("ENOTSOCK", "Socket is closed; its options can no longer be set");
-        const text = validateOption(name, value) as string | null;
-        (this.options as unknown as Record<string, unknown>)[name] = text === null ? null : normalize(text);
-      },
-    });
-  };
-  for (const name of CURVE_KEY_OPTIONS) define(name, (text) => z85Encode(decodeCurveKey(text, name)));
-  for (const name of PLAIN_OPTIONS) {
-    define(name, (text) => {
-      if (Buffer.byteLength(text) > 255) throw zmqError("EINVAL", `${name} must be at most 255 bytes`);
-      return text;
-    });
-  }
+  defineOptions(proto, CURVE_KEY_OPTIONS, (name, value) =>
+    value === null ? null : z85Encode(decodeCurveKey(value as string, name)),
+  );
+  defineOptions(proto, PLAIN_OPTIONS, (name, value) => {
+    if (value !== null && Buffer.byteLength(value as string) > 255) throw zmqError("EINVAL", `${name} must be at most 255 bytes`);
+    return value;
+  });
 }
