@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
+import { FakeMechanismHost, command } from "./fake-mechanism-host.js";
 import { x25519 } from "@noble/curves/ed25519.js";
 import { poly1305 } from "@noble/ciphers/_poly1305.js";
 import { hsalsa, xsalsa20 } from "@noble/ciphers/salsa.js";
-import { decodeCommand, encodeCommand, encodeError, type Command } from "../../../src/zmtp/command.js";
+import { encodeCommand, encodeError } from "../../../src/zmtp/command.js";
 import { generateKeyPair, keyPairFromSecret, nonce, open, seal, sharedKey, type CurveKeyPair } from "../../../src/zmtp/mechanisms/curve-box.js";
 import { CurveClient, CurveServer } from "../../../src/zmtp/mechanisms/curve.js";
-import type { MechanismHost, TrafficCodec } from "../../../src/zmtp/mechanisms/mechanism.js";
-import { encodeProperties, type Metadata } from "../../../src/zmtp/metadata.js";
+import type { TrafficCodec } from "../../../src/zmtp/mechanisms/mechanism.js";
+import { encodeProperties } from "../../../src/zmtp/metadata.js";
 import { ProtocolError } from "../../../src/zmtp/protocol-error.js";
-import type { ZapReply, ZapRequest } from "../../../src/zmtp/zap.js";
+import type { ZapReply } from "../../../src/zmtp/zap.js";
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ""), "hex");
 
@@ -53,59 +54,13 @@ function protocolCode(fn: () => unknown): string {
   return "no error";
 }
 
-class Host implements MechanismHost {
-  readonly sent: Buffer[] = [];
-  completed: Metadata | null = null;
-  rejected: string | null = null;
-  authFailure: number | null = null;
-  failure: unknown = null;
-  closed = false;
-  zapRequests: Array<Omit<ZapRequest, "address" | "identity">> = [];
-  zapReply: Promise<ZapReply> | null = null;
 
-  constructor(private readonly socketType: string) {}
-
-  sendCommand(body: Buffer): void {
-    this.sent.push(body);
-  }
-  localProperties(): Array<[string, Buffer]> {
-    return [["Socket-Type", Buffer.from(this.socketType)]];
-  }
-  checkPeerProperties(): void {}
-  handshakeComplete(props: Metadata): void {
-    this.completed = props;
-  }
-  peerRejected(reason: string): void {
-    this.rejected = reason;
-  }
-  authFailed(status: number): void {
-    this.authFailure = status;
-    this.closed = true;
-  }
-  fail(error: unknown): void {
-    this.failure = error;
-    this.closed = true;
-  }
-  zap(request: Omit<ZapRequest, "address" | "identity">): Promise<ZapReply> | null {
-    this.zapRequests.push(request);
-    return this.zapReply;
-  }
-  last(): Buffer {
-    return this.sent[this.sent.length - 1]!;
-  }
-}
-
-function cmd(body: Buffer): Command {
-  const c = decodeCommand(body);
-  if (c === null) throw new Error("not a command");
-  return c;
-}
 
 interface Pair {
   client: CurveClient;
   server: CurveServer;
-  clientHost: Host;
-  serverHost: Host;
+  clientHost: FakeMechanismHost;
+  serverHost: FakeMechanismHost;
   serverKeys: CurveKeyPair;
   clientKeys: CurveKeyPair;
   hello: Buffer;
@@ -115,24 +70,24 @@ interface Pair {
 }
 
 /** Runs the four handshake commands between our client and server, keeping each on the side. */
-function handshake(configure?: (serverHost: Host) => void): Pair {
+function handshake(configure?: (serverHost: FakeMechanismHost) => void): Pair {
   const serverKeys = generateKeyPair();
   const clientKeys = generateKeyPair();
   const client = new CurveClient({ keyPair: clientKeys, serverKey: serverKeys.publicKey });
   const server = new CurveServer({ keyPair: serverKeys, domain: "" });
-  const clientHost = new Host("DEALER");
-  const serverHost = new Host("ROUTER");
+  const clientHost = new FakeMechanismHost("DEALER");
+  const serverHost = new FakeMechanismHost("ROUTER");
   configure?.(serverHost);
   client.start(clientHost);
   server.start(serverHost);
   const hello = clientHost.last();
-  server.onCommand(cmd(hello));
+  server.onCommand(command(hello));
   const welcome = serverHost.last();
-  client.onCommand(cmd(welcome));
+  client.onCommand(command(welcome));
   const initiate = clientHost.last();
-  server.onCommand(cmd(initiate));
+  server.onCommand(command(initiate));
   const ready = serverHost.sent[1] ?? Buffer.alloc(0);
-  if (ready.length > 0) client.onCommand(cmd(ready));
+  if (ready.length > 0) client.onCommand(command(ready));
   return { client, server, clientHost, serverHost, serverKeys, clientKeys, hello, welcome, initiate, ready };
 }
 
@@ -283,13 +238,13 @@ describe("CURVE MESSAGE nonces and boxes (notes §8.5, §8.6)", () => {
 });
 
 describe("CURVE server validation", () => {
-  function serverAfterHello(): { server: CurveServer; host: Host; keys: CurveKeyPair; client: CurveClient; clientHost: Host } {
+  function serverAfterHello(): { server: CurveServer; host: FakeMechanismHost; keys: CurveKeyPair; client: CurveClient; clientHost: FakeMechanismHost } {
     const keys = generateKeyPair();
     const server = new CurveServer({ keyPair: keys, domain: "" });
-    const host = new Host("ROUTER");
+    const host = new FakeMechanismHost("ROUTER");
     server.start(host);
     const client = new CurveClient({ keyPair: generateKeyPair(), serverKey: keys.publicKey });
-    const clientHost = new Host("DEALER");
+    const clientHost = new FakeMechanismHost("DEALER");
     client.start(clientHost);
     return { server, host, keys, client, clientHost };
   }
@@ -298,39 +253,39 @@ describe("CURVE server validation", () => {
     const { server, clientHost } = serverAfterHello();
     const hello = clientHost.last();
     const short = Buffer.concat([hello.subarray(0, 8), hello.subarray(10)]);
-    expect(protocolCode(() => server.onCommand(cmd(short)))).toBe("ERR_ZMTP_MALFORMED_COMMAND_HELLO");
+    expect(protocolCode(() => server.onCommand(command(short)))).toBe("ERR_ZMTP_MALFORMED_COMMAND_HELLO");
   });
 
   it("HELLO with version 2.0 is malformed", () => {
     const { server, clientHost } = serverAfterHello();
     const hello = Buffer.from(clientHost.last());
     hello[6] = 2;
-    expect(protocolCode(() => server.onCommand(cmd(hello)))).toBe("ERR_ZMTP_MALFORMED_COMMAND_HELLO");
+    expect(protocolCode(() => server.onCommand(command(hello)))).toBe("ERR_ZMTP_MALFORMED_COMMAND_HELLO");
   });
 
   it("HELLO boxed for another server key is a cryptographic error", () => {
     const client = new CurveClient({ keyPair: generateKeyPair(), serverKey: generateKeyPair().publicKey });
-    const clientHost = new Host("DEALER");
+    const clientHost = new FakeMechanismHost("DEALER");
     client.start(clientHost);
     const server = new CurveServer({ keyPair: generateKeyPair(), domain: "" });
-    server.start(new Host("ROUTER"));
-    expect(protocolCode(() => server.onCommand(cmd(clientHost.last())))).toBe("ERR_ZMTP_CRYPTOGRAPHIC");
+    server.start(new FakeMechanismHost("ROUTER"));
+    expect(protocolCode(() => server.onCommand(command(clientHost.last())))).toBe("ERR_ZMTP_CRYPTOGRAPHIC");
   });
 
   it("anything but HELLO first is an unexpected command", () => {
     const { server } = serverAfterHello();
-    expect(protocolCode(() => server.onCommand(cmd(encodeCommand("READY"))))).toBe("ERR_ZMTP_UNEXPECTED_COMMAND");
+    expect(protocolCode(() => server.onCommand(command(encodeCommand("READY"))))).toBe("ERR_ZMTP_UNEXPECTED_COMMAND");
   });
 
   it("a short INITIATE is malformed; a forged cookie is a cryptographic error", () => {
     const { server, host, client, clientHost } = serverAfterHello();
-    server.onCommand(cmd(clientHost.last()));
-    client.onCommand(cmd(host.last()));
+    server.onCommand(command(clientHost.last()));
+    client.onCommand(command(host.last()));
     const initiate = clientHost.last();
-    expect(protocolCode(() => server.onCommand(cmd(initiate.subarray(0, 256))))).toBe("ERR_ZMTP_MALFORMED_COMMAND_INITIATE");
+    expect(protocolCode(() => server.onCommand(command(initiate.subarray(0, 256))))).toBe("ERR_ZMTP_MALFORMED_COMMAND_INITIATE");
     const forged = Buffer.from(initiate);
     forged[30]! ^= 1; // inside the cookie box
-    expect(protocolCode(() => server.onCommand(cmd(forged)))).toBe("ERR_ZMTP_CRYPTOGRAPHIC");
+    expect(protocolCode(() => server.onCommand(command(forged)))).toBe("ERR_ZMTP_CRYPTOGRAPHIC");
   });
 
   it("INITIATE whose vouch names another C' is a key-exchange error", () => {
@@ -339,7 +294,7 @@ describe("CURVE server validation", () => {
     const transient = generateKeyPair();
     const keys = generateKeyPair();
     const srv = new CurveServer({ keyPair: keys, domain: "" });
-    const srvHost = new Host("ROUTER");
+    const srvHost = new FakeMechanismHost("ROUTER");
     srv.start(srvHost);
     const helloNonce = Buffer.alloc(8);
     helloNonce.writeBigUInt64BE(1n);
@@ -351,7 +306,7 @@ describe("CURVE server validation", () => {
       helloNonce,
       seal(Buffer.alloc(64), nonce(Buffer.from("CurveZMQHELLO---"), helloNonce), helloKey),
     ]);
-    srv.onCommand(cmd(handHello));
+    srv.onCommand(command(handHello));
     const w = srvHost.last();
     const wPlain = open(w.subarray(24), nonce(Buffer.from("WELCOME-"), w.subarray(8, 24)), helloKey)!;
     const serverTransient = wPlain.subarray(0, 32);
@@ -370,45 +325,45 @@ describe("CURVE server validation", () => {
       sharedKey(transient, serverTransient)!,
     );
     const handInitiate = Buffer.concat([Buffer.from("\x08INITIATE", "latin1"), cookie, initiateNonce, box]);
-    expect(protocolCode(() => srv.onCommand(cmd(handInitiate)))).toBe("ERR_ZMTP_KEY_EXCHANGE");
+    expect(protocolCode(() => srv.onCommand(command(handInitiate)))).toBe("ERR_ZMTP_KEY_EXCHANGE");
   });
 
   it("INITIATE reusing HELLO's nonce is an invalid sequence", () => {
     const { server, host, client, clientHost } = serverAfterHello();
-    server.onCommand(cmd(clientHost.last()));
-    client.onCommand(cmd(host.last()));
+    server.onCommand(command(clientHost.last()));
+    client.onCommand(command(host.last()));
     const initiate = Buffer.from(clientHost.last());
     initiate.writeBigUInt64BE(1n, 105);
-    expect(protocolCode(() => server.onCommand(cmd(initiate)))).toBe("ERR_ZMTP_INVALID_SEQUENCE");
+    expect(protocolCode(() => server.onCommand(command(initiate)))).toBe("ERR_ZMTP_INVALID_SEQUENCE");
   });
 });
 
 describe("CURVE client validation", () => {
   it("WELCOME of the wrong size is malformed", () => {
     const client = new CurveClient({ keyPair: generateKeyPair(), serverKey: generateKeyPair().publicKey });
-    client.start(new Host("DEALER"));
-    expect(protocolCode(() => client.onCommand(cmd(Buffer.concat([Buffer.from("\x07WELCOME", "latin1"), Buffer.alloc(159)]))))).toBe(
+    client.start(new FakeMechanismHost("DEALER"));
+    expect(protocolCode(() => client.onCommand(command(Buffer.concat([Buffer.from("\x07WELCOME", "latin1"), Buffer.alloc(159)]))))).toBe(
       "ERR_ZMTP_MALFORMED_COMMAND_WELCOME",
     );
   });
 
   it("WELCOME from a server with another key is a cryptographic error", () => {
     const client = new CurveClient({ keyPair: generateKeyPair(), serverKey: generateKeyPair().publicKey });
-    const clientHost = new Host("DEALER");
+    const clientHost = new FakeMechanismHost("DEALER");
     client.start(clientHost);
     const impostor = new CurveServer({ keyPair: generateKeyPair(), domain: "" });
-    const impostorHost = new Host("ROUTER");
+    const impostorHost = new FakeMechanismHost("ROUTER");
     impostor.start(impostorHost);
     // The impostor cannot open HELLO; forge a WELCOME of the right size instead.
     const welcome = Buffer.concat([Buffer.from("\x07WELCOME", "latin1"), Buffer.alloc(160, 1)]);
-    expect(protocolCode(() => client.onCommand(cmd(welcome)))).toBe("ERR_ZMTP_CRYPTOGRAPHIC");
+    expect(protocolCode(() => client.onCommand(command(welcome)))).toBe("ERR_ZMTP_CRYPTOGRAPHIC");
   });
 
   it("ERROR instead of WELCOME or READY is a rejection, with the reason", () => {
     const client = new CurveClient({ keyPair: generateKeyPair(), serverKey: generateKeyPair().publicKey });
-    const host = new Host("DEALER");
+    const host = new FakeMechanismHost("DEALER");
     client.start(host);
-    client.onCommand(cmd(encodeError("400")));
+    client.onCommand(command(encodeError("400")));
     expect(host.rejected).toBe("400");
   });
 
@@ -417,7 +372,7 @@ describe("CURVE client validation", () => {
       host.zapReply = new Promise(() => undefined); // server waits forever: READY never comes
     });
     const fakeReady = Buffer.concat([Buffer.from("\x05READY", "latin1"), Buffer.alloc(8), Buffer.alloc(40, 3)]);
-    expect(protocolCode(() => pair.client.onCommand(cmd(fakeReady)))).toBe("ERR_ZMTP_CRYPTOGRAPHIC");
+    expect(protocolCode(() => pair.client.onCommand(command(fakeReady)))).toBe("ERR_ZMTP_CRYPTOGRAPHIC");
   });
 });
 
@@ -440,7 +395,7 @@ describe("CURVE server and ZAP (notes §8.7)", () => {
     expect(pair.serverHost.completed?.get("User-Id")?.toString()).toBe("alice");
     expect(pair.serverHost.completed?.get("X-Role")?.toString()).toBe("admin");
     const ready = pair.serverHost.last();
-    pair.client.onCommand(cmd(ready));
+    pair.client.onCommand(command(ready));
     expect(pair.clientHost.completed).not.toBeNull();
   });
 

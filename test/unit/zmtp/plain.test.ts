@@ -1,60 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { decodeCommand, encodeCommand, encodeError, type Command } from "../../../src/zmtp/command.js";
-import type { MechanismHost } from "../../../src/zmtp/mechanisms/mechanism.js";
+import { FakeMechanismHost, command } from "./fake-mechanism-host.js";
+import { decodeCommand, encodeCommand, encodeError } from "../../../src/zmtp/command.js";
 import { NullMechanism } from "../../../src/zmtp/mechanisms/null.js";
 import { PlainClient, PlainServer, decodePlainHello, encodePlainHello } from "../../../src/zmtp/mechanisms/plain.js";
-import { decodeProperties, encodeProperties, type Metadata } from "../../../src/zmtp/metadata.js";
+import { decodeProperties, encodeProperties } from "../../../src/zmtp/metadata.js";
 import { ProtocolError } from "../../../src/zmtp/protocol-error.js";
-import type { ZapReply, ZapRequest } from "../../../src/zmtp/zap.js";
+import type { ZapReply } from "../../../src/zmtp/zap.js";
 
-class Host implements MechanismHost {
-  readonly sent: Buffer[] = [];
-  completed: Metadata | null = null;
-  rejected: string | null = null;
-  authFailure: number | null = null;
-  failure: unknown = null;
-  closed = false;
-  zapRequests: Array<Omit<ZapRequest, "address" | "identity">> = [];
-  zapReply: Promise<ZapReply> | null = null;
 
-  constructor(private readonly socketType: string) {}
-
-  sendCommand(body: Buffer): void {
-    this.sent.push(body);
-  }
-  localProperties(): Array<[string, Buffer]> {
-    return [["Socket-Type", Buffer.from(this.socketType)]];
-  }
-  checkPeerProperties(): void {}
-  handshakeComplete(props: Metadata): void {
-    this.completed = props;
-  }
-  peerRejected(reason: string): void {
-    this.rejected = reason;
-  }
-  authFailed(status: number): void {
-    this.authFailure = status;
-  }
-  fail(error: unknown): void {
-    this.failure = error;
-  }
-  zap(request: Omit<ZapRequest, "address" | "identity">): Promise<ZapReply> | null {
-    this.zapRequests.push(request);
-    return this.zapReply;
-  }
-  names(): string[] {
-    return this.sent.map((b) => decodeCommand(b)!.name);
-  }
-  last(): Buffer {
-    return this.sent[this.sent.length - 1]!;
-  }
-}
-
-function cmd(body: Buffer): Command {
-  const c = decodeCommand(body);
-  if (c === null) throw new Error("not a command");
-  return c;
-}
 
 const reply = (statusCode: string, userId = "", metadata: Buffer = Buffer.alloc(0)): Promise<ZapReply> =>
   Promise.resolve({ statusCode, statusText: statusCode === "200" ? "OK" : "denied", userId, metadata });
@@ -73,12 +26,12 @@ describe("PLAIN commands (RFC 24)", () => {
   it("HELLO = 05 HELLO ulen user plen password", () => {
     const hello = encodePlainHello(Buffer.from("admin"), Buffer.from("secret"));
     expect(hello.toString("latin1")).toBe("\x05HELLO\x05admin\x06secret");
-    const { username, password } = decodePlainHello(cmd(hello).data);
+    const { username, password } = decodePlainHello(command(hello).data);
     expect([username.toString(), password.toString()]).toEqual(["admin", "secret"]);
   });
 
   it("empty user name and password are allowed", () => {
-    const { username, password } = decodePlainHello(cmd(encodePlainHello(Buffer.alloc(0), Buffer.alloc(0))).data);
+    const { username, password } = decodePlainHello(command(encodePlainHello(Buffer.alloc(0), Buffer.alloc(0))).data);
     expect([username.length, password.length]).toEqual([0, 0]);
   });
 
@@ -92,33 +45,33 @@ describe("PLAIN commands (RFC 24)", () => {
 describe("PLAIN client", () => {
   it("HELLO → WELCOME → INITIATE(metadata) → READY", () => {
     const client = new PlainClient(Buffer.from("u"), Buffer.from("p"));
-    const host = new Host("DEALER");
+    const host = new FakeMechanismHost("DEALER");
     client.start(host);
     expect(host.names()).toEqual(["HELLO"]);
-    client.onCommand(cmd(encodeCommand("WELCOME")));
+    client.onCommand(command(encodeCommand("WELCOME")));
     expect(host.names()).toEqual(["HELLO", "INITIATE"]);
-    expect(decodeProperties(cmd(host.last()).data).get("Socket-Type")?.toString()).toBe("DEALER");
-    client.onCommand(cmd(encodeCommand("READY", encodeProperties([["Socket-Type", "ROUTER"]]))));
+    expect(decodeProperties(command(host.last()).data).get("Socket-Type")?.toString()).toBe("DEALER");
+    client.onCommand(command(encodeCommand("READY", encodeProperties([["Socket-Type", "ROUTER"]]))));
     expect(host.completed?.get("Socket-Type")?.toString()).toBe("ROUTER");
   });
 
   it("WELCOME with a body is malformed (libzmq requires exactly 8 bytes)", () => {
     const client = new PlainClient(Buffer.from("u"), Buffer.from("p"));
-    client.start(new Host("DEALER"));
-    expect(protocolCode(() => client.onCommand(cmd(encodeCommand("WELCOME", Buffer.from("x")))))).toBe(
+    client.start(new FakeMechanismHost("DEALER"));
+    expect(protocolCode(() => client.onCommand(command(encodeCommand("WELCOME", Buffer.from("x")))))).toBe(
       "ERR_ZMTP_MALFORMED_COMMAND_WELCOME",
     );
   });
 
   it("READY before WELCOME is unexpected", () => {
     const client = new PlainClient(Buffer.from("u"), Buffer.from("p"));
-    client.start(new Host("DEALER"));
-    expect(protocolCode(() => client.onCommand(cmd(encodeCommand("READY"))))).toBe("ERR_ZMTP_UNEXPECTED_COMMAND");
+    client.start(new FakeMechanismHost("DEALER"));
+    expect(protocolCode(() => client.onCommand(command(encodeCommand("READY"))))).toBe("ERR_ZMTP_UNEXPECTED_COMMAND");
   });
 
   it("a spec ERROR is a rejection with its reason", () => {
     const client = new PlainClient(Buffer.from("u"), Buffer.from("p"));
-    const host = new Host("DEALER");
+    const host = new FakeMechanismHost("DEALER");
     client.start(host);
     client.onCommand(client.decodeCommand(encodeError("400"))!);
     expect(host.rejected).toBe("400");
@@ -126,7 +79,7 @@ describe("PLAIN client", () => {
 
   it("libzmq's malformed ERROR (5E 'RROR' len reason) is recognised as ERROR (notes §7)", () => {
     const client = new PlainClient(Buffer.from("u"), Buffer.from("p"));
-    const host = new Host("DEALER");
+    const host = new FakeMechanismHost("DEALER");
     client.start(host);
     const libzmqError = Buffer.from("5e52524f5203343030", "hex");
     expect(decodeCommand(libzmqError)).toBeNull(); // what a generic parser makes of it
@@ -140,24 +93,24 @@ describe("PLAIN client", () => {
 describe("PLAIN server", () => {
   it("without a ZAP handler every client is refused, without ERROR (libzmq behaviour)", () => {
     const server = new PlainServer("");
-    const host = new Host("ROUTER");
+    const host = new FakeMechanismHost("ROUTER");
     server.start(host);
-    expect(() => server.onCommand(cmd(encodePlainHello(Buffer.from("u"), Buffer.from("p"))))).toThrow(/ZAP handler/);
+    expect(() => server.onCommand(command(encodePlainHello(Buffer.from("u"), Buffer.from("p"))))).toThrow(/ZAP handler/);
     expect(host.sent).toEqual([]);
   });
 
   it("asks ZAP (mechanism PLAIN, credentials user and password); 200 → WELCOME, INITIATE → READY with User-Id", async () => {
     const server = new PlainServer("dom");
-    const host = new Host("ROUTER");
+    const host = new FakeMechanismHost("ROUTER");
     host.zapReply = reply("200", "admin", encodeProperties([["X-Tier", "gold"]]));
     server.start(host);
-    server.onCommand(cmd(encodePlainHello(Buffer.from("admin"), Buffer.from("pw"))));
+    server.onCommand(command(encodePlainHello(Buffer.from("admin"), Buffer.from("pw"))));
     expect(host.zapRequests).toEqual([{ domain: "dom", mechanism: "PLAIN", credentials: [Buffer.from("admin"), Buffer.from("pw")] }]);
     expect(host.sent).toEqual([]);
     await tick();
     expect(host.names()).toEqual(["WELCOME"]);
     expect(host.last().length).toBe(8);
-    server.onCommand(cmd(encodeCommand("INITIATE", encodeProperties([["Socket-Type", "DEALER"]]))));
+    server.onCommand(command(encodeCommand("INITIATE", encodeProperties([["Socket-Type", "DEALER"]]))));
     expect(host.names()).toEqual(["WELCOME", "READY"]);
     expect(host.completed?.get("User-Id")?.toString()).toBe("admin");
     expect(host.completed?.get("X-Tier")?.toString()).toBe("gold");
@@ -167,10 +120,10 @@ describe("PLAIN server", () => {
   it("ZAP 400 and 300 are auth failures (the engine sends ERROR for 400 only)", async () => {
     for (const status of ["400", "300", "500"]) {
       const server = new PlainServer("");
-      const host = new Host("ROUTER");
+      const host = new FakeMechanismHost("ROUTER");
       host.zapReply = reply(status);
       server.start(host);
-      server.onCommand(cmd(encodePlainHello(Buffer.from("u"), Buffer.from("bad"))));
+      server.onCommand(command(encodePlainHello(Buffer.from("u"), Buffer.from("bad"))));
       await tick();
       expect(host.authFailure).toBe(Number(status));
       expect(host.sent).toEqual([]);
@@ -179,23 +132,23 @@ describe("PLAIN server", () => {
 
   it("INITIATE while ZAP is deciding is unexpected", () => {
     const server = new PlainServer("");
-    const host = new Host("ROUTER");
+    const host = new FakeMechanismHost("ROUTER");
     host.zapReply = new Promise(() => undefined);
     server.start(host);
-    server.onCommand(cmd(encodePlainHello(Buffer.from("u"), Buffer.from("p"))));
-    expect(protocolCode(() => server.onCommand(cmd(encodeCommand("INITIATE"))))).toBe("ERR_ZMTP_UNEXPECTED_COMMAND");
+    server.onCommand(command(encodePlainHello(Buffer.from("u"), Buffer.from("p"))));
+    expect(protocolCode(() => server.onCommand(command(encodeCommand("INITIATE"))))).toBe("ERR_ZMTP_UNEXPECTED_COMMAND");
   });
 });
 
 describe("NULL with ZAP (notes §3)", () => {
   it("with a ZAP domain, READY waits for ZAP; the peer's early READY waits too", async () => {
     const mech = new NullMechanism("global");
-    const host = new Host("ROUTER");
+    const host = new FakeMechanismHost("ROUTER");
     host.zapReply = reply("200", "anon");
     mech.start(host);
     expect(host.zapRequests).toEqual([{ domain: "global", mechanism: "NULL", credentials: [] }]);
     expect(host.sent).toEqual([]);
-    mech.onCommand(cmd(encodeCommand("READY", encodeProperties([["Socket-Type", "DEALER"]]))));
+    mech.onCommand(command(encodeCommand("READY", encodeProperties([["Socket-Type", "DEALER"]]))));
     expect(host.completed).toBeNull();
     await tick();
     expect(host.names()).toEqual(["READY"]);
@@ -204,7 +157,7 @@ describe("NULL with ZAP (notes §3)", () => {
 
   it("ZAP 400 → auth failure, no READY", async () => {
     const mech = new NullMechanism("global");
-    const host = new Host("ROUTER");
+    const host = new FakeMechanismHost("ROUTER");
     host.zapReply = reply("400");
     mech.start(host);
     await tick();
@@ -214,7 +167,7 @@ describe("NULL with ZAP (notes §3)", () => {
 
   it("without a domain ZAP is not asked", () => {
     const mech = new NullMechanism("");
-    const host = new Host("ROUTER");
+    const host = new FakeMechanismHost("ROUTER");
     host.zapReply = reply("400");
     mech.start(host);
     expect(host.zapRequests).toEqual([]);
@@ -223,7 +176,7 @@ describe("NULL with ZAP (notes §3)", () => {
 
   it("with a domain but no handler bound, READY goes at once", () => {
     const mech = new NullMechanism("global");
-    const host = new Host("ROUTER");
+    const host = new FakeMechanismHost("ROUTER");
     mech.start(host);
     expect(host.names()).toEqual(["READY"]);
   });
