@@ -41,6 +41,8 @@ export class Pipe {
   metadata: Metadata = new Map();
   private live = false;
 
+  /** Whether a FairQueue holds this pipe in its active list (fq.ts keeps it). */
+  fairQueued = false;
   /** SUB pipes: subscription messages are sent as SUBSCRIBE / CANCEL to ZMTP 3.1 peers. */
   carriesSubscriptions = false;
   /** Set when the pipe has been detached from its socket; writes are then refused. */

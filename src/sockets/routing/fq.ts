@@ -13,7 +13,10 @@ export class FairQueue {
 
   /** A pipe got its first message (PipeOwner.pipeReadable). */
   activate(pipe: Pipe): void {
-    if (!this.active.includes(pipe)) this.active.push(pipe);
+    // A flag on the pipe, not a search: a ROUTER may hold thousands of pipes.
+    if (pipe.fairQueued) return;
+    pipe.fairQueued = true;
+    this.active.push(pipe);
   }
 
   /**
@@ -21,8 +24,7 @@ export class FairQueue {
    * arrived before a disconnect); the pipe leaves the queue once they are read.
    */
   detach(pipe: Pipe): void {
-    const at = this.active.indexOf(pipe);
-    if (at !== -1 && !pipe.readable) this.remove(at);
+    if (pipe.fairQueued && !pipe.readable) this.remove(this.active.indexOf(pipe));
     if (this.lastPipe === pipe) this.lastPipe = null;
   }
 
@@ -50,6 +52,7 @@ export class FairQueue {
   }
 
   private remove(at: number): void {
+    this.active[at]!.fairQueued = false;
     this.active.splice(at, 1);
     if (this.next > at) this.next -= 1;
   }
