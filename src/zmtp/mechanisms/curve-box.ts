@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomFillSync, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, diffieHellman, randomFillSync, type KeyObject } from "node:crypto";
 import { hsalsa, xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
 
 /**
@@ -27,11 +27,13 @@ export interface CurveKeyPair {
   readonly privateKey: KeyObject;
 }
 
+/**
+ * A fresh key pair from 32 random bytes (libsodium's crypto_box_keypair does the same; X25519
+ * clamps the secret). Not generateKeyPairSync: on Node 20 a GC that finalises its key-generation
+ * job while the new key is being exported deadlocks the process (seen as a hung test worker).
+ */
 export function generateKeyPair(): CurveKeyPair {
-  const { privateKey } = generateKeyPairSync("x25519");
-  // One JWK export gives both halves (d, x); JWK is also node:crypto's fastest X25519 import.
-  const jwk = privateKey.export({ format: "jwk" });
-  return { publicKey: Buffer.from(jwk.x!, "base64url"), secretKey: Buffer.from(jwk.d!, "base64url"), privateKey };
+  return keyPairFromSecret(randomFillSync(Buffer.allocUnsafe(KEY_BYTES)));
 }
 
 /** The key pair of a 32-byte secret key (`zmq_curve_public`: public = X25519(secret, 9)). */
