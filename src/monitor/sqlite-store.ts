@@ -1,3 +1,4 @@
+import { rollBackHotJournal } from "./sqlite-recovery.js";
 import { mkdirSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Database as SqliteDatabase, SQLiteValue, Statement } from "node-sqlite3-wasm";
@@ -59,6 +60,8 @@ export interface SqliteStoreCounters {
   staleLocks: number;
   /** Transactions that failed (their operations rejected). */
   failed: number;
+  /** Hot journals of a dead writer rolled back on open (see sqlite-recovery.ts). */
+  recoveredJournals: number;
 }
 
 type Row = Record<string, SQLiteValue>;
@@ -222,7 +225,7 @@ function limited(table: string, query: Query | undefined, w: { sql: string; valu
  */
 export class SqliteStore implements Store {
   readonly path: string;
-  readonly counters: SqliteStoreCounters = { transactions: 0, operations: 0, busy: 0, staleLocks: 0, failed: 0 };
+  readonly counters: SqliteStoreCounters = { transactions: 0, operations: 0, busy: 0, staleLocks: 0, failed: 0, recoveredJournals: 0 };
   private readonly db: SqliteDatabase;
   private readonly statements: Statements;
   private readonly maxBatch: number;
@@ -251,7 +254,11 @@ export class SqliteStore implements Store {
     // Which processes have the store open: a lock is stale at once when none but us is alive.
     this.users = `${this.path}.users`;
     mkdirSync(this.users, { recursive: true });
-    if (!this.otherUserAlive()) this.breakLock(0);
+    if (!this.otherUserAlive()) {
+      // Nobody else has the file open: a lock and a journal left now are a dead writer's.
+      this.breakLock(0);
+      if (rollBackHotJournal(this.path)) this.counters.recoveredJournals += 1;
+    }
     writeFileSync(join(this.users, String(process.pid)), "");
     this.db = new sqlite.Database(this.path);
     try {
