@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { attachValues } from "./args.js";
 import { parseEndpoint } from "../transports/endpoint.js";
 import type { SocketTypeName } from "../zmtp/socket-types.js";
 import { decodeCurveKey } from "../zmtp/z85.js";
@@ -77,7 +78,7 @@ export class UsageError extends Error {}
 
 export function parseProbeArgs(args: readonly string[]): ProbeOptions | "help" {
   const { values, positionals } = parseArgs({
-    args: [...args],
+    args: attachValues(args, ["server-key", "public-key", "secret-key", "username", "password", "identity"]),
     options: {
       help: { type: "boolean", short: "h" },
       bind: { type: "boolean" },
