@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { attachValues } from "../cli/args.js";
 import { parseArgs } from "node:util";
 import { assertValid, checkDeclaration, type CheckDeclaration } from "./schema.js";
 
@@ -76,7 +77,8 @@ export function parseFlags(specs: readonly FlagSpec[], argv: readonly string[]):
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    const valued = Object.keys(options).filter((name) => options[name]!.type === "string");
+    parsed = parseArgs({ args: attachValues(argv, valued), options, allowPositionals: true, strict: true });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
