@@ -1,73 +1,94 @@
 /**
- * Errors a user can switch on: `code` and `errno` match the names and numbers zeromq.js
- * reports (Linux errno values), so existing `catch` blocks keep working after the swap.
+ * The errors a user sees, built exactly as zeromq.js builds them: plain `Error` objects whose own
+ * properties are `errno`, `code` and (for endpoint operations) `address`, with zeromq.js's
+ * messages, so existing `catch` blocks and logs read the same after the swap. The internal
+ * family (what the engine and sockets throw) is the same shape; the public API layer rebuilds
+ * every error from its code alone, as the binding does from libzmq's errno.
  */
 
+/** errno values (Linux, as zeromq.js reports them) and zeromq.js's message for each. */
 const ERRNO = {
-  EAGAIN: 11,
-  EBADF: 9,
-  EBUSY: 16,
-  EINVAL: 22,
-  ENOENT: 2,
-  EFSM: 156384763,
-  EHOSTUNREACH: 113,
-  ENOTSOCK: 88,
-  EADDRINUSE: 98,
-  EADDRNOTAVAIL: 99,
-  ECONNREFUSED: 111,
-  EPROTONOSUPPORT: 93,
-  ENOTSUP: 95,
-  ETERM: 156384765,
-  EMSGSIZE: 90,
-  ENOCOMPATPROTO: 156384764,
-  ETIMEDOUT: 110,
-  EACCES: 13,
-} as const;
+  EPERM: [1, "Operation not permitted"],
+  ENOENT: [2, "No such endpoint"],
+  EINTR: [4, "Interrupted system call"],
+  EBADF: [9, "Socket is closed"],
+  EAGAIN: [11, "Operation was not possible or timed out"],
+  ENOMEM: [12, "Cannot allocate memory"],
+  EACCES: [13, "Permission denied"],
+  EFAULT: [14, "Context is closed"],
+  EBUSY: [16, "Socket is busy"],
+  ENODEV: [19, "No such device"],
+  EINVAL: [22, "Invalid argument"],
+  EMFILE: [24, "Too many open file descriptors"],
+  ENOTSOCK: [88, "Socket operation on non-socket"],
+  EMSGSIZE: [90, "Message too long"],
+  EPROTONOSUPPORT: [93, "Protocol not supported"],
+  ENOTSUP: [95, "Operation not supported"],
+  EAFNOSUPPORT: [97, "Address family not supported by protocol"],
+  EADDRINUSE: [98, "Address already in use"],
+  EADDRNOTAVAIL: [99, "Cannot assign requested address"],
+  ENETDOWN: [100, "Network is down"],
+  ENETUNREACH: [101, "Network is unreachable"],
+  ECONNABORTED: [103, "Software caused connection abort"],
+  ECONNRESET: [104, "Connection reset by peer"],
+  ENOBUFS: [105, "No buffer space available"],
+  ENOTCONN: [107, "Transport endpoint is not connected"],
+  ETIMEDOUT: [110, "Connection timed out"],
+  ECONNREFUSED: [111, "Connection refused"],
+  EHOSTUNREACH: [113, "Host unreachable"],
+  EINPROGRESS: [115, "Operation now in progress"],
+  // libzmq's own codes: ZMQ_HAUSNUMERO (156384712) + 51..54.
+  EFSM: [156384763, "Operation cannot be accomplished in current state"],
+  ENOCOMPATPROTO: [156384764, "The protocol is not compatible with the socket type"],
+  ETERM: [156384765, "Context was terminated"],
+  EMTHREAD: [156384766, "No thread available"],
+} as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERRNO;
 
-const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
-  EAGAIN: "Operation was not possible or timed out",
-  EBADF: "Socket is closed",
-  EBUSY: "Socket is busy",
-  EINVAL: "Invalid argument",
-  ENOENT: "No such endpoint",
-  EFSM: "Operation cannot be accomplished in current state",
-  EHOSTUNREACH: "Host unreachable",
-  ENOTSOCK: "Socket operation on non-socket",
-  EADDRINUSE: "Address already in use",
-  EADDRNOTAVAIL: "Cannot assign requested address",
-  ECONNREFUSED: "Connection refused",
-  EPROTONOSUPPORT: "Protocol not supported",
-  ENOTSUP: "Operation not supported",
-  ETERM: "Context was terminated",
-  EMSGSIZE: "Message too long",
-  ENOCOMPATPROTO: "The protocol is not compatible with the socket type",
-  ETIMEDOUT: "Connection timed out",
-  EACCES: "Permission denied",
-};
-
-/** An error with a libzmq-style `code` (e.g. "EAGAIN") and its `errno` number. */
-export class ZmqError extends Error {
-  readonly code: ErrorCode;
-  readonly errno: number;
+/** zeromq.js's `ErrnoError`: an Error with `errno` and `code` (and `address` for endpoints). */
+export interface ZmqError extends Error {
+  errno: number;
+  code: ErrorCode;
   address?: string;
-
-  constructor(code: ErrorCode, message?: string, address?: string) {
-    super(message ?? DEFAULT_MESSAGE[code]);
-    this.name = "Error";
-    this.code = code;
-    this.errno = ERRNO[code];
-    if (address !== undefined) this.address = address;
-  }
 }
 
+/**
+ * The one factory for errno errors. The message defaults to zeromq.js's for the code; a
+ * descriptive message is for internal use (logs, `zmtp probe`): the public API rebuilds errors
+ * with `publicError`.
+ */
 export function zmqError(code: ErrorCode, message?: string, address?: string): ZmqError {
-  return new ZmqError(code, message, address);
+  const [errno, text] = ERRNO[code];
+  const error = new Error(message ?? text) as ZmqError;
+  error.errno = errno;
+  error.code = code;
+  if (address !== undefined) error.address = address;
+  return error;
 }
 
-/** Maps a Node system error (from `net`, `fs`) to our error family, keeping its code when known. */
+export function isZmqError(err: unknown): err is ZmqError {
+  return err instanceof Error && typeof (err as ZmqError).code === "string" && (err as ZmqError).code in ERRNO;
+}
+
+/** The error zeromq.js would give for this one: same code, its message, the address if any. */
+export function publicError(err: unknown, address?: string): Error {
+  if (!isZmqError(err)) return err instanceof Error ? err : new Error(String(err));
+  return zmqError(err.code, undefined, address ?? err.address);
+}
+
+/** The code zeromq.js reports for an errno number, or undefined when it is not one we know. */
+export function codeOfErrno(errno: number): ErrorCode | undefined {
+  for (const code of Object.keys(ERRNO) as ErrorCode[]) if (ERRNO[code][0] === errno) return code;
+  return undefined;
+}
+
+export function errnoOf(code: ErrorCode): number {
+  return ERRNO[code][0];
+}
+
+/** Maps a Node system error (from `net`, `fs`) to our family, keeping its code when known. */
 export function fromSystemError(err: NodeJS.ErrnoException, address?: string): ZmqError {
   const code = (err.code ?? "") in ERRNO ? (err.code as ErrorCode) : "EINVAL";
-  return new ZmqError(code, err.message, address);
+  return zmqError(code, err.message, address);
 }
