@@ -1,4 +1,3 @@
-import type { Socket as NetSocket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { decodeCommand, decodePing, encodePing, encodePong, encodeSubscribe, type Command } from "../zmtp/command.js";
 import { FrameDecoder, type FrameSink } from "../zmtp/decoder.js";
@@ -9,6 +8,7 @@ import { getProperty, type Metadata } from "../zmtp/metadata.js";
 import { ProtocolError } from "../zmtp/protocol-error.js";
 import { compatibleSocketTypes, sendsIdentity, type SocketTypeName } from "../zmtp/socket-types.js";
 import type { ZapReply, ZapRequest } from "../zmtp/zap.js";
+import type { ByteStream } from "../transports/stream.js";
 import { ProbeFailure, authHint, classify, closedHint, describeBytes } from "./probe-failure.js";
 
 /**
@@ -89,11 +89,10 @@ export class ProbeConnection implements FrameSink, MechanismHost {
   private readonly pongWaiters = new Map<string, Waiter<Buffer>>();
 
   constructor(
-    readonly stream: NetSocket,
+    readonly stream: ByteStream,
     readonly options: ProbeConnectionOptions,
   ) {
     this.decoder = new FrameDecoder(this, options.maxFrameSize);
-    stream.setNoDelay(true);
     stream.on("data", this.onData);
     stream.on("end", this.onEnd);
     stream.on("close", this.onEnd);
@@ -326,7 +325,7 @@ export class ProbeConnection implements FrameSink, MechanismHost {
     this.fail(new ProbeFailure("closed", this.closedMessage()));
   };
 
-  private readonly onError = (err: NodeJS.ErrnoException): void => {
+  private readonly onError = (err: Error & { code?: string }): void => {
     if (this.state === "closed") return;
     const message = err.code === "ECONNRESET" ? this.closedMessage() + " (connection reset)" : err.message;
     this.fail(new ProbeFailure("closed", message));

@@ -1,9 +1,8 @@
 import { context as defaultContext, type Context } from "../context.js";
 import { ZmqError, zmqError } from "../errors.js";
 import { parseEndpoint } from "../transports/endpoint.js";
-import { listenIpc } from "../transports/ipc.js";
 import type { InprocSocket } from "../transports/inproc.js";
-import { listenTcp } from "../transports/tcp.js";
+import { streamTransport } from "../transports/registry.js";
 import type { TransportOptions } from "../transports/transport.js";
 import type { EngineOptions } from "../zmtp/engine.js";
 import type { Metadata } from "../zmtp/metadata.js";
@@ -80,7 +79,7 @@ const LINGER_POLL_MS = 10;
  * linger and events. A socket type is a routing policy: it implements the five `x*` hooks over
  * the pipes it is given, and says nothing about bytes or connections.
  */
-export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
+export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket<Pipe> {
   /** @internal */
   readonly options: OptionValues = defaultOptions();
   /** @internal */
@@ -203,10 +202,7 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
     checkSecurityOptions(this.options);
     const acceptor = new Acceptor(this, address, priorityOf(options));
     try {
-      const listener =
-        ep.transport === "tcp"
-          ? await listenTcp(address, ep.host, ep.port, this.transportOptions, acceptor.accept)
-          : await listenIpc(address, ep.path, this.transportOptions, acceptor.accept);
+      const listener = await streamTransport(ep.transport)!.listen(address, this.transportOptions, acceptor.accept);
       acceptor.listening(listener);
     } catch (err) {
       this.emit({ type: "bind:error", address, error: err as Error });
@@ -256,7 +252,7 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
     // After a fatal handshake failure libzmq waits for the application to connect() again.
     if (this.connecters.get(address)?.stopped === false) return;
     const fixedId = options.routingId === undefined ? null : Buffer.from(options.routingId);
-    const connecter = new Connecter(this, address, ep, fixedId, priorityOf(options));
+    const connecter = new Connecter(this, address, streamTransport(ep.transport)!, fixedId, priorityOf(options));
     this.connecters.set(address, connecter);
     connecter.start();
   }

@@ -1,4 +1,3 @@
-import type { Socket as NetSocket } from "node:net";
 import { decodeCommand, decodePing, encodeCancel, encodeError, encodePing, encodePong, encodeSubscribe } from "./command.js";
 import { FrameDecoder, type FrameSink } from "./decoder.js";
 import { FLAG_COMMAND, FLAG_MORE, MAX_HEADER_SIZE, writeFrameHeader } from "./frame.js";
@@ -9,6 +8,7 @@ import { IncompatiblePeerError, ProtocolError } from "./protocol-error.js";
 import type { ZapReply, ZapRequest } from "./zap.js";
 import { isMarkedSubscription } from "./subscription.js";
 import { compatibleSocketTypes, type SocketTypeName } from "./socket-types.js";
+import type { ByteStream } from "../transports/stream.js";
 
 /** What the engine needs to know about its socket. Times are in milliseconds. */
 export interface EngineOptions {
@@ -126,7 +126,7 @@ export class Engine implements FrameSink, MechanismHost {
   private readonly counters: TrafficCounters;
 
   constructor(
-    readonly stream: NetSocket,
+    readonly stream: ByteStream,
     readonly options: EngineOptions,
     private readonly host: EngineHost,
     /** The endpoint as reported in events (what the user bound or connected to). */
@@ -134,7 +134,6 @@ export class Engine implements FrameSink, MechanismHost {
   ) {
     this.decoder = new FrameDecoder(this, options.maxMessageSize);
     this.counters = options.counters;
-    stream.setNoDelay(true);
     stream.on("data", this.onData);
     stream.on("drain", this.pump);
     stream.on("end", this.onEnd);
