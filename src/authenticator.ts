@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { context as defaultContext, type Context } from "./context.js";
 import { Router } from "./sockets/router.js";
-import { ZAP_ENDPOINT } from "./sockets/zap-client.js";
+import { ZAP_ENDPOINT } from "./sockets/session/zap-client.js";
 import { decodeCurveKey, z85Encode } from "./zmtp/z85.js";
 
 /** One verdict of the Authenticator, as reported to `onDecision` and the "decision" event. */

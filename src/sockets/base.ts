@@ -7,15 +7,15 @@ import type { TransportOptions } from "../transports/transport.js";
 import type { EngineOptions } from "../zmtp/engine.js";
 import type { Metadata } from "../zmtp/metadata.js";
 import { sendsIdentity, type SocketTypeName } from "../zmtp/socket-types.js";
-import { Acceptor } from "./acceptor.js";
-import { Connecter } from "./connecter.js";
+import { Acceptor } from "./session/acceptor.js";
+import { Connecter } from "./session/connecter.js";
 import { Observer, type Event } from "./events.js";
 import { toFrames, type MessageLike } from "./message.js";
 import { COMMON_OPTIONS, defaultOptions, defineOptions, type OptionName, type OptionValues } from "./options.js";
 import { Pipe, type Message, type PipeOwner } from "./pipe.js";
-import { zapClient } from "./zap-client.js";
-import { checkSecurityOptions, createMechanism, defineSecurityOptions, securityMechanism } from "./security.js";
-import type { SessionOwner } from "./session.js";
+import { zapClient } from "./session/zap-client.js";
+import { checkSecurityOptions, createMechanism, defineSecurityOptions, securityMechanism } from "./session/security.js";
+import type { SessionOwner } from "./session/owner.js";
 import { newCounters, type SocketCounters, type SocketStatistics } from "./statistics.js";
 
 /** zeromq.js's numeric SocketType values (`socket.type`). */

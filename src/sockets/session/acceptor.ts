@@ -1,9 +1,9 @@
-import { Engine, type EngineClose, type EngineHost } from "../zmtp/engine.js";
-import type { Metadata } from "../zmtp/metadata.js";
-import type { ByteStream } from "../transports/stream.js";
-import type { Listener } from "../transports/transport.js";
-import type { Pipe } from "./pipe.js";
-import { applyPeer, emitEngineClose, type SessionOwner } from "./session.js";
+import { Engine, type EngineClose, type EngineHost } from "../../zmtp/engine.js";
+import type { Metadata } from "../../zmtp/metadata.js";
+import type { ByteStream } from "../../transports/stream.js";
+import type { Listener } from "../../transports/transport.js";
+import type { Pipe } from "../pipe.js";
+import { applyPeer, emitEngineClose, type SessionOwner } from "./owner.js";
 
 /** One accepted connection: its pipe exists from handshake to disconnect only (libzmq semantics). */
 class AcceptedSession implements EngineHost {

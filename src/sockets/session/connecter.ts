@@ -1,9 +1,9 @@
-import { Engine, type EngineClose, type EngineHost } from "../zmtp/engine.js";
-import type { Metadata } from "../zmtp/metadata.js";
-import type { ByteStream } from "../transports/stream.js";
-import type { Transport } from "../transports/transport.js";
-import type { Pipe } from "./pipe.js";
-import { applyPeer, emitEngineClose, type SessionOwner } from "./session.js";
+import { Engine, type EngineClose, type EngineHost } from "../../zmtp/engine.js";
+import type { Metadata } from "../../zmtp/metadata.js";
+import type { ByteStream } from "../../transports/stream.js";
+import type { Transport } from "../../transports/transport.js";
+import type { Pipe } from "../pipe.js";
+import { applyPeer, emitEngineClose, type SessionOwner } from "./owner.js";
 
 /**
  * One `connect()`ed endpoint: dials, runs an engine per connection and redials with libzmq's

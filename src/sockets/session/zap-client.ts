@@ -1,9 +1,9 @@
-import type { Context } from "../context.js";
-import type { InprocSocket } from "../transports/inproc.js";
-import { decodeProperties, type Metadata } from "../zmtp/metadata.js";
-import { ProtocolError } from "../zmtp/protocol-error.js";
-import type { ZapReply, ZapRequest } from "../zmtp/zap.js";
-import { Pipe, type Message, type PipeOwner } from "./pipe.js";
+import type { Context } from "../../context.js";
+import type { InprocSocket } from "../../transports/inproc.js";
+import { decodeProperties, type Metadata } from "../../zmtp/metadata.js";
+import { ProtocolError } from "../../zmtp/protocol-error.js";
+import type { ZapReply, ZapRequest } from "../../zmtp/zap.js";
+import { Pipe, type Message, type PipeOwner } from "../pipe.js";
 
 /**
  * The ZAP client (RFC 27): asks the handler bound at inproc://zeromq.zap.01 in the socket's
