@@ -1,21 +1,19 @@
-import { performance } from "node:perf_hooks";
-import { decodeCommand, decodePing, encodePing, encodePong, encodeSubscribe, type Command } from "../zmtp/command.js";
-import { FrameDecoder, type FrameSink } from "../zmtp/decoder.js";
-import { FLAG_COMMAND, FLAG_MORE, encodeFrame } from "../zmtp/frame.js";
-import { GREETING_SIZE, checkGreetingPrefix, decodeGreeting, encodeGreeting, sameMechanism, type Greeting } from "../zmtp/greeting.js";
-import type { Mechanism, MechanismHost, TrafficCodec } from "../zmtp/mechanisms/mechanism.js";
-import { getProperty, type Metadata } from "../zmtp/metadata.js";
-import { ProtocolError } from "../zmtp/protocol-error.js";
-import { compatibleSocketTypes, sendsIdentity, type SocketTypeName } from "../zmtp/socket-types.js";
-import type { ZapReply, ZapRequest } from "../zmtp/zap.js";
+import { systemClock } from "../clock.js";
 import type { ByteStream } from "../transports/stream.js";
+import { encodePing, encodeSubscribe, type Command } from "../zmtp/command.js";
+import { Connection } from "../zmtp/connection.js";
+import type { Greeting } from "../zmtp/greeting.js";
+import type { Mechanism } from "../zmtp/mechanisms/mechanism.js";
+import { getProperty, type Metadata } from "../zmtp/metadata.js";
+import { IncompatiblePeerError, ProtocolError } from "../zmtp/protocol-error.js";
+import { sendsIdentity, type SocketTypeName } from "../zmtp/socket-types.js";
+import type { ZapReply, ZapRequest } from "../zmtp/zap.js";
 import { ProbeFailure, authHint, classify, closedHint, describeBytes } from "./probe-failure.js";
 
 /**
- * A raw, single-connection ZMTP driver for `zmtp probe`. Unlike the engine it keeps everything a
- * diagnosis needs — the peer's raw greeting, its properties even when they are refused, the
- * ERROR reason, PONGs — and classifies every failure. It reuses the codec and the mechanisms;
- * only the wiring is its own.
+ * The single connection of `zmtp probe`, on the library's connection core. Unlike the engine it
+ * keeps everything a diagnosis needs — the peer's raw greeting, its properties even when they
+ * are refused, the ERROR reason, PONGs — and classifies every failure.
  */
 
 export interface PeerGreeting extends Greeting {
@@ -30,12 +28,7 @@ export interface ProbeConnectionOptions {
   /** Identity to announce (REQ, DEALER, ROUTER only); empty by default, as libzmq sends. */
   identity: Buffer;
   mechanism: Mechanism;
-  /**
-   * We send our greeting in two stages — 11 bytes, then the rest once the peer's whole greeting
-   * is here — so a peer that refuses our mechanism still shows its own (libzmq sends its 64
-   * bytes after our 11; notes §1.2). A peer that waits for all our 64 bytes first gets them
-   * after this many ms.
-   */
+  /** Our greeting's last 53 bytes wait this long for the peer's greeting (see ConnectionOptions). */
   greetingStageMs: number;
   /** Largest frame accepted, in bytes. */
   maxFrameSize: number;
@@ -47,31 +40,13 @@ export interface ReceivedCommand {
   data: Buffer;
 }
 
-const EMPTY = Buffer.alloc(0);
-/** libzmq msg_t flags inside CURVE MESSAGE boxes (notes §8.6). */
-const INNER_MORE = 1;
-const INNER_COMMAND = 2;
-
-type State = "greeting" | "handshake" | "traffic" | "closed";
-
 interface Waiter<T> {
   resolve(value: T): void;
   reject(err: Error): void;
 }
 
-export class ProbeConnection implements FrameSink, MechanismHost {
-  private state: State = "greeting";
-  private readonly greetingBuf = Buffer.alloc(GREETING_SIZE);
-  private greetingLength = 0;
-  private restSent = false;
-  private stageTimer: NodeJS.Timeout | null = null;
-  private readonly decoder: FrameDecoder;
-  private codec: TrafficCodec | null = null;
-  private parts: Buffer[] = [];
-  private readonly started = performance.now();
-
-  /** The first bytes the peer sent (up to 64), for reports about non-ZMTP peers. */
-  firstBytes: Buffer = EMPTY;
+export class ProbeConnection extends Connection {
+  private readonly started = systemClock.now();
   greeting: PeerGreeting | null = null;
   /** The peer's READY / INITIATE properties, recorded before they are checked. */
   peerProperties: Metadata | null = null;
@@ -88,22 +63,29 @@ export class ProbeConnection implements FrameSink, MechanismHost {
   private messageWaiter: Waiter<Buffer[]> | null = null;
   private readonly pongWaiters = new Map<string, Waiter<Buffer>>();
 
-  constructor(
-    readonly stream: ByteStream,
-    readonly options: ProbeConnectionOptions,
-  ) {
-    this.decoder = new FrameDecoder(this, options.maxFrameSize);
-    stream.on("data", this.onData);
+  constructor(stream: ByteStream, options: ProbeConnectionOptions) {
+    super(stream, {
+      socketType: options.socketType,
+      identity: sendsIdentity(options.socketType) ? options.identity : null,
+      mechanism: options.mechanism,
+      maxMessageSize: options.maxFrameSize,
+      // The probe's own deadlines (handshake(), ping(), receive()) say what timed out.
+      handshakeInterval: 0,
+      heartbeatInterval: 0,
+      heartbeatTimeout: -1,
+      heartbeatTimeToLive: 0,
+      counters: { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 },
+      clock: systemClock,
+      greetingStageMs: options.greetingStageMs,
+    });
     stream.on("end", this.onEnd);
     stream.on("close", this.onEnd);
     stream.on("error", this.onError);
-    const greeting = encodeGreeting(options.mechanism.name, options.mechanism.asServer);
-    stream.write(greeting.subarray(0, 11));
-    this.stageTimer = setTimeout(() => this.sendGreetingRest(), options.greetingStageMs);
   }
 
-  get closed(): boolean {
-    return this.state === "closed";
+  /** The first bytes the peer sent (up to 64), for reports about non-ZMTP peers. */
+  get firstBytes(): Buffer {
+    return this.greetingReader.received;
   }
 
   /** Resolves with the peer's properties once the handshake completed; rejects with a ProbeFailure. */
@@ -133,13 +115,10 @@ export class ProbeConnection implements FrameSink, MechanismHost {
   }
 
   send(frames: readonly Buffer[]): void {
-    this.assertOpen();
-    const last = frames.length - 1;
-    if (last < 0) {
-      this.writeFrame(0, EMPTY);
-      return;
-    }
-    for (let i = 0; i <= last; i++) this.writeFrame(i < last ? FLAG_MORE : 0, frames[i]!);
+    if (this.failure !== null) throw this.failure;
+    if (this.state !== "traffic") throw new Error("the handshake has not completed");
+    this.writer.appendMessage(frames);
+    this.writer.flush();
   }
 
   receive(timeoutMs: number): Promise<Buffer[]> {
@@ -154,44 +133,69 @@ export class ProbeConnection implements FrameSink, MechanismHost {
 
   close(): void {
     if (this.state === "closed") return;
-    this.state = "closed";
-    this.clearStage();
+    this.stop();
     this.stream.end();
     setTimeout(() => this.stream.destroy(), 200).unref();
   }
 
-  // ---- MechanismHost ----
+  // ---- Connection hooks ----
 
-  sendCommand(body: Buffer): void {
-    this.writeFrame(FLAG_COMMAND, body);
+  protected override onGreeting(greeting: Greeting): void {
+    const raw = Buffer.from(this.greetingReader.received);
+    this.greeting = { ...greeting, raw, announced: { major: raw[10]!, minor: raw[11]! } };
+    this.greetingMs = systemClock.now() - this.started;
   }
 
-  localProperties(): Array<[string, Buffer]> {
-    const props: Array<[string, Buffer]> = [["Socket-Type", Buffer.from(this.options.socketType)]];
-    if (sendsIdentity(this.options.socketType)) props.push(["Identity", this.options.identity]);
-    return props;
-  }
-
-  checkPeerProperties(props: Metadata): void {
+  override checkPeerProperties(props: Metadata): void {
     this.peerProperties = props;
-    const type = getProperty(props, "Socket-Type");
-    if (type === undefined) throw new ProbeFailure("socket-type", "the peer did not announce its Socket-Type");
-    const peerType = type.toString("latin1");
-    if (!compatibleSocketTypes(this.options.socketType, peerType)) {
+    try {
+      super.checkPeerProperties(props);
+    } catch (err) {
+      const type = getProperty(props, "Socket-Type");
+      if (type === undefined) throw new ProbeFailure("socket-type", "the peer did not announce its Socket-Type");
+      if (!(err instanceof IncompatiblePeerError)) throw err;
       throw new ProbeFailure(
         "socket-type",
-        `incompatible socket types: the peer is ${peerType}, a ${this.options.socketType} cannot talk to it (choose one with --type)`,
+        `incompatible socket types: the peer is ${type.toString("latin1")}, a ${this.options.socketType} cannot talk to it (choose one with --type)`,
       );
     }
   }
 
-  handshakeComplete(props: Metadata): void {
+  protected onReady(props: Metadata): void {
     this.peerProperties = props;
-    this.codec = this.options.mechanism.codec ?? null;
-    this.state = "traffic";
-    this.handshakeMs = performance.now() - this.started;
+    this.handshakeMs = systemClock.now() - this.started;
     this.handshakeWaiter?.resolve(props);
     this.handshakeWaiter = null;
+  }
+
+  protected onMessage(msg: Buffer[]): boolean {
+    // Copy: the decoder hands out views into chunks it may reuse.
+    const message = msg.map((frame) => Buffer.from(frame));
+    if (this.messageWaiter !== null) this.messageWaiter.resolve(message);
+    else this.inbox.push(message);
+    return true;
+  }
+
+  protected onCommand(cmd: Command): boolean {
+    if (cmd.name === "PONG") {
+      const waiter = this.pongWaiters.get(cmd.data.toString("hex"));
+      if (waiter !== undefined) {
+        waiter.resolve(Buffer.from(cmd.data));
+        return true;
+      }
+    }
+    // PINGs were answered by the core: a peer with a heartbeat timeout keeps us.
+    this.commands.push({ name: cmd.name, data: Buffer.from(cmd.data) });
+    return true;
+  }
+
+  protected outputReady(): void {
+    this.writePendingPong();
+    this.writer.flush();
+  }
+
+  protected timedOut(message: string): void {
+    this.fail(new ProbeFailure("timeout", message));
   }
 
   peerRejected(reason: string): void {
@@ -204,17 +208,16 @@ export class ProbeConnection implements FrameSink, MechanismHost {
 
   /** As a PLAIN / CURVE server the probe accepts every client and records what it presented. */
   zap(request: Omit<ZapRequest, "address" | "identity">): Promise<ZapReply> | null {
-    this.zapRequests.push({ ...request, address: this.stream.remoteAddress ?? "", identity: EMPTY });
-    return Promise.resolve({ statusCode: "200", statusText: "OK", userId: "", metadata: EMPTY });
+    this.zapRequests.push({ ...request, address: this.stream.remoteAddress ?? "", identity: Buffer.alloc(0) });
+    return Promise.resolve({ statusCode: "200", statusText: "OK", userId: "", metadata: Buffer.alloc(0) });
   }
 
   fail(err: unknown): void {
     if (this.failure !== null) return;
-    const failure = classify(err, this.state === "traffic");
+    const failure = this.describe(err);
     this.failure = failure;
     const wasOpen = this.state !== "closed";
-    this.state = "closed";
-    this.clearStage();
+    this.stop();
     if (wasOpen) this.stream.destroy();
     this.handshakeWaiter?.reject(failure);
     this.handshakeWaiter = null;
@@ -223,102 +226,20 @@ export class ProbeConnection implements FrameSink, MechanismHost {
     for (const waiter of this.pongWaiters.values()) waiter.reject(failure);
   }
 
-  // ---- FrameSink ----
-
-  onFrame(body: Buffer, more: boolean, command: boolean): void {
-    if (this.state === "traffic") {
-      const codec = this.codec;
-      if (codec === null) {
-        this.onTrafficFrame(body, more, command);
-        return;
-      }
-      const inner = codec.decode(body);
-      this.onTrafficFrame(inner.body, (inner.flags & INNER_MORE) !== 0, (inner.flags & INNER_COMMAND) !== 0);
-      return;
+  /** What went wrong, in the probe's words; errors in the greeting say what the peer sent. */
+  private describe(err: unknown): ProbeFailure {
+    if (this.state === "greeting" && err instanceof ProtocolError) {
+      if (err.code !== "ERR_ZMTP_MECHANISM_MISMATCH") return new ProbeFailure("not-zmtp", `${err.message}${describeBytes(this.firstBytes)}`);
+      const theirs = this.greeting?.mechanism ?? "";
+      return new ProbeFailure(
+        "mechanism",
+        `security mechanism mismatch: the peer uses ${theirs || "(none)"}, we offered ${this.options.mechanism.name} (use --mechanism ${theirs.toLowerCase() || "null"})`,
+      );
     }
-    if (this.state !== "handshake") return;
-    if (!command) throw new ProtocolError("ERR_ZMTP_UNEXPECTED_COMMAND", "the peer sent a data frame before the handshake completed");
-    const mechanism = this.options.mechanism;
-    const cmd = mechanism.decodeCommand !== undefined ? mechanism.decodeCommand(body) : decodeCommand(body);
-    if (cmd === null) throw new ProtocolError("ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED", "the peer sent a malformed command frame");
-    mechanism.onCommand(cmd);
-  }
-
-  private onTrafficFrame(body: Buffer, more: boolean, command: boolean): void {
-    if (command) {
-      const cmd = decodeCommand(body);
-      if (cmd !== null) this.onTrafficCommand(cmd);
-      return;
-    }
-    // Copy: the decoder hands out views into chunks it may reuse.
-    this.parts.push(Buffer.from(body));
-    if (more) return;
-    const message = this.parts;
-    this.parts = [];
-    if (this.messageWaiter !== null) this.messageWaiter.resolve(message);
-    else this.inbox.push(message);
-  }
-
-  private onTrafficCommand(cmd: Command): void {
-    if (cmd.name === "PONG") {
-      const waiter = this.pongWaiters.get(cmd.data.toString("hex"));
-      if (waiter !== undefined) {
-        waiter.resolve(Buffer.from(cmd.data));
-        return;
-      }
-    }
-    this.commands.push({ name: cmd.name, data: Buffer.from(cmd.data) });
-    // Be a good peer: answer heartbeats so a peer with a heartbeat timeout keeps us.
-    if (cmd.name === "PING") this.sendCommand(encodePong(decodePing(cmd.data).context));
+    return classify(err, this.state === "traffic");
   }
 
   // ---- stream ----
-
-  private readonly onData = (chunk: Buffer): void => {
-    try {
-      if (this.state === "greeting") {
-        chunk = this.readGreeting(chunk);
-        if (chunk.length === 0) return;
-      }
-      if (this.state === "handshake" || this.state === "traffic") this.decoder.push(chunk);
-    } catch (err) {
-      this.fail(err);
-    }
-  };
-
-  private readGreeting(chunk: Buffer): Buffer {
-    const n = Math.min(GREETING_SIZE - this.greetingLength, chunk.length);
-    chunk.copy(this.greetingBuf, this.greetingLength, 0, n);
-    this.greetingLength += n;
-    this.firstBytes = this.greetingBuf.subarray(0, this.greetingLength);
-    try {
-      checkGreetingPrefix(this.greetingBuf, this.greetingLength);
-    } catch (err) {
-      throw new ProbeFailure("not-zmtp", `${(err as Error).message}${describeBytes(this.firstBytes)}`);
-    }
-    if (this.greetingLength < GREETING_SIZE) return EMPTY;
-    const raw = Buffer.from(this.greetingBuf);
-    this.greeting = { ...decodeGreeting(raw), raw, announced: { major: raw[10]!, minor: raw[11]! } };
-    this.greetingMs = performance.now() - this.started;
-    this.sendGreetingRest();
-    const ours = this.options.mechanism.name;
-    if (!sameMechanism(raw, ours)) {
-      throw new ProbeFailure(
-        "mechanism",
-        `security mechanism mismatch: the peer uses ${this.greeting.mechanism || "(none)"}, we offered ${ours} (use --mechanism ${this.greeting.mechanism.toLowerCase() || "null"})`,
-      );
-    }
-    this.state = "handshake";
-    this.options.mechanism.start(this);
-    return chunk.subarray(n);
-  }
-
-  private sendGreetingRest(): void {
-    this.clearStage();
-    if (this.restSent || this.state === "closed") return;
-    this.restSent = true;
-    this.stream.write(encodeGreeting(this.options.mechanism.name, this.options.mechanism.asServer).subarray(11));
-  }
 
   private readonly onEnd = (): void => {
     if (this.state === "closed") return;
@@ -332,11 +253,12 @@ export class ProbeConnection implements FrameSink, MechanismHost {
   };
 
   private closedMessage(): string {
+    const received = this.firstBytes.length;
     switch (this.state) {
       case "greeting":
-        return this.greetingLength === 0
+        return received === 0
           ? "the peer closed the connection without sending a greeting (not a ZMTP peer, or it refused our greeting)"
-          : `the peer closed the connection during the greeting after ${this.greetingLength} bytes${describeBytes(this.firstBytes)}`;
+          : `the peer closed the connection during the greeting after ${received} bytes${describeBytes(this.firstBytes)}`;
       case "handshake":
         return `the peer closed the connection during the ${this.options.mechanism.name} handshake without an ERROR (${closedHint(this.options.mechanism.name)})`;
       default:
@@ -345,33 +267,12 @@ export class ProbeConnection implements FrameSink, MechanismHost {
   }
 
   private handshakeTimeoutMessage(timeoutMs: number): string {
-    if (this.greetingLength === 0) return `the peer sent nothing within ${timeoutMs} ms (is it a ZMTP peer?)`;
-    if (this.greetingLength < GREETING_SIZE) {
-      return `the peer sent only ${this.greetingLength} bytes of greeting within ${timeoutMs} ms${describeBytes(this.firstBytes)}`;
+    const received = this.firstBytes.length;
+    if (received === 0) return `the peer sent nothing within ${timeoutMs} ms (is it a ZMTP peer?)`;
+    if (this.greeting === null) {
+      return `the peer sent only ${received} bytes of greeting within ${timeoutMs} ms${describeBytes(this.firstBytes)}`;
     }
     return `the ${this.options.mechanism.name} handshake did not complete within ${timeoutMs} ms`;
-  }
-
-  private writeFrame(flags: number, body: Buffer): void {
-    if (this.state === "closed") return;
-    const codec = this.codec;
-    if (codec === null) {
-      this.stream.write(encodeFrame(body, flags));
-      return;
-    }
-    // Under CURVE every frame travels in a MESSAGE with outer flags 0 (notes §8.6).
-    const inner = ((flags & FLAG_MORE) !== 0 ? INNER_MORE : 0) | ((flags & FLAG_COMMAND) !== 0 ? INNER_COMMAND : 0);
-    this.stream.write(encodeFrame(codec.encode(inner, body), 0));
-  }
-
-  private assertOpen(): void {
-    if (this.failure !== null) throw this.failure;
-    if (this.state !== "traffic") throw new Error("the handshake has not completed");
-  }
-
-  private clearStage(): void {
-    if (this.stageTimer !== null) clearTimeout(this.stageTimer);
-    this.stageTimer = null;
   }
 
   private withTimeout<T>(promise: Promise<T>, timeoutMs: number, message: () => string): Promise<T> {

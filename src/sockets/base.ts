@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from "../clock.js";
 import { context as defaultContext, type Context } from "../context.js";
 import { ZmqError, zmqError } from "../errors.js";
 import type { TransportOptions } from "../transports/transport.js";
@@ -67,6 +68,8 @@ export abstract class Socket implements PipeOwner, EndpointsOwner {
   readonly options: OptionValues = defaultOptions();
   /** @internal */
   readonly counters: SocketCounters = newCounters();
+  /** @internal Time for backoff, heartbeats, handshake deadlines and linger; tests set a fake one before bind/connect. */
+  clock: Clock = systemClock;
   readonly context: Context;
   private _closed = false;
   private _events: Observer | null = null;
@@ -345,6 +348,7 @@ export abstract class Socket implements PipeOwner, EndpointsOwner {
       zapDomain: o.zapDomain ?? "",
       zap: zapClient(this.context, o.handshakeInterval),
       counters: this.counters,
+      clock: this.clock,
     };
   }
 
@@ -444,12 +448,16 @@ export abstract class Socket implements PipeOwner, EndpointsOwner {
       this.terminate();
       return;
     }
-    const deadline = linger < 0 ? Infinity : Date.now() + linger;
-    const timer = setInterval(() => {
-      if (this.hasPendingOutbound() && Date.now() < deadline) return;
-      clearInterval(timer);
+    const clock = this.clock;
+    const deadline = linger < 0 ? Infinity : clock.now() + linger;
+    const poll = (): void => {
+      if (this.hasPendingOutbound() && clock.now() < deadline) {
+        clock.setTimeout(poll, LINGER_POLL_MS);
+        return;
+      }
       this.terminate();
-    }, LINGER_POLL_MS);
+    };
+    clock.setTimeout(poll, LINGER_POLL_MS);
   }
 
   private hasPendingOutbound(): boolean {

@@ -1,3 +1,4 @@
+import type { ClockTimer } from "../../clock.js";
 import { Engine, type EngineClose, type EngineHost } from "../../zmtp/engine.js";
 import type { Metadata } from "../../zmtp/metadata.js";
 import type { ByteStream } from "../../transports/stream.js";
@@ -15,7 +16,7 @@ export class Connecter implements EngineHost {
   private pipeAttached = false;
   private engine: Engine | null = null;
   private stream: ByteStream | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
+  private retryTimer: ClockTimer | null = null;
   private attempt = 0;
   /** Set on disconnect() and after a fatal handshake failure (libzmq then gives up on the endpoint). */
   stopped = false;
@@ -87,7 +88,7 @@ export class Connecter implements EngineHost {
     if (this.stopped || this.owner.options.reconnectInterval <= 0) return;
     const interval = this.nextInterval();
     this.owner.emit({ type: "connect:retry", address: this.address, interval });
-    this.retryTimer = setTimeout(() => this.dial(), interval);
+    this.retryTimer = this.owner.clock.setTimeout(() => this.dial(), interval);
   }
 
   engineReady(engine: Engine, props: Metadata): void {
@@ -130,7 +131,7 @@ export class Connecter implements EngineHost {
    */
   stop(graceful = true): void {
     this.stopped = true;
-    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    if (this.retryTimer !== null) this.owner.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
     // A live engine ends gracefully (what linger left to send is flushed); a pending dial is cut.
     if (this.engine !== null) this.engine.close({ kind: "local", error: null, handshaken: this.engine.handshaken, fatal: false, graceful });

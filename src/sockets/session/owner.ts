@@ -1,3 +1,4 @@
+import type { Clock } from "../../clock.js";
 import type { EngineClose, EngineOptions } from "../../zmtp/engine.js";
 import type { Event } from "../events.js";
 import type { OptionValues } from "../options.js";
@@ -11,6 +12,7 @@ import { IncompatiblePeerError, ProtocolError } from "../../zmtp/protocol-error.
 export interface SessionOwner {
   readonly options: OptionValues;
   readonly counters: SocketCounters;
+  readonly clock: Clock;
   readonly transportOptions: TransportOptions;
   /** Fresh options (with a fresh mechanism) for one connection. */
   engineOptions(): EngineOptions;
