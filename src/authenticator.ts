@@ -3,6 +3,7 @@ import { context as defaultContext, type Context } from "./context.js";
 import { Router } from "./sockets/router.js";
 import { ZAP_ENDPOINT } from "./sockets/session/zap-client.js";
 import { decodeCurveKey, z85Encode } from "./zmtp/z85.js";
+import { decodeZapRequest, encodeZapReply } from "./zmtp/zap.js";
 
 /** One verdict of the Authenticator, as reported to `onDecision` and the "decision" event. */
 export interface AuthDecision {
@@ -34,6 +35,8 @@ export interface AuthenticatorOptions {
   /** Called for every decision (a log hook). */
   onDecision?: (decision: AuthDecision) => void;
 }
+
+const NO_METADATA = Buffer.alloc(0);
 
 interface ZapRequestFields {
   version: string;
@@ -182,19 +185,14 @@ export class Authenticator extends EventEmitter {
         return; // closed
       }
       // [routing id, "", version, request id, domain, address, identity, mechanism, credentials...]
-      if (msg.length < 8 || msg[1]!.length !== 0) continue;
-      const [id, , version, requestId, domain, address, , mechanism, ...credentials] = msg as [Buffer, ...Buffer[]];
-      const decision = this.decide({
-        version: version!.toString(),
-        requestId: requestId!,
-        domain: domain!.toString(),
-        address: address!.toString(),
-        mechanism: mechanism!.toString(),
-        credentials,
-      });
+      const [id, ...frames] = msg as [Buffer, ...Buffer[]];
+      const request = decodeZapRequest(frames);
+      if (request === null) continue;
+      const decision = this.decide(request);
       const userId = decision.allowed ? decision.user : "";
+      const reply = encodeZapReply(request.requestId, { statusCode: decision.statusCode, statusText: decision.reason, userId, metadata: NO_METADATA });
       try {
-        await router.send([id, "", "1.0", requestId!, decision.statusCode, decision.reason, userId, ""]);
+        await router.send([id, ...reply]);
       } catch {
         // the requester gave up (handshake timeout); nothing to answer
       }
