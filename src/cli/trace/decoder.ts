@@ -1,9 +1,9 @@
-import { decodeCommand, decodeError, decodePing } from "../zmtp/command.js";
-import { FrameDecoder, type FrameSink } from "../zmtp/decoder.js";
-import { GreetingReader } from "../zmtp/greeting-reader.js";
-import { decodeProperties } from "../zmtp/metadata.js";
-import { decodePlainHello } from "../zmtp/mechanisms/plain.js";
-import { isPrintable, propertyText, propertyValue } from "./probe-text.js";
+import { decodeCommand, decodeError, decodePing } from "../../zmtp/command.js";
+import { FrameDecoder, type FrameSink } from "../../zmtp/decoder.js";
+import { GreetingReader } from "../../zmtp/greeting-reader.js";
+import { decodeProperties } from "../../zmtp/metadata.js";
+import { decodePlainHello } from "../../zmtp/mechanisms/plain.js";
+import { isPrintable, propertyText, propertyValue } from "../probe/text.js";
 
 /**
  * What `zmtp trace` sees in one direction of a connection: the byte stream decoded into the

@@ -1,19 +1,20 @@
 import { performance } from "node:perf_hooks";
-import { formatTcpEndpoint, parseEndpoint } from "../transports/endpoint.js";
-import { streamTransport } from "../transports/registry.js";
-import type { ByteStream } from "../transports/stream.js";
-import { DEFAULT_TRANSPORT_OPTIONS, type Listener, type Transport } from "../transports/transport.js";
-import { generateKeyPair, keyPairFromSecret } from "../zmtp/mechanisms/curve-box.js";
-import { CurveClient, CurveServer } from "../zmtp/mechanisms/curve.js";
-import type { Mechanism } from "../zmtp/mechanisms/mechanism.js";
-import { NullMechanism } from "../zmtp/mechanisms/null.js";
-import { PlainClient, PlainServer } from "../zmtp/mechanisms/plain.js";
-import { decodeCurveKey, z85Encode } from "../zmtp/z85.js";
-import { PROBE_USAGE, parseProbeArgs, type ProbeOptions } from "./probe-args.js";
-import { ProbeConnection } from "./probe-connection.js";
-import { ProbeFailure, describeCommand } from "./probe-failure.js";
-import { PROBE_EXIT_CODES, formatProbeReport, type ProbeReport } from "./probe-report.js";
-import { frameJson, propertyValue } from "./probe-text.js";
+import { formatTcpEndpoint, parseEndpoint } from "../../transports/endpoint.js";
+import { streamTransport } from "../../transports/registry.js";
+import type { ByteStream } from "../../transports/stream.js";
+import { DEFAULT_TRANSPORT_OPTIONS, type Listener, type Transport } from "../../transports/transport.js";
+import { generateKeyPair, keyPairFromSecret } from "../../zmtp/mechanisms/curve-box.js";
+import { CurveClient, CurveServer } from "../../zmtp/mechanisms/curve.js";
+import type { Mechanism } from "../../zmtp/mechanisms/mechanism.js";
+import { NullMechanism } from "../../zmtp/mechanisms/null.js";
+import { PlainClient, PlainServer } from "../../zmtp/mechanisms/plain.js";
+import { decodeCurveKey, z85Encode } from "../../zmtp/z85.js";
+import { PROBE_USAGE, parseProbeArgs, type ProbeOptions } from "./args.js";
+import { ProbeConnection } from "./connection.js";
+import type { CommandIO } from "../io.js";
+import { ProbeFailure } from "./failure.js";
+import { PROBE_EXIT_CODES, describeCommand, formatProbeReport, type ProbeReport } from "./report.js";
+import { frameJson, propertyValue } from "./text.js";
 
 /**
  * `zmtp probe ENDPOINT`: one ZMTP connection to (or, with --bind, from) any peer, reporting what
@@ -242,11 +243,6 @@ async function ping(connection: ProbeConnection, o: ProbeOptions, report: ProbeR
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
-}
-
-export interface CommandIO {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
 }
 
 /** `zmtp probe ...`: returns the exit code. */

@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
-import { formatTcpEndpoint, parseEndpoint } from "../transports/endpoint.js";
-import { streamTransport } from "../transports/registry.js";
-import type { ByteStream } from "../transports/stream.js";
-import { DEFAULT_TRANSPORT_OPTIONS, type Listener, type Transport } from "../transports/transport.js";
-import type { CommandIO } from "./probe.js";
-import { displayValue } from "./probe-text.js";
-import { TraceDecoder, type TraceEvent } from "./trace-decoder.js";
+import { formatTcpEndpoint, parseEndpoint } from "../../transports/endpoint.js";
+import { streamTransport } from "../../transports/registry.js";
+import type { ByteStream } from "../../transports/stream.js";
+import { DEFAULT_TRANSPORT_OPTIONS, type Listener, type Transport } from "../../transports/transport.js";
+import type { CommandIO } from "../io.js";
+import { displayValue } from "../probe/text.js";
+import { TraceDecoder, type TraceEvent } from "./decoder.js";
 
 /**
  * `zmtp trace --listen A --to B`: a transparent man in the middle. Every accepted connection is

@@ -1,14 +1,14 @@
-import { systemClock } from "../clock.js";
-import type { ByteStream } from "../transports/stream.js";
-import { encodePing, encodeSubscribe, type Command } from "../zmtp/command.js";
-import { Connection } from "../zmtp/connection.js";
-import type { Greeting } from "../zmtp/greeting.js";
-import type { Mechanism } from "../zmtp/mechanisms/mechanism.js";
-import { getProperty, type Metadata } from "../zmtp/metadata.js";
-import { IncompatiblePeerError, ProtocolError } from "../zmtp/protocol-error.js";
-import { sendsIdentity, type SocketTypeName } from "../zmtp/socket-types.js";
-import type { ZapReply, ZapRequest } from "../zmtp/zap.js";
-import { ProbeFailure, authHint, classify, closedHint, describeBytes } from "./probe-failure.js";
+import { systemClock } from "../../clock.js";
+import type { ByteStream } from "../../transports/stream.js";
+import { encodePing, encodeSubscribe, type Command } from "../../zmtp/command.js";
+import { Connection } from "../../zmtp/connection.js";
+import type { Greeting } from "../../zmtp/greeting.js";
+import type { Mechanism } from "../../zmtp/mechanisms/mechanism.js";
+import { getProperty, type Metadata } from "../../zmtp/metadata.js";
+import { IncompatiblePeerError, ProtocolError } from "../../zmtp/protocol-error.js";
+import { sendsIdentity, type SocketTypeName } from "../../zmtp/socket-types.js";
+import type { ZapReply, ZapRequest } from "../../zmtp/zap.js";
+import { ProbeFailure, authHint, classify, closedHint, describeBytes } from "./failure.js";
 
 /**
  * The single connection of `zmtp probe`, on the library's connection core. Unlike the engine it
