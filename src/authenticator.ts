@@ -3,7 +3,7 @@ import { context as defaultContext, type Context } from "./context.js";
 import { Router } from "./sockets/router.js";
 import { ZAP_ENDPOINT } from "./sockets/session/zap-client.js";
 import { decodeCurveKey, z85Encode } from "./zmtp/z85.js";
-import { decodeZapRequest, encodeZapReply } from "./zmtp/zap.js";
+import { decodeZapRequest, encodeZapReply, type ZapRequestFrames } from "./zmtp/zap.js";
 
 /** One verdict of the Authenticator, as reported to `onDecision` and the "decision" event. */
 export interface AuthDecision {
@@ -38,14 +38,8 @@ export interface AuthenticatorOptions {
 
 const NO_METADATA = Buffer.alloc(0);
 
-interface ZapRequestFields {
-  version: string;
-  requestId: Buffer;
-  domain: string;
-  address: string;
-  mechanism: string;
-  credentials: Buffer[];
-}
+/** What a decision is made on: the request without the server's identity frame. */
+type ZapRequestFields = Omit<ZapRequestFrames, "identity">;
 
 /**
  * A ready-made ZAP handler (RFC 27): binds a Router at inproc://zeromq.zap.01 in its Context and

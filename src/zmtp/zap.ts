@@ -41,20 +41,16 @@ export const ZAP_VERSION = "1.0";
 /** libzmq opens one pipe per request and always uses request id "1" (notes §9). */
 export const ZAP_REQUEST_ID = "1";
 const STATUS_CODES = new Set(["200", "300", "400", "500"]);
-const EMPTY = Buffer.alloc(0);
+
+/** Frames from text (UTF-8) and bytes. */
+function frames(...parts: Array<string | Buffer>): Buffer[] {
+  return parts.map((part) => (typeof part === "string" ? Buffer.from(part) : part));
+}
 
 /** Request frames: "" · "1.0" · request-id · domain · address · identity · mechanism · credentials… */
 export function encodeZapRequest(request: ZapRequest, requestId = ZAP_REQUEST_ID): Buffer[] {
-  return [
-    EMPTY,
-    Buffer.from(ZAP_VERSION),
-    Buffer.from(requestId),
-    Buffer.from(request.domain),
-    Buffer.from(request.address),
-    request.identity,
-    Buffer.from(request.mechanism),
-    ...request.credentials,
-  ];
+  const { domain, address, identity, mechanism, credentials } = request;
+  return frames("", ZAP_VERSION, requestId, domain, address, identity, mechanism, ...credentials);
 }
 
 /**
@@ -78,15 +74,7 @@ export function decodeZapRequest(frames: readonly Buffer[]): ZapRequestFrames | 
 
 /** Reply frames: "" · "1.0" · request-id · status code · status text · user id · metadata. */
 export function encodeZapReply(requestId: Buffer | string, reply: ZapReply): Buffer[] {
-  return [
-    EMPTY,
-    Buffer.from(ZAP_VERSION),
-    Buffer.from(requestId),
-    Buffer.from(reply.statusCode),
-    Buffer.from(reply.statusText),
-    Buffer.from(reply.userId),
-    reply.metadata,
-  ];
+  return frames("", ZAP_VERSION, requestId, reply.statusCode, reply.statusText, reply.userId, reply.metadata);
 }
 
 /**
