@@ -1,8 +1,9 @@
 import { EventEmitter } from "node:events";
 import { context as defaultContext, type Context } from "./context.js";
 import { Router } from "./sockets/router.js";
-import { ZAP_ENDPOINT } from "./sockets/zap-client.js";
+import { ZAP_ENDPOINT } from "./sockets/session/zap-client.js";
 import { decodeCurveKey, z85Encode } from "./zmtp/z85.js";
+import { decodeZapRequest, encodeZapReply, type ZapRequestFrames } from "./zmtp/zap.js";
 
 /** One verdict of the Authenticator, as reported to `onDecision` and the "decision" event. */
 export interface AuthDecision {
@@ -35,14 +36,10 @@ export interface AuthenticatorOptions {
   onDecision?: (decision: AuthDecision) => void;
 }
 
-interface ZapRequestFields {
-  version: string;
-  requestId: Buffer;
-  domain: string;
-  address: string;
-  mechanism: string;
-  credentials: Buffer[];
-}
+const NO_METADATA = Buffer.alloc(0);
+
+/** What a decision is made on: the request without the server's identity frame. */
+type ZapRequestFields = Omit<ZapRequestFrames, "identity">;
 
 /**
  * A ready-made ZAP handler (RFC 27): binds a Router at inproc://zeromq.zap.01 in its Context and
@@ -182,19 +179,14 @@ export class Authenticator extends EventEmitter {
         return; // closed
       }
       // [routing id, "", version, request id, domain, address, identity, mechanism, credentials...]
-      if (msg.length < 8 || msg[1]!.length !== 0) continue;
-      const [id, , version, requestId, domain, address, , mechanism, ...credentials] = msg as [Buffer, ...Buffer[]];
-      const decision = this.decide({
-        version: version!.toString(),
-        requestId: requestId!,
-        domain: domain!.toString(),
-        address: address!.toString(),
-        mechanism: mechanism!.toString(),
-        credentials,
-      });
+      const [id, ...frames] = msg as [Buffer, ...Buffer[]];
+      const request = decodeZapRequest(frames);
+      if (request === null) continue;
+      const decision = this.decide(request);
       const userId = decision.allowed ? decision.user : "";
+      const reply = encodeZapReply(request.requestId, { statusCode: decision.statusCode, statusText: decision.reason, userId, metadata: NO_METADATA });
       try {
-        await router.send([id, "", "1.0", requestId!, decision.statusCode, decision.reason, userId, ""]);
+        await router.send([id, ...reply]);
       } catch {
         // the requester gave up (handshake timeout); nothing to answer
       }

@@ -5,8 +5,8 @@ import { runWorker } from "./bench/worker.js";
 import { formatResults, runDemo } from "./demo.js";
 import { interopCommand } from "./interop/command.js";
 import { monitorCommand } from "../monitor/cli.js";
-import { probeCommand } from "./probe.js";
-import { traceCommand } from "./trace.js";
+import { probeCommand } from "./probe/command.js";
+import { traceCommand } from "./trace/command.js";
 
 /**
  * The `zmtp` command: parses the command line and dispatches; each command lives in its own

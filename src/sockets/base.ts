@@ -1,22 +1,17 @@
+import { systemClock, type Clock } from "../clock.js";
 import { context as defaultContext, type Context } from "../context.js";
 import { ZmqError, zmqError } from "../errors.js";
-import { parseEndpoint } from "../transports/endpoint.js";
-import { listenIpc } from "../transports/ipc.js";
-import type { InprocSocket } from "../transports/inproc.js";
-import { listenTcp } from "../transports/tcp.js";
 import type { TransportOptions } from "../transports/transport.js";
 import type { EngineOptions } from "../zmtp/engine.js";
 import type { Metadata } from "../zmtp/metadata.js";
 import { sendsIdentity, type SocketTypeName } from "../zmtp/socket-types.js";
-import { Acceptor } from "./acceptor.js";
-import { Connecter } from "./connecter.js";
+import { Endpoints, type EndpointOptions, type EndpointsOwner } from "./endpoints.js";
 import { Observer, type Event } from "./events.js";
 import { toFrames, type MessageLike } from "./message.js";
 import { COMMON_OPTIONS, defaultOptions, defineOptions, type OptionName, type OptionValues } from "./options.js";
 import { Pipe, type Message, type PipeOwner } from "./pipe.js";
-import { zapClient } from "./zap-client.js";
-import { checkSecurityOptions, createMechanism, defineSecurityOptions, securityMechanism } from "./security.js";
-import type { SessionOwner } from "./session.js";
+import { zapClient } from "./session/zap-client.js";
+import { createMechanism, defineSecurityOptions, securityMechanism } from "./session/security.js";
 import { newCounters, type SocketCounters, type SocketStatistics } from "./statistics.js";
 
 /** zeromq.js's numeric SocketType values (`socket.type`). */
@@ -24,11 +19,7 @@ export const SOCKET_TYPE_NUMBER: Record<SocketTypeName, number> = {
   PAIR: 0, PUB: 1, SUB: 2, REQ: 3, REP: 4, DEALER: 5, ROUTER: 6, PULL: 7, PUSH: 8, XPUB: 9, XSUB: 10,
 };
 
-/** Per-endpoint options for bind() and connect() (an extension to zeromq.js). */
-export interface EndpointOptions {
-  /** Failover tier for load-balancing sockets: lower is preferred; default 0. */
-  priority?: number;
-}
+export type { EndpointOptions };
 
 /** One peer as `peers()` reports it. */
 export interface PeerInfo {
@@ -41,14 +32,6 @@ export interface PeerInfo {
   queuedIn: number;
   sendHighWaterMark: number;
   receiveHighWaterMark: number;
-}
-
-function priorityOf(options: EndpointOptions): number {
-  const priority = options.priority ?? 0;
-  if (!Number.isInteger(priority) || priority < 0 || priority > 255) {
-    throw zmqError("EINVAL", `Invalid priority ${priority}: expected an integer in 0..255 (lower is preferred)`);
-  }
-  return priority;
 }
 
 interface Waiter<T> {
@@ -80,19 +63,18 @@ const LINGER_POLL_MS = 10;
  * linger and events. A socket type is a routing policy: it implements the five `x*` hooks over
  * the pipes it is given, and says nothing about bytes or connections.
  */
-export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
+export abstract class Socket implements PipeOwner, EndpointsOwner {
   /** @internal */
   readonly options: OptionValues = defaultOptions();
   /** @internal */
   readonly counters: SocketCounters = newCounters();
+  /** @internal Time for backoff, heartbeats, handshake deadlines and linger; tests set a fake one before bind/connect. */
+  clock: Clock = systemClock;
   readonly context: Context;
   private _closed = false;
   private _events: Observer | null = null;
   private _lastEndpoint: string | null = null;
-  private readonly acceptors = new Map<string, Acceptor>();
-  private readonly connecters = new Map<string, Connecter>();
-  private readonly inprocBinds = new Set<string>();
-  private readonly inprocConnects = new Map<string, Pipe>();
+  private readonly endpoints = new Endpoints(this);
   /** Pipes currently attached to the routing policy. */
   protected readonly pipes = new Set<Pipe>();
   private sendWaiter: SendWaiter | null = null;
@@ -147,7 +129,7 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
 
   /** @internal Whether some bind() or connect() is in effect (a Proxy needs both ends set up). */
   get hasEndpoints(): boolean {
-    return this.acceptors.size + this.connecters.size + this.inprocBinds.size + this.inprocConnects.size > 0;
+    return this.endpoints.any;
   }
 
   get securityMechanism(): null | "plain" | "curve" {
@@ -192,48 +174,14 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
   async bind(address: string, options: EndpointOptions = {}): Promise<void> {
     this.checkOpen();
     if (typeof address !== "string") throw new TypeError("Address must be a string");
-    const ep = parseEndpoint(address, true);
-    if (ep.transport === "inproc") {
-      this.context.inproc.bind(ep.name, this, address, priorityOf(options));
-      this.inprocBinds.add(ep.name);
-      this._lastEndpoint = address;
-      this.emit({ type: "bind", address });
-      return;
-    }
-    checkSecurityOptions(this.options);
-    const acceptor = new Acceptor(this, address, priorityOf(options));
-    try {
-      const listener =
-        ep.transport === "tcp"
-          ? await listenTcp(address, ep.host, ep.port, this.transportOptions, acceptor.accept)
-          : await listenIpc(address, ep.path, this.transportOptions, acceptor.accept);
-      acceptor.listening(listener);
-    } catch (err) {
-      this.emit({ type: "bind:error", address, error: err as Error });
-      throw err;
-    }
-    if (this._closed) {
-      acceptor.close(true);
-      throw zmqError("EBADF", "Socket was closed while binding", address);
-    }
-    this.acceptors.set(acceptor.endpoint, acceptor);
-    if (address !== acceptor.endpoint) this.acceptors.set(address, acceptor);
-    this._lastEndpoint = acceptor.endpoint;
-    this.emit({ type: "bind", address: acceptor.endpoint });
+    const endpoint = await this.endpoints.bind(address, options);
+    this._lastEndpoint = endpoint;
+    this.emit({ type: "bind", address: endpoint });
   }
 
   async unbind(address: string): Promise<void> {
     this.checkOpen();
-    const ep = parseEndpoint(address, true);
-    if (ep.transport === "inproc") {
-      if (!this.inprocBinds.delete(ep.name)) throw zmqError("ENOENT", "No such endpoint", address);
-      this.context.inproc.unbind(ep.name, this);
-      return;
-    }
-    const acceptor = this.acceptors.get(address);
-    if (acceptor === undefined) throw zmqError("ENOENT", "No such endpoint", address);
-    for (const [key, value] of this.acceptors) if (value === acceptor) this.acceptors.delete(key);
-    acceptor.close(true);
+    this.endpoints.unbind(address);
   }
 
   /**
@@ -243,39 +191,12 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
   connect(address: string, options: EndpointOptions & { routingId?: string } = {}): void {
     this.checkOpen();
     if (typeof address !== "string") throw new TypeError("Address must be a string");
-    const ep = parseEndpoint(address, false);
-    if (ep.transport === "inproc") {
-      if (this.inprocConnects.has(address)) return;
-      const pipe = this.context.inproc.connect(ep.name, this, address, priorityOf(options));
-      this.inprocConnects.set(address, pipe);
-      // Connect before bind: with immediate = false messages queue until the name is bound.
-      if (this.attachesBeforeHandshake && !this.options.immediate) this.attachPipe(pipe);
-      return;
-    }
-    checkSecurityOptions(this.options);
-    // After a fatal handshake failure libzmq waits for the application to connect() again.
-    if (this.connecters.get(address)?.stopped === false) return;
-    const fixedId = options.routingId === undefined ? null : Buffer.from(options.routingId);
-    const connecter = new Connecter(this, address, ep, fixedId, priorityOf(options));
-    this.connecters.set(address, connecter);
-    connecter.start();
+    this.endpoints.connect(address, options);
   }
 
   disconnect(address: string): void {
     this.checkOpen();
-    const ep = parseEndpoint(address, false);
-    if (ep.transport === "inproc") {
-      const pipe = this.inprocConnects.get(address);
-      if (pipe === undefined) throw zmqError("ENOENT", "No such endpoint", address);
-      this.inprocConnects.delete(address);
-      this.context.inproc.disconnect(ep.name, pipe);
-      this.detachPipe(pipe);
-      return;
-    }
-    const connecter = this.connecters.get(address);
-    if (connecter === undefined) throw zmqError("ENOENT", "No such endpoint", address);
-    this.connecters.delete(address);
-    connecter.stop();
+    this.endpoints.disconnect(address);
   }
 
   // ---- send / receive ----
@@ -399,7 +320,7 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
     if (this.sendWaiter !== null) this.retrySend();
   }
 
-  // ---- SessionOwner / InprocSocket ----
+  // ---- EndpointsOwner: what sessions and inproc links need ----
 
   get transportOptions(): TransportOptions {
     const o = this.options;
@@ -427,6 +348,7 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
       zapDomain: o.zapDomain ?? "",
       zap: zapClient(this.context, o.handshakeInterval),
       counters: this.counters,
+      clock: this.clock,
     };
   }
 
@@ -520,39 +442,31 @@ export abstract class Socket implements PipeOwner, SessionOwner, InprocSocket {
       if (waiter.timer !== null) clearTimeout(waiter.timer);
       waiter.reject(closedError());
     }
-    for (const name of this.inprocBinds) this.context.inproc.unbind(name, this);
-    this.inprocBinds.clear();
-    for (const acceptor of new Set(this.acceptors.values())) acceptor.close(false);
+    this.endpoints.stopListening();
     const linger = this.options.linger;
     if (linger === 0 || !this.hasPendingOutbound()) {
       this.terminate();
       return;
     }
-    const deadline = linger < 0 ? Infinity : Date.now() + linger;
-    const timer = setInterval(() => {
-      if (this.hasPendingOutbound() && Date.now() < deadline) return;
-      clearInterval(timer);
+    const clock = this.clock;
+    const deadline = linger < 0 ? Infinity : clock.now() + linger;
+    const poll = (): void => {
+      if (this.hasPendingOutbound() && clock.now() < deadline) {
+        clock.setTimeout(poll, LINGER_POLL_MS);
+        return;
+      }
       this.terminate();
-    }, LINGER_POLL_MS);
+    };
+    clock.setTimeout(poll, LINGER_POLL_MS);
   }
 
   private hasPendingOutbound(): boolean {
     for (const pipe of this.pipes) if (pipe.hasOutbound) return true;
-    for (const connecter of this.connecters.values()) if (connecter.pendingOutbound) return true;
-    for (const acceptor of this.acceptors.values()) if (acceptor.pendingOutbound) return true;
-    return false;
+    return this.endpoints.pendingOutbound;
   }
 
   private terminate(): void {
-    const graceful = this.options.linger !== 0;
-    for (const acceptor of new Set(this.acceptors.values())) acceptor.close(true, graceful);
-    this.acceptors.clear();
-    for (const connecter of this.connecters.values()) connecter.stop(graceful);
-    this.connecters.clear();
-    for (const [address, pipe] of this.inprocConnects) {
-      this.context.inproc.disconnect(address.slice("inproc://".length), pipe);
-    }
-    this.inprocConnects.clear();
+    this.endpoints.closeAll(this.options.linger !== 0);
     for (const pipe of [...this.pipes]) {
       this.detachPipe(pipe);
       pipe.discard();

@@ -3,7 +3,7 @@ import { Socket, allowMethods, type Readable, type SocketOptions, type Writable 
 import type { Message, Pipe } from "./pipe.js";
 import { FairQueue } from "./routing/fq.js";
 import { LoadBalancer } from "./routing/lb.js";
-import { sendProbe } from "./probe.js";
+import { sendProbe } from "./probe-router.js";
 
 /** DEALER (RFC 28): round robin out, fair queue in, no envelope handling. */
 export class Dealer extends Socket {

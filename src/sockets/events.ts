@@ -1,4 +1,4 @@
-import { Fifo } from "./queue.js";
+import { Fifo } from "./fifo.js";
 import { zmqError } from "../errors.js";
 
 /** Event names and payloads as zeromq.js v6 reports them. */

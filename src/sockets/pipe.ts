@@ -1,5 +1,5 @@
 import type { Metadata } from "../zmtp/metadata.js";
-import { Fifo } from "./queue.js";
+import { Fifo } from "./fifo.js";
 
 /** A message is its frames; a multipart message travels and counts as one unit. */
 export type Message = Buffer[];

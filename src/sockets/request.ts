@@ -3,7 +3,7 @@ import { zmqError } from "../errors.js";
 import { Socket, allowMethods, type Readable, type SocketOptions, type Writable } from "./base.js";
 import { defineOptions } from "./options.js";
 import type { Message, Pipe } from "./pipe.js";
-import { sendProbe } from "./probe.js";
+import { sendProbe } from "./probe-router.js";
 import { FairQueue } from "./routing/fq.js";
 import { LoadBalancer } from "./routing/lb.js";
 

@@ -3,7 +3,7 @@ import { Socket, allowMethods, type Readable, type SocketOptions, type Writable 
 import { toFrame } from "./message.js";
 import { defineOptions } from "./options.js";
 import type { Message, Pipe } from "./pipe.js";
-import { Fifo } from "./queue.js";
+import { Fifo } from "./fifo.js";
 import { Distributor, hasRoom } from "./routing/dist.js";
 import { PipeDrainer } from "./routing/drain.js";
 import { SubscriptionTrie } from "./routing/trie.js";

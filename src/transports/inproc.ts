@@ -1,15 +1,27 @@
 import { zmqError } from "../errors.js";
-import type { Message, Pipe } from "../sockets/pipe.js";
 import type { Metadata } from "../zmtp/metadata.js";
 
+/**
+ * What inproc needs from a pipe (the socket layer's Pipe is one): the connection side of a
+ * bounded queue, which the bridge fills and drains instead of an engine.
+ */
+export interface InprocPipe {
+  driver: { outboundReady(): void; inboundSpace(): void } | null;
+  readonly closed: boolean;
+  readonly acceptsInbound: boolean;
+  readonly hasOutbound: boolean;
+  takeOutbound(): Buffer[] | undefined;
+  deliver(msg: Buffer[]): boolean;
+}
+
 /** What the inproc transport needs from a socket: no bytes, only pipes. */
-export interface InprocSocket {
+export interface InprocSocket<P extends InprocPipe = InprocPipe> {
   /** Creates a pipe owned by the socket (not yet attached to its routing policy). */
-  createPipe(endpoint: string, priority: number): Pipe;
+  createPipe(endpoint: string, priority: number): P;
   /** The pipe is linked to a peer whose properties are given: attach it (if not already). */
-  inprocLinked(pipe: Pipe, peer: Metadata): void;
+  inprocLinked(pipe: P, peer: Metadata): void;
   /** The peer went away (unbind, disconnect, close): detach the pipe. */
-  inprocUnlinked(pipe: Pipe): void;
+  inprocUnlinked(pipe: P): void;
   /** Properties a ZMTP peer would have received in READY (Socket-Type, Identity). */
   inprocProperties(): Metadata;
 }
@@ -26,8 +38,8 @@ class InprocBridge {
   private linked = false;
 
   constructor(
-    readonly a: Pipe,
-    readonly b: Pipe,
+    readonly a: InprocPipe,
+    readonly b: InprocPipe,
   ) {
     a.driver = { outboundReady: () => this.move(a, b, 0), inboundSpace: () => this.move(b, a, 1) };
     b.driver = { outboundReady: () => this.move(b, a, 1), inboundSpace: () => this.move(a, b, 0) };
@@ -39,11 +51,11 @@ class InprocBridge {
     this.move(this.b, this.a, 1);
   }
 
-  private move(from: Pipe, to: Pipe, direction: 0 | 1): void {
+  private move(from: InprocPipe, to: InprocPipe, direction: 0 | 1): void {
     if (!this.linked || this.moving[direction]) return;
     this.moving[direction] = true;
     try {
-      let msg: Message | undefined;
+      let msg: Buffer[] | undefined;
       while (to.acceptsInbound && !to.closed && (msg = from.takeOutbound()) !== undefined) to.deliver(msg);
     } finally {
       this.moving[direction] = false;
@@ -55,9 +67,9 @@ class InprocBridge {
 
 interface Link {
   connecter: InprocSocket;
-  connecterPipe: Pipe;
+  connecterPipe: InprocPipe;
   binder: InprocSocket | null;
-  binderPipe: Pipe | null;
+  binderPipe: InprocPipe | null;
 }
 
 /** Names bound with `inproc://` in one Context, and the connections waiting for them. */
@@ -88,7 +100,7 @@ export class InprocRegistry {
   }
 
   /** Connects now if the name is bound, or when it is (libzmq allows connect before bind). */
-  connect(name: string, socket: InprocSocket, address: string, priority = 0): Pipe {
+  connect<P extends InprocPipe>(name: string, socket: InprocSocket<P>, address: string, priority = 0): P {
     const pipe = socket.createPipe(address, priority);
     const link: Link = { connecter: socket, connecterPipe: pipe, binder: null, binderPipe: null };
     const list = this.links.get(name) ?? [];
@@ -99,7 +111,7 @@ export class InprocRegistry {
     return pipe;
   }
 
-  disconnect(name: string, pipe: Pipe): void {
+  disconnect(name: string, pipe: InprocPipe): void {
     const list = this.links.get(name);
     const link = list?.find((l) => l.connecterPipe === pipe);
     if (list === undefined || link === undefined) return;

@@ -1,7 +1,15 @@
-import { createConnection, createServer, type Socket as NetSocket } from "node:net";
+import { createConnection, createServer, type Server } from "node:net";
 import { unlinkSync } from "node:fs";
 import { fromSystemError, zmqError } from "../errors.js";
-import type { AcceptHandler, Listener, TransportOptions } from "./transport.js";
+import { parseEndpoint } from "./endpoint.js";
+import type { ByteStream } from "./stream.js";
+import type { Listener, StreamHandler, Transport, TransportOptions } from "./transport.js";
+
+function ipcPath(address: string, forBind: boolean): string {
+  const endpoint = parseEndpoint(address, forBind);
+  if (endpoint.transport !== "ipc") throw zmqError("EPROTONOSUPPORT", `Not an ipc:// endpoint: "${address}"`, address);
+  return endpoint.path;
+}
 
 /** Linux abstract namespace: `ipc://@name` is a socket with no file (leading NUL). */
 function socketPath(path: string): string {
@@ -20,9 +28,9 @@ function isLive(path: string): Promise<boolean> {
   });
 }
 
-function listenOnce(path: string, options: TransportOptions, onAccept: AcceptHandler) {
-  return new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-    const server = createServer(onAccept);
+function listenOnce(path: string, options: TransportOptions, onStream: StreamHandler): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const server = createServer(onStream);
     server.once("error", reject);
     server.listen({ path: socketPath(path), backlog: options.backlog }, () => {
       server.removeAllListeners("error");
@@ -33,18 +41,14 @@ function listenOnce(path: string, options: TransportOptions, onAccept: AcceptHan
 }
 
 /**
- * Binds a Unix-domain socket. A socket file left by a dead process is replaced, as libzmq does;
- * one that a live process still serves is EADDRINUSE.
+ * Binds a Unix-domain socket (`ipc://*` picks a fresh path). A socket file left by a dead process
+ * is replaced, as libzmq does; one that a live process still serves is EADDRINUSE.
  */
-export async function listenIpc(
-  address: string,
-  path: string,
-  options: TransportOptions,
-  onAccept: AcceptHandler,
-): Promise<Listener> {
+async function listen(address: string, options: TransportOptions, onStream: StreamHandler): Promise<Listener> {
+  const path = ipcPath(address, true);
   let server;
   try {
-    server = await listenOnce(path, options, onAccept);
+    server = await listenOnce(path, options, onStream);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code !== "EADDRINUSE" || path.startsWith("@")) throw fromSystemError(e, address);
@@ -55,7 +59,7 @@ export async function listenIpc(
       // Someone else removed it first; the retry below decides.
     }
     try {
-      server = await listenOnce(path, options, onAccept);
+      server = await listenOnce(path, options, onStream);
     } catch (retryErr) {
       throw fromSystemError(retryErr as NodeJS.ErrnoException, address);
     }
@@ -67,6 +71,8 @@ export async function listenIpc(
   };
 }
 
-export function connectIpc(path: string): NetSocket {
-  return createConnection(socketPath(path));
+function dial(address: string): ByteStream {
+  return createConnection(socketPath(ipcPath(address, false)));
 }
+
+export const ipc: Transport = { listen, dial };

@@ -1,4 +1,4 @@
-import type { Socket as NetSocket } from "node:net";
+import type { ByteStream } from "./stream.js";
 
 /** Options the byte-stream transports honour (ZeroMQ socket options, ms where timed). */
 export interface TransportOptions {
@@ -13,6 +13,15 @@ export interface TransportOptions {
   ipv6: boolean;
 }
 
+/** libzmq's defaults, for users of a transport that are not sockets (the CLI). */
+export const DEFAULT_TRANSPORT_OPTIONS: Readonly<TransportOptions> = {
+  tcpKeepalive: -1,
+  tcpKeepaliveIdle: -1,
+  backlog: 100,
+  connectTimeout: 0,
+  ipv6: false,
+};
+
 /** A bound endpoint that accepts connections. */
 export interface Listener {
   /** The real address, with the ephemeral port or generated path filled in. */
@@ -20,13 +29,16 @@ export interface Listener {
   close(): void;
 }
 
-export type AcceptHandler = (stream: NetSocket) => void;
+export type StreamHandler = (stream: ByteStream) => void;
 
-/** Applies the keepalive options to a fresh TCP stream (no-op for Unix sockets). */
-export function applyKeepalive(stream: NetSocket, options: TransportOptions): void {
-  if (options.tcpKeepalive === 1) {
-    stream.setKeepAlive(true, options.tcpKeepaliveIdle > 0 ? options.tcpKeepaliveIdle * 1000 : 0);
-  } else if (options.tcpKeepalive === 0) {
-    stream.setKeepAlive(false);
-  }
+/**
+ * A transport that carries ZMTP as bytes (tcp, ipc; ws next), looked up by the endpoint's scheme
+ * (registry.ts). Addresses are the endpoint strings the user gave; errors are ZmqErrors that
+ * carry them.
+ */
+export interface Transport {
+  /** Binds the address; every accepted connection is handed to `onStream`. */
+  listen(address: string, options: TransportOptions, onStream: StreamHandler): Promise<Listener>;
+  /** Starts connecting: the stream emits `connect` once established, or `error`. */
+  dial(address: string, options: TransportOptions): ByteStream;
 }

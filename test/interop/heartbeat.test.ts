@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { createInterface } from "node:readline";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import * as zmq from "zeromq";
 import * as ours from "../../src/index.js";
@@ -95,5 +97,45 @@ describe("heartbeats with libzmq", () => {
       const [, body] = await router.receive();
       if (body!.toString() === "tick") break;
     }
+  });
+
+  it("a libzmq DEALER whose PINGs carry a TTL is dropped about a TTL after it froze, though it sent traffic after its first PING", async () => {
+    const router = new ours.Router();
+    await router.bind("tcp://127.0.0.1:*");
+    close(router);
+    const zeromq = pathToFileURL(createRequire(import.meta.url).resolve("zeromq")).href;
+    // PINGs every 100 ms with TTL 1 s; some data after the first PINGs; then only PINGs for a
+    // while, so the last thing we get before the freeze is a PING.
+    const script = `
+      const zmq = await import(${JSON.stringify(zeromq)});
+      const d = new zmq.Dealer({ linger: 0, heartbeatInterval: 100, heartbeatTimeToLive: 1000, heartbeatTimeout: 5000 });
+      d.connect(${JSON.stringify(router.lastEndpoint)});
+      const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+      await d.send("hello");
+      for (let i = 0; i < 3; i++) {
+        await wait(150);
+        await d.send("a little");
+      }
+      await wait(400);
+      console.log("quiet");
+      setInterval(() => undefined, 1000);
+    `;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    cleanup.push(() => child.kill("SIGKILL"));
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const received: string[] = [];
+    for (let i = 0; i < 4; i++) received.push(String((await router.receive())[1]));
+    expect(received).toEqual(["hello", "a little", "a little", "a little"]);
+    expect((await lines.next()).value).toBe("quiet");
+    const disconnected = new Promise<number>((resolve) => router.events.on("disconnect", () => resolve(Date.now())));
+    child.kill("SIGSTOP");
+    const stoppedAt = Date.now();
+    // The old engine let the TTL lapse after newer PINGs and never dropped the peer: bound the wait.
+    const droppedAt = await Promise.race([disconnected, sleep(5000).then(() => null)]);
+    expect(droppedAt, "the frozen peer was never dropped").not.toBeNull();
+    // The last PING came at most one interval (100 ms) before the freeze.
+    const after = droppedAt! - stoppedAt;
+    expect(after).toBeGreaterThanOrEqual(850);
+    expect(after).toBeLessThan(2500);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { attachValues } from "../../src/cli/args.js";
-import { parseProbeArgs } from "../../src/cli/probe-args.js";
+import { parseProbeArgs } from "../../src/cli/probe/args.js";
 
 describe("CLI option values that start with a dash", () => {
   it("attachValues joins only the named options with their value", () => {

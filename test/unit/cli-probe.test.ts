@@ -12,9 +12,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as zmq from "zeromq";
-import { parseProbeArgs } from "../../src/cli/probe-args.js";
-import { PROBE_EXIT_CODES, formatProbeReport, type ProbeReport } from "../../src/cli/probe-report.js";
-import { runProbe } from "../../src/cli/probe.js";
+import { parseProbeArgs } from "../../src/cli/probe/args.js";
+import { PROBE_EXIT_CODES, formatProbeReport, type ProbeReport } from "../../src/cli/probe/report.js";
+import { runProbe } from "../../src/cli/probe/command.js";
 import { encodeGreeting } from "../../src/zmtp/greeting.js";
 import { ready } from "../helpers/raw-peer.js";
 

@@ -11,8 +11,8 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import * as zmq from "zeromq";
-import { TraceDecoder, type TraceEvent } from "../../src/cli/trace-decoder.js";
-import { formatTraceText, startTrace, type TraceRecord, type Tracer } from "../../src/cli/trace.js";
+import { TraceDecoder, type TraceEvent } from "../../src/cli/trace/decoder.js";
+import { formatTraceText, startTrace, type TraceRecord, type Tracer } from "../../src/cli/trace/command.js";
 import { command, greeting, ready } from "../helpers/raw-peer.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));

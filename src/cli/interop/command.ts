@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import type { CommandIO } from "../probe.js";
+import type { CommandIO } from "../io.js";
 import { OURS, loadImplementation, type Implementation } from "./api.js";
 import { interopCases, matchesFilters, runInterop, type CaseResult, type InteropSummary } from "./matrix.js";
 

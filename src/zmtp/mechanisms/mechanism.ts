@@ -24,9 +24,13 @@ export interface MechanismHost {
   zap(request: Omit<ZapRequest, "address" | "identity">): Promise<ZapReply> | null;
 }
 
+/** libzmq's msg_t flags, which CURVE MESSAGE boxes carry as their inner flags (notes §8.6). */
+export const INNER_MORE = 1;
+export const INNER_COMMAND = 2;
+
 /**
  * After the handshake CURVE wraps every frame in a MESSAGE (RFC 26 §2.6). Inner flags use
- * libzmq's values: bit 0 MORE, bit 1 COMMAND.
+ * libzmq's values: INNER_MORE, INNER_COMMAND.
  */
 export interface TrafficCodec {
   /** The MESSAGE command body carrying one frame; sent as an ordinary data frame (notes §8.6). */

@@ -16,7 +16,7 @@ import {
 import { encodeCommand } from "../../../src/zmtp/command.js";
 import { encodeFrame, FLAG_COMMAND } from "../../../src/zmtp/frame.js";
 import { encodeGreeting } from "../../../src/zmtp/greeting.js";
-import { decodeZapReply, encodeZapRequest } from "../../../src/sockets/zap-client.js";
+import { decodeZapReply, encodeZapRequest } from "../../../src/zmtp/zap.js";
 import { z85Decode } from "../../../src/zmtp/z85.js";
 
 const opened: Array<{ close(): void }> = [];

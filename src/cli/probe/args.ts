@@ -1,9 +1,9 @@
 import { parseArgs } from "node:util";
-import { attachValues } from "./args.js";
-import { parseEndpoint } from "../transports/endpoint.js";
-import type { SocketTypeName } from "../zmtp/socket-types.js";
-import { decodeCurveKey } from "../zmtp/z85.js";
-import { parseMessage } from "./probe-text.js";
+import { attachValues } from "../args.js";
+import { parseEndpoint } from "../../transports/endpoint.js";
+import type { SocketTypeName } from "../../zmtp/socket-types.js";
+import { decodeCurveKey } from "../../zmtp/z85.js";
+import { parseMessage } from "./text.js";
 
 /** `zmtp probe`'s command line: its usage text and the options it parses into. */
 

@@ -1,10 +1,8 @@
-import { decodePing } from "../zmtp/command.js";
-import { ProtocolError } from "../zmtp/protocol-error.js";
-import type { ReceivedCommand } from "./probe-connection.js";
+import { ProtocolError } from "../../zmtp/protocol-error.js";
 
 /** How `zmtp probe` names what went wrong, in words a user can act on. */
 
-/** Why a probe failed; each kind has its own exit code (PROBE_EXIT_CODES in probe-report.ts). */
+/** Why a probe failed; each kind has its own exit code (PROBE_EXIT_CODES in report.ts). */
 export type ProbeFailureKind =
   | "connect"
   | "not-zmtp"
@@ -54,14 +52,4 @@ export function describeBytes(bytes: Buffer): string {
   const text = bytes.toString("latin1");
   if (/^[\x20-\x7e\r\n\t]+$/.test(text)) return `; it sent ${JSON.stringify(text.split(/\r?\n/)[0])}`;
   return `; it sent 0x${bytes.subarray(0, 16).toString("hex")}${bytes.length > 16 ? "…" : ""}`;
-}
-
-/** A command as the probe reports it: `PING ttl=0 context=""`, `SUBSCRIBE "topic"`. */
-export function describeCommand(command: ReceivedCommand): string {
-  if (command.name === "PING") {
-    const ping = decodePing(command.data);
-    return `PING ttl=${ping.ttlDeciseconds * 100}ms`;
-  }
-  if (command.data.length === 0) return command.name;
-  return `${command.name} ${JSON.stringify(command.data.toString("latin1"))}`;
 }

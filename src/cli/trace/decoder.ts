@@ -1,9 +1,9 @@
-import { decodeCommand, decodeError, decodePing } from "../zmtp/command.js";
-import { FrameDecoder, type FrameSink } from "../zmtp/decoder.js";
-import { GREETING_SIZE, checkGreetingPrefix, decodeGreeting } from "../zmtp/greeting.js";
-import { decodeProperties } from "../zmtp/metadata.js";
-import { decodePlainHello } from "../zmtp/mechanisms/plain.js";
-import { isPrintable, propertyText, propertyValue } from "./probe-text.js";
+import { decodeCommand, decodeError, decodePing } from "../../zmtp/command.js";
+import { FrameDecoder, type FrameSink } from "../../zmtp/decoder.js";
+import { GreetingReader } from "../../zmtp/greeting-reader.js";
+import { decodeProperties } from "../../zmtp/metadata.js";
+import { decodePlainHello } from "../../zmtp/mechanisms/plain.js";
+import { isPrintable, propertyText, propertyValue } from "../probe/text.js";
 
 /**
  * What `zmtp trace` sees in one direction of a connection: the byte stream decoded into the
@@ -34,8 +34,7 @@ type State = "greeting" | "frames" | "raw";
 
 export class TraceDecoder implements FrameSink {
   private state: State = "greeting";
-  private readonly greeting = Buffer.alloc(GREETING_SIZE);
-  private greetingLength = 0;
+  private readonly greeting = new GreetingReader();
   private mechanism = "";
   private readonly frames: FrameDecoder;
 
@@ -48,7 +47,11 @@ export class TraceDecoder implements FrameSink {
 
   push(chunk: Buffer): void {
     try {
-      if (this.state === "greeting") chunk = this.readGreeting(chunk);
+      if (this.state === "greeting") {
+        const rest = this.readGreeting(chunk);
+        if (rest === null) return;
+        chunk = rest;
+      }
       if (chunk.length === 0) return;
       if (this.state === "frames") this.frames.push(chunk);
       else this.emit({ event: "bytes", size: chunk.length });
@@ -59,17 +62,15 @@ export class TraceDecoder implements FrameSink {
     }
   }
 
-  private readGreeting(chunk: Buffer): Buffer {
-    const n = Math.min(GREETING_SIZE - this.greetingLength, chunk.length);
-    chunk.copy(this.greeting, this.greetingLength, 0, n);
-    this.greetingLength += n;
-    checkGreetingPrefix(this.greeting, this.greetingLength);
-    if (this.greetingLength < GREETING_SIZE) return chunk.subarray(n);
-    const g = decodeGreeting(this.greeting);
+  private readGreeting(chunk: Buffer): Buffer | null {
+    const rest = this.greeting.push(chunk);
+    if (rest === null) return null;
+    const g = this.greeting.greeting!;
+    const raw = this.greeting.received;
     this.mechanism = g.mechanism;
     this.state = "frames";
-    this.emit({ event: "greeting", version: `${this.greeting[10]}.${this.greeting[11]}`, mechanism: g.mechanism, asServer: g.asServer });
-    return chunk.subarray(n);
+    this.emit({ event: "greeting", version: `${raw[10]}.${raw[11]}`, mechanism: g.mechanism, asServer: g.asServer });
+    return rest;
   }
 
   onFrame(body: Buffer, more: boolean, command: boolean): void {

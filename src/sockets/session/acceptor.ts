@@ -1,9 +1,9 @@
-import type { Socket as NetSocket } from "node:net";
-import { Engine, type EngineClose, type EngineHost } from "../zmtp/engine.js";
-import type { Metadata } from "../zmtp/metadata.js";
-import type { Listener } from "../transports/transport.js";
-import type { Pipe } from "./pipe.js";
-import { applyPeer, emitEngineClose, type SessionOwner } from "./session.js";
+import { Engine, type EngineClose, type EngineHost } from "../../zmtp/engine.js";
+import type { Metadata } from "../../zmtp/metadata.js";
+import type { ByteStream } from "../../transports/stream.js";
+import type { Listener } from "../../transports/transport.js";
+import type { Pipe } from "../pipe.js";
+import { applyPeer, emitEngineClose, type SessionOwner } from "./owner.js";
 
 /** One accepted connection: its pipe exists from handshake to disconnect only (libzmq semantics). */
 class AcceptedSession implements EngineHost {
@@ -12,7 +12,7 @@ class AcceptedSession implements EngineHost {
 
   constructor(
     private readonly acceptor: Acceptor,
-    stream: NetSocket,
+    stream: ByteStream,
   ) {
     this.engine = new Engine(stream, acceptor.owner.engineOptions(), this, acceptor.endpoint);
   }
@@ -69,7 +69,7 @@ export class Acceptor {
     this.boundEndpoint = listener.endpoint;
   }
 
-  readonly accept = (stream: NetSocket): void => {
+  readonly accept = (stream: ByteStream): void => {
     this.owner.emit({ type: "accept", address: this.endpoint });
     this.sessions.add(new AcceptedSession(this, stream));
   };

@@ -1,9 +1,8 @@
-import type { Context } from "../context.js";
-import type { InprocSocket } from "../transports/inproc.js";
-import { decodeProperties, type Metadata } from "../zmtp/metadata.js";
-import { ProtocolError } from "../zmtp/protocol-error.js";
-import type { ZapReply, ZapRequest } from "../zmtp/zap.js";
-import { Pipe, type Message, type PipeOwner } from "./pipe.js";
+import type { Context } from "../../context.js";
+import type { InprocSocket } from "../../transports/inproc.js";
+import type { Metadata } from "../../zmtp/metadata.js";
+import { decodeZapReply, encodeZapRequest, type ZapReply, type ZapRequest } from "../../zmtp/zap.js";
+import { Pipe, type PipeOwner } from "../pipe.js";
 
 /**
  * The ZAP client (RFC 27): asks the handler bound at inproc://zeromq.zap.01 in the socket's
@@ -13,9 +12,6 @@ import { Pipe, type Message, type PipeOwner } from "./pipe.js";
 
 const ZAP_NAME = "zeromq.zap.01";
 export const ZAP_ENDPOINT = `inproc://${ZAP_NAME}`;
-const VERSION = "1.0";
-/** libzmq opens one pipe per request and always uses request id "1" (notes §9). */
-const REQUEST_ID = "1";
 /** Bound on how long a request may wait when the handshake itself has no limit. */
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -27,49 +23,6 @@ export function zapClient(context: Context, timeoutMs: number): ZapFunction {
     if (!context.inproc.isBound(ZAP_NAME)) return null;
     return new ZapExchange(context, request, timeoutMs > 0 ? timeoutMs : DEFAULT_TIMEOUT_MS).reply;
   };
-}
-
-/** Request frames: "" · "1.0" · request-id · domain · address · identity · mechanism · credentials… */
-export function encodeZapRequest(request: ZapRequest, requestId = REQUEST_ID): Message {
-  return [
-    Buffer.alloc(0),
-    Buffer.from(VERSION),
-    Buffer.from(requestId),
-    Buffer.from(request.domain),
-    Buffer.from(request.address),
-    request.identity,
-    Buffer.from(request.mechanism),
-    ...request.credentials,
-  ];
-}
-
-const STATUS_CODES = new Set(["200", "300", "400", "500"]);
-
-/**
- * Checks a reply as libzmq's zap_client does: 7 frames starting with the empty delimiter, version
- * "1.0", our request id, a known status code, parseable metadata — else ERR_ZAP_* (a protocol error).
- */
-export function decodeZapReply(frames: Message, requestId = REQUEST_ID): ZapReply {
-  if (frames.length !== 7 || frames[0]!.length !== 0) {
-    throw new ProtocolError("ERR_ZAP_MALFORMED_REPLY", `ZAP reply must be 7 frames starting with an empty one, got ${frames.length}`);
-  }
-  const [, version, id, status, text, userId, metadata] = frames as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
-  if (version.toString("latin1") !== VERSION) {
-    throw new ProtocolError("ERR_ZAP_BAD_VERSION", `ZAP reply version must be "1.0", got "${version.toString("latin1")}"`);
-  }
-  if (id.toString("latin1") !== requestId) {
-    throw new ProtocolError("ERR_ZAP_BAD_REQUEST_ID", `ZAP reply request id "${id.toString("latin1")}" is not "${requestId}"`);
-  }
-  const statusCode = status.toString("latin1");
-  if (!STATUS_CODES.has(statusCode)) {
-    throw new ProtocolError("ERR_ZAP_INVALID_STATUS_CODE", `ZAP status must be 200, 300, 400 or 500, got "${statusCode}"`);
-  }
-  try {
-    decodeProperties(metadata);
-  } catch {
-    throw new ProtocolError("ERR_ZAP_INVALID_METADATA", "ZAP reply metadata is not a valid property list");
-  }
-  return { statusCode, statusText: text.toString(), userId: userId.toString(), metadata };
 }
 
 /** One request/reply over its own inproc pipe, torn down after the reply (or the timeout). */

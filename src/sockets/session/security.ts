@@ -1,11 +1,11 @@
-import { zmqError } from "../errors.js";
-import { keyPairFromSecret, type CurveKeyPair } from "../zmtp/mechanisms/curve-box.js";
-import { CurveClient, CurveServer } from "../zmtp/mechanisms/curve.js";
-import type { Mechanism } from "../zmtp/mechanisms/mechanism.js";
-import { NullMechanism } from "../zmtp/mechanisms/null.js";
-import { PlainClient, PlainServer } from "../zmtp/mechanisms/plain.js";
-import { decodeCurveKey, z85Encode } from "../zmtp/z85.js";
-import { defineOptions, type OptionValues } from "./options.js";
+import { zmqError } from "../../errors.js";
+import { keyPairFromSecret, type CurveKeyPair } from "../../zmtp/mechanisms/curve-box.js";
+import { CurveClient, CurveServer } from "../../zmtp/mechanisms/curve.js";
+import type { Mechanism } from "../../zmtp/mechanisms/mechanism.js";
+import { NullMechanism } from "../../zmtp/mechanisms/null.js";
+import { PlainClient, PlainServer } from "../../zmtp/mechanisms/plain.js";
+import { decodeCurveKey, z85Encode } from "../../zmtp/z85.js";
+import { defineOptions, type OptionValues } from "../options.js";
 
 /**
  * Which security mechanism a socket's options select, and a fresh mechanism per connection.

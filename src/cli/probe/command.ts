@@ -1,17 +1,20 @@
-import { createConnection, createServer, type Server, type Socket as NetSocket } from "node:net";
 import { performance } from "node:perf_hooks";
-import { formatTcpEndpoint, parseEndpoint } from "../transports/endpoint.js";
-import { generateKeyPair, keyPairFromSecret } from "../zmtp/mechanisms/curve-box.js";
-import { CurveClient, CurveServer } from "../zmtp/mechanisms/curve.js";
-import type { Mechanism } from "../zmtp/mechanisms/mechanism.js";
-import { NullMechanism } from "../zmtp/mechanisms/null.js";
-import { PlainClient, PlainServer } from "../zmtp/mechanisms/plain.js";
-import { decodeCurveKey, z85Encode } from "../zmtp/z85.js";
-import { PROBE_USAGE, parseProbeArgs, type ProbeOptions } from "./probe-args.js";
-import { ProbeConnection } from "./probe-connection.js";
-import { ProbeFailure, describeCommand } from "./probe-failure.js";
-import { PROBE_EXIT_CODES, formatProbeReport, type ProbeReport } from "./probe-report.js";
-import { frameJson, propertyValue } from "./probe-text.js";
+import { formatTcpEndpoint, parseEndpoint } from "../../transports/endpoint.js";
+import { streamTransport } from "../../transports/registry.js";
+import type { ByteStream } from "../../transports/stream.js";
+import { DEFAULT_TRANSPORT_OPTIONS, type Listener, type Transport } from "../../transports/transport.js";
+import { generateKeyPair, keyPairFromSecret } from "../../zmtp/mechanisms/curve-box.js";
+import { CurveClient, CurveServer } from "../../zmtp/mechanisms/curve.js";
+import type { Mechanism } from "../../zmtp/mechanisms/mechanism.js";
+import { NullMechanism } from "../../zmtp/mechanisms/null.js";
+import { PlainClient, PlainServer } from "../../zmtp/mechanisms/plain.js";
+import { decodeCurveKey, z85Encode } from "../../zmtp/z85.js";
+import { PROBE_USAGE, parseProbeArgs, type ProbeOptions } from "./args.js";
+import { ProbeConnection } from "./connection.js";
+import type { CommandIO } from "../io.js";
+import { ProbeFailure } from "./failure.js";
+import { PROBE_EXIT_CODES, describeCommand, formatProbeReport, type ProbeReport } from "./report.js";
+import { frameJson, propertyValue } from "./text.js";
 
 /**
  * `zmtp probe ENDPOINT`: one ZMTP connection to (or, with --bind, from) any peer, reporting what
@@ -45,33 +48,31 @@ function mechanismFor(o: ProbeOptions, report: ProbeReport): Mechanism {
 }
 
 /** Connects (or accepts one connection) and resolves with the stream, or rejects with a ProbeFailure. */
-function openStream(o: ProbeOptions, onListening: (endpoint: string) => void): Promise<NetSocket> {
-  const endpoint = parseEndpoint(o.endpoint, o.bind);
-  if (endpoint.transport === "inproc") {
+function openStream(o: ProbeOptions, onListening: (endpoint: string) => void): Promise<ByteStream> {
+  const transport = streamTransport(parseEndpoint(o.endpoint, o.bind).transport);
+  if (transport === null) {
     return Promise.reject(new ProbeFailure("connect", "inproc endpoints live inside one process; probe tcp:// or ipc://"));
   }
-  return o.bind ? acceptOne(o, endpoint, onListening) : connectTo(o, endpoint);
+  return o.bind ? acceptOne(o, transport, onListening) : connectTo(o, transport);
 }
 
-function connectTo(o: ProbeOptions, endpoint: { transport: "tcp"; host: string; port: number } | { transport: "ipc"; path: string }): Promise<NetSocket> {
+function connectTo(o: ProbeOptions, transport: Transport): Promise<ByteStream> {
   return new Promise((resolve, reject) => {
-    const stream =
-      endpoint.transport === "tcp"
-        ? createConnection({ host: endpoint.host, port: endpoint.port })
-        : createConnection({ path: endpoint.path.startsWith("@") ? `\0${endpoint.path.slice(1)}` : endpoint.path });
+    const stream = transport.dial(o.endpoint, DEFAULT_TRANSPORT_OPTIONS);
     const timer = setTimeout(() => {
       stream.destroy();
       reject(new ProbeFailure("timeout", `could not connect to ${o.endpoint} within ${o.timeout} ms`));
     }, o.timeout);
-    stream.once("connect", () => {
-      clearTimeout(timer);
-      stream.removeAllListeners("error");
-      resolve(stream);
-    });
-    stream.once("error", (err: NodeJS.ErrnoException) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
       clearTimeout(timer);
       reject(new ProbeFailure("connect", connectErrorMessage(o.endpoint, err)));
+    };
+    stream.once("connect", () => {
+      clearTimeout(timer);
+      stream.off("error", onError);
+      resolve(stream);
     });
+    stream.once("error", onError);
   });
 }
 
@@ -89,38 +90,35 @@ function connectErrorMessage(endpoint: string, err: NodeJS.ErrnoException): stri
   }
 }
 
-function acceptOne(
-  o: ProbeOptions,
-  endpoint: { transport: "tcp"; host: string; port: number } | { transport: "ipc"; path: string },
-  onListening: (endpoint: string) => void,
-): Promise<NetSocket> {
-  return new Promise((resolve, reject) => {
-    let timer: NodeJS.Timeout | null = null;
-    const server: Server = createServer({ noDelay: true }, (stream) => {
-      if (timer !== null) clearTimeout(timer);
-      server.close();
-      resolve(stream);
-    });
-    server.once("error", (err: NodeJS.ErrnoException) => {
-      reject(new ProbeFailure("connect", `cannot bind ${o.endpoint}: ${err.message}`));
-    });
-    const listening = (): void => {
-      server.removeAllListeners("error");
-      const info = server.address();
-      onListening(typeof info === "object" && info !== null ? formatTcpEndpoint(info.address, info.port) : `ipc://${String(info)}`);
-      if (o.acceptTimeout > 0) {
-        timer = setTimeout(() => {
-          server.close();
-          reject(new ProbeFailure("timeout", `no connection to ${o.endpoint} within ${o.acceptTimeout} ms`));
-        }, o.acceptTimeout);
-      }
-    };
-    if (endpoint.transport === "tcp") server.listen({ host: endpoint.host === "" ? "0.0.0.0" : endpoint.host, port: endpoint.port }, listening);
-    else server.listen({ path: endpoint.path.startsWith("@") ? `\0${endpoint.path.slice(1)}` : endpoint.path }, listening);
+async function acceptOne(o: ProbeOptions, transport: Transport, onListening: (endpoint: string) => void): Promise<ByteStream> {
+  let accepted: ((stream: ByteStream) => void) | null = null;
+  const first = new Promise<ByteStream>((resolve) => (accepted = resolve));
+  const onStream = (stream: ByteStream): void => {
+    if (accepted === null) return stream.destroy();
+    accepted(stream);
+    accepted = null;
+  };
+  let listener: Listener;
+  try {
+    listener = await transport.listen(o.endpoint, DEFAULT_TRANSPORT_OPTIONS, onStream);
+  } catch (err) {
+    throw new ProbeFailure("connect", `cannot bind ${o.endpoint}: ${(err as Error).message}`);
+  }
+  onListening(listener.endpoint);
+  let timer: NodeJS.Timeout | null = null;
+  const timeout = new Promise<never>((_, reject) => {
+    if (o.acceptTimeout <= 0) return;
+    timer = setTimeout(() => reject(new ProbeFailure("timeout", `no connection to ${o.endpoint} within ${o.acceptTimeout} ms`)), o.acceptTimeout);
   });
+  try {
+    return await Promise.race([first, timeout]);
+  } finally {
+    if (timer !== null) clearTimeout(timer);
+    listener.close();
+  }
 }
 
-function peerName(stream: NetSocket, endpoint: string): string {
+function peerName(stream: ByteStream, endpoint: string): string {
   if (stream.remoteAddress === undefined) return endpoint;
   return formatTcpEndpoint(stream.remoteAddress, stream.remotePort ?? 0).slice("tcp://".length);
 }
@@ -245,11 +243,6 @@ async function ping(connection: ProbeConnection, o: ProbeOptions, report: ProbeR
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
-}
-
-export interface CommandIO {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
 }
 
 /** `zmtp probe ...`: returns the exit code. */

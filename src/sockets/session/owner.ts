@@ -1,16 +1,18 @@
-import type { EngineClose, EngineOptions } from "../zmtp/engine.js";
-import type { Event } from "./events.js";
-import type { OptionValues } from "./options.js";
-import type { SocketCounters } from "./statistics.js";
-import type { Pipe } from "./pipe.js";
-import type { TransportOptions } from "../transports/transport.js";
-import { getProperty, type Metadata } from "../zmtp/metadata.js";
-import { IncompatiblePeerError, ProtocolError } from "../zmtp/protocol-error.js";
+import type { Clock } from "../../clock.js";
+import type { EngineClose, EngineOptions } from "../../zmtp/engine.js";
+import type { Event } from "../events.js";
+import type { OptionValues } from "../options.js";
+import type { SocketCounters } from "../statistics.js";
+import type { Pipe } from "../pipe.js";
+import type { TransportOptions } from "../../transports/transport.js";
+import { getProperty, type Metadata } from "../../zmtp/metadata.js";
+import { IncompatiblePeerError, ProtocolError } from "../../zmtp/protocol-error.js";
 
 /** What connection endpoints (connecters, acceptors) need from their socket. */
 export interface SessionOwner {
   readonly options: OptionValues;
   readonly counters: SocketCounters;
+  readonly clock: Clock;
   readonly transportOptions: TransportOptions;
   /** Fresh options (with a fresh mechanism) for one connection. */
   engineOptions(): EngineOptions;

@@ -1,6 +1,8 @@
-import type { SocketTypeName } from "../zmtp/socket-types.js";
-import type { ProbeFailureKind } from "./probe-failure.js";
-import { displayValue, previewMessage } from "./probe-text.js";
+import { decodePing } from "../../zmtp/command.js";
+import type { SocketTypeName } from "../../zmtp/socket-types.js";
+import type { ReceivedCommand } from "./connection.js";
+import type { ProbeFailureKind } from "./failure.js";
+import { displayValue, previewMessage } from "./text.js";
 
 /** What `zmtp probe` found out, as JSON (`--json`) or as aligned text. */
 
@@ -87,4 +89,14 @@ export function formatProbeReport(r: ProbeReport): string {
     lines.push("ok");
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** A command as the probe reports it: `PING ttl=0 context=""`, `SUBSCRIBE "topic"`. */
+export function describeCommand(command: ReceivedCommand): string {
+  if (command.name === "PING") {
+    const ping = decodePing(command.data);
+    return `PING ttl=${ping.ttlDeciseconds * 100}ms`;
+  }
+  if (command.data.length === 0) return command.name;
+  return `${command.name} ${JSON.stringify(command.data.toString("latin1"))}`;
 }

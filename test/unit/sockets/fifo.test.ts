@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Fifo } from "../../../src/sockets/queue.js";
+import { Fifo } from "../../../src/sockets/fifo.js";
 
 function drain<T>(fifo: Fifo<T>): T[] {
   const out: T[] = [];

@@ -1,9 +1,11 @@
-import { createConnection, createServer, type Server, type Socket as NetSocket } from "node:net";
 import { parseArgs } from "node:util";
-import { formatTcpEndpoint, parseEndpoint, type Endpoint } from "../transports/endpoint.js";
-import type { CommandIO } from "./probe.js";
-import { displayValue } from "./probe-text.js";
-import { TraceDecoder, type TraceEvent } from "./trace-decoder.js";
+import { formatTcpEndpoint, parseEndpoint } from "../../transports/endpoint.js";
+import { streamTransport } from "../../transports/registry.js";
+import type { ByteStream } from "../../transports/stream.js";
+import { DEFAULT_TRANSPORT_OPTIONS, type Listener, type Transport } from "../../transports/transport.js";
+import type { CommandIO } from "../io.js";
+import { displayValue } from "../probe/text.js";
+import { TraceDecoder, type TraceEvent } from "./decoder.js";
 
 /**
  * `zmtp trace --listen A --to B`: a transparent man in the middle. Every accepted connection is
@@ -54,54 +56,61 @@ export interface Tracer {
   close(): void;
 }
 
-type StreamEndpoint = Exclude<Endpoint, { transport: "inproc" }>;
-
-function streamEndpoint(address: string, forBind: boolean): StreamEndpoint {
-  const endpoint = parseEndpoint(address, forBind);
-  if (endpoint.transport === "inproc") throw new RangeError(`${address}: inproc cannot be traced (it has no bytes); use tcp:// or ipc://`);
-  return endpoint;
+/** The transport that carries `address`; inproc has no bytes to trace. */
+function transportOf(address: string, forBind: boolean): Transport {
+  const transport = streamTransport(parseEndpoint(address, forBind).transport);
+  if (transport === null) throw new RangeError(`${address}: inproc cannot be traced (it has no bytes); use tcp:// or ipc://`);
+  return transport;
 }
 
-function ipcPath(path: string): string {
-  return path.startsWith("@") ? `\0${path.slice(1)}` : path;
-}
-
-function connectTo(endpoint: StreamEndpoint): NetSocket {
-  return endpoint.transport === "tcp"
-    ? createConnection({ host: endpoint.host, port: endpoint.port, noDelay: true })
-    : createConnection({ path: ipcPath(endpoint.path) });
-}
-
-function describePeer(stream: NetSocket, fallback: string): string {
+function describePeer(stream: ByteStream, fallback: string): string {
   return stream.remoteAddress !== undefined ? formatTcpEndpoint(stream.remoteAddress, stream.remotePort ?? 0).slice(6) : fallback;
+}
+
+/** Copies `from` into `to` as it arrives, decoding on the way; a slow `to` pauses `from`. */
+function forward(from: ByteStream, to: ByteStream, decoder: TraceDecoder): void {
+  const resume = (): void => from.resume();
+  from.on("data", (chunk) => {
+    decoder.push(chunk);
+    if (to.write(chunk)) return;
+    from.pause();
+    to.once("drain", resume);
+  });
+}
+
+/** How long a closed connection may take to flush what it still forwards. */
+const CLOSE_GRACE_MS = 1000;
+
+function closeSoon(stream: ByteStream): void {
+  stream.end();
+  setTimeout(() => stream.destroy(), CLOSE_GRACE_MS).unref();
 }
 
 /** Starts tracing; every record goes to `onRecord` as it happens. */
 export async function startTrace(options: TraceOptions, onRecord: (record: TraceRecord) => void): Promise<Tracer> {
-  const listen = streamEndpoint(options.listen, true);
-  const to = streamEndpoint(options.to, false);
-  const open = new Set<NetSocket>();
+  const listenTransport = transportOf(options.listen, true);
+  const toTransport = transportOf(options.to, false);
+  const open = new Set<ByteStream>();
   let next = 1;
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));
-  let server: Server | null = null;
+  let listener: Listener | null = null;
 
   const close = (): void => {
-    server?.close();
+    listener?.close();
     for (const stream of open) stream.destroy();
     finish();
   };
 
-  const onAccept = (client: NetSocket): void => {
+  const onAccept = (client: ByteStream): void => {
     const conn = next++;
-    if (options.once) server?.close();
-    const record = (dir: TraceRecord["dir"], body: TraceBody): void => onRecord({ time: new Date(), conn, dir, ...body });
-    const upstream = connectTo(to);
-    open.add(client);
-    open.add(upstream);
-    client.setNoDelay(true);
+    if (options.once) listener?.close();
     // Hold the client's bytes until the onward connection exists; they are then forwarded in order.
     client.pause();
+    const record = (dir: TraceRecord["dir"], body: TraceBody): void => onRecord({ time: new Date(), conn, dir, ...body });
+    const upstream = toTransport.dial(options.to, DEFAULT_TRANSPORT_OPTIONS);
+    open.add(client);
+    open.add(upstream);
     const toServer = new TraceDecoder((e) => record(">", e), options);
     const toClient = new TraceDecoder((e) => record("<", e), options);
     let closed = false;
@@ -111,8 +120,8 @@ export async function startTrace(options: TraceOptions, onRecord: (record: Trace
       closed = true;
       if (!connected && by === "server") record("", { event: "close", by: "tracer", error: `cannot connect to ${options.to}: ${error?.message ?? "closed"}` });
       else record("", error !== undefined ? { event: "close", by, error: error.message } : { event: "close", by });
-      client.destroySoon();
-      upstream.destroySoon();
+      closeSoon(client);
+      closeSoon(upstream);
       open.delete(client);
       open.delete(upstream);
       if (options.once) close();
@@ -120,10 +129,8 @@ export async function startTrace(options: TraceOptions, onRecord: (record: Trace
     upstream.once("connect", () => {
       connected = true;
       record("", { event: "open", from: describePeer(client, "ipc client"), to: options.to });
-      client.on("data", (chunk: Buffer) => toServer.push(chunk));
-      upstream.on("data", (chunk: Buffer) => toClient.push(chunk));
-      client.pipe(upstream, { end: false });
-      upstream.pipe(client, { end: false });
+      forward(client, upstream, toServer);
+      forward(upstream, client, toClient);
       client.resume();
     });
     client.on("end", () => end("client"));
@@ -134,19 +141,9 @@ export async function startTrace(options: TraceOptions, onRecord: (record: Trace
     upstream.on("close", () => end("server"));
   };
 
-  server = createServer({ noDelay: true, pauseOnConnect: true }, onAccept);
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    server!.once("error", reject);
-    const listening = (): void => {
-      server!.removeListener("error", reject);
-      const info = server!.address();
-      resolve(typeof info === "object" && info !== null ? formatTcpEndpoint(info.address, info.port) : options.listen);
-    };
-    if (listen.transport === "tcp") server!.listen({ host: listen.host === "" ? "0.0.0.0" : listen.host, port: listen.port }, listening);
-    else server!.listen({ path: ipcPath(listen.path) }, listening);
-  });
-  onRecord({ time: new Date(), conn: 0, dir: "", event: "listening", endpoint, to: options.to });
-  return { endpoint, done, close };
+  listener = await listenTransport.listen(options.listen, DEFAULT_TRANSPORT_OPTIONS, onAccept);
+  onRecord({ time: new Date(), conn: 0, dir: "", event: "listening", endpoint: listener.endpoint, to: options.to });
+  return { endpoint: listener.endpoint, done, close };
 }
 
 // ---- output ----
@@ -216,8 +213,8 @@ export async function traceCommand(args: readonly string[], io: CommandIO = proc
       return 0;
     }
     if (values.listen === undefined || values.to === undefined) throw new RangeError("trace needs --listen and --to");
-    streamEndpoint(values.listen, true);
-    streamEndpoint(values.to, false);
+    transportOf(values.listen, true);
+    transportOf(values.to, false);
     const preview = Number(values.preview ?? "32");
     if (!Number.isInteger(preview) || preview < 0) throw new RangeError(`--preview must be a non-negative integer (got "${values.preview}")`);
   } catch (err) {

@@ -1,11 +1,10 @@
-import type { Socket as NetSocket } from "node:net";
-import { Engine, type EngineClose, type EngineHost } from "../zmtp/engine.js";
-import type { Metadata } from "../zmtp/metadata.js";
-import type { Endpoint } from "../transports/endpoint.js";
-import { connectTcp } from "../transports/tcp.js";
-import { connectIpc } from "../transports/ipc.js";
-import type { Pipe } from "./pipe.js";
-import { applyPeer, emitEngineClose, type SessionOwner } from "./session.js";
+import type { ClockTimer } from "../../clock.js";
+import { Engine, type EngineClose, type EngineHost } from "../../zmtp/engine.js";
+import type { Metadata } from "../../zmtp/metadata.js";
+import type { ByteStream } from "../../transports/stream.js";
+import type { Transport } from "../../transports/transport.js";
+import type { Pipe } from "../pipe.js";
+import { applyPeer, emitEngineClose, type SessionOwner } from "./owner.js";
 
 /**
  * One `connect()`ed endpoint: dials, runs an engine per connection and redials with libzmq's
@@ -16,9 +15,8 @@ export class Connecter implements EngineHost {
   private pipe: Pipe | null = null;
   private pipeAttached = false;
   private engine: Engine | null = null;
-  private stream: NetSocket | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private connectTimer: NodeJS.Timeout | null = null;
+  private stream: ByteStream | null = null;
+  private retryTimer: ClockTimer | null = null;
   private attempt = 0;
   /** Set on disconnect() and after a fatal handshake failure (libzmq then gives up on the endpoint). */
   stopped = false;
@@ -26,7 +24,7 @@ export class Connecter implements EngineHost {
   constructor(
     private readonly owner: SessionOwner,
     readonly address: string,
-    private readonly endpoint: Exclude<Endpoint, { transport: "inproc" }>,
+    private readonly transport: Transport,
     /** Router.connect(addr, { routingId }): the id this peer gets, whatever it announces. */
     private readonly fixedRoutingId: Buffer | null,
     /** Failover tier of this endpoint's pipe (lower is preferred). */
@@ -56,16 +54,10 @@ export class Connecter implements EngineHost {
   private dial(): void {
     this.retryTimer = null;
     if (this.stopped) return;
-    const ep = this.endpoint;
-    const stream = ep.transport === "tcp" ? connectTcp(ep.host, ep.port, this.owner.transportOptions) : connectIpc(ep.path);
+    const stream = this.transport.dial(this.address, this.owner.transportOptions);
     this.stream = stream;
     this.owner.emit({ type: "connect:delay", address: this.address });
-    const timeout = this.owner.options.connectTimeout;
-    if (timeout > 0 && ep.transport === "tcp") {
-      this.connectTimer = setTimeout(() => stream.destroy(Object.assign(new Error("connect timed out"), { code: "ETIMEDOUT" })), timeout);
-    }
     const onError = (): void => {
-      this.clearConnectTimer();
       stream.destroy();
       if (this.stream === stream) this.stream = null;
       this.owner.emit({ type: "close", address: this.address });
@@ -73,18 +65,12 @@ export class Connecter implements EngineHost {
     };
     stream.once("error", onError);
     stream.once("connect", () => {
-      this.clearConnectTimer();
-      stream.removeListener("error", onError);
+      stream.off("error", onError);
       // libzmq recreates its connecter after every successful TCP connect: the backoff restarts.
       this.attempt = 0;
       this.owner.emit({ type: "connect", address: this.address });
       this.engine = new Engine(stream, this.owner.engineOptions(), this, this.address);
     });
-  }
-
-  private clearConnectTimer(): void {
-    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
-    this.connectTimer = null;
   }
 
   /** Next wait: IVL + jitter, or IVL·2^k capped at the maximum (libzmq 4.3.5 semantics). */
@@ -102,7 +88,7 @@ export class Connecter implements EngineHost {
     if (this.stopped || this.owner.options.reconnectInterval <= 0) return;
     const interval = this.nextInterval();
     this.owner.emit({ type: "connect:retry", address: this.address, interval });
-    this.retryTimer = setTimeout(() => this.dial(), interval);
+    this.retryTimer = this.owner.clock.setTimeout(() => this.dial(), interval);
   }
 
   engineReady(engine: Engine, props: Metadata): void {
@@ -145,9 +131,8 @@ export class Connecter implements EngineHost {
    */
   stop(graceful = true): void {
     this.stopped = true;
-    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    if (this.retryTimer !== null) this.owner.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    this.clearConnectTimer();
     // A live engine ends gracefully (what linger left to send is flushed); a pending dial is cut.
     if (this.engine !== null) this.engine.close({ kind: "local", error: null, handshaken: this.engine.handshaken, fatal: false, graceful });
     else this.stream?.destroy();

@@ -1,0 +1,133 @@
+import type { ByteStream } from "../transports/stream.js";
+import { FLAG_COMMAND, FLAG_MORE, MAX_HEADER_SIZE, writeFrameHeader } from "./frame.js";
+import { INNER_COMMAND, INNER_MORE, type TrafficCodec } from "./mechanisms/mechanism.js";
+
+/** Bytes gathered into one write before handing them to the stream. */
+const BATCH_BYTES = 64 * 1024;
+/** Bodies this large are passed to the stream as they are instead of being copied into the batch. */
+const ZERO_COPY_BYTES = 8 * 1024;
+/** The smallest batch buffer; it grows towards BATCH_BYTES while batches fill it. */
+const MIN_SCRATCH_BYTES = 2 * 1024;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Frames → bytes for one connection, batched: small frames are copied behind their headers into
+ * one buffer, bodies of 8 KiB and more go to the stream untouched, and `flush()` hands the batch
+ * over as one write (a corked writev when it has several pieces).
+ */
+export class FrameWriter {
+  /** Set once the handshake completes with an encrypting mechanism: frames then travel in MESSAGE boxes. */
+  codec: TrafficCodec | null = null;
+  /** Batch buffer, allocated on first use and sized from recent batches (idle peers hold little). */
+  private scratch = EMPTY;
+  private nextScratchSize = MIN_SCRATCH_BYTES;
+  private scratchStart = 0;
+  private scratchEnd = 0;
+  private readonly chunks: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor(
+    private readonly stream: ByteStream,
+    /** Where written bytes are counted. */
+    private readonly counters: { bytesOut: number },
+  ) {}
+
+  /** Bytes appended but not yet handed to the stream. */
+  get unflushedBytes(): number {
+    return this.pendingBytes + (this.scratchEnd - this.scratchStart);
+  }
+
+  /** Enough is gathered for one write. */
+  get batchFull(): boolean {
+    return this.pendingBytes + this.scratchEnd - this.scratchStart >= BATCH_BYTES;
+  }
+
+  /** One message: MORE on every frame but the last; an empty message is one empty frame. */
+  appendMessage(msg: readonly Buffer[]): void {
+    const last = msg.length - 1;
+    if (this.codec === null) {
+      for (let i = 0; i < last; i++) this.appendFrame(FLAG_MORE, msg[i]!);
+      this.appendFrame(0, last >= 0 ? msg[last]! : EMPTY);
+    } else {
+      for (let i = 0; i < last; i++) this.appendTrafficFrame(FLAG_MORE, msg[i]!);
+      this.appendTrafficFrame(0, last >= 0 ? msg[last]! : EMPTY);
+    }
+  }
+
+  appendCommand(body: Buffer): void {
+    this.appendTrafficFrame(FLAG_COMMAND, body);
+  }
+
+  /** A frame, wrapped in a MESSAGE with outer flags 0 when the mechanism encrypts (notes §8.6). */
+  private appendTrafficFrame(flags: number, body: Buffer): void {
+    const codec = this.codec;
+    if (codec === null) {
+      this.appendFrame(flags, body);
+      return;
+    }
+    const inner = ((flags & FLAG_MORE) !== 0 ? INNER_MORE : 0) | ((flags & FLAG_COMMAND) !== 0 ? INNER_COMMAND : 0);
+    this.appendFrame(0, codec.encode(inner, body));
+  }
+
+  private appendFrame(flags: number, body: Buffer): void {
+    const size = body.length;
+    if (size >= ZERO_COPY_BYTES) {
+      this.reserve(MAX_HEADER_SIZE);
+      this.scratchEnd = writeFrameHeader(this.scratch, this.scratchEnd, flags, size);
+      this.seal();
+      this.chunks.push(body);
+      this.pendingBytes += size;
+      return;
+    }
+    this.reserve(MAX_HEADER_SIZE + size);
+    const at = writeFrameHeader(this.scratch, this.scratchEnd, flags, size);
+    body.copy(this.scratch, at);
+    this.scratchEnd = at + size;
+  }
+
+  /** Makes room for `n` bytes in the batch buffer; regions already handed out are never reused. */
+  private reserve(n: number): void {
+    if (this.scratch.length - this.scratchEnd >= n) return;
+    this.seal();
+    // A buffer that filled up asks for a bigger one next time, up to BATCH_BYTES.
+    if (this.scratch.length > 0) this.nextScratchSize = Math.min(BATCH_BYTES, this.scratch.length * 2);
+    this.scratch = Buffer.allocUnsafe(Math.max(this.nextScratchSize, n));
+    this.scratchStart = 0;
+    this.scratchEnd = 0;
+  }
+
+  private seal(): void {
+    if (this.scratchEnd === this.scratchStart) return;
+    const region = this.scratch.subarray(this.scratchStart, this.scratchEnd);
+    this.chunks.push(region);
+    this.pendingBytes += region.length;
+    this.scratchStart = this.scratchEnd;
+  }
+
+  /** Hands everything appended to the stream. */
+  flush(): void {
+    this.seal();
+    const chunks = this.chunks;
+    if (chunks.length === 0) return;
+    const stream = this.stream;
+    if (chunks.length === 1) {
+      stream.write(chunks[0]!);
+    } else {
+      // Corked writes leave the stream as one writev: one syscall for the whole batch.
+      stream.cork();
+      for (const chunk of chunks) stream.write(chunk);
+      stream.uncork();
+    }
+    chunks.length = 0;
+    this.counters.bytesOut += this.pendingBytes;
+    this.pendingBytes = 0;
+  }
+
+  /** Drops what was not flushed and the batch buffer (the connection is gone). */
+  release(): void {
+    this.chunks.length = 0;
+    this.pendingBytes = 0;
+    this.scratch = EMPTY;
+    this.scratchStart = this.scratchEnd = 0;
+  }
+}
