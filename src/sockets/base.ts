@@ -1,100 +1,67 @@
 import { systemClock, type Clock } from "../clock.js";
-import { context as defaultContext, type Context } from "../context.js";
-import { ZmqError, zmqError } from "../errors.js";
+import type { ContextCore } from "../context.js";
+import { zmqError, type ZmqError } from "../errors.js";
 import type { TransportOptions } from "../transports/transport.js";
 import type { EngineOptions } from "../zmtp/engine.js";
 import type { Metadata } from "../zmtp/metadata.js";
 import { sendsIdentity, type SocketTypeName } from "../zmtp/socket-types.js";
-import { Endpoints, type EndpointOptions, type EndpointsOwner } from "./endpoints.js";
-import { Observer, type Event } from "./events.js";
-import { toFrames, type MessageLike } from "./message.js";
-import { COMMON_OPTIONS, defaultOptions, defineOptions, type OptionName, type OptionValues } from "./options.js";
+import type { MonitorEvent, MonitorSink, OptionArgument, OptionKind, OptionResult, SocketCore } from "./core.js";
+import { Endpoints, type EndpointsOwner } from "./endpoints.js";
+import type { Event } from "./events.js";
 import { Pipe, type Message, type PipeOwner } from "./pipe.js";
+import { createMechanism } from "./session/security.js";
 import { zapClient } from "./session/zap-client.js";
-import { createMechanism, defineSecurityOptions, securityMechanism } from "./session/security.js";
-import { newCounters, type SocketCounters, type SocketStatistics } from "./statistics.js";
+import {
+  Opt,
+  defaultOptions,
+  getCommonOption,
+  setCommonOption,
+  setTypeOption,
+  type OptionValues,
+  type TypeOptionFamily,
+} from "./socket-options.js";
+import { newCounters, type PeerInfo, type SocketCounters, type SocketStatistics } from "./statistics.js";
 
-/** zeromq.js's numeric SocketType values (`socket.type`). */
+/** libzmq's socket type numbers (zmq.h), as zeromq.js's `socket.type` reports them. */
 export const SOCKET_TYPE_NUMBER: Record<SocketTypeName, number> = {
   PAIR: 0, PUB: 1, SUB: 2, REQ: 3, REP: 4, DEALER: 5, ROUTER: 6, PULL: 7, PUSH: 8, XPUB: 9, XSUB: 10,
 };
 
-export type { EndpointOptions };
-
-/** One peer as `peers()` reports it. */
-export interface PeerInfo {
-  endpoint: string;
-  priority: number;
-  connected: boolean;
-  /** The peer's routing id (its Identity, or the id a ROUTER gave it), when known. */
-  routingId: Buffer | null;
-  queuedOut: number;
-  queuedIn: number;
-  sendHighWaterMark: number;
-  receiveHighWaterMark: number;
-}
-
-interface Waiter<T> {
-  resolve(value: T): void;
-  reject(err: Error): void;
-  timer: NodeJS.Timeout | null;
-}
-
-interface SendWaiter extends Waiter<void> {
-  msg: Message;
-}
-
-const RESOLVED: Promise<void> = Promise.resolve();
-/**
- * A send that completes at once resolves in a microtask, so `for (...) await socket.send(m)` never
- * lets the event loop run: no bytes leave (pumps run on the next tick), no drain or incoming data
- * is seen, and a PUB drops everything past its HWM. libzmq's I/O thread runs beside the sender;
- * here every this many immediate sends, the promise resolves after the event loop has had a turn.
- */
-const YIELD_EVERY_SENDS = 512;
-const yieldToEventLoop = (resolve: () => void): void => {
-  setImmediate(resolve);
-};
 /** How often a lingering close checks whether everything was delivered. */
 const LINGER_POLL_MS = 10;
+const POLLIN = 1;
+const POLLOUT = 2;
 
 /**
- * The socket core every type shares: options, bind/connect, the async send/receive machinery,
- * linger and events. A socket type is a routing policy: it implements the five `x*` hooks over
- * the pipes it is given, and says nothing about bytes or connections.
+ * The socket core every type shares, with libzmq's non-blocking calls (SocketCore): options by
+ * id, bind/connect, send/receive that never wait, readiness, linger and monitor events. A socket
+ * type is a routing policy: it implements the `x*` hooks over the pipes it is given and says
+ * nothing about bytes, connections or promises.
  */
-export abstract class Socket implements PipeOwner, EndpointsOwner {
-  /** @internal */
+export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwner {
   readonly options: OptionValues = defaultOptions();
-  /** @internal */
   readonly counters: SocketCounters = newCounters();
-  /** @internal Time for backoff, heartbeats, handshake deadlines and linger; tests set a fake one before bind/connect. */
+  /** Time for backoff, heartbeats, handshake deadlines and linger; tests set a fake one before bind/connect. */
   clock: Clock = systemClock;
-  readonly context: Context;
+  onReadiness: (() => void) | null = null;
+  /** The failover tier (0..255, lower preferred) of endpoints bound or connected from now on. */
+  private tier = 0;
   private _closed = false;
-  private _events: Observer | null = null;
-  private _lastEndpoint: string | null = null;
+  private sink: MonitorSink | null = null;
+  private lastEndpoint = "";
   private readonly endpoints = new Endpoints(this);
   /** Pipes currently attached to the routing policy. */
   protected readonly pipes = new Set<Pipe>();
-  private sendWaiter: SendWaiter | null = null;
-  private immediateSends = 0;
-  private recvWaiter: Waiter<Message> | null = null;
 
   protected constructor(
-    /** @internal ZMTP Socket-Type */
+    /** ZMTP Socket-Type */
     readonly zmtpType: SocketTypeName,
-    options: object | undefined,
+    readonly context: ContextCore,
   ) {
-    const { context, ...rest } = (options ?? {}) as { context?: Context } & Record<string, unknown>;
-    this.context = context ?? defaultContext;
-    if (!this.context.blocky) this.options.linger = 0;
-    // libzmq's context-level ZMQ_IPV6 is the default for its new sockets.
-    if (this.context.ipv6) this.options.ipv6 = true;
-    for (const [key, value] of Object.entries(rest)) {
-      if (!(key in this)) throw new TypeError(`Cannot add property ${key}, object is not extensible`);
-      (this as unknown as Record<string, unknown>)[key] = value;
-    }
+    context.openSocket();
+    // libzmq: a context that is not blocky gives its sockets linger 0; ZMQ_IPV6 is inherited.
+    this.options.linger = context.blocky ? -1 : 0;
+    this.options.ipv6 = context.ipv6;
   }
 
   // ---- routing policy hooks ----
@@ -102,18 +69,30 @@ export abstract class Socket implements PipeOwner, EndpointsOwner {
   /** A pipe joined (handshake done, or connect() with immediate = false). Return false to refuse it. */
   protected abstract xattach(pipe: Pipe): boolean;
   protected abstract xdetach(pipe: Pipe): void;
-  /** Queue `msg` on some pipe; false means "would block" (EAGAIN). Throw ZmqError for EFSM etc. */
+  /** Queue `msg` on some pipe; false means "would block" (EAGAIN). Throw for EFSM, EHOSTUNREACH, ENOTSUP. */
   protected abstract xsend(msg: Message): boolean;
-  /** The next message for the application, or undefined if none is ready. */
+  /** The next message for the application, or undefined if none is ready. Throw for EFSM, ENOTSUP. */
   protected abstract xrecv(): Message | undefined;
   /** A pipe got its first inbound message. */
   protected abstract xreadActivated(pipe: Pipe): void;
+  /** ZMQ_POLLIN: a message can be received now (libzmq's xhas_in). */
+  protected abstract xhasIn(): boolean;
+  /** ZMQ_POLLOUT: a message can be sent now (libzmq's xhas_out). */
+  protected abstract xhasOut(): boolean;
+  /** Which type-specific options the type accepts (libzmq's xsetsockopt, by class). */
+  protected get optionFamily(): TypeOptionFamily {
+    return "none";
+  }
+  /** Options with an action (SUB's subscribe); true when handled. */
+  protected xsetsockopt(_id: number, _value: OptionArgument): boolean {
+    return false;
+  }
   /** Whether a connect() pipe may exist before the peer is known (ROUTER needs the peer's id first). */
   get attachesBeforeHandshake(): boolean {
     return true;
   }
 
-  // ---- public read-only state ----
+  // ---- SocketCore ----
 
   get type(): number {
     return SOCKET_TYPE_NUMBER[this.zmtpType];
@@ -123,237 +102,109 @@ export abstract class Socket implements PipeOwner, EndpointsOwner {
     return this._closed;
   }
 
-  get lastEndpoint(): string | null {
-    return this._lastEndpoint;
+  get hasIn(): boolean {
+    return !this._closed && this.xhasIn();
   }
 
-  /** @internal Whether some bind() or connect() is in effect (a Proxy needs both ends set up). */
-  get hasEndpoints(): boolean {
-    return this.endpoints.any;
+  get hasOut(): boolean {
+    return !this._closed && this.xhasOut();
   }
 
-  get securityMechanism(): null | "plain" | "curve" {
-    return securityMechanism(this.options);
+  send(msg: Message): boolean {
+    if (this._closed) throw zmqError("ENOTSOCK");
+    return this.xsend(msg);
   }
 
-  get threadSafe(): boolean {
-    return false;
+  receive(): Message | undefined {
+    if (this._closed) throw zmqError("ENOTSOCK");
+    return this.xrecv();
   }
 
-  /** Whether a receive() would complete now. */
-  get readable(): boolean {
-    if (this._closed) return false;
-    for (const pipe of this.pipes) if (pipe.readable) return true;
-    return false;
+  async bind(address: string): Promise<void> {
+    if (this._closed) throw zmqError("ENOTSOCK");
+    const endpoint = await this.endpoints.bind(address, { priority: this.tier });
+    this.lastEndpoint = endpoint;
+    this.emit({ type: "bind", address: endpoint });
   }
 
-  /** Whether a send() would complete now. */
-  get writable(): boolean {
-    if (this._closed) return false;
-    for (const pipe of this.pipes) if (pipe.writable) return true;
-    return false;
+  async unbind(address: string): Promise<void> {
+    if (this._closed) throw zmqError("ENOTSOCK");
+    this.endpoints.unbind(address);
+  }
+
+  connect(address: string): void {
+    if (this._closed) throw zmqError("ENOTSOCK");
+    const routingId = this.options.connectRoutingId;
+    this.endpoints.connect(address, {
+      priority: this.tier,
+      routingId: routingId.length > 0 ? routingId : undefined,
+    });
+    // libzmq consumes ZMQ_CONNECT_ROUTING_ID with the connect it applied to.
+    this.options.connectRoutingId = Buffer.alloc(0);
+  }
+
+  disconnect(address: string): void {
+    if (this._closed) throw zmqError("ENOTSOCK");
+    this.endpoints.disconnect(address);
+  }
+
+  setOption(id: number, value: OptionArgument): void {
+    if (this._closed) throw zmqError("ENOTSOCK");
+    if (this.xsetsockopt(id, value)) return;
+    if (!setTypeOption(this.options, this.optionFamily, id, value)) setCommonOption(this.options, id, value);
+    // Since libzmq 4.2 new high-water marks apply to existing pipes too.
+    if (id === Opt.SndHwm || id === Opt.RcvHwm) {
+      for (const pipe of this.pipes) pipe.setHighWaterMarks(this.options.sendHighWaterMark, this.options.receiveHighWaterMark);
+      this.readinessChanged();
+    }
+  }
+
+  getOption(id: number, kind: OptionKind): OptionResult {
+    if (this._closed) throw zmqError("ENOTSOCK");
+    switch (id) {
+      case Opt.Events:
+        if (kind !== "int") throw zmqError("EINVAL");
+        return (this.xhasIn() ? POLLIN : 0) | (this.xhasOut() ? POLLOUT : 0);
+      case Opt.Type:
+        if (kind !== "int") throw zmqError("EINVAL");
+        return this.type;
+      case Opt.RcvMore:
+      case Opt.ThreadSafe:
+        // Messages are received whole, and no classic socket is thread safe.
+        if (kind !== "int") throw zmqError("EINVAL");
+        return 0;
+      case Opt.LastEndpoint: {
+        if (kind !== "bytes") throw zmqError("EINVAL");
+        const out = Buffer.alloc(Buffer.byteLength(this.lastEndpoint) + 1);
+        out.write(this.lastEndpoint);
+        return out;
+      }
+      default:
+        return getCommonOption(this.options, id, kind);
+    }
+  }
+
+  monitor(sink: MonitorSink | null): void {
+    if (this._closed) throw zmqError("ENOTSOCK");
+    // libzmq stops the previous monitor, which receives its last event.
+    this.sink?.event({ type: "end", address: "", value: 0 });
+    this.sink = sink;
+  }
+
+  // ---- zmtp extensions ----
+
+  get failoverTier(): number {
+    return this.tier;
+  }
+
+  set failoverTier(value: number) {
+    if (!Number.isInteger(value) || value < 0 || value > 255) throw zmqError("EINVAL");
+    this.tier = value;
   }
 
   /** Traffic counters and current peers (not in zeromq.js; for monitoring). */
   get statistics(): SocketStatistics {
     return { ...this.counters, peers: this.pipes.size };
-  }
-
-  /** Socket events (connect, handshake, disconnect, ...), as zeromq.js's `socket.events`. */
-  get events(): Observer {
-    if (this._events === null) this._events = new Observer();
-    return this._events;
-  }
-
-  // ---- endpoints ----
-
-  /**
-   * Binds an endpoint. `priority` (not in zeromq.js) puts the peers accepted here in a failover
-   * tier for PUSH / DEALER / REQ: lower is preferred, 0 is the default.
-   */
-  async bind(address: string, options: EndpointOptions = {}): Promise<void> {
-    this.checkOpen();
-    if (typeof address !== "string") throw new TypeError("Address must be a string");
-    const endpoint = await this.endpoints.bind(address, options);
-    this._lastEndpoint = endpoint;
-    this.emit({ type: "bind", address: endpoint });
-  }
-
-  async unbind(address: string): Promise<void> {
-    this.checkOpen();
-    this.endpoints.unbind(address);
-  }
-
-  /**
-   * Connects to an endpoint (synchronously; the connection is made in the background and
-   * re-made after failures). `priority` as for bind(); `routingId` only for Router.
-   */
-  connect(address: string, options: EndpointOptions & { routingId?: string } = {}): void {
-    this.checkOpen();
-    if (typeof address !== "string") throw new TypeError("Address must be a string");
-    this.endpoints.connect(address, options);
-  }
-
-  disconnect(address: string): void {
-    this.checkOpen();
-    this.endpoints.disconnect(address);
-  }
-
-  // ---- send / receive ----
-
-  /** @internal The body of `send()` for socket types that can send. */
-  protected sendMessage(message: MessageLike | MessageLike[]): Promise<void> {
-    if (this._closed) return Promise.reject(zmqError("EBADF", "Socket is closed"));
-    if (this.sendWaiter !== null) {
-      return Promise.reject(zmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time"));
-    }
-    let msg: Message;
-    try {
-      msg = toFrames(message);
-      if (this.xsend(msg)) {
-        if (++this.immediateSends < YIELD_EVERY_SENDS) return RESOLVED;
-        this.immediateSends = 0;
-        return new Promise<void>(yieldToEventLoop);
-      }
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    const timeout = this.options.sendTimeout;
-    if (timeout === 0) return Promise.reject(zmqError("EAGAIN"));
-    return new Promise<void>((resolve, reject) => {
-      const waiter: SendWaiter = { msg, resolve, reject, timer: null };
-      if (timeout > 0) waiter.timer = setTimeout(() => this.expireSend(waiter), timeout);
-      this.sendWaiter = waiter;
-    });
-  }
-
-  /** @internal The body of `receive()` for socket types that can receive. */
-  protected receiveMessage(): Promise<Message> {
-    if (this._closed) return Promise.reject(zmqError("EBADF", "Socket is closed"));
-    if (this.recvWaiter !== null) {
-      return Promise.reject(zmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time"));
-    }
-    try {
-      const msg = this.xrecv();
-      if (msg !== undefined) return Promise.resolve(msg);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    const timeout = this.options.receiveTimeout;
-    if (timeout === 0) return Promise.reject(zmqError("EAGAIN"));
-    return new Promise<Message>((resolve, reject) => {
-      const waiter: Waiter<Message> = { resolve, reject, timer: null };
-      if (timeout > 0) {
-        waiter.timer = setTimeout(() => {
-          if (this.recvWaiter !== waiter) return;
-          this.recvWaiter = null;
-          reject(zmqError("EAGAIN"));
-        }, timeout);
-      }
-      this.recvWaiter = waiter;
-    });
-  }
-
-  /** @internal `for await (const msg of socket)`: ends when the socket is closed. */
-  protected async *iterateMessages(): AsyncGenerator<Message, undefined> {
-    while (!this._closed) {
-      try {
-        yield await this.receiveMessage();
-      } catch (err) {
-        if (this._closed) return undefined;
-        throw err;
-      }
-    }
-    return undefined;
-  }
-
-  private expireSend(waiter: SendWaiter): void {
-    if (this.sendWaiter !== waiter) return;
-    this.sendWaiter = null;
-    waiter.reject(zmqError("EAGAIN"));
-  }
-
-  /** Retries a waiting send after a pipe gained room or joined. */
-  protected retrySend(): void {
-    const waiter = this.sendWaiter;
-    if (waiter === null) return;
-    try {
-      if (!this.xsend(waiter.msg)) return;
-    } catch (err) {
-      this.sendWaiter = null;
-      if (waiter.timer !== null) clearTimeout(waiter.timer);
-      waiter.reject(err as Error);
-      return;
-    }
-    this.sendWaiter = null;
-    if (waiter.timer !== null) clearTimeout(waiter.timer);
-    waiter.resolve();
-  }
-
-  /** Hands a ready message to a waiting receive. */
-  protected retryReceive(): void {
-    const waiter = this.recvWaiter;
-    if (waiter === null) return;
-    let msg: Message | undefined;
-    try {
-      msg = this.xrecv();
-    } catch (err) {
-      this.recvWaiter = null;
-      if (waiter.timer !== null) clearTimeout(waiter.timer);
-      waiter.reject(err as Error);
-      return;
-    }
-    if (msg === undefined) return;
-    this.recvWaiter = null;
-    if (waiter.timer !== null) clearTimeout(waiter.timer);
-    waiter.resolve(msg);
-  }
-
-  // ---- PipeOwner ----
-
-  pipeReadable(pipe: Pipe): void {
-    this.xreadActivated(pipe);
-    if (this.recvWaiter !== null) this.retryReceive();
-  }
-
-  pipeWritable(_pipe: Pipe): void {
-    if (this.sendWaiter !== null) this.retrySend();
-  }
-
-  // ---- EndpointsOwner: what sessions and inproc links need ----
-
-  get transportOptions(): TransportOptions {
-    const o = this.options;
-    return {
-      tcpKeepalive: o.tcpKeepalive,
-      tcpKeepaliveIdle: o.tcpKeepaliveIdle,
-      backlog: o.backlog,
-      connectTimeout: o.connectTimeout,
-      ipv6: o.ipv6,
-    };
-  }
-
-  engineOptions(): EngineOptions {
-    const o = this.options;
-    return {
-      socketType: this.zmtpType,
-      identity: sendsIdentity(this.zmtpType) ? Buffer.from(o.routingId ?? "") : null,
-      mechanism: createMechanism(o),
-      maxMessageSize: o.maxMessageSize,
-      handshakeInterval: o.handshakeInterval,
-      heartbeatInterval: o.heartbeatInterval,
-      heartbeatTimeout: o.heartbeatTimeout,
-      heartbeatTimeToLive: o.heartbeatTimeToLive,
-      zapIdentity: Buffer.from(o.routingId ?? ""),
-      zapDomain: o.zapDomain ?? "",
-      zap: zapClient(this.context, o.handshakeInterval),
-      counters: this.counters,
-      clock: this.clock,
-    };
-  }
-
-  createPipe(endpoint: string, priority = 0): Pipe {
-    return new Pipe(this, endpoint, this.options.sendHighWaterMark, this.options.receiveHighWaterMark, priority);
   }
 
   /**
@@ -377,6 +228,66 @@ export abstract class Socket implements PipeOwner, EndpointsOwner {
     return list;
   }
 
+  // ---- PipeOwner ----
+
+  pipeReadable(pipe: Pipe): void {
+    this.xreadActivated(pipe);
+    this.readinessChanged();
+  }
+
+  pipeWritable(_pipe: Pipe): void {
+    this.readinessChanged();
+  }
+
+  /** Tells the API layer that a pending operation may complete now. */
+  protected readinessChanged(): void {
+    this.onReadiness?.();
+  }
+
+  // ---- EndpointsOwner: what sessions and inproc links need ----
+
+  get transportOptions(): TransportOptions {
+    const o = this.options;
+    return {
+      tcpKeepalive: o.tcpKeepalive,
+      tcpKeepaliveIdle: o.tcpKeepaliveIdle,
+      backlog: o.backlog,
+      connectTimeout: o.connectTimeout,
+      ipv6: o.ipv6,
+    };
+  }
+
+  engineOptions(): EngineOptions {
+    const o = this.options;
+    return {
+      socketType: this.zmtpType,
+      identity: sendsIdentity(this.zmtpType) ? o.routingId : null,
+      mechanism: createMechanism(o),
+      maxMessageSize: o.maxMessageSize,
+      handshakeInterval: o.handshakeInterval,
+      heartbeatInterval: o.heartbeatInterval,
+      heartbeatTimeout: o.heartbeatTimeout,
+      heartbeatTimeToLive: o.heartbeatTimeToLive,
+      zapIdentity: o.routingId,
+      zapDomain: o.zapDomain.toString("latin1"),
+      zap: zapClient(this.context, o.handshakeInterval),
+      counters: this.counters,
+      clock: this.clock,
+    };
+  }
+
+  createPipe(endpoint: string, priority = 0): Pipe {
+    const o = this.options;
+    return new Pipe(this, endpoint, o.sendHighWaterMark, o.receiveHighWaterMark, priority, this.conflates);
+  }
+
+  /** ZMQ_CONFLATE applies to DEALER, PULL, PUSH, PUB and SUB only (libzmq's get_effective_conflate_option). */
+  private get conflates(): boolean {
+    if (!this.options.conflate) return false;
+    const type = this.zmtpType;
+    return type === "DEALER" || type === "PULL" || type === "PUSH" || type === "PUB" || type === "SUB";
+  }
+
   attachPipe(pipe: Pipe): boolean {
     if (this._closed || this.pipes.has(pipe)) return this.pipes.has(pipe);
     // Open before xattach: a type may write to the pipe as it joins (probe, welcome message).
@@ -387,8 +298,8 @@ export abstract class Socket implements PipeOwner, EndpointsOwner {
       return false;
     }
     this.pipes.add(pipe);
-    if (pipe.readable) this.pipeReadable(pipe);
-    if (this.sendWaiter !== null) this.retrySend();
+    if (pipe.readable) this.xreadActivated(pipe);
+    this.readinessChanged();
     return true;
   }
 
@@ -400,16 +311,17 @@ export abstract class Socket implements PipeOwner, EndpointsOwner {
 
   inprocProperties(): Metadata {
     const props: Metadata = new Map([["Socket-Type", Buffer.from(this.zmtpType)]]);
-    if (sendsIdentity(this.zmtpType) && this.options.routingId !== null) {
-      props.set("Identity", Buffer.from(this.options.routingId));
-    }
+    if (sendsIdentity(this.zmtpType) && this.options.routingId.length > 0) props.set("Identity", this.options.routingId);
     return props;
   }
 
   inprocLinked(pipe: Pipe, peer: Metadata): void {
     pipe.metadata = peer;
-    const identity = peer.get("Identity");
-    pipe.routingId = identity !== undefined && identity.length > 0 ? identity : null;
+    // A routing id fixed at connect() (ZMQ_CONNECT_ROUTING_ID) wins over what the peer announces.
+    if (!pipe.fixedRoutingId) {
+      const identity = peer.get("Identity");
+      pipe.routingId = identity !== undefined && identity.length > 0 ? identity : null;
+    }
     pipe.connected = true;
     this.attachPipe(pipe);
   }
@@ -419,29 +331,24 @@ export abstract class Socket implements PipeOwner, EndpointsOwner {
     this.detachPipe(pipe);
   }
 
+  /** A connection event from the sessions, to the monitor as libzmq's event with its one value. */
   emit(event: Event): void {
-    this._events?.emit(event);
+    const sink = this.sink;
+    if (sink === null) return;
+    sink.event(monitorEvent(event));
   }
 
   // ---- close ----
 
   /**
-   * Closes the socket. Pending operations reject with EAGAIN; queued outbound messages are still
-   * delivered for up to `linger` ms (-1: until done) while the process stays alive, as libzmq does.
+   * zmq_close: no new peers from now on; queued outbound messages are still delivered for up to
+   * `linger` ms (-1: until done), then every connection ends and the monitor gets `end`.
    */
   close(): void {
     if (this._closed) return;
     this._closed = true;
-    const closedError = (): ZmqError => zmqError("EAGAIN", "Socket was closed");
-    const sendWaiter = this.sendWaiter;
-    const recvWaiter = this.recvWaiter;
-    this.sendWaiter = null;
-    this.recvWaiter = null;
-    for (const waiter of [sendWaiter, recvWaiter]) {
-      if (waiter === null) continue;
-      if (waiter.timer !== null) clearTimeout(waiter.timer);
-      waiter.reject(closedError());
-    }
+    this.onReadiness = null;
+    this.context.closeSocket();
     this.endpoints.stopListening();
     const linger = this.options.linger;
     if (linger === 0 || !this.hasPendingOutbound()) {
@@ -471,64 +378,29 @@ export abstract class Socket implements PipeOwner, EndpointsOwner {
       this.detachPipe(pipe);
       pipe.discard();
     }
-    this._events?.close();
-  }
-
-  protected checkOpen(): void {
-    if (this._closed) throw zmqError("EBADF", "Socket is closed");
+    const sink = this.sink;
+    this.sink = null;
+    sink?.event({ type: "end", address: "", value: 0 });
   }
 }
 
-defineOptions(Socket.prototype, COMMON_OPTIONS);
-defineSecurityOptions(Socket.prototype);
-
-/** Options on every socket type; those of zeromq.js's Writable / Readable are declared there. */
-type BaseOptionName = Exclude<
-  OptionName,
-  | keyof Writable
-  | keyof Readable
-  | "routingId" | "probeRouter" | "correlate" | "relaxed" | "mandatory" | "handover"
-  | "conflate" | "noDrop" | "invertMatching" | "manual" | "welcomeMessage" | "verbosity"
->;
-
-// The option properties, declared for TypeScript; the accessors above implement them.
-export interface Socket extends Pick<OptionValues, BaseOptionName> {}
-
-/** Options for the constructor: any writable option, plus the context. */
-export type SocketOptions<S> = Partial<Pick<S, Extract<keyof S, OptionName>>> & { context?: Context };
-
-/** zeromq.js's Writable members. */
-export interface Writable {
-  multicastHops: number;
-  sendBufferSize: number;
-  sendHighWaterMark: number;
-  sendTimeout: number;
-  send(message: MessageLike | MessageLike[]): Promise<void>;
-}
-
-/** zeromq.js's Readable members. */
-export interface Readable {
-  receiveBufferSize: number;
-  receiveHighWaterMark: number;
-  receiveTimeout: number;
-  receive(): Promise<Message>;
-  [Symbol.asyncIterator](): AsyncIterator<Message, undefined>;
-}
-
-/** Gives a socket class the public `send` and/or `receive` of zeromq.js's Writable / Readable. */
-export function allowMethods(cls: { prototype: object }, methods: ReadonlyArray<"send" | "receive">): void {
-  const proto = cls.prototype as Record<string | symbol, unknown>;
-  if (methods.includes("send")) {
-    proto.send = function send(this: Socket, message: MessageLike | MessageLike[]): Promise<void> {
-      return this.sendMessage(message);
-    };
-  }
-  if (methods.includes("receive")) {
-    proto.receive = function receive(this: Socket): Promise<Message> {
-      return this.receiveMessage();
-    };
-    proto[Symbol.asyncIterator] = function iterate(this: Socket) {
-      return this.iterateMessages();
-    };
+/** A session event as libzmq's monitor carries it: the endpoint and one value. */
+function monitorEvent(event: Event): MonitorEvent {
+  switch (event.type) {
+    case "connect:retry":
+      return { type: event.type, address: event.address, value: event.interval };
+    case "handshake:error:auth":
+      return { type: event.type, address: event.address, value: (event.error as { status?: number }).status ?? 400 };
+    case "handshake:error:protocol":
+    case "bind:error":
+    case "accept:error":
+    case "close:error":
+    case "handshake:error:other":
+      return { type: event.type, address: event.address, value: (event.error as ZmqError).code ?? "EINVAL" };
+    case "end":
+    case "unknown":
+      return { type: "end", address: "", value: 0 };
+    default:
+      return { type: event.type, address: event.address, value: 0 };
   }
 }

@@ -1,17 +1,22 @@
-import { defineOptions, refuseConflate } from "./options.js";
-import { Socket, allowMethods, type Readable, type SocketOptions, type Writable } from "./base.js";
+import type { ContextCore } from "../context.js";
+import { SocketBase } from "./base.js";
 import type { Message, Pipe } from "./pipe.js";
+import { sendProbe } from "./probe-router.js";
 import { FairQueue } from "./routing/fq.js";
 import { LoadBalancer } from "./routing/lb.js";
-import { sendProbe } from "./probe-router.js";
+import type { TypeOptionFamily } from "./socket-options.js";
 
 /** DEALER (RFC 28): round robin out, fair queue in, no envelope handling. */
-export class Dealer extends Socket {
-  private readonly lb = new LoadBalancer();
-  private readonly fq = new FairQueue();
+export class DealerSocket extends SocketBase {
+  protected readonly lb = new LoadBalancer();
+  protected readonly fq = new FairQueue();
 
-  constructor(options?: SocketOptions<Dealer>) {
-    super("DEALER", options);
+  constructor(context: ContextCore, type: "DEALER" | "REQ" = "DEALER") {
+    super(type, context);
+  }
+
+  protected override get optionFamily(): TypeOptionFamily {
+    return "dealer";
   }
 
   protected xattach(pipe: Pipe): boolean {
@@ -36,12 +41,12 @@ export class Dealer extends Socket {
   protected xreadActivated(pipe: Pipe): void {
     this.fq.activate(pipe);
   }
+
+  protected xhasIn(): boolean {
+    return this.fq.readable;
+  }
+
+  protected xhasOut(): boolean {
+    return this.lb.hasOut;
+  }
 }
-export interface Dealer extends Writable, Readable {
-  routingId: string | null;
-  probeRouter: boolean;
-  conflate: boolean;
-}
-defineOptions(Dealer.prototype, ["routingId", "probeRouter"]);
-defineOptions(Dealer.prototype, ["conflate"], refuseConflate);
-allowMethods(Dealer, ["send", "receive"]);

@@ -1,4 +1,4 @@
-import type { Context } from "../context.js";
+import type { ContextCore } from "../context.js";
 import { zmqError } from "../errors.js";
 import { parseEndpoint, type Endpoint } from "../transports/endpoint.js";
 import type { InprocSocket } from "../transports/inproc.js";
@@ -8,17 +8,18 @@ import type { Pipe } from "./pipe.js";
 import { Acceptor } from "./session/acceptor.js";
 import { Connecter } from "./session/connecter.js";
 import type { SessionOwner } from "./session/owner.js";
-import { checkSecurityOptions } from "./session/security.js";
 
-/** Per-endpoint options for bind() and connect() (an extension to zeromq.js). */
+/** Per-endpoint settings for bind() and connect(). */
 export interface EndpointOptions {
-  /** Failover tier for load-balancing sockets: lower is preferred; default 0. */
+  /** Failover tier for load-balancing sockets (a zmtp extension): lower is preferred; default 0. */
   priority?: number;
+  /** ZMQ_CONNECT_ROUTING_ID: the id the peer of this connect() gets on our side. */
+  routingId?: Buffer;
 }
 
 /** What the endpoint bookkeeping needs from its socket. */
 export interface EndpointsOwner extends SessionOwner, InprocSocket<Pipe> {
-  readonly context: Context;
+  readonly context: ContextCore;
   readonly closed: boolean;
 }
 
@@ -64,7 +65,6 @@ export class Endpoints {
       return address;
     }
     const transport = transportOf(ep, address);
-    checkSecurityOptions(owner.options);
     const acceptor = new Acceptor(owner, address, priorityOf(options));
     try {
       acceptor.listening(await transport.listen(address, owner.transportOptions, acceptor.accept));
@@ -94,22 +94,26 @@ export class Endpoints {
     acceptor.close(true);
   }
 
-  connect(address: string, options: EndpointOptions & { routingId?: string }): void {
+  connect(address: string, options: EndpointOptions): void {
     const owner = this.owner;
     const ep = parseEndpoint(address, false);
+    const fixedId = options.routingId ?? null;
     if (ep.transport === "inproc") {
       if (this.inprocConnects.has(address)) return;
-      const pipe = owner.context.inproc.connect(ep.name, owner, address, priorityOf(options));
+      const pipe = owner.context.inproc.connect(ep.name, owner, address, priorityOf(options), (created) => {
+        if (fixedId === null) return;
+        created.routingId = fixedId;
+        created.fixedRoutingId = true;
+      });
       this.inprocConnects.set(address, pipe);
-      // Connect before bind: with immediate = false messages queue until the name is bound.
-      if (owner.attachesBeforeHandshake && !owner.options.immediate) owner.attachPipe(pipe);
+      // Connect before bind: with immediate = false messages queue until the name is bound (a
+      // ROUTER's pipe too once its id is fixed, as libzmq makes the inproc pipe at connect).
+      if ((owner.attachesBeforeHandshake || fixedId !== null) && !owner.options.immediate) owner.attachPipe(pipe);
       return;
     }
     const transport = transportOf(ep, address);
-    checkSecurityOptions(owner.options);
     // After a fatal handshake failure libzmq waits for the application to connect() again.
     if (this.connecters.get(address)?.stopped === false) return;
-    const fixedId = options.routingId === undefined ? null : Buffer.from(options.routingId);
     const connecter = new Connecter(owner, address, transport, fixedId, priorityOf(options));
     this.connecters.set(address, connecter);
     connecter.start();

@@ -1,12 +1,13 @@
-import { Socket, allowMethods, type Readable, type SocketOptions, type Writable } from "./base.js";
+import { SocketBase } from "./base.js";
+import type { ContextCore } from "../context.js";
 import type { Message, Pipe } from "./pipe.js";
 
 /** PAIR (RFC 31): exactly one peer; later peers are refused, as libzmq does. */
-export class Pair extends Socket {
+export class PairSocket extends SocketBase {
   private peer: Pipe | null = null;
 
-  constructor(options?: SocketOptions<Pair>) {
-    super("PAIR", options);
+  constructor(context: ContextCore) {
+    super("PAIR", context);
   }
 
   protected xattach(pipe: Pipe): boolean {
@@ -31,6 +32,12 @@ export class Pair extends Socket {
   }
 
   protected xreadActivated(): void {}
+
+  protected xhasIn(): boolean {
+    return this.peer?.readable ?? false;
+  }
+
+  protected xhasOut(): boolean {
+    return this.peer?.writable ?? false;
+  }
 }
-export interface Pair extends Writable, Readable {}
-allowMethods(Pair, ["send", "receive"]);

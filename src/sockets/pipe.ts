@@ -25,18 +25,30 @@ export interface PipeDriver {
 
 /**
  * A bounded two-way queue between a socket and one peer (libzmq's pipe pair). High-water marks
- * count messages (0 = unlimited); a full queue is backpressure, never silent growth. The writer is
- * woken at the low-water mark, (hwm + 1) / 2 as in libzmq, so wake-ups are batched.
+ * count messages (0 = unlimited); a full queue is backpressure, never silent growth.
+ *
+ * Flow control is libzmq's, counter for counter: the writer counts what it wrote, the reader what
+ * it read, and the reader reports its count to the writer only every low-water-mark messages
+ * ((hwm + 1) / 2). So once a queue is full, the writer sees room again only after the reader has
+ * taken a low-water mark's worth: wake-ups are batched, and a send retried right after a timeout
+ * does not slip one message in. With `conflate`, each direction holds only its newest message.
  */
 export class Pipe {
   private readonly outbound = new Fifo<Message>();
   private readonly inbound = new Fifo<Message>();
-  private outboundBlocked = false;
-  private inboundBlocked = false;
+  private outWritten = 0;
+  private outRead = 0;
+  /** The reader's count as the writer last heard it (libzmq's _peers_msgs_read). */
+  private outReadSeen = 0;
+  private inWritten = 0;
+  private inRead = 0;
+  private inReadSeen = 0;
   private _driver: PipeDriver | null = null;
   private driven = false;
   /** Routing id as seen by a ROUTER (the peer's Identity or an auto id). */
   routingId: Buffer | null = null;
+  /** The routing id was fixed at connect() (ZMQ_CONNECT_ROUTING_ID): the peer's Identity does not replace it. */
+  fixedRoutingId = false;
   /** Properties the peer announced in its handshake. */
   metadata: Metadata = new Map();
   private live = false;
@@ -55,6 +67,8 @@ export class Pipe {
     public receiveHighWaterMark: number,
     /** Failover tier: lower is preferred; load-balancing sockets use worse tiers only as backups. */
     readonly priority = 0,
+    /** ZMQ_CONFLATE: keep only the newest message each way, never block. */
+    readonly conflate = false,
   ) {}
 
   /** Whether a connection (or inproc peer) currently serves this pipe. */
@@ -81,17 +95,32 @@ export class Pipe {
     this.driven = true;
   }
 
+  /** New high-water marks for a live pipe (libzmq applies ZMQ_SNDHWM / ZMQ_RCVHWM set after connect). */
+  setHighWaterMarks(send: number, receive: number): void {
+    const couldRead = this.acceptsInbound;
+    this.sendHighWaterMark = send;
+    this.receiveHighWaterMark = receive;
+    if (!couldRead && this.acceptsInbound) this.driver?.inboundSpace();
+  }
+
   // ---- socket side ----
 
-  /** True when one more message fits in the outbound queue. */
+  /** True when one more message fits in the outbound queue and the pipe is attached. */
   get writable(): boolean {
-    return !this.closed && (this.sendHighWaterMark <= 0 || this.outbound.length < this.sendHighWaterMark);
+    return !this.closed && this.hasRoom;
+  }
+
+  /** One more message fits in the outbound queue (also while the pipe is being attached). */
+  get hasRoom(): boolean {
+    const hwm = this.sendHighWaterMark;
+    return this.conflate || hwm <= 0 || this.outWritten - this.outReadSeen < hwm;
   }
 
   /** Queues a message to the peer. Callers check `writable` first (lb, dist, router). */
   write(msg: Message): void {
+    if (this.conflate) this.outbound.clear();
     this.outbound.push(msg);
-    if (!this.writable) this.outboundBlocked = true;
+    this.outWritten++;
     if (this.outbound.length === 1) this.driver?.outboundReady();
   }
 
@@ -101,9 +130,13 @@ export class Pipe {
 
   read(): Message | undefined {
     const msg = this.inbound.shift();
-    if (this.inboundBlocked && msg !== undefined && this.inbound.length <= lowWater(this.receiveHighWaterMark)) {
-      this.inboundBlocked = false;
-      this.driver?.inboundSpace();
+    if (msg === undefined) return undefined;
+    this.inRead++;
+    const lwm = lowWater(this.receiveHighWaterMark);
+    if (this.inRead % lwm === 0) {
+      const wasFull = !this.acceptsInbound;
+      this.inReadSeen = this.inRead;
+      if (wasFull && this.acceptsInbound) this.driver?.inboundSpace();
     }
     return msg;
   }
@@ -121,9 +154,13 @@ export class Pipe {
   /** Takes the next message to send to the peer. */
   takeOutbound(): Message | undefined {
     const msg = this.outbound.shift();
-    if (this.outboundBlocked && msg !== undefined && this.outbound.length <= lowWater(this.sendHighWaterMark)) {
-      this.outboundBlocked = false;
-      if (!this.closed) this.owner.pipeWritable(this);
+    if (msg === undefined) return undefined;
+    this.outRead++;
+    const lwm = lowWater(this.sendHighWaterMark);
+    if (this.outRead % lwm === 0) {
+      const wasFull = !this.writable;
+      this.outReadSeen = this.outRead;
+      if (wasFull && !this.closed && this.writable) this.owner.pipeWritable(this);
     }
     return msg;
   }
@@ -134,36 +171,38 @@ export class Pipe {
   }
 
   /**
-   * Delivers a message from the peer. Returns false once the inbound queue is at its high-water
-   * mark: the driver must stop reading until `inboundSpace()`.
+   * Delivers a message from the peer. Returns false once the inbound queue is full: the driver
+   * must stop reading until `inboundSpace()`.
    */
   deliver(msg: Message): boolean {
+    if (this.conflate) this.inbound.clear();
     this.inbound.push(msg);
+    this.inWritten++;
     if (this.inbound.length === 1 && !this.closed) this.owner.pipeReadable(this);
-    if (this.receiveHighWaterMark > 0 && this.inbound.length >= this.receiveHighWaterMark) {
-      this.inboundBlocked = true;
-      return false;
-    }
-    return true;
+    return this.acceptsInbound;
   }
 
   /** Whether the driver should keep reading from the peer. */
   get acceptsInbound(): boolean {
-    return !this.inboundBlocked;
+    const hwm = this.receiveHighWaterMark;
+    return this.conflate || hwm <= 0 || this.inWritten - this.inReadSeen < hwm;
   }
 
   /** Drops everything queued in both directions (socket closed). */
   discard(): void {
-    this.outbound.clear();
+    this.discardOutbound();
     this.inbound.clear();
+    this.inRead = this.inReadSeen = this.inWritten;
   }
 
   /** Drops what waits to be sent to a peer that is gone for good. */
   discardOutbound(): void {
     this.outbound.clear();
+    this.outRead = this.outReadSeen = this.outWritten;
   }
 }
 
+/** libzmq's compute_lwm: half the high-water mark, rounded up; every message when unlimited. */
 function lowWater(hwm: number): number {
-  return hwm <= 0 ? Number.MAX_SAFE_INTEGER : Math.floor((hwm + 1) / 2);
+  return hwm <= 0 ? 1 : Math.floor((hwm + 1) / 2);
 }

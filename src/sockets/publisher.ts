@@ -1,5 +1,6 @@
-import { allowMethods, type SocketOptions, type Writable } from "./base.js";
-import { defineOptions, refuseConflate } from "./options.js";
+import type { ContextCore } from "../context.js";
+import { zmqError } from "../errors.js";
+import type { Message } from "./pipe.js";
 import { PublisherCore } from "./xpublisher.js";
 
 /**
@@ -7,17 +8,16 @@ import { PublisherCore } from "./xpublisher.js";
  * frame. Never waits: a subscriber at its HWM misses the message (unless noDrop). Messages a
  * subscriber sends, other than its subscriptions, are dropped.
  */
-export class Publisher extends PublisherCore {
-  constructor(options?: SocketOptions<Publisher>) {
-    super("PUB", options, false);
+export class PublisherSocket extends PublisherCore {
+  constructor(context: ContextCore) {
+    super("PUB", context, false);
+  }
+
+  protected override xrecv(): Message | undefined {
+    throw zmqError("ENOTSUP");
+  }
+
+  protected override xhasIn(): boolean {
+    return false;
   }
 }
-export interface Publisher extends Writable {
-  noDrop: boolean;
-  /** Not supported yet: setting it true throws ENOTSUP. */
-  conflate: boolean;
-  invertMatching: boolean;
-}
-defineOptions(Publisher.prototype, ["noDrop", "invertMatching"]);
-defineOptions(Publisher.prototype, ["conflate"], refuseConflate);
-allowMethods(Publisher, ["send"]);

@@ -1,14 +1,15 @@
-import { defineOptions, refuseConflate } from "./options.js";
-import { Socket, allowMethods, type Readable, type SocketOptions } from "./base.js";
+import type { ContextCore } from "../context.js";
+import { zmqError } from "../errors.js";
+import { SocketBase } from "./base.js";
 import type { Message, Pipe } from "./pipe.js";
 import { FairQueue } from "./routing/fq.js";
 
 /** PULL (RFC 30): fair-queues messages from all its PUSH peers. */
-export class Pull extends Socket {
+export class PullSocket extends SocketBase {
   private readonly fq = new FairQueue();
 
-  constructor(options?: SocketOptions<Pull>) {
-    super("PULL", options);
+  constructor(context: ContextCore) {
+    super("PULL", context);
   }
 
   protected xattach(): boolean {
@@ -20,7 +21,7 @@ export class Pull extends Socket {
   }
 
   protected xsend(): boolean {
-    return false;
+    throw zmqError("ENOTSUP");
   }
 
   protected xrecv(): Message | undefined {
@@ -30,9 +31,12 @@ export class Pull extends Socket {
   protected xreadActivated(pipe: Pipe): void {
     this.fq.activate(pipe);
   }
+
+  protected xhasIn(): boolean {
+    return this.fq.readable;
+  }
+
+  protected xhasOut(): boolean {
+    return false;
+  }
 }
-export interface Pull extends Readable {
-  conflate: boolean;
-}
-defineOptions(Pull.prototype, ["conflate"], refuseConflate);
-allowMethods(Pull, ["receive"]);

@@ -1,14 +1,15 @@
-import { defineOptions, refuseConflate } from "./options.js";
-import { Socket, allowMethods, type SocketOptions, type Writable } from "./base.js";
+import type { ContextCore } from "../context.js";
+import { zmqError } from "../errors.js";
+import { SocketBase } from "./base.js";
 import type { Message, Pipe } from "./pipe.js";
 import { LoadBalancer } from "./routing/lb.js";
 
 /** PUSH (RFC 30): round robin to peers with room; waits when all are full, never drops. */
-export class Push extends Socket {
+export class PushSocket extends SocketBase {
   private readonly lb = new LoadBalancer();
 
-  constructor(options?: SocketOptions<Push>) {
-    super("PUSH", options);
+  constructor(context: ContextCore) {
+    super("PUSH", context);
   }
 
   protected xattach(pipe: Pipe): boolean {
@@ -25,16 +26,19 @@ export class Push extends Socket {
   }
 
   protected xrecv(): Message | undefined {
-    return undefined;
+    throw zmqError("ENOTSUP");
   }
 
   protected xreadActivated(pipe: Pipe): void {
     // RFC 30: a PUSH ignores anything its peers send.
     while (pipe.read() !== undefined);
   }
+
+  protected xhasIn(): boolean {
+    return false;
+  }
+
+  protected xhasOut(): boolean {
+    return this.lb.hasOut;
+  }
 }
-export interface Push extends Writable {
-  conflate: boolean;
-}
-defineOptions(Push.prototype, ["conflate"], refuseConflate);
-allowMethods(Push, ["send"]);

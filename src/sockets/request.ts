@@ -1,11 +1,9 @@
 import { randomBytes } from "node:crypto";
+import type { ContextCore } from "../context.js";
 import { zmqError } from "../errors.js";
-import { Socket, allowMethods, type Readable, type SocketOptions, type Writable } from "./base.js";
-import { defineOptions } from "./options.js";
+import { DealerSocket } from "./dealer.js";
 import type { Message, Pipe } from "./pipe.js";
-import { sendProbe } from "./probe-router.js";
-import { FairQueue } from "./routing/fq.js";
-import { LoadBalancer } from "./routing/lb.js";
+import type { TypeOptionFamily } from "./socket-options.js";
 
 const EMPTY = Buffer.alloc(0);
 
@@ -13,37 +11,37 @@ const EMPTY = Buffer.alloc(0);
  * REQ (RFC 28): strict send/receive alternation. Each request goes to one peer (round robin) with
  * an empty delimiter frame; only that peer's reply is accepted. `correlate` prefixes a 4-byte
  * request id (host byte order, as libzmq) and `relaxed` allows a new request before the reply.
+ * Out of turn, REQ is neither readable nor writable (libzmq's xhas_in / xhas_out), so the API
+ * waits; a non-blocking call gets EFSM.
  */
-export class Request extends Socket {
-  private readonly lb = new LoadBalancer();
-  private readonly fq = new FairQueue();
+export class RequestSocket extends DealerSocket {
   private expectingReply = false;
   private replyPipe: Pipe | null = null;
   private requestId = randomBytes(4).readUInt32LE(0);
+  /** A valid reply found while answering hasIn, handed out by the next receive. */
+  private prefetched: Message | null = null;
 
-  constructor(options?: SocketOptions<Request>) {
-    super("REQ", options);
+  constructor(context: ContextCore) {
+    super(context, "REQ");
   }
 
-  protected xattach(pipe: Pipe): boolean {
-    this.lb.attach(pipe);
-    if (this.options.probeRouter) sendProbe(pipe);
-    return true;
+  protected override get optionFamily(): TypeOptionFamily {
+    return "req";
   }
 
-  protected xdetach(pipe: Pipe): void {
-    this.lb.detach(pipe);
-    this.fq.detach(pipe);
+  protected override xdetach(pipe: Pipe): void {
+    super.xdetach(pipe);
     if (this.replyPipe === pipe) this.replyPipe = null;
   }
 
-  protected xsend(msg: Message): boolean {
-    if (this.expectingReply && !this.options.relaxed) {
-      throw zmqError("EFSM", "A REQ socket must receive the reply before sending the next request (or set relaxed)");
-    }
+  protected override xsend(msg: Message): boolean {
+    if (this.expectingReply && !this.options.relaxed) throw zmqError("EFSM");
     const pipe = this.lb.pick();
     if (pipe === null) return false;
-    if (this.expectingReply) this.discardReplies();
+    // libzmq eats every reply already queued when a request starts, so an old reply from
+    // another peer can never answer this one.
+    this.prefetched = null;
+    while (this.fq.recv() !== undefined);
     const envelope: Buffer[] = [];
     if (this.options.correlate) {
       this.requestId = (this.requestId + 1) >>> 0;
@@ -58,24 +56,35 @@ export class Request extends Socket {
     return true;
   }
 
-  /** relaxed: replies to an abandoned request must not be taken as the answer to the new one. */
-  private discardReplies(): void {
-    while (this.fq.recv() !== undefined);
+  protected override xrecv(): Message | undefined {
+    if (!this.expectingReply) throw zmqError("EFSM");
+    const reply = this.prefetched ?? this.nextReply();
+    if (reply === null) return undefined;
+    this.prefetched = null;
+    this.expectingReply = false;
+    this.replyPipe = null;
+    return reply;
   }
 
-  protected xrecv(): Message | undefined {
-    if (!this.expectingReply) {
-      throw zmqError("EFSM", "A REQ socket must send a request before it can receive a reply");
-    }
+  protected override xhasIn(): boolean {
+    if (!this.expectingReply) return false;
+    if (this.prefetched === null) this.prefetched = this.nextReply();
+    return this.prefetched !== null;
+  }
+
+  protected override xhasOut(): boolean {
+    if (this.expectingReply && !this.options.relaxed) return false;
+    return super.xhasOut();
+  }
+
+  /** The next queued reply from the peer we asked with the envelope we sent; others are dropped. */
+  private nextReply(): Message | null {
     for (;;) {
       const msg = this.fq.recv();
-      if (msg === undefined) return undefined;
+      if (msg === undefined) return null;
       if (this.fq.lastPipe !== this.replyPipe) continue;
       const body = this.unwrap(msg);
-      if (body === null) continue;
-      this.expectingReply = false;
-      this.replyPipe = null;
-      return body;
+      if (body !== null) return body;
     }
   }
 
@@ -90,16 +99,4 @@ export class Request extends Socket {
     if (msg.length <= at + 1 || msg[at]!.length !== 0) return null;
     return msg.slice(at + 1);
   }
-
-  protected xreadActivated(pipe: Pipe): void {
-    this.fq.activate(pipe);
-  }
 }
-export interface Request extends Writable, Readable {
-  routingId: string | null;
-  probeRouter: boolean;
-  correlate: boolean;
-  relaxed: boolean;
-}
-defineOptions(Request.prototype, ["routingId", "probeRouter", "correlate", "relaxed"]);
-allowMethods(Request, ["send", "receive"]);

@@ -1,32 +1,28 @@
 import { randomBytes } from "node:crypto";
+import type { ContextCore } from "../context.js";
 import { zmqError } from "../errors.js";
-import { Socket, allowMethods, type EndpointOptions, type Readable, type SocketOptions, type Writable } from "./base.js";
-import { defineOptions } from "./options.js";
+import { SocketBase } from "./base.js";
 import type { Message, Pipe } from "./pipe.js";
 import { sendProbe } from "./probe-router.js";
 import { FairQueue } from "./routing/fq.js";
-
-export interface RouterConnectOptions extends EndpointOptions {
-  /** The routing id this peer gets on our side, whatever Identity it announces. */
-  routingId?: string;
-}
+import type { TypeOptionFamily } from "./socket-options.js";
 
 /**
  * ROUTER (RFC 28): every received message is prefixed with its peer's routing id; the first
  * frame of a sent message picks the peer. Ids come from the peer's Identity, else are generated
  * (5 bytes: 0x00 + a counter, as libzmq).
  */
-export class Router extends Socket {
+export class RouterSocket extends SocketBase {
   private readonly fq = new FairQueue();
   private readonly byId = new Map<string, Pipe>();
   private nextAutoId = randomBytes(4).readUInt32BE(0);
 
-  constructor(options?: SocketOptions<Router>) {
-    super("ROUTER", options);
+  constructor(context: ContextCore) {
+    super("ROUTER", context);
   }
 
-  override connect(address: string, options: RouterConnectOptions = {}): void {
-    super.connect(address, options);
+  protected override get optionFamily(): TypeOptionFamily {
+    return "router";
   }
 
   override get attachesBeforeHandshake(): boolean {
@@ -69,9 +65,7 @@ export class Router extends Socket {
     if (msg.length < 2) return true;
     const pipe = this.byId.get(msg[0]!.toString("latin1"));
     if (pipe === undefined) {
-      if (this.options.mandatory) {
-        throw zmqError("EHOSTUNREACH", "No peer with this routing id is connected (mandatory is set)");
-      }
+      if (this.options.mandatory) throw zmqError("EHOSTUNREACH");
       return true;
     }
     if (!pipe.writable) {
@@ -96,12 +90,15 @@ export class Router extends Socket {
   protected xreadActivated(pipe: Pipe): void {
     this.fq.activate(pipe);
   }
+
+  protected xhasIn(): boolean {
+    return this.fq.readable;
+  }
+
+  /** Without `mandatory` a ROUTER always takes a message (it drops what it cannot route). */
+  protected xhasOut(): boolean {
+    if (!this.options.mandatory) return true;
+    for (const pipe of this.byId.values()) if (pipe.writable) return true;
+    return false;
+  }
 }
-export interface Router extends Writable, Readable {
-  routingId: string | null;
-  mandatory: boolean;
-  probeRouter: boolean;
-  handover: boolean;
-}
-defineOptions(Router.prototype, ["routingId", "mandatory", "probeRouter", "handover"]);
-allowMethods(Router, ["send", "receive"]);

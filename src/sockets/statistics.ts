@@ -16,3 +16,17 @@ export interface SocketStatistics extends SocketCounters {
 export function newCounters(): SocketCounters {
   return { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, droppedAtHighWaterMark: 0, protocolErrors: 0 };
 }
+
+/** One peer as `peers()` reports it. */
+export interface PeerInfo {
+  endpoint: string;
+  /** The failover tier the peer's endpoint was bound or connected with. */
+  priority: number;
+  connected: boolean;
+  /** The peer's routing id (its Identity, or the id a ROUTER gave it), when known. */
+  routingId: Buffer | null;
+  queuedOut: number;
+  queuedIn: number;
+  sendHighWaterMark: number;
+  receiveHighWaterMark: number;
+}

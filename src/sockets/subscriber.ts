@@ -1,89 +1,68 @@
+import type { ContextCore } from "../context.js";
+import { zmqError } from "../errors.js";
 import { subscriptionMessage } from "../zmtp/subscription.js";
-import { allowMethods, type Readable, type SocketOptions } from "./base.js";
-import { toFrame } from "./message.js";
-import { defineOptions } from "./options.js";
-import type { Message, Pipe } from "./pipe.js";
-import { PipeDrainer } from "./routing/drain.js";
+import type { OptionArgument } from "./core.js";
+import type { Message } from "./pipe.js";
+import { Opt } from "./socket-options.js";
 import { SubscriberCore } from "./xsubscriber.js";
 
 /**
  * SUB (RFC 29): receives what its publishers send for its subscriptions. Publishers filter;
  * the SUB filters again on the first frame (a publisher may still send what was cancelled).
- * With conflate, only the newest matching message is kept.
+ * Subscriptions are options (ZMQ_SUBSCRIBE / ZMQ_UNSUBSCRIBE), as in libzmq. With conflate,
+ * each pipe keeps only its newest message.
  */
-export class Subscriber extends SubscriberCore {
-  /** A matching message taken early by `readable`. */
+export class SubscriberSocket extends SubscriberCore {
+  /** A matching message taken early to answer hasIn. */
   private prefetched: Message | undefined = undefined;
-  /** conflate: the newest matching message. */
-  private newest: Message | undefined = undefined;
-  private readonly conflater = new PipeDrainer((_pipe, msg) => {
-    if (this.accepts(msg)) this.newest = msg;
-  });
 
-  constructor(options?: SocketOptions<Subscriber>) {
-    super("SUB", options);
+  constructor(context: ContextCore) {
+    super("SUB", context);
   }
 
-  /** Receive messages whose first frame starts with one of `prefixes`; none = everything. */
-  subscribe(...prefixes: Array<Buffer | string>): void {
-    this.checkOpen();
-    if (prefixes.length === 0) prefixes = [""];
-    for (const prefix of prefixes) {
-      const topic = toFrame(prefix);
-      this.addSubscription(topic, subscriptionMessage(true, topic));
-    }
-  }
-
-  /** Cancels one earlier subscribe() of each prefix; none = the "everything" subscription. */
-  unsubscribe(...prefixes: Array<Buffer | string>): void {
-    this.checkOpen();
-    if (prefixes.length === 0) prefixes = [""];
-    for (const prefix of prefixes) {
-      const topic = toFrame(prefix);
-      this.removeSubscription(topic, subscriptionMessage(false, topic));
-    }
+  protected override xsetsockopt(id: number, value: OptionArgument): boolean {
+    if (id !== Opt.Subscribe && id !== Opt.Unsubscribe) return false;
+    // NULL or empty: everything. A numeric value passes its raw bytes, as a C caller's would.
+    const topic = value.kind === "bytes" ? (value.value ?? Buffer.alloc(0)) : rawBytes(value);
+    const copy = Buffer.from(topic);
+    if (id === Opt.Subscribe) this.addSubscription(copy, subscriptionMessage(true, copy));
+    else this.removeSubscription(copy, subscriptionMessage(false, copy));
+    return true;
   }
 
   protected xsend(): boolean {
-    return false;
+    throw zmqError("ENOTSUP");
   }
 
   protected override xrecv(): Message | undefined {
-    let msg = this.prefetched ?? this.newest;
-    if (msg !== undefined) {
-      if (msg === this.prefetched) this.prefetched = undefined;
-      else this.newest = undefined;
-      return msg;
+    const early = this.prefetched;
+    if (early !== undefined) {
+      this.prefetched = undefined;
+      return early;
     }
+    let msg: Message | undefined;
     while ((msg = this.fq.recv()) !== undefined) if (this.accepts(msg)) return msg;
     return undefined;
   }
 
-  protected override xreadActivated(pipe: Pipe): void {
-    if (!this.options.conflate) {
-      this.fq.activate(pipe);
-      return;
-    }
-    // ZMQ_CONFLATE: take everything as it arrives and keep only the newest match.
-    this.conflater.activate(pipe);
+  /** True only when a matching message is ready (non-matching ones are discarded to find out). */
+  protected xhasIn(): boolean {
+    if (this.prefetched === undefined) this.prefetched = this.xrecv();
+    return this.prefetched !== undefined;
   }
 
-  /** True only when a matching message is ready (non-matching ones are discarded to find out). */
-  override get readable(): boolean {
-    if (this.closed) return false;
-    if (this.prefetched === undefined && this.newest === undefined) this.prefetched = this.xrecv();
-    return this.prefetched !== undefined || this.newest !== undefined;
+  protected xhasOut(): boolean {
+    return false;
   }
 
   private accepts(msg: Message): boolean {
     return this.subscriptions.matches(msg[0]!) !== this.options.invertMatching;
   }
 }
-export interface Subscriber extends Readable {
-  /** Keep only the newest matching message (single-part messages, as libzmq). */
-  conflate: boolean;
-  /** Receive what matches none of the subscriptions (the publisher must invert too). */
-  invertMatching: boolean;
+
+function rawBytes(value: OptionArgument): Buffer {
+  const raw = Buffer.alloc(value.kind === "int" ? 4 : 8);
+  if (value.kind === "int") raw.writeInt32LE(value.value);
+  else if (value.kind === "int64") raw.writeBigInt64LE(value.value);
+  return raw;
 }
-defineOptions(Subscriber.prototype, ["conflate", "invertMatching"]);
-allowMethods(Subscriber, ["receive"]);

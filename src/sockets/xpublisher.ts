@@ -1,12 +1,12 @@
-import { zmqError } from "../errors.js";
-import { Socket, allowMethods, type Readable, type SocketOptions, type Writable } from "./base.js";
-import { toFrame } from "./message.js";
-import { defineOptions } from "./options.js";
+import type { ContextCore } from "../context.js";
+import { SocketBase } from "./base.js";
+import type { OptionArgument } from "./core.js";
 import type { Message, Pipe } from "./pipe.js";
 import { Fifo } from "./fifo.js";
 import { Distributor, hasRoom } from "./routing/dist.js";
 import { PipeDrainer } from "./routing/drain.js";
 import { SubscriptionTrie } from "./routing/trie.js";
+import { Opt, type TypeOptionFamily } from "./socket-options.js";
 
 /**
  * What PUB and XPUB share (libzmq's pub_t derives from xpub_t): subscriptions from each
@@ -17,7 +17,7 @@ import { SubscriptionTrie } from "./routing/trie.js";
  * used (the engine turns SUBSCRIBE / CANCEL commands into these). They are applied as soon as
  * they arrive, whether or not the application reads.
  */
-export abstract class PublisherCore extends Socket {
+export abstract class PublisherCore extends SocketBase {
   /** Per pipe a set, as libzmq's mtrie: the subscriber counts duplicates, not us (trie.ts). */
   protected readonly subscriptions = new SubscriptionTrie<Pipe>("set");
   protected readonly dist = new Distributor();
@@ -33,18 +33,23 @@ export abstract class PublisherCore extends Socket {
 
   protected constructor(
     type: "PUB" | "XPUB",
-    options: object | undefined,
+    context: ContextCore,
     /** XPUB hands notifications to the application; PUB only applies them. */
     private readonly notifies: boolean,
   ) {
-    super(type, options);
+    super(type, context);
+  }
+
+  /** PUB derives from XPUB in libzmq: both take XPUB's options. */
+  protected override get optionFamily(): TypeOptionFamily {
+    return "xpub";
   }
 
   protected xattach(pipe: Pipe): boolean {
     this.dist.attach(pipe);
     const welcome = this.options.welcomeMessage;
     // Straight into the new pipe, past any filtering (ZMQ_XPUB_WELCOME_MSG).
-    if (this.notifies && welcome !== null && welcome.length > 0 && hasRoom(pipe)) pipe.write([Buffer.from(welcome)]);
+    if (this.notifies && welcome !== null && hasRoom(pipe)) pipe.write([welcome]);
     return true;
   }
 
@@ -54,7 +59,7 @@ export abstract class PublisherCore extends Socket {
       this.requested.removeValue(pipe, (topic) => this.notify(0, topic, null));
       this.subscriptions.removeValue(pipe);
     } else if (this.notifies) {
-      const every = this.options.verbosity === "allSubsUnsubs";
+      const every = this.options.verboseUnsubscriptions;
       this.subscriptions.removeValue(pipe, (topic, last) => {
         if (last || every) this.notify(0, topic, null);
       });
@@ -93,14 +98,16 @@ export abstract class PublisherCore extends Socket {
     else if (this.notifies) this.queue(msg, null);
   }
 
-  /** PUB never waits (a full pipe just misses messages), unless noDrop. */
-  override get writable(): boolean {
-    if (this.closed) return false;
-    return !this.options.noDrop || super.writable;
+  /**
+   * Always writable, as libzmq's dist has_out: a full subscriber misses the message, or with
+   * noDrop the send fails with EAGAIN (it does not wait).
+   */
+  protected xhasOut(): boolean {
+    return true;
   }
 
-  override get readable(): boolean {
-    return !this.closed && this.pending.length > 0;
+  protected xhasIn(): boolean {
+    return this.pending.length > 0;
   }
 
   private applySubscription(pipe: Pipe, body: Buffer): void {
@@ -115,10 +122,9 @@ export abstract class PublisherCore extends Socket {
     }
     // xpub.cpp: report the first subscription and the last cancel of a topic (and a cancel
     // of an unknown topic); verbose modes also report the duplicates.
-    const verbosity = this.options.verbosity;
     let report: boolean;
-    if (subscribe) report = this.subscriptions.add(topic, pipe) || verbosity !== null;
-    else report = this.subscriptions.remove(topic, pipe) !== "valuesRemain" || verbosity === "allSubsUnsubs";
+    if (subscribe) report = this.subscriptions.add(topic, pipe) || this.options.verboseSubscriptions;
+    else report = this.subscriptions.remove(topic, pipe) !== "valuesRemain" || this.options.verboseUnsubscriptions;
     if (report && this.notifies) this.queue([body], pipe);
   }
 
@@ -132,7 +138,7 @@ export abstract class PublisherCore extends Socket {
   private queue(msg: Message, pipe: Pipe | null): void {
     this.pending.push(msg);
     this.pendingPipes.push(pipe);
-    this.retryReceive();
+    this.readinessChanged();
   }
 }
 
@@ -140,50 +146,22 @@ export abstract class PublisherCore extends Socket {
  * XPUB: a Publisher whose application also receives the subscriptions (0x01+topic) and
  * cancels (0x00+topic), and any other message its subscribers send.
  */
-export class XPublisher extends PublisherCore {
-  constructor(options?: SocketOptions<XPublisher>) {
-    super("XPUB", options, true);
+export class XPublisherSocket extends PublisherCore {
+  constructor(context: ContextCore) {
+    super("XPUB", context, true);
   }
 
   /**
-   * With `manual`: applies a subscription to the subscriber whose notification was received
-   * last (libzmq's setsockopt(ZMQ_SUBSCRIBE) on an XPUB). Not in zeromq.js, which offers no way
-   * to apply manual subscriptions. Without arguments: everything ("").
+   * With `manual`, ZMQ_SUBSCRIBE / ZMQ_UNSUBSCRIBE apply a subscription to the subscriber whose
+   * notification was received last (ignored when there is none); without it they are EINVAL.
    */
-  subscribe(...prefixes: Array<Buffer | string>): void {
-    this.checkOpen();
-    this.applyManual(true, prefixes);
-  }
-
-  /** With `manual`: removes a subscription of the last notification's subscriber. */
-  unsubscribe(...prefixes: Array<Buffer | string>): void {
-    this.checkOpen();
-    this.applyManual(false, prefixes);
-  }
-
-  private applyManual(subscribe: boolean, prefixes: Array<Buffer | string>): void {
-    if (!this.options.manual) throw zmqError("EINVAL", "subscribe()/unsubscribe() on an XPublisher need manual = true");
-    // libzmq ignores them when no notification has been read (or its subscriber has gone).
+  protected override xsetsockopt(id: number, value: OptionArgument): boolean {
+    if ((id !== Opt.Subscribe && id !== Opt.Unsubscribe) || !this.options.manual) return false;
     const pipe = this.lastPipe;
-    if (pipe === null || !this.pipes.has(pipe)) return;
-    const topics = prefixes.length === 0 ? [""] : prefixes;
-    for (const prefix of topics) {
-      if (subscribe) this.subscriptions.add(toFrame(prefix), pipe);
-      else this.subscriptions.remove(toFrame(prefix), pipe);
-    }
+    if (pipe === null || !this.pipes.has(pipe)) return true;
+    const topic = value.kind === "bytes" ? (value.value ?? Buffer.alloc(0)) : Buffer.alloc(0);
+    if (id === Opt.Subscribe) this.subscriptions.add(topic, pipe);
+    else this.subscriptions.remove(topic, pipe);
+    return true;
   }
 }
-export interface XPublisher extends Writable, Readable {
-  noDrop: boolean;
-  manual: boolean;
-  welcomeMessage: string | null;
-  invertMatching: boolean;
-  /**
-   * Which duplicates the application sees: null (default) only the first subscription and
-   * the last cancel of each topic, "allSubs" every subscription, "allSubsUnsubs" every
-   * subscription and cancel (ZMQ_XPUB_VERBOSE / ZMQ_XPUB_VERBOSER).
-   */
-  verbosity: null | "allSubs" | "allSubsUnsubs";
-}
-defineOptions(XPublisher.prototype, ["noDrop", "manual", "welcomeMessage", "invertMatching", "verbosity"]);
-allowMethods(XPublisher, ["send", "receive"]);

@@ -1,5 +1,6 @@
 import { subscriptionMessage } from "../zmtp/subscription.js";
-import { Socket, allowMethods, type Readable, type SocketOptions, type Writable } from "./base.js";
+import type { ContextCore } from "../context.js";
+import { SocketBase } from "./base.js";
 import type { Message, Pipe } from "./pipe.js";
 import { Distributor, hasRoom } from "./routing/dist.js";
 import { FairQueue } from "./routing/fq.js";
@@ -13,15 +14,16 @@ const LOCAL = 0;
  * sent to every publisher and replayed in full on each new connection (also after a reconnect,
  * and for subscriptions made before connect()); fair-queued receiving. Default linger 0.
  */
-export abstract class SubscriberCore extends Socket {
+export abstract class SubscriberCore extends SocketBase {
   /** Counted: "A" twice needs two cancels before the cancel goes upstream. */
   protected readonly subscriptions = new SubscriptionTrie<typeof LOCAL>("count");
   private readonly dist = new Distributor();
   protected readonly fq = new FairQueue();
 
-  protected constructor(type: "SUB" | "XSUB", options: object | undefined) {
+  protected constructor(type: "SUB" | "XSUB", context: ContextCore) {
+    super(type, context);
     // libzmq defaults SUB/XSUB to linger 0: nothing they queue is worth waiting for at close.
-    super(type, { linger: 0, ...options });
+    this.options.linger = 0;
   }
 
   protected xattach(pipe: Pipe): boolean {
@@ -80,9 +82,9 @@ export abstract class SubscriberCore extends Socket {
  * publishers as data frames even on ZMTP 3.1, as libzmq's XSUB sends them; other messages are
  * passed upstream as they are.
  */
-export class XSubscriber extends SubscriberCore {
-  constructor(options?: SocketOptions<XSubscriber>) {
-    super("XSUB", options);
+export class XSubscriberSocket extends SubscriberCore {
+  constructor(context: ContextCore) {
+    super("XSUB", context);
   }
 
   protected xsend(msg: Message): boolean {
@@ -93,10 +95,12 @@ export class XSubscriber extends SubscriberCore {
     return true;
   }
 
+  protected xhasIn(): boolean {
+    return this.fq.readable;
+  }
+
   /** Sending never waits: a publisher whose pipe is full misses the message. */
-  override get writable(): boolean {
-    return !this.closed;
+  protected xhasOut(): boolean {
+    return true;
   }
 }
-export interface XSubscriber extends Writable, Readable {}
-allowMethods(XSubscriber, ["send", "receive"]);

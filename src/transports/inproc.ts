@@ -99,9 +99,13 @@ export class InprocRegistry {
     return this.bound.has(name);
   }
 
-  /** Connects now if the name is bound, or when it is (libzmq allows connect before bind). */
-  connect<P extends InprocPipe>(name: string, socket: InprocSocket<P>, address: string, priority = 0): P {
+  /**
+   * Connects now if the name is bound, or when it is (libzmq allows connect before bind).
+   * `prepare` sees the new pipe before it can be linked (a routing id fixed at connect).
+   */
+  connect<P extends InprocPipe>(name: string, socket: InprocSocket<P>, address: string, priority = 0, prepare?: (pipe: P) => void): P {
     const pipe = socket.createPipe(address, priority);
+    prepare?.(pipe);
     const link: Link = { connecter: socket, connecterPipe: pipe, binder: null, binderPipe: null };
     const list = this.links.get(name) ?? [];
     list.push(link);

@@ -105,5 +105,5 @@ export class Distributor {
  * name bound again) is still marked closed until its xattach returns.
  */
 export function hasRoom(pipe: Pipe): boolean {
-  return pipe.sendHighWaterMark <= 0 || pipe.outboundLength < pipe.sendHighWaterMark;
+  return pipe.hasRoom;
 }

@@ -66,9 +66,12 @@ export class LoadBalancer {
     return null;
   }
 
-  /** Whether some pipe could take a message now (without moving the rotation). */
-  get writable(): boolean {
-    for (const tier of this.tiers) for (const pipe of tier.pipes) if (pipe.writable) return true;
+  /** Whether pick() would find a pipe now (libzmq's lb has_out), without moving the rotation. */
+  get hasOut(): boolean {
+    const tiered = this.tiers.length > 1;
+    for (const tier of this.tiers) {
+      for (const pipe of tier.pipes) if (pipe.writable && (!tiered || pipe.connected)) return true;
+    }
     return false;
   }
 

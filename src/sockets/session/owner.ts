@@ -1,7 +1,7 @@
 import type { Clock } from "../../clock.js";
 import type { EngineClose, EngineOptions } from "../../zmtp/engine.js";
 import type { Event } from "../events.js";
-import type { OptionValues } from "../options.js";
+import type { OptionValues } from "../socket-options.js";
 import type { SocketCounters } from "../statistics.js";
 import type { Pipe } from "../pipe.js";
 import type { TransportOptions } from "../../transports/transport.js";
