@@ -166,15 +166,10 @@ describe("outputs on a running system: Graphite, Prometheus, webhook and command
     await waitFor("duplicate seen", () => sinks.notification.counters.duplicates >= 1);
     agent.notify({ severity: "critical", text: "billing is down", process: "billing" });
     await waitFor("second webhook", () => posts.length === 2);
-    const hook = await waitFor("command hook", () => {
-      try {
-        return readFileSync(hookFile, "utf8");
-      } catch {
-        return undefined;
-      }
-    });
+    // The hook's output is read once it has exited (delivered): `cat >>` creates the file first.
     await waitFor("every action done", () => notifier.counters.delivered === 3);
     await sleep(200);
+    const hook = readFileSync(hookFile, "utf8");
     expect(posts.map((p) => p.severity)).toEqual(["warning", "critical"]);
     expect(hook.trim().split("\n").map((l) => (JSON.parse(l) as AlertPayload).text)).toEqual(["billing is down"]);
     expect(notifier.counters).toEqual({ alerts: 2, delivered: 3, retries: 2, failed: 0 });
