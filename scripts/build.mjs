@@ -9,7 +9,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { relative } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import { build } from "esbuild";
 
 /** Subpath → source; package.json "exports" maps each to dist/{esm,cjs,types,cjs/types}. */
@@ -37,12 +37,15 @@ const [library] = await Promise.all([
   build({ ...common, entryPoints: ["src/cli/main.ts"], format: "esm", outfile: "dist/esm/cli.js" }),
 ]);
 
-/** Keeps a converted file's relative imports relative, pointing at the converted .cjs files. */
+/** Keeps a converted file's imports of the other ESM outputs as imports of their .cjs twins. */
+const ESM_DIR = resolve("dist/esm");
 const relativeToCjs = {
   name: "relative-to-cjs",
   setup(b) {
     b.onResolve({ filter: /^\.\.?\// }, (args) =>
-      args.kind === "entry-point" ? undefined : { path: args.path.replace(/\.js$/, ".cjs"), external: true },
+      args.kind !== "entry-point" && resolve(args.resolveDir, args.path).startsWith(ESM_DIR + sep)
+        ? { path: args.path.replace(/\.js$/, ".cjs"), external: true }
+        : undefined,
     );
   },
 };
@@ -52,6 +55,9 @@ await Promise.all(
   esmFiles.map((file) =>
     build({
       ...common,
+      // @noble/ciphers is ESM only: require() of it needs Node's require(esm) (20.19+), so the
+      // CommonJS files carry their own copy and work on every Node 20.
+      packages: undefined,
       entryPoints: [file],
       format: "cjs",
       outfile: `dist/cjs/${relative("dist/esm", file).replace(/\.js$/, ".cjs")}`,
