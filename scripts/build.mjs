@@ -1,5 +1,24 @@
-// Builds the ESM and CommonJS bundles of the library and the CLI with esbuild (types come from tsc).
+// Builds the library's entries (ESM and CommonJS) and the `zmtp` CLI with esbuild; with --types,
+// also their declarations with tsc, for ESM and for CommonJS consumers.
+//
+// The entries (index, auth, z85, errors) share code: the ESM build is split into chunks so that
+// every class exists once (a `Context` from "zmtp" must be the one `zmtp/auth` expects, a
+// `ZmqError` thrown by a socket must be an instance of the one from `zmtp/errors`). esbuild
+// splits ESM only, so the CommonJS build converts each ESM output file to CommonJS, one file for
+// one file, and the chunks stay shared.
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { relative, resolve, sep } from "node:path";
 import { build } from "esbuild";
+
+/** Subpath → source; package.json "exports" maps each to dist/{esm,cjs,types,cjs/types}. */
+const ENTRIES = {
+  index: "src/index.ts",
+  auth: "src/entries/auth.ts",
+  z85: "src/entries/z85.ts",
+  errors: "src/entries/errors.ts",
+};
 
 const common = {
   bundle: true,
@@ -10,8 +29,51 @@ const common = {
   logLevel: "warning",
 };
 
-await Promise.all([
-  build({ ...common, entryPoints: ["src/index.ts"], format: "esm", outfile: "dist/esm/index.js" }),
-  build({ ...common, entryPoints: ["src/index.ts"], format: "cjs", outfile: "dist/cjs/index.cjs" }),
+// Chunk names carry a content hash: drop the previous build's before writing new ones.
+for (const dir of ["dist/esm/chunks", "dist/cjs/chunks"]) rmSync(dir, { recursive: true, force: true });
+
+const [library] = await Promise.all([
+  build({ ...common, entryPoints: ENTRIES, format: "esm", splitting: true, outdir: "dist/esm", chunkNames: "chunks/[name]-[hash]", metafile: true }),
   build({ ...common, entryPoints: ["src/cli/main.ts"], format: "esm", outfile: "dist/esm/cli.js" }),
 ]);
+
+/** Keeps a converted file's imports of the other ESM outputs as imports of their .cjs twins. */
+const ESM_DIR = resolve("dist/esm");
+const relativeToCjs = {
+  name: "relative-to-cjs",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) =>
+      args.kind !== "entry-point" && resolve(args.resolveDir, args.path).startsWith(ESM_DIR + sep)
+        ? { path: args.path.replace(/\.js$/, ".cjs"), external: true }
+        : undefined,
+    );
+  },
+};
+
+const esmFiles = Object.keys(library.metafile.outputs).filter((file) => file.endsWith(".js"));
+await Promise.all(
+  esmFiles.map((file) =>
+    build({
+      ...common,
+      // @noble/ciphers is ESM only: require() of it needs Node's require(esm) (20.19+), so the
+      // CommonJS files carry their own copy and work on every Node 20.
+      packages: undefined,
+      entryPoints: [file],
+      format: "cjs",
+      outfile: `dist/cjs/${relative("dist/esm", file).replace(/\.js$/, ".cjs")}`,
+      plugins: [relativeToCjs],
+    }),
+  ),
+);
+
+mkdirSync("dist/cjs", { recursive: true });
+writeFileSync("dist/cjs/package.json", '{\n  "type": "commonjs"\n}\n');
+
+if (process.argv.includes("--types")) {
+  for (const dir of ["dist/types", "dist/cjs/types"]) rmSync(dir, { recursive: true, force: true });
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit" });
+  // The same declarations for CommonJS consumers: under dist/cjs, whose package.json says
+  // "commonjs", TypeScript reads them as CommonJS (they describe the .cjs files), not as ESM.
+  cpSync("dist/types", "dist/cjs/types", { recursive: true });
+}

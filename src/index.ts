@@ -1,29 +1,34 @@
 /**
  * zmtp: ZeroMQ in pure TypeScript, with the zeromq.js v6 API. Change `from "zeromq"` to
  * `from "zmtp"`; no native addon, no compiler.
+ *
+ * This entry exports exactly zeromq.js v6's names (and a default export holding them, for
+ * `import zmq from "zmtp"`). zmtp's own additions live on subpath entries, so that nothing
+ * outside zeromq.js's surface loads with `import "zmtp"`: `zmtp/auth` (Authenticator),
+ * `zmtp/z85` (Z85 and CURVE key helpers), `zmtp/errors` (ZmqError).
  */
-export { Context, context, type ContextOptions } from "./context.js";
-export { ZmqError, type ErrorCode } from "./errors.js";
-export { Socket, type SocketOptions, type Readable, type Writable } from "./sockets/base.js";
-export { Observer, type Event, type EventType, type EventOfType } from "./sockets/events.js";
+import { Context, context } from "./context.js";
+import { Pair } from "./sockets/pair.js";
+import { Publisher } from "./sockets/publisher.js";
+import { Subscriber } from "./sockets/subscriber.js";
+import { Request } from "./sockets/request.js";
+import { Reply } from "./sockets/reply.js";
+import { Dealer } from "./sockets/dealer.js";
+import { Router } from "./sockets/router.js";
+import { Pull } from "./sockets/pull.js";
+import { Push } from "./sockets/push.js";
+import { XPublisher } from "./sockets/xpublisher.js";
+import { XSubscriber } from "./sockets/xsubscriber.js";
+import { Socket } from "./sockets/base.js";
+import { Observer } from "./sockets/events.js";
+import { Proxy } from "./proxy.js";
+import { curveKeyPair } from "./zmtp/z85.js";
+
 export type { Message } from "./sockets/pipe.js";
 export type { MessageLike } from "./sockets/message.js";
-export { Pair } from "./sockets/pair.js";
-export { Push } from "./sockets/push.js";
-export { Pull } from "./sockets/pull.js";
-export { Dealer } from "./sockets/dealer.js";
-export { Router, type RouterConnectOptions } from "./sockets/router.js";
-export { Request } from "./sockets/request.js";
-export { Reply } from "./sockets/reply.js";
-export { Publisher } from "./sockets/publisher.js";
-export { Subscriber } from "./sockets/subscriber.js";
-export { XPublisher } from "./sockets/xpublisher.js";
-export { XSubscriber } from "./sockets/xsubscriber.js";
-export { Proxy } from "./proxy.js";
-export { curveKeyPair, curvePublicKey, z85Decode, z85Encode } from "./zmtp/z85.js";
-export { Authenticator, type AuthDecision, type AuthenticatorOptions } from "./authenticator.js";
-/** The monitoring system (agents, routers, sinks, schedulers) built on zmtp: see src/monitor. */
-export * as monitor from "./monitor/index.js";
+export type { Readable, SocketOptions, Writable } from "./sockets/base.js";
+export type { Event, EventOfType, EventType } from "./sockets/events.js";
+export type { RouterConnectOptions } from "./sockets/router.js";
 
 /** The libzmq version whose behaviour this library follows (zeromq.js reports the bundled libzmq's). */
 export const version = "4.3.5";
@@ -38,3 +43,15 @@ export const capability: Partial<Record<"ipc" | "pgm" | "tipc" | "norm" | "curve
   gssapi: false,
   draft: false,
 };
+
+export {
+  context, curveKeyPair, Context, Socket, Observer, Proxy,
+  Pair, Publisher, Subscriber, Request, Reply, Dealer, Router, Pull, Push, XPublisher, XSubscriber,
+};
+
+/** Every export above in one object: `import zmq from "zmtp"` then `new zmq.Push()`, as with zeromq.js. */
+const zmq = {
+  capability, context, curveKeyPair, version, Context, Socket, Observer, Proxy,
+  Pair, Publisher, Subscriber, Request, Reply, Dealer, Router, Pull, Push, XPublisher, XSubscriber,
+};
+export default zmq;

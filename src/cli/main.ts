@@ -4,7 +4,6 @@ import { runBenchCommand } from "./bench/command.js";
 import { runWorker } from "./bench/worker.js";
 import { formatResults, runDemo } from "./demo.js";
 import { interopCommand } from "./interop/command.js";
-import { monitorCommand } from "../monitor/cli.js";
 import { probeCommand } from "./probe/command.js";
 import { traceCommand } from "./trace/command.js";
 
@@ -30,8 +29,6 @@ Commands:
             prints every greeting, command and frame (zmtp trace --help)
   interop   Interop matrix between two zeromq.js-compatible implementations, by
             default this package against zeromq (zmtp interop --help)
-  monitor   The monitoring system: router, agent, sink, scheduler, send, run
-            (zmtp monitor --help)
 
 Options:
   -h, --help     Show this help
@@ -56,7 +53,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === "probe") return probeCommand(argv.slice(1));
   if (argv[0] === "trace") return traceCommand(argv.slice(1));
   if (argv[0] === "interop") return interopCommand(argv.slice(1));
-  if (argv[0] === "monitor") return monitorCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

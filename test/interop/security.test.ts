@@ -8,7 +8,7 @@ import { once } from "node:events";
 import { connect as netConnect, type Socket as NetSocket } from "node:net";
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { Authenticator, Context as OurContext } from "../../src/index.js";
+import { Authenticator, Context as OurContext } from "../../src/internal.js";
 import { encodeFrame, FLAG_COMMAND } from "../../src/zmtp/frame.js";
 import { encodeGreeting } from "../../src/zmtp/greeting.js";
 import { z85Decode } from "../../src/zmtp/z85.js";

@@ -12,7 +12,7 @@ import {
   type AuthDecision,
   type Event,
   type Socket,
-} from "../../../src/index.js";
+} from "../../../src/internal.js";
 import { encodeCommand } from "../../../src/zmtp/command.js";
 import { encodeFrame, FLAG_COMMAND } from "../../../src/zmtp/frame.js";
 import { encodeGreeting } from "../../../src/zmtp/greeting.js";

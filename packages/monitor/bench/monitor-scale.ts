@@ -1,0 +1,283 @@
+/**
+ * Scale benchmark of the monitoring system (a benchmark, not a test):
+ *
+ *   npm run bench:monitor [-- --agents 100,1000,5000 --seconds 20 --rate 1]
+ *
+ * For each N, this process runs 2 routers and one sink per stream over an SQLite store (in a
+ * temporary directory), and a child process runs N real `Agent`s, each connected to both routers
+ * over tcp on 127.0.0.1 (a child, because N agents and the routers' side of their connections
+ * would not fit one process's file descriptor limit). The agents send at realistic rates, times
+ * `--rate`: a heartbeat every 5 s, a batch of 10 stats every 10 s, and an acknowledged
+ * notification every 100 s (spread over the agents). After all agents are connected and a
+ * warm-up, it measures for `--seconds`:
+ *
+ *   messages/s   received by the sinks (all streams), and how many the agents offered
+ *   agent->sink  latency of stats and notification messages: header time to the sink's store call
+ *   ack RTT      notify() to the sink's ack arriving back at the agent (stored and committed)
+ *   memory       per agent: heap + external growth of the agents' process, and of the router/sink process
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { Agent } from "../src/agent/agent.js";
+import { MonitorRouter } from "../src/router/router.js";
+import { STREAMS, createMessage } from "../src/wire/protocol.js";
+import { createSink, type AnySink } from "../src/sink/sinks.js";
+import { SqliteStore } from "../src/store/sqlite-store.js";
+import type { NotificationRecord, StatRecordInput, Store } from "../src/store/store.js";
+
+const HEARTBEAT = 5000;
+const STATS_EVERY = 10_000;
+const NOTIFY_EVERY = 100_000;
+
+function arg(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at !== -1 && process.argv[at + 1] !== undefined ? process.argv[at + 1]! : fallback;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const mib = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10;
+
+// ---------------------------------------------------------------- the agents' process
+
+interface ChildReport {
+  type: "connected" | "result";
+  agents: number;
+  heapPerAgentKiB?: number;
+  rssMiB?: number;
+  offered?: number;
+  ackRtt?: number[];
+  resent?: number;
+  dropped?: number;
+}
+
+async function agentsProcess(): Promise<void> {
+  const [count, seconds, rate, ...routers] = process.argv.slice(3);
+  const n = Number(count);
+  const measure = Number(seconds) * 1000;
+  const speed = Number(rate);
+  const dir = mkdtempSync(join(tmpdir(), "zmtp-bench-agents-"));
+  const report = (r: ChildReport): void => void process.stdout.write(`${JSON.stringify(r)}\n`);
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  gc();
+  const before = process.memoryUsage();
+  const agents: Agent[] = [];
+  for (let i = 0; i < n; i++) {
+    agents.push(
+      await Agent.start({
+        stateDir: join(dir, `a${i}`),
+        routers,
+        localEndpoint: null,
+        statsdPort: null,
+        hostname: `host-${i}`,
+        heartbeatInterval: HEARTBEAT / speed,
+        statsFlushInterval: 1000,
+        fallbackAfter: 0,
+      }),
+    );
+    if (i % 200 === 199) await sleep(20); // let the handshakes of the last batch through
+  }
+  while (agents.some((a) => a.connectedRouters < routers.length)) await sleep(100);
+  await sleep(3000);
+  gc();
+  const after = process.memoryUsage();
+  const heap = after.heapUsed + after.external - before.heapUsed - before.external;
+  report({ type: "connected", agents: n, heapPerAgentKiB: Math.round(heap / n / 102.4) / 10, rssMiB: mib(after.rss) });
+
+  // Each agent's stats and notifications at its own phase, so load is spread evenly.
+  const sentAt = new Map<string, number>();
+  const rtts: number[] = [];
+  let offered = 0;
+  const resentBefore = agents.reduce((s, a) => s + a.counters.resent, 0);
+  const droppedBefore = agents.reduce((s, a) => s + a.counters.uplinkDropped, 0);
+  for (const a of agents) {
+    a.on("acked", (id: string) => {
+      const t = sentAt.get(id);
+      if (t !== undefined) rtts.push(performance.now() - t);
+    });
+  }
+  const timers: NodeJS.Timeout[] = [];
+  const statsInterval = STATS_EVERY / speed;
+  const notifyInterval = NOTIFY_EVERY / speed;
+  agents.forEach((a, i) => {
+    const phase = (i / n) * statsInterval;
+    timers.push(
+      setTimeout(() => {
+        const send = (): void => {
+          // One stats message, as the agent's flush makes it; its stats carry no time of their own,
+          // so the sink stamps them with the header's (send) time and the latency is the wire's.
+          const stats = Array.from({ length: 10 }, (_, k) => ({ name: `app.metric${k}`, value: Math.random() * 100, kind: "gauge" as const }));
+          a.sendMessage(createMessage("stats", { stats }));
+          offered += 1;
+        };
+        send();
+        timers.push(setInterval(send, statsInterval));
+      }, phase),
+    );
+    const notifyPhase = (i / n) * notifyInterval;
+    timers.push(
+      setTimeout(() => {
+        const notify = (): void => {
+          sentAt.set(a.notify({ severity: "info", text: "bench" }), performance.now());
+          offered += 1;
+        };
+        notify();
+        timers.push(setInterval(notify, notifyInterval));
+      }, notifyPhase),
+    );
+  });
+  offered = 0;
+  const start = Date.now();
+  await sleep(measure);
+  const elapsed = (Date.now() - start) / 1000;
+  for (const t of timers) clearTimeout(t);
+  // Heartbeats: n per interval.
+  const heartbeats = (n * elapsed * 1000) / (HEARTBEAT / speed);
+  await sleep(2000); // acks in flight
+  report({
+    type: "result",
+    agents: n,
+    offered: Math.round((offered + heartbeats) / elapsed),
+    ackRtt: rtts,
+    resent: agents.reduce((s, a) => s + a.counters.resent, 0) - resentBefore,
+    dropped: agents.reduce((s, a) => s + a.counters.uplinkDropped, 0) - droppedBefore,
+  });
+  for (const a of agents) await a.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------- routers and sinks
+
+/** A store wrapper that measures agent->sink latency: message (header) time to the sink's store call. */
+function measuring(store: Store, latencies: number[], on: () => boolean): Store {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === "addStats") {
+        return (agent: string, id: string, stats: readonly StatRecordInput[]) => {
+          if (on() && stats[0] !== undefined) latencies.push(Date.now() - stats[0].time);
+          return target.addStats(agent, id, stats);
+        };
+      }
+      if (prop === "addNotification") {
+        return (n: NotificationRecord) => {
+          if (on()) latencies.push(n.received - n.time);
+          return target.addNotification(n);
+        };
+      }
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+interface Row {
+  agents: number;
+  offered: number;
+  received: number;
+  latencyP50: number;
+  latencyP99: number;
+  ackP50: number;
+  ackP99: number;
+  heapPerAgentKiB: number;
+  routerHeapPerAgentKiB: number;
+  dropped: number;
+  resent: number;
+  transactionsPerSecond: number;
+}
+
+async function runCase(n: number, seconds: number, rate: number): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), "zmtp-bench-store-"));
+  const db = await SqliteStore.open({ path: join(dir, "monitor.db") });
+  const latencies: number[] = [];
+  let measuring_ = false;
+  const store = measuring(db, latencies, () => measuring_);
+  const any = "tcp://127.0.0.1:*";
+  const routers: MonitorRouter[] = [];
+  for (let i = 0; i < 2; i++) {
+    routers.push(await MonitorRouter.start({ endpoints: { agents: any, back: any, heartbeat: any, registration: any, stats: any, notification: any } }));
+  }
+  const sinks: AnySink[] = STREAMS.map((stream) =>
+    createSink(stream, { store, streams: routers.map((r) => r.endpoints[stream]), backChannels: routers.map((r) => r.endpoints.back) }),
+  );
+  while (!routers.every((r) => STREAMS.every((s) => r.sinks[s] > 0))) await sleep(20);
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  const heapOf = (m: NodeJS.MemoryUsage): number => m.heapUsed + m.external;
+  gc();
+  const heapBefore = heapOf(process.memoryUsage());
+
+  const bundle = fileURLToPath(import.meta.url);
+  const child = spawn(process.execPath, ["--expose-gc", bundle, "agents", String(n), String(seconds), String(rate), ...routers.map((r) => r.endpoints.agents)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const next = (): Promise<ChildReport> => new Promise((resolve) => lines.once("line", (l: string) => resolve(JSON.parse(l) as ChildReport)));
+  const connected = await next();
+  gc();
+  const routerPerAgent = (heapOf(process.memoryUsage()) - heapBefore) / n;
+  const received = (): number => sinks.reduce((s, k) => s + k.counters.received, 0);
+  const txBefore = db.counters.transactions;
+  const startCount = received();
+  measuring_ = true;
+  const t0 = Date.now();
+  const resultPromise = next();
+  await sleep(seconds * 1000);
+  const elapsed = (Date.now() - t0) / 1000;
+  const got = received() - startCount;
+  const tx = db.counters.transactions - txBefore;
+  measuring_ = false;
+  const result = await resultPromise;
+  await new Promise((resolve) => child.on("exit", resolve));
+  for (const s of sinks) await s.close();
+  for (const r of routers) r.close();
+  await db.close();
+  rmSync(dir, { recursive: true, force: true });
+  latencies.sort((a, b) => a - b);
+  const acks = result.ackRtt!.sort((a, b) => a - b);
+  const dropped = routers.reduce((s, r) => s + STREAMS.reduce((t, k) => t + r.counters.dropped[k], 0), 0) + result.dropped!;
+  return {
+    agents: n,
+    offered: result.offered!,
+    received: Math.round(got / elapsed),
+    latencyP50: percentile(latencies, 50),
+    latencyP99: percentile(latencies, 99),
+    ackP50: Math.round(percentile(acks, 50) * 10) / 10,
+    ackP99: Math.round(percentile(acks, 99) * 10) / 10,
+    heapPerAgentKiB: connected.heapPerAgentKiB!,
+    routerHeapPerAgentKiB: Math.round(routerPerAgent / 102.4) / 10,
+    dropped,
+    resent: result.resent!,
+    transactionsPerSecond: Math.round(tx / elapsed),
+  };
+}
+
+async function main(): Promise<void> {
+  const counts = arg("agents", "100,1000,5000").split(",").map(Number);
+  const seconds = Number(arg("seconds", "20"));
+  const rate = Number(arg("rate", "1"));
+  process.stdout.write(
+    `monitoring system at scale: 2 routers, 4 sinks over SQLite, N agents in one process, ${seconds} s measured per N` +
+      `${rate !== 1 ? `, rates x${rate}` : ""}\n(heartbeat every ${HEARTBEAT / rate / 1000} s, 10 stats every ${STATS_EVERY / rate / 1000} s, an acked notification every ${NOTIFY_EVERY / rate / 1000} s per agent)\n\n`,
+  );
+  const header = ["agents", "offered msg/s", "sink msg/s", "agent->sink p50", "p99", "ack RTT p50", "p99", "agent heap/agent", "router+sink heap/agent", "dropped", "resent", "SQLite tx/s"];
+  process.stdout.write(`${header.join(" | ")}\n`);
+  for (const n of counts) {
+    const r = await runCase(n, seconds, rate);
+    const cells = [
+      r.agents, r.offered, r.received, `${r.latencyP50} ms`, `${r.latencyP99} ms`, `${r.ackP50} ms`, `${r.ackP99} ms`,
+      `${r.heapPerAgentKiB} KiB`, `${r.routerHeapPerAgentKiB} KiB`, r.dropped, r.resent, r.transactionsPerSecond,
+    ];
+    process.stdout.write(`${cells.join(" | ")}\n`);
+  }
+}
+
+if (process.argv[2] === "agents") await agentsProcess();
+else await main();

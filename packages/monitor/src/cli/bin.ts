@@ -1,0 +1,4 @@
+import { monitorCommand } from "./main.js";
+
+// Set exitCode rather than exit(): the process ends when the sockets are really gone.
+process.exitCode = await monitorCommand(process.argv.slice(2));

@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { agentRole } from "./agent.js";
+import { demoRole } from "./demo.js";
+import { UsageError, formatHelp, parseFlags } from "./flags.js";
+import { processIo, type MonitorIo } from "./io.js";
+import type { Role } from "./role.js";
+import { routerRole } from "./router.js";
+import { runRole } from "./run.js";
+import { sendRole } from "./send.js";
+import { schedulerRole, sinkRole } from "./sink.js";
+
+export type { MonitorIo } from "./io.js";
+
+/**
+ * `zmtp-monitor <role>`: runs one role of the monitoring system until SIGINT / SIGTERM, or
+ * sends one message. Long-running roles print one line per event: an ISO time, the event, JSON.
+ * Exit codes as for `zmtp`: 0 success, 1 failure, 2 usage error.
+ */
+
+const USAGE = `Usage: zmtp-monitor <role> [options]     (zmtp-monitor <role> --help for its options)
+
+Roles:
+  demo       the whole system on localhost: 2 routers, sinks over SQLite, a scheduler, the status
+             page and 3 agents with real checks (what \`npm start\` runs)
+  router     bind the agent, back-channel and per-stream endpoints; forward, never store
+  agent      run on each monitored machine: heartbeats, stats (statsd), checks, notifications
+  sink       store one or more streams (heartbeat, registration, stats, notification);
+             with --scheduler, also schedule checks from the same store
+  scheduler  a scheduler with its own registration sink (same as sink --type registration --scheduler)
+  send       hand the local agent a stat, notification, heartbeat or registration
+  run        ask an agent, through any router, to run a check now
+
+Options:
+  -h, --help     Show this help
+  -v, --version  Print the zmtp-monitor version
+`;
+
+const ROLES: Record<string, Role> = {
+  router: routerRole,
+  agent: agentRole,
+  sink: sinkRole,
+  scheduler: schedulerRole,
+  demo: demoRole,
+  send: sendRole,
+  run: runRole,
+};
+
+/** src/cli/main.ts and the bundle dist/esm/cli.js both sit two levels below package.json. */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+export async function monitorCommand(argv: readonly string[], io: MonitorIo = processIo()): Promise<number> {
+  const [roleName, ...rest] = argv;
+  if (roleName === undefined || roleName === "--help" || roleName === "-h" || roleName === "help") {
+    (roleName === undefined ? io.err : io.out)(USAGE);
+    return roleName === undefined ? 2 : 0;
+  }
+  if (roleName === "--version" || roleName === "-v") {
+    io.out(`${packageVersion()}\n`);
+    return 0;
+  }
+  const role = ROLES[roleName];
+  if (role === undefined) {
+    io.err(`zmtp-monitor: unknown role "${roleName}"\n\n${USAGE}`);
+    return 2;
+  }
+  const help = formatHelp(role.usage, role.summary, role.flags);
+  try {
+    const { values, positionals, help: wantsHelp } = parseFlags(role.flags, rest);
+    if (wantsHelp) {
+      io.out(help);
+      return 0;
+    }
+    return await role.run(values, positionals, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`zmtp-monitor ${roleName}: ${err.message}\n\n${help}`);
+      return 2;
+    }
+    io.err(`zmtp-monitor ${roleName}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}

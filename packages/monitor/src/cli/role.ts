@@ -1,0 +1,54 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { parseAction, type NotificationAction } from "../outputs/notifier.js";
+import { routerEndpoints, type RouterEndpoints } from "../wire/endpoints.js";
+import { UsageError, stringList, type FlagSpec, type FlagValues } from "./flags.js";
+import type { MonitorIo } from "./io.js";
+
+/** One `zmtp-monitor <role>`: its help, its flags and what it runs (resolving to the exit code). */
+export interface Role {
+  usage: string;
+  summary: string;
+  flags: FlagSpec[];
+  run(values: FlagValues, positionals: string[], io: MonitorIo): Promise<number>;
+}
+
+export const ROUTER_FLAG: FlagSpec = { name: "router", kind: "list", arg: "BASE", help: "a router's base address (tcp://host:port or ipc://path; repeat for each router)" };
+
+export const ACTION_FLAGS: FlagSpec[] = [
+  { name: "webhook", kind: "list", arg: "[SEVERITIES=]URL", help: "POST each new notification as JSON (e.g. critical,warning=http://...)" },
+  { name: "hook", kind: "list", arg: "[SEVERITIES=]COMMAND", help: "run a command with each new notification as JSON on stdin" },
+];
+
+export const str = (v: FlagValues, name: string): string | undefined => v[name] as string | undefined;
+export const num = (v: FlagValues, name: string): number => v[name] as number;
+
+/** The routers given with --router (at least one), as their endpoint sets. */
+export function routerBases(values: FlagValues): RouterEndpoints[] {
+  const bases = stringList(values, "router");
+  if (bases.length === 0) throw new UsageError("at least one --router is required");
+  return bases.map((base) => {
+    try {
+      return routerEndpoints(base);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  });
+}
+
+export function stateDirOf(values: FlagValues): string {
+  const dir = str(values, "state-dir") ?? "~/.zmtp-monitor";
+  return dir.startsWith("~/") ? join(homedir(), dir.slice(2)) : dir;
+}
+
+/** The --webhook and --hook actions. */
+export function notificationActions(values: FlagValues): NotificationAction[] {
+  try {
+    return [
+      ...stringList(values, "webhook").map((v) => parseAction("webhook", v)),
+      ...stringList(values, "hook").map((v) => parseAction("command", v)),
+    ];
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}

@@ -1,0 +1,129 @@
+import { EventEmitter } from "node:events";
+import { Pull } from "zmtp";
+import { BackChannel, type BackChannelOptions } from "../wire/back-channel.js";
+import { MAX_BODY_SIZE, createMessage, decode, isUuid, type Message, type MessageType, type Stream } from "../wire/protocol.js";
+import type { Store } from "../store/store.js";
+
+export interface SinkOptions {
+  store: Store;
+  /** This sink's stream endpoint on every router (the routers' PUSH for this stream). */
+  streams: readonly string[];
+  /** Every router's back channel, for acks. */
+  backChannels: readonly string[];
+  backChannel?: BackChannelOptions;
+  /**
+   * Messages handled at once. A store that commits in groups (SqliteStore) needs several
+   * operations in flight to fill a transaction; each message is still acked only after its own
+   * write committed. Default 256.
+   */
+  maxInFlight?: number;
+}
+
+export interface SinkCounters {
+  received: number;
+  /** Valid messages by type. */
+  types: Partial<Record<MessageType, number>>;
+  /** New records written. */
+  stored: number;
+  /** Acknowledged messages seen before (resends): acked again, not stored again. */
+  duplicates: number;
+  malformed: number;
+  /** The store failed: not acked, so the agent resends. */
+  failed: number;
+  acked: number;
+  /** Acks no router could deliver (the agent will resend, and be acked then). */
+  ackFailed: number;
+}
+
+/**
+ * What every typed sink shares: a PULL connected to its stream on every router, validation,
+ * and the ack rule: a message sent with `ack` is acked through a router's back channel only after
+ * the store has it, so a sink that dies before that loses nothing (the agent resends), and a
+ * resend is recognised by (agent, id) in the store.
+ *
+ * Events: "malformed" (reason), "failure" (error).
+ */
+export abstract class Sink extends EventEmitter {
+  readonly counters: SinkCounters = { received: 0, types: {}, stored: 0, duplicates: 0, malformed: 0, failed: 0, acked: 0, ackFailed: 0 };
+  protected readonly store: Store;
+  private readonly pull = new Pull({ linger: 0, maxMessageSize: MAX_BODY_SIZE + 1024 });
+  private readonly backChannel: BackChannel;
+  private readonly done: Promise<void>;
+  private readonly maxInFlight: number;
+  private inFlight = 0;
+  private slotFreed: (() => void) | null = null;
+
+  protected constructor(
+    readonly stream: Stream,
+    private readonly accepts: readonly MessageType[],
+    options: SinkOptions,
+  ) {
+    super();
+    this.store = options.store;
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 256);
+    this.backChannel = new BackChannel(options.backChannels, options.backChannel);
+    for (const endpoint of options.streams) this.pull.connect(endpoint);
+    this.done = this.loop();
+  }
+
+  /** Handles one valid message; returns whether it was new (false: a duplicate). Throws if the store fails. */
+  protected abstract handle(agent: string, message: Message, received: number): Promise<boolean>;
+
+  /** Stops receiving; acks in flight are abandoned (their agents resend). */
+  async close(): Promise<void> {
+    this.pull.close();
+    this.backChannel.close();
+    await this.done;
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      for await (const frames of this.pull) {
+        this.inFlight += 1;
+        void this.process(frames).finally(() => {
+          this.inFlight -= 1;
+          this.slotFreed?.();
+        });
+        // Backpressure: at the limit, stop reading (the routers' PUSH queues, then drops) until one is done.
+        while (this.inFlight >= this.maxInFlight) await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        this.slotFreed = null;
+      }
+    } catch (err) {
+      if (!this.pull.closed) this.emit("failure", err);
+    }
+    while (this.inFlight > 0) await new Promise<void>((resolve) => (this.slotFreed = resolve));
+  }
+
+  private async process(frames: Buffer[]): Promise<void> {
+    this.counters.received += 1;
+    const agent = frames[0]!.toString("latin1");
+    if (!isUuid(agent)) return this.malformed("agent id is not a UUID");
+    const decoded = decode(frames.slice(1), this.accepts);
+    if (!decoded.ok) return this.malformed(`agent ${agent}: ${decoded.reason}`);
+    const message = decoded.value;
+    this.counters.types[message.type] = (this.counters.types[message.type] ?? 0) + 1;
+    let fresh: boolean;
+    try {
+      fresh = await this.handle(agent, message, Date.now());
+    } catch (err) {
+      this.counters.failed += 1;
+      this.emit("failure", err);
+      return;
+    }
+    if (fresh) this.counters.stored += 1;
+    else this.counters.duplicates += 1;
+    // Acked even when a duplicate: the first ack may be what got lost.
+    if (message.header.ack) void this.ack(agent, message.header.id);
+  }
+
+  private async ack(agent: string, ref: string): Promise<void> {
+    const outcome = await this.backChannel.deliver(agent, createMessage("ack", { ref }));
+    if (outcome === "delivered") this.counters.acked += 1;
+    else this.counters.ackFailed += 1;
+  }
+
+  private malformed(reason: string): void {
+    this.counters.malformed += 1;
+    this.emit("malformed", reason);
+  }
+}

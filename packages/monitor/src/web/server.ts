@@ -1,0 +1,176 @@
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createRequire } from "node:module";
+import type { Registry } from "prom-client";
+import { isUuid } from "../wire/protocol.js";
+import type { Store } from "../store/store.js";
+import { STATUS_PAGE } from "./page.js";
+import { fleetState, type FleetState } from "./state.js";
+
+export interface StatusServerOptions {
+  store: Store;
+  /** Names agents (a HostNames.get). */
+  hostOf: (agent: string) => string;
+  /** Default 127.0.0.1: the page lets anyone who reaches it acknowledge notifications. */
+  host?: string;
+  /** 0 picks a free port. Default 8470. */
+  port?: number;
+  /** Serves GET /metrics when given. */
+  metrics?: Registry | null;
+  /** Stats charted per host, first shown first; the page lets the user pick others. */
+  chartStats?: readonly string[];
+  /** ms between live updates pushed to open pages (server-sent events). Default 1000. */
+  refreshInterval?: number;
+  title?: string;
+}
+
+/** uPlot (the chart library) is served from node_modules: the page needs no CDN. */
+function uplotAsset(file: string): Buffer {
+  return readFileSync(createRequire(import.meta.url).resolve(`uplot/dist/${file}`));
+}
+
+/**
+ * The status page and its API, over node:http:
+ *
+ *   GET  /                 the page (hosts, checks, notifications, per-host charts)
+ *   GET  /events           server-sent events: the fleet state every refreshInterval
+ *   GET  /api/state        the same state, once (JSON)
+ *   GET  /api/series       ?agent=UUID&name=STAT&since=MS: [[times (s)], [values]] for a chart
+ *   POST /api/ack          {"agent", "id", "by"}: an operator acknowledges a notification
+ *   GET  /metrics          Prometheus exposition, when a registry is given
+ */
+export class StatusServer {
+  private readonly server: Server;
+  private readonly clients = new Set<ServerResponse>();
+  private timer: NodeJS.Timeout | null = null;
+  private assets: { js: Buffer; css: Buffer } | null = null;
+  private pushing = false;
+
+  private constructor(private readonly options: StatusServerOptions) {
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((err: Error) => {
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+        res.end(`${err.message}\n`);
+      });
+    });
+  }
+
+  static async start(options: StatusServerOptions): Promise<StatusServer> {
+    const s = new StatusServer(options);
+    await new Promise<void>((resolve, reject) => {
+      s.server.once("error", reject);
+      s.server.listen(options.port ?? 8470, options.host ?? "127.0.0.1", () => {
+        s.server.off("error", reject);
+        resolve();
+      });
+    });
+    s.timer = setInterval(() => void s.push(), options.refreshInterval ?? 1000);
+    return s;
+  }
+
+  get port(): number {
+    return (this.server.address() as { port: number }).port;
+  }
+
+  get url(): string {
+    const host = this.options.host ?? "127.0.0.1";
+    return `http://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host}:${this.port}/`;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    for (const res of this.clients) res.end();
+    this.clients.clear();
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  state(): Promise<FleetState> {
+    return fleetState(this.options.store, this.options.hostOf, this.options.chartStats ?? []);
+  }
+
+  private async push(): Promise<void> {
+    if (this.clients.size === 0 || this.pushing) return;
+    this.pushing = true;
+    try {
+      const data = `event: state\ndata: ${JSON.stringify(await this.state())}\n\n`;
+      for (const res of this.clients) res.write(data);
+    } catch {
+      // the store failed this once: the pages keep their last state
+    } finally {
+      this.pushing = false;
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const send = (status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void => {
+      res.writeHead(status, { "content-type": type, "cache-control": "no-store", ...extra });
+      res.end(body);
+    };
+    const json = (status: number, value: unknown): void => send(status, "application/json", JSON.stringify(value));
+    if (req.method === "GET" && url.pathname === "/") {
+      return send(200, "text/html; charset=utf-8", STATUS_PAGE.replaceAll("{{TITLE}}", escapeHtml(this.options.title ?? "zmtp monitor")));
+    }
+    if (req.method === "GET" && url.pathname.startsWith("/assets/uplot.")) {
+      this.assets ??= { js: uplotAsset("uPlot.iife.min.js"), css: uplotAsset("uPlot.min.css") };
+      if (url.pathname === "/assets/uplot.js") return send(200, "text/javascript", this.assets.js, { "cache-control": "max-age=3600" });
+      if (url.pathname === "/assets/uplot.css") return send(200, "text/css", this.assets.css, { "cache-control": "max-age=3600" });
+    }
+    if (req.method === "GET" && url.pathname === "/events") {
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+      res.write(`retry: 2000\nevent: state\ndata: ${JSON.stringify(await this.state())}\n\n`);
+      this.clients.add(res);
+      req.on("close", () => this.clients.delete(res));
+      return;
+    }
+    if (req.method === "GET" && url.pathname === "/api/state") return json(200, await this.state());
+    if (req.method === "GET" && url.pathname === "/api/series") {
+      const agent = url.searchParams.get("agent");
+      const name = url.searchParams.get("name");
+      const since = Number(url.searchParams.get("since") ?? Date.now() - 600_000);
+      if (!isUuid(agent) || name === null || name === "" || !Number.isFinite(since)) return json(400, { error: "expected agent=UUID, name=STAT, since=MS" });
+      const points = await this.options.store.stats({ agent, name, since, limit: 2000 });
+      points.sort((a, b) => a.time - b.time);
+      return json(200, [points.map((p) => p.time / 1000), points.map((p) => p.value)]);
+    }
+    if (req.method === "POST" && url.pathname === "/api/ack") {
+      const body = await readBody(req, 4096);
+      let input: { agent?: unknown; id?: unknown; by?: unknown };
+      try {
+        input = JSON.parse(body) as typeof input;
+      } catch {
+        return json(400, { error: "expected JSON" });
+      }
+      if (!isUuid(input.agent) || !isUuid(input.id)) return json(400, { error: "expected agent and id (UUIDs)" });
+      const by = typeof input.by === "string" && input.by.trim() !== "" ? input.by.trim().slice(0, 100) : "operator";
+      const ok = await this.options.store.acknowledgeNotification(input.agent, input.id, by, Date.now());
+      void this.push();
+      return json(ok ? 200 : 409, { acknowledged: ok });
+    }
+    if (req.method === "GET" && url.pathname === "/metrics" && this.options.metrics != null) {
+      return send(200, this.options.metrics.contentType, await this.options.metrics.metrics());
+    }
+    send(404, "text/plain", "not found\n");
+  }
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => {
+      body += chunk;
+      if (body.length > max) {
+        reject(new Error("request body too large"));
+        req.destroy();
+      }
+    });
+    req.on("end", () => resolve(body));
+    req.on("error", reject);
+  });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,70 @@
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runMonitorDemo } from "../../src/cli/demo-fleet.js";
+import { tempDir, waitFor } from "../helpers/fleet.js";
+
+/**
+ * The status page in a real browser: Debian's headless Chromium (`apt-get install chromium`;
+ * .ci/run installs it), driven by playwright-core, against the one-command demo.
+ */
+const CHROMIUM = "/usr/bin/chromium";
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const SCREENSHOT = join(ROOT, "tmp", "status-page.png");
+
+describe.skipIf(!existsSync(CHROMIUM))("status page in headless Chromium", () => {
+  const dir = tempDir("zmtp-demo-");
+  let stop: () => void;
+  let demo: Promise<number>;
+  let output = "";
+  let url: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    demo = runMonitorDemo({ dataDir: dir.path, port: 0, out: (t) => void (output += t), stopped });
+    url = await waitFor("the page URL", () => /status page: (http:\S+)/.exec(output)?.[1], 15_000);
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    stop();
+    await demo;
+    dir.remove();
+  });
+
+  it("shows the demo hosts up, their checks, notifications and charts, live; acknowledges a notification", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    await page.goto(url);
+    expect(await page.title()).toBe("zmtp monitor — demo");
+    for (const host of ["demo-web-1", "demo-db-1", "demo-cache-1"]) {
+      await page.locator(`#hosts tr[data-host="${host}"] .pill`).filter({ hasText: "UP" }).waitFor({ timeout: 15_000 });
+    }
+    // Real plugin output reaches the page: the cache host has no redis-server, so that check is CRITICAL.
+    const redis = page.locator('#checks tr[data-check="demo-cache-1/redis"]');
+    await redis.waitFor({ timeout: 20_000 });
+    expect(await redis.locator(".pill").textContent()).toBe("CRITICAL");
+    expect(await redis.textContent()).toContain("0 processes named redis-server");
+    await page.locator('#checks tr[data-check="demo-web-1/disk"]').waitFor({ timeout: 20_000 });
+    // A chart per host, drawn by uPlot (served from node_modules).
+    for (const host of ["demo-web-1", "demo-db-1", "demo-cache-1"]) {
+      await page.locator(`[data-chart="${host}"] canvas`).waitFor({ timeout: 15_000 });
+    }
+    await page.locator("#live.on").waitFor();
+
+    // The CRITICAL redis check raised a notification; acknowledging it from the page sticks.
+    const row = page.locator("#notifications tr", { hasText: "redis OK -> CRITICAL" });
+    await row.waitFor({ timeout: 15_000 });
+    await row.getByRole("button", { name: "Acknowledge" }).click();
+    await row.getByText("by operator").waitFor({ timeout: 5000 });
+
+    await page.waitForTimeout(2500); // a few more points on the charts
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+    await page.close();
+  }, 60_000);
+});

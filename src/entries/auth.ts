@@ -1,0 +1,2 @@
+/** `zmtp/auth`: a ready-made ZAP handler (not part of zeromq.js's API). */
+export { Authenticator, type AuthDecision, type AuthenticatorOptions } from "../authenticator.js";

@@ -1,0 +1,9 @@
+/**
+ * The one barrel for this repository's own code outside the library proper (the `zmtp` CLI,
+ * bench/ and the tests): the main entry and the subpath entries together. Not exported in
+ * package.json; applications (packages/*) use the public entries only.
+ */
+export * from "./index.js";
+export * from "./entries/auth.js";
+export * from "./entries/errors.js";
+export * from "./entries/z85.js";

@@ -1,0 +1,230 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import ts from "typescript";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * The package as a user installs it: the built dist/ reached through package.json "exports"
+ * (files under .examples-tmp/ resolve `zmtp` by Node's package self-reference), from ESM, from
+ * CommonJS, and from TypeScript under `moduleResolution: node16`.
+ */
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const require = createRequire(import.meta.url);
+let workDir = "";
+
+interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runNode(args: string[]): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { cwd: workDir, timeout: 15_000, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
+      const failure = err as (Error & { code?: number | string }) | null;
+      resolve({ code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null, stdout, stderr });
+    });
+  });
+}
+
+async function runScript(name: string, source: string, nodeArgs: string[] = []): Promise<unknown> {
+  const file = join(workDir, name);
+  writeFileSync(file, source);
+  const result = await runNode([...nodeArgs, file]);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as unknown;
+}
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, "dist", "cjs", "types", "index.d.ts"))) {
+    throw new Error("dist/ is missing or has no types: run `npm run build` (npm test does) before this test");
+  }
+  mkdirSync(join(ROOT, ".examples-tmp"), { recursive: true });
+  workDir = mkdtempSync(join(ROOT, ".examples-tmp", "package-"));
+});
+
+afterAll(() => {
+  if (workDir !== "") rmSync(workDir, { recursive: true, force: true });
+});
+
+/**
+ * CommonJS runs without Node's require(esm) (on by default only from 20.19), as on any Node 20:
+ * the CommonJS build must not require() an ESM-only dependency.
+ */
+const WITHOUT_REQUIRE_ESM = process.allowedNodeEnvironmentFlags.has("--experimental-require-module") ? ["--no-experimental-require-module"] : [];
+
+/** zeromq.js v6's runtime exports, from the binding itself. */
+const ZEROMQ_NAMES = Object.keys(require("zeromq") as object).sort();
+/** Not implemented yet (issue 16); the main entry may lack these and nothing else. */
+const NOT_YET = ["Stream"];
+
+describe("package entries", () => {
+  it("the main entry exports exactly zeromq.js v6's names, plus a default export holding them", async () => {
+    const shapes = (await runScript(
+      "names.mjs",
+      `import zmq, * as named from "zmtp";
+       import { createRequire } from "node:module";
+       const cjs = createRequire(import.meta.url)("zmtp");
+       const keys = (o) => Object.keys(o).filter((k) => k !== "default" && k !== "__esModule").sort();
+       console.log(JSON.stringify({
+         esm: keys(named), esmDefault: Object.keys(zmq).sort(), cjs: keys(cjs), cjsDefault: Object.keys(cjs.default).sort(),
+         sameClass: zmq.Push === named.Push && cjs.default.Push === cjs.Push,
+       }));`,
+      WITHOUT_REQUIRE_ESM,
+    )) as { esm: string[]; esmDefault: string[]; cjs: string[]; cjsDefault: string[]; sameClass: boolean };
+    expect(shapes.esm.filter((name) => !ZEROMQ_NAMES.includes(name)), "names zeromq.js does not export").toEqual([]);
+    expect(ZEROMQ_NAMES.filter((name) => !shapes.esm.includes(name) && !NOT_YET.includes(name)), "zeromq.js names missing").toEqual([]);
+    expect(shapes.esmDefault).toEqual(shapes.esm);
+    expect(shapes.cjs).toEqual(shapes.esm);
+    expect(shapes.cjsDefault).toEqual(shapes.esm);
+    expect(shapes.sameClass).toBe(true);
+  });
+
+  it("zmtp/auth, zmtp/z85 and zmtp/errors share the main entry's classes, from ESM and from CommonJS", async () => {
+    const probe = (load: string): string => `
+      ${load}
+      const push = new zmtp.Push();
+      let thrown;
+      try { await push.bind("bogus://x"); } catch (err) { thrown = err; }
+      push.close();
+      const context = new zmtp.Context();
+      const auth = new authMod.Authenticator({ context });
+      console.log(JSON.stringify({
+        auth: Object.keys(authMod).sort(), z85: Object.keys(z85Mod).sort(), errors: Object.keys(errorsMod).sort(),
+        errorClass: thrown instanceof errorsMod.ZmqError, code: thrown.code,
+        sameContext: auth.context === context,
+        keyRoundTrip: z85Mod.z85Encode(z85Mod.z85Decode(zmtp.curveKeyPair().publicKey)).length,
+      }));`;
+    const esm = await runScript(
+      "subpaths.mjs",
+      probe(`import * as zmtp from "zmtp"; import * as authMod from "zmtp/auth"; import * as z85Mod from "zmtp/z85"; import * as errorsMod from "zmtp/errors";`),
+    );
+    const cjs = await runScript(
+      "subpaths.cjs",
+      `(async () => {${probe(`const zmtp = require("zmtp"); const authMod = require("zmtp/auth"); const z85Mod = require("zmtp/z85"); const errorsMod = require("zmtp/errors");`)}})();`,
+      WITHOUT_REQUIRE_ESM,
+    );
+    const expected = {
+      auth: ["Authenticator"],
+      z85: ["curvePublicKey", "z85Decode", "z85Encode"],
+      errors: ["ZmqError"],
+      errorClass: true,
+      code: "EPROTONOSUPPORT",
+      sameContext: true,
+      keyRoundTrip: 40,
+    };
+    expect(esm).toEqual(expected);
+    expect(cjs).toEqual(expected);
+  });
+
+  it('import "zmtp" loads the library and @noble/ciphers only', async () => {
+    writeFileSync(
+      join(workDir, "hooks.mjs"),
+      `import { appendFileSync } from "node:fs";
+       export async function load(url, context, next) {
+         if (url.startsWith("file:")) appendFileSync(process.env.LOADED, url + "\\n");
+         return next(url, context);
+       }`,
+    );
+    const loaded = join(workDir, "loaded.txt");
+    writeFileSync(loaded, "");
+    writeFileSync(join(workDir, "register.mjs"), `import { register } from "node:module"; register("./hooks.mjs", import.meta.url);`);
+    const script = join(workDir, "load.mjs");
+    writeFileSync(script, `import { Push } from "zmtp"; void Push;`);
+    const result = await new Promise<RunResult>((resolve) => {
+      execFile(process.execPath, ["--import", "./register.mjs", script], { cwd: workDir, env: { ...process.env, LOADED: loaded } }, (err, stdout, stderr) =>
+        resolve({ code: err === null ? 0 : 1, stdout, stderr }),
+      );
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const files = readFileSync(loaded, "utf8").trim().split("\n").map((url) => fileURLToPath(url)).filter((f) => f !== script);
+    const outside = files.filter((f) => !f.startsWith(join(ROOT, "dist", "esm")) && !f.includes(join("node_modules", "@noble", "ciphers")));
+    expect(outside).toEqual([]);
+    expect(files).toContain(join(ROOT, "dist", "esm", "index.js"));
+  });
+});
+
+describe("bundling", () => {
+  it("an esbuild bundle of a program using zmtp (every dependency inlined) runs", async () => {
+    const entry = join(workDir, "app.mjs");
+    writeFileSync(
+      entry,
+      `import { Pull, Push } from "zmtp";
+       const pull = new Pull();
+       const push = new Push();
+       await pull.bind("tcp://127.0.0.1:*");
+       push.connect(pull.lastEndpoint);
+       await push.send("bundled");
+       const [frame] = await pull.receive();
+       push.close();
+       pull.close();
+       console.log(JSON.stringify(frame.toString()));`,
+    );
+    const outfile = join(workDir, "app.bundle.mjs");
+    await build({ entryPoints: [entry], bundle: true, platform: "node", format: "esm", outfile, logLevel: "silent" });
+    expect(await runScript("run-bundle.mjs", `await import(${JSON.stringify(outfile)});`)).toBe("bundled");
+  });
+});
+
+describe("package types under moduleResolution node16", () => {
+  /** Type-checks the files together (one program: @types/node is read once); errors by file. */
+  function diagnostics(files: Record<string, string>): Record<string, string[]> {
+    const byFile: Record<string, string[]> = {};
+    const names = Object.entries(files).map(([name, text]) => {
+      byFile[name] = [];
+      writeFileSync(join(workDir, name), text);
+      return join(workDir, name);
+    });
+    const program = ts.createProgram(names, {
+      module: ts.ModuleKind.Node16,
+      moduleResolution: ts.ModuleResolutionKind.Node16,
+      target: ts.ScriptTarget.ES2022,
+      strict: true,
+      noEmit: true,
+      types: ["node"],
+      typeRoots: [join(ROOT, "node_modules", "@types")],
+    });
+    for (const d of ts.getPreEmitDiagnostics(program)) {
+      const file = d.file === undefined ? "(global)" : relative(workDir, d.file.fileName);
+      (byFile[file] ??= []).push(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    }
+    return byFile;
+  }
+
+  it("a CommonJS and an ESM consumer compile against every entry; zmtp's additions are not on the main entry", () => {
+    const errors = diagnostics({
+      // Were the CommonJS types ESM ("masquerading as ESM"), `require("zmtp")` would not compile here.
+      "consumer.cts": `
+        import zmq = require("zmtp");
+        import { Authenticator, type AuthDecision } from "zmtp/auth";
+        import { ZmqError, type ErrorCode } from "zmtp/errors";
+        import { z85Encode } from "zmtp/z85";
+        const push: zmq.Push = new zmq.default.Push();
+        const message: zmq.Message | undefined = undefined;
+        const code: ErrorCode = new ZmqError("EAGAIN").code;
+        const log = (d: AuthDecision): string => d.reason + z85Encode(new Uint8Array(4)) + code;
+        export = { push, message, log, Authenticator };`,
+      "consumer.mts": `
+        import zmq, { Push, Pull, type Event, type MessageLike, type SocketOptions } from "zmtp";
+        import { Authenticator } from "zmtp/auth";
+        import { ZmqError } from "zmtp/errors";
+        import { curvePublicKey } from "zmtp/z85";
+        const options: SocketOptions<Push> = { sendHighWaterMark: 10 };
+        const pull: Pull = new zmq.Pull();
+        const frame: MessageLike = "x";
+        const onEvent = (e: Event): string => e.type;
+        export { options, pull, frame, onEvent, Authenticator, ZmqError, curvePublicKey };`,
+      "extra.mts": `import { Authenticator, ZmqError, z85Encode } from "zmtp"; export { Authenticator, ZmqError, z85Encode };`,
+    });
+    expect(errors["consumer.cts"]).toEqual([]);
+    expect(errors["consumer.mts"]).toEqual([]);
+    expect(errors["extra.mts"]).toHaveLength(3);
+    for (const e of errors["extra.mts"]!) expect(e).toMatch(/has no exported member/);
+    expect(Object.keys(errors).sort()).toEqual(["consumer.cts", "consumer.mts", "extra.mts"]);
+  });
+});
