@@ -7,3 +7,13 @@ export * from "./index.js";
 export * from "./entries/auth.js";
 export * from "./entries/errors.js";
 export * from "./entries/z85.js";
+
+import { unwrapSocket, type Socket } from "./api/socket.js";
+import type { SocketBase } from "./sockets/base.js";
+
+/** The socket core behind a public socket: tests reach its clock, pipes and counters through it. */
+export function socketInternals(socket: Socket): SocketBase {
+  const core = unwrapSocket(socket);
+  if (core === null) throw new TypeError("not a zmtp socket");
+  return core as SocketBase;
+}

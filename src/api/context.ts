@@ -5,6 +5,9 @@ import { toInt32 } from "./numbers.js";
 
 const identifierRule = required("Identifier must be a number", isNumber);
 
+/** @internal The core of a public context; a value that is not a Context throws as N-API's unwrap does. */
+export let contextCore: (context: Context) => ContextCore;
+
 /**
  * zeromq.js's `Context`: options by libzmq id behind named accessors, sealed like the binding's
  * objects. Sockets made without a `context` option use the default `context`, which is also the
@@ -63,8 +66,6 @@ export class Context {
   }
 }
 
-/** @internal The core of a public context; a value that is not a Context throws as N-API's unwrap does. */
-export let contextCore: (context: Context) => ContextCore;
 
 export interface Context {
   blocky: boolean;

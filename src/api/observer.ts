@@ -72,6 +72,12 @@ export type EventType = Event["type"];
 
 export type EventOfType<E extends EventType = EventType> = Extract<Event, { type: E }>;
 
+/** Listener registration on an Observer (event emitter mode). */
+export interface EventSubscriber {
+  on<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): EventSubscriber;
+  off<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): EventSubscriber;
+}
+
 /**
  * Events libzmq's monitor socket holds before it drops new ones: a PAIR pipe over inproc, 1000
  * messages each side, two messages per event.
@@ -134,7 +140,7 @@ const EMITTER_MODE =
  * not synchronously). Creating one on a socket replaces that socket's previous observer, which
  * ends, as libzmq's monitor does.
  */
-export class Observer implements MonitorSink {
+export class Observer implements MonitorSink, EventSubscriber {
   #open = true;
   readonly #queue: MonitorEvent[] = [];
   #queueHead = 0;
@@ -212,7 +218,7 @@ export class Observer implements MonitorSink {
     return event;
   }
 
-  #deliver(event: MonitorEvent, to: { resolve(event: Event): void }): void {
+  #deliver(event: MonitorEvent, to: { resolve(event: Event): void; reject(err: Error): void }): void {
     to.resolve(formatEvent(event));
     // The monitor's last word: the observer closes with it.
     if (event.type === "end") this.#close();

@@ -1,4 +1,3 @@
-import type { Message } from "../sockets/pipe.js";
 import type { Context } from "./context.js";
 import type { MessageLike } from "./outgoing.js";
 import { CONNECT_ROUTING_ID, Socket } from "./socket.js";
@@ -19,6 +18,9 @@ export const enum SocketType {
   Stream = 11,
 }
 
+/** One frame of a received message (zeromq.js's Message); receive() resolves to an array of them. */
+export type Message = Buffer;
+
 /** Sockets that can send (zeromq.js's Writable). */
 export interface Writable<M extends MessageLike | MessageLike[] = MessageLike | MessageLike[]> {
   multicastHops: number;
@@ -29,7 +31,7 @@ export interface Writable<M extends MessageLike | MessageLike[] = MessageLike | 
 }
 
 /** Sockets that can receive (zeromq.js's Readable). */
-export interface Readable<M extends object[] = Message> {
+export interface Readable<M extends object[] = Message[]> {
   receiveBufferSize: number;
   receiveHighWaterMark: number;
   receiveTimeout: number;
@@ -216,7 +218,7 @@ export class Stream extends Socket {
     super.connect(address);
   }
 }
-export interface Stream extends Readable<[Message[number], Message[number]]>, Writable<[MessageLike, MessageLike]> {
+export interface Stream extends Readable<[Message, Message]>, Writable<[MessageLike, MessageLike]> {
   notify: boolean;
 }
 

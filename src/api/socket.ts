@@ -54,6 +54,11 @@ const CONNECT_ROUTING_ID = 61;
 const NOT_EFFECTIVE = "Socket option will not take effect until next connect/bind.";
 
 const identifierRule = required("Identifier must be a number", isNumber);
+const messageRules = [required("Message must be present", isDefined)];
+
+function method(value: (...args: never[]) => unknown): PropertyDescriptor {
+  return { value, writable: true, configurable: true };
+}
 const addressRules = [required("Address must be a string", isString)];
 
 type State = "open" | "blocked" | "closed";
@@ -74,6 +79,13 @@ interface PendingRead extends Pending<Message> {}
 interface PendingWrite extends Pending<void> {
   message: Message;
 }
+
+/** @internal The core behind a public socket, or null for anything else (zeromq.js's Unwrap). */
+export let unwrapSocket: (value: unknown) => SocketCore | null;
+/** @internal How many binds and connects a socket made (a Proxy needs both ends set up). */
+export let endpointsOf: (socket: Socket) => number;
+/** @internal A running Proxy blocks both of its sockets, as zeromq.js does. */
+export let blockSocket: (socket: Socket, blocked: boolean) => void;
 
 /**
  * zeromq.js's `Socket`, over a socket core that behaves as libzmq's non-blocking calls. This
@@ -102,7 +114,7 @@ export class Socket {
       optional("Options must be an object", isObject),
     ]);
     let context = defaultContext;
-    if (isObject(options) && "context" in options) {
+    if (options !== undefined && "context" in options) {
       // zeromq.js takes the context out of the caller's options object.
       context = (options as { context: Context }).context;
       delete (options as { context?: Context }).context;
@@ -232,8 +244,10 @@ export class Socket {
 
   // ---- send / receive ----
 
-  send(message: unknown): Promise<void> {
-    validateArguments(arguments, [required("Message must be present", isDefined)]);
+  /** zeromq.js's `send()`, on every socket (Writable declares it for the types that send). */
+  #send(args: IArguments): Promise<void> {
+    validateArguments(args, messageRules);
+    const message: unknown = args[0];
     this.#validateOpen();
     if (this.#write !== null) {
       throw zmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time");
@@ -259,8 +273,9 @@ export class Socket {
     return this.#pendWrite(msg, true, timeout);
   }
 
-  receive(): Promise<Message> {
-    noArguments(arguments);
+  /** zeromq.js's `receive()`, on every socket (Readable declares it for the types that receive). */
+  #receive(args: IArguments): Promise<Message> {
+    noArguments(args);
     this.#validateOpen();
     if (this.#read !== null) {
       throw zmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time");
@@ -284,10 +299,6 @@ export class Socket {
       return promise;
     }
     return this.#pendRead(true, timeout);
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<Message, undefined> {
-    return iterate(this);
   }
 
   #pendWrite(message: Message, polled: boolean, timeout: number): Promise<void> {
@@ -367,6 +378,13 @@ export class Socket {
     this.#triggerRead();
     this.#triggerWrite();
   };
+
+  /** DISH groups (draft sockets, which zmtp does not have yet): other types refuse, as libzmq does. */
+  #groupOperation(group: unknown): void {
+    this.#validateOpen();
+    if (typeof group !== "string" && !ArrayBuffer.isView(group)) throw new TypeError("Value must be a string or buffer");
+    throw zmqError("ENOTSUP");
+  }
 
   // ---- options by libzmq id ----
 
@@ -481,6 +499,25 @@ export class Socket {
   }
 
   static {
+    // send, receive, async iteration, join and leave exist on every socket at run time, as in
+    // zeromq.js; the type declarations give them only to the types that can use them.
+    Object.defineProperties(Socket.prototype, {
+      send: method(function send(this: Socket) {
+        return this.#send(arguments);
+      }),
+      receive: method(function receive(this: Socket) {
+        return this.#receive(arguments);
+      }),
+      [Symbol.asyncIterator]: method(function asyncIterator(this: Socket) {
+        return iterate(this as unknown as Receiver<Message>);
+      }),
+      join: method(function join(this: Socket, ...groups: unknown[]) {
+        for (const group of groups) this.#groupOperation(group);
+      }),
+      leave: method(function leave(this: Socket, ...groups: unknown[]) {
+        for (const group of groups) this.#groupOperation(group);
+      }),
+    });
     unwrapSocket = (value) => (isObject(value) && #core in (value as object) ? (value as Socket).#core : null);
     endpointsOf = (socket) => socket.#endpoints;
     blockSocket = (socket, blocked) => {
@@ -489,12 +526,6 @@ export class Socket {
   }
 }
 
-/** @internal The core behind a public socket, or null for anything else (zeromq.js's Unwrap). */
-export let unwrapSocket: (value: unknown) => SocketCore | null;
-/** @internal How many binds and connects a socket made (a Proxy needs both ends set up). */
-export let endpointsOf: (socket: Socket) => number;
-/** @internal A running Proxy blocks both of its sockets, as zeromq.js does. */
-export let blockSocket: (socket: Socket, blocked: boolean) => void;
 
 /** zmtp's introspection surface of a core (peers, statistics, failover tiers). */
 interface Introspection {

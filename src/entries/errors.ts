@@ -1,2 +1,6 @@
-/** `zmtp/errors`: the class of the errors zmtp throws, for `instanceof` and `code` checks. */
-export { ZmqError, type ErrorCode } from "../errors.js";
+/**
+ * `zmtp/errors`: the shape of the errors zmtp throws (plain `Error`s with `code` and `errno`, as
+ * zeromq.js's), and a guard to recognise them.
+ */
+export { isZmqError, type ErrorCode, type ZmqError } from "../errors.js";
+export type { AuthError, ErrnoError, ProtoError } from "../api/observer.js";

@@ -91,7 +91,7 @@ describe("LoadBalancer", () => {
             expect(pipes[i]!.outboundLength).toBe(lengths[i]);
             if (hwms[i]! > 0) expect(pipes[i]!.outboundLength).toBeLessThanOrEqual(hwms[i]!);
           }
-          expect(lb.writable).toBe(lengths.some((_, i) => hasRoom(i)));
+          expect(lb.hasOut).toBe(lengths.some((_, i) => hasRoom(i)));
         }
       }),
       { numRuns: 300 },

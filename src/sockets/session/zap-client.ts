@@ -1,4 +1,4 @@
-import type { Context } from "../../context.js";
+import type { ContextCore as Context } from "../../context.js";
 import type { InprocSocket } from "../../transports/inproc.js";
 import type { Metadata } from "../../zmtp/metadata.js";
 import { decodeZapReply, encodeZapRequest, type ZapReply, type ZapRequest } from "../../zmtp/zap.js";
@@ -47,8 +47,9 @@ class ZapExchange implements InprocSocket, PipeOwner {
     this.timer.unref();
     // Written once both ends are linked (connect links at once when the name is bound), so the
     // handler's pipe already has its routing id when the request reaches a Router handler.
-    this.pipe = context.inproc.connect(ZAP_NAME, this, ZAP_ENDPOINT);
-    this.pipe.write(encodeZapRequest(request));
+    const pipe = context.inproc.connect(ZAP_NAME, this, ZAP_ENDPOINT);
+    this.pipe = pipe;
+    pipe.write(encodeZapRequest(request));
   }
 
   createPipe(endpoint: string): Pipe {

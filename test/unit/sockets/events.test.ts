@@ -6,8 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import * as libzmq from "zeromq";
-import { Dealer, Router, type Event, type EventType } from "../../../src/index.js";
-import type { Socket } from "../../../src/sockets/base.js";
+import { Dealer, Router, type Event, type EventType, type Socket } from "../../../src/index.js";
 import { RawPeer, RawServer, frame, greeting, ready } from "../../helpers/raw-peer.js";
 import { freePort, inproc, nextEvent, sleep, text, until, useHarness } from "./helpers.js";
 

@@ -64,9 +64,12 @@ describe("failover tiers", () => {
     const endpointA = primaryA.lastEndpoint!;
     const push = track(new Push());
     const connected = waitEvent(push, "handshake", 3);
-    push.connect(endpointA, { priority: 0 });
-    push.connect(primaryB.lastEndpoint!, { priority: 0 });
-    push.connect(backup.lastEndpoint!, { priority: 1 });
+    push.failoverTier = 0;
+    push.connect(endpointA);
+    push.failoverTier = 0;
+    push.connect(primaryB.lastEndpoint!);
+    push.failoverTier = 1;
+    push.connect(backup.lastEndpoint!);
     await connected;
 
     await sendRange(push, 0, 100);
@@ -107,7 +110,8 @@ describe("failover tiers", () => {
     await backup.bind("inproc://backup");
     const push = track(new Push({ context, sendHighWaterMark: 5 }));
     push.connect("inproc://primary");
-    push.connect("inproc://backup", { priority: 1 });
+    push.failoverTier = 1;
+    push.connect("inproc://backup");
 
     await sendRange(push, 0, 50);
     const fromBackup: number[] = [];
@@ -132,7 +136,8 @@ describe("failover tiers", () => {
     const dealer = track(new Dealer({ routingId: "d1" }));
     const ready = waitEvent(dealer, "handshake", 2);
     dealer.connect(primary.lastEndpoint!);
-    dealer.connect(backup.lastEndpoint!, { priority: 2 });
+    dealer.failoverTier = 2;
+    dealer.connect(backup.lastEndpoint!);
     await ready;
     await dealer.send("one");
     const [id, body] = await primary.receive();
@@ -154,7 +159,8 @@ describe("failover tiers", () => {
     const req = track(new Request({ relaxed: true, correlate: true }));
     const ready = waitEvent(req, "handshake", 2);
     req.connect(primary.lastEndpoint!);
-    req.connect(backup.lastEndpoint!, { priority: 1 });
+    req.failoverTier = 1;
+    req.connect(backup.lastEndpoint!);
     await ready;
     await req.send("first");
     expect((await primary.receive())[0]!.toString()).toBe("first");
@@ -174,12 +180,15 @@ describe("failover tiers", () => {
     await router.bind("tcp://127.0.0.1:*");
     const dealer = track(new Dealer({ routingId: "x" }));
     const ready = waitEvent(router, "handshake");
-    dealer.connect(router.lastEndpoint!, { priority: 3 });
+    dealer.failoverTier = 3;
+    dealer.connect(router.lastEndpoint!);
     await ready;
     await dealer.send("hello");
     await router.receive();
     expect(dealer.peers()).toMatchObject([{ endpoint: router.lastEndpoint, priority: 3, connected: true, queuedOut: 0 }]);
     expect(router.peers()[0]!.routingId!.toString()).toBe("x");
-    expect(() => dealer.connect("tcp://127.0.0.1:9", { priority: -1 })).toThrow(expect.objectContaining({ code: "EINVAL" }));
+    expect(() => {
+      dealer.failoverTier = -1;
+    }).toThrow(expect.objectContaining({ code: "EINVAL" }));
   });
 });

@@ -9,9 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach } from "vitest";
-import { Context } from "../../../src/context.js";
-import type { Socket, SocketOptions } from "../../../src/sockets/base.js";
-import type { EventOfType, EventType } from "../../../src/sockets/events.js";
+import { Context, type EventOfType, type EventType, type Socket, type SocketOptions } from "../../../src/index.js";
 
 export { sleep };
 

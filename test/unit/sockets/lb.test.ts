@@ -27,7 +27,7 @@ describe("LoadBalancer", () => {
   it("returns null (would block) when it has no pipes", () => {
     const lb = new LoadBalancer();
     expect(lb.send([Buffer.from("x")])).toBeNull();
-    expect(lb.writable).toBe(false);
+    expect(lb.hasOut).toBe(false);
   });
 
   it("round-robins per message over the writable pipes", () => {
@@ -59,12 +59,12 @@ describe("LoadBalancer", () => {
     expect(route(lb, 4)).toEqual(["a", "c", "a", "c"]);
   });
 
-  it("returns null when every pipe is full, and writable is false", () => {
+  it("returns null when every pipe is full, and hasOut is false", () => {
     const lb = new LoadBalancer();
     lb.attach(pipe("a", 1));
     lb.attach(pipe("b", 1));
     expect(route(lb, 3)).toEqual(["a", "b", null]);
-    expect(lb.writable).toBe(false);
+    expect(lb.hasOut).toBe(false);
   });
 
   it("uses a pipe again once it has room", () => {
@@ -76,7 +76,7 @@ describe("LoadBalancer", () => {
     route(lb, 2);
     expect(lb.pick()).toBeNull();
     a.takeOutbound();
-    expect(lb.writable).toBe(true);
+    expect(lb.hasOut).toBe(true);
     expect(route(lb, 1)).toEqual(["a"]);
   });
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Context } from "../../../src/context.js";
-import { Dealer, Pair, Pull, Push, Reply, Request, Router } from "../../../src/index.js";
+import { Context, Dealer, Pair, Pull, Push, Reply, Request, Router } from "../../../src/index.js";
 import { useHarness } from "./helpers.js";
 
 const h = useHarness();

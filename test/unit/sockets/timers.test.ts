@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Dealer, Push } from "../../../src/index.js";
+import { socketInternals } from "../../../src/internal.js";
 import { FakeClock } from "../../helpers/fake-clock.js";
 import { collectEvents, freePort, nextEvent, useHarness } from "./helpers.js";
 
@@ -14,7 +15,7 @@ describe("reconnect backoff on a fake clock", () => {
   it("with reconnectMaxInterval each retry waits IVL·2^k capped at the maximum, and only that long", async () => {
     const clock = new FakeClock();
     const sock = h.open(Dealer, { reconnectInterval: 100, reconnectMaxInterval: 800 });
-    sock.clock = clock;
+    socketInternals(sock).clock = clock;
     const dials = collectEvents(sock, "connect:delay");
     const endpoint = `tcp://127.0.0.1:${await freePort()}`;
     let retry = nextEvent(sock, "connect:retry");
@@ -37,7 +38,7 @@ describe("reconnect backoff on a fake clock", () => {
   it("without a maximum each retry waits IVL plus jitter below IVL", async () => {
     const clock = new FakeClock();
     const sock = h.open(Dealer, { reconnectInterval: 100 });
-    sock.clock = clock;
+    socketInternals(sock).clock = clock;
     const dials = collectEvents(sock, "connect:delay");
     let retry = nextEvent(sock, "connect:retry");
     sock.connect(`tcp://127.0.0.1:${await freePort()}`);
@@ -55,7 +56,7 @@ describe("reconnect backoff on a fake clock", () => {
   it("disconnect() cancels the pending retry", async () => {
     const clock = new FakeClock();
     const sock = h.open(Dealer, { reconnectInterval: 100 });
-    sock.clock = clock;
+    socketInternals(sock).clock = clock;
     const dials = collectEvents(sock, "connect:delay");
     const endpoint = `tcp://127.0.0.1:${await freePort()}`;
     const retry = nextEvent(sock, "connect:retry");
@@ -74,7 +75,7 @@ describe("linger on a fake clock", () => {
     const clock = new FakeClock();
     // reconnectInterval -1: no retry timers beside linger's.
     const sock = h.open(Push, { linger, reconnectInterval: -1 });
-    sock.clock = clock;
+    socketInternals(sock).clock = clock;
     sock.connect(`tcp://127.0.0.1:${await freePort()}`);
     await sock.send("never delivered");
     expect(sock.peers()[0]!.queuedOut).toBe(1);
