@@ -100,13 +100,16 @@ class ProxyRun {
   }
 
   command(command: Command): void {
-    // Commands are carried by a socket pair in libzmq: they take effect on a later turn.
-    setImmediate(() => {
-      if (this.#done) return;
-      if (command === "TERMINATE") return this.finish();
-      this.#paused = command === "PAUSE";
-      if (!this.#paused) this.pump();
-    });
+    if (this.#done) return;
+    if (command === "TERMINATE") {
+      // Termination completes on a later turn, as zeromq.js's run() settles after its worker.
+      setImmediate(() => {
+        if (!this.#done) this.finish();
+      });
+      return;
+    }
+    this.#paused = command === "PAUSE";
+    if (!this.#paused) this.pump();
   }
 
   readonly pump = (): void => {

@@ -151,13 +151,17 @@ export class Pipe {
 
   // ---- connection side ----
 
-  /** Takes the next message to send to the peer. */
-  takeOutbound(): Message | undefined {
+  /**
+   * Takes the next message to send to the peer. `passOn`: the message moves straight into the
+   * peer's own queue (inproc), so the writer sees room at once and the peer's queue does the
+   * flow control: together they hold SNDHWM + RCVHWM, libzmq's inproc pipe size.
+   */
+  takeOutbound(passOn = false): Message | undefined {
     const msg = this.outbound.shift();
     if (msg === undefined) return undefined;
     this.outRead++;
     const lwm = lowWater(this.sendHighWaterMark);
-    if (this.outRead % lwm === 0) {
+    if (passOn || this.outRead % lwm === 0) {
       const wasFull = !this.writable;
       this.outReadSeen = this.outRead;
       if (wasFull && !this.closed && this.writable) this.owner.pipeWritable(this);

@@ -10,7 +10,8 @@ export interface InprocPipe {
   readonly closed: boolean;
   readonly acceptsInbound: boolean;
   readonly hasOutbound: boolean;
-  takeOutbound(): Buffer[] | undefined;
+  /** `passOn`: the message goes straight into the peer's queue (see Pipe.takeOutbound). */
+  takeOutbound(passOn?: boolean): Buffer[] | undefined;
   deliver(msg: Buffer[]): boolean;
 }
 
@@ -56,7 +57,7 @@ class InprocBridge {
     this.moving[direction] = true;
     try {
       let msg: Buffer[] | undefined;
-      while (to.acceptsInbound && !to.closed && (msg = from.takeOutbound()) !== undefined) to.deliver(msg);
+      while (to.acceptsInbound && !to.closed && (msg = from.takeOutbound(true)) !== undefined) to.deliver(msg);
     } finally {
       this.moving[direction] = false;
     }

@@ -52,7 +52,10 @@ export function useHarness(): Harness {
       return ctx;
     },
     open<S extends Socket>(cls: new (options?: SocketOptions<S>) => S, options: SocketOptions<S> = {}): S {
-      return track(new cls({ context: ctx, receiveTimeout: RECEIVE_MS, ...options } as SocketOptions<S>));
+      const socket = track(new cls({ context: ctx, ...options } as SocketOptions<S>));
+      // Sockets that receive get a bounded wait unless the test set one (others have no such option).
+      if ("receiveTimeout" in socket && !("receiveTimeout" in options)) (socket as { receiveTimeout: number }).receiveTimeout = RECEIVE_MS;
+      return socket;
     },
     track,
     ipcPath() {

@@ -79,13 +79,26 @@ describe("Pipe outbound (socket -> peer)", () => {
     expect(calls.writable).toBe(1);
   });
 
-  it("uses the rounded-down LWM for an odd HWM (hwm 5 -> LWM 3)", () => {
+  it("the writer hears of the reader only every LWM messages, as in libzmq (hwm 5 -> LWM 3)", () => {
     const { pipe, calls } = makePipe(5, 5);
     for (let i = 0; i < 5; i++) pipe.write(msg(`m${i}`));
-    pipe.takeOutbound(); // 4 left
+    pipe.takeOutbound();
+    pipe.takeOutbound(); // 3 left, but the writer has not heard yet: still full
     expect(calls.writable).toBe(0);
-    pipe.takeOutbound(); // 3 left = LWM
+    expect(pipe.writable).toBe(false);
+    pipe.takeOutbound(); // 3 read: the reader reports, room for 3 again
     expect(calls.writable).toBe(1);
+    expect(pipe.writable).toBe(true);
+  });
+
+  it("a writer that filled the pipe sees room only once the reader reported, not one message later", () => {
+    const { pipe } = makePipe(4, 4);
+    for (let i = 0; i < 4; i++) pipe.write(msg(`m${i}`));
+    pipe.takeOutbound();
+    // libzmq: a send retried right after an EAGAIN at the HWM fails again until the LWM is reached.
+    expect(pipe.writable).toBe(false);
+    pipe.takeOutbound();
+    expect(pipe.writable).toBe(true);
   });
 
   it("does not fire pipeWritable when the queue never reached the HWM", () => {

@@ -95,15 +95,15 @@ describe("security options", () => {
     expect(capability.curve).toBe(true);
   });
 
-  it("CURVE keys are Z85 strings; 32-byte Buffers are accepted and read back as Z85", () => {
+  it("CURVE keys are Z85 strings or 32-byte Buffers; as in zeromq.js they cannot be read back (EINVAL)", () => {
     const keys = curveKeyPair();
     const dealer = track(new Dealer());
     dealer.curveSecretKey = keys.secretKey;
-    expect(dealer.curveSecretKey).toBe(keys.secretKey);
     (dealer as unknown as { curvePublicKey: Buffer }).curvePublicKey = z85Decode(keys.publicKey);
-    expect(dealer.curvePublicKey).toBe(keys.publicKey);
-    dealer.curveServerKey = null;
-    expect(dealer.curveServerKey).toBeNull();
+    expect(dealer.securityMechanism).toBe("curve");
+    // zeromq.js reads strings into 1024 bytes; libzmq answers a key read only into 32 or 41.
+    expect(codeOf(() => dealer.curveSecretKey)).toBe("EINVAL");
+    expect(codeOf(() => (dealer.curveServerKey = null))).toBe("EINVAL");
   });
 
   it("bad CURVE keys and over-long PLAIN credentials are EINVAL at set time", () => {
@@ -114,12 +114,12 @@ describe("security options", () => {
     expect(codeOf(() => new Dealer({ curvePublicKey: "nope" }))).toBe("EINVAL");
   });
 
-  it("connect / bind with CURVE selected but no secret key is EINVAL", async () => {
+  it("CURVE selected without keys binds and connects, as libzmq does (its handshakes then fail)", async () => {
     const keys = curveKeyPair();
     const dealer = track(new Dealer({ curveServerKey: keys.publicKey }));
-    expect(codeOf(() => dealer.connect("tcp://127.0.0.1:5999"))).toBe("EINVAL");
+    dealer.connect("tcp://127.0.0.1:5999");
     const router = track(new Router({ curveServer: true }));
-    await expect(router.bind("tcp://127.0.0.1:*")).rejects.toMatchObject({ code: "EINVAL" });
+    await expect(router.bind("tcp://127.0.0.1:*")).resolves.toBeUndefined();
   });
 });
 
