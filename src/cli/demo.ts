@@ -49,7 +49,7 @@ function expectFrames(actual: Buffer[], expected: string[]): void {
 export const FAMILIES: readonly Family<Socket, Socket>[] = [
   family({
     name: "PUSH->PULL",
-    create: () => [new Pull(DEMO_OPTIONS), new Push(DEMO_OPTIONS)],
+    create: () => [new Pull({ linger: 0, receiveTimeout: WAIT_MS }), new Push({ linger: 0, sendTimeout: WAIT_MS })],
     async exchange(pull, push) {
       for (let i = 0; i < ROUNDS; i++) await push.send(`job ${i}`);
       for (let i = 0; i < ROUNDS; i++) expectFrames(await pull.receive(), [`job ${i}`]);

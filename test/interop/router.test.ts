@@ -136,7 +136,8 @@ describe("ROUTER_MANDATORY (ours)", () => {
   }
 
   it(`${sideName(OURS, "Router", "bind", "tcp")} mandatory after its libzmq DEALER closed: sending to the departed id fails with EHOSTUNREACH`, async () => {
-    const router = open(OURS, "Router", { mandatory: true });
+    // With no peer left a mandatory ROUTER is not writable: a send waits unless sendTimeout is 0.
+    const router = open(OURS, "Router", { mandatory: true, sendTimeout: 0 });
     const dealer = open(THEIRS, "Dealer", { routingId: "gone" });
     dealer.connect(await bindFresh(router, "tcp"));
     await sendWithin(dealer, "hello");

@@ -63,15 +63,24 @@ describe("LoadBalancer", () => {
         const lb = new LoadBalancer();
         const pipes = hwms.map((hwm, i) => new Pipe(idle, String(i), hwm, hwm));
         for (const pipe of pipes) lb.attach(pipe);
-        // The model: queue lengths and the rotation cursor of libzmq's lb_t.
+        // The model: libzmq's pipe counters (messages written, read, and the read count the
+        // writer last heard of, every LWM = (hwm + 1) / 2 reads) and the rotation cursor of lb_t.
         const lengths = new Array<number>(k).fill(0);
+        const written = new Array<number>(k).fill(0);
+        const read = new Array<number>(k).fill(0);
+        const heard = new Array<number>(k).fill(0);
         let next = 0;
-        const hasRoom = (i: number): boolean => hwms[i] === 0 || lengths[i]! < hwms[i]!;
+        const hasRoom = (i: number): boolean => hwms[i] === 0 || written[i]! - heard[i]! < hwms[i]!;
         let seq = 0;
         for (const step of ops) {
           if (step.kind === "take") {
+            const i = step.pipe;
+            const lwm = hwms[i] === 0 ? 1 : Math.floor((hwms[i]! + 1) / 2);
             for (let j = 0; j < step.count; j++) {
-              if (pipes[step.pipe]!.takeOutbound() !== undefined) lengths[step.pipe]! -= 1;
+              if (pipes[i]!.takeOutbound() === undefined) continue;
+              lengths[i]! -= 1;
+              read[i]! += 1;
+              if (read[i]! % lwm === 0) heard[i] = read[i]!;
             }
             continue;
           }
@@ -86,7 +95,10 @@ describe("LoadBalancer", () => {
           }
           const pipe = lb.send(tagged(-1, seq++));
           expect(pipe === null ? null : Number(pipe.endpoint)).toBe(expected);
-          if (expected !== null) lengths[expected]! += 1;
+          if (expected !== null) {
+            lengths[expected]! += 1;
+            written[expected]! += 1;
+          }
           for (let i = 0; i < k; i++) {
             expect(pipes[i]!.outboundLength).toBe(lengths[i]);
             if (hwms[i]! > 0) expect(pipes[i]!.outboundLength).toBeLessThanOrEqual(hwms[i]!);

@@ -96,7 +96,7 @@ describe("package entries", () => {
       const auth = new authMod.Authenticator({ context });
       console.log(JSON.stringify({
         auth: Object.keys(authMod).sort(), z85: Object.keys(z85Mod).sort(), errors: Object.keys(errorsMod).sort(),
-        errorClass: thrown instanceof errorsMod.ZmqError, code: thrown.code,
+        errorShape: errorsMod.isZmqError(thrown) && Object.getPrototypeOf(thrown) === Error.prototype, code: thrown.code,
         sameContext: auth.context === context,
         keyRoundTrip: z85Mod.z85Encode(z85Mod.z85Decode(zmtp.curveKeyPair().publicKey)).length,
       }));`;
@@ -112,8 +112,8 @@ describe("package entries", () => {
     const expected = {
       auth: ["Authenticator"],
       z85: ["curvePublicKey", "z85Decode", "z85Encode"],
-      errors: ["ZmqError"],
-      errorClass: true,
+      errors: ["isZmqError", "zmqError"],
+      errorShape: true,
       code: "EPROTONOSUPPORT",
       sameContext: true,
       keyRoundTrip: 40,
@@ -202,24 +202,25 @@ describe("package types under moduleResolution node16", () => {
       "consumer.cts": `
         import zmq = require("zmtp");
         import { Authenticator, type AuthDecision } from "zmtp/auth";
-        import { ZmqError, type ErrorCode } from "zmtp/errors";
+        import { zmqError, type ErrorCode } from "zmtp/errors";
         import { z85Encode } from "zmtp/z85";
         const push: zmq.Push = new zmq.default.Push();
         const message: zmq.Message | undefined = undefined;
-        const code: ErrorCode = new ZmqError("EAGAIN").code;
+        const code: ErrorCode = zmqError("EAGAIN").code;
         const log = (d: AuthDecision): string => d.reason + z85Encode(new Uint8Array(4)) + code;
         export = { push, message, log, Authenticator };`,
       "consumer.mts": `
         import zmq, { Push, Pull, type Event, type MessageLike, type SocketOptions } from "zmtp";
         import { Authenticator } from "zmtp/auth";
-        import { ZmqError } from "zmtp/errors";
+        import { isZmqError, type ZmqError } from "zmtp/errors";
         import { curvePublicKey } from "zmtp/z85";
         const options: SocketOptions<Push> = { sendHighWaterMark: 10 };
         const pull: Pull = new zmq.Pull();
         const frame: MessageLike = "x";
         const onEvent = (e: Event): string => e.type;
-        export { options, pull, frame, onEvent, Authenticator, ZmqError, curvePublicKey };`,
-      "extra.mts": `import { Authenticator, ZmqError, z85Encode } from "zmtp"; export { Authenticator, ZmqError, z85Encode };`,
+        const check = (e: unknown): ZmqError | null => (isZmqError(e) ? e : null);
+        export { options, pull, frame, onEvent, Authenticator, check, curvePublicKey };`,
+      "extra.mts": `import { Authenticator, zmqError, z85Encode } from "zmtp"; export { Authenticator, zmqError, z85Encode };`,
     });
     expect(errors["consumer.cts"]).toEqual([]);
     expect(errors["consumer.mts"]).toEqual([]);

@@ -1,5 +1,5 @@
 import { Dealer } from "zmtp";
-import { ZmqError } from "zmtp/errors";
+import { zmqError } from "zmtp/errors";
 import { createMessage, decode, encode, type MessageType } from "../wire/protocol.js";
 import type { Bodies, CheckDeclaration, Severity, Stat, StatKind } from "../wire/schema.js";
 
@@ -64,7 +64,7 @@ export class MonitorClient {
   close(): void {
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);
-      p.reject(new ZmqError("EAGAIN", "MonitorClient was closed before the agent answered"));
+      p.reject(zmqError("EAGAIN", "MonitorClient was closed before the agent answered"));
       this.pending.delete(id);
     }
     this.dealer.close();
@@ -76,7 +76,7 @@ export class MonitorClient {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new ZmqError("EAGAIN", `The agent at ${this.endpoint} did not answer within ${this.timeout} ms: is it running?`));
+        reject(zmqError("EAGAIN", `The agent at ${this.endpoint} did not answer within ${this.timeout} ms: is it running?`));
       }, this.timeout);
       this.pending.set(id, { resolve, reject, timer });
       this.sending = this.sending.then(() =>
