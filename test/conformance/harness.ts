@@ -6,11 +6,12 @@
  * runs and a short window; if one library settled it and the other did not, the other gets up to
  * LONG_MS more before that counts as a difference. Nothing else has a wall-clock bound.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test, vi } from "vitest";
 import * as zeromqModule from "zeromq";
 import * as zmtpModule from "../../src/index.js";
 import { differences } from "./differences.js";
@@ -36,14 +37,16 @@ const MODULES: Record<LibName, Record<string, unknown>> = {
 
 // ---- process warnings ----
 
+/** The calls in progress set this synchronously; a run body's async continuations find their run here. */
 let warningSink: string[] | null = null;
+const bodyWarnings = new AsyncLocalStorage<string[]>();
 /** Warnings emitted outside any run body (late ones): shown, never compared. */
 const strayWarnings: string[] = [];
 const originalEmitWarning = process.emitWarning;
 process.emitWarning = function emitWarning(warning: string | Error, ...rest: unknown[]): void {
   const text = typeof warning === "string" ? warning : warning.message;
   const type = typeof rest[0] === "string" ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
-  (warningSink ?? strayWarnings).push(type !== undefined && type !== "Warning" ? `${type}: ${text}` : text);
+  (warningSink ?? bodyWarnings.getStore() ?? strayWarnings).push(type !== undefined && type !== "Warning" ? `${type}: ${text}` : text);
 } as typeof process.emitWarning;
 
 // ---- endpoints ----
@@ -113,8 +116,11 @@ export interface Trial {
   wait<T>(label: string, fn: () => T): Promise<Awaited<T> | undefined>;
   /** Records a value as observed now. */
   note(label: string, value: unknown): void;
-  /** Records `socket.events` from now to the end of the body. Read it before bind/connect. */
-  events(socket: { events: unknown }, label?: string): EventLog;
+  /**
+   * Records `socket.events` from now to the end of the body (read it before bind/connect). A
+   * connect:retry interval is recorded as whole multiples of `intervalUnit` (the reconnect interval).
+   */
+  events(socket: { events: unknown }, label?: string, intervalUnit?: number): EventLog;
   /** Polls `condition`; records whether it became true (see the header for the bound). */
   until(label: string, condition: () => boolean): Promise<boolean>;
   sleep(ms: number): Promise<void>;
@@ -258,7 +264,7 @@ class Run implements Trial {
     this.entries.push({ label: this.unique(label), kind: "note", value: snap(value) });
   }
 
-  events(socket: { events: unknown }, label = "events"): EventLog {
+  events(socket: { events: unknown }, label = "events", intervalUnit = 100): EventLog {
     const key = this.unique(label);
     const log = new EventLog(this, key);
     this.entries.push({ label: key, kind: "events", log });
@@ -272,7 +278,10 @@ class Run implements Trial {
           return;
         }
         if (event === undefined) return;
-        log.list.push(snap(event));
+        const record = snap(event) as Record<string, Snap>;
+        // libzmq picks each reconnect delay at random in [interval, 2 × interval): keep the step.
+        if (typeof record.interval === "number") record.interval = `${Math.floor(record.interval / intervalUnit)}×${intervalUnit}ms`;
+        log.list.push(record);
         if ((event as { type?: string }).type === "end") return;
       }
     })();
@@ -297,9 +306,11 @@ class Run implements Trial {
     return entry?.kind === "op" ? entry.op : undefined;
   }
 
-  async runBody(scenario: Scenario): Promise<void> {
-    const outer = warningSink;
-    warningSink = this.warnings;
+  runBody(scenario: Scenario): Promise<void> {
+    return bodyWarnings.run(this.warnings, () => this.runBodyIn(scenario));
+  }
+
+  private async runBodyIn(scenario: Scenario): Promise<void> {
     try {
       if (scenario.run !== undefined) {
         const run = scenario.run;
@@ -315,7 +326,6 @@ class Run implements Trial {
         if (state !== "done") this.note("body", state === "pending" ? "still running" : { rejected: state });
       }
     } finally {
-      warningSink = outer;
       for (const entry of this.entries) if (entry.kind === "events") entry.log.frozen ??= entry.log.list.slice();
     }
   }
@@ -475,9 +485,13 @@ export function judge(id: string, summary: string | null, details: () => string)
   }
 }
 
+vi.setConfig({ maxConcurrency: 12 });
+
 /** Registers one vitest test per scenario and transport. */
 export function scenarios(group: string, list: readonly Scenario[]): void {
-  describe(group, () => {
+  // Concurrent: most of a scenario's time is waiting (windows, timeouts), and each run has its own
+  // endpoints; warnings are attributed by call (synchronously) or by run (AsyncLocalStorage).
+  describe.concurrent(group, () => {
     for (const scenario of list) {
       for (const transport of scenario.transports ?? [undefined]) {
         const id = [group, scenario.name, transport].filter((part) => part !== undefined).join(" / ");

@@ -301,5 +301,13 @@ export function summarize(leaves: Array<Leaf & { entry: string }>): string {
     const where = entries.length > 3 ? `${entries.slice(0, 2).join(", ")} (+${entries.length - 2})` : entries.join(", ");
     parts.push(`${where}${field === "" ? "" : ` ${field}`}: ${text}`);
   }
-  return parts.join("; ");
+  // One line: the first differences in full, then how many more (the test prints them all).
+  let out = "";
+  for (const [i, part] of parts.entries()) {
+    if (out.length > 0 && out.length + part.length > SUMMARY_MAX) return `${out}; … and ${parts.length - i} more`;
+    out += out.length > 0 ? `; ${part}` : part;
+  }
+  return out;
 }
+
+const SUMMARY_MAX = 360;
