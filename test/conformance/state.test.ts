@@ -75,7 +75,8 @@ scenarios("close while pending", [
     name: "close with a pending send",
     transports: ALL_TRANSPORTS,
     steps: async (zmq, t) => {
-      const s = new zmq.Push();
+      // linger 0: a message queued with linger -1 would hold zeromq.js's process at exit.
+      const s = new zmq.Push({ linger: 0 });
       s.connect(t.endpoint());
       t.do("send", () => s.send("a"));
       t.do("close", () => s.close());
@@ -185,6 +186,7 @@ scenarios("state: REQ/REP", [
     steps: async (zmq, t) => {
       const { req, rep } = await reqRep(zmq, t);
       await t.wait("send", () => req.send("q1"));
+      await t.until("rep readable", () => rep.readable);
       turnState(t, "after send", req, rep);
       t.do("send again", () => req.send("q2"));
     },
