@@ -39,11 +39,43 @@ export const differences: Record<string, string> = {
     "second receive: rejected ZmqError name=Error \"EBUSY\"(16) \"Socket is busy reading; only one receive operati…, zeromq threw Error \"EBUSY\"(16) \"Socket is busy reading; only one receive operation may be in prog…; … and 1 more",
   "concurrency / send and receive with timeout 0":
     "send, receive (+2) class: \"ZmqError\", zeromq \"Error\"; send, receive (+2) props: +address +name; send, receive (+2) address: undefined, zeromq (absent)",
+  // ---- constructors: Context ----
+  "constructors: Context / arguments":
+    "null message: \"Cannot convert undefined or null to object\", zeromq \"Options must be an object\"; a number: returned <Context>, zeromq threw TypeError \"Options must be an object\" {message stack}; two arguments: returned <Context>, zeromq threw TypeError \"Expected 1 argument but received 2\" {message stack}; … and 4 more",
+  "constructors: Context / the default context":
+    "sealed: false, zeromq true; own keys [0…]: [\"blocky\", \"ioThreads\", \"maxMessageSize\", \"maxSockets\", \"ipv6\", \"threadPriority\", \"threadS…, zeromq (absent)",
+  // ---- constructors: Observer ----
+  "constructors: Observer / arguments":
+    "no arguments, a number: returned <Observer>, zeromq threw TypeError \"Socket must be a socket object\" {message stack}; a plain object: returned <Observer>, zeromq threw Error \"Invalid argument\" {message stack}; a closed socket: returned <Observer>, zeromq threw Error \"ENOTSOCK\"(88) \"Socket operation on non-socket\" {code errno message stack}; … and 2 more",
+  // ---- constructors: Proxy ----
+  "constructors: Proxy / arguments":
+    "a socket and a plain object class: \"TypeError\", zeromq \"Error\"; a socket and a plain object name: \"TypeError\", zeromq \"Error\"; a socket and a plain object typeError: true, zeromq false; a socket and a plain object message: \"Back-end must be a socket object\", zeromq \"Invalid argument\"; … and 2 more",
+  "constructors: Proxy / frontEnd and backEnd":
+    "assign frontEnd: returned <Dealer>, zeromq threw TypeError \"Cannot set property frontEnd of #<Proxy> which has only a getter\" {messag…; own keys [0…]: [\"frontEnd\", \"backEnd\", \"state\", \"paused\", \"wakeUp\", \"resumed\", \"failure\"], zeromq (absent)",
+  // ---- constructors: socket classes ----
+  "constructors: socket classes / instances are sealed":
+    "Pair sealed, Publisher sealed (+9): false, zeromq true; Pair own keys, Publisher own keys (+9) [0…]: [\"zmtpType\", \"options\", \"counters\", \"context\", \"_closed\", \"_events\", \"_lastEndpoint\", \"acc…, zeromq (absent); … and 1 more",
+  "constructors: socket classes / methods each type has":
+    "Pair, Request (+5) methods[7…]: (absent), zeromq [\"join\", \"leave\"]; Publisher, Push methods[6…]: (absent), zeromq [\"receive\", \"join\", \"leave\"]; Publisher, Push asyncIterator: false, zeromq true; Subscriber, Pull methods[5…]: (absent), zeromq [\"send\"]; Subscriber methods[9…]: (absent), zeromq [\"join\", \"leave\"]; XPublisher methods[7]: \"subscribe\", zeromq \"join\"; … and 1 more",
+  "constructors: socket classes / new Socket(type) of the base class":
+    "no arguments, a string type: returned <Socket>, zeromq threw TypeError \"Socket type must be a number\" {message stack}; type 99: returned <Socket>, zeromq threw Error \"EINVAL\"(22) \"Invalid argument\" {code errno message stack}; type and a number: returned <Socket>, zeromq threw TypeError \"Options must be an object\" {message stack}; … and 1 more",
+  "constructors: socket classes / read-only state of a new socket":
+    "Router writable: false, zeromq true",
   // ---- constructors: sockets ----
+  "constructors: sockets / a context that is not a Context":
+    "Pair, Publisher (+9): returned <instance>, zeromq threw Error \"Invalid argument\" {message stack}; Pair linger, Publisher linger (+9): 0, zeromq (absent)",
   "constructors: sockets / a number as options":
     "Pair, Publisher (+9): returned <instance>, zeromq threw TypeError \"Options must be an object\" {message stack}; Pair linger, Publisher linger (+7): -1, zeromq (absent); Subscriber linger, XSubscriber linger: 0, zeromq (absent)",
+  "constructors: sockets / a plain object as context":
+    "Pair, Publisher (+9): returned <instance>, zeromq threw Error \"Invalid argument\" {message stack}; Pair linger, Publisher linger (+9): 0, zeromq (absent)",
   "constructors: sockets / a string as options":
     "Pair, Publisher (+9) message: \"Cannot add property 0, object is not extensible\", zeromq \"Options must be an object\"",
+  "constructors: sockets / a valid option":
+    "Subscriber, Pull: returned <instance>, zeromq threw TypeError \"Cannot add property sendHighWaterMark, object is not extensible\" {message…; Subscriber linger, Pull linger: 10, zeromq (absent)",
+  "constructors: sockets / an option of the wrong type":
+    "Pair, Publisher (+9) message: \"Option value must be a number (linger)\", zeromq \"Option value must be a number\"",
+  "constructors: sockets / an option out of range":
+    "Pair, Publisher (+9) class: \"ZmqError\", zeromq \"Error\"; Pair, Publisher (+9) message: \"Invalid value -2 for linger: expected an integer in -1..2147483647\", zeromq \"Invalid argument\"; Pair, Publisher (+9) props: +address +name; Pair, Publisher (+9) address: undefined, zeromq (absent)",
   "constructors: sockets / null options":
     "Pair, Publisher (+9): returned <instance>, zeromq threw TypeError \"Options must be an object\" {message stack}; Pair linger, Publisher linger (+7): -1, zeromq (absent); Subscriber linger, XSubscriber linger: 0, zeromq (absent)",
   // ---- endpoints: after close ----
@@ -308,6 +340,11 @@ export const differences: Record<string, string> = {
     "send: resolved undefined, zeromq threw TypeError \"Message must be present\" {message stack}; receive: resolved [Buffer(0x)], zeromq pending; settled: resolved undefined, zeromq (absent)",
   "messages: send types / undefined / tcp":
     "send: resolved undefined, zeromq threw TypeError \"Message must be present\" {message stack}; receive: resolved [Buffer(0x)], zeromq pending; settled: resolved undefined, zeromq (absent)",
+  // ---- module ----
+  "module / capability":
+    "result tipc: false, zeromq true; result draft: false, zeromq true",
+  "module / exported names":
+    "names [0…]: [\"Authenticator\"], zeromq (absent); names [12…]: (absent), zeromq [\"Stream\"]; names [16…]: [\"ZmqError\"], zeromq (absent); names [20…]: [\"curvePublicKey\", \"monitor\"], zeromq (absent); names [23…]: [\"z85Decode\", \"z85Encode\"], zeromq (absent)",
   // ---- options: Context ----
   "options: Context / blocky":
     "new Context set wrong type: returned 1, zeromq threw TypeError \"Option value must be a boolean\" {message stack}; new Context get at the end: 1, zeromq true",
@@ -656,9 +693,9 @@ export const differences: Record<string, string> = {
   "state: REQ/REP / REQ sends twice / inproc":
     "after send req.writable: true, zeromq false; after send rep.writable: true, zeromq false; send again: rejected ZmqError name=Error \"EFSM\"(156384763) \"A REQ socket must receive the reply before…, zeromq pending",
   "state: REQ/REP / REQ sends twice / ipc":
-    "after send req.writable: true, zeromq false; after send rep.readable: false, zeromq true; after send rep.writable: true, zeromq false; send again: rejected ZmqError name=Error \"EFSM\"(156384763) \"A REQ socket must receive the reply before…, zeromq pending",
+    "after send req.writable: true, zeromq false; after send rep.writable: true, zeromq false; send again: rejected ZmqError name=Error \"EFSM\"(156384763) \"A REQ socket must receive the reply before…, zeromq pending",
   "state: REQ/REP / REQ sends twice / tcp":
-    "after send req.writable: true, zeromq false; after send rep.readable: false, zeromq true; after send rep.writable: true, zeromq false; send again: rejected ZmqError name=Error \"EFSM\"(156384763) \"A REQ socket must receive the reply before…, zeromq pending",
+    "after send req.writable: true, zeromq false; after send rep.writable: true, zeromq false; send again: rejected ZmqError name=Error \"EFSM\"(156384763) \"A REQ socket must receive the reply before…, zeromq pending",
   "state: REQ/REP / REQ sends twice, sendTimeout 0 / inproc":
     "send again class: \"ZmqError\", zeromq \"Error\"; send again message: \"A REQ socket must receive the reply before sending the next request (or set relaxed)\", zeromq \"Operation cannot be accomplished in current state\"; send again props: +address +name; send again address: undefined, zeromq (absent)",
   "state: REQ/REP / REQ sends twice, sendTimeout 0 / ipc":
