@@ -209,7 +209,7 @@ export const differences: Record<string, string> = {
   "events: Observer / async iteration ends when the observer closes":
     "iteration threw: (absent), zeromq Error \"ENOTSOCK\"(88) \"Socket operation on non-socket\" {code errno message stack}; until iteration ended: true, zeromq false",
   "events: Observer / async iteration ends when the socket closes":
-    "until iteration ended: true, zeromq false; types [1…]: [\"close\", \"end\"], zeromq (absent); body: (absent), zeromq {rejected: Error \"ENOTSOCK\"(88) \"Socket operation on non-socket\" {code errno message stack…; observer closed: true, zeromq (absent)",
+    "until close seen: true, zeromq false; types [0…]: [\"bind\", \"close\"], zeromq (absent)",
   "events: Observer / close":
     "pending receive: resolved {type: \"end\"}, zeromq rejected Error \"ENOTSOCK\"(88) \"Socket operation on non-socket\" {code errno message stack}; receive after close: rejected ZmqError name=Error \"EBADF\"(9) \"Observer is closed\" address=undefined {address co…, zeromq threw Error \"EBADF\"(9) \"Socket is closed\" {code errno message stack}; … and 1 more",
   "events: Observer / on and off":

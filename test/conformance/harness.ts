@@ -54,7 +54,24 @@ process.emitWarning = function emitWarning(warning: string | Error, ...rest: unk
 const ipcRoot = mkdtempSync(join(tmpdir(), "zc-"));
 let runCounter = 0;
 
-async function freePorts(count: number): Promise<number[]> {
+/** Ports handed out by this process: never twice, so concurrent runs cannot collide. */
+const portsGiven = new Set<number>();
+
+/** `count` free tcp ports on 127.0.0.1, none given out before by this process. */
+export async function freePorts(count: number): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < count) {
+    for (const port of await probePorts(count - ports.length)) {
+      if (!portsGiven.has(port)) {
+        portsGiven.add(port);
+        ports.push(port);
+      }
+    }
+  }
+  return ports;
+}
+
+async function probePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => new Promise<import("node:net").Server>((resolve, reject) => {
       const server = createServer();

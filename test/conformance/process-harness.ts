@@ -7,11 +7,10 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, test } from "vitest";
-import { sideBySide, judge, type LibName, type Transport } from "./harness.js";
+import { freePorts, judge, sideBySide, type LibName, type Transport } from "./harness.js";
 import { diffSnaps, EndpointNormalizer, summarize, type Snap } from "./observe.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -47,14 +46,6 @@ async function slot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolveListen) => server.listen(0, "127.0.0.1", resolveListen));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolveClose) => server.close(resolveClose));
-  return port;
-}
-
 let runs = 0;
 
 function header(lib: LibName, endpoints: string[]): string {
@@ -81,9 +72,10 @@ async function runChild(lib: LibName, scenario: ProcessScenario, transport: Tran
   mkdirSync(dir, { recursive: true });
   const normalizer = new EndpointNormalizer();
   const endpoints: string[] = [];
+  const ports = transport === "tcp" ? await freePorts(2) : [];
   for (let i = 1; i <= 2; i++) {
     if (transport === "tcp") {
-      const port = await freePort();
+      const port = ports[i - 1]!;
       normalizer.addPort(port);
       endpoints.push(`tcp://127.0.0.1:${port}`);
     } else if (transport === "ipc") {
