@@ -208,8 +208,6 @@ export const differences: Record<string, string> = {
     "first receive type: \"bind\", zeromq \"end\"; first receive address: \"tcp://127.0.0.1:<ephemeral1>\", zeromq (absent); second receive: pending, zeromq resolved {type: \"bind\", address: \"tcp://127.0.0.1:<ephemeral1>\"}",
   "events: Observer / async iteration ends when the observer closes":
     "iteration threw: (absent), zeromq Error \"ENOTSOCK\"(88) \"Socket operation on non-socket\" {code errno message stack}; until iteration ended: true, zeromq false",
-  "events: Observer / async iteration ends when the socket closes":
-    "until close seen: true, zeromq false; types [0…]: [\"bind\", \"close\"], zeromq (absent)",
   "events: Observer / close":
     "pending receive: resolved {type: \"end\"}, zeromq rejected Error \"ENOTSOCK\"(88) \"Socket operation on non-socket\" {code errno message stack}; receive after close: rejected ZmqError name=Error \"EBADF\"(9) \"Observer is closed\" address=undefined {address co…, zeromq threw Error \"EBADF\"(9) \"Socket is closed\" {code errno message stack}; … and 1 more",
   "events: Observer / on and off":
