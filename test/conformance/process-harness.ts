@@ -107,7 +107,8 @@ async function runChild(lib: LibName, scenario: ProcessScenario, transport: Tran
           }
         });
         child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-        child.on("exit", (code, signal) => {
+        // "close", not "exit": stdout may still be arriving when the process has exited.
+        child.on("close", (code, signal) => {
           clearTimeout(hang);
           if (signal === "SIGKILL" && !hung) hung = true;
           // Sorted: a worker's lines and the main thread's interleave as the threads run.
