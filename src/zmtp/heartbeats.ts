@@ -24,8 +24,8 @@ export interface HeartbeatHost {
  *   so the connection closes only after `timeout` without a byte from the peer;
  * - a peer's PING with a TTL starts the TTL timer afresh, anything received after the PING
  *   cancels it: a peer that pings and then goes silent is dropped after its TTL.
- * libzmq cancels on every decoded frame; we cancel on every received chunk, which is the same
- * except that a frame still arriving also counts as traffic.
+ * libzmq cancels on every decoded frame; we count received chunks instead (no work per frame):
+ * a frame still arriving counts as traffic, and frames in the same chunk as the PING do not.
  */
 export class Heartbeats {
   /** Chunks received: a timer compares it with its value when it was armed ("anything since?"). */
