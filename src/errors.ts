@@ -20,6 +20,8 @@ const ERRNO = {
   ENODEV: [19, "No such device"],
   EINVAL: [22, "Invalid argument"],
   EMFILE: [24, "Too many open file descriptors"],
+  EPIPE: [32, "Broken pipe"],
+  ENAMETOOLONG: [36, "File name too long"],
   ENOTSOCK: [88, "Socket operation on non-socket"],
   EMSGSIZE: [90, "Message too long"],
   EPROTONOSUPPORT: [93, "Protocol not supported"],

@@ -31,6 +31,8 @@ export interface EngineClose {
    * instead of destroying it at once.
    */
   graceful?: boolean;
+  /** The handshake's failure was reported already (a ZAP 300): the close is only a disconnect. */
+  reported?: boolean;
 }
 
 /** A message source/sink the engine drains and fills once the handshake is done. */
@@ -45,6 +47,8 @@ export interface EnginePipe {
 export interface EngineHost {
   /** Handshake done: the host attaches a pipe (or not, then incoming messages are dropped). */
   engineReady(engine: Engine, peer: Metadata): void;
+  /** ZAP refused the peer with a temporary failure (300): reported now, the connection stays. */
+  engineRefused(engine: Engine, error: Error): void;
   engineClosed(engine: Engine, reason: EngineClose): void;
 }
 
@@ -60,6 +64,8 @@ const CLOSE_GRACE_MS = 1000;
 export class Engine extends Connection<EngineOptions> {
   private pipe: EnginePipe | null = null;
   private pumpScheduled = false;
+  /** ZAP answered 300: the failure is reported, the handshake stays stuck until its deadline. */
+  private refusedSilently = false;
 
   constructor(
     stream: ByteStream,
@@ -127,16 +133,22 @@ export class Engine extends Connection<EngineOptions> {
   }
 
   protected timedOut(message: string): void {
-    this.close({ kind: "timeout", error: Object.assign(new Error(message), { code: "ETIMEDOUT" }), handshaken: this.handshaken, fatal: false });
+    const error = Object.assign(new Error(message), { code: "ETIMEDOUT" });
+    this.close({ kind: "timeout", error, handshaken: this.handshaken, fatal: false, reported: this.refusedSilently });
   }
 
   authFailed(status: number, reason: string): void {
-    // RFC 27: 300 is a temporary failure and closes silently; 400/500 are sent as ERROR first.
-    if (status !== 300) {
-      this.sendCommand(encodeError(String(status)));
-      this.pump();
-    }
     const error = Object.assign(new Error(reason), { status });
+    // RFC 27: 300 is a temporary failure: libzmq sends nothing and leaves the handshake where it
+    // is, so the peer hears nothing until the handshake deadline ends the connection.
+    if (status === 300) {
+      this.refusedSilently = true;
+      this.host.engineRefused(this, error);
+      return;
+    }
+    // 400/500 are sent as ERROR first.
+    this.sendCommand(encodeError(String(status)));
+    this.pump();
     this.close({ kind: "auth", error, handshaken: false, fatal: true, graceful: true });
   }
 

@@ -3,7 +3,7 @@ import type { Metadata } from "../../zmtp/metadata.js";
 import type { ByteStream } from "../../transports/stream.js";
 import type { Listener } from "../../transports/transport.js";
 import type { Pipe } from "../pipe.js";
-import { applyPeer, emitEngineClose, type SessionOwner } from "./owner.js";
+import { applyPeer, emitEngineClose, emitRefused, type SessionOwner } from "./owner.js";
 
 /** One accepted connection: its pipe exists from handshake to disconnect only (libzmq semantics). */
 class AcceptedSession implements EngineHost {
@@ -27,6 +27,10 @@ class AcceptedSession implements EngineHost {
       this.pipe = pipe;
       engine.attach(pipe);
     }
+  }
+
+  engineRefused(_engine: Engine, error: Error): void {
+    emitRefused(this.acceptor.owner, this.acceptor.endpoint, error);
   }
 
   engineClosed(_engine: Engine, reason: EngineClose): void {

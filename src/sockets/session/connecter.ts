@@ -4,7 +4,7 @@ import type { Metadata } from "../../zmtp/metadata.js";
 import type { ByteStream } from "../../transports/stream.js";
 import type { Transport } from "../../transports/transport.js";
 import type { Pipe } from "../pipe.js";
-import { applyPeer, emitEngineClose, type SessionOwner } from "./owner.js";
+import { applyPeer, emitEngineClose, emitRefused, type SessionOwner } from "./owner.js";
 
 /**
  * One `connect()`ed endpoint: dials, runs an engine per connection and redials with libzmq's
@@ -51,16 +51,34 @@ export class Connecter implements EngineHost {
     return this.engine?.handshaken ?? false;
   }
 
+  /**
+   * One connection attempt, with libzmq's events: tcp reports connect:delay once the host is
+   * resolved and the connection is under way, ipc never (it connects or fails at once); a failure
+   * after the OS socket exists is a `close`, a failed resolution only the retry.
+   */
   private dial(): void {
     this.retryTimer = null;
     if (this.stopped) return;
-    const stream = this.transport.dial(this.address, this.owner.transportOptions);
+    let stream: ByteStream;
+    try {
+      stream = this.transport.dial(this.address, this.owner.transportOptions);
+    } catch {
+      // An address libzmq resolves only when dialling (a port that is 0 once a uint16).
+      this.scheduleRetry();
+      return;
+    }
     this.stream = stream;
-    this.owner.emit({ type: "connect:delay", address: this.address });
+    let socketMade = !this.transport.connectDelayed;
+    if (this.transport.connectDelayed) {
+      stream.once("connecting", () => {
+        socketMade = true;
+        this.owner.emit({ type: "connect:delay", address: this.address });
+      });
+    }
     const onError = (): void => {
       stream.destroy();
       if (this.stream === stream) this.stream = null;
-      this.owner.emit({ type: "close", address: this.address });
+      if (socketMade) this.owner.emit({ type: "close", address: this.address });
       this.scheduleRetry();
     };
     stream.once("error", onError);
@@ -98,6 +116,10 @@ export class Connecter implements EngineHost {
     this.pipe.connected = true;
     if (!this.pipeAttached) this.pipeAttached = this.owner.attachPipe(this.pipe);
     if (this.pipeAttached) engine.attach(this.pipe);
+  }
+
+  engineRefused(_engine: Engine, error: Error): void {
+    emitRefused(this.owner, this.address, error);
   }
 
   engineClosed(engine: Engine, reason: EngineClose): void {

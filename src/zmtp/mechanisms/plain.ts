@@ -116,8 +116,9 @@ export class PlainServer implements Mechanism {
         host.sendCommand(encodeCommand("WELCOME"));
       });
       if (!asked) {
+        // libzmq reports this handshake failure with EFAULT.
         throw Object.assign(new Error("PLAIN server refused the client: no ZAP handler is bound at inproc://zeromq.zap.01"), {
-          code: "EACCES",
+          code: "EFAULT",
         });
       }
       return;

@@ -43,7 +43,7 @@ function engine(options: Partial<EngineOptions> = {}, shake = true): Harness {
       clock,
       ...options,
     },
-    { engineReady: () => undefined, engineClosed: (_engine, reason) => closes.push(reason) },
+    { engineReady: () => undefined, engineRefused: () => undefined, engineClosed: (_engine, reason) => closes.push(reason) },
     "tcp://127.0.0.1:5555",
   );
   if (shake) stream.receive(handshake("ROUTER"));
