@@ -194,14 +194,13 @@ export class Observer implements MonitorSink, EventSubscriber {
     this.#close();
   }
 
-  on<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): this {
-    this.#emitterMode().on(type, listener as (data: Event) => void);
-    return this;
+  /** Listens for events (event emitter mode); returns the emitter behind it, as zeromq.js does. */
+  on<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): EventSubscriber {
+    return this.#emitterMode().on(type, listener as (data: Event) => void) as EventSubscriber;
   }
 
-  off<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): this {
-    this.#emitterMode().off(type, listener as (data: Event) => void);
-    return this;
+  off<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): EventSubscriber {
+    return this.#emitterMode().off(type, listener as (data: Event) => void) as EventSubscriber;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Event, undefined> {

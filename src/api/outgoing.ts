@@ -28,7 +28,11 @@ function bytes(data: ArrayBufferView | ArrayBuffer): Buffer {
  */
 export function toFrame(value: unknown): Buffer {
   if (typeof value === "string") return Buffer.from(value);
-  if (ArrayBuffer.isView(value)) return bytes(value);
+  if (ArrayBuffer.isView(value)) {
+    // N-API takes a DataView for a buffer but cannot read it as one: zeromq.js throws this.
+    if (value instanceof DataView) throw new Error("Invalid argument");
+    return bytes(value);
+  }
   if (value === null) return EMPTY;
   if (value instanceof ArrayBuffer) return bytes(value);
   // ToString, as N-API coerces: a Symbol throws a TypeError here, as it does in zeromq.js.

@@ -1,4 +1,4 @@
-import { lookup } from "node:dns";
+import { lookup, type LookupAddress, type LookupOptions } from "node:dns";
 import { createConnection, createServer, isIPv4, isIPv6, type Socket as NetSocket } from "node:net";
 import { networkInterfaces } from "node:os";
 import { fromSystemError, zmqError } from "../errors.js";
@@ -64,16 +64,27 @@ async function listen(uri: string, options: TransportOptions, onStream: StreamHa
   });
 }
 
-/** How a host is looked up when dialling: IPv4 only unless the socket allows IPv6, as libzmq. */
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * How a host is looked up when dialling: IPv4 only unless the socket allows IPv6, as libzmq;
+ * an IPv6 literal in brackets is taken as it is. Node asks for every address (`all`) when it
+ * may try several families in turn.
+ */
 function hostLookup(ipv6: boolean) {
-  return (hostname: string, _options: object, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void) => {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
     const v6 = bracketedIpv6(hostname);
     if (v6 !== null) {
-      if (ipv6) callback(null, v6, 6);
-      else callback(Object.assign(new Error(`IPv6 address ${hostname} without the ipv6 option`), { code: "EINVAL" }), "", 0);
+      if (!ipv6) {
+        callback(Object.assign(new Error(`IPv6 address ${hostname} without the ipv6 option`), { code: "EINVAL" }), "", 0);
+      } else if (options.all === true) {
+        callback(null, [{ address: v6, family: 6 }]);
+      } else {
+        callback(null, v6, 6);
+      }
       return;
     }
-    lookup(hostname, { family: ipv6 ? 0 : 4 }, callback);
+    lookup(hostname, { ...options, family: ipv6 ? 0 : 4 }, callback as never);
   };
 }
 
