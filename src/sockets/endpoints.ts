@@ -1,6 +1,6 @@
 import type { ContextCore } from "../context.js";
 import { zmqError, type ZmqError } from "../errors.js";
-import { checkProtocol, checkTcpConnect, formatTcpEndpoint, parseIpc, parseUri } from "../transports/endpoint.js";
+import { checkProtocol, checkTcpConnect, formatTcpEndpoint, parseIpc, parseTipc, parseUri } from "../transports/endpoint.js";
 import type { InprocSocket } from "../transports/inproc.js";
 import { streamTransport } from "../transports/registry.js";
 import type { Transport } from "../transports/transport.js";
@@ -28,9 +28,9 @@ export interface EndpointsOwner extends SessionOwner, InprocSocket<Pipe> {
 const SINGLE_CONNECT = new Set(["DEALER", "SUB", "PUB", "REQ"]);
 
 /** Errors libzmq meets before it made an OS socket: a failed bind then reports no `close`. */
-const BEFORE_SOCKET = new Set(["ENODEV", "ENAMETOOLONG", "EINVAL"]);
+const BEFORE_SOCKET = new Set(["ENODEV", "ENAMETOOLONG", "EINVAL", "EAFNOSUPPORT"]);
 
-function transportOf(protocol: "tcp" | "ipc"): Transport {
+function transportOf(protocol: "tcp" | "ipc" | "tipc"): Transport {
   return streamTransport(protocol)!;
 }
 
@@ -124,7 +124,8 @@ export class Endpoints {
       return;
     }
     if (transport === "tcp") checkTcpConnect(uri, address);
-    else parseIpc(uri, address);
+    else if (transport === "ipc") parseIpc(uri, address);
+    else parseTipc(uri, address);
     if (SINGLE_CONNECT.has(owner.zmtpType) && (this.connecters.has(uri) || this.acceptors.has(uri))) return;
     const connecter = new Connecter(owner, uri, transportOf(transport), fixedId, options.priority ?? 0);
     const list = this.connecters.get(uri) ?? [];

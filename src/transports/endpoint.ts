@@ -21,8 +21,11 @@ export function parseUri(uri: string): Uri {
   return { protocol, address };
 }
 
-/** What zmtp carries today. */
-export type TransportName = "tcp" | "ipc" | "inproc";
+/**
+ * What zmtp carries today; "tipc" is known as libzmq knows it, and fails as libzmq on a kernel
+ * without TIPC does (bind EAFNOSUPPORT, connects that never succeed).
+ */
+export type TransportName = "tcp" | "ipc" | "inproc" | "tipc";
 
 /**
  * libzmq's check_protocol. Transports a libzmq build may have but zmtp does not yet (ws, wss,
@@ -34,6 +37,7 @@ export function checkProtocol(uri: string, protocol: string): TransportName {
     case "tcp":
     case "ipc":
     case "inproc":
+    case "tipc":
       return protocol;
     case "udp":
       throw zmqError("ENOCOMPATPROTO", undefined, uri);
@@ -145,6 +149,14 @@ export function checkEndpoint(uri: string, forBind: boolean): TransportName {
     else checkTcpConnect(uri, address);
   } else if (transport === "ipc") {
     parseIpc(uri, address);
+  } else if (transport === "tipc") {
+    parseTipc(uri, address);
   }
   return transport;
+}
+
+/** A TIPC address as libzmq's tipc_address_t reads one: `{type,lower[,upper]}` or `<z.c.n:ref>`. */
+export function parseTipc(uri: string, address: string): string {
+  if (!/^\{\d+,\d+(,\d+)?\}$|^<\d+\.\d+\.\d+(:\d+)?>$/.test(address)) throw zmqError("EINVAL", undefined, uri);
+  return address;
 }

@@ -42,8 +42,8 @@ export interface ConnectionOptions {
   /**
    * Send only the first 11 greeting bytes, and the rest once the peer's greeting is complete or
    * after this many ms (`zmtp probe`: a peer that refuses our mechanism then still shows its
-   * own greeting, since libzmq sends its 64 bytes after our 11, notes §1.2). Unset: all 64 bytes
-   * at once, as the engine must (waiting for the peer's would deadlock libzmq).
+   * own greeting, since libzmq sends its 64 bytes after our 11, notes §1.2). Unset: libzmq's
+   * own staging (see Connection).
    */
   greetingStageMs?: number;
 }
@@ -52,6 +52,7 @@ export type ConnectionState = "greeting" | "handshake" | "traffic" | "closed";
 
 /** The greeting's signature and major version: what libzmq reads before it sends the rest. */
 const GREETING_FIRST_STAGE = 11;
+const SIGNATURE_SIZE = 10;
 
 /**
  * RFC 23 §2.5.1 and RFC 37 §2.5: the peer must announce a Socket-Type ours can talk to; its
@@ -99,6 +100,9 @@ export abstract class Connection<O extends ConnectionOptions = ConnectionOptions
   /** The part of our greeting held back (greetingStageMs), and its timer. */
   private greetingRest: Buffer | null = null;
   private stageTimer: ClockTimer | null = null;
+  /** libzmq's staging: our greeting, and how much of it has been sent. */
+  private ownGreeting: Buffer | null = null;
+  private ownGreetingSent = 0;
 
   constructor(
     readonly stream: ByteStream,
@@ -118,8 +122,13 @@ export abstract class Connection<O extends ConnectionOptions = ConnectionOptions
     }
     const greeting = encodeGreeting(options.mechanism.name, options.mechanism.asServer);
     if (options.greetingStageMs === undefined) {
-      stream.write(greeting);
-      this.counters.bytesOut += GREETING_SIZE;
+      // libzmq's staging: the signature now, the major version once the peer's signature is
+      // here, the rest once its major version is; all sent only if its greeting is acceptable, so
+      // a peer with another mechanism sees the connection close before our greeting is complete
+      // (libzmq's peers then report EPIPE), exactly as with libzmq. Sending in stages never
+      // deadlocks with a libzmq peer: each side's next piece waits only for the other's previous.
+      this.ownGreeting = greeting;
+      this.sendOwnGreeting(SIGNATURE_SIZE);
       return;
     }
     stream.write(greeting.subarray(0, GREETING_FIRST_STAGE));
@@ -212,7 +221,11 @@ export abstract class Connection<O extends ConnectionOptions = ConnectionOptions
 
   private readGreeting(chunk: Buffer): Buffer | null {
     const rest = this.greetingReader.push(chunk);
-    if (rest === null) return null;
+    const received = this.greetingReader.received.length;
+    if (rest === null) {
+      if (this.ownGreeting !== null) this.sendOwnGreeting(received > SIGNATURE_SIZE ? GREETING_SIZE : received >= SIGNATURE_SIZE ? GREETING_FIRST_STAGE : SIGNATURE_SIZE);
+      return null;
+    }
     const greeting = this.greetingReader.greeting!;
     this.peerGreeting = greeting;
     this.sendGreetingRest();
@@ -221,9 +234,20 @@ export abstract class Connection<O extends ConnectionOptions = ConnectionOptions
     if (!sameMechanism(this.greetingReader.received, mechanism.name)) {
       throw new ProtocolError("ERR_ZMTP_MECHANISM_MISMATCH", `peer uses mechanism ${greeting.mechanism}, we use ${mechanism.name}`);
     }
+    if (this.ownGreeting !== null) this.sendOwnGreeting(GREETING_SIZE);
     this.state = "handshake";
     mechanism.start(this);
     return rest;
+  }
+
+  /** Sends our greeting up to byte `end` (libzmq's staging; see the constructor). */
+  private sendOwnGreeting(end: number): void {
+    const greeting = this.ownGreeting!;
+    if (end <= this.ownGreetingSent) return;
+    this.stream.write(greeting.subarray(this.ownGreetingSent, end));
+    this.counters.bytesOut += end - this.ownGreetingSent;
+    this.ownGreetingSent = end;
+    if (end === GREETING_SIZE) this.ownGreeting = null;
   }
 
   private sendGreetingRest(): void {

@@ -111,22 +111,41 @@ async function expectTraffic(sock: Dealer, peer: RawPeer, tag = "x"): Promise<vo
 }
 
 describe("greeting", () => {
-  it("our connecting socket sends all 64 greeting bytes before the peer sent more than its 10-byte signature (pitfall 1)", async () => {
-    const server = await rawServer((peer) => peer.send(greeting({ libzmqPadding: true }).subarray(0, 10)));
+  it("our greeting goes out in libzmq's stages: signature, major after the peer's signature, the rest after its major", async () => {
+    const ours = encodeGreeting("NULL", false);
+    const theirs = greeting({ libzmqPadding: true });
+    const server = await rawServer(() => undefined);
     dealer().connect(server.endpoint);
     const peer = await server.peer();
+    await peer.waitBytes(10);
+    await sleep(30);
+    expect(peer.received).toEqual(ours.subarray(0, 10));
+    peer.send(theirs.subarray(0, 10));
+    await peer.waitBytes(11);
+    await sleep(30);
+    expect(peer.received).toEqual(ours.subarray(0, 11));
+    peer.send(theirs.subarray(10, 11));
     await peer.waitBytes(64);
-    expect(peer.received.subarray(0, 64)).toEqual(encodeGreeting("NULL", false));
+    expect(peer.received.subarray(0, 64)).toEqual(ours);
     // READY only follows the peer's complete greeting.
     await sleep(50);
     expect(peer.received.length).toBe(64);
   });
 
-  it("our bound socket sends its 64-byte greeting to a peer that has sent nothing", async () => {
+  it("our bound socket sends its signature to a peer that has sent nothing, and no more (libzmq does the same)", async () => {
     const endpoint = await bindLocal(dealer());
     const peer = await rawClient(endpoint);
-    await peer.waitBytes(64);
-    expect(peer.received).toEqual(encodeGreeting("NULL", false));
+    await peer.waitBytes(10);
+    await sleep(30);
+    expect(peer.received).toEqual(encodeGreeting("NULL", false).subarray(0, 10));
+  });
+
+  it("a peer whose greeting names another mechanism gets only our signature before we close", async () => {
+    const endpoint = await bindLocal(dealer());
+    const peer = await rawClient(endpoint);
+    peer.send(greeting({ mechanism: "PLAIN" }));
+    await peer.waitClose();
+    expect(peer.received).toEqual(encodeGreeting("NULL", false).subarray(0, 10));
   });
 
   it("a greeting arriving one byte per segment completes the handshake", async () => {
