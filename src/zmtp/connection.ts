@@ -46,6 +46,13 @@ export interface ConnectionOptions {
    * own staging (see Connection).
    */
   greetingStageMs?: number;
+  /**
+   * We dialled this connection. libzmq's accepting side mostly answers the peer's signature
+   * together with its major version (both leave in one write), so a libzmq dialler sends the
+   * rest of its greeting in one go and the accepting side sees a complete greeting first: the
+   * side that refuses a mismatched mechanism is then the accepting one, as with libzmq.
+   */
+  dialled?: boolean;
 }
 
 export type ConnectionState = "greeting" | "handshake" | "traffic" | "closed";
@@ -223,7 +230,10 @@ export abstract class Connection<O extends ConnectionOptions = ConnectionOptions
     const rest = this.greetingReader.push(chunk);
     const received = this.greetingReader.received.length;
     if (rest === null) {
-      if (this.ownGreeting !== null) this.sendOwnGreeting(received > SIGNATURE_SIZE ? GREETING_SIZE : received >= SIGNATURE_SIZE ? GREETING_FIRST_STAGE : SIGNATURE_SIZE);
+      if (this.ownGreeting !== null && received >= SIGNATURE_SIZE) {
+        const all = received > SIGNATURE_SIZE || this.options.dialled === true;
+        this.sendOwnGreeting(all ? GREETING_SIZE : GREETING_FIRST_STAGE);
+      }
       return null;
     }
     const greeting = this.greetingReader.greeting!;
