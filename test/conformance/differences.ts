@@ -51,30 +51,14 @@ export const differences: Record<string, string> = {
   // ---- security ----
   "security / CURVE accepted / ipc":
     "zap request [3…]: (absent), zeromq [\"localhost:0:0:<pid>\"]; zap request [4…]: [\"\"], zeromq (absent)",
-  "security / CURVE client, PLAIN server / ipc":
-    "server events [2].type: \"handshake:error:other\", zeromq \"handshake:error:protocol\"; server events [2].error.message: \"Broken pipe\", zeromq \"ZMTP protocol error\"; server events [2].error.code: \"EPIPE\", zeromq \"ERR_ZMTP_MECHANISM_MISMATCH\"; server events [2].error.props: +errno; server events [2].error.errno: 32, zeromq (absent); … and 5 more",
-  "security / CURVE client, PLAIN server / tcp":
-    "server events [2].type: \"handshake:error:other\", zeromq \"handshake:error:protocol\"; server events [2].error.message: \"Broken pipe\", zeromq \"ZMTP protocol error\"; server events [2].error.code: \"EPIPE\", zeromq \"ERR_ZMTP_MECHANISM_MISMATCH\"; server events [2].error.props: +errno; server events [2].error.errno: 32, zeromq (absent)",
   "security / CURVE refused by the ZAP handler / ipc":
     "zap request [3…]: (absent), zeromq [\"localhost:0:0:<pid>\"]; zap request [4…]: [\"\"], zeromq (absent)",
-  "security / NULL client, PLAIN server / ipc":
-    "server events [2].type: \"handshake:error:other\", zeromq \"handshake:error:protocol\"; server events [2].error.message: \"Broken pipe\", zeromq \"ZMTP protocol error\"; server events [2].error.code: \"EPIPE\", zeromq \"ERR_ZMTP_MECHANISM_MISMATCH\"; server events [2].error.props: +errno; server events [2].error.errno: 32, zeromq (absent); … and 5 more",
-  "security / NULL client, PLAIN server / tcp":
-    "server events [2].type: \"handshake:error:other\", zeromq \"handshake:error:protocol\"; server events [2].error.message: \"Broken pipe\", zeromq \"ZMTP protocol error\"; server events [2].error.code: \"EPIPE\", zeromq \"ERR_ZMTP_MECHANISM_MISMATCH\"; server events [2].error.props: +errno; server events [2].error.errno: 32, zeromq (absent)",
   "security / NULL with a ZAP domain, accepted / ipc":
     "zap request [3…]: (absent), zeromq [\"localhost:0:0:<pid>\"]; zap request [4…]: [\"\"], zeromq (absent)",
   "security / NULL with a ZAP domain, refused / ipc":
     "zap request [3…]: (absent), zeromq [\"localhost:0:0:<pid>\"]; zap request [4…]: [\"\"], zeromq (absent)",
   "security / PLAIN accepted by the ZAP handler / ipc":
     "zap request [3…]: (absent), zeromq [\"localhost:0:0:<pid>\"]; zap request [4…]: [\"\"], zeromq (absent)",
-  "security / PLAIN client, CURVE server / ipc":
-    "server events [2].type: \"handshake:error:other\", zeromq \"handshake:error:protocol\"; server events [2].error.message: \"Broken pipe\", zeromq \"ZMTP protocol error\"; server events [2].error.code: \"EPIPE\", zeromq \"ERR_ZMTP_MECHANISM_MISMATCH\"; server events [2].error.props: +errno; server events [2].error.errno: 32, zeromq (absent); … and 5 more",
-  "security / PLAIN client, CURVE server / tcp":
-    "server events [2].type: \"handshake:error:other\", zeromq \"handshake:error:protocol\"; server events [2].error.message: \"Broken pipe\", zeromq \"ZMTP protocol error\"; server events [2].error.code: \"EPIPE\", zeromq \"ERR_ZMTP_MECHANISM_MISMATCH\"; server events [2].error.props: +errno; server events [2].error.errno: 32, zeromq (absent)",
-  "security / PLAIN client, NULL server / ipc":
-    "server events [2].type: \"handshake:error:other\", zeromq \"handshake:error:protocol\"; server events [2].error.message: \"Broken pipe\", zeromq \"ZMTP protocol error\"; server events [2].error.code: \"EPIPE\", zeromq \"ERR_ZMTP_MECHANISM_MISMATCH\"; server events [2].error.props: +errno; server events [2].error.errno: 32, zeromq (absent); … and 5 more",
-  "security / PLAIN client, NULL server / tcp":
-    "server events [2].type: \"handshake:error:other\", zeromq \"handshake:error:protocol\"; server events [2].error.message: \"Broken pipe\", zeromq \"ZMTP protocol error\"; server events [2].error.code: \"EPIPE\", zeromq \"ERR_ZMTP_MECHANISM_MISMATCH\"; server events [2].error.props: +errno; server events [2].error.errno: 32, zeromq (absent)",
   "security / PLAIN refused by the ZAP handler (400) / ipc":
     "zap request [3…]: (absent), zeromq [\"localhost:0:0:<pid>\"]; zap request [4…]: [\"\"], zeromq (absent)",
   "security / PLAIN, ZAP handler answers 300 / ipc":
