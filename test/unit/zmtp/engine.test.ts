@@ -111,12 +111,10 @@ async function expectTraffic(sock: Dealer, peer: RawPeer, tag = "x"): Promise<vo
 }
 
 describe("greeting", () => {
-  it("our greeting goes out in libzmq's stages: signature, major after the peer's signature, the rest after its major", async () => {
+  it("our bound socket's greeting goes out in libzmq's stages: signature, major after the peer's signature, the rest after its major", async () => {
     const ours = encodeGreeting("NULL", false);
     const theirs = greeting({ libzmqPadding: true });
-    const server = await rawServer(() => undefined);
-    dealer().connect(server.endpoint);
-    const peer = await server.peer();
+    const peer = await rawClient(await bindLocal(dealer()));
     await peer.waitBytes(10);
     await sleep(30);
     expect(peer.received).toEqual(ours.subarray(0, 10));
@@ -130,6 +128,19 @@ describe("greeting", () => {
     // READY only follows the peer's complete greeting.
     await sleep(50);
     expect(peer.received.length).toBe(64);
+  });
+
+  it("our connecting socket sends the rest of its greeting with its major once the peer's signature is here", async () => {
+    const ours = encodeGreeting("NULL", false);
+    const server = await rawServer(() => undefined);
+    dealer().connect(server.endpoint);
+    const peer = await server.peer();
+    await peer.waitBytes(10);
+    await sleep(30);
+    expect(peer.received).toEqual(ours.subarray(0, 10));
+    peer.send(greeting({ libzmqPadding: true }).subarray(0, 10));
+    await peer.waitBytes(64);
+    expect(peer.received.subarray(0, 64)).toEqual(ours);
   });
 
   it("our bound socket sends its signature to a peer that has sent nothing, and no more (libzmq does the same)", async () => {
