@@ -100,7 +100,12 @@ export class Engine extends Connection<EngineOptions> {
 
   // ---- PipeDriver ----
 
+  /**
+   * A message was queued on an empty pipe: take it into the batch now (the frames are copied
+   * there, so the application may reuse its buffers) and write the batch on the next tick.
+   */
   outboundReady(): void {
+    if (this.state === "traffic") this.takeQueued();
     this.schedulePump();
   }
 
@@ -200,25 +205,29 @@ export class Engine extends Connection<EngineOptions> {
     this.pumpScheduled = false;
     if (this.state === "closed") return;
     this.writePendingPong();
+    if (this.state === "traffic") this.takeQueued();
+    this.writer.flush();
+  };
+
+  /** Appends queued messages to the batch (flushing full batches) until the stream pushes back. */
+  private takeQueued(): void {
     const pipe = this.pipe;
     const writer = this.writer;
-    if (this.state === "traffic" && pipe !== null) {
-      while (!this.stream.writableNeedDrain) {
-        const msg = pipe.takeOutbound();
-        if (msg === undefined) break;
-        if (pipe.carriesSubscriptions && isMarkedSubscription(msg) && this.peerGreeting!.minor >= 1) {
-          // RFC 37 §2.5.4: ZMTP 3.1 peers get SUBSCRIBE / CANCEL commands; 3.0 peers the 0x01/0x00 frame.
-          const body = msg[0]!;
-          writer.appendCommand(body[0] === 1 ? encodeSubscribe(body.subarray(1)) : encodeCancel(body.subarray(1)));
-          continue;
-        }
-        writer.appendMessage(msg);
-        this.counters.messagesOut += 1;
-        if (writer.batchFull) writer.flush();
+    if (pipe === null) return;
+    while (!this.stream.writableNeedDrain) {
+      const msg = pipe.takeOutbound();
+      if (msg === undefined) break;
+      if (pipe.carriesSubscriptions && isMarkedSubscription(msg) && this.peerGreeting!.minor >= 1) {
+        // RFC 37 §2.5.4: ZMTP 3.1 peers get SUBSCRIBE / CANCEL commands; 3.0 peers the 0x01/0x00 frame.
+        const body = msg[0]!;
+        writer.appendCommand(body[0] === 1 ? encodeSubscribe(body.subarray(1)) : encodeCancel(body.subarray(1)));
+        continue;
       }
+      writer.appendMessage(msg);
+      this.counters.messagesOut += 1;
+      if (writer.batchFull) writer.flush();
     }
-    writer.flush();
-  };
+  }
 
   // ---- shutdown ----
 
