@@ -76,7 +76,7 @@ function hostLookup(ipv6: boolean) {
     const v6 = bracketedIpv6(hostname);
     if (v6 !== null) {
       if (!ipv6) {
-        callback(Object.assign(new Error(`IPv6 address ${hostname} without the ipv6 option`), { code: "EINVAL" }), "", 0);
+        callback(zmqError("EINVAL", `IPv6 address ${hostname} without the ipv6 option`), "", 0);
       } else if (options.all === true) {
         callback(null, [{ address: v6, family: 6 }]);
       } else {
@@ -113,7 +113,7 @@ function dial(uri: string, options: TransportOptions): ByteStream {
   applyKeepalive(stream, options);
   if (options.connectTimeout > 0) {
     const timer = setTimeout(
-      () => stream.destroy(Object.assign(new Error("connect timed out"), { code: "ETIMEDOUT" })),
+      () => stream.destroy(zmqError("ETIMEDOUT", "connect timed out")),
       options.connectTimeout,
     );
     timer.unref();

@@ -8,7 +8,7 @@ import { GreetingReader } from "./greeting-reader.js";
 import { Heartbeats, type HeartbeatHost } from "./heartbeats.js";
 import { INNER_COMMAND, INNER_MORE, type Mechanism, type MechanismHost, type TrafficCodec } from "./mechanisms/mechanism.js";
 import { getProperty, type Metadata } from "./metadata.js";
-import { IncompatiblePeerError, ProtocolError } from "./protocol-error.js";
+import { IncompatiblePeerError, ProtocolError } from "../errors.js";
 import { compatibleSocketTypes, type SocketTypeName } from "./socket-types.js";
 import type { ZapReply, ZapRequest } from "./zap.js";
 

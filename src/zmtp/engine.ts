@@ -2,7 +2,7 @@ import type { ByteStream } from "../transports/stream.js";
 import { encodeCancel, encodeError, encodeSubscribe, type Command } from "./command.js";
 import { Connection, type ConnectionOptions } from "./connection.js";
 import type { Metadata } from "./metadata.js";
-import { ProtocolError } from "./protocol-error.js";
+import { authError, ProtocolError, zmqError } from "../errors.js";
 import { isMarkedSubscription } from "./subscription.js";
 import type { ZapReply, ZapRequest } from "./zap.js";
 
@@ -138,12 +138,12 @@ export class Engine extends Connection<EngineOptions> {
   }
 
   protected timedOut(message: string): void {
-    const error = Object.assign(new Error(message), { code: "ETIMEDOUT" });
+    const error = zmqError("ETIMEDOUT", message);
     this.close({ kind: "timeout", error, handshaken: this.handshaken, fatal: false, reported: this.refusedSilently });
   }
 
   authFailed(status: number, reason: string): void {
-    const error = Object.assign(new Error(reason), { status });
+    const error = authError(status, reason);
     // RFC 27: 300 is a temporary failure: libzmq sends nothing and leaves the handshake where it
     // is, so the peer hears nothing until the handshake deadline ends the connection.
     if (status === 300) {

@@ -1,5 +1,5 @@
 import { decodeProperties } from "./metadata.js";
-import { ProtocolError } from "./protocol-error.js";
+import { ProtocolError } from "../errors.js";
 
 /**
  * ZAP (RFC 27): the request a server-side mechanism makes about a peer and the handler's reply,

@@ -5,7 +5,7 @@ import { FrameDecoder, type FrameSink } from "../../src/zmtp/decoder.js";
 import { FLAG_COMMAND, FLAG_MORE, encodeFrame } from "../../src/zmtp/frame.js";
 import { checkGreetingPrefix, decodeGreeting, encodeGreeting } from "../../src/zmtp/greeting.js";
 import { decodeProperties, encodeProperties, getProperty } from "../../src/zmtp/metadata.js";
-import { ProtocolError } from "../../src/zmtp/protocol-error.js";
+import { ProtocolError } from "../../src/errors.js";
 
 interface Received {
   body: Buffer;

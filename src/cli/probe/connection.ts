@@ -5,7 +5,7 @@ import { Connection } from "../../zmtp/connection.js";
 import type { Greeting } from "../../zmtp/greeting.js";
 import type { Mechanism } from "../../zmtp/mechanisms/mechanism.js";
 import { getProperty, type Metadata } from "../../zmtp/metadata.js";
-import { IncompatiblePeerError, ProtocolError } from "../../zmtp/protocol-error.js";
+import { IncompatiblePeerError, ProtocolError } from "../../errors.js";
 import { sendsIdentity, type SocketTypeName } from "../../zmtp/socket-types.js";
 import type { ZapReply, ZapRequest } from "../../zmtp/zap.js";
 import { ProbeFailure, authHint, classify, closedHint, describeBytes } from "./failure.js";

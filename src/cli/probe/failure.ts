@@ -1,4 +1,4 @@
-import { ProtocolError } from "../../zmtp/protocol-error.js";
+import { ProtocolError } from "../../errors.js";
 
 /** How `zmtp probe` names what went wrong, in words a user can act on. */
 

@@ -6,8 +6,7 @@ import type { SocketCounters } from "../statistics.js";
 import type { Pipe } from "../pipe.js";
 import type { TransportOptions } from "../../transports/transport.js";
 import { getProperty, type Metadata } from "../../zmtp/metadata.js";
-import { zmqError } from "../../errors.js";
-import { IncompatiblePeerError, ProtocolError } from "../../zmtp/protocol-error.js";
+import { IncompatiblePeerError, ProtocolError, zmqError } from "../../errors.js";
 
 /** What connection endpoints (connecters, acceptors) need from their socket. */
 export interface SessionOwner {

@@ -1,6 +1,6 @@
 import { decodeError, type Command } from "../command.js";
 import { decodeProperties, encodeProperties, type Metadata } from "../metadata.js";
-import { ProtocolError, type ProtocolErrorCode } from "../protocol-error.js";
+import { ProtocolError, type ProtocolErrorCode } from "../../errors.js";
 import { BOX_OVERHEAD, KEY_BYTES, generateKeyPair, nonce, open, randomBytes, seal, sealInPlace, sharedKey, type CurveKeyPair } from "./curve-box.js";
 import type { Mechanism, MechanismHost, TrafficCodec } from "./mechanism.js";
 import { consultZap, withZapProperties } from "./zap-gate.js";

@@ -1,6 +1,6 @@
 import { decodeError, decodeReady, encodeReady, type Command } from "../command.js";
 import type { Metadata } from "../metadata.js";
-import { ProtocolError } from "../protocol-error.js";
+import { ProtocolError } from "../../errors.js";
 import type { Mechanism, MechanismHost } from "./mechanism.js";
 import { consultZap, withZapProperties } from "./zap-gate.js";
 

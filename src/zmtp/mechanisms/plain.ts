@@ -1,6 +1,6 @@
 import { decodeCommand, decodeError, encodeCommand, type Command } from "../command.js";
 import { decodeProperties, encodeProperties, type Metadata } from "../metadata.js";
-import { ProtocolError } from "../protocol-error.js";
+import { ProtocolError, zmqError } from "../../errors.js";
 import type { Mechanism, MechanismHost } from "./mechanism.js";
 import { consultZap, withZapProperties } from "./zap-gate.js";
 
@@ -117,9 +117,7 @@ export class PlainServer implements Mechanism {
       });
       if (!asked) {
         // libzmq reports this handshake failure with EFAULT.
-        throw Object.assign(new Error("PLAIN server refused the client: no ZAP handler is bound at inproc://zeromq.zap.01"), {
-          code: "EFAULT",
-        });
+        throw zmqError("EFAULT", "PLAIN server refused the client: no ZAP handler is bound at inproc://zeromq.zap.01");
       }
       return;
     }

@@ -14,7 +14,7 @@ import {
 } from "../../../src/zmtp/command.js";
 import { FLAG_COMMAND, encodeFrame } from "../../../src/zmtp/frame.js";
 import { getProperty } from "../../../src/zmtp/metadata.js";
-import { ProtocolError } from "../../../src/zmtp/protocol-error.js";
+import { ProtocolError } from "../../../src/errors.js";
 
 function expectProtocolError(fn: () => unknown): ProtocolError {
   try {

@@ -8,7 +8,7 @@ import { generateKeyPair, keyPairFromSecret, nonce, open, seal, sharedKey, type 
 import { CurveClient, CurveServer } from "../../../src/zmtp/mechanisms/curve.js";
 import type { TrafficCodec } from "../../../src/zmtp/mechanisms/mechanism.js";
 import { encodeProperties } from "../../../src/zmtp/metadata.js";
-import { ProtocolError } from "../../../src/zmtp/protocol-error.js";
+import { ProtocolError } from "../../../src/errors.js";
 import type { ZapReply } from "../../../src/zmtp/zap.js";
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ""), "hex");

@@ -6,7 +6,7 @@ import {
   encodeGreeting,
   sameMechanism,
 } from "../../../src/zmtp/greeting.js";
-import { ProtocolError } from "../../../src/zmtp/protocol-error.js";
+import { ProtocolError } from "../../../src/errors.js";
 
 /** What libzmq 4.3 actually sends for a NULL socket without routing id (notes §1.1): padding `…01 7F`. */
 function libzmqGreeting(): Buffer {

@@ -4,7 +4,7 @@ import { decodeCommand, encodeCommand, encodeError } from "../../../src/zmtp/com
 import { NullMechanism } from "../../../src/zmtp/mechanisms/null.js";
 import { PlainClient, PlainServer, decodePlainHello, encodePlainHello } from "../../../src/zmtp/mechanisms/plain.js";
 import { decodeProperties, encodeProperties } from "../../../src/zmtp/metadata.js";
-import { ProtocolError } from "../../../src/zmtp/protocol-error.js";
+import { ProtocolError } from "../../../src/errors.js";
 import type { ZapReply } from "../../../src/zmtp/zap.js";
 
 
