@@ -15,7 +15,7 @@ import {
   XSubscriber,
 } from "../../../src/index.js";
 import { RawPeer, RawServer, command, frame, greeting, handshake, ready } from "../../helpers/raw-peer.js";
-import { expectNothing, freePort, inproc, sleep, stillPending, text, useHarness } from "./helpers.js";
+import { expectNothing, freePort, inproc, sleep, text, useHarness } from "./helpers.js";
 
 const h = useHarness();
 const LOCAL_TCP = "tcp://127.0.0.1:*";
