@@ -42,7 +42,7 @@ export interface ConnectionOptions {
   /**
    * Send only the first 11 greeting bytes, and the rest once the peer's greeting is complete or
    * after this many ms (`zmtp probe`: a peer that refuses our mechanism then still shows its
-   * own greeting, since libzmq sends its 64 bytes after our 11, notes §1.2). Unset: libzmq's
+   * own greeting, since libzmq sends its 64 bytes after our 11, docs/protocol.md §1.2). Unset: libzmq's
    * own staging (see Connection).
    */
   greetingStageMs?: number;
@@ -276,7 +276,7 @@ export abstract class Connection<O extends ConnectionOptions = ConnectionOptions
         this.onTrafficFrame(body, more, command);
         return;
       }
-      // Under CURVE, MORE and COMMAND come from the inner flags only (notes §8.6).
+      // Under CURVE, MORE and COMMAND come from the inner flags only (docs/protocol.md §8.6).
       const frame = codec.decode(body);
       this.onTrafficFrame(frame.body, (frame.flags & INNER_MORE) !== 0, (frame.flags & INNER_COMMAND) !== 0);
       return;

@@ -159,7 +159,7 @@ export class Engine extends Connection<EngineOptions> {
 
   peerRejected(reason: string): void {
     const error = new Error(`peer rejected the handshake: ${reason}`);
-    // A ZAP status as reason ("300", "400", "500") is reported with it, as libzmq does (notes §3).
+    // A ZAP status as reason ("300", "400", "500") is reported with it, as libzmq does (docs/protocol.md §3.4).
     if (/^[345]00$/.test(reason)) Object.assign(error, { status: Number(reason) });
     this.close({ kind: "auth", error, handshaken: false, fatal: true });
   }

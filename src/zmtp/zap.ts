@@ -38,7 +38,7 @@ export interface ZapRequestFrames {
 }
 
 export const ZAP_VERSION = "1.0";
-/** libzmq opens one pipe per request and always uses request id "1" (notes §9). */
+/** libzmq opens one pipe per request and always uses request id "1" (docs/protocol.md §9.2). */
 export const ZAP_REQUEST_ID = "1";
 const STATUS_CODES = new Set(["200", "300", "400", "500"]);
 

@@ -9,7 +9,7 @@ import { applyPeer, emitEngineClose, emitRefused, type SessionOwner } from "./ow
 /**
  * One `connect()`ed endpoint: dials, runs an engine per connection and redials with libzmq's
  * backoff. With immediate = false its pipe lives from connect() to disconnect(), so messages
- * queued while the peer is away are delivered when it comes back (notes §5.9).
+ * queued while the peer is away are delivered when it comes back (docs/protocol.md §5.9).
  */
 export class Connecter implements EngineHost {
   private pipe: Pipe | null = null;
@@ -131,7 +131,7 @@ export class Connecter implements EngineHost {
       (this.owner.attachesBeforeHandshake || this.fixedRoutingId !== null);
     if (!keepPipe) this.dropPipe();
     if (this.stopped) return;
-    // libzmq gives up on an endpoint after a protocol or auth failure (notes §11).
+    // libzmq gives up on an endpoint after a protocol or auth failure (docs/protocol.md §11.2).
     if (reason.fatal) {
       this.stopped = true;
       return;

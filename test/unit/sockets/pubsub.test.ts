@@ -1,5 +1,5 @@
 /**
- * PUB / SUB / XPUB / XSUB and Proxy through the public API (notes §5.6), ours on both sides:
+ * PUB / SUB / XPUB / XSUB and Proxy through the public API (docs/protocol.md §5.6), ours on both sides:
  * inproc, tcp and ipc. One Context per test.
  */
 import { describe, expect, it } from "vitest";
@@ -434,7 +434,7 @@ describe("XPUB", () => {
       }
     }
     expect(error).toMatchObject({ code: "EAGAIN" });
-    expect(sent).toBe(8); // inproc: sender SNDHWM + receiver RCVHWM (notes §5.8)
+    expect(sent).toBe(8); // inproc: sender SNDHWM + receiver RCVHWM (docs/protocol.md §5.8)
     // Messages nobody subscribed to are not held back by the full pipe.
     await pub.send("other");
     for (let i = 0; i < sent; i++) expect(text(await sub.receive())).toEqual([`t${i}`]);
@@ -483,7 +483,7 @@ describe("PUB never blocks", () => {
     expect(got[0]).toBe("m0");
   });
 
-  it("over tcp, 20000 non-blocking sends to a subscriber that never reads all succeed (notes §5.6)", async () => {
+  it("over tcp, 20000 non-blocking sends to a subscriber that never reads all succeed (docs/protocol.md §5.6)", async () => {
     const pub = h.open(Publisher, { sendHighWaterMark: 10, sendTimeout: 0 });
     const slow = h.open(Subscriber, { receiveHighWaterMark: 10 });
     slow.subscribe("");

@@ -1,5 +1,5 @@
 /**
- * Socket-type semantics (notes §5) through the public API, over inproc unless the behaviour
+ * Socket-type semantics (docs/protocol.md §5) through the public API, over inproc unless the behaviour
  * needs a real connection (then tcp, ours on both sides). One Context per test.
  */
 import { describe, expect, it } from "vitest";
@@ -442,7 +442,7 @@ describe("ROUTER", () => {
   });
 
   // Bug (inproc only): Socket.pipeReadable calls xreadActivated for a pipe the ROUTER refused, so
-  // the newcomer's messages reach the fair queue under the duplicate id (notes §5.4 says never).
+  // the newcomer's messages reach the fair queue under the duplicate id (docs/protocol.md §5.4 says never).
   it("ROUTER without handover keeps a duplicate id on the first peer and ignores the newcomer's messages", async () => {
     const router = h.open(Router);
     const first = h.open(Dealer, { routingId: "dup" });

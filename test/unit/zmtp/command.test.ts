@@ -72,7 +72,7 @@ describe("encodeCommand / decodeCommand", () => {
 });
 
 describe("READY", () => {
-  it("is byte-exact for a DEALER with empty identity (notes §3)", () => {
+  it("is byte-exact for a DEALER with empty identity (docs/protocol.md §3.1)", () => {
     const frame = encodeFrame(
       encodeReady([
         ["Socket-Type", "DEALER"],
@@ -157,7 +157,7 @@ describe("ERROR", () => {
 });
 
 describe("PING / PONG", () => {
-  it("always sends the 2-byte TTL in deciseconds (notes §13.13)", () => {
+  it("always sends the 2-byte TTL in deciseconds (docs/protocol.md §6.1)", () => {
     expect(encodePing(0).toString("hex")).toBe("0450494e470000");
     expect(encodePing(0x1234).toString("hex")).toBe("0450494e471234");
   });

@@ -1,6 +1,6 @@
 /**
  * Heartbeats and the handshake deadline of one engine, on a fake clock over an in-memory stream:
- * every deadline is checked to the millisecond, with no real waiting (libzmq's timers, notes §6).
+ * every deadline is checked to the millisecond, with no real waiting (libzmq's timers, docs/protocol.md §6.2).
  */
 import { describe, expect, it } from "vitest";
 import { Engine, type EngineClose, type EngineOptions } from "../../../src/zmtp/engine.js";
