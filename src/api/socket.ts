@@ -501,7 +501,7 @@ export class Socket {
   static {
     // send, receive, async iteration, join and leave exist on every socket at run time, as in
     // zeromq.js; the type declarations give them only to the types that can use them.
-    Object.defineProperties(Socket.prototype, {
+    Object.defineProperties(this.prototype, {
       send: method(function send(this: Socket) {
         return this.#send(arguments);
       }),

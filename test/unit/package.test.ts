@@ -80,6 +80,23 @@ describe("package entries", () => {
     expect(shapes.sameClass).toBe(true);
   });
 
+  it("the built classes keep zeromq.js's names, which V8 prints in its own errors (#<Socket>)", async () => {
+    // (A zeromq.js Dealer whose constructor threw keeps its process alive, so the binding is
+    // asked only through the setter.)
+    const probe = (lib: string, constructorToo: boolean): string => `
+      import * as zmq from ${JSON.stringify(lib)};
+      const messages = [];
+      const attempt = (f) => { try { f(); } catch (err) { messages.push(err.message); } };
+      if (${constructorToo}) attempt(() => new zmq.Dealer({ securityMechanism: 1 }));
+      const dealer = new zmq.Dealer();
+      attempt(() => { dealer.securityMechanism = 1; });
+      dealer.close();
+      console.log(JSON.stringify(messages));`;
+    const [theirs] = (await runScript("names-zeromq.mjs", probe("zeromq", false))) as string[];
+    expect(theirs).toBe("Cannot set property securityMechanism of #<Socket> which has only a getter");
+    expect(await runScript("names-zmtp.mjs", probe("zmtp", true))).toEqual([theirs, theirs]);
+  });
+
   it("zmtp/auth, zmtp/z85 and zmtp/errors share the main entry's classes, from ESM and from CommonJS", async () => {
     const probe = (load: string): string => `
       ${load}
