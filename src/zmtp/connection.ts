@@ -46,13 +46,6 @@ export interface ConnectionOptions {
    * own staging (see Connection).
    */
   greetingStageMs?: number;
-  /**
-   * We dialled this connection. libzmq's accepting side mostly answers the peer's signature
-   * together with its major version (both leave in one write), so a libzmq dialler sends the
-   * rest of its greeting in one go and the accepting side sees a complete greeting first: the
-   * side that refuses a mismatched mechanism is then the accepting one, as with libzmq.
-   */
-  dialled?: boolean;
 }
 
 export type ConnectionState = "greeting" | "handshake" | "traffic" | "closed";
@@ -129,11 +122,9 @@ export abstract class Connection<O extends ConnectionOptions = ConnectionOptions
     }
     const greeting = encodeGreeting(options.mechanism.name, options.mechanism.asServer);
     if (options.greetingStageMs === undefined) {
-      // libzmq's staging: the signature now, the major version once the peer's signature is
-      // here, the rest once its major version is; all sent only if its greeting is acceptable, so
-      // a peer with another mechanism sees the connection close before our greeting is complete
-      // (libzmq's peers then report EPIPE), exactly as with libzmq. Sending in stages never
-      // deadlocks with a libzmq peer: each side's next piece waits only for the other's previous.
+      // libzmq's staging, on either side: the signature now, the major version once the peer's
+      // signature is here, the rest once its major version is (or its greeting is complete).
+      // Sending in stages never deadlocks: each side's next piece waits only for the other's previous.
       this.ownGreeting = greeting;
       this.sendOwnGreeting(SIGNATURE_SIZE);
       return;
@@ -231,20 +222,22 @@ export abstract class Connection<O extends ConnectionOptions = ConnectionOptions
     const received = this.greetingReader.received.length;
     if (rest === null) {
       if (this.ownGreeting !== null && received >= SIGNATURE_SIZE) {
-        const all = received > SIGNATURE_SIZE || this.options.dialled === true;
-        this.sendOwnGreeting(all ? GREETING_SIZE : GREETING_FIRST_STAGE);
+        this.sendOwnGreeting(received > SIGNATURE_SIZE ? GREETING_SIZE : GREETING_FIRST_STAGE);
       }
       return null;
     }
     const greeting = this.greetingReader.greeting!;
     this.peerGreeting = greeting;
     this.sendGreetingRest();
+    // A peer whose greeting is complete gets ours whole before we judge it, so a mismatched
+    // mechanism is reported on both sides (with libzmq it is when the greetings' pieces crossed
+    // one at a time; when they did not, its dialler sees only EPIPE).
+    if (this.ownGreeting !== null) this.sendOwnGreeting(GREETING_SIZE);
     this.onGreeting(greeting);
     const mechanism = this.options.mechanism;
     if (!sameMechanism(this.greetingReader.received, mechanism.name)) {
       throw new ProtocolError("ERR_ZMTP_MECHANISM_MISMATCH", `peer uses mechanism ${greeting.mechanism}, we use ${mechanism.name}`);
     }
-    if (this.ownGreeting !== null) this.sendOwnGreeting(GREETING_SIZE);
     this.state = "handshake";
     mechanism.start(this);
     return rest;

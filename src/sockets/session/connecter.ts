@@ -87,7 +87,7 @@ export class Connecter implements EngineHost {
       // libzmq recreates its connecter after every successful TCP connect: the backoff restarts.
       this.attempt = 0;
       this.owner.emit({ type: "connect", address: this.address });
-      this.engine = new Engine(stream, { ...this.owner.engineOptions(), dialled: true }, this, this.address);
+      this.engine = new Engine(stream, this.owner.engineOptions(), this, this.address);
     });
   }
 
