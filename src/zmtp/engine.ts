@@ -64,6 +64,8 @@ const CLOSE_GRACE_MS = 1000;
 export class Engine extends Connection<EngineOptions> {
   private pipe: EnginePipe | null = null;
   private pumpScheduled = false;
+  /** Inside takeQueued (see there). */
+  private taking = false;
   /** ZAP answered 300: the failure is reported, the handshake stays stuck until its deadline. */
   private refusedSilently = false;
 
@@ -209,8 +211,22 @@ export class Engine extends Connection<EngineOptions> {
     this.writer.flush();
   };
 
-  /** Appends queued messages to the batch (flushing full batches) until the stream pushes back. */
+  /**
+   * Appends queued messages to the batch (flushing full batches) until the stream pushes back.
+   * Taking a message can free room that lets a waiting send() write the next one at once, which
+   * calls back here: that call leaves it to the loop below, so messages keep their order.
+   */
   private takeQueued(): void {
+    if (this.taking) return;
+    this.taking = true;
+    try {
+      this.takeQueuedInOrder();
+    } finally {
+      this.taking = false;
+    }
+  }
+
+  private takeQueuedInOrder(): void {
     const pipe = this.pipe;
     const writer = this.writer;
     if (pipe === null) return;
