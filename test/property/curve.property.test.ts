@@ -130,16 +130,17 @@ class FlippingProxy {
     }
     upstream.on("data", (chunk: Buffer) => client.write(chunk));
     let pending = Buffer.alloc(0);
-    let greeting = true;
+    let greetingLeft = 64;
     let dataFrames = 0;
     client.on("data", (chunk: Buffer) => {
       pending = Buffer.concat([pending, chunk]);
       const out: Buffer[] = [];
-      if (greeting) {
-        if (pending.length < 64) return;
-        out.push(pending.subarray(0, 64));
-        pending = pending.subarray(64);
-        greeting = false;
+      if (greetingLeft > 0) {
+        // The greeting goes on as it comes: both sides send it in stages, each waiting for the other's.
+        const piece = pending.subarray(0, greetingLeft);
+        out.push(piece);
+        pending = pending.subarray(piece.length);
+        greetingLeft -= piece.length;
       }
       for (;;) {
         if (pending.length < 2) break;
