@@ -19,6 +19,7 @@ const ERRNO = {
   EBUSY: [16, "Socket is busy"],
   ENODEV: [19, "No such device"],
   EINVAL: [22, "Invalid argument"],
+  EPIPE: [32, "Broken pipe"],
   EMFILE: [24, "Too many open file descriptors"],
   ENOTSOCK: [88, "Socket operation on non-socket"],
   EMSGSIZE: [90, "Message too long"],
