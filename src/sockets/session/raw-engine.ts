@@ -142,10 +142,16 @@ export class RawEngine implements PipeDriver {
     this.schedulePump();
   }
 
+  /**
+   * Writes once the current JavaScript is done: a burst of sends still leaves as one writev, and
+   * a loop of awaited sends hands each message to the kernel before the next, as libzmq's I/O
+   * thread drains the pipe while the application fills it (so a small SNDHWM is not reached
+   * only because nothing was written yet).
+   */
   private schedulePump(): void {
     if (this.pumpScheduled || this.state === "closed") return;
     this.pumpScheduled = true;
-    process.nextTick(this.pump);
+    queueMicrotask(this.pump);
   }
 
   private readonly pump = (): void => {
