@@ -57,6 +57,11 @@ async function server(port = 0): Promise<{ port: number; peers: Peer[]; server: 
   return { port: typeof info === "object" && info !== null ? info.port : port, peers, server: srv };
 }
 
+/** Stream's type takes [id, data] only; the quirks need other shapes, as zeromq.js's runtime accepts. */
+function sendFrames(stream: Stream, frames: unknown[]): Promise<void> {
+  return (stream as unknown as { send(message: unknown[]): Promise<void> }).send(frames);
+}
+
 async function receiveText(stream: Stream): Promise<string> {
   const [, data] = await stream.receive();
   return data!.toString();
@@ -132,13 +137,13 @@ describe("STREAM send, frame by frame as libzmq", () => {
 
   it("a lone routing id makes the next message's first frame its data, which goes nowhere; the frame after is read as a lone id again", async () => {
     const { stream, peer: p, id } = await acceptedPair();
-    await stream.send([id]);
+    await sendFrames(stream, [id]);
     await stream.send([id, "A"]);
     await stream.send([id, "B"]);
     await sleep(30);
     expect(p.received()).toBe("");
     // [id, "C", "D"]: id is data (dropped), "C" is looked up as a routing id.
-    expect(await failure(() => stream.send([id, "C", "D"]))).toMatchObject({ code: "EHOSTUNREACH" });
+    expect(await failure(() => sendFrames(stream, [id, "C", "D"]))).toMatchObject({ code: "EHOSTUNREACH" });
     await stream.send([id, "E"]);
     await until(() => p.received() === "E");
   });
@@ -150,7 +155,7 @@ describe("STREAM send, frame by frame as libzmq", () => {
     const [idA] = await stream.receive();
     const b = client(stream);
     const [idB] = await stream.receive();
-    await stream.send([idA!, "for a", idB!, "for b"]);
+    await sendFrames(stream, [idA!, "for a", idB!, "for b"]);
     await until(() => a.received() === "for a" && b.received() === "for b");
   });
 });
