@@ -170,11 +170,6 @@ export const differences: Record<string, string> = {
     "client events [0…]: [{type: \"connect:delay\", address: \"ipc://<dir>/ep1\"}], zeromq (absent); client events [2].error.message: \"Connection reset by peer\", zeromq \"Broken pipe\"; client events [2].error.code: \"ECONNRESET\", zeromq \"EPIPE\"; client events [2].error.errno: 104, zeromq 32; zap request [3…]: (absent), zeromq [\"localhost:0:0:<pid>\"]; … and 1 more",
   "security / PLAIN, ZAP reply with too few frames / tcp":
     "client events [2].error.message: \"Connection reset by peer\", zeromq \"Broken pipe\"; client events [2].error.code: \"ECONNRESET\", zeromq \"EPIPE\"; client events [2].error.errno: 104, zeromq 32",
-  // ---- Stream ----
-  "Stream / a raw TCP client":
-    "bind, send: (absent), zeromq resolved undefined; connect notification, disconnect notification: (absent), zeromq resolved [\"id: 5 bytes from 0\", \"\"]; receive: (absent), zeromq resolved [\"id: 5 bytes from 0\", \"hello\"]; until client received: (absent), zeromq true; client got: (absent), zeromq \"world\"; … and 1 more",
-  "Stream / construction":
-    "new Stream(), new Stream({ notify: false }): threw Error \"EINVAL\"(22) \"Invalid argument\" {code errno message stack}, zeromq returned <Stream>; state: (absent), zeromq {type: 11, notify: undefined, routingId: undefined}",
   // ---- worker threads ----
   "worker threads / a worker terminated with sockets open / tcp":
     "exit: 0, zeromq \"SIGABRT\"; stdout [0…]: [\"@end\", \"terminated 1\"], zeromq (absent)",
