@@ -2,11 +2,13 @@
  * Proxy: run/pause/resume/terminate in every state (zeromq.js's control socket fails with EBADF
  * before run() and after termination), forwarding, the sockets while it runs. Stream: raw peers
  * (`node:net` clients and servers, another Stream), routing ids, notifications, libzmq's
- * frame-by-frame send, closing with an empty frame, the events of a raw connection, options.
+ * frame-by-frame send, closing with an empty frame, the events of a raw connection, options,
+ * and linger at process exit.
  */
 import { createConnection, createServer, type Server, type Socket as NetSocket } from "node:net";
 import { ALL_TRANSPORTS, loose, scenarios, type Trial, type Zmq } from "./harness.js";
 import { calls } from "./kit.js";
+import { processScenarios } from "./process-harness.js";
 
 type StreamSocket = InstanceType<Zmq["Stream"]>;
 
@@ -363,5 +365,35 @@ scenarios("Stream", [
       if (got !== undefined) await t.wait("a replies", () => a.send([got[0]!, "back"]));
       await t.wait("b receives", () => b.receive().then(shape));
     },
+  },
+]);
+
+/** What a Stream program does at exit: linger delivers the reply before the connection ends. */
+const NET_CLIENT = `
+  const net = await import("node:net");
+  const c = ENDPOINT.startsWith("ipc://") ? net.createConnection(ENDPOINT.slice(6)) : net.createConnection(Number(ENDPOINT.split(":").pop()), "127.0.0.1");
+  let got = 0;
+  c.on("data", (d) => (got += d.length));
+  c.on("end", () => say("client got", got, "bytes, then the end"));`;
+
+processScenarios("Stream process", [
+  {
+    name: "a reply to a net client, then close() with the default linger",
+    transports: ["tcp", "ipc"],
+    main: `
+      const s = new zmq.Stream(); await s.bind(ENDPOINT);
+      ${NET_CLIENT}
+      const [id] = await s.receive();
+      await s.send([id, Buffer.alloc(4 << 20, 1)]); s.close(); say("closed");`,
+  },
+  {
+    name: "a reply to a net client, then close() with linger 0",
+    transports: ["tcp"],
+    main: `
+      const s = new zmq.Stream({ linger: 0 }); await s.bind(ENDPOINT);
+      ${NET_CLIENT}
+      c.on("close", () => say("client closed"));
+      const [id] = await s.receive();
+      await s.send([id, "small"]); await new Promise((r) => setTimeout(r, 100)); s.close(); say("closed");`,
   },
 ]);
