@@ -112,11 +112,9 @@ export class Connecter implements EngineHost, RawEngineHost {
       engine.close({ kind: "local", error: null, handshaken: true, fatal: true });
       return;
     }
-    if (this.pipe === null) {
-      this.pipe = this.owner.createPipe(this.address, this.priority);
-      this.pipe.routingId = this.fixedRoutingId;
-      this.pipe.fixedRoutingId = this.fixedRoutingId !== null;
-    }
+    // With immediate the pipe is the session's, not connect()'s: libzmq then gives it a generated
+    // id, not the connect routing id (identify_peer only uses that for locally initiated pipes).
+    this.pipe ??= this.owner.createPipe(this.address, this.priority);
     this.pipe.connected = true;
     if (!this.pipeAttached) this.pipeAttached = this.owner.attachPipe(this.pipe);
     if (this.pipeAttached) engine.attach(this.pipe);

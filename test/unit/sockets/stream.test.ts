@@ -104,6 +104,16 @@ describe("STREAM routing ids", () => {
     expect(text(await stream.receive())).toEqual(["backend", "answer"]);
   });
 
+  it("with immediate there is no pipe before the connection, and the connection gets a generated id, not the connect routing id (libzmq)", async () => {
+    const srv = await server();
+    const stream = h.open(Stream, { immediate: true });
+    stream.connect(`tcp://127.0.0.1:${srv.port}`, { routingId: "backend" });
+    expect(await failure(() => stream.send(["backend", "early"]))).toMatchObject({ code: "EHOSTUNREACH" });
+    const [id] = await stream.receive();
+    expect(id!.length).toBe(5);
+    expect(id![0]).toBe(0);
+  });
+
   it("an unknown routing id fails with EHOSTUNREACH at once, with or without peers, and the socket stays writable", async () => {
     const stream = h.open(Stream);
     expect(stream.writable).toBe(true);
