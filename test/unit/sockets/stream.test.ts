@@ -229,6 +229,24 @@ describe("STREAM connections ending", () => {
   });
 });
 
+describe("STREAM connections ending while away", () => {
+  it("[id, \"\"] while a connected peer is away: the connecter dials no more", async () => {
+    const srv = await server();
+    const stream = h.open(Stream, { reconnectInterval: 20 });
+    stream.connect(`tcp://127.0.0.1:${srv.port}`, { routingId: "peer" });
+    await stream.receive();
+    await until(() => srv.peers.length === 1);
+    srv.peers[0]!.socket.end();
+    expect(text(await stream.receive())).toEqual(["peer", ""]);
+    await stream.send(["peer", ""]);
+    // A redial may have won the race with the empty frame; it is ended, and none follows.
+    const made = srv.peers.length;
+    await sleep(200);
+    expect(srv.peers.length).toBe(made);
+    await until(() => srv.peers.every((p) => p.ended));
+  });
+});
+
 describe("STREAM flow control", () => {
   it("a peer that sends faster than the application reads is paused: at most receiveHighWaterMark messages wait, nothing is lost", async () => {
     const { stream, peer: p } = await acceptedPair({ receiveHighWaterMark: 4 });
