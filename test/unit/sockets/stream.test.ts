@@ -114,6 +114,19 @@ describe("STREAM routing ids", () => {
     expect(id![0]).toBe(0);
   });
 
+  it("a connect routing id already in use is refused: the first connection keeps it (libzmq aborts the process)", async () => {
+    const first = await server();
+    const second = await server();
+    const stream = h.open(Stream);
+    stream.connect(`tcp://127.0.0.1:${first.port}`, { routingId: "X" });
+    stream.connect(`tcp://127.0.0.1:${second.port}`, { routingId: "X" });
+    expect(text(await stream.receive())).toEqual(["X", ""]);
+    await stream.send(["X", "to the first"]);
+    await until(() => first.peers[0]?.received() === "to the first");
+    await expectNothing(stream);
+    expect(second.peers.every((p) => p.received() === "")).toBe(true);
+  });
+
   it("an unknown routing id fails with EHOSTUNREACH at once, with or without peers, and the socket stays writable", async () => {
     const stream = h.open(Stream);
     expect(stream.writable).toBe(true);
