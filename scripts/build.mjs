@@ -7,7 +7,7 @@
 // splits ESM only, so the CommonJS build converts each ESM output file to CommonJS, one file for
 // one file, and the chunks stay shared.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { relative, resolve, sep } from "node:path";
 import { build } from "esbuild";
@@ -50,9 +50,15 @@ const relativeToCjs = {
   },
 };
 
+/**
+ * `require("zmtp")` gives what `require("zeromq")` gives: the named exports and no `default`
+ * (ESM's `import zmq from "zmtp"` has one, as Node gives zeromq.js's module.exports there). The
+ * converted index becomes index-module.cjs and index.cjs re-exports all of it but `default`.
+ */
+const cjsName = (file) => (file === "dist/esm/index.js" ? "index-module.cjs" : relative("dist/esm", file).replace(/\.js$/, ".cjs"));
 const esmFiles = Object.keys(library.metafile.outputs).filter((file) => file.endsWith(".js"));
-await Promise.all(
-  esmFiles.map((file) =>
+await Promise.all([
+  ...esmFiles.map((file) =>
     build({
       ...common,
       // @noble/ciphers is ESM only: require() of it needs Node's require(esm) (20.19+), so the
@@ -60,11 +66,19 @@ await Promise.all(
       packages: undefined,
       entryPoints: [file],
       format: "cjs",
-      outfile: `dist/cjs/${relative("dist/esm", file).replace(/\.js$/, ".cjs")}`,
+      outfile: `dist/cjs/${cjsName(file)}`,
       plugins: [relativeToCjs],
     }),
   ),
-);
+  build({
+    ...common,
+    stdin: { contents: 'export * from "./index-module.cjs";', resolveDir: "dist/cjs", loader: "js" },
+    format: "cjs",
+    outfile: "dist/cjs/index.cjs",
+    sourcemap: false,
+    external: ["./index-module.cjs"],
+  }),
+]);
 
 mkdirSync("dist/cjs", { recursive: true });
 writeFileSync("dist/cjs/package.json", '{\n  "type": "commonjs"\n}\n');
@@ -76,4 +90,7 @@ if (process.argv.includes("--types")) {
   // The same declarations for CommonJS consumers: under dist/cjs, whose package.json says
   // "commonjs", TypeScript reads them as CommonJS (they describe the .cjs files), not as ESM.
   cpSync("dist/types", "dist/cjs/types", { recursive: true });
+  // No `default` for CommonJS consumers either (see index.cjs above).
+  const cjsIndex = "dist/cjs/types/index.d.ts";
+  writeFileSync(cjsIndex, readFileSync(cjsIndex, "utf8").replace(/\nexport default zmq;\n/, "\n"));
 }

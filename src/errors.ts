@@ -1,9 +1,13 @@
 /**
- * The errors a user sees, built exactly as zeromq.js builds them: plain `Error` objects whose own
- * properties are `errno`, `code` and (for endpoint operations) `address`, with zeromq.js's
- * messages, so existing `catch` blocks and logs read the same after the swap. The internal
- * family (what the engine and sockets throw) is the same shape; the public API layer rebuilds
- * every error from its code alone, as the binding does from libzmq's errno.
+ * Every error zmtp makes, in one family built here and nowhere else:
+ * - errno errors (`zmqError`): what calls throw, built exactly as zeromq.js builds them: plain
+ *   `Error` objects whose own properties are `errno`, `code` and (for endpoint operations)
+ *   `address`, with zeromq.js's messages, so `catch` blocks and logs read the same after the
+ *   swap. The public API layer rebuilds each one from its code alone (`publicError`), as the
+ *   binding does from libzmq's errno; internal ones may carry a descriptive message.
+ * - protocol errors (`ProtocolError`): a peer broke ZMTP or ZAP; the connection closes and the
+ *   monitor reports `handshake:error:protocol` with the code.
+ * - authentication errors (`authError`): a ZAP handler refused a peer with a status code.
  */
 
 /** errno values (Linux, as zeromq.js reports them) and zeromq.js's message for each. */
@@ -19,8 +23,9 @@ const ERRNO = {
   EBUSY: [16, "Socket is busy"],
   ENODEV: [19, "No such device"],
   EINVAL: [22, "Invalid argument"],
-  EPIPE: [32, "Broken pipe"],
   EMFILE: [24, "Too many open file descriptors"],
+  EPIPE: [32, "Broken pipe"],
+  ENAMETOOLONG: [36, "File name too long"],
   ENOTSOCK: [88, "Socket operation on non-socket"],
   EMSGSIZE: [90, "Message too long"],
   EPROTONOSUPPORT: [93, "Protocol not supported"],
@@ -92,4 +97,77 @@ export function errnoOf(code: ErrorCode): number {
 export function fromSystemError(err: NodeJS.ErrnoException, address?: string): ZmqError {
   const code = (err.code ?? "") in ERRNO ? (err.code as ErrorCode) : "EINVAL";
   return zmqError(code, err.message, address);
+}
+
+/**
+ * A violation of ZMTP or ZAP by the peer. The codes are zeromq.js's `ProtoError` codes, which
+ * mirror libzmq's ZMQ_PROTOCOL_ERROR_* values; the engine closes the connection on one of these.
+ */
+export type ProtocolErrorCode =
+  | "ERR_ZMTP_UNSPECIFIED"
+  | "ERR_ZMTP_UNEXPECTED_COMMAND"
+  | "ERR_ZMTP_INVALID_SEQUENCE"
+  | "ERR_ZMTP_KEY_EXCHANGE"
+  | "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED"
+  | "ERR_ZMTP_MALFORMED_COMMAND_MESSAGE"
+  | "ERR_ZMTP_MALFORMED_COMMAND_HELLO"
+  | "ERR_ZMTP_MALFORMED_COMMAND_INITIATE"
+  | "ERR_ZMTP_MALFORMED_COMMAND_ERROR"
+  | "ERR_ZMTP_MALFORMED_COMMAND_READY"
+  | "ERR_ZMTP_MALFORMED_COMMAND_WELCOME"
+  | "ERR_ZMTP_INVALID_METADATA"
+  | "ERR_ZMTP_CRYPTOGRAPHIC"
+  | "ERR_ZMTP_MECHANISM_MISMATCH"
+  | "ERR_ZAP_UNSPECIFIED"
+  | "ERR_ZAP_MALFORMED_REPLY"
+  | "ERR_ZAP_BAD_REQUEST_ID"
+  | "ERR_ZAP_BAD_VERSION"
+  | "ERR_ZAP_INVALID_STATUS_CODE"
+  | "ERR_ZAP_INVALID_METADATA";
+
+export class ProtocolError extends Error {
+  readonly code: ProtocolErrorCode;
+  constructor(code: ProtocolErrorCode, message: string) {
+    super(message);
+    this.name = "ProtocolError";
+    this.code = code;
+  }
+}
+
+/** The peer announced a Socket-Type ours cannot talk to (RFC 23 §2.5.1): fatal, like libzmq. */
+export class IncompatiblePeerError extends ProtocolError {
+  constructor(message: string) {
+    super("ERR_ZMTP_INVALID_METADATA", message);
+    this.name = "IncompatiblePeerError";
+  }
+}
+
+/** A ZAP refusal: the handler's status code (300, 400, 500) and its reason. */
+export interface AuthFailure extends Error {
+  status: number;
+}
+
+export function authError(status: number, message: string): AuthFailure {
+  const error = new Error(message) as AuthFailure;
+  error.status = status;
+  return error;
+}
+
+/** zeromq.js's error for an errno it has no name for: "Unknown error N", code "Unknown system error". */
+export function unknownSystemError(errno: number): Error & { errno: number; code: string } {
+  const error = new Error(`Unknown error ${errno}`) as Error & { errno: number; code: string };
+  error.errno = errno;
+  error.code = "Unknown system error";
+  return error;
+}
+
+/**
+ * zeromq.js's `ProtoError` for a `handshake:error:protocol` event: "ZMTP protocol error" or "ZAP
+ * protocol error" with the code, "Unknown error" with `ERR_UNKNOWN` for a code it does not know.
+ */
+export function protocolEventError(code: string): Error & { code: string } {
+  const kind = code.startsWith("ERR_ZAP_") ? "ZAP" : code.startsWith("ERR_ZMTP_") ? "ZMTP" : null;
+  const error = new Error(kind === null ? "Unknown error" : `${kind} protocol error`) as Error & { code: string };
+  error.code = kind === null ? "ERR_UNKNOWN" : code;
+  return error;
 }

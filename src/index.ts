@@ -7,10 +7,11 @@
  * outside zeromq.js's surface loads with `import "zmtp"`: `zmtp/auth` (Authenticator),
  * `zmtp/z85` (Z85 and CURVE key helpers), `zmtp/errors` (the error shapes).
  */
-import { Context, context } from "./api/context.js";
-import { Observer } from "./api/observer.js";
-import { Proxy } from "./api/proxy.js";
-import { Socket } from "./api/socket.js";
+import { Context as ContextClass, context } from "./api/context.js";
+import { nativeClass } from "./api/native-class.js";
+import { Observer as ObserverClass } from "./api/observer.js";
+import { Proxy as ProxyClass } from "./api/proxy.js";
+import { Socket as SocketClass } from "./api/socket.js";
 import {
   Dealer,
   Pair,
@@ -38,6 +39,16 @@ export type {
   Writable,
 } from "./api/socket-types.js";
 
+// zeromq.js's native classes, with their outcome when called without `new`.
+export const Context: typeof ContextClass = nativeClass(ContextClass);
+export type Context = ContextClass;
+export const Socket: typeof SocketClass = nativeClass(SocketClass);
+export type Socket = SocketClass;
+export const Observer: typeof ObserverClass = nativeClass(ObserverClass);
+export type Observer = ObserverClass;
+export const Proxy: typeof ProxyClass = nativeClass(ProxyClass);
+export type Proxy<F extends SocketClass = SocketClass, B extends SocketClass = SocketClass> = ProxyClass<F, B>;
+
 /** The libzmq version whose behaviour this library follows (zeromq.js reports the bundled libzmq's). */
 export const version = "4.3.5";
 
@@ -58,10 +69,6 @@ export const capability: Partial<Record<"ipc" | "pgm" | "tipc" | "norm" | "curve
 export {
   context,
   curveKeyPair,
-  Context,
-  Socket,
-  Observer,
-  Proxy,
   Pair,
   Publisher,
   Subscriber,

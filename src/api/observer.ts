@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { codeOfErrno, zmqError, type ErrorCode } from "../errors.js";
+import { authError, codeOfErrno, protocolEventError, unknownSystemError, zmqError, type ErrorCode } from "../errors.js";
 import type { MonitorEvent, MonitorSink } from "../sockets/core.js";
 import { isObject, noArguments, required, validateArguments } from "./arguments.js";
 import { holdProcess, releaseProcess } from "./keep-alive.js";
@@ -90,21 +90,16 @@ const AUTH_MESSAGES: Record<number, string> = { 300: "Temporary error", 400: "Au
 function eventError(event: MonitorEvent): Error {
   switch (event.type) {
     case "handshake:error:protocol": {
-      const code = String(event.value);
-      const kind = code.startsWith("ERR_ZAP_") ? "ZAP" : code.startsWith("ERR_ZMTP_") ? "ZMTP" : null;
-      return Object.assign(new Error(kind === null ? "Unknown error" : `${kind} protocol error`), {
-        code: kind === null ? "ERR_UNKNOWN" : code,
-      });
+      return protocolEventError(String(event.value));
     }
     case "handshake:error:auth": {
       const status = Number(event.value);
-      return Object.assign(new Error(AUTH_MESSAGES[status] ?? "Unknown error"), { status });
+      return authError(status, AUTH_MESSAGES[status] ?? "Unknown error");
     }
     default: {
       const code = typeof event.value === "string" ? (event.value as ErrorCode) : codeOfErrno(event.value);
       if (code !== undefined) return zmqError(code);
-      const errno = Number(event.value);
-      return Object.assign(new Error(`Unknown error ${errno}`), { errno, code: "Unknown system error" });
+      return unknownSystemError(Number(event.value));
     }
   }
 }
@@ -194,14 +189,13 @@ export class Observer implements MonitorSink, EventSubscriber {
     this.#close();
   }
 
-  on<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): this {
-    this.#emitterMode().on(type, listener as (data: Event) => void);
-    return this;
+  /** Listens for events (event emitter mode); returns the emitter behind it, as zeromq.js does. */
+  on<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): EventSubscriber {
+    return this.#emitterMode().on(type, listener as (data: Event) => void) as EventSubscriber;
   }
 
-  off<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): this {
-    this.#emitterMode().off(type, listener as (data: Event) => void);
-    return this;
+  off<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): EventSubscriber {
+    return this.#emitterMode().off(type, listener as (data: Event) => void) as EventSubscriber;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Event, undefined> {

@@ -3,22 +3,16 @@ import type { Message } from "../sockets/pipe.js";
 /** What zeromq.js accepts as a message frame. */
 export type MessageLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer | string | number | null;
 
-/**
- * Byte views of this size or smaller are copied at send(), larger ones are sent as they are:
- * zeromq.js's zero-copy threshold (128 bytes). A small buffer changed right after send() never
- * changes what is sent; a large one may, as with the binding.
- */
-const ZERO_COPY_THRESHOLD = 128;
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * Bytes as they are: a Buffer is kept (zeromq.js keeps a reference to it until it is sent), other
+ * views and ArrayBuffers are wrapped without copying. Small frames are copied further down, where
+ * they would otherwise stay referenced (copySmallFrames).
+ */
 function bytes(data: ArrayBufferView | ArrayBuffer): Buffer {
-  const view = ArrayBuffer.isView(data)
-    ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-    : Buffer.from(data);
-  if (view.length > ZERO_COPY_THRESHOLD) return view;
-  const copy = Buffer.allocUnsafe(view.length);
-  view.copy(copy);
-  return copy;
+  if (Buffer.isBuffer(data)) return data;
+  return ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
 }
 
 /**
@@ -28,7 +22,11 @@ function bytes(data: ArrayBufferView | ArrayBuffer): Buffer {
  */
 export function toFrame(value: unknown): Buffer {
   if (typeof value === "string") return Buffer.from(value);
-  if (ArrayBuffer.isView(value)) return bytes(value);
+  if (ArrayBuffer.isView(value)) {
+    // N-API takes a DataView for a buffer but cannot read it as one: zeromq.js throws this.
+    if (value instanceof DataView) throw new Error("Invalid argument");
+    return bytes(value);
+  }
   if (value === null) return EMPTY;
   if (value instanceof ArrayBuffer) return bytes(value);
   // ToString, as N-API coerces: a Symbol throws a TypeError here, as it does in zeromq.js.

@@ -177,18 +177,6 @@ export class XPublisher extends Socket {
   constructor(options?: SocketOptions<XPublisher>) {
     super(SocketType.XPublisher, options);
   }
-
-  /**
-   * With `manual`, subscribes the peer of the last subscription message read (not in zeromq.js:
-   * there, `setStringOption(6, topic)` does it, which zmtp accepts too).
-   */
-  subscribe(...prefixes: Array<Buffer | string>): void {
-    for (const prefix of prefixes) this.setStringOption(6, prefix);
-  }
-
-  unsubscribe(...prefixes: Array<Buffer | string>): void {
-    for (const prefix of prefixes) this.setStringOption(7, prefix);
-  }
 }
 export interface XPublisher extends Readable, Writable {
   noDrop: boolean;

@@ -74,7 +74,7 @@ interface Pending<T> {
   polled: boolean;
 }
 
-interface PendingRead extends Pending<Message> {}
+type PendingRead = Pending<Message>;
 
 interface PendingWrite extends Pending<void> {
   message: Message;
@@ -169,13 +169,13 @@ export class Socket {
   }
 
   /** The synchronous forms the v5 compatibility API uses. */
-  bindSync(address: string): void {
+  bindSync(_address: string): void {
     validateArguments(arguments, addressRules);
     this.#validateOpen();
     throw zmqError("ENOTSUP");
   }
 
-  unbindSync(address: string): void {
+  unbindSync(_address: string): void {
     validateArguments(arguments, addressRules);
     this.#validateOpen();
     throw zmqError("ENOTSUP");

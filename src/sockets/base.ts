@@ -48,7 +48,6 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
   private tier = 0;
   private _closed = false;
   private sink: MonitorSink | null = null;
-  private lastEndpoint = "";
   private readonly endpoints = new Endpoints(this);
   /** Pipes currently attached to the routing policy. */
   protected readonly pipes = new Set<Pipe>();
@@ -112,6 +111,8 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
 
   send(msg: Message): boolean {
     if (this._closed) throw zmqError("ENOTSOCK");
+    // A message of no frames (send([])) sends nothing, as zeromq.js's loop over its parts.
+    if (msg.length === 0) return true;
     return this.xsend(msg);
   }
 
@@ -122,14 +123,12 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
 
   async bind(address: string): Promise<void> {
     if (this._closed) throw zmqError("ENOTSOCK");
-    const endpoint = await this.endpoints.bind(address, { priority: this.tier });
-    this.lastEndpoint = endpoint;
-    this.emit({ type: "bind", address: endpoint });
+    await this.endpoints.bind(address, { priority: this.tier });
   }
 
   async unbind(address: string): Promise<void> {
     if (this._closed) throw zmqError("ENOTSOCK");
-    this.endpoints.unbind(address);
+    this.endpoints.terminate(address);
   }
 
   connect(address: string): void {
@@ -145,7 +144,7 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
 
   disconnect(address: string): void {
     if (this._closed) throw zmqError("ENOTSOCK");
-    this.endpoints.disconnect(address);
+    this.endpoints.terminate(address);
   }
 
   setOption(id: number, value: OptionArgument): void {
@@ -175,8 +174,9 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
         return 0;
       case Opt.LastEndpoint: {
         if (kind !== "bytes") throw zmqError("EINVAL");
-        const out = Buffer.alloc(Buffer.byteLength(this.lastEndpoint) + 1);
-        out.write(this.lastEndpoint);
+        const last = this.endpoints.last;
+        const out = Buffer.alloc(Buffer.byteLength(last) + 1);
+        out.write(last);
         return out;
       }
       default:

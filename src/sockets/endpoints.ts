@@ -1,6 +1,6 @@
 import type { ContextCore } from "../context.js";
-import { zmqError } from "../errors.js";
-import { parseEndpoint, type Endpoint } from "../transports/endpoint.js";
+import { zmqError, type ZmqError } from "../errors.js";
+import { checkProtocol, checkTcpConnect, formatTcpEndpoint, parseIpc, parseTipc, parseUri } from "../transports/endpoint.js";
 import type { InprocSocket } from "../transports/inproc.js";
 import { streamTransport } from "../transports/registry.js";
 import type { Transport } from "../transports/transport.js";
@@ -21,32 +21,50 @@ export interface EndpointOptions {
 export interface EndpointsOwner extends SessionOwner, InprocSocket<Pipe> {
   readonly context: ContextCore;
   readonly closed: boolean;
+  readonly zmtpType: string;
 }
 
-function priorityOf(options: EndpointOptions): number {
-  const priority = options.priority ?? 0;
-  if (!Number.isInteger(priority) || priority < 0 || priority > 255) {
-    throw zmqError("EINVAL", `Invalid priority ${priority}: expected an integer in 0..255 (lower is preferred)`);
-  }
-  return priority;
-}
+/** libzmq ignores a second connect() to the same endpoint for these types (is_single_connect). */
+const SINGLE_CONNECT = new Set(["DEALER", "SUB", "PUB", "REQ"]);
 
-function transportOf(endpoint: Exclude<Endpoint, { transport: "inproc" }>, address: string): Transport {
-  const transport = streamTransport(endpoint.transport);
-  if (transport === null) throw zmqError("EPROTONOSUPPORT", `Protocol not supported: "${endpoint.transport}"`, address);
-  return transport;
+/** Errors libzmq meets before it made an OS socket: a failed bind then reports no `close`. */
+const BEFORE_SOCKET = new Set(["ENODEV", "ENAMETOOLONG", "EINVAL", "EAFNOSUPPORT"]);
+
+function transportOf(protocol: "tcp" | "ipc" | "tipc"): Transport {
+  return streamTransport(protocol)!;
 }
 
 /**
- * A socket's bind()s and connect()s: an Acceptor per bound byte-stream endpoint, a Connecter per
- * connected one, and the inproc names bound and pipes connected in the socket's Context.
+ * The key libzmq would look a tcp endpoint up by when unbinding or disconnecting: the address as
+ * written if it was, else its resolved form (here: IP literals with a numeric port). Wildcards
+ * never match: unbind takes the real endpoint (lastEndpoint), as in libzmq.
+ */
+function tcpLookupKey(uri: string, address: string): string | null {
+  const colon = address.lastIndexOf(":");
+  if (colon === -1) return null;
+  const host = address.slice(0, colon);
+  const port = address.slice(colon + 1);
+  if (!/^\d+$/.test(port) || Number(port) === 0 || Number(port) > 65535 || host === "*") return null;
+  const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  const key = formatTcpEndpoint(bare, Number(port));
+  return key === uri ? null : key;
+}
+
+/**
+ * A socket's bind()s and connect()s, with libzmq's rules: endpoints are checked as libzmq checks
+ * them, unbind() and disconnect() are one operation (libzmq's term_endpoint: either ends a bound
+ * or a connected endpoint), inproc endpoints report no monitor events, and lastEndpoint follows
+ * connects as well as binds.
  */
 export class Endpoints {
-  /** By the address as given and by the real endpoint (`tcp://127.0.0.1:*` and its port). */
+  /** By the real endpoint (lastEndpoint), and by the address as given when that one is not a wildcard. */
   private readonly acceptors = new Map<string, Acceptor>();
-  private readonly connecters = new Map<string, Connecter>();
+  /** By the address as given; libzmq makes a new connection for each connect(). */
+  private readonly connecters = new Map<string, Connecter[]>();
   private readonly inprocBinds = new Set<string>();
-  private readonly inprocConnects = new Map<string, Pipe>();
+  private readonly inprocConnects = new Map<string, Pipe[]>();
+  /** ZMQ_LAST_ENDPOINT. */
+  last = "";
 
   constructor(private readonly owner: EndpointsOwner) {}
 
@@ -55,84 +73,106 @@ export class Endpoints {
     return this.acceptors.size + this.connecters.size + this.inprocBinds.size + this.inprocConnects.size > 0;
   }
 
-  /** Binds; resolves with the endpoint lastEndpoint reports (the port or path filled in). */
-  async bind(address: string, options: EndpointOptions): Promise<string> {
+  async bind(uri: string, options: EndpointOptions): Promise<void> {
     const owner = this.owner;
-    const ep = parseEndpoint(address, true);
-    if (ep.transport === "inproc") {
-      owner.context.inproc.bind(ep.name, owner, address, priorityOf(options));
-      this.inprocBinds.add(ep.name);
-      return address;
+    const { protocol, address } = parseUri(uri);
+    const transport = checkProtocol(uri, protocol);
+    if (transport === "inproc") {
+      owner.context.inproc.bind(address, owner, uri, options.priority ?? 0);
+      this.inprocBinds.add(address);
+      this.last = uri;
+      return;
     }
-    const transport = transportOf(ep, address);
-    const acceptor = new Acceptor(owner, address, priorityOf(options));
+    const acceptor = new Acceptor(owner, uri, options.priority ?? 0);
     try {
-      acceptor.listening(await transport.listen(address, owner.transportOptions, acceptor.accept));
+      acceptor.listening(await transportOf(transport).listen(uri, owner.transportOptions, acceptor.accept));
     } catch (err) {
+      // libzmq: `close` for a listener socket it had made (no endpoint yet), then bind:error with
+      // the address without its scheme.
+      if (!BEFORE_SOCKET.has((err as ZmqError).code)) owner.emit({ type: "close", address: "" });
       owner.emit({ type: "bind:error", address, error: err as Error });
       throw err;
     }
     if (owner.closed) {
       acceptor.close(true);
-      throw zmqError("EBADF", "Socket was closed while binding", address);
+      throw zmqError("EBADF", undefined, uri);
     }
     this.acceptors.set(acceptor.endpoint, acceptor);
-    if (address !== acceptor.endpoint) this.acceptors.set(address, acceptor);
-    return acceptor.endpoint;
+    if (!uri.includes("*") && acceptor.endpoint !== uri) this.acceptors.set(uri, acceptor);
+    this.last = acceptor.endpoint;
+    owner.emit({ type: "bind", address: acceptor.endpoint });
   }
 
-  unbind(address: string): void {
-    const ep = parseEndpoint(address, true);
-    if (ep.transport === "inproc") {
-      if (!this.inprocBinds.delete(ep.name)) throw zmqError("ENOENT", "No such endpoint", address);
-      this.owner.context.inproc.unbind(ep.name, this.owner);
-      return;
-    }
-    const acceptor = this.acceptors.get(address);
-    if (acceptor === undefined) throw zmqError("ENOENT", "No such endpoint", address);
-    for (const [key, value] of this.acceptors) if (value === acceptor) this.acceptors.delete(key);
-    acceptor.close(true);
-  }
-
-  connect(address: string, options: EndpointOptions): void {
+  connect(uri: string, options: EndpointOptions): void {
     const owner = this.owner;
-    const ep = parseEndpoint(address, false);
+    const { protocol, address } = parseUri(uri);
+    const transport = checkProtocol(uri, protocol);
     const fixedId = options.routingId ?? null;
-    if (ep.transport === "inproc") {
-      if (this.inprocConnects.has(address)) return;
-      const pipe = owner.context.inproc.connect(ep.name, owner, address, priorityOf(options), (created) => {
+    if (transport === "inproc") {
+      const pipe = owner.context.inproc.connect(address, owner, uri, options.priority ?? 0, (created) => {
         if (fixedId === null) return;
         created.routingId = fixedId;
         created.fixedRoutingId = true;
       });
-      this.inprocConnects.set(address, pipe);
+      const pipes = this.inprocConnects.get(uri) ?? [];
+      pipes.push(pipe);
+      this.inprocConnects.set(uri, pipes);
       // Connect before bind: with immediate = false messages queue until the name is bound (a
       // ROUTER's pipe too once its id is fixed, as libzmq makes the inproc pipe at connect).
       if ((owner.attachesBeforeHandshake || fixedId !== null) && !owner.options.immediate) owner.attachPipe(pipe);
+      this.last = uri;
       return;
     }
-    const transport = transportOf(ep, address);
-    // After a fatal handshake failure libzmq waits for the application to connect() again.
-    if (this.connecters.get(address)?.stopped === false) return;
-    const connecter = new Connecter(owner, address, transport, fixedId, priorityOf(options));
-    this.connecters.set(address, connecter);
+    if (transport === "tcp") checkTcpConnect(uri, address);
+    else if (transport === "ipc") parseIpc(uri, address);
+    else parseTipc(uri, address);
+    if (SINGLE_CONNECT.has(owner.zmtpType) && (this.connecters.has(uri) || this.acceptors.has(uri))) return;
+    const connecter = new Connecter(owner, uri, transportOf(transport), fixedId, options.priority ?? 0);
+    const list = this.connecters.get(uri) ?? [];
+    list.push(connecter);
+    this.connecters.set(uri, list);
+    this.last = uri;
     connecter.start();
   }
 
-  disconnect(address: string): void {
-    const ep = parseEndpoint(address, false);
-    if (ep.transport === "inproc") {
-      const pipe = this.inprocConnects.get(address);
-      if (pipe === undefined) throw zmqError("ENOENT", "No such endpoint", address);
-      this.inprocConnects.delete(address);
-      this.owner.context.inproc.disconnect(ep.name, pipe);
-      this.owner.detachPipe(pipe);
+  /** unbind() and disconnect() alike (libzmq's term_endpoint): ENOENT when nothing matches. */
+  terminate(uri: string): void {
+    const { protocol, address } = parseUri(uri);
+    const transport = checkProtocol(uri, protocol);
+    if (transport === "inproc") {
+      if (this.inprocBinds.delete(address)) {
+        this.owner.context.inproc.unbind(address, this.owner);
+        return;
+      }
+      const pipes = this.inprocConnects.get(uri);
+      if (pipes === undefined) throw zmqError("ENOENT", undefined, uri);
+      this.inprocConnects.delete(uri);
+      for (const pipe of pipes) {
+        this.owner.context.inproc.disconnect(address, pipe);
+        this.owner.detachPipe(pipe);
+      }
       return;
     }
-    const connecter = this.connecters.get(address);
-    if (connecter === undefined) throw zmqError("ENOENT", "No such endpoint", address);
-    this.connecters.delete(address);
-    connecter.stop();
+    if (this.terminateKey(uri)) return;
+    const key = transport === "tcp" ? tcpLookupKey(uri, address) : null;
+    if (key === null || !this.terminateKey(key)) throw zmqError("ENOENT", undefined, uri);
+  }
+
+  private terminateKey(key: string): boolean {
+    let found = false;
+    const acceptor = this.acceptors.get(key);
+    if (acceptor !== undefined) {
+      for (const [k, value] of this.acceptors) if (value === acceptor) this.acceptors.delete(k);
+      acceptor.close(true);
+      found = true;
+    }
+    const connecters = this.connecters.get(key);
+    if (connecters !== undefined) {
+      this.connecters.delete(key);
+      for (const connecter of connecters) connecter.stop();
+      found = true;
+    }
+    return found;
   }
 
   /** Socket close, first step: no new peers (inproc names and listeners released); connections stay. */
@@ -144,7 +184,7 @@ export class Endpoints {
 
   /** Messages or bytes still on their way to a connected or accepted peer (linger waits for them). */
   get pendingOutbound(): boolean {
-    for (const connecter of this.connecters.values()) if (connecter.pendingOutbound) return true;
+    for (const list of this.connecters.values()) for (const connecter of list) if (connecter.pendingOutbound) return true;
     for (const acceptor of this.acceptors.values()) if (acceptor.pendingOutbound) return true;
     return false;
   }
@@ -153,10 +193,10 @@ export class Endpoints {
   closeAll(graceful: boolean): void {
     for (const acceptor of new Set(this.acceptors.values())) acceptor.close(true, graceful);
     this.acceptors.clear();
-    for (const connecter of this.connecters.values()) connecter.stop(graceful);
+    for (const list of this.connecters.values()) for (const connecter of list) connecter.stop(graceful);
     this.connecters.clear();
-    for (const [address, pipe] of this.inprocConnects) {
-      this.owner.context.inproc.disconnect(address.slice("inproc://".length), pipe);
+    for (const [uri, pipes] of this.inprocConnects) {
+      for (const pipe of pipes) this.owner.context.inproc.disconnect(parseUri(uri).address, pipe);
     }
     this.inprocConnects.clear();
   }

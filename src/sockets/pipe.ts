@@ -1,4 +1,5 @@
 import type { Metadata } from "../zmtp/metadata.js";
+import { copySmallFrames } from "../zmtp/frame.js";
 import { Fifo } from "./fifo.js";
 
 /** A message is its frames; a multipart message travels and counts as one unit. */
@@ -120,12 +121,18 @@ export class Pipe {
     return this.conflate || hwm <= 0 || this.outWritten - this.outReadSeen < hwm;
   }
 
-  /** Queues a message to the peer. Callers check `writable` first (lb, dist, router). */
+  /**
+   * Queues a message to the peer. Callers check `writable` first (lb, dist, router). A driver
+   * that is idle takes it at once (an engine copies it into its batch); a message that stays
+   * queued has its small frames copied, so the application may change its buffers as soon as
+   * send() returns (see copySmallFrames).
+   */
   write(msg: Message): void {
     if (this.conflate) this.outbound.clear();
     this.outbound.push(msg);
     this.outWritten++;
     if (this.outbound.length === 1) this.driver?.outboundReady();
+    if (this.outbound.length > 0) copySmallFrames(msg);
   }
 
   get readable(): boolean {
@@ -223,3 +230,4 @@ export class Pipe {
 function lowWater(hwm: number): number {
   return hwm <= 0 ? 1 : Math.floor((hwm + 1) / 2);
 }
+

@@ -1,4 +1,5 @@
 import { zmqError } from "../errors.js";
+import { copySmallFrames } from "../zmtp/frame.js";
 import type { Metadata } from "../zmtp/metadata.js";
 
 /**
@@ -57,7 +58,7 @@ class InprocBridge {
     this.moving[direction] = true;
     try {
       let msg: Buffer[] | undefined;
-      while (to.acceptsInbound && !to.closed && (msg = from.takeOutbound(true)) !== undefined) to.deliver(msg);
+      while (to.acceptsInbound && !to.closed && (msg = from.takeOutbound(true)) !== undefined) to.deliver(copySmallFrames(msg));
     } finally {
       this.moving[direction] = false;
     }

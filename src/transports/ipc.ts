@@ -1,34 +1,39 @@
+import { mkdtempSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { createConnection, createServer, type Server } from "node:net";
-import { unlinkSync } from "node:fs";
-import { fromSystemError, zmqError } from "../errors.js";
-import { parseEndpoint } from "./endpoint.js";
+import { join } from "node:path";
+import { fromSystemError } from "../errors.js";
+import { parseIpc, parseUri } from "./endpoint.js";
 import type { ByteStream } from "./stream.js";
 import type { Listener, StreamHandler, Transport, TransportOptions } from "./transport.js";
-
-function ipcPath(address: string, forBind: boolean): string {
-  const endpoint = parseEndpoint(address, forBind);
-  if (endpoint.transport !== "ipc") throw zmqError("EPROTONOSUPPORT", `Not an ipc:// endpoint: "${address}"`, address);
-  return endpoint.path;
-}
 
 /** Linux abstract namespace: `ipc://@name` is a socket with no file (leading NUL). */
 function socketPath(path: string): string {
   return path.startsWith("@") ? `\0${path.slice(1)}` : path;
 }
 
-/** Resolves true when something accepts connections on the path. */
-function isLive(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createConnection(socketPath(path));
-    probe.once("connect", () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once("error", () => resolve(false));
-  });
+/**
+ * libzmq's ipc wildcard: a fresh directory `tmpXXXXXX` in $TMPDIR, $TEMPDIR or $TMP (the first
+ * that is a directory), else in the working directory, holding the file `socket`.
+ */
+function wildcardPath(): { dir: string; path: string } {
+  let parent = ".";
+  for (const name of ["TMPDIR", "TEMPDIR", "TMP"]) {
+    const value = process.env[name];
+    if (value === undefined || value === "") continue;
+    try {
+      if (statSync(value).isDirectory()) {
+        parent = value;
+        break;
+      }
+    } catch {
+      // Not a directory: try the next variable, as libzmq does.
+    }
+  }
+  const dir = mkdtempSync(join(parent, "tmp"));
+  return { dir, path: join(dir, "socket") };
 }
 
-function listenOnce(path: string, options: TransportOptions, onStream: StreamHandler): Promise<Server> {
+function listenOn(path: string, options: TransportOptions, onStream: StreamHandler): Promise<Server> {
   return new Promise<Server>((resolve, reject) => {
     const server = createServer(onStream);
     server.once("error", reject);
@@ -41,38 +46,40 @@ function listenOnce(path: string, options: TransportOptions, onStream: StreamHan
 }
 
 /**
- * Binds a Unix-domain socket (`ipc://*` picks a fresh path). A socket file left by a dead process
- * is replaced, as libzmq does; one that a live process still serves is EADDRINUSE.
+ * Binds a Unix-domain socket. As libzmq does, an existing socket file at the path is removed
+ * first (a socket left behind, or even one another process still serves), and `ipc://*` gets a
+ * fresh directory that goes away with the listener.
  */
-async function listen(address: string, options: TransportOptions, onStream: StreamHandler): Promise<Listener> {
-  const path = ipcPath(address, true);
-  let server;
-  try {
-    server = await listenOnce(path, options, onStream);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code !== "EADDRINUSE" || path.startsWith("@")) throw fromSystemError(e, address);
-    if (await isLive(path)) throw zmqError("EADDRINUSE", `Address already in use: ${path} is served by another process`, address);
+async function listen(uri: string, options: TransportOptions, onStream: StreamHandler): Promise<Listener> {
+  const address = parseIpc(uri, parseUri(uri).address);
+  const wildcard = address === "*" ? wildcardPath() : null;
+  const path = wildcard?.path ?? address;
+  if (wildcard === null && !path.startsWith("@")) {
     try {
       unlinkSync(path);
     } catch {
-      // Someone else removed it first; the retry below decides.
-    }
-    try {
-      server = await listenOnce(path, options, onStream);
-    } catch (retryErr) {
-      throw fromSystemError(retryErr as NodeJS.ErrnoException, address);
+      // Nothing there (or not ours to remove): listen() reports what matters.
     }
   }
-  const owned = server;
+  let server: Server;
+  try {
+    server = await listenOn(path, options, onStream);
+  } catch (err) {
+    if (wildcard !== null) rmSync(wildcard.dir, { recursive: true, force: true });
+    throw fromSystemError(err as NodeJS.ErrnoException, uri);
+  }
   return {
     endpoint: `ipc://${path}`,
-    close: () => owned.close(),
+    close: () => {
+      server.close();
+      if (wildcard !== null) rmSync(wildcard.dir, { recursive: true, force: true });
+    },
   };
 }
 
-function dial(address: string): ByteStream {
-  return createConnection(socketPath(ipcPath(address, false)));
+/** Connects; an ipc connection is made or refused at once (no connect:delay, as in libzmq). */
+function dial(uri: string): ByteStream {
+  return createConnection(socketPath(parseIpc(uri, parseUri(uri).address)));
 }
 
-export const ipc: Transport = { listen, dial };
+export const ipc: Transport = { listen, dial, connectDelayed: false };

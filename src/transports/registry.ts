@@ -1,5 +1,6 @@
 import { ipc } from "./ipc.js";
 import { tcp } from "./tcp.js";
+import { tipc } from "./tipc.js";
 import type { Transport } from "./transport.js";
 
 /**
@@ -9,6 +10,7 @@ import type { Transport } from "./transport.js";
 const transports = new Map<string, Transport>([
   ["tcp", tcp],
   ["ipc", ipc],
+  ["tipc", tipc],
 ]);
 
 /** The transport for a scheme ("tcp", "ipc"), or null when none carries bytes for it. */

@@ -4,7 +4,8 @@
  * WebSocket, or another runtime's socket, can implement it.
  *
  * Events: `data` (a chunk the stream no longer needs: the engine may keep views into it),
- * `connect` (a dialled stream is established), `drain` (writes are taken again after
+ * `connecting` (a dialled tcp stream resolved its host and is connecting), `connect` (a dialled
+ * stream is established), `drain` (writes are taken again after
  * `writableNeedDrain`), `end` (the peer finished sending), `close` (the stream is gone), `error`.
  */
 export interface ByteStream {
@@ -29,9 +30,9 @@ export interface ByteStream {
   readonly remotePort?: number | undefined;
 
   on(event: "data", listener: (chunk: Buffer) => void): unknown;
-  on(event: "connect" | "drain" | "end" | "close", listener: () => void): unknown;
+  on(event: "connect" | "connecting" | "drain" | "end" | "close", listener: () => void): unknown;
   on(event: "error", listener: (error: Error) => void): unknown;
-  once(event: "connect" | "drain" | "end" | "close", listener: () => void): unknown;
+  once(event: "connect" | "connecting" | "drain" | "end" | "close", listener: () => void): unknown;
   once(event: "error", listener: (error: Error) => void): unknown;
   off(event: "data", listener: (chunk: Buffer) => void): unknown;
   off(event: "connect" | "drain" | "end" | "close", listener: () => void): unknown;

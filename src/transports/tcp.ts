@@ -1,14 +1,10 @@
-import { createConnection, createServer, type Socket as NetSocket } from "node:net";
+import { lookup, type LookupAddress, type LookupOptions } from "node:dns";
+import { createConnection, createServer, isIPv4, isIPv6, type Socket as NetSocket } from "node:net";
+import { networkInterfaces } from "node:os";
 import { fromSystemError, zmqError } from "../errors.js";
-import { formatTcpEndpoint, parseEndpoint } from "./endpoint.js";
+import { bracketedIpv6, formatTcpEndpoint, parseTcpBind, parseTcpConnect, parseUri, type TcpAddress } from "./endpoint.js";
 import type { ByteStream } from "./stream.js";
 import type { Listener, StreamHandler, Transport, TransportOptions } from "./transport.js";
-
-function tcpEndpoint(address: string, forBind: boolean): { host: string; port: number } {
-  const endpoint = parseEndpoint(address, forBind);
-  if (endpoint.transport !== "tcp") throw zmqError("EPROTONOSUPPORT", `Not a tcp:// endpoint: "${address}"`, address);
-  return endpoint;
-}
 
 /** Applies the keepalive options to a fresh TCP stream. */
 function applyKeepalive(stream: NetSocket, options: TransportOptions): void {
@@ -19,22 +15,45 @@ function applyKeepalive(stream: NetSocket, options: TransportOptions): void {
   }
 }
 
-/** Binds a TCP listener; `tcp://*:port` means every interface. */
-function listen(address: string, options: TransportOptions, onStream: StreamHandler): Promise<Listener> {
-  let host: string;
-  let port: number;
-  try {
-    ({ host, port } = tcpEndpoint(address, true));
-  } catch (err) {
-    return Promise.reject(err);
-  }
+/** The first address of a network interface by name ("lo", "eth0"), as libzmq binds to one. */
+function interfaceAddress(name: string, ipv6: boolean): string | null {
+  const addresses = networkInterfaces()[name];
+  if (addresses === undefined) return null;
+  const v4 = addresses.find((a) => a.family === "IPv4");
+  const v6 = addresses.find((a) => a.family === "IPv6");
+  return (ipv6 ? (v6 ?? v4) : v4)?.address ?? null;
+}
+
+/**
+ * The local address to bind to, as libzmq resolves it: `*` is every interface, then a NIC name,
+ * an IP literal (IPv6 only with the `ipv6` option), or a host name; ENODEV when none fits.
+ */
+function resolveLocal(host: string, ipv6: boolean, uri: string): Promise<string> {
+  if (host === "*") return Promise.resolve(ipv6 ? "::" : "0.0.0.0");
+  const v6 = bracketedIpv6(host);
+  if (v6 !== null) return ipv6 && isIPv6(v6) ? Promise.resolve(v6) : Promise.reject(zmqError("ENODEV", undefined, uri));
+  const nic = interfaceAddress(host, ipv6);
+  if (nic !== null) return Promise.resolve(nic);
+  if (isIPv4(host)) return Promise.resolve(host);
+  if (host === "") return Promise.reject(zmqError("ENODEV", undefined, uri));
+  return new Promise((resolve, reject) => {
+    lookup(host, { family: ipv6 ? 0 : 4 }, (err, address) => {
+      if (err !== null) reject(zmqError("ENODEV", undefined, uri));
+      else resolve(address);
+    });
+  });
+}
+
+/** Binds a TCP listener. Resolution failures are ENODEV (no socket was made); others keep the OS code. */
+async function listen(uri: string, options: TransportOptions, onStream: StreamHandler): Promise<Listener> {
+  const { host, port } = parseTcpBind(uri, parseUri(uri).address);
+  const bindHost = await resolveLocal(host, options.ipv6, uri);
   return new Promise((resolve, reject) => {
     const server = createServer({ noDelay: true }, (stream) => {
       applyKeepalive(stream, options);
       onStream(stream);
     });
-    server.once("error", (err: NodeJS.ErrnoException) => reject(fromSystemError(err, address)));
-    const bindHost = host !== "" ? host : options.ipv6 ? "::" : "0.0.0.0";
+    server.once("error", (err: NodeJS.ErrnoException) => reject(fromSystemError(err, uri)));
     server.listen({ host: bindHost, port, backlog: options.backlog, ipv6Only: false }, () => {
       const info = server.address();
       const real = typeof info === "object" && info !== null ? info : { address: bindHost, port };
@@ -45,16 +64,59 @@ function listen(address: string, options: TransportOptions, onStream: StreamHand
   });
 }
 
-/** Connects with Nagle off; ZMQ_CONNECT_TIMEOUT (tcp only in libzmq) ends a slow attempt with ETIMEDOUT. */
-function dial(address: string, options: TransportOptions): ByteStream {
-  const { host, port } = tcpEndpoint(address, false);
-  const stream = createConnection({ host, port, noDelay: true });
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * How a host is looked up when dialling: IPv4 only unless the socket allows IPv6, as libzmq;
+ * an IPv6 literal in brackets is taken as it is. Node asks for every address (`all`) when it
+ * may try several families in turn.
+ */
+function hostLookup(ipv6: boolean) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    const v6 = bracketedIpv6(hostname);
+    if (v6 !== null) {
+      if (!ipv6) {
+        callback(zmqError("EINVAL", `IPv6 address ${hostname} without the ipv6 option`), "", 0);
+      } else if (options.all === true) {
+        callback(null, [{ address: v6, family: 6 }]);
+      } else {
+        callback(null, v6, 6);
+      }
+      return;
+    }
+    lookup(hostname, { ...options, family: ipv6 ? 0 : 4 }, callback as never);
+  };
+}
+
+function localSource(source: TcpAddress): { localAddress?: string; localPort?: number } {
+  const host = bracketedIpv6(source.host) ?? source.host;
+  return { localAddress: host === "*" ? undefined : host, localPort: source.port === 0 ? undefined : source.port };
+}
+
+/**
+ * Connects with Nagle off. The stream emits `connecting` once the host is resolved and the
+ * connection is under way (libzmq's connect:delay); an error before that is a resolution
+ * failure. ZMQ_CONNECT_TIMEOUT (tcp only in libzmq) ends a slow attempt with ETIMEDOUT.
+ */
+function dial(uri: string, options: TransportOptions): ByteStream {
+  const { host, port, source } = parseTcpConnect(uri, parseUri(uri).address);
+  const literal = isIPv4(host) ? host : null;
+  const stream = createConnection({
+    host: literal ?? host,
+    port,
+    noDelay: true,
+    lookup: hostLookup(options.ipv6),
+    ...(source === null ? {} : localSource(source)),
+  });
+  if (literal !== null) process.nextTick(() => stream.emit("connecting"));
+  else stream.once("lookup", (err: Error | null) => err === null && stream.emit("connecting"));
   applyKeepalive(stream, options);
   if (options.connectTimeout > 0) {
     const timer = setTimeout(
-      () => stream.destroy(Object.assign(new Error("connect timed out"), { code: "ETIMEDOUT" })),
+      () => stream.destroy(zmqError("ETIMEDOUT", "connect timed out")),
       options.connectTimeout,
     );
+    timer.unref();
     const clear = (): void => clearTimeout(timer);
     stream.once("connect", clear);
     stream.once("close", clear);
@@ -62,4 +124,4 @@ function dial(address: string, options: TransportOptions): ByteStream {
   return stream;
 }
 
-export const tcp: Transport = { listen, dial };
+export const tcp: Transport = { listen, dial, connectDelayed: true };

@@ -39,6 +39,12 @@ export type StreamHandler = (stream: ByteStream) => void;
 export interface Transport {
   /** Binds the address; every accepted connection is handed to `onStream`. */
   listen(address: string, options: TransportOptions, onStream: StreamHandler): Promise<Listener>;
-  /** Starts connecting: the stream emits `connect` once established, or `error`. */
+  /**
+   * Starts connecting: the stream emits `connect` once established, or `error`. With
+   * `connectDelayed` it first emits `connecting` when the attempt is under way (libzmq's
+   * connect:delay); an error before that means the address could not be resolved.
+   */
   dial(address: string, options: TransportOptions): ByteStream;
+  /** tcp: connecting takes time (an event says so); ipc: a connect succeeds or fails at once. */
+  readonly connectDelayed: boolean;
 }

@@ -1,5 +1,5 @@
 import { encodeProperties, decodeProperties, type Metadata } from "./metadata.js";
-import { ProtocolError } from "./protocol-error.js";
+import { ProtocolError } from "../errors.js";
 
 /** A decoded command frame body: `name-len(1) name data` (RFC 23 §2.5). */
 export interface Command {

@@ -8,7 +8,7 @@ import { GreetingReader } from "./greeting-reader.js";
 import { Heartbeats, type HeartbeatHost } from "./heartbeats.js";
 import { INNER_COMMAND, INNER_MORE, type Mechanism, type MechanismHost, type TrafficCodec } from "./mechanisms/mechanism.js";
 import { getProperty, type Metadata } from "./metadata.js";
-import { IncompatiblePeerError, ProtocolError } from "./protocol-error.js";
+import { IncompatiblePeerError, ProtocolError } from "../errors.js";
 import { compatibleSocketTypes, type SocketTypeName } from "./socket-types.js";
 import type { ZapReply, ZapRequest } from "./zap.js";
 
@@ -42,16 +42,24 @@ export interface ConnectionOptions {
   /**
    * Send only the first 11 greeting bytes, and the rest once the peer's greeting is complete or
    * after this many ms (`zmtp probe`: a peer that refuses our mechanism then still shows its
-   * own greeting, since libzmq sends its 64 bytes after our 11, notes §1.2). Unset: all 64 bytes
-   * at once, as the engine must (waiting for the peer's would deadlock libzmq).
+   * own greeting, since libzmq sends its 64 bytes after our 11, docs/protocol.md §1.2). Unset: libzmq's
+   * own staging (see Connection).
    */
   greetingStageMs?: number;
+  /**
+   * We dialled this connection. libzmq's accepting side mostly answers the peer's signature
+   * together with its major version (both leave in one write), so a libzmq dialler sends the
+   * rest of its greeting in one go and the accepting side sees a complete greeting first: the
+   * side that refuses a mismatched mechanism is then the accepting one, as with libzmq.
+   */
+  dialled?: boolean;
 }
 
 export type ConnectionState = "greeting" | "handshake" | "traffic" | "closed";
 
 /** The greeting's signature and major version: what libzmq reads before it sends the rest. */
 const GREETING_FIRST_STAGE = 11;
+const SIGNATURE_SIZE = 10;
 
 /**
  * RFC 23 §2.5.1 and RFC 37 §2.5: the peer must announce a Socket-Type ours can talk to; its
@@ -99,6 +107,9 @@ export abstract class Connection<O extends ConnectionOptions = ConnectionOptions
   /** The part of our greeting held back (greetingStageMs), and its timer. */
   private greetingRest: Buffer | null = null;
   private stageTimer: ClockTimer | null = null;
+  /** libzmq's staging: our greeting, and how much of it has been sent. */
+  private ownGreeting: Buffer | null = null;
+  private ownGreetingSent = 0;
 
   constructor(
     readonly stream: ByteStream,
@@ -118,8 +129,13 @@ export abstract class Connection<O extends ConnectionOptions = ConnectionOptions
     }
     const greeting = encodeGreeting(options.mechanism.name, options.mechanism.asServer);
     if (options.greetingStageMs === undefined) {
-      stream.write(greeting);
-      this.counters.bytesOut += GREETING_SIZE;
+      // libzmq's staging: the signature now, the major version once the peer's signature is
+      // here, the rest once its major version is; all sent only if its greeting is acceptable, so
+      // a peer with another mechanism sees the connection close before our greeting is complete
+      // (libzmq's peers then report EPIPE), exactly as with libzmq. Sending in stages never
+      // deadlocks with a libzmq peer: each side's next piece waits only for the other's previous.
+      this.ownGreeting = greeting;
+      this.sendOwnGreeting(SIGNATURE_SIZE);
       return;
     }
     stream.write(greeting.subarray(0, GREETING_FIRST_STAGE));
@@ -212,7 +228,14 @@ export abstract class Connection<O extends ConnectionOptions = ConnectionOptions
 
   private readGreeting(chunk: Buffer): Buffer | null {
     const rest = this.greetingReader.push(chunk);
-    if (rest === null) return null;
+    const received = this.greetingReader.received.length;
+    if (rest === null) {
+      if (this.ownGreeting !== null && received >= SIGNATURE_SIZE) {
+        const all = received > SIGNATURE_SIZE || this.options.dialled === true;
+        this.sendOwnGreeting(all ? GREETING_SIZE : GREETING_FIRST_STAGE);
+      }
+      return null;
+    }
     const greeting = this.greetingReader.greeting!;
     this.peerGreeting = greeting;
     this.sendGreetingRest();
@@ -221,9 +244,20 @@ export abstract class Connection<O extends ConnectionOptions = ConnectionOptions
     if (!sameMechanism(this.greetingReader.received, mechanism.name)) {
       throw new ProtocolError("ERR_ZMTP_MECHANISM_MISMATCH", `peer uses mechanism ${greeting.mechanism}, we use ${mechanism.name}`);
     }
+    if (this.ownGreeting !== null) this.sendOwnGreeting(GREETING_SIZE);
     this.state = "handshake";
     mechanism.start(this);
     return rest;
+  }
+
+  /** Sends our greeting up to byte `end` (libzmq's staging; see the constructor). */
+  private sendOwnGreeting(end: number): void {
+    const greeting = this.ownGreeting!;
+    if (end <= this.ownGreetingSent) return;
+    this.stream.write(greeting.subarray(this.ownGreetingSent, end));
+    this.counters.bytesOut += end - this.ownGreetingSent;
+    this.ownGreetingSent = end;
+    if (end === GREETING_SIZE) this.ownGreeting = null;
   }
 
   private sendGreetingRest(): void {
@@ -242,7 +276,7 @@ export abstract class Connection<O extends ConnectionOptions = ConnectionOptions
         this.onTrafficFrame(body, more, command);
         return;
       }
-      // Under CURVE, MORE and COMMAND come from the inner flags only (notes §8.6).
+      // Under CURVE, MORE and COMMAND come from the inner flags only (docs/protocol.md §8.6).
       const frame = codec.decode(body);
       this.onTrafficFrame(frame.body, (frame.flags & INNER_MORE) !== 0, (frame.flags & INNER_COMMAND) !== 0);
       return;

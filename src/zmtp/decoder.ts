@@ -1,7 +1,7 @@
 import { constants } from "node:buffer";
 import { bufferView } from "./buffer-view.js";
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE } from "./frame.js";
-import { ProtocolError } from "./protocol-error.js";
+import { ProtocolError } from "../errors.js";
 
 /** Receives decoded frames. `body` is a view into received memory: keep it, do not mutate it. */
 export interface FrameSink {

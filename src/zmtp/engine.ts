@@ -2,7 +2,7 @@ import type { ByteStream } from "../transports/stream.js";
 import { encodeCancel, encodeError, encodeSubscribe, type Command } from "./command.js";
 import { Connection, type ConnectionOptions } from "./connection.js";
 import type { Metadata } from "./metadata.js";
-import { ProtocolError } from "./protocol-error.js";
+import { authError, ProtocolError, zmqError } from "../errors.js";
 import { isMarkedSubscription } from "./subscription.js";
 import type { ZapReply, ZapRequest } from "./zap.js";
 
@@ -31,6 +31,8 @@ export interface EngineClose {
    * instead of destroying it at once.
    */
   graceful?: boolean;
+  /** The handshake's failure was reported already (a ZAP 300): the close is only a disconnect. */
+  reported?: boolean;
 }
 
 /** A message source/sink the engine drains and fills once the handshake is done. */
@@ -45,6 +47,8 @@ export interface EnginePipe {
 export interface EngineHost {
   /** Handshake done: the host attaches a pipe (or not, then incoming messages are dropped). */
   engineReady(engine: Engine, peer: Metadata): void;
+  /** ZAP refused the peer with a temporary failure (300): reported now, the connection stays. */
+  engineRefused(engine: Engine, error: Error): void;
   engineClosed(engine: Engine, reason: EngineClose): void;
 }
 
@@ -60,6 +64,8 @@ const CLOSE_GRACE_MS = 1000;
 export class Engine extends Connection<EngineOptions> {
   private pipe: EnginePipe | null = null;
   private pumpScheduled = false;
+  /** ZAP answered 300: the failure is reported, the handshake stays stuck until its deadline. */
+  private refusedSilently = false;
 
   constructor(
     stream: ByteStream,
@@ -94,7 +100,12 @@ export class Engine extends Connection<EngineOptions> {
 
   // ---- PipeDriver ----
 
+  /**
+   * A message was queued on an empty pipe: take it into the batch now (the frames are copied
+   * there, so the application may reuse its buffers) and write the batch on the next tick.
+   */
   outboundReady(): void {
+    if (this.state === "traffic") this.takeQueued();
     this.schedulePump();
   }
 
@@ -127,22 +138,28 @@ export class Engine extends Connection<EngineOptions> {
   }
 
   protected timedOut(message: string): void {
-    this.close({ kind: "timeout", error: Object.assign(new Error(message), { code: "ETIMEDOUT" }), handshaken: this.handshaken, fatal: false });
+    const error = zmqError("ETIMEDOUT", message);
+    this.close({ kind: "timeout", error, handshaken: this.handshaken, fatal: false, reported: this.refusedSilently });
   }
 
   authFailed(status: number, reason: string): void {
-    // RFC 27: 300 is a temporary failure and closes silently; 400/500 are sent as ERROR first.
-    if (status !== 300) {
-      this.sendCommand(encodeError(String(status)));
-      this.pump();
+    const error = authError(status, reason);
+    // RFC 27: 300 is a temporary failure: libzmq sends nothing and leaves the handshake where it
+    // is, so the peer hears nothing until the handshake deadline ends the connection.
+    if (status === 300) {
+      this.refusedSilently = true;
+      this.host.engineRefused(this, error);
+      return;
     }
-    const error = Object.assign(new Error(reason), { status });
+    // 400/500 are sent as ERROR first.
+    this.sendCommand(encodeError(String(status)));
+    this.pump();
     this.close({ kind: "auth", error, handshaken: false, fatal: true, graceful: true });
   }
 
   peerRejected(reason: string): void {
     const error = new Error(`peer rejected the handshake: ${reason}`);
-    // A ZAP status as reason ("300", "400", "500") is reported with it, as libzmq does (notes §3).
+    // A ZAP status as reason ("300", "400", "500") is reported with it, as libzmq does (docs/protocol.md §3.4).
     if (/^[345]00$/.test(reason)) Object.assign(error, { status: Number(reason) });
     this.close({ kind: "auth", error, handshaken: false, fatal: true });
   }
@@ -188,25 +205,29 @@ export class Engine extends Connection<EngineOptions> {
     this.pumpScheduled = false;
     if (this.state === "closed") return;
     this.writePendingPong();
+    if (this.state === "traffic") this.takeQueued();
+    this.writer.flush();
+  };
+
+  /** Appends queued messages to the batch (flushing full batches) until the stream pushes back. */
+  private takeQueued(): void {
     const pipe = this.pipe;
     const writer = this.writer;
-    if (this.state === "traffic" && pipe !== null) {
-      while (!this.stream.writableNeedDrain) {
-        const msg = pipe.takeOutbound();
-        if (msg === undefined) break;
-        if (pipe.carriesSubscriptions && isMarkedSubscription(msg) && this.peerGreeting!.minor >= 1) {
-          // RFC 37 §2.5.4: ZMTP 3.1 peers get SUBSCRIBE / CANCEL commands; 3.0 peers the 0x01/0x00 frame.
-          const body = msg[0]!;
-          writer.appendCommand(body[0] === 1 ? encodeSubscribe(body.subarray(1)) : encodeCancel(body.subarray(1)));
-          continue;
-        }
-        writer.appendMessage(msg);
-        this.counters.messagesOut += 1;
-        if (writer.batchFull) writer.flush();
+    if (pipe === null) return;
+    while (!this.stream.writableNeedDrain) {
+      const msg = pipe.takeOutbound();
+      if (msg === undefined) break;
+      if (pipe.carriesSubscriptions && isMarkedSubscription(msg) && this.peerGreeting!.minor >= 1) {
+        // RFC 37 §2.5.4: ZMTP 3.1 peers get SUBSCRIBE / CANCEL commands; 3.0 peers the 0x01/0x00 frame.
+        const body = msg[0]!;
+        writer.appendCommand(body[0] === 1 ? encodeSubscribe(body.subarray(1)) : encodeCancel(body.subarray(1)));
+        continue;
       }
+      writer.appendMessage(msg);
+      this.counters.messagesOut += 1;
+      if (writer.batchFull) writer.flush();
     }
-    writer.flush();
-  };
+  }
 
   // ---- shutdown ----
 

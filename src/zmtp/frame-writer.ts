@@ -58,7 +58,7 @@ export class FrameWriter {
     this.appendTrafficFrame(FLAG_COMMAND, body);
   }
 
-  /** A frame, wrapped in a MESSAGE with outer flags 0 when the mechanism encrypts (notes §8.6). */
+  /** A frame, wrapped in a MESSAGE with outer flags 0 when the mechanism encrypts (docs/protocol.md §8.6). */
   private appendTrafficFrame(flags: number, body: Buffer): void {
     const codec = this.codec;
     if (codec === null) {

@@ -35,3 +35,24 @@ export function encodeFrame(body: Buffer, flags = 0): Buffer {
   body.copy(out, at);
   return out;
 }
+
+/**
+ * zeromq.js copies frames of up to 128 bytes when send() is called and keeps larger ones as they
+ * are (its zero-copy threshold): a small Buffer changed after send() never changes what is sent.
+ * zmtp copies only where the bytes would otherwise stay referenced: a message left in a queue,
+ * or handed to an inproc peer. An engine copies what it takes at once into its batch anyway.
+ */
+const ZERO_COPY_THRESHOLD = 128;
+
+/** Replaces the message's frames of 1..128 bytes with copies (in place). */
+export function copySmallFrames(msg: Buffer[]): Buffer[] {
+  for (let i = 0; i < msg.length; i++) {
+    const frame = msg[i]!;
+    const size = frame.length;
+    if (size === 0 || size > ZERO_COPY_THRESHOLD) continue;
+    const copy = Buffer.allocUnsafe(size);
+    copy.set(frame);
+    msg[i] = copy;
+  }
+  return msg;
+}

@@ -1,4 +1,4 @@
-import { ProtocolError } from "./protocol-error.js";
+import { ProtocolError } from "../errors.js";
 
 /** RFC 23 §2.3: the greeting is always 64 bytes. */
 export const GREETING_SIZE = 64;

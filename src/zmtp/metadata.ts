@@ -1,4 +1,4 @@
-import { ProtocolError } from "./protocol-error.js";
+import { ProtocolError } from "../errors.js";
 
 /** Connection metadata: property name → value, as carried by READY / INITIATE (RFC 23 §2.5.1). */
 export type Metadata = Map<string, Buffer>;

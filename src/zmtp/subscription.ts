@@ -5,7 +5,7 @@ type Message = Buffer[];
  * Subscription messages travel through pipes as one-frame messages `0x01 + topic` (subscribe) or
  * `0x00 + topic` (cancel), the ZMTP 3.0 form. Those a SUB socket makes are marked, so the engine
  * can send them to ZMTP 3.1 peers as SUBSCRIBE / CANCEL commands (RFC 37 §2.5.4) — while an
- * XSUB's application messages go out as data frames, exactly as libzmq does (notes §5.6).
+ * XSUB's application messages go out as data frames, exactly as libzmq does (docs/protocol.md §5.6).
  */
 const marked = new WeakSet<Message>();
 

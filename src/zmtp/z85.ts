@@ -43,7 +43,7 @@ export function z85Decode(text: string): Buffer {
       if (digit < 0) throw zmqError("EINVAL", `Invalid Z85 character ${JSON.stringify(text[i + j])} at offset ${i + j}`);
       value = value * 85 + digit;
     }
-    // Five digits reach 85^5 - 1 > 2^32 - 1; libzmq rejects such groups (notes §10).
+    // Five digits reach 85^5 - 1 > 2^32 - 1; libzmq rejects such groups (docs/protocol.md §10).
     if (value > 0xffffffff) throw zmqError("EINVAL", `Z85 group at offset ${i} exceeds 2^32 - 1`);
     out.writeUInt32BE(value, at);
   }

@@ -1,5 +1,5 @@
 import { decodeProperties } from "./metadata.js";
-import { ProtocolError } from "./protocol-error.js";
+import { ProtocolError } from "../errors.js";
 
 /**
  * ZAP (RFC 27): the request a server-side mechanism makes about a peer and the handler's reply,
@@ -38,7 +38,7 @@ export interface ZapRequestFrames {
 }
 
 export const ZAP_VERSION = "1.0";
-/** libzmq opens one pipe per request and always uses request id "1" (notes §9). */
+/** libzmq opens one pipe per request and always uses request id "1" (docs/protocol.md §9.2). */
 export const ZAP_REQUEST_ID = "1";
 const STATUS_CODES = new Set(["200", "300", "400", "500"]);
 

@@ -115,9 +115,9 @@ export class EventLog {
     return this.types().filter((t) => t === type).length;
   }
 
-  /** Waits (see Trial.until) for `n` events of `type`. */
-  until(type: string, n = 1): Promise<boolean> {
-    return this.trial.until(`${this.label} ${type}×${n}`, () => this.count(type) >= n);
+  /** Waits (see Trial.until) for `n` events of `type`; `ms` raises the reference's wait. */
+  until(type: string, n = 1, ms?: number): Promise<boolean> {
+    return this.trial.until(`${this.label} ${type}×${n}`, () => this.count(type) >= n, ms);
   }
 }
 
@@ -139,7 +139,7 @@ export interface Trial {
    */
   events(socket: { events: unknown }, label?: string, intervalUnit?: number): EventLog;
   /** Polls `condition`; records whether it became true (see the header for the bound). */
-  until(label: string, condition: () => boolean): Promise<boolean>;
+  until(label: string, condition: () => boolean, ms?: number): Promise<boolean>;
   sleep(ms: number): Promise<void>;
 }
 
@@ -305,10 +305,10 @@ class Run implements Trial {
     return log;
   }
 
-  async until(label: string, condition: () => boolean): Promise<boolean> {
+  async until(label: string, condition: () => boolean, ms = LONG_MS): Promise<boolean> {
     const key = this.unique(`until ${label}`);
     const theirs = this.reference?.untils.get(key);
-    const ok = await poll(condition, theirs === false ? SHORT_MS : LONG_MS);
+    const ok = await poll(condition, theirs === false ? SHORT_MS : ms);
     this.untils.set(key, ok);
     this.entries.push({ label: key, kind: "note", value: ok });
     return ok;
@@ -504,11 +504,14 @@ export function judge(id: string, summary: string | null, details: () => string)
 
 vi.setConfig({ maxConcurrency: 12 });
 
-/** Registers one vitest test per scenario and transport. */
-export function scenarios(group: string, list: readonly Scenario[]): void {
+/**
+ * Registers one vitest test per scenario and transport. `sequential`: for scenarios whose
+ * zeromq.js side is disturbed by others running beside it.
+ */
+export function scenarios(group: string, list: readonly Scenario[], options: { sequential?: boolean } = {}): void {
   // Concurrent: most of a scenario's time is waiting (windows, timeouts), and each run has its own
   // endpoints; warnings are attributed by call (synchronously) or by run (AsyncLocalStorage).
-  describe.concurrent(group, () => {
+  (options.sequential === true ? describe.sequential : describe.concurrent)(group, () => {
     for (const scenario of list) {
       for (const transport of scenario.transports ?? [undefined]) {
         const id = [group, scenario.name, transport].filter((part) => part !== undefined).join(" / ");

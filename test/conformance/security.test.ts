@@ -6,6 +6,7 @@
  * own, so the handler on inproc://zeromq.zap.01 is the scenario's.
  */
 import { scenarios, type Scenario, type Trial, type Zmq } from "./harness.js";
+import type { Snap } from "./observe.js";
 import { CLIENT_KEYS, SERVER_KEYS, zapHandler, type ZapReply } from "./kit.js";
 
 const SECURE_TRANSPORTS = ["tcp", "ipc"] as const;
@@ -16,6 +17,13 @@ interface Setup {
   client: Record<string, unknown>;
   /** Absent: no ZAP handler. */
   zap?: ZapReply;
+  /**
+   * A mechanism mismatch: the accepting side always refuses it, but whether the dialling side
+   * then sees the refusal (EPIPE) or the mismatch itself depends, in libzmq too, on how the two
+   * greetings' segments crossed (zeromq.js differs between tcp and ipc on one machine). Only
+   * that the dialler's handshake failed is compared.
+   */
+  racyDialler?: boolean;
 }
 
 const accept: ZapReply = () => ["200", "OK", "user", ""];
@@ -38,6 +46,11 @@ async function handshake(zmq: Zmq, t: Trial, setup: Setup): Promise<void> {
   for (const log of [serverLog, clientLog]) {
     const first = log.list.findIndex((e) => OUTCOMES.includes(String((e as Record<string, unknown>).type)));
     if (first >= 0) log.list.splice(first + 1);
+  }
+  const last = clientLog.list.length - 1;
+  const outcome = clientLog.list[last] as Record<string, Snap> | undefined;
+  if (setup.racyDialler === true && outcome !== undefined && String(outcome.type).startsWith("handshake:error:")) {
+    clientLog.list[last] = { type: "handshake:error:(protocol or other)", address: outcome.address ?? null };
   }
   if (serverLog.types().includes("handshake")) {
     await t.wait("send", () => client.send("secret"));
@@ -62,10 +75,10 @@ const CASES: Array<[string, Setup]> = [
   ["CURVE refused by the ZAP handler", { server: curveServer, client: curveClient(SERVER_KEYS.publicKey), zap: refuse }],
   ["CURVE with a wrong server key", { server: curveServer, client: curveClient(CLIENT_KEYS.publicKey), zap: accept }],
   ["CURVE without a ZAP handler", { server: curveServer, client: curveClient(SERVER_KEYS.publicKey) }],
-  ["PLAIN client, NULL server", { server: {}, client: plainClient("x") }],
-  ["NULL client, PLAIN server", { server: plainServer, client: {}, zap: accept }],
-  ["PLAIN client, CURVE server", { server: curveServer, client: plainClient("x"), zap: accept }],
-  ["CURVE client, PLAIN server", { server: plainServer, client: curveClient(SERVER_KEYS.publicKey), zap: accept }],
+  ["PLAIN client, NULL server", { server: {}, client: plainClient("x"), racyDialler: true }],
+  ["NULL client, PLAIN server", { server: plainServer, client: {}, zap: accept, racyDialler: true }],
+  ["PLAIN client, CURVE server", { server: curveServer, client: plainClient("x"), zap: accept, racyDialler: true }],
+  ["CURVE client, PLAIN server", { server: plainServer, client: curveClient(SERVER_KEYS.publicKey), zap: accept, racyDialler: true }],
   ["NULL with a ZAP domain, refused", { server: { zapDomain: "test" }, client: {}, zap: refuse }],
   ["NULL with a ZAP domain, accepted", { server: { zapDomain: "test" }, client: {}, zap: accept }],
 ];

@@ -1,6 +1,6 @@
 /**
  * Peers that stop reading, and peers that flood us: memory stays bounded because the pipe's
- * high-water mark and TCP flow control push back (notes §5, pitfall 26: no exact counts, the
+ * high-water mark and TCP flow control push back (docs/protocol.md §5.8: no exact counts, the
  * kernel's socket buffers absorb megabytes).
  */
 import { describe, expect, it } from "vitest";

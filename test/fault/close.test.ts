@@ -1,6 +1,6 @@
 /**
  * Peers that ignore our FIN: closing a socket must release its connections even when the peer
- * never closes its side (libzmq close()s the fd; notes §5.9 — linger bounds what keeps a socket's
+ * never closes its side (libzmq close()s the fd; docs/protocol.md §5.9 — linger bounds what keeps a socket's
  * connections alive after close). Checked against libzmq as the reference.
  */
 import { describe, expect, it } from "vitest";

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, expect } from "vitest";
 import * as libzmq from "zeromq";
-import { Dealer, Pull, Push, Router, type Event, type EventType } from "../../src/index.js";
+import { type Dealer, Pull, Push, type Router, type Event, type EventType } from "../../src/index.js";
 import { RawPeer, RawServer } from "../helpers/raw-peer.js";
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,5 +1,5 @@
 /**
- * Peers that break framing after a good handshake (notes §2): lying size headers, frames over
+ * Peers that break framing after a good handshake (docs/protocol.md §2): lying size headers, frames over
  * maxMessageSize, connections cut in the middle of a frame.
  */
 import { describe, expect, it } from "vitest";
@@ -54,7 +54,7 @@ describe("size limits", () => {
     await expectServing();
   });
 
-  it("a connecting socket does not redial a server that exceeded maxMessageSize (notes §2, §11)", async () => {
+  it("a connecting socket does not redial a server that exceeded maxMessageSize (docs/protocol.md §2.2, §11.2)", async () => {
     const { pull, expectServing } = await connectingPull("ours", { maxMessageSize: 1024, reconnectInterval: 50 });
     const server = await rawServer((peer) => peer.send(handshake("PUSH"), frame(Buffer.alloc(2048))));
     pull.connect(server.endpoint);
@@ -100,7 +100,7 @@ describe("peer killed mid-frame", () => {
 
 /**
  * Messages a peer completed before it died were received: libzmq still hands them to the
- * application (the accepting side drops only what was queued *towards* the peer, notes §5.9).
+ * application (the accepting side drops only what was queued *towards* the peer, docs/protocol.md §5.9).
  */
 async function receivedBeforeDeath(pull: { bind(a: string): Promise<void>; readonly lastEndpoint: string | null; receive(): Promise<Buffer[]> }): Promise<string[]> {
   await pull.bind("tcp://127.0.0.1:*");

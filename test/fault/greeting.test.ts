@@ -1,5 +1,5 @@
 /**
- * Peers that fail the greeting (notes §1): each bad connection is closed, and the socket keeps
+ * Peers that fail the greeting (docs/protocol.md §1): each bad connection is closed, and the socket keeps
  * serving its good peer, ours or libzmq.
  */
 import { describe, expect, it } from "vitest";
@@ -24,7 +24,7 @@ describe.each(GOOD_KINDS)("our bound PULL serving a good %s PUSH", (good) => {
     const peer = await rawClient(endpoint);
     const bad = Buffer.from(LIBZMQ_SIGNATURE);
     bad[9] = 0x7e;
-    // Only the signature: we must not wait for 64 bytes to refuse it (notes §1.2).
+    // Only the signature: we must not wait for 64 bytes to refuse it (docs/protocol.md §1.2).
     peer.send(bad);
     await peer.waitClose();
     await expectServing();
@@ -36,13 +36,13 @@ describe.each(GOOD_KINDS)("our bound PULL serving a good %s PUSH", (good) => {
   ])("closes a %s peer after its version byte", async (_name, major) => {
     const { endpoint, expectServing } = await servingPull(good);
     const peer = await rawClient(endpoint);
-    // A 2.0 peer sends signature + major and then waits for ours (notes §1.3).
+    // A 2.0 peer sends signature + major and then waits for ours (docs/protocol.md §1.3).
     peer.send(LIBZMQ_SIGNATURE, Buffer.from([major]));
     await peer.waitClose();
     await expectServing();
   });
 
-  it('closes a "PLAIN" peer talking to our NULL socket with ERR_ZMTP_MECHANISM_MISMATCH (pitfall 4)', async () => {
+  it('closes a "PLAIN" peer talking to our NULL socket with ERR_ZMTP_MECHANISM_MISMATCH (docs/protocol.md §1.1)', async () => {
     const { endpoint, pull, expectServing } = await servingPull(good);
     const seen = record(pull, ["handshake", "handshake:error:protocol"]);
     const peer = await rawClient(endpoint);
@@ -64,7 +64,7 @@ describe.each(GOOD_KINDS)("our bound PULL serving a good %s PUSH", (good) => {
     await expectServing();
   });
 
-  it("survives a peer that hangs up in the middle of the greeting (pitfall 29)", async () => {
+  it("survives a peer that hangs up in the middle of the greeting (docs/protocol.md §1.1)", async () => {
     const { endpoint, pull, expectServing } = await servingPull(good);
     const disconnected = waitEvent(pull, "disconnect");
     const peer = await rawClient(endpoint);

@@ -1,5 +1,5 @@
 /**
- * Peers that break the NULL handshake (notes §3, §4, §11): bad READY, data too early, silence.
+ * Peers that break the NULL handshake (docs/protocol.md §3, §4, §11): bad READY, data too early, silence.
  * Bad connections are closed; a connecting socket gives up on fatal errors and redials transient
  * ones; the good peer keeps being served throughout.
  */
@@ -16,7 +16,7 @@ describe("our bound PULL against a bad handshake", () => {
     ["READY without Socket-Type", () => Buffer.concat([greeting(), command("READY")])],
     ["truncated READY metadata", () => Buffer.concat([greeting(), command("READY", Buffer.from("\x0bSocket-Type\0\0\0\x09PUSH", "latin1"))])],
     ["a data frame before READY", () => Buffer.concat([greeting(), frame(Buffer.from("early")), ready("PUSH")])],
-    ["PING instead of READY (notes §6)", () => Buffer.concat([greeting(), ping(10), ready("PUSH")])],
+    ["PING instead of READY (docs/protocol.md §1.4)", () => Buffer.concat([greeting(), ping(10), ready("PUSH")])],
     ["an empty command frame instead of READY", () => Buffer.concat([greeting(), Buffer.from([0x04, 0x00])])],
   ])("closes a peer that sends %s, and keeps serving its good peer", async (_name, bytes) => {
     const { endpoint, pull, expectServing } = await servingPull("ours");
@@ -29,7 +29,7 @@ describe("our bound PULL against a bad handshake", () => {
     await expectServing();
   });
 
-  it("drops a peer that connects and sends nothing after handshakeInterval (pitfall 28)", async () => {
+  it("drops a peer that connects and sends nothing after handshakeInterval (docs/protocol.md §1.4)", async () => {
     const { endpoint, pull, expectServing } = await servingPull("ours", { handshakeInterval: 200 });
     const failed = waitEvent(pull, "handshake:error:other");
     const t0 = Date.now();
@@ -52,7 +52,7 @@ describe("our bound PULL against a bad handshake", () => {
 });
 
 describe("our connecting PULL against a bad server", () => {
-  it("does not redial a server whose READY is incompatible (PUB): exactly one connection in 1 s (notes §4, §11)", async () => {
+  it("does not redial a server whose READY is incompatible (PUB): exactly one connection in 1 s (docs/protocol.md §4.2, §11.2)", async () => {
     const { pull, expectServing } = await connectingPull("libzmq", { reconnectInterval: 50 });
     const server = await rawServer((peer) => peer.send(handshake("PUB")));
     pull.connect(server.endpoint);
@@ -64,7 +64,7 @@ describe("our connecting PULL against a bad server", () => {
 
   // BUG: the stopped Connecter stays in Socket.connecters (src/sockets/base.ts connect(), and
   // Connecter.engineClosed sets `stopped`), so connect() to the same address is a silent no-op.
-  it("after giving up on a fatal handshake, connect() to the same endpoint dials again (notes §4, §11)", async () => {
+  it("after giving up on a fatal handshake, connect() to the same endpoint dials again (docs/protocol.md §4.2, §11.2)", async () => {
     const { pull, expectServing } = await connectingPull("ours", { reconnectInterval: 50 });
     const server = await rawServer((peer) => {
       if (server.peers.length === 1) peer.send(handshake("PUB"));
@@ -78,7 +78,7 @@ describe("our connecting PULL against a bad server", () => {
     await expectServing();
   });
 
-  it("does not redial a server that answers with ERROR (notes §3)", async () => {
+  it("does not redial a server that answers with ERROR (docs/protocol.md §3.4)", async () => {
     const { pull, expectServing } = await connectingPull("ours", { reconnectInterval: 50 });
     const server = await rawServer((peer) => peer.send(greeting(), command("ERROR", Buffer.from("\x03400"))));
     const seen = record(pull, ["handshake:error:auth"]);
@@ -90,7 +90,7 @@ describe("our connecting PULL against a bad server", () => {
     await expectServing();
   });
 
-  it("redials a server that accepts and closes at once, several times within 1 s (notes §11)", async () => {
+  it("redials a server that accepts and closes at once, several times within 1 s (docs/protocol.md §11)", async () => {
     const { pull, expectServing } = await connectingPull("ours");
     const server = await rawServer((peer) => peer.destroy());
     pull.connect(server.endpoint);

@@ -1,5 +1,5 @@
 /**
- * Peers restarted under traffic (notes §5.9, §11). A libzmq peer bound on an endpoint is closed
+ * Peers restarted under traffic (docs/protocol.md §5.9, §11). A libzmq peer bound on an endpoint is closed
  * and bound again while our connecting DEALER / PUSH keeps sending sequence numbers: what was
  * queued while it was down arrives after the reconnect, once, in order. Messages already handed
  * to the dying TCP connection may be lost, as with libzmq, so each restart closes the peer only

@@ -12,7 +12,7 @@ import { GREETING_SIZE, encodeGreeting } from "../../src/zmtp/greeting.js";
 
 export { FLAG_COMMAND, FLAG_LONG, FLAG_MORE } from "../../src/zmtp/frame.js";
 
-/** libzmq's signature for a socket without routing id: padding is uint64 BE 1 (notes §1.1). */
+/** libzmq's signature for a socket without routing id: padding is uint64 BE 1 (docs/protocol.md §1.1). */
 export const LIBZMQ_SIGNATURE = Buffer.from("ff00000000000000017f", "hex");
 
 /** A 64-byte greeting; `major`, `minor` and libzmq's padding imitate other implementations. */

@@ -1,5 +1,5 @@
 /**
- * Socket-type compatibility against libzmq (notes §4, pitfall 7): a handshake between
+ * Socket-type compatibility against libzmq (docs/protocol.md §4): a handshake between
  * types that may not talk fails, so nothing is delivered either way, and a bound socket
  * that refused a peer still serves a compatible one.
  */

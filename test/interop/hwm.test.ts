@@ -1,5 +1,5 @@
 /**
- * High-water marks against libzmq (notes §5.8, pitfall 26): a PUSH with a small
+ * High-water marks against libzmq (docs/protocol.md §5.8): a PUSH with a small
  * sendHighWaterMark feeding a PULL with a small receiveHighWaterMark that starts
  * reading late must block rather than drop — every sequence number arrives exactly
  * once, in order. Over TCP the kernel absorbs megabytes, so no case asserts at which

@@ -1,5 +1,5 @@
 /**
- * The table of compatible socket pairings (notes §4) and the case generator that runs
+ * The table of compatible socket pairings (docs/protocol.md §4.1) and the case generator that runs
  * each one for every transport, every bind side and every role assignment.
  */
 import { describe, expect, it } from "vitest";
@@ -70,7 +70,7 @@ export const REQ_ROUTER: Pairing = {
   async exchange({ a, b, out, back }) {
     await sendWithin(a, out);
     const got = await receiveWithin(b);
-    // ROUTER view of a REQ request: [id, "", body...] (notes §5.1, §5.4).
+    // ROUTER view of a REQ request: [id, "", body...] (docs/protocol.md §5.1, §5.4).
     expect(got.length, "frames at ROUTER").toBe(out.length + 2);
     expect(got[0]!.length, "routing id length").toBeGreaterThan(0);
     expectFrames(got.slice(1, 2), [EMPTY], "delimiter");

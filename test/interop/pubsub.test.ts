@@ -1,5 +1,5 @@
 /**
- * PUB/SUB/XPUB/XSUB and Proxy against libzmq (notes §5.6, §13 pitfalls 11-12): every pairing
+ * PUB/SUB/XPUB/XSUB and Proxy against libzmq (docs/protocol.md §5.6): every pairing
  * in both directions, over tcp and ipc, with either side binding; late joiners, cancels,
  * 1000 topics, XPUB notifications, welcome messages, forwarders, and restarts.
  */
@@ -276,7 +276,7 @@ describe("Subscription lifecycle against libzmq", () => {
     });
   }
 
-  it(`${name(OURS, "Subscriber", "connect", "tcp")} keeps its subscriptions when the ${name(THEIRS, "Publisher", "bind")} restarts on the same port (pitfall 12)`, async () => {
+  it(`${name(OURS, "Subscriber", "connect", "tcp")} keeps its subscriptions when the ${name(THEIRS, "Publisher", "bind")} restarts on the same port (docs/protocol.md §5.6)`, async () => {
     const first = open(THEIRS, "Publisher");
     const endpoint = await bindFresh(first, "tcp");
     const sub = open(OURS, "Subscriber", { reconnectInterval: 50 });
@@ -309,7 +309,7 @@ describe("Subscription lifecycle against libzmq", () => {
     expect(await drain(sub)).toEqual(["news-after-restart"]);
   });
 
-  it(`${name(THEIRS, "XSubscriber", "connect", "tcp")} sending a raw "\\x01topic" subscribes it at ${name(OURS, "Publisher", "bind")} (pitfall 11)`, async () => {
+  it(`${name(THEIRS, "XSubscriber", "connect", "tcp")} sending a raw "\\x01topic" subscribes it at ${name(OURS, "Publisher", "bind")} (docs/protocol.md §5.6)`, async () => {
     const pub = open(OURS, "Publisher");
     const xsub = open(THEIRS, "XSubscriber");
     xsub.connect(await bindFresh(pub, "tcp"));
@@ -379,7 +379,7 @@ describe("XPUB notifications against libzmq subscribers", () => {
       const sub = open(subSide, "Subscriber");
       sub.subscribe("WELCOME");
       sub.connect(endpoint);
-      // libzmq attaches new pipes when its application calls in (notes §5.6): keep reading.
+      // libzmq attaches new pipes when its application calls in (docs/protocol.md §5.6): keep reading.
       const reading = xpub.receive().catch(() => undefined);
       expect(text(await receiveWithin(sub))).toEqual(["WELCOME"]);
       void reading;

@@ -1,5 +1,5 @@
 /**
- * PUSH/PULL against libzmq (notes §5.5): the pairing table, round-robin over several
+ * PUSH/PULL against libzmq (docs/protocol.md §5.5): the pairing table, round-robin over several
  * PULLs and fair-queueing from several PUSHes.
  */
 import { describe, expect, it } from "vitest";
@@ -22,7 +22,7 @@ describeLargeFrame(PUSH_PULL);
 
 describe("PUSH/PULL load balancing with several libzmq peers", () => {
   // With immediate=false (the default) a connecting socket's pipe exists from connect()
-  // on (notes §5.9), so the dealing alternates from the very first send.
+  // on (docs/protocol.md §5.9), so the dealing alternates from the very first send.
   it(`${sideName(OURS, "Push", "connect", "tcp")} -> two ${sideName(THEIRS, "Pull", "bind")}s: messages are dealt round-robin from the first send, m0,m2,m4 to one and m1,m3,m5 to the other`, async () => {
     const pull1 = open(THEIRS, "Pull");
     const pull2 = open(THEIRS, "Pull");

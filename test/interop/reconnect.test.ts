@@ -1,5 +1,5 @@
 /**
- * Reconnect against libzmq (notes §11, §5.9): our connecting socket survives a libzmq
+ * Reconnect against libzmq (docs/protocol.md §11, §5.9): our connecting socket survives a libzmq
  * peer that closes and is bound again on the same endpoint, keeps the messages queued
  * while the peer was away, and our bound ROUTER accepts a restarted peer reusing its id.
  */
@@ -26,7 +26,7 @@ useCleanup();
 
 const RECONNECT_MS = 50;
 /** Long enough for our side to see the close, so later sends queue instead of vanishing
- * into a dying connection (notes §5.9: messages already handed to the engine are lost). */
+ * into a dying connection (docs/protocol.md §5.9: messages already handed to the engine are lost). */
 const NOTICE_CLOSE_MS = 300;
 
 describe("reconnect after the libzmq peer restarts", () => {

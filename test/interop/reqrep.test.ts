@@ -1,6 +1,6 @@
 /**
  * REQ/REP against libzmq: the pairings REQ-REP, REQ-ROUTER and DEALER-REP, the
- * envelopes each side sees (notes §5.1, §5.2) and REQ_CORRELATE / REQ_RELAXED.
+ * envelopes each side sees (docs/protocol.md §5.1, §5.2) and REQ_CORRELATE / REQ_RELAXED.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -10,7 +10,6 @@ import {
   TRANSPORTS,
   bindFresh,
   errorCode,
-  expectFrames,
   open,
   receiveWithin,
   sendWithin,

@@ -1,5 +1,5 @@
 /**
- * ROUTER specifics against libzmq (notes §5.4): routing ids in both directions, auto
+ * ROUTER specifics against libzmq (docs/protocol.md §5.4): routing ids in both directions, auto
  * ids, ROUTER_MANDATORY, ROUTER_HANDOVER and PROBE_ROUTER.
  */
 import { describe, expect, it } from "vitest";

@@ -2,7 +2,7 @@
  * PLAIN, CURVE and ZAP against libzmq 4.3.5 (zeromq@6), both directions and both roles:
  * handshakes, ZAP handlers on each side (each a Reply bound at inproc://zeromq.zap.01 in its
  * own implementation's Context), rejections, large and multipart traffic, heartbeats inside
- * CURVE, and a CURVE server under a flood of bogus HELLOs (notes §7–§9, pitfalls 15–22, 27).
+ * CURVE, and a CURVE server under a flood of bogus HELLOs (docs/protocol.md §7–§9).
  */
 import { once } from "node:events";
 import { connect as netConnect, type Socket as NetSocket } from "node:net";

@@ -5,7 +5,7 @@ import { FrameDecoder, type FrameSink } from "../../src/zmtp/decoder.js";
 import { FLAG_COMMAND, FLAG_MORE, encodeFrame } from "../../src/zmtp/frame.js";
 import { checkGreetingPrefix, decodeGreeting, encodeGreeting } from "../../src/zmtp/greeting.js";
 import { decodeProperties, encodeProperties, getProperty } from "../../src/zmtp/metadata.js";
-import { ProtocolError } from "../../src/zmtp/protocol-error.js";
+import { ProtocolError } from "../../src/errors.js";
 
 interface Received {
   body: Buffer;
@@ -219,7 +219,7 @@ describe("command properties", () => {
 });
 
 describe("greeting properties", () => {
-  /** The rules of notes §1.3, restated independently of the implementation. */
+  /** The rules of docs/protocol.md §1.3, restated independently of the implementation. */
   function shouldReject(buf: Uint8Array, length: number): boolean {
     return (length >= 1 && buf[0] !== 0xff) || (length >= 10 && (buf[9]! & 1) === 0) || (length >= 11 && buf[10]! < 3);
   }

@@ -8,7 +8,7 @@ import { FLAG_COMMAND, FLAG_LONG } from "../../src/zmtp/frame.js";
 import { generateKeyPair } from "../../src/zmtp/mechanisms/curve-box.js";
 import { CurveClient, CurveServer } from "../../src/zmtp/mechanisms/curve.js";
 import type { MechanismHost, TrafficCodec } from "../../src/zmtp/mechanisms/mechanism.js";
-import { ProtocolError } from "../../src/zmtp/protocol-error.js";
+import { ProtocolError } from "../../src/errors.js";
 
 // ---- in memory: the mechanisms and their MESSAGE codec ----
 

@@ -2,7 +2,7 @@
  * Fairness of the shared routing pieces and "PUSH loses nothing at its high-water mark", for
  * arbitrary pipe counts, queue limits, message counts and reader pauses. LoadBalancer (libzmq
  * lb_t) must rotate over the pipes with room; FairQueue (libzmq fq_t) must take one message per
- * non-empty pipe per round; PUSH must wait, never drop (RFC 30, notes §5.8).
+ * non-empty pipe per round; PUSH must wait, never drop (RFC 30, docs/protocol.md §5.5).
  */
 import fc from "fast-check";
 import { setTimeout as sleep } from "node:timers/promises";

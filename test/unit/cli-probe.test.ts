@@ -98,7 +98,7 @@ describe("zmtp probe against libzmq", () => {
     expect(report.error).toBeUndefined();
     expect(report).toMatchObject({ ok: true, exitCode: 0, socketType: "DEALER", mechanism: "NULL" });
     expect(report.greeting).toMatchObject({ version: "3.1", mechanism: "NULL", asServer: false });
-    // libzmq pads the signature with its routing id length + 1 (notes §1.1).
+    // libzmq pads the signature with its routing id length + 1 (docs/protocol.md §1.1).
     expect(report.greeting!.padding).toBe("0000000000000007");
     expect(report.properties).toEqual({ "Socket-Type": "ROUTER", Identity: "srv-id" });
     expect(report.ping?.answered).toBe(true);

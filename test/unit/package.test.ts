@@ -60,28 +60,23 @@ const WITHOUT_REQUIRE_ESM = process.allowedNodeEnvironmentFlags.has("--experimen
 
 /** zeromq.js v6's runtime exports, from the binding itself. */
 const ZEROMQ_NAMES = Object.keys(require("zeromq") as object).sort();
-/** Not implemented yet (issue 16); the main entry may lack these and nothing else. */
-const NOT_YET = ["Stream"];
-
 describe("package entries", () => {
-  it("the main entry exports exactly zeromq.js v6's names, plus a default export holding them", async () => {
+  it("the main entry exports exactly zeromq.js v6's names; ESM adds a default export holding them, CommonJS has none, as with zeromq.js", async () => {
     const shapes = (await runScript(
       "names.mjs",
       `import zmq, * as named from "zmtp";
        import { createRequire } from "node:module";
        const cjs = createRequire(import.meta.url)("zmtp");
-       const keys = (o) => Object.keys(o).filter((k) => k !== "default" && k !== "__esModule").sort();
+       const keys = (o) => Object.keys(o).filter((k) => k !== "default").sort();
        console.log(JSON.stringify({
-         esm: keys(named), esmDefault: Object.keys(zmq).sort(), cjs: keys(cjs), cjsDefault: Object.keys(cjs.default).sort(),
-         sameClass: zmq.Push === named.Push && cjs.default.Push === cjs.Push,
+         esm: keys(named), esmDefault: Object.keys(zmq).sort(), cjs: Object.keys(cjs).sort(),
+         sameClass: zmq.Push === named.Push,
        }));`,
       WITHOUT_REQUIRE_ESM,
-    )) as { esm: string[]; esmDefault: string[]; cjs: string[]; cjsDefault: string[]; sameClass: boolean };
-    expect(shapes.esm.filter((name) => !ZEROMQ_NAMES.includes(name)), "names zeromq.js does not export").toEqual([]);
-    expect(ZEROMQ_NAMES.filter((name) => !shapes.esm.includes(name) && !NOT_YET.includes(name)), "zeromq.js names missing").toEqual([]);
-    expect(shapes.esmDefault).toEqual(shapes.esm);
-    expect(shapes.cjs).toEqual(shapes.esm);
-    expect(shapes.cjsDefault).toEqual(shapes.esm);
+    )) as { esm: string[]; esmDefault: string[]; cjs: string[]; sameClass: boolean };
+    expect(shapes.esm).toEqual(ZEROMQ_NAMES);
+    expect(shapes.esmDefault).toEqual(ZEROMQ_NAMES);
+    expect(shapes.cjs).toEqual(ZEROMQ_NAMES);
     expect(shapes.sameClass).toBe(true);
   });
 
@@ -204,7 +199,7 @@ describe("package types under moduleResolution node16", () => {
         import { Authenticator, type AuthDecision } from "zmtp/auth";
         import { zmqError, type ErrorCode } from "zmtp/errors";
         import { z85Encode } from "zmtp/z85";
-        const push: zmq.Push = new zmq.default.Push();
+        const push: zmq.Push = new zmq.Push();
         const message: zmq.Message | undefined = undefined;
         const code: ErrorCode = zmqError("EAGAIN").code;
         const log = (d: AuthDecision): string => d.reason + z85Encode(new Uint8Array(4)) + code;

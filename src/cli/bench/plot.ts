@@ -1,5 +1,5 @@
 import type { RunResult } from "./runner.js";
-import { formatSize } from "./table.js";
+import { formatSize } from "./size.js";
 
 /**
  * `--plot FILE.svg`: throughput against message size, one line per series, in two panels

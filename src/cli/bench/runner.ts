@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startCeilingReceiver, startCeilingSender } from "./ceiling.js";
 import { IMPL_LABEL, loadImpl, type ImplName } from "./implementations.js";
-import { formatSize } from "./table.js";
+import { formatSize } from "./size.js";
 import { RssSampler, type Side, type WorkerCommand, type WorkerReport, type WorkerSpec } from "./worker.js";
 import { Signal, WORKLOAD, bindAddress, startReceiver, startSender, type Measurement, type Plan, type Transport, type WorkloadName } from "./workloads.js";
 

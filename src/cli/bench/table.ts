@@ -1,12 +1,7 @@
 import type { RunResult } from "./runner.js";
+import { formatSize } from "./size.js";
 
 /** The bench results as an aligned text table, one row per size x series; empty columns are left out. */
-
-export function formatSize(bytes: number): string {
-  if (bytes >= 2 ** 20 && bytes % 2 ** 20 === 0) return `${bytes / 2 ** 20} MiB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
-  return `${bytes} B`;
-}
 
 const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 

@@ -2,7 +2,7 @@ import type { Kind, Sock } from "./api.js";
 import { CaseFailure, expectFrames, payload, showMessage, type CaseContext } from "./harness.js";
 
 /**
- * The compatible socket pairings (RFC 28/29/30/31, notes §4) and what each must do across two
+ * The compatible socket pairings (RFC 28/29/30/31, docs/protocol.md §4.1) and what each must do across two
  * implementations: multipart messages whose frames cross the short/long size boundary (255/256)
  * and a 70 kB frame, both ways where the pattern allows, with the envelopes each type adds.
  */

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { attachValues } from "../args.js";
-import { parseEndpoint } from "../../transports/endpoint.js";
+import { checkEndpoint } from "../../transports/endpoint.js";
 import type { SocketTypeName } from "../../zmtp/socket-types.js";
 import { decodeCurveKey } from "../../zmtp/z85.js";
 import { parseMessage } from "./text.js";
@@ -130,7 +130,7 @@ export function parseProbeArgs(args: readonly string[]): ProbeOptions | "help" {
   }
   const endpoint = positionals[0]!;
   try {
-    parseEndpoint(endpoint, values.bind === true);
+    checkEndpoint(endpoint, values.bind === true);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { formatTcpEndpoint, parseEndpoint } from "../../transports/endpoint.js";
+import { checkEndpoint, formatTcpEndpoint } from "../../transports/endpoint.js";
 import { streamTransport } from "../../transports/registry.js";
 import type { ByteStream } from "../../transports/stream.js";
 import { DEFAULT_TRANSPORT_OPTIONS, type Listener, type Transport } from "../../transports/transport.js";
@@ -49,7 +49,7 @@ function mechanismFor(o: ProbeOptions, report: ProbeReport): Mechanism {
 
 /** Connects (or accepts one connection) and resolves with the stream, or rejects with a ProbeFailure. */
 function openStream(o: ProbeOptions, onListening: (endpoint: string) => void): Promise<ByteStream> {
-  const transport = streamTransport(parseEndpoint(o.endpoint, o.bind).transport);
+  const transport = streamTransport(checkEndpoint(o.endpoint, o.bind));
   if (transport === null) {
     return Promise.reject(new ProbeFailure("connect", "inproc endpoints live inside one process; probe tcp:// or ipc://"));
   }

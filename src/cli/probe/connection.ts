@@ -5,7 +5,7 @@ import { Connection } from "../../zmtp/connection.js";
 import type { Greeting } from "../../zmtp/greeting.js";
 import type { Mechanism } from "../../zmtp/mechanisms/mechanism.js";
 import { getProperty, type Metadata } from "../../zmtp/metadata.js";
-import { IncompatiblePeerError, ProtocolError } from "../../zmtp/protocol-error.js";
+import { IncompatiblePeerError, ProtocolError } from "../../errors.js";
 import { sendsIdentity, type SocketTypeName } from "../../zmtp/socket-types.js";
 import type { ZapReply, ZapRequest } from "../../zmtp/zap.js";
 import { ProbeFailure, authHint, classify, closedHint, describeBytes } from "./failure.js";
@@ -103,7 +103,7 @@ export class ProbeConnection extends Connection {
   ping(context: Buffer, timeoutMs: number): Promise<Buffer> {
     const key = context.toString("hex");
     const pong = new Promise<Buffer>((resolve, reject) => this.pongWaiters.set(key, { resolve, reject }));
-    // TTL 0: a TTL would make the peer close the connection when we go quiet (notes §6).
+    // TTL 0: a TTL would make the peer close the connection when we go quiet (docs/protocol.md §6.2).
     this.sendCommand(encodePing(0, context));
     return this.withTimeout(pong, timeoutMs, () => `no PONG within ${timeoutMs} ms`).finally(() => this.pongWaiters.delete(key));
   }

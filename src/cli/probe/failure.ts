@@ -1,4 +1,4 @@
-import { ProtocolError } from "../../zmtp/protocol-error.js";
+import { ProtocolError } from "../../errors.js";
 
 /** How `zmtp probe` names what went wrong, in words a user can act on. */
 
@@ -33,7 +33,7 @@ export function classify(err: unknown, afterHandshake: boolean): ProbeFailure {
   return new ProbeFailure("protocol", err instanceof Error ? err.message : String(err));
 }
 
-/** ZAP status codes as reasons (notes §9): libzmq's ERROR carries just the number. */
+/** ZAP status codes as reasons (docs/protocol.md §9.3): libzmq's ERROR carries just the number. */
 export function authHint(reason: string): string {
   if (reason === "400") return " — authentication failed (wrong credentials or key not allowed)";
   if (reason === "500") return " — the peer's authentication handler failed";

@@ -22,6 +22,7 @@ export function parseFrame(text: string): Buffer {
 export function isPrintable(body: Buffer): boolean {
   const text = body.toString("utf8");
   // U+FFFD means invalid UTF-8; C0 controls other than \t \n \r and DEL mean binary.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
   return !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/.test(text);
 }
 

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { formatTcpEndpoint, parseEndpoint } from "../../transports/endpoint.js";
+import { checkEndpoint, formatTcpEndpoint } from "../../transports/endpoint.js";
 import { streamTransport } from "../../transports/registry.js";
 import type { ByteStream } from "../../transports/stream.js";
 import { DEFAULT_TRANSPORT_OPTIONS, type Listener, type Transport } from "../../transports/transport.js";
@@ -58,7 +58,7 @@ export interface Tracer {
 
 /** The transport that carries `address`; inproc has no bytes to trace. */
 function transportOf(address: string, forBind: boolean): Transport {
-  const transport = streamTransport(parseEndpoint(address, forBind).transport);
+  const transport = streamTransport(checkEndpoint(address, forBind));
   if (transport === null) throw new RangeError(`${address}: inproc cannot be traced (it has no bytes); use tcp:// or ipc://`);
   return transport;
 }

@@ -19,7 +19,7 @@ export type TraceEvent =
   | { event: "error"; message: string }
   | { event: "bytes"; size: number };
 
-/** libzmq's PLAIN sends ERROR as `5E "RROR"` (the C literal "\x05ERROR" read as "\x05E"; notes §7). */
+/** libzmq's PLAIN sends ERROR as `5E "RROR"` (the C literal "\x05ERROR" read as "\x05E"; docs/protocol.md §7.3). */
 const LIBZMQ_PLAIN_ERROR = Buffer.from([0x5e, 0x52, 0x52, 0x4f, 0x52]);
 const CURVE_MESSAGE = Buffer.from("\x07MESSAGE", "latin1");
 /** MESSAGE = name(8) + nonce(8) + tag(16) + flags(1) + payload. */
@@ -78,7 +78,7 @@ export class TraceDecoder implements FrameSink {
       this.emit(this.describeCommand(body));
       return;
     }
-    // CURVE traffic: every frame is a MESSAGE box in an ordinary data frame (notes §8.6).
+    // CURVE traffic: every frame is a MESSAGE box in an ordinary data frame (docs/protocol.md §8.6).
     if (this.mechanism === "CURVE" && body.length >= CURVE_MESSAGE_OVERHEAD && CURVE_MESSAGE.equals(body.subarray(0, 8))) {
       this.emit({ event: "message", size: body.length });
       return;

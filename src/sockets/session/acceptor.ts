@@ -3,7 +3,7 @@ import type { Metadata } from "../../zmtp/metadata.js";
 import type { ByteStream } from "../../transports/stream.js";
 import type { Listener } from "../../transports/transport.js";
 import type { Pipe } from "../pipe.js";
-import { applyPeer, emitEngineClose, type SessionOwner } from "./owner.js";
+import { applyPeer, emitEngineClose, emitRefused, type SessionOwner } from "./owner.js";
 import { RawEngine, rawEngineOptions, type RawEngineHost } from "./raw-engine.js";
 
 /** One accepted connection: its pipe exists from handshake to disconnect only (libzmq semantics). */
@@ -42,6 +42,10 @@ class AcceptedSession implements EngineHost, RawEngineHost {
       this.pipe = pipe;
       engine.attach(pipe);
     }
+  }
+
+  engineRefused(_engine: Engine, error: Error): void {
+    emitRefused(this.acceptor.owner, this.acceptor.endpoint, error);
   }
 
   engineClosed(_engine: Engine | RawEngine, reason: EngineClose): void {

@@ -4,13 +4,13 @@ import type { Metadata } from "../../zmtp/metadata.js";
 import type { ByteStream } from "../../transports/stream.js";
 import type { Transport } from "../../transports/transport.js";
 import type { Pipe } from "../pipe.js";
-import { applyPeer, emitEngineClose, type SessionOwner } from "./owner.js";
+import { applyPeer, emitEngineClose, emitRefused, type SessionOwner } from "./owner.js";
 import { RawEngine, rawEngineOptions, type RawEngineHost } from "./raw-engine.js";
 
 /**
  * One `connect()`ed endpoint: dials, runs an engine per connection and redials with libzmq's
  * backoff. With immediate = false its pipe lives from connect() to disconnect(), so messages
- * queued while the peer is away are delivered when it comes back (notes §5.9).
+ * queued while the peer is away are delivered when it comes back (docs/protocol.md §5.9).
  */
 export class Connecter implements EngineHost, RawEngineHost {
   private pipe: Pipe | null = null;
@@ -53,18 +53,36 @@ export class Connecter implements EngineHost, RawEngineHost {
     return this.engine?.handshaken ?? false;
   }
 
+  /**
+   * One connection attempt, with libzmq's events: tcp reports connect:delay once the host is
+   * resolved and the connection is under way, ipc never (it connects or fails at once); a failure
+   * after the OS socket exists is a `close`, a failed resolution only the retry.
+   */
   private dial(): void {
     this.retryTimer = null;
     // A STREAM ended this peer's pipe while it was away: libzmq's session ends with the pipe.
     if (this.pipe?.terminated === true) this.stop();
     if (this.stopped) return;
-    const stream = this.transport.dial(this.address, this.owner.transportOptions);
+    let stream: ByteStream;
+    try {
+      stream = this.transport.dial(this.address, this.owner.transportOptions);
+    } catch {
+      // An address libzmq resolves only when dialling (a port that is 0 once a uint16).
+      this.scheduleRetry();
+      return;
+    }
     this.stream = stream;
-    this.owner.emit({ type: "connect:delay", address: this.address });
+    let socketMade = !this.transport.connectDelayed;
+    if (this.transport.connectDelayed) {
+      stream.once("connecting", () => {
+        socketMade = true;
+        this.owner.emit({ type: "connect:delay", address: this.address });
+      });
+    }
     const onError = (): void => {
       stream.destroy();
       if (this.stream === stream) this.stream = null;
-      this.owner.emit({ type: "close", address: this.address });
+      if (socketMade) this.owner.emit({ type: "close", address: this.address });
       this.scheduleRetry();
     };
     stream.once("error", onError);
@@ -75,7 +93,7 @@ export class Connecter implements EngineHost, RawEngineHost {
       this.owner.emit({ type: "connect", address: this.address });
       this.engine = this.owner.options.rawSocket
         ? new RawEngine(stream, rawEngineOptions(this.owner), this, this.address)
-        : new Engine(stream, this.owner.engineOptions(), this, this.address);
+        : new Engine(stream, { ...this.owner.engineOptions(), dialled: true }, this, this.address);
     });
   }
 
@@ -120,6 +138,10 @@ export class Connecter implements EngineHost, RawEngineHost {
     if (this.pipeAttached) engine.attach(this.pipe);
   }
 
+  engineRefused(_engine: Engine, error: Error): void {
+    emitRefused(this.owner, this.address, error);
+  }
+
   engineClosed(engine: Engine | RawEngine, reason: EngineClose): void {
     if (this.engine === engine) this.engine = null;
     this.stream = null;
@@ -129,7 +151,7 @@ export class Connecter implements EngineHost, RawEngineHost {
       (this.owner.attachesBeforeHandshake || this.fixedRoutingId !== null);
     if (!keepPipe) this.dropPipe();
     if (this.stopped) return;
-    // libzmq gives up on an endpoint after a protocol or auth failure (notes §11).
+    // libzmq gives up on an endpoint after a protocol or auth failure (docs/protocol.md §11.2).
     if (reason.fatal) {
       this.stopped = true;
       return;

@@ -6,7 +6,7 @@ import type { SocketCounters } from "../statistics.js";
 import type { Pipe } from "../pipe.js";
 import type { TransportOptions } from "../../transports/transport.js";
 import { getProperty, type Metadata } from "../../zmtp/metadata.js";
-import { IncompatiblePeerError, ProtocolError } from "../../zmtp/protocol-error.js";
+import { IncompatiblePeerError, ProtocolError, zmqError } from "../../errors.js";
 
 /** What connection endpoints (connecters, acceptors) need from their socket. */
 export interface SessionOwner {
@@ -42,11 +42,17 @@ export function emitEngineClose(owner: SessionOwner, address: string, reason: En
   // Our own close (disconnect, unbind, close) is not reported as the peer disconnecting (zeromq.js).
   if (reason.kind === "local") return;
   // An incompatible Socket-Type is no handshake error to libzmq: it only reports the disconnect.
-  if (!reason.handshaken && !(reason.error instanceof IncompatiblePeerError)) {
-    const error = reason.error ?? Object.assign(new Error("Connection closed during the handshake"), { code: "ECONNRESET" });
+  if (!reason.handshaken && reason.reported !== true && !(reason.error instanceof IncompatiblePeerError)) {
+    // libzmq reads a peer's orderly close as EPIPE.
+    const error = reason.error ?? zmqError("EPIPE");
     if (reason.kind === "auth") owner.emit({ type: "handshake:error:auth", address, error });
     else if (reason.error instanceof ProtocolError) owner.emit({ type: "handshake:error:protocol", address, error });
     else owner.emit({ type: "handshake:error:other", address, error });
   }
   owner.emit({ type: "disconnect", address });
+}
+
+/** ZAP refused the peer for now (300): libzmq reports it at once and keeps the connection. */
+export function emitRefused(owner: SessionOwner, address: string, error: Error): void {
+  owner.emit({ type: "handshake:error:auth", address, error });
 }

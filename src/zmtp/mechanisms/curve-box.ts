@@ -5,7 +5,7 @@ import { hsalsa, xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
  * The NaCl primitives CurveZMQ is built on (RFC 26 §2.1), from audited libraries: X25519 from
  * node:crypto (OpenSSL), HSalsa20 and XSalsa20-Poly1305 from @noble/ciphers. A box on the wire
  * is the 16-byte Poly1305 tag followed by the ciphertext (NaCl's "easy" layout); the classic
- * API's zero padding never leaves this file (notes §8.2).
+ * API's zero padding never leaves this file (docs/protocol.md §8.2).
  */
 
 export const KEY_BYTES = 32;

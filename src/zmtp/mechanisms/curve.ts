@@ -1,12 +1,12 @@
 import { decodeError, type Command } from "../command.js";
 import { decodeProperties, encodeProperties, type Metadata } from "../metadata.js";
-import { ProtocolError, type ProtocolErrorCode } from "../protocol-error.js";
+import { ProtocolError, type ProtocolErrorCode } from "../../errors.js";
 import { BOX_OVERHEAD, KEY_BYTES, generateKeyPair, nonce, open, randomBytes, seal, sealInPlace, sharedKey, type CurveKeyPair } from "./curve-box.js";
 import type { Mechanism, MechanismHost, TrafficCodec } from "./mechanism.js";
 import { consultZap, withZapProperties } from "./zap-gate.js";
 
 /**
- * CURVE (RFC 25 / RFC 26 CurveZMQ) as libzmq 4.3 speaks it (notes §8): HELLO, WELCOME, INITIATE,
+ * CURVE (RFC 25 / RFC 26 CurveZMQ) as libzmq 4.3 speaks it (docs/protocol.md §8): HELLO, WELCOME, INITIATE,
  * READY, then every frame wrapped in a MESSAGE box. Roles come from configuration, never from the
  * greeting's as-server bit.
  */
@@ -28,7 +28,7 @@ const INITIATE_NAME = Buffer.from("\x08INITIATE", "latin1");
 const READY_NAME = Buffer.from("\x05READY", "latin1");
 const MESSAGE_NAME = Buffer.from("\x07MESSAGE", "latin1");
 
-/** RFC 26 grammar: 200 bytes; its prose says 70 bytes of padding, libzmq sends and requires 72 (notes §8.3). */
+/** RFC 26 grammar: 200 bytes; its prose says 70 bytes of padding, libzmq sends and requires 72 (docs/protocol.md §8.3). */
 export const HELLO_SIZE = 200;
 const HELLO_PADDING = 72;
 export const WELCOME_SIZE = 168;
@@ -57,7 +57,7 @@ function keyOrFail(key: Buffer | null, what: string): Buffer {
 }
 
 /**
- * Short nonces a peer sends must strictly increase (RFC 26 §2.3; libzmq accepts gaps, notes
+ * Short nonces a peer sends must strictly increase (RFC 26 §2.3; libzmq accepts gaps, docs/protocol.md
  * §8.5). Kept as two 32-bit halves so the whole 64-bit range compares exactly without BigInt.
  */
 class NonceGuard {
@@ -162,7 +162,7 @@ export class CurveClient implements Mechanism {
     const transient = generateKeyPair();
     this.transient = transient;
     this.helloKey = keyOrFail(sharedKey(transient, this.options.serverKey), "the server key (curveServerKey)");
-    // Client short nonces: HELLO = 1, INITIATE = 2, first MESSAGE = 3 (notes §8.5).
+    // Client short nonces: HELLO = 1, INITIATE = 2, first MESSAGE = 3 (docs/protocol.md §8.5).
     const helloNonce = shortNonce(1);
     const hello = Buffer.alloc(HELLO_SIZE);
     HELLO_NAME.copy(hello, 0);
@@ -235,7 +235,7 @@ export class CurveClient implements Mechanism {
 export interface CurveServerOptions {
   /** Our long-term key pair (S, s). */
   keyPair: CurveKeyPair;
-  /** ZAP domain (ZAP is asked even when it is empty, as libzmq does: notes §8.7). */
+  /** ZAP domain (ZAP is asked even when it is empty, as libzmq does: docs/protocol.md §8.7). */
   domain: string;
 }
 
@@ -336,7 +336,7 @@ export class CurveServer implements Mechanism {
       vouchKey,
     );
     if (vouch === null) fail("ERR_ZMTP_CRYPTOGRAPHIC", "CURVE: cannot open the INITIATE vouch");
-    // libzmq compares only the C' half of the vouch (notes §8.7).
+    // libzmq compares only the C' half of the vouch (docs/protocol.md §8.7).
     if (!vouch.subarray(0, KEY_BYTES).equals(clientTransient)) {
       fail("ERR_ZMTP_KEY_EXCHANGE", "CURVE: the vouch does not name this connection's client key");
     }
@@ -355,7 +355,7 @@ export class CurveServer implements Mechanism {
     const readyNonce = shortNonce(1);
     const box = seal(encodeProperties(host.localProperties()), nonce(PREFIX.ready, readyNonce), this.sessionKey!);
     host.sendCommand(Buffer.concat([READY_NAME, readyNonce, box]));
-    // Server short nonces: READY = 1, first MESSAGE = 2 (notes §8.5).
+    // Server short nonces: READY = 1, first MESSAGE = 2 (docs/protocol.md §8.5).
     this.codec = new CurveCodec(this.sessionKey!, PREFIX.serverMessage, PREFIX.clientMessage, 2, this.lastPeerNonce!);
     this.state = "done";
     host.handshakeComplete(props);

@@ -24,7 +24,7 @@ export interface MechanismHost {
   zap(request: Omit<ZapRequest, "address" | "identity">): Promise<ZapReply> | null;
 }
 
-/** libzmq's msg_t flags, which CURVE MESSAGE boxes carry as their inner flags (notes §8.6). */
+/** libzmq's msg_t flags, which CURVE MESSAGE boxes carry as their inner flags (docs/protocol.md §8.6). */
 export const INNER_MORE = 1;
 export const INNER_COMMAND = 2;
 
@@ -33,7 +33,7 @@ export const INNER_COMMAND = 2;
  * libzmq's values: INNER_MORE, INNER_COMMAND.
  */
 export interface TrafficCodec {
-  /** The MESSAGE command body carrying one frame; sent as an ordinary data frame (notes §8.6). */
+  /** The MESSAGE command body carrying one frame; sent as an ordinary data frame (docs/protocol.md §8.6). */
   encode(flags: number, body: Buffer): Buffer;
   /** Opens a MESSAGE body. Throws ProtocolError on a bad box, nonce or layout. */
   decode(message: Buffer): { flags: number; body: Buffer };
@@ -52,7 +52,7 @@ export interface Mechanism {
   start(host: MechanismHost): void;
   /**
    * Parses a handshake command body, for a mechanism that must accept a peer's malformed form
-   * (libzmq's PLAIN ERROR, notes §7). Without it the engine uses `decodeCommand`.
+   * (libzmq's PLAIN ERROR, docs/protocol.md §7.3). Without it the engine uses `decodeCommand`.
    */
   decodeCommand?(body: Buffer): Command | null;
   /** A command received before the handshake completed. Throws ProtocolError on a violation. */

@@ -1,6 +1,6 @@
 import { decodeError, decodeReady, encodeReady, type Command } from "../command.js";
 import type { Metadata } from "../metadata.js";
-import { ProtocolError } from "../protocol-error.js";
+import { ProtocolError } from "../../errors.js";
 import type { Mechanism, MechanismHost } from "./mechanism.js";
 import { consultZap, withZapProperties } from "./zap-gate.js";
 
@@ -11,7 +11,7 @@ type State = "idle" | "waiting-ready" | "done";
  * does so in both roles, so an early READY from the accepting side must be accepted.
  *
  * With a ZAP domain set and a handler bound, our READY waits for ZAP's verdict (mechanism
- * "NULL", no credentials); refused peers get ERROR instead (notes §3).
+ * "NULL", no credentials); refused peers get ERROR instead (docs/protocol.md §3.5).
  */
 export class NullMechanism implements Mechanism {
   readonly name = "NULL";

@@ -1,6 +1,6 @@
 import { decodeCommand, decodeError, encodeCommand, type Command } from "../command.js";
 import { decodeProperties, encodeProperties, type Metadata } from "../metadata.js";
-import { ProtocolError } from "../protocol-error.js";
+import { ProtocolError, zmqError } from "../../errors.js";
 import type { Mechanism, MechanismHost } from "./mechanism.js";
 import { consultZap, withZapProperties } from "./zap-gate.js";
 
@@ -11,7 +11,7 @@ import { consultZap, withZapProperties } from "./zap-gate.js";
 
 /**
  * libzmq's PLAIN writes ERROR from the C literal "\x05ERROR", which C reads as "\x05E" + "RROR":
- * the command arrives as `5E 'RROR' len reason` (notes §7). Recognised as ERROR by our client.
+ * the command arrives as `5E 'RROR' len reason` (docs/protocol.md §7.3). Recognised as ERROR by our client.
  */
 const LIBZMQ_PLAIN_ERROR = Buffer.from([0x5e, 0x52, 0x52, 0x4f, 0x52]);
 
@@ -88,7 +88,7 @@ type ServerState = "expect-hello" | "zap" | "expect-initiate" | "done";
 
 /**
  * The server side. Every HELLO goes to the ZAP handler; without one, every client is refused by
- * closing the connection without ERROR, as libzmq does (notes §7, pitfall 20).
+ * closing the connection without ERROR, as libzmq does (docs/protocol.md §7.2).
  */
 export class PlainServer implements Mechanism {
   readonly name = "PLAIN";
@@ -116,9 +116,8 @@ export class PlainServer implements Mechanism {
         host.sendCommand(encodeCommand("WELCOME"));
       });
       if (!asked) {
-        throw Object.assign(new Error("PLAIN server refused the client: no ZAP handler is bound at inproc://zeromq.zap.01"), {
-          code: "EACCES",
-        });
+        // libzmq reports this handshake failure with EFAULT.
+        throw zmqError("EFAULT", "PLAIN server refused the client: no ZAP handler is bound at inproc://zeromq.zap.01");
       }
       return;
     }

@@ -6,7 +6,7 @@ import type { MechanismHost } from "./mechanism.js";
  * Asks the ZAP handler (RFC 27) about a peer, for the NULL, PLAIN and CURVE servers.
  * Returns false when no handler is bound: the caller goes on at once. Otherwise the handshake
  * waits: on 200 `accepted` gets the properties the peer's metadata gains (`User-Id` and the
- * reply's metadata, notes §9); 300 closes silently and 400/500 send ERROR first (host.authFailed);
+ * reply's metadata, docs/protocol.md §9.3); 300 closes silently and 400/500 send ERROR first (host.authFailed);
  * a broken reply or a handler that went away ends the connection (host.fail).
  */
 export function consultZap(

@@ -1,6 +1,6 @@
 /**
  * The whole event sequence a socket reports, in order and with its `address`, for the common
- * scenarios (notes §12), and the `statistics` counters. The single events are checked one by one
+ * scenarios (docs/protocol.md §12), and the `statistics` counters. The single events are checked one by one
  * in semantics.test.ts; here the point is the order and that nothing extra appears. Where the
  * sequence is libzmq's choice, a libzmq socket in the same scenario is the reference.
  */
@@ -90,7 +90,7 @@ describe("event sequences", () => {
     for (const event of attempts) expect(event).toMatchObject({ address: ep });
     for (const event of attempts.filter((e) => e.type === "connect:retry")) {
       const { interval } = event as Extract<Event, { type: "connect:retry" }>;
-      // libzmq without reconnectMaxInterval: IVL + rand() % IVL (notes §11).
+      // libzmq without reconnectMaxInterval: IVL + rand() % IVL (docs/protocol.md §11.1).
       expect(interval).toBeGreaterThanOrEqual(RECONNECT_MS);
       expect(interval).toBeLessThan(2 * RECONNECT_MS);
     }
@@ -328,8 +328,8 @@ describe("a peer that breaks the protocol", () => {
   });
 
   // An incompatible Socket-Type is refused without a protocol event (libzmq's parse_metadata
-  // sets EINVAL and only the engine's DISCONNECTED follows; notes §12 "wrong Socket-Type → only
-  // DISCONNECTED").
+  // sets EINVAL and only the engine's DISCONNECTED follows; docs/protocol.md §12.3: a peer of an
+  // incompatible type shows `disconnect` only).
   const wrongType = Buffer.concat([greeting({ libzmqPadding: true }), ready("PUB")]);
 
   it("reference: libzmq reports only connect:delay, connect, disconnect for a peer of an incompatible type", async () => {

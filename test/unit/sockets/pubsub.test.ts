@@ -1,5 +1,5 @@
 /**
- * PUB / SUB / XPUB / XSUB and Proxy through the public API (notes §5.6), ours on both sides:
+ * PUB / SUB / XPUB / XSUB and Proxy through the public API (docs/protocol.md §5.6), ours on both sides:
  * inproc, tcp and ipc. One Context per test.
  */
 import { describe, expect, it } from "vitest";
@@ -15,7 +15,7 @@ import {
   XSubscriber,
 } from "../../../src/index.js";
 import { RawPeer, RawServer, command, frame, greeting, handshake, ready } from "../../helpers/raw-peer.js";
-import { expectNothing, freePort, inproc, sleep, stillPending, text, useHarness } from "./helpers.js";
+import { expectNothing, freePort, inproc, sleep, text, useHarness } from "./helpers.js";
 
 const h = useHarness();
 const LOCAL_TCP = "tcp://127.0.0.1:*";
@@ -175,7 +175,7 @@ describe("PUB/SUB filtering", () => {
     sub.connect(await bindFresh(xpub, "inproc"));
     sub.subscribe("A");
     expect(await notification(xpub)).toBe("+A");
-    xpub.subscribe("A");
+    xpub.setStringOption(6, "A");
     sub.unsubscribe("A");
     expect(await notification(xpub)).toBe("-A");
     await xpub.send("A-after-cancel");
@@ -357,14 +357,15 @@ describe("XPUB", () => {
     expect(await notification(xpub)).toBe("+A");
     await xpub.send("A-unapplied");
     await expectNothing(s1);
-    xpub.subscribe("A", "translated");
+    xpub.setStringOption(6, "A");
+    xpub.setStringOption(6, "translated");
     await xpub.send("A-applied");
     await xpub.send("translated-too");
     expect(await drain(s1)).toEqual(["A-applied"]);
     s2.subscribe("translated");
     s2.connect(ep);
     expect(await notification(xpub)).toBe("+translated");
-    xpub.subscribe("translated");
+    xpub.setStringOption(6, "translated");
     await xpub.send("translated-2");
     expect(await drain(s2)).toEqual(["translated-2"]);
     expect(await drain(s1)).toEqual([]);
@@ -373,14 +374,14 @@ describe("XPUB", () => {
     expect(await notifications(xpub)).toEqual(["-translated"]);
   });
 
-  it("subscribe() on an XPUB without manual is EINVAL; with manual but no notification read yet it does nothing", async () => {
+  it("ZMQ_SUBSCRIBE on an XPUB without manual is EINVAL; with manual but no notification read yet it does nothing", async () => {
     const auto = h.open(XPublisher);
-    expect(() => auto.subscribe("x")).toThrow(expect.objectContaining({ code: "EINVAL" }));
+    expect(() => auto.setStringOption(6, "x")).toThrow(expect.objectContaining({ code: "EINVAL" }));
     const manual = h.open(XPublisher, { manual: true });
     const sub = h.open(Subscriber);
     sub.subscribe("");
     sub.connect(await bindFresh(manual, "inproc"));
-    manual.subscribe("");
+    manual.setStringOption(6, "");
     await manual.send("not applied to anyone");
     await expectNothing(sub);
   });
@@ -433,7 +434,7 @@ describe("XPUB", () => {
       }
     }
     expect(error).toMatchObject({ code: "EAGAIN" });
-    expect(sent).toBe(8); // inproc: sender SNDHWM + receiver RCVHWM (notes §5.8)
+    expect(sent).toBe(8); // inproc: sender SNDHWM + receiver RCVHWM (docs/protocol.md §5.8)
     // Messages nobody subscribed to are not held back by the full pipe.
     await pub.send("other");
     for (let i = 0; i < sent; i++) expect(text(await sub.receive())).toEqual([`t${i}`]);
@@ -482,7 +483,7 @@ describe("PUB never blocks", () => {
     expect(got[0]).toBe("m0");
   });
 
-  it("over tcp, 20000 non-blocking sends to a subscriber that never reads all succeed (notes §5.6)", async () => {
+  it("over tcp, 20000 non-blocking sends to a subscriber that never reads all succeed (docs/protocol.md §5.6)", async () => {
     const pub = h.open(Publisher, { sendHighWaterMark: 10, sendTimeout: 0 });
     const slow = h.open(Subscriber, { receiveHighWaterMark: 10 });
     slow.subscribe("");

@@ -1,5 +1,5 @@
 /**
- * Reconnect, immediate and linger over tcp with our implementation on both sides (notes §11,
+ * Reconnect, immediate and linger over tcp with our implementation on both sides (docs/protocol.md §11,
  * §5.9). Intervals are checked on the `connect:retry` events, never on wall-clock time.
  */
 import { describe, expect, it } from "vitest";

@@ -278,7 +278,7 @@ describe("CURVE between our sockets", () => {
   });
 });
 
-describe("handshake timeout (pitfall 28)", () => {
+describe("handshake timeout (docs/protocol.md §1.4)", () => {
   async function stalledPeer(endpoint: string, bytes: Buffer): Promise<{ closedAfter: Promise<number> }> {
     const [host, port] = endpoint.slice("tcp://".length).split(":");
     const sock: NetSocket = netConnect(Number(port), host!);

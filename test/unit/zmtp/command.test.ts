@@ -14,7 +14,7 @@ import {
 } from "../../../src/zmtp/command.js";
 import { FLAG_COMMAND, encodeFrame } from "../../../src/zmtp/frame.js";
 import { getProperty } from "../../../src/zmtp/metadata.js";
-import { ProtocolError } from "../../../src/zmtp/protocol-error.js";
+import { ProtocolError } from "../../../src/errors.js";
 
 function expectProtocolError(fn: () => unknown): ProtocolError {
   try {
@@ -72,7 +72,7 @@ describe("encodeCommand / decodeCommand", () => {
 });
 
 describe("READY", () => {
-  it("is byte-exact for a DEALER with empty identity (notes §3)", () => {
+  it("is byte-exact for a DEALER with empty identity (docs/protocol.md §3.1)", () => {
     const frame = encodeFrame(
       encodeReady([
         ["Socket-Type", "DEALER"],
@@ -157,7 +157,7 @@ describe("ERROR", () => {
 });
 
 describe("PING / PONG", () => {
-  it("always sends the 2-byte TTL in deciseconds (notes §13.13)", () => {
+  it("always sends the 2-byte TTL in deciseconds (docs/protocol.md §6.1)", () => {
     expect(encodePing(0).toString("hex")).toBe("0450494e470000");
     expect(encodePing(0x1234).toString("hex")).toBe("0450494e471234");
   });

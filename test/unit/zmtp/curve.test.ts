@@ -8,7 +8,7 @@ import { generateKeyPair, keyPairFromSecret, nonce, open, seal, sharedKey, type 
 import { CurveClient, CurveServer } from "../../../src/zmtp/mechanisms/curve.js";
 import type { TrafficCodec } from "../../../src/zmtp/mechanisms/mechanism.js";
 import { encodeProperties } from "../../../src/zmtp/metadata.js";
-import { ProtocolError } from "../../../src/zmtp/protocol-error.js";
+import { ProtocolError } from "../../../src/errors.js";
 import type { ZapReply } from "../../../src/zmtp/zap.js";
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ""), "hex");
@@ -128,7 +128,7 @@ describe("CURVE crypto primitives (NaCl known answers)", () => {
   });
 });
 
-describe("CURVE handshake layout (RFC 26, notes §8.3)", () => {
+describe("CURVE handshake layout (RFC 26, docs/protocol.md §8.3)", () => {
   it("HELLO is 200 bytes: version 1.0, 72 zero bytes, C', nonce 1, Box[64 zeros](C'→S)", () => {
     const { hello, serverKeys } = handshake();
     expect(hello.length).toBe(200);
@@ -167,7 +167,7 @@ describe("CURVE handshake layout (RFC 26, notes §8.3)", () => {
   });
 });
 
-describe("CURVE MESSAGE nonces and boxes (notes §8.5, §8.6)", () => {
+describe("CURVE MESSAGE nonces and boxes (docs/protocol.md §8.5, §8.6)", () => {
   it("client MESSAGEs count 3, 4, 5…; server MESSAGEs 2, 3, 4…", () => {
     const { client, server } = handshake();
     const fromClient = [0, 1, 2].map(() => codec(client).encode(0, Buffer.from("x")));
@@ -376,7 +376,7 @@ describe("CURVE client validation", () => {
   });
 });
 
-describe("CURVE server and ZAP (notes §8.7)", () => {
+describe("CURVE server and ZAP (docs/protocol.md §8.7)", () => {
   it("without a handler every client key is accepted", () => {
     const { serverHost, ready } = handshake();
     expect(serverHost.zapRequests.length).toBe(1); // asked, got null: no handler

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FrameDecoder, type FrameSink } from "../../../src/zmtp/decoder.js";
 import { FLAG_COMMAND, FLAG_MORE, encodeFrame } from "../../../src/zmtp/frame.js";
-import { ProtocolError } from "../../../src/zmtp/protocol-error.js";
+import { ProtocolError } from "../../../src/errors.js";
 
 interface Received {
   body: Buffer;

@@ -80,7 +80,7 @@ const text = (msg: Buffer[]): string[] => msg.map((b) => b.toString());
 const isData = (body: string) => (f: ParsedFrame): boolean => !f.command && f.body.toString() === body;
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ""), "hex");
 
-/** Our exact READY for a DEALER without routing id (notes §3). */
+/** Our exact READY for a DEALER without routing id (docs/protocol.md §3.1). */
 const DEALER_READY = Buffer.concat([
   hex("04 29 05"), Buffer.from("READY"),
   hex("0b"), Buffer.from("Socket-Type"), hex("00 00 00 06"), Buffer.from("DEALER"),
@@ -111,22 +111,52 @@ async function expectTraffic(sock: Dealer, peer: RawPeer, tag = "x"): Promise<vo
 }
 
 describe("greeting", () => {
-  it("our connecting socket sends all 64 greeting bytes before the peer sent more than its 10-byte signature (pitfall 1)", async () => {
-    const server = await rawServer((peer) => peer.send(greeting({ libzmqPadding: true }).subarray(0, 10)));
-    dealer().connect(server.endpoint);
-    const peer = await server.peer();
+  it("our bound socket's greeting goes out in libzmq's stages: signature, major after the peer's signature, the rest after its major", async () => {
+    const ours = encodeGreeting("NULL", false);
+    const theirs = greeting({ libzmqPadding: true });
+    const peer = await rawClient(await bindLocal(dealer()));
+    await peer.waitBytes(10);
+    await sleep(30);
+    expect(peer.received).toEqual(ours.subarray(0, 10));
+    peer.send(theirs.subarray(0, 10));
+    await peer.waitBytes(11);
+    await sleep(30);
+    expect(peer.received).toEqual(ours.subarray(0, 11));
+    peer.send(theirs.subarray(10, 11));
     await peer.waitBytes(64);
-    expect(peer.received.subarray(0, 64)).toEqual(encodeGreeting("NULL", false));
+    expect(peer.received.subarray(0, 64)).toEqual(ours);
     // READY only follows the peer's complete greeting.
     await sleep(50);
     expect(peer.received.length).toBe(64);
   });
 
-  it("our bound socket sends its 64-byte greeting to a peer that has sent nothing", async () => {
+  it("our connecting socket sends the rest of its greeting with its major once the peer's signature is here", async () => {
+    const ours = encodeGreeting("NULL", false);
+    const server = await rawServer(() => undefined);
+    dealer().connect(server.endpoint);
+    const peer = await server.peer();
+    await peer.waitBytes(10);
+    await sleep(30);
+    expect(peer.received).toEqual(ours.subarray(0, 10));
+    peer.send(greeting({ libzmqPadding: true }).subarray(0, 10));
+    await peer.waitBytes(64);
+    expect(peer.received.subarray(0, 64)).toEqual(ours);
+  });
+
+  it("our bound socket sends its signature to a peer that has sent nothing, and no more (libzmq does the same)", async () => {
     const endpoint = await bindLocal(dealer());
     const peer = await rawClient(endpoint);
-    await peer.waitBytes(64);
-    expect(peer.received).toEqual(encodeGreeting("NULL", false));
+    await peer.waitBytes(10);
+    await sleep(30);
+    expect(peer.received).toEqual(encodeGreeting("NULL", false).subarray(0, 10));
+  });
+
+  it("a peer whose greeting names another mechanism gets only our signature before we close", async () => {
+    const endpoint = await bindLocal(dealer());
+    const peer = await rawClient(endpoint);
+    peer.send(greeting({ mechanism: "PLAIN" }));
+    await peer.waitClose();
+    expect(peer.received).toEqual(encodeGreeting("NULL", false).subarray(0, 10));
   });
 
   it("a greeting arriving one byte per segment completes the handshake", async () => {
@@ -160,12 +190,12 @@ describe("greeting", () => {
     await shaken;
     const peer = await server.peer();
     await peer.waitBytes(64);
-    // We always announce 3.1 whatever the peer said (notes §1.1).
+    // We always announce 3.1 whatever the peer said (docs/protocol.md §1.1).
     expect(peer.received.subarray(10, 12)).toEqual(hex("03 01"));
     await expectTraffic(sock, peer);
   });
 
-  it("ignores the peer's as-server byte and filler (pitfall 3)", async () => {
+  it("ignores the peer's as-server byte and filler (docs/protocol.md §1.1)", async () => {
     const bytes = greeting({ libzmqPadding: true });
     bytes[32] = 1;
     bytes.fill(0xee, 33);
@@ -200,7 +230,7 @@ describe("READY", () => {
     expect(peer.received.subarray(64).toString("latin1")).toBe("\x04\x1a\x05READY\x0bSocket-Type\0\0\0\x04PUSH");
   });
 
-  it("a ROUTER announces an empty Identity, as libzmq does (notes §3)", async () => {
+  it("a ROUTER announces an empty Identity, as libzmq does (docs/protocol.md §3.2)", async () => {
     const endpoint = await bindLocal(track(new Router({ linger: 0 })));
     const peer = await rawClient(endpoint);
     peer.send(handshake("DEALER"));
@@ -208,7 +238,7 @@ describe("READY", () => {
     expect(readyFrame.body.toString("latin1")).toBe("\x05READY\x0bSocket-Type\0\0\0\x06ROUTER\x08Identity\0\0\0\0");
   });
 
-  it("matches the peer's property names without regard to case (pitfall 6)", async () => {
+  it("matches the peer's property names without regard to case (docs/protocol.md §3.3)", async () => {
     const server = await rawServer((peer) => peer.send(greeting(), command("READY", Buffer.from("\x0bsocket-type\0\0\0\x06ROUTER\x08IDENTITY\0\0\0\0", "latin1"))));
     const sock = dealer();
     const shaken = waitEvent(sock, "handshake");
@@ -217,7 +247,7 @@ describe("READY", () => {
     await expectTraffic(sock, await server.peer());
   });
 
-  it("accepts the accepting side's READY sent before ours arrived (pitfall 5)", async () => {
+  it("accepts the accepting side's READY sent before ours arrived (docs/protocol.md §1.4)", async () => {
     // The raw server writes greeting + READY in one segment the moment it accepts.
     let heardBeforeReady = -1;
     const server = await rawServer((peer) => {
@@ -234,7 +264,7 @@ describe("READY", () => {
 });
 
 describe("frames", () => {
-  it("a 255-byte body goes out as 00 FF, a 256-byte body in the long form 02 00 00 00 00 00 00 01 00 (pitfall 9)", async () => {
+  it("a 255-byte body goes out as 00 FF, a 256-byte body in the long form 02 00 00 00 00 00 00 01 00 (docs/protocol.md §2.1)", async () => {
     const { sock, peer } = await connectedDealer();
     await sock.send(Buffer.alloc(255, 0xaa));
     await sock.send(Buffer.alloc(256, 0xbb));
@@ -255,7 +285,7 @@ describe("frames", () => {
     expect(peer.received.subarray(start)).toEqual(hex("01 01 61 01 02 62 62 00 01 63"));
   });
 
-  it("accepts the long form for a small body and ignores reserved flag bits (notes §2)", async () => {
+  it("accepts the long form for a small body and ignores reserved flag bits (docs/protocol.md §2.1)", async () => {
     const { sock, peer } = await connectedDealer();
     peer.send(hex("02 00 00 00 00 00 00 00 05"), Buffer.from("hello"), hex("80 02"), Buffer.from("hi"));
     expect(text(await sock.receive())).toEqual(["hello"]);
@@ -270,7 +300,7 @@ describe("frames", () => {
     expect(pong.more).toBe(false);
   });
 
-  it("echoes at most 16 bytes of a 20-byte PING context (pitfall 13)", async () => {
+  it("echoes at most 16 bytes of a 20-byte PING context (docs/protocol.md §6.1)", async () => {
     const { peer } = await connectedDealer();
     const context = Buffer.from("0123456789abcdefWXYZ");
     peer.send(command("PING", Buffer.concat([hex("00 00"), context])));
@@ -278,7 +308,7 @@ describe("frames", () => {
     expect(pong.body).toEqual(encodeCommand("PONG", context.subarray(0, 16)));
   });
 
-  it("a PING between the frames of one multipart message leaves the message intact (pitfall 10)", async () => {
+  it("a PING between the frames of one multipart message leaves the message intact (docs/protocol.md §2.4)", async () => {
     const { sock, peer } = await connectedDealer();
     peer.send(frame(Buffer.from("part-1"), FLAG_MORE), ping(0, Buffer.from("mid")));
     await peer.waitFrame((f) => f.name === "PONG");
@@ -287,7 +317,7 @@ describe("frames", () => {
     expect(text(await sock.receive())).toEqual(["next"]);
   });
 
-  it("after the handshake ignores a second READY, ERROR, unknown, malformed and empty commands (notes §2, §3)", async () => {
+  it("after the handshake ignores a second READY, ERROR, unknown, malformed and empty commands (docs/protocol.md §2.3, §3.4)", async () => {
     const { sock, peer } = await connectedDealer();
     peer.send(
       ready("ROUTER"),
@@ -300,7 +330,7 @@ describe("frames", () => {
     expect(peer.closed).toBe(false);
   });
 
-  it("a stray MORE bit on a command neither swallows nor joins the next message (notes §2)", async () => {
+  it("a stray MORE bit on a command neither swallows nor joins the next message (docs/protocol.md §2.3)", async () => {
     const { sock, peer } = await connectedDealer();
     peer.send(frame(Buffer.from("\x04PING\0\0ctx", "latin1"), FLAG_COMMAND | FLAG_MORE), frame(Buffer.from("alone")));
     expect(text(await sock.receive())).toEqual(["alone"]);
@@ -315,7 +345,7 @@ describe("heartbeats", () => {
     expect(Buffer.concat([hex("04 07"), pingFrame.body])).toEqual(Buffer.concat([hex("04 07 04"), Buffer.from("PING"), hex("00 14")]));
   });
 
-  it("a silent peer is dropped after heartbeatInterval + heartbeatTimeout, and we redial it (pitfall 14)", async () => {
+  it("a silent peer is dropped after heartbeatInterval + heartbeatTimeout, and we redial it (docs/protocol.md §6.2)", async () => {
     const server = await handshakingServer();
     const sock = dealer({ heartbeatInterval: 100, heartbeatTimeout: 300, reconnectInterval: 50 });
     const shaken = waitEvent(sock, "handshake");
@@ -340,7 +370,7 @@ describe("heartbeats", () => {
     }
     expect(peer.closed).toBe(false);
     for (let i = 0; i < 16; i++) expect(text(await sock.receive())).toEqual([`d${i}`]);
-    // libzmq-style: PINGs go out every interval regardless of traffic (notes §6).
+    // libzmq-style: PINGs go out every interval regardless of traffic (docs/protocol.md §6.2).
     expect(peer.output.frames.filter((f) => f.name === "PING").length).toBeGreaterThanOrEqual(4);
   });
 
@@ -355,7 +385,7 @@ describe("heartbeats", () => {
     expect(elapsed).toBeLessThan(900);
   });
 
-  it("a PING with TTL 0 enforces nothing: a silent peer stays connected (notes §6)", async () => {
+  it("a PING with TTL 0 enforces nothing: a silent peer stays connected (docs/protocol.md §6.2)", async () => {
     const { sock, peer } = await connectedDealer();
     peer.send(ping(0));
     await sleep(400);
@@ -405,7 +435,7 @@ describe("events", () => {
     ]);
   });
 
-  it('a mechanism mismatch emits "handshake:error:protocol" with the address and ERR_ZMTP_MECHANISM_MISMATCH (pitfall 4)', async () => {
+  it('a mechanism mismatch emits "handshake:error:protocol" with the address and ERR_ZMTP_MECHANISM_MISMATCH (docs/protocol.md §1.1)', async () => {
     const sock = dealer();
     const endpoint = await bindLocal(sock);
     const failed = waitEvent(sock, "handshake:error:protocol");

@@ -6,9 +6,9 @@ import {
   encodeGreeting,
   sameMechanism,
 } from "../../../src/zmtp/greeting.js";
-import { ProtocolError } from "../../../src/zmtp/protocol-error.js";
+import { ProtocolError } from "../../../src/errors.js";
 
-/** What libzmq 4.3 actually sends for a NULL socket without routing id (notes §1.1): padding `…01 7F`. */
+/** What libzmq 4.3 actually sends for a NULL socket without routing id (docs/protocol.md §1.1): padding `…01 7F`. */
 function libzmqGreeting(): Buffer {
   const buf = Buffer.alloc(GREETING_SIZE);
   Buffer.from([0xff, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x7f, 0x03, 0x01]).copy(buf, 0);
@@ -141,7 +141,7 @@ describe("checkGreetingPrefix", () => {
     }
   });
 
-  it("accepts the libzmq stream split 10 / 1 / 53 (notes §1.2)", () => {
+  it("accepts the libzmq stream split 10 / 1 / 53 (docs/protocol.md §1.2)", () => {
     const g = libzmqGreeting();
     for (const length of [10, 11, 64]) expect(() => checkGreetingPrefix(g, length)).not.toThrow();
   });

@@ -1,6 +1,6 @@
 /**
  * Heartbeats and the handshake deadline of one engine, on a fake clock over an in-memory stream:
- * every deadline is checked to the millisecond, with no real waiting (libzmq's timers, notes §6).
+ * every deadline is checked to the millisecond, with no real waiting (libzmq's timers, docs/protocol.md §6.2).
  */
 import { describe, expect, it } from "vitest";
 import { Engine, type EngineClose, type EngineOptions } from "../../../src/zmtp/engine.js";
@@ -43,7 +43,7 @@ function engine(options: Partial<EngineOptions> = {}, shake = true): Harness {
       clock,
       ...options,
     },
-    { engineReady: () => undefined, engineClosed: (_engine, reason) => closes.push(reason) },
+    { engineReady: () => undefined, engineRefused: () => undefined, engineClosed: (_engine, reason) => closes.push(reason) },
     "tcp://127.0.0.1:5555",
   );
   if (shake) stream.receive(handshake("ROUTER"));

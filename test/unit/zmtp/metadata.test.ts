@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeProperties, encodeProperties, getProperty } from "../../../src/zmtp/metadata.js";
-import { ProtocolError } from "../../../src/zmtp/protocol-error.js";
+import { ProtocolError } from "../../../src/errors.js";
 
 function expectInvalidMetadata(buf: Buffer): void {
   try {

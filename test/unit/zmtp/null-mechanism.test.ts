@@ -3,7 +3,7 @@ import { decodeCommand, encodeCommand, encodeError, encodeReady, type Command } 
 import type { MechanismHost } from "../../../src/zmtp/mechanisms/mechanism.js";
 import { NullMechanism } from "../../../src/zmtp/mechanisms/null.js";
 import { type Metadata, decodeProperties, getProperty } from "../../../src/zmtp/metadata.js";
-import { ProtocolError } from "../../../src/zmtp/protocol-error.js";
+import { ProtocolError } from "../../../src/errors.js";
 
 class FakeHost implements MechanismHost {
   readonly sent: Buffer[] = [];

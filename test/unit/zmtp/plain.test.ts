@@ -4,7 +4,7 @@ import { decodeCommand, encodeCommand, encodeError } from "../../../src/zmtp/com
 import { NullMechanism } from "../../../src/zmtp/mechanisms/null.js";
 import { PlainClient, PlainServer, decodePlainHello, encodePlainHello } from "../../../src/zmtp/mechanisms/plain.js";
 import { decodeProperties, encodeProperties } from "../../../src/zmtp/metadata.js";
-import { ProtocolError } from "../../../src/zmtp/protocol-error.js";
+import { ProtocolError } from "../../../src/errors.js";
 import type { ZapReply } from "../../../src/zmtp/zap.js";
 
 
@@ -77,7 +77,7 @@ describe("PLAIN client", () => {
     expect(host.rejected).toBe("400");
   });
 
-  it("libzmq's malformed ERROR (5E 'RROR' len reason) is recognised as ERROR (notes §7)", () => {
+  it("libzmq's malformed ERROR (5E 'RROR' len reason) is recognised as ERROR (docs/protocol.md §7.3)", () => {
     const client = new PlainClient(Buffer.from("u"), Buffer.from("p"));
     const host = new FakeMechanismHost("DEALER");
     client.start(host);
@@ -140,7 +140,7 @@ describe("PLAIN server", () => {
   });
 });
 
-describe("NULL with ZAP (notes §3)", () => {
+describe("NULL with ZAP (docs/protocol.md §3.5)", () => {
   it("with a ZAP domain, READY waits for ZAP; the peer's early READY waits too", async () => {
     const mech = new NullMechanism("global");
     const host = new FakeMechanismHost("ROUTER");

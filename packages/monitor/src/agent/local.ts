@@ -1,9 +1,19 @@
 import { Router } from "zmtp";
-import type { Agent } from "./agent.js";
 import { MAX_BODY_SIZE, createMessage, decode, decodeHeader, encode, type MessageType } from "../wire/protocol.js";
+import type { HeartbeatBody, NotificationBody, RegistrationBody, Stat } from "../wire/schema.js";
 
 /** What a local process may send its agent. */
 export const LOCAL_TYPES: readonly MessageType[] = ["registration", "stats", "heartbeat", "notification"];
+
+/** What the local endpoint asks of its agent (the Agent, seen from here). */
+export interface LocalAgent {
+  readonly counters: { malformed: number; localMessages: number };
+  emit(event: "malformed", reason: string): boolean;
+  register(body: RegistrationBody): void;
+  stats(stats: readonly Stat[]): void;
+  heartbeat(body: HeartbeatBody): void;
+  notify(body: NotificationBody, options: { ack?: boolean; id?: string }): string;
+}
 
 /**
  * The agent's local endpoint (a ROUTER, by default on a Unix socket in the state directory):
@@ -14,10 +24,10 @@ export const LOCAL_TYPES: readonly MessageType[] = ["registration", "stats", "he
 export class LocalEndpoint {
   private constructor(
     private readonly socket: Router,
-    private readonly agent: Agent,
+    private readonly agent: LocalAgent,
   ) {}
 
-  static async bind(endpoint: string, agent: Agent): Promise<LocalEndpoint> {
+  static async bind(endpoint: string, agent: LocalAgent): Promise<LocalEndpoint> {
     const socket = new Router({ linger: 0, sendTimeout: 0, maxMessageSize: MAX_BODY_SIZE + 1024 });
     await socket.bind(endpoint);
     const local = new LocalEndpoint(socket, agent);

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { Socket, connect } from "node:net";
+import { type Socket, connect } from "node:net";
 import type { StatsSink } from "../sink/sinks.js";
 import type { StatRecordInput } from "../store/store.js";
 
@@ -29,7 +29,7 @@ export interface GraphiteCounters {
 
 /** A Graphite path component: carbon splits on dots and dislikes spaces and most punctuation. */
 export function graphiteName(part: string): string {
-  return part.replace(/[^A-Za-z0-9_\-]/g, "_") || "_";
+  return part.replace(/[^A-Za-z0-9_-]/g, "_") || "_";
 }
 
 /** One carbon plaintext line: `path value timestamp` (seconds), newline-terminated. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dealer, Pull } from "zmtp";
-import { MonitorRouter } from "../../src/router/router.js";
+import { type MonitorRouter } from "../../src/router/router.js";
 import { createMessage, encode, newId } from "../../src/wire/protocol.js";
 import { routerEndpoints } from "../../src/wire/endpoints.js";
 import { startRouter, waitFor } from "../helpers/fleet.js";
