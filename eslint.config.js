@@ -28,7 +28,7 @@ const ABOVE_PROTOCOL = [
 ];
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/tmp/**", "**/node_modules/**", "coverage/**", "packages/*/plugins/**"] },
+  { ignores: ["**/dist/**", "**/tmp/**", "**/node_modules/**", "**/.examples-tmp/**", "coverage/**", "packages/*/plugins/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

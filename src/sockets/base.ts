@@ -24,7 +24,7 @@ import { newCounters, type PeerInfo, type SocketCounters, type SocketStatistics 
 
 /** libzmq's socket type numbers (zmq.h), as zeromq.js's `socket.type` reports them. */
 export const SOCKET_TYPE_NUMBER: Record<SocketTypeName, number> = {
-  PAIR: 0, PUB: 1, SUB: 2, REQ: 3, REP: 4, DEALER: 5, ROUTER: 6, PULL: 7, PUSH: 8, XPUB: 9, XSUB: 10,
+  PAIR: 0, PUB: 1, SUB: 2, REQ: 3, REP: 4, DEALER: 5, ROUTER: 6, PULL: 7, PUSH: 8, XPUB: 9, XSUB: 10, STREAM: 11,
 };
 
 /** How often a lingering close checks whether everything was delivered. */

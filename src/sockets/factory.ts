@@ -10,11 +10,12 @@ import { PushSocket } from "./push.js";
 import { ReplySocket } from "./reply.js";
 import { RequestSocket } from "./request.js";
 import { RouterSocket } from "./router.js";
+import { StreamSocket } from "./stream.js";
 import { SubscriberSocket } from "./subscriber.js";
 import { XPublisherSocket } from "./xpublisher.js";
 import { XSubscriberSocket } from "./xsubscriber.js";
 
-/** The socket types by libzmq's number (zmq.h: ZMQ_PAIR = 0 ... ZMQ_XSUB = 10). */
+/** The socket types by libzmq's number (zmq.h: ZMQ_PAIR = 0 ... ZMQ_XSUB = 10, ZMQ_STREAM = 11). */
 const TYPES: ReadonlyArray<new (context: ContextCore) => SocketBase> = [
   PairSocket,
   PublisherSocket,
@@ -27,6 +28,7 @@ const TYPES: ReadonlyArray<new (context: ContextCore) => SocketBase> = [
   PushSocket,
   XPublisherSocket,
   XSubscriberSocket,
+  StreamSocket,
 ];
 
 /** zmq_socket: a new socket of libzmq type number `type`; EINVAL for a type zmtp does not have. */

@@ -22,6 +22,8 @@ export interface PipeDriver {
   outboundReady(): void;
   /** The socket read the inbound queue down to its low-water mark after it was full. */
   inboundSpace(): void;
+  /** The socket ended the pipe (see Pipe.terminate): send what is queued, then close the connection. */
+  pipeTerminated?(): void;
 }
 
 /**
@@ -60,6 +62,8 @@ export class Pipe {
   carriesSubscriptions = false;
   /** Set when the pipe has been detached from its socket; writes are then refused. */
   closed = false;
+  /** The socket ended this pipe itself: its connection closes and is not made again. */
+  terminated = false;
 
   constructor(
     readonly owner: PipeOwner,
@@ -197,6 +201,15 @@ export class Pipe {
   get acceptsInbound(): boolean {
     const hwm = this.receiveHighWaterMark;
     return this.conflate || hwm <= 0 || this.inWritten - this.inReadSeen < hwm;
+  }
+
+  /**
+   * The socket ends this pipe (libzmq's pipe_t::terminate from the socket side; STREAM does it
+   * for an empty frame): the connection delivers what was queued before, then closes for good.
+   */
+  terminate(): void {
+    this.terminated = true;
+    this.driver?.pipeTerminated?.();
   }
 
   /** Drops everything queued in both directions (socket closed). */

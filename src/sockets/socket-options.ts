@@ -174,6 +174,8 @@ export interface OptionValues {
   verboseUnsubscriptions: boolean;
   welcomeMessage: Buffer | null;
   streamNotify: boolean;
+  /** libzmq's options.raw_socket, set by STREAM: connections run a raw engine, no ZMTP. */
+  rawSocket: boolean;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -248,6 +250,7 @@ export function defaultOptions(): OptionValues {
     verboseUnsubscriptions: false,
     welcomeMessage: null,
     streamNotify: true,
+    rawSocket: false,
   };
 }
 
@@ -627,7 +630,7 @@ export function setTypeOption(o: OptionValues, family: TypeOptionFamily, id: num
       }
     case "stream":
       if (id === Opt.StreamNotify) {
-        o.streamNotify = intAtLeast(arg, 0) !== 0;
+        o.streamNotify = strictBool(arg);
         return true;
       }
       return id === Opt.ConnectRoutingId ? setConnectRoutingId(o, arg) : false;

@@ -1,4 +1,7 @@
-/** ZMTP Socket-Type names (RFC 23 §2.5.1) for the socket types this library implements. */
+/**
+ * ZMTP Socket-Type names (RFC 23 §2.5.1) for the socket types this library implements, and
+ * STREAM, libzmq's raw socket, which speaks no ZMTP at all.
+ */
 export type SocketTypeName =
   | "PAIR"
   | "PUB"
@@ -10,7 +13,8 @@ export type SocketTypeName =
   | "PULL"
   | "PUSH"
   | "XPUB"
-  | "XSUB";
+  | "XSUB"
+  | "STREAM";
 
 /** RFC 23 §2.5.1 / libzmq check_socket_type: which peer types each type may talk to. */
 const COMPATIBLE: Record<SocketTypeName, readonly SocketTypeName[]> = {
@@ -25,6 +29,8 @@ const COMPATIBLE: Record<SocketTypeName, readonly SocketTypeName[]> = {
   ROUTER: ["REQ", "DEALER", "ROUTER"],
   PUSH: ["PULL"],
   PULL: ["PUSH"],
+  // A STREAM's connections carry raw bytes: no ZMTP peer is one it can talk to.
+  STREAM: [],
 };
 
 /** Exact, case-sensitive comparison: libzmq rejects "req" for REQ and so do we. */

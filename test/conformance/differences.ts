@@ -69,11 +69,6 @@ export const differences: Record<string, string> = {
     "zap request [3…]: (absent), zeromq [\"localhost:0:0:<pid>\"]; zap request [4…]: [\"\"], zeromq (absent)",
   "security / PLAIN, ZAP reply with too few frames / ipc":
     "zap request [3…]: (absent), zeromq [\"localhost:0:0:<pid>\"]; zap request [4…]: [\"\"], zeromq (absent)",
-  // ---- Stream ----
-  "Stream / a raw TCP client":
-    "bind, send: (absent), zeromq resolved undefined; connect notification, disconnect notification: (absent), zeromq resolved [\"id: 5 bytes from 0\", \"\"]; receive: (absent), zeromq resolved [\"id: 5 bytes from 0\", \"hello\"]; until client received: (absent), zeromq true; client got: (absent), zeromq \"world\"; … and 1 more",
-  "Stream / construction":
-    "new Stream(), new Stream({ notify: false }): threw Error \"EINVAL\"(22) \"Invalid argument\" {code errno message stack}, zeromq returned <Stream>; state: (absent), zeromq {type: 11, notify: undefined, routingId: undefined}",
   // ---- worker threads ----
   "worker threads / a worker terminated with sockets open / tcp":
     "exit: 0, zeromq \"SIGABRT\"; stdout [0…]: [\"@end\", \"terminated 1\"], zeromq (absent)",

@@ -4,17 +4,32 @@ import type { ByteStream } from "../../transports/stream.js";
 import type { Listener } from "../../transports/transport.js";
 import type { Pipe } from "../pipe.js";
 import { applyPeer, emitEngineClose, emitRefused, type SessionOwner } from "./owner.js";
+import { RawEngine, rawEngineOptions, type RawEngineHost } from "./raw-engine.js";
 
 /** One accepted connection: its pipe exists from handshake to disconnect only (libzmq semantics). */
-class AcceptedSession implements EngineHost {
+class AcceptedSession implements EngineHost, RawEngineHost {
   pipe: Pipe | null = null;
-  readonly engine: Engine;
+  readonly engine: Engine | RawEngine;
 
   constructor(
     private readonly acceptor: Acceptor,
     stream: ByteStream,
   ) {
-    this.engine = new Engine(stream, acceptor.owner.engineOptions(), this, acceptor.endpoint);
+    const owner = acceptor.owner;
+    this.engine = owner.options.rawSocket
+      ? new RawEngine(stream, rawEngineOptions(owner), this, acceptor.endpoint)
+      : new Engine(stream, owner.engineOptions(), this, acceptor.endpoint);
+  }
+
+  /** A raw connection (STREAM) has no handshake: its pipe joins at once, with no handshake event. */
+  rawEngineReady(engine: RawEngine): void {
+    const owner = this.acceptor.owner;
+    const pipe = owner.createPipe(this.acceptor.endpoint, this.acceptor.priority);
+    pipe.connected = true;
+    if (owner.attachPipe(pipe)) {
+      this.pipe = pipe;
+      engine.attach(pipe);
+    }
   }
 
   engineReady(engine: Engine, props: Metadata): void {
@@ -33,7 +48,7 @@ class AcceptedSession implements EngineHost {
     emitRefused(this.acceptor.owner, this.acceptor.endpoint, error);
   }
 
-  engineClosed(_engine: Engine, reason: EngineClose): void {
+  engineClosed(_engine: Engine | RawEngine, reason: EngineClose): void {
     this.acceptor.sessions.delete(this);
     emitEngineClose(this.acceptor.owner, this.acceptor.endpoint, reason);
     if (this.pipe !== null) {

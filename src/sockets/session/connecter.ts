@@ -5,16 +5,17 @@ import type { ByteStream } from "../../transports/stream.js";
 import type { Transport } from "../../transports/transport.js";
 import type { Pipe } from "../pipe.js";
 import { applyPeer, emitEngineClose, emitRefused, type SessionOwner } from "./owner.js";
+import { RawEngine, rawEngineOptions, type RawEngineHost } from "./raw-engine.js";
 
 /**
  * One `connect()`ed endpoint: dials, runs an engine per connection and redials with libzmq's
  * backoff. With immediate = false its pipe lives from connect() to disconnect(), so messages
  * queued while the peer is away are delivered when it comes back (docs/protocol.md §5.9).
  */
-export class Connecter implements EngineHost {
+export class Connecter implements EngineHost, RawEngineHost {
   private pipe: Pipe | null = null;
   private pipeAttached = false;
-  private engine: Engine | null = null;
+  private engine: Engine | RawEngine | null = null;
   private stream: ByteStream | null = null;
   private retryTimer: ClockTimer | null = null;
   private attempt = 0;
@@ -36,6 +37,7 @@ export class Connecter implements EngineHost {
       if (!this.owner.options.immediate) {
         this.pipe = this.owner.createPipe(this.address, this.priority);
         this.pipe.routingId = this.fixedRoutingId;
+        this.pipe.fixedRoutingId = this.fixedRoutingId !== null;
         this.pipeAttached = this.owner.attachPipe(this.pipe);
       }
     }
@@ -58,6 +60,8 @@ export class Connecter implements EngineHost {
    */
   private dial(): void {
     this.retryTimer = null;
+    // A STREAM ended this peer's pipe while it was away: libzmq's session ends with the pipe.
+    if (this.pipe?.terminated === true) this.stop();
     if (this.stopped) return;
     let stream: ByteStream;
     try {
@@ -87,7 +91,9 @@ export class Connecter implements EngineHost {
       // libzmq recreates its connecter after every successful TCP connect: the backoff restarts.
       this.attempt = 0;
       this.owner.emit({ type: "connect", address: this.address });
-      this.engine = new Engine(stream, this.owner.engineOptions(), this, this.address);
+      this.engine = this.owner.options.rawSocket
+        ? new RawEngine(stream, rawEngineOptions(this.owner), this, this.address)
+        : new Engine(stream, this.owner.engineOptions(), this, this.address);
     });
   }
 
@@ -118,11 +124,25 @@ export class Connecter implements EngineHost {
     if (this.pipeAttached) engine.attach(this.pipe);
   }
 
+  /** A raw connection (STREAM): no handshake to report, and a pipe kept across reconnects keeps its routing id. */
+  rawEngineReady(engine: RawEngine): void {
+    if (this.pipe?.terminated === true) {
+      engine.close({ kind: "local", error: null, handshaken: true, fatal: true });
+      return;
+    }
+    // With immediate the pipe is the session's, not connect()'s: libzmq then gives it a generated
+    // id, not the connect routing id (identify_peer only uses that for locally initiated pipes).
+    this.pipe ??= this.owner.createPipe(this.address, this.priority);
+    this.pipe.connected = true;
+    if (!this.pipeAttached) this.pipeAttached = this.owner.attachPipe(this.pipe);
+    if (this.pipeAttached) engine.attach(this.pipe);
+  }
+
   engineRefused(_engine: Engine, error: Error): void {
     emitRefused(this.owner, this.address, error);
   }
 
-  engineClosed(engine: Engine, reason: EngineClose): void {
+  engineClosed(engine: Engine | RawEngine, reason: EngineClose): void {
     if (this.engine === engine) this.engine = null;
     this.stream = null;
     emitEngineClose(this.owner, this.address, reason);
