@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { authError, codeOfErrno, protocolEventError, unknownSystemError, zmqError, type ErrorCode } from "../errors.js";
+import { authError, codeOfErrno, protocolEventError, unknownSystemError, zmqError, type ErrorCode, type ProtocolErrorCode } from "../errors.js";
 import type { MonitorEvent, MonitorSink } from "../sockets/core.js";
 import { isObject, noArguments, required, validateArguments } from "./arguments.js";
 import { holdProcess, releaseProcess } from "./keep-alive.js";
@@ -27,27 +27,7 @@ export interface AuthError extends Error {
 
 /** A ZMTP or ZAP protocol violation. */
 export interface ProtoError extends Error {
-  code:
-    | "ERR_ZMTP_UNSPECIFIED"
-    | "ERR_ZMTP_UNEXPECTED_COMMAND"
-    | "ERR_ZMTP_INVALID_SEQUENCE"
-    | "ERR_ZMTP_KEY_EXCHANGE"
-    | "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED"
-    | "ERR_ZMTP_MALFORMED_COMMAND_MESSAGE"
-    | "ERR_ZMTP_MALFORMED_COMMAND_HELLO"
-    | "ERR_ZMTP_MALFORMED_COMMAND_INITIATE"
-    | "ERR_ZMTP_MALFORMED_COMMAND_ERROR"
-    | "ERR_ZMTP_MALFORMED_COMMAND_READY"
-    | "ERR_ZMTP_MALFORMED_COMMAND_WELCOME"
-    | "ERR_ZMTP_INVALID_METADATA"
-    | "ERR_ZMTP_CRYPTOGRAPHIC"
-    | "ERR_ZMTP_MECHANISM_MISMATCH"
-    | "ERR_ZAP_UNSPECIFIED"
-    | "ERR_ZAP_MALFORMED_REPLY"
-    | "ERR_ZAP_BAD_REQUEST_ID"
-    | "ERR_ZAP_BAD_VERSION"
-    | "ERR_ZAP_INVALID_STATUS_CODE"
-    | "ERR_ZAP_INVALID_METADATA";
+  code: ProtocolErrorCode;
 }
 
 export type Event =

@@ -4,7 +4,7 @@ import { zmqError } from "../errors.js";
 import { SocketBase } from "./base.js";
 import type { Message, Pipe } from "./pipe.js";
 import { sendProbe } from "./probe-router.js";
-import { FairQueue } from "./routing/fq.js";
+import { FairQueue, withRoutingId } from "./routing/fq.js";
 import type { TypeOptionFamily } from "./socket-options.js";
 
 /**
@@ -80,11 +80,7 @@ export class RouterSocket extends SocketBase {
   protected xrecv(): Message | undefined {
     const msg = this.fq.recv();
     if (msg === undefined) return undefined;
-    // A new array: inproc senders' arrays may be shared, so never mutate a received message.
-    const out = new Array<Buffer>(msg.length + 1);
-    out[0] = this.fq.lastPipe?.routingId ?? Buffer.alloc(0);
-    for (let i = 0; i < msg.length; i++) out[i + 1] = msg[i]!;
-    return out;
+    return withRoutingId(this.fq.lastPipe, msg);
   }
 
   protected xreadActivated(pipe: Pipe): void {

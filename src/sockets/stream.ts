@@ -3,10 +3,8 @@ import type { ContextCore } from "../context.js";
 import { zmqError } from "../errors.js";
 import { SocketBase } from "./base.js";
 import type { Message, Pipe } from "./pipe.js";
-import { FairQueue } from "./routing/fq.js";
+import { FairQueue, withRoutingId } from "./routing/fq.js";
 import type { TypeOptionFamily } from "./socket-options.js";
-
-const EMPTY = Buffer.alloc(0);
 
 /**
  * STREAM (libzmq's stream_t): raw bytes to peers that speak no ZMTP, over tcp or ipc. Every
@@ -112,10 +110,7 @@ export class StreamSocket extends SocketBase {
     const pipe = this.fq.lastPipe!;
     if (pipe.closed && !pipe.readable) this.forget(pipe);
     // Raw connections deliver one frame per message; an inproc peer may send more.
-    const out = new Array<Buffer>(msg.length + 1);
-    out[0] = pipe.routingId ?? EMPTY;
-    for (let i = 0; i < msg.length; i++) out[i + 1] = msg[i]!;
-    return out;
+    return withRoutingId(pipe, msg);
   }
 
   protected xreadActivated(pipe: Pipe): void {

@@ -38,3 +38,19 @@ export interface ByteStream {
   off(event: "connect" | "drain" | "end" | "close", listener: () => void): unknown;
   off(event: "error", listener: (error: Error) => void): unknown;
 }
+
+/** How long an ended stream may take to flush before it is destroyed. */
+const CLOSE_GRACE_MS = 1000;
+
+/**
+ * Closes a stream: `graceful` flushes what was written first (an ERROR we sent, what linger
+ * kept), within a grace period, since a peer that never reads must not hold the connection open.
+ */
+export function closeStream(stream: ByteStream, graceful: boolean): void {
+  if (!graceful) {
+    stream.destroy();
+    return;
+  }
+  stream.end();
+  setTimeout(() => stream.destroy(), CLOSE_GRACE_MS).unref();
+}

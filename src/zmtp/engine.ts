@@ -1,4 +1,4 @@
-import type { ByteStream } from "../transports/stream.js";
+import { closeStream, type ByteStream } from "../transports/stream.js";
 import { encodeCancel, encodeError, encodeSubscribe, type Command } from "./command.js";
 import { Connection, type ConnectionOptions } from "./connection.js";
 import type { Metadata } from "./metadata.js";
@@ -51,9 +51,6 @@ export interface EngineHost {
   engineRefused(engine: Engine, error: Error): void;
   engineClosed(engine: Engine, reason: EngineClose): void;
 }
-
-/** How long an ended connection may take to flush before it is destroyed. */
-const CLOSE_GRACE_MS = 1000;
 
 /**
  * One ZMTP connection of a socket: the connection core (greeting, handshake, heartbeats) between
@@ -253,13 +250,7 @@ export class Engine extends Connection<EngineOptions> {
     if (reason.kind === "local" && this.state === "traffic") this.pump();
     this.stop();
     this.detach();
-    if (reason.graceful === true) {
-      // Flush what was written, then close; a peer that never reads must not hold the socket open.
-      this.stream.end();
-      setTimeout(() => this.stream.destroy(), CLOSE_GRACE_MS).unref();
-    } else {
-      this.stream.destroy();
-    }
+    closeStream(this.stream, reason.graceful === true);
     this.host.engineClosed(this, reason);
   }
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { checkEndpoint, formatTcpEndpoint } from "../../transports/endpoint.js";
 import { streamTransport } from "../../transports/registry.js";
-import type { ByteStream } from "../../transports/stream.js";
+import { closeStream, type ByteStream } from "../../transports/stream.js";
 import { DEFAULT_TRANSPORT_OPTIONS, type Listener, type Transport } from "../../transports/transport.js";
 import type { CommandIO } from "../io.js";
 import { displayValue } from "../probe/text.js";
@@ -78,14 +78,6 @@ function forward(from: ByteStream, to: ByteStream, decoder: TraceDecoder): void 
   });
 }
 
-/** How long a closed connection may take to flush what it still forwards. */
-const CLOSE_GRACE_MS = 1000;
-
-function closeSoon(stream: ByteStream): void {
-  stream.end();
-  setTimeout(() => stream.destroy(), CLOSE_GRACE_MS).unref();
-}
-
 /** Starts tracing; every record goes to `onRecord` as it happens. */
 export async function startTrace(options: TraceOptions, onRecord: (record: TraceRecord) => void): Promise<Tracer> {
   const listenTransport = transportOf(options.listen, true);
@@ -120,8 +112,8 @@ export async function startTrace(options: TraceOptions, onRecord: (record: Trace
       closed = true;
       if (!connected && by === "server") record("", { event: "close", by: "tracer", error: `cannot connect to ${options.to}: ${error?.message ?? "closed"}` });
       else record("", error !== undefined ? { event: "close", by, error: error.message } : { event: "close", by });
-      closeSoon(client);
-      closeSoon(upstream);
+      closeStream(client, true);
+      closeStream(upstream, true);
       open.delete(client);
       open.delete(upstream);
       if (options.once) close();

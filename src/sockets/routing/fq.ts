@@ -57,3 +57,16 @@ export class FairQueue {
     if (this.next > at) this.next -= 1;
   }
 }
+
+const NO_ROUTING_ID = Buffer.alloc(0);
+
+/**
+ * A received message with the routing id of the pipe it came from put first (ROUTER, STREAM).
+ * A new array: inproc senders' arrays may be shared, so a received message is never mutated.
+ */
+export function withRoutingId(pipe: Pipe | null, msg: Message): Message {
+  const out = new Array<Buffer>(msg.length + 1);
+  out[0] = pipe?.routingId ?? NO_ROUTING_ID;
+  for (let i = 0; i < msg.length; i++) out[i + 1] = msg[i]!;
+  return out;
+}

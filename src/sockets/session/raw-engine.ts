@@ -1,5 +1,5 @@
 import { fromSystemError, zmqError } from "../../errors.js";
-import type { ByteStream } from "../../transports/stream.js";
+import { closeStream, type ByteStream } from "../../transports/stream.js";
 import type { EngineClose, TrafficCounters } from "../../zmtp/engine.js";
 import type { Message, PipeDriver } from "../pipe.js";
 import type { OptionValues } from "../socket-options.js";
@@ -32,8 +32,6 @@ export interface RawEngineHost {
 }
 
 const EMPTY = Buffer.alloc(0);
-/** How long a connection ended by us may take to flush before it is destroyed. */
-const CLOSE_GRACE_MS = 1000;
 
 type State = "starting" | "open" | "terminating" | "closed";
 
@@ -237,12 +235,7 @@ export class RawEngine implements PipeDriver {
     if (this.pipe !== null && this.pipe.driver === this) this.pipe.driver = null;
     this.pipe = null;
     this.stream.off("data", this.onData);
-    if (reason.graceful === true) {
-      this.stream.end();
-      setTimeout(() => this.stream.destroy(), CLOSE_GRACE_MS).unref();
-    } else {
-      this.stream.destroy();
-    }
+    closeStream(this.stream, reason.graceful === true);
     this.host.engineClosed(this, reason);
   }
 }
