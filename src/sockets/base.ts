@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from "../clock.js";
+import { backgroundClock, type Clock } from "../clock.js";
 import type { ContextCore } from "../context.js";
 import { zmqError, type ZmqError } from "../errors.js";
 import type { TransportOptions } from "../transports/transport.js";
@@ -9,8 +9,10 @@ import type { MonitorEvent, MonitorSink, OptionArgument, OptionKind, OptionResul
 import { Endpoints, type EndpointsOwner } from "./endpoints.js";
 import type { Event } from "./events.js";
 import { Pipe, type Message, type PipeOwner } from "./pipe.js";
+import type { Undelivered } from "./session/connecter.js";
+import type { OutboundPending } from "./session/owner.js";
 import { createMechanism } from "./session/security.js";
-import { zapClient } from "./session/zap-client.js";
+import { zapClient, type ZapFunction } from "./session/zap-client.js";
 import {
   Opt,
   defaultOptions,
@@ -27,6 +29,10 @@ export const SOCKET_TYPE_NUMBER: Record<SocketTypeName, number> = {
   PAIR: 0, PUB: 1, SUB: 2, REQ: 3, REP: 4, DEALER: 5, ROUTER: 6, PULL: 7, PUSH: 8, XPUB: 9, XSUB: 10,
 };
 
+/** This thread's sockets that are open, or closed and still delivering (linger). */
+const liveSockets = new Set<SocketBase>();
+export const threadSockets: ReadonlySet<SocketBase> = liveSockets;
+
 /** How often a lingering close checks whether everything was delivered. */
 const LINGER_POLL_MS = 10;
 const POLLIN = 1;
@@ -42,11 +48,13 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
   readonly options: OptionValues = defaultOptions();
   readonly counters: SocketCounters = newCounters();
   /** Time for backoff, heartbeats, handshake deadlines and linger; tests set a fake one before bind/connect. */
-  clock: Clock = systemClock;
+  clock: Clock = backgroundClock;
   onReadiness: (() => void) | null = null;
   /** The failover tier (0..255, lower preferred) of endpoints bound or connected from now on. */
   private tier = 0;
   private _closed = false;
+  /** When a lingering close gives up (clock time); Infinity for linger -1. */
+  private lingerDeadline = Infinity;
   private sink: MonitorSink | null = null;
   private readonly endpoints = new Endpoints(this);
   /** Pipes currently attached to the routing policy. */
@@ -58,6 +66,7 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
     readonly context: ContextCore,
   ) {
     context.openSocket();
+    liveSockets.add(this);
     // libzmq: a context that is not blocky gives its sockets linger 0; ZMQ_IPV6 is inherited.
     this.options.linger = context.blocky ? -1 : 0;
     this.options.ipv6 = context.ipv6;
@@ -258,22 +267,7 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
   }
 
   engineOptions(): EngineOptions {
-    const o = this.options;
-    return {
-      socketType: this.zmtpType,
-      identity: sendsIdentity(this.zmtpType) ? o.routingId : null,
-      mechanism: createMechanism(o),
-      maxMessageSize: o.maxMessageSize,
-      handshakeInterval: o.handshakeInterval,
-      heartbeatInterval: o.heartbeatInterval,
-      heartbeatTimeout: o.heartbeatTimeout,
-      heartbeatTimeToLive: o.heartbeatTimeToLive,
-      zapIdentity: o.routingId,
-      zapDomain: o.zapDomain.toString("latin1"),
-      zap: zapClient(this.context, o.handshakeInterval),
-      counters: this.counters,
-      clock: this.clock,
-    };
+    return engineOptionsFor(this.zmtpType, this.options, this.counters, this.clock, zapClient(this.context, this.options.handshakeInterval));
   }
 
   createPipe(endpoint: string, priority = 0): Pipe {
@@ -357,6 +351,7 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
     }
     const clock = this.clock;
     const deadline = linger < 0 ? Infinity : clock.now() + linger;
+    this.lingerDeadline = deadline;
     const poll = (): void => {
       if (this.hasPendingOutbound() && clock.now() < deadline) {
         clock.setTimeout(poll, LINGER_POLL_MS);
@@ -372,7 +367,43 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
     return this.endpoints.pendingOutbound;
   }
 
+  // ---- the process's exit (src/api/process-exit.ts) ----
+
+  /** Closed, and still delivering what was queued before (linger). */
+  get lingering(): boolean {
+    return this._closed && liveSockets.has(this);
+  }
+
+  /** How long the socket may still deliver, in ms: its linger, or what is left of it once closed; -1 = no limit. */
+  get lingerLeft(): number {
+    if (!this._closed) return this.options.linger;
+    if (this.lingerDeadline === Infinity) return -1;
+    return Math.max(0, this.lingerDeadline - this.clock.now());
+  }
+
+  /** Where queued outbound messages stand (inproc peers not counted, as libzmq's ctx_term). */
+  get outboundPending(): OutboundPending {
+    return this.endpoints.outboundPending;
+  }
+
+  /** Takes what connect()ed endpoints still keep for peers that are away (the exit hands it on). */
+  takeUndelivered(): Undelivered[] {
+    return this.endpoints.takeUndelivered();
+  }
+
+  /** Ends the socket now, whatever linger says (the process is exiting). */
+  abort(): void {
+    if (!this._closed) {
+      this.options.linger = 0;
+      this.close();
+    } else if (liveSockets.has(this)) {
+      this.options.linger = 0;
+      this.terminate();
+    }
+  }
+
   private terminate(): void {
+    if (!liveSockets.delete(this)) return;
     this.endpoints.closeAll(this.options.linger !== 0);
     for (const pipe of [...this.pipes]) {
       this.detachPipe(pipe);
@@ -382,6 +413,25 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
     this.sink = null;
     sink?.event({ type: "end", address: "", value: 0 });
   }
+}
+
+/** What an engine of a socket of `type` with these options needs (ZAP: null when there is no handler to ask). */
+export function engineOptionsFor(type: SocketTypeName, o: OptionValues, counters: SocketCounters, clock: Clock, zap: ZapFunction | null): EngineOptions {
+  return {
+    socketType: type,
+    identity: sendsIdentity(type) ? o.routingId : null,
+    mechanism: createMechanism(o),
+    maxMessageSize: o.maxMessageSize,
+    handshakeInterval: o.handshakeInterval,
+    heartbeatInterval: o.heartbeatInterval,
+    heartbeatTimeout: o.heartbeatTimeout,
+    heartbeatTimeToLive: o.heartbeatTimeToLive,
+    zapIdentity: o.routingId,
+    zapDomain: o.zapDomain.toString("latin1"),
+    zap,
+    counters,
+    clock,
+  };
 }
 
 /** A session event as libzmq's monitor carries it: the endpoint and one value. */

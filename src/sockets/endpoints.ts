@@ -6,8 +6,8 @@ import { streamTransport } from "../transports/registry.js";
 import type { Transport } from "../transports/transport.js";
 import type { Pipe } from "./pipe.js";
 import { Acceptor } from "./session/acceptor.js";
-import { Connecter } from "./session/connecter.js";
-import type { SessionOwner } from "./session/owner.js";
+import { Connecter, type Undelivered } from "./session/connecter.js";
+import type { OutboundPending, SessionOwner } from "./session/owner.js";
 
 /** Per-endpoint settings for bind() and connect(). */
 export interface EndpointOptions {
@@ -187,6 +187,36 @@ export class Endpoints {
     for (const list of this.connecters.values()) for (const connecter of list) if (connecter.pendingOutbound) return true;
     for (const acceptor of this.acceptors.values()) if (acceptor.pendingOutbound) return true;
     return false;
+  }
+
+  /**
+   * Where queued messages stand (for the process's exit): "in-flight" when a connection carries
+   * some, else "awaiting-peer" when a connect()ed endpoint keeps some for a peer that is away.
+   * inproc peers are not counted: libzmq's context termination does not wait for them.
+   */
+  get outboundPending(): OutboundPending {
+    let pending: OutboundPending = "none";
+    for (const acceptor of this.acceptors.values()) if (acceptor.pendingOutbound) return "in-flight";
+    for (const list of this.connecters.values()) {
+      for (const connecter of list) {
+        const state = connecter.outboundPending;
+        if (state === "in-flight") return state;
+        if (state === "awaiting-peer") pending = state;
+      }
+    }
+    return pending;
+  }
+
+  /** Takes the messages connect()ed endpoints still keep (they are delivered elsewhere at exit). */
+  takeUndelivered(): Undelivered[] {
+    const out: Undelivered[] = [];
+    for (const list of this.connecters.values()) {
+      for (const connecter of list) {
+        const undelivered = connecter.takeUndelivered();
+        if (undelivered !== null) out.push(undelivered);
+      }
+    }
+    return out;
   }
 
   /** Socket close, last step: every connection ends (`graceful` flushes what was written first). */

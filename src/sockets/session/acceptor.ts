@@ -14,6 +14,7 @@ class AcceptedSession implements EngineHost {
     private readonly acceptor: Acceptor,
     stream: ByteStream,
   ) {
+    stream.unref?.();
     this.engine = new Engine(stream, acceptor.owner.engineOptions(), this, acceptor.endpoint);
   }
 
@@ -71,6 +72,8 @@ export class Acceptor {
   listening(listener: Listener): void {
     this.listener = listener;
     this.boundEndpoint = listener.endpoint;
+    // zeromq.js: a bound socket that is merely idle does not keep the process alive.
+    listener.unref?.();
   }
 
   readonly accept = (stream: ByteStream): void => {
