@@ -11,8 +11,8 @@ import type { Event } from "./events.js";
 import { Pipe, type Message, type PipeOwner } from "./pipe.js";
 import type { Undelivered } from "./session/connecter.js";
 import type { OutboundPending } from "./session/owner.js";
-import { createMechanism } from "./session/security.js";
-import { zapClient, type ZapFunction } from "./session/zap-client.js";
+import { engineOptionsFor } from "./session/engine-options.js";
+import { zapClient } from "./session/zap-client.js";
 import {
   Opt,
   defaultOptions,
@@ -413,25 +413,6 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
     this.sink = null;
     sink?.event({ type: "end", address: "", value: 0 });
   }
-}
-
-/** What an engine of a socket of `type` with these options needs (ZAP: null when there is no handler to ask). */
-export function engineOptionsFor(type: SocketTypeName, o: OptionValues, counters: SocketCounters, clock: Clock, zap: ZapFunction | null): EngineOptions {
-  return {
-    socketType: type,
-    identity: sendsIdentity(type) ? o.routingId : null,
-    mechanism: createMechanism(o),
-    maxMessageSize: o.maxMessageSize,
-    handshakeInterval: o.handshakeInterval,
-    heartbeatInterval: o.heartbeatInterval,
-    heartbeatTimeout: o.heartbeatTimeout,
-    heartbeatTimeToLive: o.heartbeatTimeToLive,
-    zapIdentity: o.routingId,
-    zapDomain: o.zapDomain.toString("latin1"),
-    zap,
-    counters,
-    clock,
-  };
 }
 
 /** A session event as libzmq's monitor carries it: the endpoint and one value. */

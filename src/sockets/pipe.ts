@@ -21,6 +21,11 @@ export interface PipeDriver {
   outboundReady(): void;
   /** The socket read the inbound queue down to its low-water mark after it was full. */
   inboundSpace(): void;
+  /**
+   * The socket took `count` more messages (told every low-water mark's worth, when the writer
+   * would hear of it in libzmq): a driver whose peer counts credit passes it on.
+   */
+  inboundRead?(count: number): void;
 }
 
 /**
@@ -136,6 +141,7 @@ export class Pipe {
     if (this.inRead % lwm === 0) {
       const wasFull = !this.acceptsInbound;
       this.inReadSeen = this.inRead;
+      this._driver?.inboundRead?.(lwm);
       if (wasFull && this.acceptsInbound) this.driver?.inboundSpace();
     }
     return msg;

@@ -3,12 +3,12 @@ import { streamTransport } from "../../transports/registry.js";
 import type { TransportOptions } from "../../transports/transport.js";
 import type { SocketTypeName } from "../../zmtp/socket-types.js";
 import type { EngineOptions } from "../../zmtp/engine.js";
-import { engineOptionsFor } from "../base.js";
 import type { Event } from "../events.js";
 import { Pipe, type PipeOwner } from "../pipe.js";
 import type { OptionValues } from "../socket-options.js";
 import { newCounters } from "../statistics.js";
 import { Connecter, type Undelivered } from "./connecter.js";
+import { engineOptionsFor } from "./engine-options.js";
 import type { SessionOwner } from "./owner.js";
 
 /** How often a delivery checks whether everything went out. */
