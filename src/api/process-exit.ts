@@ -7,20 +7,21 @@ import { DONE, STARTING, startDeliveryThread } from "./exit-delivery.js";
 
 /**
  * What happens to sockets when the process (or a worker thread) ends, as with zeromq.js: at a
- * natural exit every socket is closed with its linger and the context is terminated, which waits
- * while messages are still queued for peers, and says so on stderr after 500 ms (zeromq.js's
- * `Terminator`, module.h). `process.exit()` waits for nothing. In a worker nothing waits: the
- * shared context outlives it and delivers later.
+ * natural exit every socket is closed with its linger and the context is terminated after the
+ * `exit` event, which waits while messages are still queued for peers and says so on stderr
+ * after 500 ms (zeromq.js's `Terminator`, module.h). `process.exit()` waits for nothing. In a
+ * worker the context is not terminated: the shared context outlives the thread and delivers.
  *
- * zmtp cannot deliver after `exit` on the thread's own event loop, so at `beforeExit` it keeps
- * the loop alive while a connection is still carrying queued messages (a worker also while a
- * peer is awaited, since nothing delivers for it afterwards), and at the main thread's `exit`
- * it hands what waits for absent peers to a delivery thread and blocks until it is done.
+ * Once `exit` has been emitted the thread's event loop never runs again. So the main thread, at
+ * `exit`, takes what is still queued for peers that are not connected (or still handshaking;
+ * data on established connections has gone to the kernel by then, or the loop would not have
+ * emptied) and hands it to a delivery thread, blocking until it is done. A worker has no thread
+ * to hand its queues to: it keeps its loop alive at `beforeExit` until they are delivered.
  */
 
 /** zeromq.js prints its warning when the termination takes longer than this. */
 const WARN_AFTER_MS = 500;
-/** How often a held exit checks whether the queues drained. */
+/** How often a worker whose exit waits checks whether its queues drained. */
 const POLL_MS = 10;
 /** A delivery thread that did not start by then never will: exit without it. */
 const START_LIMIT_MS = 10_000;
@@ -29,8 +30,6 @@ let watching = false;
 /** When the thread first found its event loop empty (the exit began), for open sockets' linger. */
 let exitBegan: number | null = null;
 let hold: NodeJS.Timeout | null = null;
-let warnAt = Infinity;
-let warned = false;
 
 /** Installs the exit behaviour in this thread; called when its first socket is made. */
 export function watchProcessExit(): void {
@@ -45,28 +44,18 @@ function onBeforeExit(): void {
   process.off("exit", onExit);
   process.on("exit", onExit);
   exitBegan ??= performance.now();
-  if (hold !== null || waitingSocket() === null) return;
-  if (isMainThread && warnAt === Infinity) warnAt = performance.now() + WARN_AFTER_MS;
-  hold = setInterval(checkHold, POLL_MS);
-}
-
-function checkHold(): void {
-  const socket = waitingSocket();
-  if (socket !== null && isMainThread && !warned && performance.now() >= warnAt) warn(socket);
-  if (socket === null && hold !== null) {
+  if (isMainThread || hold !== null || !workerMustWait()) return;
+  hold = setInterval(() => {
+    if (workerMustWait() || hold === null) return;
     clearInterval(hold);
     hold = null;
-  }
+  }, POLL_MS);
 }
 
-/** A socket the thread's exit must still wait for at `beforeExit`, or null. */
-function waitingSocket(): SocketBase | null {
-  for (const socket of threadSockets) {
-    if (lingerExpired(socket)) continue;
-    const pending = socket.outboundPending;
-    if (pending === "in-flight" || (pending === "awaiting-peer" && !isMainThread)) return socket;
-  }
-  return null;
+/** Whether a worker's sockets still have messages to deliver within their linger. */
+function workerMustWait(): boolean {
+  for (const socket of threadSockets) if (!lingerExpired(socket) && socket.outboundPending) return true;
+  return false;
 }
 
 /**
@@ -104,31 +93,31 @@ function onExit(): void {
 /** Blocks the exiting main thread while the delivery thread works, warning after 500 ms. */
 function awaitDelivery(items: FinalDelivery[], blocky: boolean): void {
   const started = performance.now();
-  if (warnAt === Infinity) warnAt = started + WARN_AFTER_MS;
+  const warnAt = started + WARN_AFTER_MS;
+  let warned = false;
   const lingers = items.map((item) => item.linger);
   // Every linger is finite: the thread ends by then; allow it a second to say so.
   const giveUpAt = lingers.includes(-1) ? Infinity : started + Math.max(...lingers) + 1_000;
+  const startLimit = started + START_LIMIT_MS;
   const flag = startDeliveryThread(items);
   for (;;) {
     const state = Atomics.load(flag, 0);
     const now = performance.now();
-    if (state === DONE || now >= giveUpAt || (state === STARTING && now - started >= START_LIMIT_MS)) return;
-    if (!warned && now >= warnAt) warnOnce(blocky);
-    const until = Math.min(warned ? Infinity : warnAt, giveUpAt, state === STARTING ? started + START_LIMIT_MS : Infinity);
+    if (state === DONE || now >= giveUpAt || (state === STARTING && now >= startLimit)) return;
+    if (!warned && now >= warnAt) {
+      warn(blocky);
+      warned = true;
+    }
+    const until = Math.min(warned ? Infinity : warnAt, giveUpAt, state === STARTING ? startLimit : Infinity);
     Atomics.wait(flag, 0, state, until === Infinity ? undefined : Math.max(0, until - now));
   }
-}
-
-function warn(socket: SocketBase): void {
-  warnOnce(socket.context.blocky);
 }
 
 /**
  * zeromq.js writes this with fprintf once Node can no longer emit warnings (module.h), so it is
  * no process warning: --no-warnings and `process.on("warning")` do not see it.
  */
-function warnOnce(blocky: boolean): void {
-  warned = true;
+function warn(blocky: boolean): void {
   const advice = blocky ? " Set 'context.blocky = false' to change this behaviour." : "";
   writeSync(2, `(node:${process.pid}) WARNING: Waiting for queued ZeroMQ messages to be delivered.${advice}\n`);
 }

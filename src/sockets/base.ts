@@ -10,7 +10,6 @@ import { Endpoints, type EndpointsOwner } from "./endpoints.js";
 import type { Event } from "./events.js";
 import { Pipe, type Message, type PipeOwner } from "./pipe.js";
 import type { Undelivered } from "./session/connecter.js";
-import type { OutboundPending } from "./session/owner.js";
 import { engineOptionsFor } from "./session/engine-options.js";
 import { zapClient } from "./session/zap-client.js";
 import {
@@ -381,9 +380,9 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
     return Math.max(0, this.lingerDeadline - this.clock.now());
   }
 
-  /** Where queued outbound messages stand (inproc peers not counted, as libzmq's ctx_term). */
-  get outboundPending(): OutboundPending {
-    return this.endpoints.outboundPending;
+  /** Messages queued for peers outside this thread (a thread's end would lose them). */
+  get outboundPending(): boolean {
+    return this.endpoints.pendingOutbound;
   }
 
   /** Takes what connect()ed endpoints still keep for peers that are away (the exit hands it on). */

@@ -8,7 +8,7 @@ import type { Pipe } from "./pipe.js";
 import { Acceptor } from "./session/acceptor.js";
 import { Connecter, type Undelivered } from "./session/connecter.js";
 import type { Claim, CrossThreadSocket, Reach } from "./session/cross-thread.js";
-import type { OutboundPending, SessionOwner } from "./session/owner.js";
+import type { SessionOwner } from "./session/owner.js";
 
 /** Per-endpoint settings for bind() and connect(). */
 export interface EndpointOptions {
@@ -216,7 +216,10 @@ export class Endpoints {
     for (const acceptor of new Set(this.acceptors.values())) acceptor.close(false);
   }
 
-  /** Messages or bytes still on their way to a connected or accepted peer (linger waits for them). */
+  /**
+   * Messages or bytes still on their way to a connected or accepted peer, or to another thread
+   * (linger and a worker's exit wait for them; inproc peers in this thread are not counted).
+   */
   get pendingOutbound(): boolean {
     for (const list of this.connecters.values()) for (const connecter of list) if (connecter.pendingOutbound) return true;
     for (const acceptor of this.acceptors.values()) if (acceptor.pendingOutbound) return true;
@@ -234,25 +237,6 @@ export class Endpoints {
   private stopReach(pipe: Pipe, graceful: boolean): void {
     this.reaches.get(pipe)?.stop(graceful);
     this.reaches.delete(pipe);
-  }
-
-  /**
-   * Where queued messages stand (for the process's exit): "in-flight" when a connection carries
-   * some, else "awaiting-peer" when a connect()ed endpoint keeps some for a peer that is away.
-   * inproc peers are not counted: libzmq's context termination does not wait for them.
-   */
-  get outboundPending(): OutboundPending {
-    let pending: OutboundPending = "none";
-    if (this.crossThreadPending) return "in-flight";
-    for (const acceptor of this.acceptors.values()) if (acceptor.pendingOutbound) return "in-flight";
-    for (const list of this.connecters.values()) {
-      for (const connecter of list) {
-        const state = connecter.outboundPending;
-        if (state === "in-flight") return state;
-        if (state === "awaiting-peer") pending = state;
-      }
-    }
-    return pending;
   }
 
   /** Takes the messages connect()ed endpoints still keep (they are delivered elsewhere at exit). */

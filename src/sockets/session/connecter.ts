@@ -4,7 +4,7 @@ import type { Metadata } from "../../zmtp/metadata.js";
 import type { ByteStream } from "../../transports/stream.js";
 import type { Transport } from "../../transports/transport.js";
 import type { Message, Pipe } from "../pipe.js";
-import { applyPeer, emitEngineClose, emitRefused, type OutboundPending, type SessionOwner } from "./owner.js";
+import { applyPeer, emitEngineClose, emitRefused, type SessionOwner } from "./owner.js";
 
 /** Messages a connect()ed endpoint still had for its peer when its socket went away. */
 export interface Undelivered {
@@ -58,13 +58,6 @@ export class Connecter implements EngineHost {
 
   get connected(): boolean {
     return this.engine?.handshaken ?? false;
-  }
-
-  /** Whether messages wait for the peer, and whether a connection is carrying them now. */
-  get outboundPending(): OutboundPending {
-    const queued = this.pipe?.hasOutbound ?? false;
-    if (this.engine !== null && (queued || this.engine.unsentBytes > 0)) return "in-flight";
-    return queued ? "awaiting-peer" : "none";
   }
 
   /** Takes what is still queued for the peer (it is delivered elsewhere: the process is exiting). */

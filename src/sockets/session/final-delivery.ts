@@ -38,7 +38,7 @@ export function deliverFinally(item: FinalDelivery, clock: Clock): Promise<void>
   const deadline = item.linger < 0 ? Infinity : clock.now() + item.linger;
   return new Promise((resolve) => {
     const poll = (): void => {
-      const done = connecter.outboundPending === "none" || connecter.stopped;
+      const done = !connecter.pendingOutbound || connecter.stopped;
       if (done || clock.now() >= deadline) {
         connecter.stop(done);
         resolve();

@@ -9,12 +9,6 @@ import { getProperty, type Metadata } from "../../zmtp/metadata.js";
 import { zmqError } from "../../errors.js";
 import { IncompatiblePeerError, ProtocolError } from "../../zmtp/protocol-error.js";
 
-/**
- * Where a socket's outbound messages stand: none queued, some on a live connection (delivered
- * soon), or some waiting for a peer to connect (delivered if it ever does).
- */
-export type OutboundPending = "none" | "in-flight" | "awaiting-peer";
-
 /** What connection endpoints (connecters, acceptors) need from their socket. */
 export interface SessionOwner {
   readonly options: OptionValues;
