@@ -1,4 +1,6 @@
-import { pathToFileURL } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker, isMainThread, workerData } from "node:worker_threads";
 import { systemClock } from "../clock.js";
 import { deliverFinally, type FinalDelivery } from "../sockets/session/final-delivery.js";
@@ -24,16 +26,43 @@ interface DeliveryData {
 declare const __filename: string | undefined;
 
 /** This module's file: the ESM build's chunk, or the CommonJS build's file. */
-function ownFile(): URL {
-  return typeof __filename === "string" ? pathToFileURL(__filename) : new URL(import.meta.url);
+function ownFile(): string {
+  return typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
+}
+
+let entry: string | null | undefined;
+
+/**
+ * This module's file if a thread can load it for the delivery alone: a file of zmtp's own build
+ * (dist/esm or dist/cjs of the package). Bundled into an application, the file is the
+ * application, which a thread must not start again; under test, a TypeScript source.
+ */
+export function deliveryThreadFile(): string | null {
+  if (entry !== undefined) return entry;
+  entry = null;
+  const file = ownFile();
+  const dist = /^(.*)[\\/]dist[\\/](?:esm|cjs)[\\/][^]*\.c?js$/.exec(file);
+  if (dist === null) return null;
+  try {
+    const pkg = JSON.parse(readFileSync(join(dist[1]!, "package.json"), "utf8")) as { name?: unknown };
+    if (pkg.name === "zmtp") entry = file;
+  } catch {
+    // Not inside the package.
+  }
+  return entry;
 }
 
 /** Starts the delivery thread; its progress is read from the returned flag (STARTING, RUNNING, DONE). */
 export function startDeliveryThread(items: FinalDelivery[]): Int32Array {
   const flag = new Int32Array(new SharedArrayBuffer(4));
+  const file = deliveryThreadFile();
+  if (file === null) {
+    Atomics.store(flag, 0, DONE);
+    return flag;
+  }
   const data: DeliveryData = { [MARK]: { items, flag: flag.buffer as SharedArrayBuffer } };
   // Its output would go through this thread's event loop, which no longer runs.
-  const worker = new Worker(ownFile(), { workerData: data, stdout: true, stderr: true });
+  const worker = new Worker(pathToFileURL(file), { workerData: data, stdout: true, stderr: true });
   worker.unref();
   return flag;
 }

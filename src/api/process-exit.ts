@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { isMainThread } from "node:worker_threads";
 import { threadSockets, type SocketBase } from "../sockets/base.js";
 import type { FinalDelivery } from "../sockets/session/final-delivery.js";
-import { DONE, STARTING, startDeliveryThread } from "./exit-delivery.js";
+import { DONE, STARTING, deliveryThreadFile, startDeliveryThread } from "./exit-delivery.js";
 
 /**
  * What happens to sockets when the process (or a worker thread) ends, as with zeromq.js: at a
@@ -16,20 +16,25 @@ import { DONE, STARTING, startDeliveryThread } from "./exit-delivery.js";
  * `exit`, takes what is still queued for peers that are not connected (or still handshaking;
  * data on established connections has gone to the kernel by then, or the loop would not have
  * emptied) and hands it to a delivery thread, blocking until it is done. A worker has no thread
- * to hand its queues to: it keeps its loop alive at `beforeExit` until they are delivered.
+ * to hand its queues to: it keeps its loop alive at `beforeExit` until they are delivered; so
+ * does the main thread when zmtp was bundled into an application (its file is then not one a
+ * delivery thread can load on its own).
  */
 
 /** zeromq.js prints its warning when the termination takes longer than this. */
 const WARN_AFTER_MS = 500;
-/** How often a worker whose exit waits checks whether its queues drained. */
+/** How often an exit that waits checks whether the queues drained. */
 const POLL_MS = 10;
 /** A delivery thread that did not start by then never will: exit without it. */
 const START_LIMIT_MS = 10_000;
 
 let watching = false;
+let warned = false;
 /** When the thread first found its event loop empty (the exit began), for open sockets' linger. */
 let exitBegan: number | null = null;
 let hold: NodeJS.Timeout | null = null;
+/** The main thread's exit waits in a delivery thread (null: not known yet). */
+let delivering: boolean | null = null;
 
 /** Installs the exit behaviour in this thread; called when its first socket is made. */
 export function watchProcessExit(): void {
@@ -44,18 +49,22 @@ function onBeforeExit(): void {
   process.off("exit", onExit);
   process.on("exit", onExit);
   exitBegan ??= performance.now();
-  if (isMainThread || hold !== null || !workerMustWait()) return;
+  delivering ??= isMainThread && deliveryThreadFile() !== null;
+  if (delivering || hold !== null || waitingSocket() === null) return;
+  const warnAt = isMainThread ? performance.now() + WARN_AFTER_MS : Infinity;
   hold = setInterval(() => {
-    if (workerMustWait() || hold === null) return;
+    const socket = waitingSocket();
+    if (socket !== null && performance.now() >= warnAt) warn(socket.context.blocky);
+    if (socket !== null || hold === null) return;
     clearInterval(hold);
     hold = null;
   }, POLL_MS);
 }
 
-/** Whether a worker's sockets still have messages to deliver within their linger. */
-function workerMustWait(): boolean {
-  for (const socket of threadSockets) if (!lingerExpired(socket) && socket.outboundPending) return true;
-  return false;
+/** A socket that still has messages to deliver within its linger, or null. */
+function waitingSocket(): SocketBase | null {
+  for (const socket of threadSockets) if (!lingerExpired(socket) && socket.outboundPending) return socket;
+  return null;
 }
 
 /**
@@ -78,7 +87,7 @@ function onExit(): void {
   const items: FinalDelivery[] = [];
   let blocky = true;
   for (const socket of [...threadSockets]) {
-    if (natural && isMainThread && !lingerExpired(socket)) {
+    if (natural && delivering === true && !lingerExpired(socket)) {
       const linger = lingerLeft(socket);
       for (const undelivered of socket.takeUndelivered()) {
         if (items.length === 0) blocky = socket.context.blocky;
@@ -94,7 +103,6 @@ function onExit(): void {
 function awaitDelivery(items: FinalDelivery[], blocky: boolean): void {
   const started = performance.now();
   const warnAt = started + WARN_AFTER_MS;
-  let warned = false;
   const lingers = items.map((item) => item.linger);
   // Every linger is finite: the thread ends by then; allow it a second to say so.
   const giveUpAt = lingers.includes(-1) ? Infinity : started + Math.max(...lingers) + 1_000;
@@ -104,10 +112,7 @@ function awaitDelivery(items: FinalDelivery[], blocky: boolean): void {
     const state = Atomics.load(flag, 0);
     const now = performance.now();
     if (state === DONE || now >= giveUpAt || (state === STARTING && now >= startLimit)) return;
-    if (!warned && now >= warnAt) {
-      warn(blocky);
-      warned = true;
-    }
+    if (now >= warnAt) warn(blocky);
     const until = Math.min(warned ? Infinity : warnAt, giveUpAt, state === STARTING ? startLimit : Infinity);
     Atomics.wait(flag, 0, state, until === Infinity ? undefined : Math.max(0, until - now));
   }
@@ -115,9 +120,11 @@ function awaitDelivery(items: FinalDelivery[], blocky: boolean): void {
 
 /**
  * zeromq.js writes this with fprintf once Node can no longer emit warnings (module.h), so it is
- * no process warning: --no-warnings and `process.on("warning")` do not see it.
+ * no process warning: --no-warnings and `process.on("warning")` do not see it. Once per process.
  */
 function warn(blocky: boolean): void {
+  if (warned) return;
+  warned = true;
   const advice = blocky ? " Set 'context.blocky = false' to change this behaviour." : "";
   writeSync(2, `(node:${process.pid}) WARNING: Waiting for queued ZeroMQ messages to be delivered.${advice}\n`);
 }

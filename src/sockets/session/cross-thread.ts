@@ -260,7 +260,8 @@ export class Reach implements InprocRemoteLink, EngineHost {
   boundElsewhere(): void {
     if (!this.running) return;
     if (this.stream === null) this.dial();
-    else if (this.engine === null) this.announced = true;
+    // The connection under way may be to the binding that just ended: try again after it.
+    else this.announced = true;
   }
 
   private dial(): void {
@@ -279,6 +280,7 @@ export class Reach implements InprocRemoteLink, EngineHost {
     stream.once("connect", () => {
       stream.off("error", onError);
       if (this.stream !== stream) return;
+      this.announced = false;
       this.engine = new CrossThreadEngine(stream, crossThreadOptions(this.socket, true), this, `inproc://${this.name}`, this.crossThread.secret, this.pipe);
     });
   }
@@ -291,12 +293,15 @@ export class Reach implements InprocRemoteLink, EngineHost {
 
   engineRefused(): void {}
 
-  engineClosed(engine: Engine, _reason: EngineClose): void {
+  engineClosed(engine: Engine, reason: EngineClose): void {
     if (this.engine !== engine) return;
     this.engine = null;
     this.stream = null;
     this.unlink();
-    // The binding thread unbound, closed or ended; a later bind is announced.
+    // The binding thread unbound, closed or ended. Another may have bound the name meanwhile
+    // (its announcement came while this connection was ending): dial once; later binds are
+    // announced. A handshake that failed is not retried before the next announcement.
+    if (this.running && (reason.handshaken || this.announced)) this.dial();
   }
 
   private unlink(): void {
