@@ -489,7 +489,6 @@ function record(id: string, summary: string | null): void {
 
 /** The check every conformance test ends with, given the scenario's id and what differed. */
 export function judge(id: string, summary: string | null, details: () => string): void {
-  if (process.env.CONFORMANCE_SHOW) console.log(id + "\n" + details());
   record(id, summary);
   const listed = differences[id];
   if (listed === undefined && summary !== null) {
