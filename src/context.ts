@@ -33,8 +33,6 @@ const enum Slot {
   ZeroCopyReceive,
   ThreadPriority,
   ThreadSchedulingPolicy,
-  /** Open sockets, counted against maxSockets. */
-  Sockets,
   /** 16 random bytes that only the threads sharing this store know (cross-thread inproc). */
   Secret,
   Count = Secret + 4,
@@ -112,10 +110,12 @@ export class ContextCore {
     return Atomics.load(this.store, Slot.MaxMessageSize);
   }
 
-  /** Open sockets of this context (libzmq refuses more than maxSockets with EMFILE). */
-  get sockets(): number {
-    return Atomics.load(this.store, Slot.Sockets);
-  }
+  /**
+   * Open sockets of this context in this thread (libzmq refuses more than maxSockets with
+   * EMFILE). Counted per thread: a terminated worker runs no code that could give its sockets
+   * back to a count shared with other threads.
+   */
+  sockets = 0;
 
   /** What only the threads sharing this context know. */
   get secret(): Buffer {
@@ -199,15 +199,12 @@ export class ContextCore {
 
   /** A socket is created in this context: EMFILE past maxSockets, as zmq_socket. */
   openSocket(): void {
-    // Another thread may open one at the same time: take a place, give it back if over.
-    if (Atomics.add(this.store, Slot.Sockets, 1) >= this.maxSockets) {
-      Atomics.sub(this.store, Slot.Sockets, 1);
-      throw zmqError("EMFILE");
-    }
+    if (this.sockets >= this.maxSockets) throw zmqError("EMFILE");
+    this.sockets++;
   }
 
   closeSocket(): void {
-    Atomics.sub(this.store, Slot.Sockets, 1);
+    this.sockets--;
   }
 }
 

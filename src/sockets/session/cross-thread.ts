@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, unlinkSync } from "node:fs";
+import { mkdirSync, rmSync, unlinkSync } from "node:fs";
 import { createConnection, createServer, type Server, type Socket as NetSocket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BroadcastChannel } from "node:worker_threads";
+import { BroadcastChannel, isMainThread } from "node:worker_threads";
 import type { Clock } from "../../clock.js";
 import { inprocAddressInUse, type InprocRemoteLink, type InprocSocket } from "../../transports/inproc.js";
 import type { SocketTypeName } from "../../zmtp/socket-types.js";
@@ -48,6 +48,7 @@ export class CrossThreadInproc {
   constructor(
     /** Shared by the threads of this context only: names are derived from it, and peers prove they know it. */
     readonly secret: Buffer,
+    private readonly platform: NodeJS.Platform = process.platform,
   ) {
     this.family = createHash("sha256").update(secret).digest("hex").slice(0, 16);
   }
@@ -55,12 +56,15 @@ export class CrossThreadInproc {
   /** The internal endpoint of inproc `name` (a path for net.listen / net.connect). */
   pathOf(name: string): string {
     const hash = createHash("sha256").update(this.secret).update("\0").update(name).digest("hex");
-    if (process.platform === "linux") return `\0zmtp-inproc-${hash.slice(0, 40)}`;
-    if (process.platform === "win32") return `\\\\.\\pipe\\zmtp-inproc-${hash.slice(0, 40)}`;
+    if (this.platform === "linux") return `\0zmtp-inproc-${hash.slice(0, 40)}`;
+    if (this.platform === "win32") return `\\\\.\\pipe\\zmtp-inproc-${hash.slice(0, 40)}`;
     // Socket paths are short (104 bytes on macOS): a private directory, and a short name in it.
     if (this.privateDir === null) {
-      this.privateDir = join(tmpdir(), `zmtp-${process.pid}-${this.family.slice(0, 8)}`);
-      mkdirSync(this.privateDir, { recursive: true, mode: 0o700 });
+      const dir = join(tmpdir(), `zmtp-${process.pid}-${this.family.slice(0, 8)}`);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      // The process ends with its main thread; the sockets' files go with it.
+      if (isMainThread) process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+      this.privateDir = dir;
     }
     return join(this.privateDir, hash.slice(0, 24));
   }

@@ -6,6 +6,8 @@
  * and test/unit/api/process-exit.test.ts.
  */
 import { randomBytes } from "node:crypto";
+import { existsSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { ContextCore } from "../../../src/context.js";
 import type { MonitorEvent, SocketCore } from "../../../src/sockets/core.js";
@@ -165,6 +167,25 @@ describe("inproc between threads of the default context", () => {
     push.send([Buffer.from("intruder")]);
     await sleep(100);
     expect(pull.hasIn).toBe(false);
+  });
+
+  it("uses socket files in a private directory where there is no abstract namespace, replacing stale ones", async () => {
+    const [a, b] = threads();
+    const secret = a.secret;
+    for (const context of [a, b]) Object.defineProperty(context, "crossThread", { value: new CrossThreadInproc(secret, "darwin") });
+    const address = name();
+    const path = a.crossThread!.pathOf(address.slice("inproc://".length));
+    expect(path.startsWith(tmpdir())).toBe(true);
+    // Left by a thread that ended without unbinding.
+    writeFileSync(path, "");
+    const pull = socket(PULL, a);
+    await pull.bind(address);
+    const push = socket(PUSH, b);
+    push.connect(address);
+    push.send([Buffer.from("through a file")]);
+    expect(await receiveText(pull)).toBe("through a file");
+    pull.close();
+    await until(() => !existsSync(path), 2000, "the socket file removed");
   });
 
   it("keeps custom contexts to their thread", async () => {
