@@ -33,6 +33,8 @@ let warned = false;
 /** When the thread first found its event loop empty (the exit began), for open sockets' linger. */
 let exitBegan: number | null = null;
 let hold: NodeJS.Timeout | null = null;
+/** The loop ran again after `beforeExit` because of our own hold (not because the application had work). */
+let resumedByHold = false;
 /** The main thread's exit waits in a delivery thread (null: not known yet). */
 let delivering: boolean | null = null;
 
@@ -48,9 +50,12 @@ function onBeforeExit(): void {
   // Our `exit` listener must run after the application's, as zeromq.js's termination comes last.
   process.off("exit", onExit);
   process.on("exit", onExit);
-  exitBegan ??= performance.now();
+  // The application's own work after an earlier `beforeExit` means that one was no exit.
+  if (!resumedByHold) exitBegan = performance.now();
+  resumedByHold = false;
   delivering ??= isMainThread && deliveryThreadFile() !== null;
   if (delivering || hold !== null || waitingSocket() === null) return;
+  resumedByHold = true;
   const warnAt = isMainThread ? performance.now() + WARN_AFTER_MS : Infinity;
   hold = setInterval(() => {
     const socket = waitingSocket();
