@@ -82,6 +82,12 @@ export class ContextCore {
   readonly inproc = new InprocRegistry();
   /** inproc between threads: only the shared default context has it. */
   readonly crossThread: CrossThreadInproc | null;
+  /**
+   * Open sockets of this context in this thread (libzmq refuses more than maxSockets with
+   * EMFILE). Counted per thread: a terminated worker runs no code that could give its sockets
+   * back to a count shared with other threads.
+   */
+  sockets = 0;
   private readonly store: Int32Array;
 
   /** `shared`: the process's default context, one for all its threads. */
@@ -109,13 +115,6 @@ export class ContextCore {
   get maxMessageSize(): number {
     return Atomics.load(this.store, Slot.MaxMessageSize);
   }
-
-  /**
-   * Open sockets of this context in this thread (libzmq refuses more than maxSockets with
-   * EMFILE). Counted per thread: a terminated worker runs no code that could give its sockets
-   * back to a count shared with other threads.
-   */
-  sockets = 0;
 
   /** What only the threads sharing this context know. */
   get secret(): Buffer {

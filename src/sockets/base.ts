@@ -368,11 +368,6 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
 
   // ---- the process's exit (src/api/process-exit.ts) ----
 
-  /** Closed, and still delivering what was queued before (linger). */
-  get lingering(): boolean {
-    return this._closed && liveSockets.has(this);
-  }
-
   /** How long the socket may still deliver, in ms: its linger, or what is left of it once closed; -1 = no limit. */
   get lingerLeft(): number {
     if (!this._closed) return this.options.linger;

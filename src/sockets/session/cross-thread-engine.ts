@@ -2,7 +2,6 @@ import { timingSafeEqual } from "node:crypto";
 import type { ByteStream } from "../../transports/stream.js";
 import { encodeCommand, type Command } from "../../zmtp/command.js";
 import { Engine, type EngineHost, type EngineOptions, type EnginePipe } from "../../zmtp/engine.js";
-import { NullMechanism } from "../../zmtp/mechanisms/null.js";
 import { getProperty, type Metadata } from "../../zmtp/metadata.js";
 import { ProtocolError } from "../../zmtp/protocol-error.js";
 import type { Pipe } from "../pipe.js";
@@ -21,12 +20,9 @@ const UNLIMITED = 0xffffffff;
  * security and heartbeat options say (NULL, no ZAP, no heartbeats, no message size limit).
  */
 export function crossThreadOptions(socket: CrossThreadSocket, dialled: boolean): EngineOptions {
-  const options = engineOptionsFor(socket.zmtpType, socket.options, socket.counters, socket.clock, null);
+  const o = { ...socket.options, mechanism: "NULL" as const, zapDomain: Buffer.alloc(0), maxMessageSize: -1 };
   return {
-    ...options,
-    mechanism: new NullMechanism(),
-    zapDomain: "",
-    maxMessageSize: -1,
+    ...engineOptionsFor(socket.zmtpType, o, socket.counters, socket.clock, null),
     heartbeatInterval: 0,
     heartbeatTimeout: -1,
     heartbeatTimeToLive: 0,
