@@ -64,6 +64,8 @@ await Promise.all([
       // @noble/ciphers is ESM only: require() of it needs Node's require(esm) (20.19+), so the
       // CommonJS files carry their own copy and work on every Node 20.
       packages: undefined,
+      // Code that needs its own file reads __filename first and import.meta.url only under ESM.
+      logOverride: { "empty-import-meta": "silent" },
       entryPoints: [file],
       format: "cjs",
       outfile: `dist/cjs/${cjsName(file)}`,

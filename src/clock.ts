@@ -22,3 +22,14 @@ export const systemClock: Clock = {
   setTimeout: (callback, ms) => setTimeout(callback, ms) as ClockTimer,
   clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
 };
+
+/**
+ * The real clock for sockets: its timers do not keep the process alive. zeromq.js's sockets
+ * reconnect, send heartbeats and time handshakes on libzmq's I/O thread, which holds no handle
+ * of the event loop, so a script whose sockets are merely idle exits.
+ */
+export const backgroundClock: Clock = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref() as ClockTimer,
+  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
+};

@@ -1,4 +1,7 @@
+import { randomFillSync } from "node:crypto";
+import { getEnvironmentData, setEnvironmentData } from "node:worker_threads";
 import { zmqError } from "./errors.js";
+import { CrossThreadInproc } from "./sockets/session/cross-thread.js";
 import { InprocRegistry } from "./transports/inproc.js";
 
 /** libzmq context option ids (zmq.h). */
@@ -19,59 +22,143 @@ const BLOCKY = 70;
 const SOCKET_LIMIT = 65535;
 const INT_MAX = 2 ** 31 - 1;
 
+/** Where a context keeps its options: one int32 slot each (shared between threads for the default). */
+const enum Slot {
+  Layout,
+  Blocky,
+  Ipv6,
+  IoThreads,
+  MaxSockets,
+  MaxMessageSize,
+  ZeroCopyReceive,
+  ThreadPriority,
+  ThreadSchedulingPolicy,
+  /** 16 random bytes that only the threads sharing this store know (cross-thread inproc). */
+  Secret,
+  Count = Secret + 4,
+}
+
+/** Bumped whenever the slots change, so that two zmtp versions in one process keep apart. */
+const LAYOUT = 1;
+const SHARED_KEY = `zmtp:default-context:${LAYOUT}`;
+
+function newStore(buffer: ArrayBufferLike): Int32Array {
+  const store = new Int32Array(buffer);
+  store[Slot.Layout] = LAYOUT;
+  store[Slot.Blocky] = 1;
+  store[Slot.Ipv6] = 0;
+  store[Slot.IoThreads] = 1;
+  store[Slot.MaxSockets] = 1023;
+  store[Slot.MaxMessageSize] = INT_MAX;
+  store[Slot.ZeroCopyReceive] = 1;
+  store[Slot.ThreadPriority] = -1;
+  store[Slot.ThreadSchedulingPolicy] = -1;
+  randomFillSync(store, Slot.Secret, 4);
+  return store;
+}
+
+/**
+ * The default context's store, shared by every thread of the process that loads zmtp: the first
+ * makes it, and Node hands it to each Worker created afterwards (worker environment data), since
+ * zeromq.js's default context is one libzmq context for all threads.
+ */
+function sharedStore(): Int32Array {
+  const inherited = getEnvironmentData(SHARED_KEY);
+  if (inherited instanceof SharedArrayBuffer) return new Int32Array(inherited);
+  const store = newStore(new SharedArrayBuffer(Slot.Count * 4));
+  setEnvironmentData(SHARED_KEY, store.buffer as SharedArrayBuffer);
+  return store;
+}
+
 /**
  * A context as libzmq has one (zmq_ctx_set / zmq_ctx_get semantics): the options that shape new
  * sockets (`blocky` gives them linger 0 when false, `ipv6` their default), the socket count
  * `maxSockets` bounds, and what a context really scopes in a pure-JS engine: `inproc://` names.
- * There are no I/O threads; their options are kept and validated as libzmq does.
+ * There are no I/O threads; their options are kept and validated as libzmq does. The default
+ * context's options live in memory shared between threads, and its inproc names reach across
+ * them (`crossThread`); any other context belongs to the thread that made it, as in zeromq.js.
  */
 export class ContextCore {
-  blocky = true;
-  ipv6 = false;
-  ioThreads = 1;
-  maxSockets = 1023;
-  maxMessageSize = INT_MAX;
-  zeroCopyReceive = true;
-  threadPriority = -1;
-  threadSchedulingPolicy = -1;
-  /** Open sockets of this context (libzmq refuses more than maxSockets with EMFILE). */
-  sockets = 0;
   readonly inproc = new InprocRegistry();
+  /** inproc between threads: only the shared default context has it. */
+  readonly crossThread: CrossThreadInproc | null;
+  /**
+   * Open sockets of this context in this thread (libzmq refuses more than maxSockets with
+   * EMFILE). Counted per thread: a terminated worker runs no code that could give its sockets
+   * back to a count shared with other threads.
+   */
+  sockets = 0;
+  private readonly store: Int32Array;
+
+  /** `shared`: the process's default context, one for all its threads. */
+  constructor(shared = false) {
+    this.store = shared ? sharedStore() : newStore(new ArrayBuffer(Slot.Count * 4));
+    this.crossThread = shared ? new CrossThreadInproc(this.secret) : null;
+  }
+
+  get blocky(): boolean {
+    return Atomics.load(this.store, Slot.Blocky) !== 0;
+  }
+
+  get ipv6(): boolean {
+    return Atomics.load(this.store, Slot.Ipv6) !== 0;
+  }
+
+  get ioThreads(): number {
+    return Atomics.load(this.store, Slot.IoThreads);
+  }
+
+  get maxSockets(): number {
+    return Atomics.load(this.store, Slot.MaxSockets);
+  }
+
+  get maxMessageSize(): number {
+    return Atomics.load(this.store, Slot.MaxMessageSize);
+  }
+
+  /** What only the threads sharing this context know. */
+  get secret(): Buffer {
+    return Buffer.from(this.store.buffer, this.store.byteOffset + Slot.Secret * 4, 16);
+  }
+
+  private set(slot: Slot, value: number): void {
+    Atomics.store(this.store, slot, value);
+  }
 
   /** zmq_ctx_set with an int value. */
   setOption(id: number, value: number): void {
     switch (id) {
       case MAX_SOCKETS:
         if (value < 1) break;
-        this.maxSockets = value;
+        this.set(Slot.MaxSockets, value);
         return;
       case IO_THREADS:
         if (value < 0) break;
-        this.ioThreads = value;
+        this.set(Slot.IoThreads, value);
         return;
       case IPV6:
         if (value < 0) break;
-        this.ipv6 = value !== 0;
+        this.set(Slot.Ipv6, value !== 0 ? 1 : 0);
         return;
       case BLOCKY:
         if (value < 0) break;
-        this.blocky = value !== 0;
+        this.set(Slot.Blocky, value !== 0 ? 1 : 0);
         return;
       case MAX_MSGSZ:
         if (value < 0) break;
-        this.maxMessageSize = Math.min(value, INT_MAX);
+        this.set(Slot.MaxMessageSize, Math.min(value, INT_MAX));
         return;
       case ZERO_COPY_RECV:
         if (value < 0) break;
-        this.zeroCopyReceive = value !== 0;
+        this.set(Slot.ZeroCopyReceive, value !== 0 ? 1 : 0);
         return;
       case SOCKET_LIMIT_OR_THREAD_PRIORITY:
         if (value < 0) break;
-        this.threadPriority = value;
+        this.set(Slot.ThreadPriority, value);
         return;
       case THREAD_SCHED_POLICY:
         if (value < 0) break;
-        this.threadSchedulingPolicy = value;
+        this.set(Slot.ThreadSchedulingPolicy, value);
         return;
       case THREAD_AFFINITY_CPU_ADD:
       case THREAD_AFFINITY_CPU_REMOVE:
@@ -101,9 +188,9 @@ export class ContextCore {
       case MSG_T_SIZE:
         return 64;
       case ZERO_COPY_RECV:
-        return this.zeroCopyReceive ? 1 : 0;
+        return Atomics.load(this.store, Slot.ZeroCopyReceive);
       case THREAD_SCHED_POLICY:
-        return this.threadSchedulingPolicy;
+        return Atomics.load(this.store, Slot.ThreadSchedulingPolicy);
       default:
         throw zmqError("EINVAL");
     }
@@ -121,4 +208,4 @@ export class ContextCore {
 }
 
 /** The process's default context (the public `context` wraps it). */
-export const defaultContextCore = new ContextCore();
+export const defaultContextCore = new ContextCore(true);

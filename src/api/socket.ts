@@ -20,6 +20,7 @@ import { context as defaultContext, contextCore, type Context } from "./context.
 import { toInt32, toInt64, toUint32, toUint64 } from "./numbers.js";
 import { holdProcess, releaseProcess } from "./keep-alive.js";
 import { Observer } from "./observer.js";
+import { watchProcessExit } from "./process-exit.js";
 import { toMessage } from "./outgoing.js";
 import { warn } from "./warnings.js";
 
@@ -122,6 +123,7 @@ export class Socket {
     this.#context = context;
     this.#core = createSocketCore(type, contextCore(context));
     this.#core.onReadiness = this.#onReadiness;
+    watchProcessExit();
     Object.seal(this);
     if (options !== undefined) Object.assign(this, options);
   }

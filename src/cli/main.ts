@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { isMainThread } from "node:worker_threads";
 import { runBenchCommand } from "./bench/command.js";
 import { runWorker } from "./bench/worker.js";
 import { formatResults, runDemo } from "./demo.js";
@@ -94,5 +95,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-// Set exitCode rather than exit(): the process ends when the sockets are really gone.
-process.exitCode = await main(process.argv.slice(2));
+// Set exitCode rather than exit(): the process ends when the sockets are really gone. Not in a
+// worker thread: this bundle is also loaded by the library's exit delivery thread.
+if (isMainThread) process.exitCode = await main(process.argv.slice(2));

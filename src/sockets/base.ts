@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from "../clock.js";
+import { backgroundClock, type Clock } from "../clock.js";
 import type { ContextCore } from "../context.js";
 import { zmqError, type ZmqError } from "../errors.js";
 import type { TransportOptions } from "../transports/transport.js";
@@ -9,7 +9,8 @@ import type { MonitorEvent, MonitorSink, OptionArgument, OptionKind, OptionResul
 import { Endpoints, type EndpointsOwner } from "./endpoints.js";
 import type { Event } from "./events.js";
 import { Pipe, type Message, type PipeOwner } from "./pipe.js";
-import { createMechanism } from "./session/security.js";
+import type { Undelivered } from "./session/connecter.js";
+import { engineOptionsFor } from "./session/engine-options.js";
 import { zapClient } from "./session/zap-client.js";
 import {
   Opt,
@@ -27,6 +28,10 @@ export const SOCKET_TYPE_NUMBER: Record<SocketTypeName, number> = {
   PAIR: 0, PUB: 1, SUB: 2, REQ: 3, REP: 4, DEALER: 5, ROUTER: 6, PULL: 7, PUSH: 8, XPUB: 9, XSUB: 10, STREAM: 11,
 };
 
+/** This thread's sockets that are open, or closed and still delivering (linger). */
+const liveSockets = new Set<SocketBase>();
+export const threadSockets: ReadonlySet<SocketBase> = liveSockets;
+
 /** How often a lingering close checks whether everything was delivered. */
 const LINGER_POLL_MS = 10;
 const POLLIN = 1;
@@ -42,11 +47,13 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
   readonly options: OptionValues = defaultOptions();
   readonly counters: SocketCounters = newCounters();
   /** Time for backoff, heartbeats, handshake deadlines and linger; tests set a fake one before bind/connect. */
-  clock: Clock = systemClock;
+  clock: Clock = backgroundClock;
   onReadiness: (() => void) | null = null;
   /** The failover tier (0..255, lower preferred) of endpoints bound or connected from now on. */
   private tier = 0;
   private _closed = false;
+  /** When a lingering close gives up (clock time); Infinity for linger -1. */
+  private lingerDeadline = Infinity;
   private sink: MonitorSink | null = null;
   private readonly endpoints = new Endpoints(this);
   /** Pipes currently attached to the routing policy. */
@@ -58,6 +65,7 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
     readonly context: ContextCore,
   ) {
     context.openSocket();
+    liveSockets.add(this);
     // libzmq: a context that is not blocky gives its sockets linger 0; ZMQ_IPV6 is inherited.
     this.options.linger = context.blocky ? -1 : 0;
     this.options.ipv6 = context.ipv6;
@@ -258,22 +266,7 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
   }
 
   engineOptions(): EngineOptions {
-    const o = this.options;
-    return {
-      socketType: this.zmtpType,
-      identity: sendsIdentity(this.zmtpType) ? o.routingId : null,
-      mechanism: createMechanism(o),
-      maxMessageSize: o.maxMessageSize,
-      handshakeInterval: o.handshakeInterval,
-      heartbeatInterval: o.heartbeatInterval,
-      heartbeatTimeout: o.heartbeatTimeout,
-      heartbeatTimeToLive: o.heartbeatTimeToLive,
-      zapIdentity: o.routingId,
-      zapDomain: o.zapDomain.toString("latin1"),
-      zap: zapClient(this.context, o.handshakeInterval),
-      counters: this.counters,
-      clock: this.clock,
-    };
+    return engineOptionsFor(this.zmtpType, this.options, this.counters, this.clock, zapClient(this.context, this.options.handshakeInterval));
   }
 
   createPipe(endpoint: string, priority = 0): Pipe {
@@ -357,6 +350,7 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
     }
     const clock = this.clock;
     const deadline = linger < 0 ? Infinity : clock.now() + linger;
+    this.lingerDeadline = deadline;
     const poll = (): void => {
       if (this.hasPendingOutbound() && clock.now() < deadline) {
         clock.setTimeout(poll, LINGER_POLL_MS);
@@ -372,7 +366,38 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
     return this.endpoints.pendingOutbound;
   }
 
+  // ---- the process's exit (src/api/process-exit.ts) ----
+
+  /** How long the socket may still deliver, in ms: its linger, or what is left of it once closed; -1 = no limit. */
+  get lingerLeft(): number {
+    if (!this._closed) return this.options.linger;
+    if (this.lingerDeadline === Infinity) return -1;
+    return Math.max(0, this.lingerDeadline - this.clock.now());
+  }
+
+  /** Messages queued for peers outside this thread (a thread's end would lose them). */
+  get outboundPending(): boolean {
+    return this.endpoints.pendingOutbound;
+  }
+
+  /** Takes what connect()ed endpoints still keep for peers that are away (the exit hands it on). */
+  takeUndelivered(): Undelivered[] {
+    return this.endpoints.takeUndelivered();
+  }
+
+  /** Ends the socket now, whatever linger says (the process is exiting). */
+  abort(): void {
+    if (!this._closed) {
+      this.options.linger = 0;
+      this.close();
+    } else if (liveSockets.has(this)) {
+      this.options.linger = 0;
+      this.terminate();
+    }
+  }
+
   private terminate(): void {
+    if (!liveSockets.delete(this)) return;
     this.endpoints.closeAll(this.options.linger !== 0);
     for (const pipe of [...this.pipes]) {
       this.detachPipe(pipe);

@@ -1,12 +1,13 @@
 import type { ContextCore } from "../context.js";
 import { zmqError, type ZmqError } from "../errors.js";
 import { checkProtocol, checkTcpConnect, formatTcpEndpoint, parseIpc, parseTipc, parseUri } from "../transports/endpoint.js";
-import type { InprocSocket } from "../transports/inproc.js";
+import { inprocAddressInUse } from "../transports/inproc.js";
 import { streamTransport } from "../transports/registry.js";
 import type { Transport } from "../transports/transport.js";
 import type { Pipe } from "./pipe.js";
 import { Acceptor } from "./session/acceptor.js";
-import { Connecter } from "./session/connecter.js";
+import { Connecter, type Undelivered } from "./session/connecter.js";
+import type { Claim, CrossThreadSocket, Reach } from "./session/cross-thread.js";
 import type { SessionOwner } from "./session/owner.js";
 
 /** Per-endpoint settings for bind() and connect(). */
@@ -18,10 +19,9 @@ export interface EndpointOptions {
 }
 
 /** What the endpoint bookkeeping needs from its socket. */
-export interface EndpointsOwner extends SessionOwner, InprocSocket<Pipe> {
+export interface EndpointsOwner extends SessionOwner, CrossThreadSocket {
   readonly context: ContextCore;
   readonly closed: boolean;
-  readonly zmtpType: string;
 }
 
 /** libzmq ignores a second connect() to the same endpoint for these types (is_single_connect). */
@@ -61,8 +61,13 @@ export class Endpoints {
   private readonly acceptors = new Map<string, Acceptor>();
   /** By the address as given; libzmq makes a new connection for each connect(). */
   private readonly connecters = new Map<string, Connecter[]>();
-  private readonly inprocBinds = new Set<string>();
+  /** Names bound, with their claim across threads (the shared default context only). */
+  private readonly inprocBinds = new Map<string, Claim | null>();
+  /** Claims no longer listening whose connections linger until closeAll(). */
+  private readonly releasedClaims: Claim[] = [];
   private readonly inprocConnects = new Map<string, Pipe[]>();
+  /** inproc connections reaching names bound in other threads, by their pipe. */
+  private readonly reaches = new Map<Pipe, Reach>();
   /** ZMQ_LAST_ENDPOINT. */
   last = "";
 
@@ -78,8 +83,22 @@ export class Endpoints {
     const { protocol, address } = parseUri(uri);
     const transport = checkProtocol(uri, protocol);
     if (transport === "inproc") {
-      owner.context.inproc.bind(address, owner, uri, options.priority ?? 0);
-      this.inprocBinds.add(address);
+      const registry = owner.context.inproc;
+      const priority = options.priority ?? 0;
+      if (registry.isBound(address)) throw inprocAddressInUse(uri);
+      const crossThread = owner.context.crossThread;
+      const claim = crossThread === null ? null : await crossThread.claim(address, owner, uri, priority);
+      if (owner.closed) {
+        claim?.close(false);
+        throw zmqError("EBADF", undefined, uri);
+      }
+      try {
+        registry.bind(address, owner, uri, priority);
+      } catch (err) {
+        claim?.close(false);
+        throw err;
+      }
+      this.inprocBinds.set(address, claim);
       this.last = uri;
       return;
     }
@@ -120,6 +139,12 @@ export class Endpoints {
       // Connect before bind: with immediate = false messages queue until the name is bound (a
       // ROUTER's pipe too once its id is fixed, as libzmq makes the inproc pipe at connect).
       if ((owner.attachesBeforeHandshake || fixedId !== null) && !owner.options.immediate) owner.attachPipe(pipe);
+      const crossThread = owner.context.crossThread;
+      if (crossThread !== null) {
+        const reach = crossThread.reach(address, owner, pipe);
+        this.reaches.set(pipe, reach);
+        owner.context.inproc.setRemote(address, pipe, reach);
+      }
       this.last = uri;
       return;
     }
@@ -140,8 +165,11 @@ export class Endpoints {
     const { protocol, address } = parseUri(uri);
     const transport = checkProtocol(uri, protocol);
     if (transport === "inproc") {
-      if (this.inprocBinds.delete(address)) {
+      if (this.inprocBinds.has(address)) {
+        const claim = this.inprocBinds.get(address)!;
+        this.inprocBinds.delete(address);
         this.owner.context.inproc.unbind(address, this.owner);
+        claim?.close(true);
         return;
       }
       const pipes = this.inprocConnects.get(uri);
@@ -149,6 +177,7 @@ export class Endpoints {
       this.inprocConnects.delete(uri);
       for (const pipe of pipes) {
         this.owner.context.inproc.disconnect(address, pipe);
+        this.stopReach(pipe, true);
         this.owner.detachPipe(pipe);
       }
       return;
@@ -177,16 +206,49 @@ export class Endpoints {
 
   /** Socket close, first step: no new peers (inproc names and listeners released); connections stay. */
   stopListening(): void {
-    for (const name of this.inprocBinds) this.owner.context.inproc.unbind(name, this.owner);
+    for (const [name, claim] of this.inprocBinds) {
+      this.owner.context.inproc.unbind(name, this.owner);
+      if (claim === null) continue;
+      claim.stopListening();
+      this.releasedClaims.push(claim);
+    }
     this.inprocBinds.clear();
     for (const acceptor of new Set(this.acceptors.values())) acceptor.close(false);
   }
 
-  /** Messages or bytes still on their way to a connected or accepted peer (linger waits for them). */
+  /**
+   * Messages or bytes still on their way to a connected or accepted peer, or to another thread
+   * (linger and a worker's exit wait for them; inproc peers in this thread are not counted).
+   */
   get pendingOutbound(): boolean {
     for (const list of this.connecters.values()) for (const connecter of list) if (connecter.pendingOutbound) return true;
     for (const acceptor of this.acceptors.values()) if (acceptor.pendingOutbound) return true;
+    return this.crossThreadPending;
+  }
+
+  /** Something is on its way to another thread over inproc. */
+  private get crossThreadPending(): boolean {
+    for (const reach of this.reaches.values()) if (reach.pendingOutbound) return true;
+    for (const claim of this.inprocBinds.values()) if (claim?.pendingOutbound === true) return true;
+    for (const claim of this.releasedClaims) if (claim.pendingOutbound) return true;
     return false;
+  }
+
+  private stopReach(pipe: Pipe, graceful: boolean): void {
+    this.reaches.get(pipe)?.stop(graceful);
+    this.reaches.delete(pipe);
+  }
+
+  /** Takes the messages connect()ed endpoints still keep (they are delivered elsewhere at exit). */
+  takeUndelivered(): Undelivered[] {
+    const out: Undelivered[] = [];
+    for (const list of this.connecters.values()) {
+      for (const connecter of list) {
+        const undelivered = connecter.takeUndelivered();
+        if (undelivered !== null) out.push(undelivered);
+      }
+    }
+    return out;
   }
 
   /** Socket close, last step: every connection ends (`graceful` flushes what was written first). */
@@ -196,8 +258,13 @@ export class Endpoints {
     for (const list of this.connecters.values()) for (const connecter of list) connecter.stop(graceful);
     this.connecters.clear();
     for (const [uri, pipes] of this.inprocConnects) {
-      for (const pipe of pipes) this.owner.context.inproc.disconnect(parseUri(uri).address, pipe);
+      for (const pipe of pipes) {
+        this.owner.context.inproc.disconnect(parseUri(uri).address, pipe);
+        this.stopReach(pipe, graceful);
+      }
     }
     this.inprocConnects.clear();
+    for (const claim of this.releasedClaims) claim.close(graceful);
+    this.releasedClaims.length = 0;
   }
 }

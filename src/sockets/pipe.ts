@@ -24,6 +24,11 @@ export interface PipeDriver {
   inboundSpace(): void;
   /** The socket ended the pipe (see Pipe.terminate): send what is queued, then close the connection. */
   pipeTerminated?(): void;
+  /**
+   * The socket took `count` more messages (told every low-water mark's worth, when the writer
+   * would hear of it in libzmq): a driver whose peer counts credit passes it on.
+   */
+  inboundRead?(count: number): void;
 }
 
 /**
@@ -147,6 +152,7 @@ export class Pipe {
     if (this.inRead % lwm === 0) {
       const wasFull = !this.acceptsInbound;
       this.inReadSeen = this.inRead;
+      this._driver?.inboundRead?.(lwm);
       if (wasFull && this.acceptsInbound) this.driver?.inboundSpace();
     }
     return msg;

@@ -67,11 +67,28 @@ class InprocBridge {
   }
 }
 
+/**
+ * The same connection reaching the name where another thread of the process binds it (the shared
+ * default context): it runs only while the name is not bound in this registry.
+ */
+export interface InprocRemoteLink {
+  /** The name is bound here now: stop reaching elsewhere. */
+  pause(): void;
+  /** The name is no longer bound here: reach it wherever it is bound. */
+  resume(): void;
+}
+
 interface Link {
   connecter: InprocSocket;
   connecterPipe: InprocPipe;
   binder: InprocSocket | null;
   binderPipe: InprocPipe | null;
+  remote: InprocRemoteLink | null;
+}
+
+/** EADDRINUSE for an inproc name, as libzmq reports it. */
+export function inprocAddressInUse(address: string): Error {
+  return zmqError("EADDRINUSE", `Address already in use: ${address}`, address);
 }
 
 /** Names bound with `inproc://` in one Context, and the connections waiting for them. */
@@ -80,7 +97,7 @@ export class InprocRegistry {
   private readonly links = new Map<string, Link[]>();
 
   bind(name: string, socket: InprocSocket, address: string, priority = 0): void {
-    if (this.bound.has(name)) throw zmqError("EADDRINUSE", `Address already in use: ${address}`, address);
+    if (this.bound.has(name)) throw inprocAddressInUse(address);
     const binding = { socket, priority };
     this.bound.set(name, binding);
     for (const link of this.links.get(name) ?? []) {
@@ -92,7 +109,10 @@ export class InprocRegistry {
     if (this.bound.get(name)?.socket !== socket) return false;
     this.bound.delete(name);
     for (const link of this.links.get(name) ?? []) {
-      if (link.binder === socket) this.unlink(link);
+      if (link.binder === socket) {
+        this.unlink(link);
+        link.remote?.resume();
+      }
     }
     return true;
   }
@@ -108,13 +128,21 @@ export class InprocRegistry {
   connect<P extends InprocPipe>(name: string, socket: InprocSocket<P>, address: string, priority = 0, prepare?: (pipe: P) => void): P {
     const pipe = socket.createPipe(address, priority);
     prepare?.(pipe);
-    const link: Link = { connecter: socket, connecterPipe: pipe, binder: null, binderPipe: null };
+    const link: Link = { connecter: socket, connecterPipe: pipe, binder: null, binderPipe: null, remote: null };
     const list = this.links.get(name) ?? [];
     list.push(link);
     this.links.set(name, list);
     const binder = this.bound.get(name);
     if (binder !== undefined) this.complete(name, link, binder);
     return pipe;
+  }
+
+  /** Gives a connection its way to the name bound in another thread; it runs while the name is not bound here. */
+  setRemote(name: string, pipe: InprocPipe, remote: InprocRemoteLink): void {
+    const link = this.links.get(name)?.find((l) => l.connecterPipe === pipe);
+    if (link === undefined) return;
+    link.remote = remote;
+    if (link.binder === null) remote.resume();
   }
 
   disconnect(name: string, pipe: InprocPipe): void {
@@ -127,6 +155,7 @@ export class InprocRegistry {
   }
 
   private complete(name: string, link: Link, binding: { socket: InprocSocket; priority: number }): void {
+    link.remote?.pause();
     const binder = binding.socket;
     const binderPipe = binder.createPipe(`inproc://${name}`, binding.priority);
     link.binder = binder;

@@ -74,6 +74,7 @@ async function listen(uri: string, options: TransportOptions, onStream: StreamHa
       server.close();
       if (wildcard !== null) rmSync(wildcard.dir, { recursive: true, force: true });
     },
+    unref: () => server.unref(),
   };
 }
 

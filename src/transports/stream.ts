@@ -21,6 +21,11 @@ export interface ByteStream {
   end(): void;
   /** Closes at once, dropping what was not written. */
   destroy(error?: Error): void;
+  /**
+   * Lets the process exit while the stream is idle (a socket's connections do not hold it;
+   * bytes being written still do, as Node's pending writes are).
+   */
+  unref?(): unknown;
   /** Bytes written but not yet taken by the kernel. */
   readonly writableLength: number;
   /** True from a `write()` that returned false until `drain`. */

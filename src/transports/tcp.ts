@@ -59,7 +59,7 @@ async function listen(uri: string, options: TransportOptions, onStream: StreamHa
       const real = typeof info === "object" && info !== null ? info : { address: bindHost, port };
       server.removeAllListeners("error");
       server.on("error", () => undefined);
-      resolve({ endpoint: formatTcpEndpoint(real.address, real.port), close: () => server.close() });
+      resolve({ endpoint: formatTcpEndpoint(real.address, real.port), close: () => server.close(), unref: () => server.unref() });
     });
   });
 }

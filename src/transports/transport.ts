@@ -27,6 +27,8 @@ export interface Listener {
   /** The real address, with the ephemeral port or generated path filled in. */
   readonly endpoint: string;
   close(): void;
+  /** Lets the process exit while the listener waits (a socket's listeners do not hold it). */
+  unref?(): void;
 }
 
 export type StreamHandler = (stream: ByteStream) => void;

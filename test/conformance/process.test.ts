@@ -93,6 +93,23 @@ processScenarios("process life", [
     main: `const s = new zmq.Push(); zmq.context.blocky = false; s.connect(ENDPOINT); await s.send("x"); say("linger", s.linger); s.close();`,
   },
   {
+    name: "a queued message, delivered to a peer that binds after the exit began",
+    transports: ["tcp", "ipc"],
+    main: `
+      const { spawn } = await import("node:child_process");
+      const push = new zmq.Push(); push.connect(ENDPOINT); await push.send("late"); push.close();
+      const peer = \`import { Pull } from "zeromq"; await new Promise((r) => setTimeout(r, 1000));
+        const s = new Pull(); await s.bind(\${JSON.stringify(ENDPOINT)}); console.log("peer received", String(await s.receive())); s.close();\`;
+      spawn(process.execPath, ["--input-type=module", "-e", peer], { stdio: ["ignore", "inherit", "ignore"] }).unref();
+      let beforeExit = 0; process.on("beforeExit", () => beforeExit++);
+      process.on("exit", () => console.log("exit after", beforeExit, "beforeExit"));`,
+  },
+  {
+    name: "process.exit() with a queued message",
+    transports: ["tcp"],
+    main: `const s = new zmq.Push(); s.connect(ENDPOINT); await s.send("x"); setTimeout(() => process.exit(3), 10);`,
+  },
+  {
     name: "a message delivered before close, linger -1",
     transports: ALL_TRANSPORTS,
     main: `
@@ -160,6 +177,120 @@ processScenarios("worker threads", [
       parentPort.postMessage("bound");
       try { say("worker received", String(await pull.receive())); } catch (e) { say("worker receive failed", e.code); }
       pull.close();`,
+  },
+  {
+    name: "inproc between two workers (default context)",
+    main: `
+      const run = (role) => new Promise((resolve) => new Worker(WORKER_URL, { workerData: role }).on("exit", resolve).on("message", (m) => say(role, m)));
+      const binder = run("binder");
+      await new Promise((r) => setTimeout(r, 300));
+      say("exits", await run("connecter"), await binder);`,
+    worker: `
+      if (workerData === "binder") {
+        const s = new zmq.Pull(); await s.bind("inproc://between-workers");
+        parentPort.postMessage(String(await s.receive())); s.close();
+      } else {
+        const s = new zmq.Push(); s.connect("inproc://between-workers"); await s.send("from the other worker"); s.close();
+      }`,
+  },
+  {
+    name: "inproc connected and sent to before a worker binds it (default context)",
+    main: `
+      const push = new zmq.Push(); push.connect("inproc://bound-later"); await push.send("queued before bind"); say("queued");
+      const worker = new Worker(WORKER_URL);
+      worker.on("message", (m) => say("worker", m));
+      worker.on("exit", (code) => { say("worker exit", code); push.close(); });`,
+    worker: `
+      const s = new zmq.Pull(); await s.bind("inproc://bound-later");
+      parentPort.postMessage(String(await s.receive())); s.close();`,
+  },
+  {
+    name: "inproc name bound in the main thread, bound again in a worker (default context)",
+    main: `
+      const s = new zmq.Pull(); await s.bind("inproc://taken");
+      const worker = new Worker(WORKER_URL);
+      worker.on("message", (m) => say("worker", m));
+      worker.on("exit", (code) => { say("worker exit", code); s.close(); });`,
+    worker: `
+      const s = new zmq.Push();
+      try { await s.bind("inproc://taken"); parentPort.postMessage("bound"); }
+      catch (e) { parentPort.postMessage([e.code, e.errno, e.message, e.address].join(" ")); }
+      s.close();`,
+  },
+  {
+    name: "inproc name unbound in a worker, then bound in the main thread (default context)",
+    main: `
+      const worker = new Worker(WORKER_URL);
+      await new Promise((r) => worker.once("exit", r));
+      const s = new zmq.Pull(); await s.bind("inproc://released"); say("bound"); s.close();`,
+    worker: `const s = new zmq.Pull(); await s.bind("inproc://released"); await s.unbind("inproc://released"); s.close();`,
+  },
+  {
+    name: "inproc request and reply across threads (default context)",
+    main: `
+      const rep = new zmq.Reply(); await rep.bind("inproc://service");
+      const worker = new Worker(WORKER_URL);
+      worker.on("message", (m) => say("worker got", m));
+      for (let i = 0; i < 3; i++) { const [req] = await rep.receive(); await rep.send(String(req).toUpperCase()); }
+      await new Promise((r) => worker.once("exit", r)); rep.close();`,
+    worker: `
+      const req = new zmq.Request(); req.connect("inproc://service");
+      for (const word of ["a", "b", "c"]) { await req.send(word); parentPort.postMessage(String(await req.receive())); }
+      req.close();`,
+  },
+  {
+    name: "inproc high-water marks across threads (default context)",
+    main: `
+      const push = new zmq.Push({ sendHighWaterMark: 2, sendTimeout: 200 }); await push.bind("inproc://hwm");
+      const worker = new Worker(WORKER_URL);
+      await new Promise((r) => worker.once("message", r));
+      worker.on("message", (m) => say("worker read", m));
+      let sent = 0;
+      try { for (;;) { await push.send(String(sent)); sent++; } } catch (e) { say("sent before", e.code, sent); }
+      worker.postMessage("read");
+      await new Promise((r) => worker.once("exit", r)); push.close();`,
+    worker: `
+      const pull = new zmq.Pull({ receiveHighWaterMark: 3 }); pull.connect("inproc://hwm");
+      parentPort.postMessage("connected");
+      await new Promise((r) => parentPort.once("message", r));
+      const got = []; for (let i = 0; i < 3; i++) got.push(String(await pull.receive()));
+      parentPort.postMessage(got.join(",")); pull.close();`,
+  },
+  {
+    name: "no monitor events for inproc across threads (default context)",
+    main: `
+      const pull = new zmq.Pull(); const events = [];
+      (async () => { for await (const e of pull.events) events.push(e.type); })();
+      await pull.bind("inproc://quiet");
+      const worker = new Worker(WORKER_URL);
+      say("received", String(await pull.receive()));
+      await new Promise((r) => worker.once("exit", r));
+      pull.close(); await new Promise((r) => setTimeout(r, 50)); say("events", events);`,
+    worker: `const push = new zmq.Push(); push.connect("inproc://quiet"); await push.send("x"); push.close();`,
+  },
+  {
+    name: "the default context's options are the same in every thread",
+    main: `
+      zmq.context.ioThreads = 3; zmq.context.maxSockets = 99; zmq.context.blocky = false;
+      const worker = new Worker(WORKER_URL);
+      worker.on("message", (m) => say("worker reads", m));
+      await new Promise((r) => worker.once("exit", r));
+      say("main reads", zmq.context.ipv6, zmq.context.maxMessageSize);`,
+    worker: `
+      const c = zmq.context;
+      parentPort.postMessage([c.ioThreads, c.maxSockets, c.blocky, new zmq.Push().linger].join(" "));
+      c.ipv6 = true; c.maxMessageSize = 1234;`,
+  },
+  {
+    name: "a custom context belongs to its thread",
+    main: `
+      const ctx = new zmq.Context({ ioThreads: 2 });
+      const pull = new zmq.Pull({ context: ctx }); await pull.bind("inproc://private");
+      const worker = new Worker(WORKER_URL);
+      worker.on("message", (m) => say("worker", m));
+      await new Promise((r) => worker.once("exit", r)); pull.close();`,
+    worker: `
+      const s = new zmq.Pull(); await s.bind("inproc://private"); parentPort.postMessage("bound in the default context"); s.close();`,
   },
   {
     name: "a worker terminated with sockets open",

@@ -2,7 +2,8 @@
 //   node test/conformance/write-differences.mjs
 // runs `vitest run test/conformance` with CONFORMANCE_RECORD set (each test appends its id and
 // summary), then lists every scenario that differs, in test order. Review the diff before
-// committing: a line that changed is a behaviour that changed.
+// committing: a line that changed is a behaviour that changed. A comment written above an entry (why
+// zeromq.js is the one that is wrong there) stays above it while the entry stays.
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +11,23 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/** The `// …` lines above each entry of the current file (group headers aside), by scenario id. */
+function notesByEntry() {
+  const notes = new Map();
+  let pending = [];
+  for (const line of readFileSync(join(here, "differences.ts"), "utf8").split("\n")) {
+    const trimmed = line.trim();
+    const entry = /^("(?:[^"\\]|\\.)*"):$/.exec(trimmed);
+    if (trimmed.startsWith("//") && !trimmed.startsWith("// ----")) pending.push(trimmed);
+    else if (entry !== null) {
+      if (pending.length > 0) notes.set(JSON.parse(entry[1]), pending);
+      pending = [];
+    } else if (!trimmed.startsWith('"')) pending = [];
+  }
+  return notes;
+}
+const notes = notesByEntry();
 const record = join(tmpdir(), `conformance-${process.pid}.jsonl`);
 rmSync(record, { force: true });
 spawnSync("npx", ["vitest", "run", "test/conformance"], {
@@ -41,6 +59,7 @@ for (const { id, summary } of entries) {
     lines.push(`  // ---- ${top} ----`);
     group = top;
   }
+  for (const note of notes.get(id) ?? []) lines.push(`  ${note}`);
   lines.push(`  ${JSON.stringify(id)}:`, `    ${JSON.stringify(summary)},`);
 }
 lines.push("};", "");

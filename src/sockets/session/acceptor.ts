@@ -15,6 +15,7 @@ class AcceptedSession implements EngineHost, RawEngineHost {
     private readonly acceptor: Acceptor,
     stream: ByteStream,
   ) {
+    stream.unref?.();
     const owner = acceptor.owner;
     this.engine = owner.options.rawSocket
       ? new RawEngine(stream, rawEngineOptions(owner), this, acceptor.endpoint)
@@ -86,6 +87,8 @@ export class Acceptor {
   listening(listener: Listener): void {
     this.listener = listener;
     this.boundEndpoint = listener.endpoint;
+    // zeromq.js: a bound socket that is merely idle does not keep the process alive.
+    listener.unref?.();
   }
 
   readonly accept = (stream: ByteStream): void => {

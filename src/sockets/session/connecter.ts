@@ -3,9 +3,18 @@ import { Engine, type EngineClose, type EngineHost } from "../../zmtp/engine.js"
 import type { Metadata } from "../../zmtp/metadata.js";
 import type { ByteStream } from "../../transports/stream.js";
 import type { Transport } from "../../transports/transport.js";
-import type { Pipe } from "../pipe.js";
+import type { Message, Pipe } from "../pipe.js";
 import { applyPeer, emitEngineClose, emitRefused, type SessionOwner } from "./owner.js";
 import { RawEngine, rawEngineOptions, type RawEngineHost } from "./raw-engine.js";
+
+/** Messages a connect()ed endpoint still had for its peer when its socket went away. */
+export interface Undelivered {
+  address: string;
+  /** ZMQ_CONNECT_ROUTING_ID given at connect(), if any. */
+  routingId: Buffer | null;
+  priority: number;
+  messages: Message[];
+}
 
 /**
  * One `connect()`ed endpoint: dials, runs an engine per connection and redials with libzmq's
@@ -53,6 +62,15 @@ export class Connecter implements EngineHost, RawEngineHost {
     return this.engine?.handshaken ?? false;
   }
 
+  /** Takes what is still queued for the peer (it is delivered elsewhere: the process is exiting). */
+  takeUndelivered(): Undelivered | null {
+    const pipe = this.pipe;
+    if (pipe === null || !pipe.hasOutbound) return null;
+    const messages: Message[] = [];
+    for (let msg = pipe.takeOutbound(); msg !== undefined; msg = pipe.takeOutbound()) messages.push(msg);
+    return { address: this.address, routingId: this.fixedRoutingId, priority: this.priority, messages };
+  }
+
   /**
    * One connection attempt, with libzmq's events: tcp reports connect:delay once the host is
    * resolved and the connection is under way, ipc never (it connects or fails at once); a failure
@@ -71,6 +89,7 @@ export class Connecter implements EngineHost, RawEngineHost {
       this.scheduleRetry();
       return;
     }
+    stream.unref?.();
     this.stream = stream;
     let socketMade = !this.transport.connectDelayed;
     if (this.transport.connectDelayed) {

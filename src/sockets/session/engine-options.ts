@@ -1,0 +1,26 @@
+import type { Clock } from "../../clock.js";
+import type { EngineOptions } from "../../zmtp/engine.js";
+import { sendsIdentity, type SocketTypeName } from "../../zmtp/socket-types.js";
+import type { OptionValues } from "../socket-options.js";
+import type { SocketCounters } from "../statistics.js";
+import { createMechanism } from "./security.js";
+import type { ZapFunction } from "./zap-client.js";
+
+/** What an engine of a socket of `type` with these options needs (ZAP: null when there is no handler to ask). */
+export function engineOptionsFor(type: SocketTypeName, o: OptionValues, counters: SocketCounters, clock: Clock, zap: ZapFunction | null): EngineOptions {
+  return {
+    socketType: type,
+    identity: sendsIdentity(type) ? o.routingId : null,
+    mechanism: createMechanism(o),
+    maxMessageSize: o.maxMessageSize,
+    handshakeInterval: o.handshakeInterval,
+    heartbeatInterval: o.heartbeatInterval,
+    heartbeatTimeout: o.heartbeatTimeout,
+    heartbeatTimeToLive: o.heartbeatTimeToLive,
+    zapIdentity: o.routingId,
+    zapDomain: o.zapDomain.toString("latin1"),
+    zap,
+    counters,
+    clock,
+  };
+}
