@@ -8,7 +8,8 @@ export * from "./entries/auth.js";
 export * from "./entries/errors.js";
 export * from "./entries/z85.js";
 
-import { unwrapSocket, type Socket } from "./api/socket.js";
+import { unwrapSocket } from "./api/socket-access.js";
+import type { Socket } from "./api/socket.js";
 import type { SocketBase } from "./sockets/base.js";
 
 /** The socket core behind a public socket: tests reach its clock, pipes and counters through it. */

@@ -3,7 +3,9 @@ import { authError, codeOfErrno, protocolEventError, unknownSystemError, zmqErro
 import type { MonitorEvent, MonitorSink } from "../sockets/core.js";
 import { isObject, noArguments, required, validateArguments } from "./arguments.js";
 import { holdProcess, releaseProcess } from "./keep-alive.js";
-import { iterate, unwrapSocket, type Socket } from "./socket.js";
+import { iterate } from "./iterate.js";
+import type { Socket } from "./socket.js";
+import { unwrapSocket } from "./socket-access.js";
 
 /** zeromq.js's events, with the payload each type carries. */
 export interface EventAddress {

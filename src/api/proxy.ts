@@ -3,7 +3,8 @@ import type { SocketCore } from "../sockets/core.js";
 import type { Message } from "../sockets/pipe.js";
 import { isObject, noArguments, required, validateArguments } from "./arguments.js";
 import { holdProcess, releaseProcess } from "./keep-alive.js";
-import { blockSocket, endpointsOf, unwrapSocket, type Socket } from "./socket.js";
+import { blockSocket, endpointsOf, unwrapSocket } from "./socket-access.js";
+import type { Socket } from "./socket.js";
 
 type Command = "PAUSE" | "RESUME" | "TERMINATE";
 

@@ -1,4 +1,4 @@
-import { publicError, zmqError, type ZmqError } from "../errors.js";
+import { publicError, zmqError } from "../errors.js";
 import type { OptionArgument, SocketCore } from "../sockets/core.js";
 import { createSocketCore } from "../sockets/factory.js";
 import type { Message } from "../sockets/pipe.js";
@@ -20,6 +20,8 @@ import { context as defaultContext, contextCore, type Context } from "./context.
 import { toInt32, toInt64, toUint32, toUint64 } from "./numbers.js";
 import { holdProcess, releaseProcess } from "./keep-alive.js";
 import { Observer } from "./observer.js";
+import { iterate, type Receiver } from "./iterate.js";
+import { provideSocketAccess } from "./socket-access.js";
 import { watchProcessExit } from "./process-exit.js";
 import { toMessage } from "./outgoing.js";
 import { warn } from "./warnings.js";
@@ -80,13 +82,6 @@ type PendingRead = Pending<Message>;
 interface PendingWrite extends Pending<void> {
   message: Message;
 }
-
-/** @internal The core behind a public socket, or null for anything else (zeromq.js's Unwrap). */
-export let unwrapSocket: (value: unknown) => SocketCore | null;
-/** @internal How many binds and connects a socket made (a Proxy needs both ends set up). */
-export let endpointsOf: (socket: Socket) => number;
-/** @internal A running Proxy blocks both of its sockets, as zeromq.js does. */
-export let blockSocket: (socket: Socket, blocked: boolean) => void;
 
 /**
  * zeromq.js's `Socket`, over a socket core that behaves as libzmq's non-blocking calls. This
@@ -520,11 +515,13 @@ export class Socket {
         for (const group of groups) this.#groupOperation(group);
       }),
     });
-    unwrapSocket = (value) => (isObject(value) && #core in (value as object) ? (value as Socket).#core : null);
-    endpointsOf = (socket) => socket.#endpoints;
-    blockSocket = (socket, blocked) => {
-      socket.#state = blocked ? "blocked" : "open";
-    };
+    provideSocketAccess({
+      unwrap: (value) => (isObject(value) && #core in (value as object) ? (value as Socket).#core : null),
+      endpoints: (socket) => (socket as Socket).#endpoints,
+      block: (socket, blocked) => {
+        (socket as Socket).#state = blocked ? "blocked" : "open";
+      },
+    });
   }
 }
 
@@ -544,27 +541,6 @@ const RESOLVED: Promise<void> = Promise.resolve();
 
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-interface Receiver<T> {
-  readonly closed: boolean;
-  receive(): Promise<T>;
-}
-
-/** zeromq.js's async iterator: ends when the source is closed, also when a pending receive was cut by close. */
-export function iterate<T>(source: Receiver<T>): AsyncIterator<T, undefined> {
-  return {
-    next: async (): Promise<IteratorResult<T, undefined>> => {
-      // zeromq.js's results carry no `value` when done.
-      if (source.closed) return { done: true } as IteratorReturnResult<undefined>;
-      try {
-        return { value: await source.receive(), done: false };
-      } catch (err) {
-        if (source.closed && (err as ZmqError).code === "EAGAIN") return { done: true } as IteratorReturnResult<undefined>;
-        throw err;
-      }
-    },
-  };
 }
 
 export { ROUTING_ID, CONNECT_ROUTING_ID };

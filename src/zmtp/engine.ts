@@ -4,7 +4,7 @@ import { Connection, type ConnectionOptions } from "./connection.js";
 import type { Metadata } from "./metadata.js";
 import { authError, ProtocolError, zmqError } from "../errors.js";
 import { isMarkedSubscription } from "./subscription.js";
-import type { ZapReply, ZapRequest } from "./zap.js";
+import type { ZapFunction, ZapReply, ZapRequest } from "./zap.js";
 
 export type { TrafficCounters } from "./connection.js";
 
@@ -15,7 +15,7 @@ export interface EngineOptions extends ConnectionOptions {
   /** The ZAP domain (empty string when unset). */
   zapDomain: string;
   /** Sends a ZAP request to the handler of the socket's Context, or null when none is bound. */
-  zap: ((request: ZapRequest) => Promise<ZapReply> | null) | null;
+  zap: ZapFunction | null;
 }
 
 /** Why an engine stopped: the socket decides on events and on reconnecting from this. */

@@ -103,3 +103,9 @@ export function decodeZapReply(frames: readonly Buffer[], requestId = ZAP_REQUES
   }
   return { statusCode, statusText: text.toString(), userId: userId.toString(), metadata };
 }
+
+/**
+ * Asks the ZAP handler about a peer (RFC 27): its reply, or null when no handler is bound (the
+ * mechanism then decides alone, as libzmq does).
+ */
+export type ZapFunction = (request: ZapRequest) => Promise<ZapReply> | null;

@@ -5,8 +5,6 @@ import { encodeCommand, type Command } from "../../zmtp/command.js";
 import { Engine, type EngineHost, type EngineOptions, type EnginePipe } from "../../zmtp/engine.js";
 import { getProperty, type Metadata } from "../../zmtp/metadata.js";
 import type { Pipe } from "../pipe.js";
-import type { CrossThreadSocket } from "./cross-thread.js";
-import { engineOptionsFor } from "./engine-options.js";
 
 /** READY properties only zmtp's own threads send each other. */
 const SECRET_PROPERTY = "X-Zmtp-Inproc";
@@ -14,20 +12,6 @@ const CREDIT_PROPERTY = "X-Zmtp-Credit";
 /** A command granting the peer more messages (a 4-byte count). */
 const CREDIT_COMMAND = "CREDIT";
 const UNLIMITED = 0xffffffff;
-
-/**
- * Engine options for inproc between threads: what libzmq's inproc has, whatever the socket's
- * security and heartbeat options say (NULL, no ZAP, no heartbeats, no message size limit).
- */
-export function crossThreadOptions(socket: CrossThreadSocket): EngineOptions {
-  const o = { ...socket.options, mechanism: "NULL" as const, zapDomain: Buffer.alloc(0), maxMessageSize: -1 };
-  return {
-    ...engineOptionsFor(socket.zmtpType, o, socket.counters, socket.clock, null),
-    heartbeatInterval: 0,
-    heartbeatTimeout: -1,
-    heartbeatTimeToLive: 0,
-  };
-}
 
 function uint32(value: number): Buffer {
   const out = Buffer.alloc(4);

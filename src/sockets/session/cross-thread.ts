@@ -10,8 +10,9 @@ import type { SocketTypeName } from "../../zmtp/socket-types.js";
 import type { Pipe } from "../pipe.js";
 import type { OptionValues } from "../socket-options.js";
 import type { SocketCounters } from "../statistics.js";
-import { CrossThreadEngine, crossThreadOptions } from "./cross-thread-engine.js";
-import type { Engine, EngineClose, EngineHost } from "../../zmtp/engine.js";
+import { CrossThreadEngine } from "./cross-thread-engine.js";
+import { engineOptionsFor } from "./engine-options.js";
+import type { Engine, EngineClose, EngineHost, EngineOptions } from "../../zmtp/engine.js";
 import type { Metadata } from "../../zmtp/metadata.js";
 
 /**
@@ -32,6 +33,20 @@ export interface CrossThreadSocket extends InprocSocket<Pipe> {
   readonly options: OptionValues;
   readonly counters: SocketCounters;
   readonly clock: Clock;
+}
+
+/**
+ * Engine options for inproc between threads: what libzmq's inproc has, whatever the socket's
+ * security and heartbeat options say (NULL, no ZAP, no heartbeats, no message size limit).
+ */
+export function crossThreadOptions(socket: CrossThreadSocket): EngineOptions {
+  const o = { ...socket.options, mechanism: "NULL" as const, zapDomain: Buffer.alloc(0), maxMessageSize: -1 };
+  return {
+    ...engineOptionsFor(socket.zmtpType, o, socket.counters, socket.clock, null),
+    heartbeatInterval: 0,
+    heartbeatTimeout: -1,
+    heartbeatTimeToLive: 0,
+  };
 }
 
 interface Announcement {

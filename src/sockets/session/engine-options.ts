@@ -4,7 +4,7 @@ import { sendsIdentity, type SocketTypeName } from "../../zmtp/socket-types.js";
 import type { OptionValues } from "../socket-options.js";
 import type { SocketCounters } from "../statistics.js";
 import { createMechanism } from "./security.js";
-import type { ZapFunction } from "./zap-client.js";
+import type { ZapFunction } from "../../zmtp/zap.js";
 
 /** What an engine of a socket of `type` with these options needs (ZAP: null when there is no handler to ask). */
 export function engineOptionsFor(type: SocketTypeName, o: OptionValues, counters: SocketCounters, clock: Clock, zap: ZapFunction | null): EngineOptions {

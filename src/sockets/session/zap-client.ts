@@ -1,7 +1,7 @@
 import type { ContextCore as Context } from "../../context.js";
 import type { InprocSocket } from "../../transports/inproc.js";
 import type { Metadata } from "../../zmtp/metadata.js";
-import { decodeZapReply, encodeZapRequest, type ZapReply, type ZapRequest } from "../../zmtp/zap.js";
+import { decodeZapReply, encodeZapRequest, type ZapFunction, type ZapReply, type ZapRequest } from "../../zmtp/zap.js";
 import { Pipe, type PipeOwner } from "../pipe.js";
 
 /**
@@ -15,7 +15,6 @@ export const ZAP_ENDPOINT = `inproc://${ZAP_NAME}`;
 /** Bound on how long a request may wait when the handshake itself has no limit. */
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-export type ZapFunction = (request: ZapRequest) => Promise<ZapReply> | null;
 
 /** A ZAP function for the engine: null (no handler bound) or the pending reply. */
 export function zapClient(context: Context, timeoutMs: number): ZapFunction {
