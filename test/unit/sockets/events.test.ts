@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import * as libzmq from "zeromq";
 import { Dealer, Router, type Event, type EventType, type Socket } from "../../../src/index.js";
 import { RawPeer, RawServer, frame, greeting, ready } from "../../helpers/raw-peer.js";
-import { freePort, inproc, nextEvent, sleep, text, until, useHarness } from "./helpers.js";
+import { freePort, inproc, nextEvent, text, useHarness } from "../../helpers/sockets.js";
+import { sleep, until } from "../../helpers/time.js";
 
 const h = useHarness();
 const RECONNECT_MS = 50;

@@ -15,7 +15,8 @@ import {
   XSubscriber,
 } from "../../../src/index.js";
 import { RawPeer, RawServer, command, frame, greeting, handshake, ready } from "../../helpers/raw-peer.js";
-import { expectNothing, freePort, inproc, sleep, stillPending, text, useHarness } from "./helpers.js";
+import { expectNothing, freePort, inproc, stillPending, text, useHarness } from "../../helpers/sockets.js";
+import { sleep } from "../../helpers/time.js";
 
 const h = useHarness();
 const LOCAL_TCP = "tcp://127.0.0.1:*";

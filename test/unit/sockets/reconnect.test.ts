@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { Dealer, Pull, Push, Router } from "../../../src/index.js";
-import { collectEvents, expectNothing, freePort, nextEvent, sleep, text, until, useHarness } from "./helpers.js";
+import { collectEvents, expectNothing, freePort, nextEvent, text, useHarness } from "../../helpers/sockets.js";
+import { sleep, until } from "../../helpers/time.js";
 
 const h = useHarness();
 const RECONNECT_MS = 50;

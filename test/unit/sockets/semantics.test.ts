@@ -4,77 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { Dealer, Pair, Pull, Push, Reply, Request, Router } from "../../../src/index.js";
-import { expectNothing, failure, inproc, nextEvent, sleep, stillPending, text, until, useHarness } from "./helpers.js";
+import { expectNothing, failure, inproc, nextEvent, stillPending, text, useHarness } from "../../helpers/sockets.js";
+import { sleep, until } from "../../helpers/time.js";
 
 const h = useHarness();
 const LOCAL_TCP = "tcp://127.0.0.1:*";
-
-describe("PAIR", () => {
-  it("PAIR round trip over inproc, both directions", async () => {
-    const a = h.open(Pair);
-    const b = h.open(Pair);
-    const ep = inproc("pair");
-    await a.bind(ep);
-    b.connect(ep);
-    await b.send(["hello", "world"]);
-    expect(text(await a.receive())).toEqual(["hello", "world"]);
-    await a.send("back");
-    expect(text(await b.receive())).toEqual(["back"]);
-  });
-
-  it("PAIR refuses a second peer over inproc: its messages never arrive, the first peer keeps working", async () => {
-    const a = h.open(Pair);
-    const first = h.open(Pair);
-    const second = h.open(Pair);
-    const ep = inproc("pair");
-    await a.bind(ep);
-    first.connect(ep);
-    second.connect(ep);
-    await second.send("from second").catch(() => undefined);
-    await expectNothing(a);
-    await first.send("from first");
-    expect(text(await a.receive())).toEqual(["from first"]);
-    await a.send("to first");
-    expect(text(await first.receive())).toEqual(["to first"]);
-  });
-
-  it("PAIR refuses a second peer over tcp", async () => {
-    const a = h.open(Pair);
-    const first = h.open(Pair);
-    const second = h.open(Pair, { sendTimeout: 200 });
-    await a.bind(LOCAL_TCP);
-    const ep = a.lastEndpoint!;
-    const handshaken = nextEvent(first, "handshake");
-    first.connect(ep);
-    await handshaken;
-    second.connect(ep);
-    await second.send("from second").catch(() => undefined);
-    await expectNothing(a, 200);
-    await first.send("from first");
-    expect(text(await a.receive())).toEqual(["from first"]);
-  });
-});
-
-describe("PAIR re-pairing", () => {
-  it("PAIR accepts a new peer over tcp once the first one has gone", async () => {
-    const a = h.open(Pair);
-    await a.bind(LOCAL_TCP);
-    const ep = a.lastEndpoint!;
-    const first = h.open(Pair);
-    first.connect(ep);
-    await first.send("first");
-    expect(text(await a.receive())).toEqual(["first"]);
-    const gone = nextEvent(a, "disconnect");
-    first.close();
-    await gone;
-    const second = h.open(Pair);
-    second.connect(ep);
-    await second.send("second");
-    expect(text(await a.receive())).toEqual(["second"]);
-    await a.send("to second");
-    expect(text(await second.receive())).toEqual(["to second"]);
-  });
-});
 
 describe("PUSH / PULL", () => {
   it("PUSH round-robins messages across 2 PULLs", async () => {

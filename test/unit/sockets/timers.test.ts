@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { Dealer, Push } from "../../../src/index.js";
 import { socketInternals } from "../../../src/internal.js";
 import { FakeClock } from "../../helpers/fake-clock.js";
-import { collectEvents, freePort, nextEvent, useHarness } from "./helpers.js";
+import { collectEvents, freePort, nextEvent, useHarness } from "../../helpers/sockets.js";
 
 const h = useHarness();
 

@@ -9,7 +9,8 @@ import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Dealer, Pull, Push, Router, type Event } from "../../../src/index.js";
 import { bundleWorker, removeBundle, runChild, type ChildRun } from "../../helpers/child-process.js";
-import { nextEvent, sleep, until, useHarness } from "../sockets/helpers.js";
+import { nextEvent, useHarness } from "../../helpers/sockets.js";
+import { sleep, until } from "../../helpers/time.js";
 
 const h = useHarness();
 const LINUX_PROC = process.platform === "linux" && existsSync("/proc/net/tcp");

@@ -8,7 +8,8 @@ import { createConnection, createServer } from "node:net";
 import { platform } from "node:os";
 import { describe, expect, it } from "vitest";
 import { Context, Dealer, Pair, Pull, Push, Router } from "../../../src/index.js";
-import { expectNothing, failure, inproc, nextEvent, sleep, text, until, useHarness } from "../sockets/helpers.js";
+import { expectNothing, failure, inproc, nextEvent, text, useHarness } from "../../helpers/sockets.js";
+import { sleep, until } from "../../helpers/time.js";
 
 const h = useHarness();
 
