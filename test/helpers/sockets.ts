@@ -135,6 +135,21 @@ export async function freePort(): Promise<number> {
   return info.port;
 }
 
+/** Messages queued inbound at `socket`, over all its peers. */
+export function queuedIn(socket: Socket): number {
+  return socket.peers().reduce((sum, peer) => sum + peer.queuedIn, 0);
+}
+
+/**
+ * Splits what a fair-queuing socket delivered into rounds of one message per source: round r holds
+ * the r-th message of every source, in whichever order the sources' pipes joined.
+ */
+export function fairRounds(got: readonly string[], sources: number): string[][] {
+  const rounds: string[][] = [];
+  for (let i = 0; i < got.length; i += sources) rounds.push(got.slice(i, i + sources).sort());
+  return rounds;
+}
+
 /** Frames as strings, for readable assertions. */
 export function text(msg: Buffer[]): string[] {
   return msg.map((frame) => frame.toString());

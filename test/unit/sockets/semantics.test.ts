@@ -10,52 +10,6 @@ import { sleep, until } from "../../helpers/time.js";
 const h = useHarness();
 const LOCAL_TCP = "tcp://127.0.0.1:*";
 
-describe("PUSH / PULL", () => {
-  it("PUSH round-robins messages across 2 PULLs", async () => {
-    const push = h.open(Push);
-    const pull1 = h.open(Pull);
-    const pull2 = h.open(Pull);
-    const ep = inproc("rr");
-    await push.bind(ep);
-    pull1.connect(ep);
-    pull2.connect(ep);
-    for (let i = 0; i < 4; i++) await push.send(`m${i}`);
-    const got1 = [text(await pull1.receive()), text(await pull1.receive())].flat();
-    const got2 = [text(await pull2.receive()), text(await pull2.receive())].flat();
-    expect(got1).toEqual(["m0", "m2"]);
-    expect(got2).toEqual(["m1", "m3"]);
-    await expectNothing(pull1, 50);
-    await expectNothing(pull2, 50);
-  });
-
-  it("PULL fair-queues from 2 PUSHes: one message from each in turn", async () => {
-    const pull = h.open(Pull);
-    const pushA = h.open(Push);
-    const pushB = h.open(Push);
-    const ep = inproc("fq");
-    await pull.bind(ep);
-    pushA.connect(ep);
-    pushB.connect(ep);
-    for (let i = 0; i < 3; i++) await pushA.send(`a${i}`);
-    for (let i = 0; i < 3; i++) await pushB.send(`b${i}`);
-    const got: string[] = [];
-    for (let i = 0; i < 6; i++) got.push(...text(await pull.receive()));
-    expect(got).toEqual(["a0", "b0", "a1", "b1", "a2", "b2"]);
-  });
-
-  it("PUSH keeps a multipart message together", async () => {
-    const push = h.open(Push);
-    const pull = h.open(Pull);
-    const ep = inproc("multi");
-    await pull.bind(ep);
-    push.connect(ep);
-    await push.send(["a", "b", "c"]);
-    await push.send("d");
-    expect(text(await pull.receive())).toEqual(["a", "b", "c"]);
-    expect(text(await pull.receive())).toEqual(["d"]);
-  });
-});
-
 describe("DEALER", () => {
   it("DEALER round-robins per message (not per frame) across 2 ROUTERs", async () => {
     const dealer = h.open(Dealer, { routingId: "d" });
@@ -579,59 +533,6 @@ describe("errors", () => {
   });
 });
 
-describe("HWM over inproc", () => {
-  it("PUSH SNDHWM 2 + PULL RCVHWM 2: the 5th send waits until the PULL reads, and nothing is lost", async () => {
-    const push = h.open(Push, { sendHighWaterMark: 2 });
-    const pull = h.open(Pull, { receiveHighWaterMark: 2 });
-    const ep = inproc("hwm");
-    await pull.bind(ep);
-    push.connect(ep);
-    for (let i = 1; i <= 4; i++) await push.send(`m${i}`);
-    const fifth = push.send("m5");
-    expect(await stillPending(fifth, 100)).toBe(true);
-    const got: string[] = [];
-    got.push(...text(await pull.receive()));
-    got.push(...text(await pull.receive()));
-    await expect(Promise.race([fifth.then(() => "sent"), sleep(1000).then(() => "still waiting")])).resolves.toBe("sent");
-    for (let i = 0; i < 3; i++) got.push(...text(await pull.receive()));
-    expect(got).toEqual(["m1", "m2", "m3", "m4", "m5"]);
-    await expectNothing(pull, 50);
-  });
-
-  it("with sendTimeout 0 the 5th send fails with EAGAIN instead of waiting", async () => {
-    const push = h.open(Push, { sendHighWaterMark: 2, sendTimeout: 0 });
-    const pull = h.open(Pull, { receiveHighWaterMark: 2 });
-    const ep = inproc("hwm0");
-    await pull.bind(ep);
-    push.connect(ep);
-    for (let i = 1; i <= 4; i++) await push.send(`m${i}`);
-    await expect(push.send("m5")).rejects.toMatchObject({ code: "EAGAIN" });
-  });
-});
-
-describe("HWM over tcp", () => {
-  it("small HWMs on both sides with a slow reader lose nothing and keep order (TCP backpressure)", async () => {
-    const push = h.open(Push, { sendHighWaterMark: 2 });
-    const pull = h.open(Pull, { receiveHighWaterMark: 2 });
-    await pull.bind(LOCAL_TCP);
-    push.connect(pull.lastEndpoint!);
-    const count = 3000;
-    const payload = Buffer.alloc(1024, 0x61);
-    const sender = (async () => {
-      for (let i = 0; i < count; i++) await push.send([String(i), payload]);
-    })();
-    await sleep(100); // let every queue on the way fill up
-    for (let i = 0; i < count; i++) {
-      const [seq, body] = await pull.receive();
-      if (seq!.toString() !== String(i) || body!.length !== 1024) {
-        throw new Error(`message ${i}: got seq ${seq!.toString()} with ${body!.length} bytes`);
-      }
-    }
-    await sender;
-    await expectNothing(pull, 50);
-  });
-});
-
 describe("message frames", () => {
   it("accepts Buffer, string, Uint8Array view with offset, ArrayBuffer, null (empty) and number (decimal string)", async () => {
     const push = h.open(Push);
@@ -779,34 +680,6 @@ describe("events", () => {
 });
 
 describe("readable / writable getters", () => {
-  it("PULL.readable is true exactly while a message is queued", async () => {
-    const push = h.open(Push);
-    const pull = h.open(Pull);
-    const ep = inproc("readable");
-    await pull.bind(ep);
-    push.connect(ep);
-    expect(pull.readable).toBe(false);
-    await push.send("x");
-    await until(() => pull.readable, 1000, "pull readable");
-    await pull.receive();
-    expect(pull.readable).toBe(false);
-  });
-
-  it("PUSH.writable is false without peers, true with a pipe with room, false at HWM", async () => {
-    const push = h.open(Push, { sendHighWaterMark: 1 });
-    const pull = h.open(Pull, { receiveHighWaterMark: 1 });
-    expect(push.writable).toBe(false);
-    const ep = inproc("writable");
-    await pull.bind(ep);
-    push.connect(ep);
-    expect(push.writable).toBe(true);
-    await push.send("1"); // moves to the PULL's inbound queue
-    await push.send("2"); // stays in the PUSH's outbound queue
-    expect(push.writable).toBe(false);
-    await pull.receive();
-    await pull.receive();
-    expect(push.writable).toBe(true);
-  });
 
   it("readable and writable are false on a closed socket", async () => {
     const dealer = h.open(Dealer);
