@@ -1,15 +1,15 @@
 /**
- * The whole event sequence a socket reports, in order and with its `address`, for the common
- * scenarios (notes §12), and the `statistics` counters. The single events are checked one by one
- * in semantics.test.ts; here the point is the order and that nothing extra appears. Where the
- * sequence is libzmq's choice, a libzmq socket in the same scenario is the reference.
+ * The events a socket reports: each one on its own, then the whole sequence, in order and with its
+ * `address`, for the common scenarios (notes §12), and the `statistics` counters. For the
+ * sequences the point is the order and that nothing extra appears. Where the sequence is
+ * libzmq's choice, a libzmq socket in the same scenario is the reference.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import * as libzmq from "zeromq";
-import { Dealer, Router, type Event, type EventType, type Socket } from "../../../src/index.js";
+import { Dealer, Pull, Router, type Event, type EventType, type Socket } from "../../../src/index.js";
 import { RawPeer, RawServer, frame, greeting, ready } from "../../helpers/raw-peer.js";
-import { freePort, inproc, nextEvent, text, useHarness } from "../../helpers/sockets.js";
-import { sleep, until } from "../../helpers/time.js";
+import { WIRE_TRANSPORTS, freePort, inproc, nextEvent, text, useHarness } from "../../helpers/sockets.js";
+import { sleep, until, within } from "../../helpers/time.js";
 
 const h = useHarness();
 const RECONNECT_MS = 50;
@@ -55,6 +55,76 @@ async function bindAgain(socket: { bind(address: string): Promise<void> }, endpo
     }
   }
 }
+
+describe("single events", () => {
+  it("emits bind with the real tcp endpoint; inproc reports no events (libzmq's monitor has none for it)", async () => {
+    const router = h.open(Router);
+    const types: string[] = [];
+    router.events.on("bind", (event) => types.push(event.address));
+    await router.bind(inproc("ev"));
+    const tcpBind = nextEvent(router, "bind");
+    await router.bind("tcp://127.0.0.1:*");
+    const event = await tcpBind;
+    expect(event.address).toBe(router.lastEndpoint);
+    expect(event.address).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    expect(event.address).not.toMatch(/:0$/);
+    expect(types).toEqual([router.lastEndpoint]);
+  });
+
+  it.each(WIRE_TRANSPORTS)("emits connect, handshake and disconnect over %s with the connected address", async (transport) => {
+    const router = h.open(Router);
+    const dealer = h.open(Dealer);
+    const ep = await h.bound(router, transport);
+    const connected = nextEvent(dealer, "connect");
+    const handshaken = nextEvent(dealer, "handshake");
+    const accepted = nextEvent(router, "accept");
+    const peerHandshaken = nextEvent(router, "handshake");
+    dealer.connect(ep);
+    expect((await connected).address).toBe(ep);
+    expect((await handshaken).address).toBe(ep);
+    expect((await accepted).address).toBe(ep);
+    expect((await peerHandshaken).address).toBe(ep);
+    const disconnected = nextEvent(dealer, "disconnect");
+    router.close();
+    expect((await disconnected).address).toBe(ep);
+  });
+
+  it("emits close (for the listener socket, no address) then bind:error with the address without its scheme", async () => {
+    const a = h.open(Pull);
+    const b = h.open(Pull);
+    await a.bind("tcp://127.0.0.1:*");
+    const events: Array<{ type: string; address?: string }> = [];
+    const done = (async () => {
+      for await (const event of b.events) {
+        events.push({ type: event.type, address: "address" in event ? event.address : undefined });
+        if (event.type === "bind:error") return;
+      }
+    })();
+    await expect(b.bind(a.lastEndpoint!)).rejects.toMatchObject({ code: "EADDRINUSE" });
+    await done;
+    expect(events).toEqual([{ type: "close" }, { type: "bind:error", address: a.lastEndpoint!.slice("tcp://".length) }]);
+  });
+
+  it("emits end and ends the events iterator when the socket is closed", async () => {
+    const dealer = h.open(Dealer);
+    const types: string[] = [];
+    const loop = (async () => {
+      for await (const event of dealer.events) types.push(event.type);
+      return "ended";
+    })();
+    await dealer.bind("tcp://127.0.0.1:*");
+    dealer.close();
+    await expect(within(loop, 1000, "the events iteration")).resolves.toBe("ended");
+    expect(types).toEqual(["bind", "close", "end"]);
+  });
+
+  it("events can also be read with events.receive() in order", async () => {
+    const router = h.open(Router);
+    const events = router.events;
+    await router.bind("tcp://127.0.0.1:*");
+    expect(await events.receive()).toMatchObject({ type: "bind", address: router.lastEndpoint });
+  });
+});
 
 describe("event sequences", () => {
   it("a bound ROUTER reports bind (real endpoint), then accept and handshake for a peer, then disconnect when it leaves", async () => {
