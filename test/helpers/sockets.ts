@@ -26,8 +26,8 @@ export interface Harness {
   readonly ctx: Context;
   /** Creates a socket in this test's Context, closed (linger 0) after the test. */
   open<S extends Socket>(cls: new (options?: SocketOptions<S>) => S, options?: SocketOptions<S>): S;
-  /** Registers a socket made elsewhere for closing after the test. */
-  track<S extends Socket>(socket: S): S;
+  /** Registers a socket made elsewhere (ours or libzmq's) for closing after the test. */
+  track<S extends Closable>(socket: S): S;
   /** A unique ipc path in os.tmpdir(), removed after the test. */
   ipcPath(): string;
   /** A fresh address to bind on `transport` (tcp: an ephemeral port). */
@@ -38,6 +38,13 @@ export interface Harness {
   unboundEndpoint(transport: Transport): Promise<string>;
 }
 
+/** What clean-up needs of a socket, ours or the native binding's. */
+interface Closable {
+  readonly closed: boolean;
+  linger: number;
+  close(): void;
+}
+
 interface Bindable {
   bind(address: string): Promise<void>;
   readonly lastEndpoint: string | null;
@@ -46,7 +53,7 @@ interface Bindable {
 /** Call once per test file: sets up per-test contexts and cleanup. */
 export function useHarness(): Harness {
   let ctx = new Context();
-  const sockets: Socket[] = [];
+  const sockets: Closable[] = [];
   const paths: string[] = [];
   beforeEach(() => {
     ctx = new Context();
@@ -59,7 +66,7 @@ export function useHarness(): Harness {
     }
     for (const path of paths.splice(0)) rmSync(path, { force: true });
   });
-  const track = <S extends Socket>(socket: S): S => {
+  const track = <S extends Closable>(socket: S): S => {
     sockets.push(socket);
     return socket;
   };
