@@ -19,6 +19,17 @@ describe("XPUB options", () => {
 });
 
 describe.each(TRANSPORTS)("XPUB over %s", (transport) => {
+  /** Two SUBs connected to `xpub`, bound here, once the XPUB has both in its rotation. */
+  async function twoSubscribers(xpub: XPublisher): Promise<{ xpub: XPublisher; s1: Subscriber; s2: Subscriber }> {
+    const ep = await h.bound(xpub, transport);
+    const s1 = h.open(Subscriber);
+    const s2 = h.open(Subscriber);
+    s1.connect(ep);
+    s2.connect(ep);
+    await joined(xpub, 2);
+    return { xpub, s1, s2 };
+  }
+
   // RFC 29 XPUB: "SHALL deliver these commands to its calling application", normalized so that
   // "multiple identical subscriptions result in a single command only"; "SHALL, if the subscriber
   // peer disconnects prematurely, generate a suitable unsubscribe request".
@@ -42,13 +53,7 @@ describe.each(TRANSPORTS)("XPUB over %s", (transport) => {
   });
 
   it('verbosity "allSubs" reports every subscription, but only the last cancel', async () => {
-    const xpub = h.open(XPublisher, { verbosity: "allSubs" });
-    const ep = await h.bound(xpub, transport);
-    const s1 = h.open(Subscriber);
-    const s2 = h.open(Subscriber);
-    s1.connect(ep);
-    s2.connect(ep);
-    await joined(xpub, 2);
+    const { xpub, s1, s2 } = await twoSubscribers(h.open(XPublisher, { verbosity: "allSubs" }));
     s1.subscribe("A");
     s2.subscribe("A");
     expect(await notificationsUntil(xpub, 2)).toEqual(["+A", "+A"]);
@@ -60,13 +65,8 @@ describe.each(TRANSPORTS)("XPUB over %s", (transport) => {
 
   it('verbosity "allSubsUnsubs" reports every subscription and cancel, and every topic of a leaving subscriber', async () => {
     const xpub = h.open(XPublisher);
-    xpub.verbosity = "allSubsUnsubs";
-    const ep = await h.bound(xpub, transport);
-    const s1 = h.open(Subscriber);
-    const s2 = h.open(Subscriber);
-    s1.connect(ep);
-    s2.connect(ep);
-    await joined(xpub, 2);
+    xpub.verbosity = "allSubsUnsubs"; // settable after construction too
+    const { s1, s2 } = await twoSubscribers(xpub);
     s1.subscribe("A");
     expect(await notificationsUntil(xpub, 1)).toEqual(["+A"]);
     s2.subscribe("A", "B");
