@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import * as libzmq from "zeromq";
 import { Dealer, Pull, Router, type Event, type EventType, type Socket } from "../../../src/index.js";
 import { RawPeer, RawServer, frame, greeting, ready } from "../../helpers/raw-peer.js";
-import { WIRE_TRANSPORTS, freePort, inproc, nextEvent, text, useHarness } from "../../helpers/sockets.js";
+import { WIRE_TRANSPORTS, bindAgain, freePort, inproc, nextEvent, text, useHarness } from "../../helpers/sockets.js";
 import { sleep, until, within } from "../../helpers/time.js";
 
 const h = useHarness();
@@ -41,19 +41,6 @@ async function serverSending(bytes: Buffer): Promise<RawServer> {
   const server = await RawServer.listen((peer) => peer.send(bytes));
   servers.push(server);
   return server;
-}
-
-/** Binds `endpoint` again, retrying while the previous listener is still being released. */
-async function bindAgain(socket: { bind(address: string): Promise<void> }, endpoint: string): Promise<void> {
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    try {
-      return await socket.bind(endpoint);
-    } catch (err) {
-      if ((err as { code?: string }).code !== "EADDRINUSE" || Date.now() > deadline) throw err;
-      await sleep(20);
-    }
-  }
 }
 
 describe("single events", () => {
@@ -137,7 +124,7 @@ describe("event sequences", () => {
     await until(() => typesOf(seen).includes("handshake"), 2000, "handshake on the ROUTER");
     dealer.close();
     await until(() => typesOf(seen).includes("disconnect"), 2000, "disconnect on the ROUTER");
-    await sleep(50);
+    await sleep(50); // on purpose: nothing may follow the disconnect
     expect(seen).toEqual([
       { type: "bind", address: ep },
       { type: "accept", address: ep },
@@ -228,7 +215,7 @@ describe("event sequences", () => {
     dealer.connect(ep);
     await until(() => typesOf(iterated).includes("handshake"), 2000, "handshake seen by the iterator");
     dealer.close();
-    await expect(Promise.race([loop, sleep(2000).then(() => "still iterating")])).resolves.toBe("finished");
+    await expect(within(loop, 2000, "the events iteration")).resolves.toBe("finished");
     expect(typesOf(iterated).slice(0, 3)).toEqual(["connect:delay", "connect", "handshake"]);
     expect(iterated[iterated.length - 1]).toEqual({ type: "end" });
     expect(events.closed).toBe(true);
@@ -265,7 +252,7 @@ describe("event sequences on close, against zeromq.js", () => {
     dealer.connect(ep);
     await until(() => typesOf(seen).includes("handshake"), 2000, "handshake");
     dealer.close();
-    await expect(Promise.race([done, sleep(2000).then(() => "still iterating")])).resolves.toBe("finished");
+    await expect(within(done, 2000, "the events iteration")).resolves.toBe("finished");
     return seen.map((e) => (e.address === ep ? { ...e, address: "EP" } : e));
   }
 
@@ -282,12 +269,12 @@ describe("event sequences on close, against zeromq.js", () => {
     // (unbind is only used on ours: libzmq 4.3 leaves the accepted connection open for a while.)
     if (how === "close") {
       router.close();
-      await expect(Promise.race([done, sleep(2000).then(() => "still iterating")])).resolves.toBe("finished");
+      await expect(within(done, 2000, "the events iteration")).resolves.toBe("finished");
     } else {
       const gone = nextEvent(dealer, "disconnect");
       await router.unbind(ep);
       await gone;
-      await sleep(100);
+      await sleep(100); // on purpose: events that would follow the unbind (none may carry the wildcard)
     }
     return seen.map((e) => (e.address === ep ? { ...e, address: "EP" } : e));
   }
@@ -350,7 +337,7 @@ describe("a peer that breaks the protocol", () => {
     })();
     dealer.connect(server.endpoint);
     await until(() => typesOf(seen).includes("disconnect"), 3000, "libzmq's disconnect");
-    await sleep(300);
+    await sleep(300); // on purpose: six reconnect intervals in which no redial (and no event) may come
     expect(typesOf(seen)).toEqual(["connect:delay", "connect", "handshake:error:protocol", "disconnect"]);
     expect(seen[2]!.error?.code).toBe("ERR_ZMTP_UNEXPECTED_COMMAND");
     expect(server.peers.length).toBe(1);
@@ -362,7 +349,7 @@ describe("a peer that breaks the protocol", () => {
     const seen = recordAll(dealer);
     dealer.connect(server.endpoint);
     await until(() => typesOf(seen).includes("disconnect"), 3000, "disconnect");
-    await sleep(300);
+    await sleep(300); // on purpose: six reconnect intervals in which no redial (and no event) may come
     expect(typesOf(seen)).toEqual(["connect:delay", "connect", "handshake:error:protocol", "disconnect"]);
     for (const event of seen) expect(event).toMatchObject({ address: server.endpoint });
     const failed = seen[2] as Extract<Event, { type: "handshake:error:protocol" }>;
@@ -418,7 +405,7 @@ describe("a peer that breaks the protocol", () => {
     })();
     dealer.connect(server.endpoint);
     await until(() => typesOf(seen).includes("disconnect"), 3000, "libzmq's disconnect");
-    await sleep(300);
+    await sleep(300); // on purpose: six reconnect intervals in which no redial (and no event) may come
     expect(typesOf(seen)).toEqual(["connect:delay", "connect", "disconnect"]);
   });
 
@@ -428,7 +415,7 @@ describe("a peer that breaks the protocol", () => {
     const seen = recordAll(dealer);
     dealer.connect(server.endpoint);
     await until(() => typesOf(seen).includes("disconnect"), 3000, "disconnect");
-    await sleep(300);
+    await sleep(300); // on purpose: six reconnect intervals in which no redial (and no event) may come
     expect(typesOf(seen)).toEqual(["connect:delay", "connect", "disconnect"]);
   });
 });
@@ -478,7 +465,10 @@ describe("statistics", () => {
     for (let i = 0; i < 5; i++) await router.receive();
     await router.send(["d", "reply"]);
     await dealer.receive();
-    await sleep(50);
+    // Heartbeat-free, the link is idle once every byte sent has been counted in on the other side.
+    const idle = (): boolean =>
+      router.statistics.bytesIn === dealer.statistics.bytesOut && dealer.statistics.bytesIn === router.statistics.bytesOut;
+    await until(idle, undefined, "both sides counting the same bytes");
     expect(router.statistics.bytesIn).toBe(dealer.statistics.bytesOut);
     expect(dealer.statistics.bytesIn).toBe(router.statistics.bytesOut);
   });
@@ -510,7 +500,7 @@ describe("statistics", () => {
     const sent = 120;
     for (let i = 0; i < sent; i++) {
       await router.send(["slow", String(i), big]);
-      if (i % 10 === 9) await sleep(5); // let the engine move what it can into the kernel
+      if (i % 10 === 9) await sleep(5); // paced on purpose: the engine moves what it can into the kernel
     }
     const dropped = router.statistics.droppedAtHighWaterMark;
     expect(dropped).toBeGreaterThan(0);
