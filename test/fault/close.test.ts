@@ -37,9 +37,8 @@ describe("close() with linger 0 and a peer that ignores our FIN", () => {
     expect(await releasedAfterClose(new libzmq.Dealer({ linger: 0 }))).toEqual({ ended: true, released: true });
   });
 
-  // BUG: Engine.close (src/zmtp/engine.ts) only calls stream.end() for a local close; nothing
-  // destroys the stream if the peer never ends its side, so the fd stays open (and keeps the
-  // Node process alive) for as long as the peer likes.
+  // A local close ends the stream and destroys it a grace period later (Engine.close in
+  // src/zmtp/engine.ts), so a peer that never ends its side cannot keep the fd, or the process.
   it("our DEALER releases the connection", async () => {
     const dealer = track(new Dealer({ linger: 0 }));
     expect(await releasedAfterClose(dealer)).toEqual({ ended: true, released: true });

@@ -132,8 +132,8 @@ describe("messages completed before the peer was killed", () => {
     expect(await receivedBeforeDeath(pull)).toEqual(["one", "two"]);
   });
 
-  // BUG: AcceptedSession.engineClosed (src/sockets/acceptor.ts) detaches the pipe and calls
-  // pipe.discard(), which also clears the *inbound* queue: received messages are lost.
+  // The accepting session drops only its queue towards the dead peer (AcceptedSession.engineClosed
+  // in src/sockets/session/acceptor.ts); what the peer completed stays queued for the application.
   it("our bound PULL still delivers them, as libzmq does", async () => {
     const pull = track(new Pull({ linger: 0, receiveTimeout: 300 }));
     expect(await receivedBeforeDeath(pull)).toEqual(["one", "two"]);

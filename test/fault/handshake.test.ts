@@ -69,8 +69,8 @@ describe("our connecting PULL against a bad server", () => {
     await expectServing();
   });
 
-  // BUG: the stopped Connecter stays in Socket.connecters (src/sockets/base.ts connect(), and
-  // Connecter.engineClosed sets `stopped`), so connect() to the same address is a silent no-op.
+  // Giving up stops only that dial (Connecter in src/sockets/session/connecter.ts); a new
+  // connect() adds a new Connecter for the endpoint (src/sockets/endpoints.ts), which dials.
   it("after giving up on a fatal handshake, connect() to the same endpoint dials again (notes §4, §11)", async () => {
     const { pull, expectServing } = await connectingPull("ours", { reconnectInterval: 50 });
     const server = await rawServer((peer) => {

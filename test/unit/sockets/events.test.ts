@@ -309,9 +309,9 @@ describe("event sequences on close, against zeromq.js", () => {
     expect(await boundThenClosed("ours")).toEqual(BOUND_THEN_CLOSED);
   });
 
-  // Whatever the events, their address is the real endpoint: ours reports the connections an
-  // unbound (or closed) listener had accepted under the address as given to bind(), "tcp://127.0.0.1:*",
-  // because Acceptor.endpoint falls back to it once the listener is gone.
+  // The acceptor keeps the endpoint it listened on after the listener is gone (Acceptor.endpoint
+  // in src/sockets/session/acceptor.ts), so the connections it accepted never report the
+  // wildcard address given to bind(), "tcp://127.0.0.1:*".
   it("events after unbind carry the bound endpoint, never the wildcard address given to bind()", async () => {
     const events = await boundThenClosed("ours", "unbind");
     for (const event of events) if ("address" in event) expect(event.address).toBe("EP");
