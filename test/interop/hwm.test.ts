@@ -36,9 +36,12 @@ interface Flow {
   transport: Transport;
 }
 
+/** A send pending this long means the PUSH is held back (a free pipe takes a message at once). */
+const HELD_BACK_MS = 50;
+
 /**
- * Runs the late-reader flow: reading starts once the PUSH is held back (not writable) or has sent
- * everything; resolves with how many sends had completed by then.
+ * Runs the late-reader flow: reading starts once the PUSH is held back (a send pending for
+ * HELD_BACK_MS) or has sent everything; resolves with how many sends had completed by then.
  */
 async function lateReader({ pushSide, pullSide, pushBinds, transport }: Flow): Promise<number> {
   const push = open(pushSide, "Push", { sendHighWaterMark: HWM, sendTimeout: 10_000 });
@@ -48,17 +51,20 @@ async function lateReader({ pushSide, pullSide, pushBinds, transport }: Flow): P
 
   const [body] = payload([BODY], 42);
   let sent = 0;
+  let pendingSince = performance.now();
   const sending = (async () => {
     for (let i = 0; i < COUNT; i++) {
       const seq = Buffer.alloc(4);
       seq.writeUInt32BE(i);
+      pendingSince = performance.now();
       await push.send([seq, body]);
       sent++;
     }
   })();
   sending.catch(() => undefined);
 
-  await until(() => sent === COUNT || push.writable === false, 5000, "the PUSH held back or done");
+  const heldBack = (): boolean => performance.now() - pendingSince > HELD_BACK_MS;
+  await until(() => sent === COUNT || heldBack(), 10_000, "the PUSH held back or done");
   const sentBeforeReading = sent;
   for (let i = 0; i < COUNT; i++) {
     const msg = await receiveWithin(pull, 5000, `message ${i}`);
