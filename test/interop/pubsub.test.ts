@@ -256,7 +256,7 @@ describe("XPUB notifications against libzmq subscribers", () => {
     });
 
     it(`${name(xpubSide, "XPublisher", "bind", "tcp")} with verbosity "allSubs" sees the duplicate subscription of two ${name(subSide, "Subscriber")}s`, async () => {
-      const { xpub, s1 } = await twoSubscribersOf(xpubSide, subSide, "allSubs");
+      const { xpub } = await twoSubscribersOf(xpubSide, subSide, "allSubs");
       expect(await notificationsUntil(xpub, 2)).toEqual(["+dup", "+dup"]);
     });
 

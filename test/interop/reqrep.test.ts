@@ -10,7 +10,6 @@ import {
   TRANSPORTS,
   bindFresh,
   errorCode,
-  expectFrames,
   open,
   receiveWithin,
   sendWithin,
