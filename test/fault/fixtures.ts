@@ -7,8 +7,7 @@ import { afterEach, beforeEach, expect } from "vitest";
 import * as libzmq from "zeromq";
 import { type Dealer, Pull, Push, type Router, type Event, type EventType } from "../../src/index.js";
 import { RawPeer, RawServer } from "../helpers/raw-peer.js";
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+import { sleep } from "../helpers/time.js";
 
 const cleanups: Array<() => void> = [];
 const escaped: unknown[] = [];
@@ -23,7 +22,7 @@ export function useFaultGuard(): void {
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-    // Let close/destroy callbacks run while the guard still listens.
+    // On purpose: close/destroy callbacks get time to run (and fail) while the guard still listens.
     await sleep(20);
     process.off("uncaughtException", onEscape);
     process.off("unhandledRejection", onEscape);
@@ -62,6 +61,30 @@ export function waitEvent<E extends EventType>(sock: OurSocket, type: E, timeout
       clearTimeout(timer);
       sock.events.off(type, listener);
       resolve(e);
+    };
+    sock.events.on(type, listener);
+  });
+}
+
+/** What `handshakeOf` needs: the events of ours or of a libzmq socket. */
+export interface Observed {
+  readonly events: {
+    on(type: "handshake" | "disconnect", listener: () => void): unknown;
+    off(type: "handshake" | "disconnect", listener: () => void): unknown;
+  };
+}
+
+/** Resolves at the next `type` event of `sock`, ours or libzmq's (register before acting). */
+export function eventOf(sock: Observed, type: "handshake" | "disconnect", timeoutMs = 2000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sock.events.off(type, listener);
+      reject(new Error(`no "${type}" event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = (): void => {
+      clearTimeout(timer);
+      sock.events.off(type, listener);
+      resolve();
     };
     sock.events.on(type, listener);
   });

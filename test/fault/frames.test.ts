@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import * as libzmq from "zeromq";
 import { Pull } from "../../src/index.js";
 import { FLAG_MORE, RawPeer, frame, handshake } from "../helpers/raw-peer.js";
-import { connectingPull, portOf, rawClient, rawServer, servingPull, sleep, track, useFaultGuard, waitEvent } from "./fixtures.js";
+import { sleep, until } from "../helpers/time.js";
+import { connectingPull, eventOf, portOf, rawClient, rawServer, servingPull, track, useFaultGuard, waitEvent, type Observed } from "./fixtures.js";
 
 useFaultGuard();
 
@@ -28,10 +29,9 @@ describe("size limits", () => {
     const { endpoint, pull, expectServing } = await servingPull("ours", { maxMessageSize: 1 << 20 });
     const peer = await shakenPeer(endpoint, pull);
     const before = process.memoryUsage().arrayBuffers;
-    const t0 = Date.now();
     peer.send(HEADER_4GIB, Buffer.alloc(1024, 0x55));
+    // The 4 GiB never come: a close within the wait means the header alone decided it.
     await peer.waitClose(1000);
-    expect(peer.closedAt - t0).toBeLessThan(500);
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 << 20);
     await expectServing();
   });
@@ -59,7 +59,7 @@ describe("size limits", () => {
     const server = await rawServer((peer) => peer.send(handshake("PUSH"), frame(Buffer.alloc(2048))));
     pull.connect(server.endpoint);
     await (await server.peer(0)).waitClose();
-    await sleep(1000);
+    await sleep(1000); // on purpose: 20 reconnect intervals in which no redial may happen
     expect(server.peers).toHaveLength(1);
     await expectServing();
   });
@@ -70,8 +70,9 @@ describe("peer killed mid-frame", () => {
     const { endpoint, pull, expectServing } = await servingPull("ours");
     const peer = await shakenPeer(endpoint, pull);
     const disconnected = waitEvent(pull, "disconnect");
+    const before = pull.statistics.bytesIn;
     peer.send(frame(Buffer.alloc(600, 7)).subarray(0, 300));
-    await sleep(20);
+    await until(() => pull.statistics.bytesIn >= before + 300, undefined, "the first half of the frame read");
     peer.destroy();
     expect((await disconnected).address).toBe(endpoint);
     await expectServing();
@@ -102,15 +103,21 @@ describe("peer killed mid-frame", () => {
  * Messages a peer completed before it died were received: libzmq still hands them to the
  * application (the accepting side drops only what was queued *towards* the peer, docs/protocol.md §5.9).
  */
-async function receivedBeforeDeath(pull: { bind(a: string): Promise<void>; readonly lastEndpoint: string | null; receive(): Promise<Buffer[]> }): Promise<string[]> {
+async function receivedBeforeDeath(
+  pull: Observed & { bind(a: string): Promise<void>; readonly lastEndpoint: string | null; receive(): Promise<Buffer[]> },
+): Promise<string[]> {
   await pull.bind("tcp://127.0.0.1:*");
+  const shaken = eventOf(pull, "handshake");
+  const gone = eventOf(pull, "disconnect");
   const peer = await RawPeer.connect(portOf(pull.lastEndpoint!));
   peer.send(handshake("PUSH"));
-  await sleep(50);
+  await shaken;
   peer.send(frame(Buffer.from("one")), frame(Buffer.from("two")), frame(Buffer.from("cut")).subarray(0, 3));
-  await sleep(50);
+  // The peer dies mid-frame: its FIN follows the bytes it wrote. Read only once the PULL has
+  // seen the connection go.
+  peer.socket.end();
+  await gone;
   peer.destroy();
-  await sleep(100);
   const got: string[] = [];
   try {
     for (;;) got.push(...(await pull.receive()).map(String));
@@ -125,8 +132,8 @@ describe("messages completed before the peer was killed", () => {
     expect(await receivedBeforeDeath(pull)).toEqual(["one", "two"]);
   });
 
-  // BUG: AcceptedSession.engineClosed (src/sockets/acceptor.ts) detaches the pipe and calls
-  // pipe.discard(), which also clears the *inbound* queue: received messages are lost.
+  // The accepting session drops only its queue towards the dead peer (AcceptedSession.engineClosed
+  // in src/sockets/session/acceptor.ts); what the peer completed stays queued for the application.
   it("our bound PULL still delivers them, as libzmq does", async () => {
     const pull = track(new Pull({ linger: 0, receiveTimeout: 300 }));
     expect(await receivedBeforeDeath(pull)).toEqual(["one", "two"]);

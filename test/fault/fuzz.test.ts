@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import { Dealer, Router } from "../../src/index.js";
 import { FLAG_COMMAND, RawPeer, command, frame, greeting, handshake, ping, ready } from "../helpers/raw-peer.js";
-import { portOf, sleep, track, useFaultGuard } from "./fixtures.js";
+import { portOf, track, useFaultGuard } from "./fixtures.js";
 
 useFaultGuard();
 
@@ -43,7 +43,7 @@ async function roundTrip(): Promise<void> {
   expect((await rig.good.receive()).map(String)).toEqual([`pong-${tag}`]);
 }
 
-/** Sends `prefix` then the fuzz bytes (in the given chunk sizes), lets the engine chew, hangs up. */
+/** Sends `prefix` then the fuzz bytes (in the given chunk sizes) and hangs up after them (FIN follows the bytes). */
 async function attack(prefix: Buffer, bytes: Uint8Array, chunks: number[]): Promise<void> {
   const peer = await RawPeer.connect(rig.port);
   peer.send(prefix);
@@ -55,9 +55,9 @@ async function attack(prefix: Buffer, bytes: Uint8Array, chunks: number[]): Prom
     at += size;
   }
   if (at < data.length) peer.send(data.subarray(at));
-  await sleep(5);
-  peer.destroy();
+  peer.socket.end();
   await roundTrip();
+  peer.destroy();
 }
 
 const chunkSizes = fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 8 });

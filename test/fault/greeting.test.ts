@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { LIBZMQ_SIGNATURE, greeting } from "../helpers/raw-peer.js";
-import { GOOD_KINDS, rawClient, record, servingPull, sleep, useFaultGuard, waitEvent } from "./fixtures.js";
+import { until } from "../helpers/time.js";
+import { GOOD_KINDS, rawClient, record, servingPull, useFaultGuard, waitEvent } from "./fixtures.js";
 
 useFaultGuard();
 
@@ -67,9 +68,10 @@ describe.each(GOOD_KINDS)("our bound PULL serving a good %s PUSH", (good) => {
   it("survives a peer that hangs up in the middle of the greeting (docs/protocol.md §1.1)", async () => {
     const { endpoint, pull, expectServing } = await servingPull(good);
     const disconnected = waitEvent(pull, "disconnect");
+    const before = pull.statistics.bytesIn;
     const peer = await rawClient(endpoint);
     peer.send(greeting().subarray(0, 30));
-    await sleep(20);
+    await until(() => pull.statistics.bytesIn >= before + 30, undefined, "the first 30 greeting bytes read");
     peer.socket.end();
     await disconnected;
     await expectServing();

@@ -11,14 +11,15 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as libzmq from "zeromq";
 import { Dealer, Push, Router } from "../../src/index.js";
-import { sleep, track, useFaultGuard } from "./fixtures.js";
+import { bindAgain } from "../helpers/sockets.js";
+import { sleep, until } from "../helpers/time.js";
+import { track, useFaultGuard } from "./fixtures.js";
 
 useFaultGuard();
 
 const RECONNECT_MS = 50;
-/** How long each peer instance takes traffic, and how long it stays down. */
-const UP_MS = 200;
-const DOWN_MS = 300;
+/** How many messages each phase (a peer instance up, or down) sees at least. */
+const PER_PHASE = 30;
 const RESTARTS = 2;
 
 type Transport = "tcp" | "ipc";
@@ -26,27 +27,6 @@ const TRANSPORTS: readonly Transport[] = ["tcp", "ipc"];
 let ipcCount = 0;
 const bindAddress = (t: Transport): string =>
   t === "tcp" ? "tcp://127.0.0.1:*" : `ipc://${join(tmpdir(), `zmtp-restart-${process.pid}-${ipcCount++}.sock`)}`;
-
-async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${ms} ms`);
-    await sleep(5);
-  }
-}
-
-/** Binds `endpoint`, retrying while the previous owner (libzmq closes on its I/O thread) still holds it. */
-async function bindAgain(sock: { bind(address: string): Promise<void> }, endpoint: string): Promise<void> {
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    try {
-      return await sock.bind(endpoint);
-    } catch (err) {
-      if ((err as { code?: string }).code !== "EADDRINUSE" || Date.now() > deadline) throw err;
-      await sleep(20);
-    }
-  }
-}
 
 interface Receiving {
   close(): void;
@@ -78,16 +58,17 @@ function sequenceSender(send: (seq: number) => Promise<void>) {
   const idle: Array<() => void> = [];
   let failure: unknown = null;
   let finished = false;
+  let wake: (() => void) | null = null;
   const done = (async () => {
     while (!stopped) {
       if (paused) {
         for (const resolve of idle.splice(0)) resolve();
-        await sleep(2);
+        await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
       await send(next);
       next += 1;
-      await sleep(1);
+      await sleep(1); // paced on purpose: a steady stream, not a burst the kernel swallows at once
     }
   })()
     .catch((err: unknown) => void (failure = err))
@@ -95,10 +76,15 @@ function sequenceSender(send: (seq: number) => Promise<void>) {
       finished = true;
       for (const resolve of idle.splice(0)) resolve();
     });
-  return {
+  const sender = {
     get sent(): number {
       if (failure !== null) throw failure;
       return next;
+    },
+    /** Resolves once `count` more messages have been sent (a phase of traffic). */
+    sendMore(count: number): Promise<void> {
+      const target = next + count;
+      return until(() => sender.sent >= target, 5000, `${count} more messages sent`);
     },
     pause(): Promise<void> {
       paused = true;
@@ -108,13 +94,16 @@ function sequenceSender(send: (seq: number) => Promise<void>) {
     },
     resume(): void {
       paused = false;
+      wake?.();
     },
     async stop(): Promise<void> {
       stopped = true;
+      wake?.();
       await done;
       if (failure !== null) throw failure;
     },
   };
+  return sender;
 }
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
@@ -146,7 +135,7 @@ describe("the bound libzmq peer restarted while we send", () => {
         const sender = sequenceSender((seq) => sock.send(String(seq)));
         const boundaries: number[] = [0];
         for (let restart = 0; restart < RESTARTS; restart++) {
-          await sleep(UP_MS);
+          await sender.sendMore(PER_PHASE);
           await sender.pause();
           const sentSoFar = sender.sent;
           const current = instances[instances.length - 1]!;
@@ -158,18 +147,18 @@ describe("the bound libzmq peer restarted while we send", () => {
           // Our side must notice first; what is sent after that queues for the next peer.
           await until(() => disconnects > seen, 3000, "our disconnect event");
           sender.resume();
-          await sleep(DOWN_MS);
+          await sender.sendMore(PER_PHASE);
           peer = open();
           await bindAgain(peer, endpoint);
           instances.push(collect(peer));
         }
-        await sleep(UP_MS);
+        await sender.sendMore(PER_PHASE);
         await sender.pause();
         const total = sender.sent;
         await sender.stop();
         const last = instances[instances.length - 1]!;
         await until(() => last.length >= total - boundaries[boundaries.length - 1]!, 3000, `the last libzmq ${theirs} has all ${total} messages`);
-        await sleep(50);
+        await sleep(50); // on purpose: no duplicate may trail in
 
         expect(disconnects).toBe(RESTARTS);
         boundaries.push(total);
@@ -199,20 +188,20 @@ describe("the bound libzmq peer restarted while we send", () => {
     push.events.on("disconnect", () => void (sentAtDisconnect = sender.sent));
     push.connect(endpoint);
     const first = collect(pull);
-    await sleep(UP_MS);
+    await sender.sendMore(PER_PHASE);
     const sentAtClose = sender.sent;
     pull.close();
     await until(() => sentAtDisconnect >= 0, 3000, "our disconnect event");
-    await sleep(DOWN_MS);
+    await sender.sendMore(PER_PHASE);
     pull = track(new libzmq.Pull({ linger: 0 }));
     await bindAgain(pull, endpoint);
     const second = collect(pull);
-    await sleep(UP_MS);
+    await sender.sendMore(PER_PHASE);
     await sender.pause();
     const total = sender.sent;
     await sender.stop();
     await until(() => second.length > 0 && second[second.length - 1] === total - 1, 3000, "the second PULL has the last message");
-    await sleep(50);
+    await sleep(50); // on purpose: no duplicate may trail in
 
     // The first PULL got a gapless prefix; the second continues after it, without repeats.
     expect(first).toEqual(range(0, first.length));
@@ -269,7 +258,7 @@ describe("our bound ROUTER restarted under libzmq DEALERs", () => {
       };
       let got = receiveAll(router);
       const senders = dealers.map((dealer) => sequenceSender((seq) => dealer.send(String(seq))));
-      await sleep(UP_MS);
+      await Promise.all(senders.map((s) => s.sendMore(PER_PHASE)));
       await Promise.all(senders.map((s) => s.pause()));
       const before = senders.map((s) => s.sent);
       await until(() => ids.every((id, i) => got.get(id)!.length >= before[i]!), 3000, "the first ROUTER has everything");
@@ -278,16 +267,16 @@ describe("our bound ROUTER restarted under libzmq DEALERs", () => {
       router.close();
       await until(() => disconnects.every((n) => n === 1), 3000, "every DEALER noticed the close");
       senders.forEach((s) => s.resume());
-      await sleep(DOWN_MS);
+      await Promise.all(senders.map((s) => s.sendMore(PER_PHASE)));
       router = track(new Router({ linger: 0, receiveTimeout: 3000 }));
       await bindAgain(router, endpoint);
       got = receiveAll(router);
-      await sleep(UP_MS);
+      await Promise.all(senders.map((s) => s.sendMore(PER_PHASE)));
       await Promise.all(senders.map((s) => s.pause()));
       const after = senders.map((s) => s.sent);
       for (const s of senders) await s.stop();
       await until(() => ids.every((id, i) => got.get(id)!.length >= after[i]! - before[i]!), 3000, "the new ROUTER has everything");
-      await sleep(50);
+      await sleep(50); // on purpose: no duplicate may trail in
       ids.forEach((id, i) => {
         expect(got.get(id), id).toEqual(range(before[i]!, after[i]!));
         expect(after[i]! - before[i]!).toBeGreaterThan(10);

@@ -11,7 +11,8 @@ import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dealer, Router } from "../../src/index.js";
 import { bundleWorker, removeBundle, runChild } from "../helpers/child-process.js";
-import { sleep, track, useFaultGuard } from "./fixtures.js";
+import { until } from "../helpers/time.js";
+import { track, useFaultGuard } from "./fixtures.js";
 
 useFaultGuard();
 
@@ -29,14 +30,6 @@ const FD_LIMIT = fdLimit();
 const CONNECTIONS = FD_LIMIT >= 2 * 1000 + 200 ? 1000 : 900;
 const BATCH = 100;
 const openFds = (): number => readdirSync("/proc/self/fd").length;
-
-async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${ms} ms`);
-    await sleep(10);
-  }
-}
 
 describe("one ROUTER, many peers", () => {
   it(`serves ${CONNECTIONS} concurrent DEALERs: each gets the reply to its own request, and peers drops back to 0 when they leave`, async ({ annotate }) => {

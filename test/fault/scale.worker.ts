@@ -7,8 +7,8 @@
  * connect() and disconnect() a long-lived one. Cycles run `parallel` at a time.
  */
 import { readdirSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
 import { Dealer, Router } from "../../src/index.js";
+import { sleep } from "../helpers/time.js";
 
 const cycles = Number(process.argv[2] ?? 10_000);
 const parallel = Number(process.argv[3] ?? 50);
@@ -111,12 +111,12 @@ async function settle(target: number | null): Promise<number> {
     const quiet = router.statistics.peers === 0 && (target === null ? fds === last : fds <= target);
     if (quiet || Date.now() > deadline) break;
     last = fds;
-    await sleep(100);
+    await sleep(100); // on purpose: "stops moving" is judged over 100 ms
   }
-  await sleep(1200);
+  await sleep(1200); // on purpose: the engines' close-grace timers (1 s, real timers) expire
   for (let i = 0; i < 5; i++) {
     gc!();
-    await sleep(100);
+    await sleep(100); // on purpose: V8 frees Buffer memory a collection or two after it is unreachable
   }
   return fds;
 }

@@ -9,6 +9,7 @@ import { encodeCommand, encodePing, encodeReady } from "../../src/zmtp/command.j
 import { FrameDecoder } from "../../src/zmtp/decoder.js";
 import { FLAG_COMMAND, encodeFrame } from "../../src/zmtp/frame.js";
 import { GREETING_SIZE, encodeGreeting } from "../../src/zmtp/greeting.js";
+import { sleep } from "./time.js";
 
 export { FLAG_COMMAND, FLAG_LONG, FLAG_MORE } from "../../src/zmtp/frame.js";
 
@@ -60,8 +61,6 @@ export function parseOutput(bytes: Buffer): { greeting: Buffer; frames: ParsedFr
   return { greeting: bytes.subarray(0, GREETING_SIZE), frames };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** Re-checks `check` whenever `waiters` are woken; rejects after `timeoutMs`. */
 async function waitUntil(waiters: Array<() => void>, check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -81,17 +80,16 @@ export class RawPeer {
   private waiters: Array<() => void> = [];
   /** Bytes received so far (cheap to poll, unlike `received`). */
   receivedLength = 0;
-  /** `ended`: the library sent FIN; `closed`: the connection is gone (at `closedAt`, ms). */
+  /** `ended`: the library sent FIN; `closed`: the connection is gone. */
   ended = false;
   closed = false;
-  closedAt = 0;
 
   constructor(readonly socket: Socket) {
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.notify(() => ((this.receivedLength += chunk.length), this.chunks.push(chunk))));
     socket.on("end", () => this.notify(() => (this.ended = true)));
     socket.on("error", () => undefined);
-    socket.on("close", () => this.notify(() => ((this.closed = true), (this.closedAt = Date.now()))));
+    socket.on("close", () => this.notify(() => (this.closed = true)));
   }
 
   /** A TCP port on 127.0.0.1, or an ipc socket path. */
@@ -126,7 +124,7 @@ export class RawPeer {
     for (const size of sizes) {
       this.send(bytes.subarray(at, at + size));
       at += size;
-      await sleep(pauseMs);
+      await sleep(pauseMs); // paced on purpose: each piece its own TCP segment
     }
     if (at < bytes.length) this.send(bytes.subarray(at));
   }

@@ -16,16 +16,16 @@ import {
   text,
   useCleanup,
   type Kind,
-  type Side,
+  type Implementation,
 } from "./helpers.js";
 
 useCleanup();
 
 /** The sender always connects: only a connecting socket queues before a handshake. */
 interface Mismatch {
-  sender: Side;
+  sender: Implementation;
   senderKind: Kind;
-  receiver: Side;
+  receiver: Implementation;
   receiverKind: Kind;
 }
 

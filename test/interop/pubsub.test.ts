@@ -1,141 +1,33 @@
 /**
  * PUB/SUB/XPUB/XSUB and Proxy against libzmq (docs/protocol.md §5.6): every pairing
  * in both directions, over tcp and ipc, with either side binding; late joiners, cancels,
- * 1000 topics, XPUB notifications, welcome messages, forwarders, and restarts.
+ * 1000 topics, XPUB notifications, welcome messages, forwarders, and restarts. Subscriptions
+ * travel asynchronously: the cases synchronise on messages (test/helpers/pubsub.ts), not delays.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import type { MessageLike } from "zeromq";
+import { describe, expect, it } from "vitest";
+import { drain, notificationsUntil, settle, settleCancel } from "../helpers/pubsub.js";
+import { within } from "../helpers/time.js";
 import {
   OURS,
   THEIRS,
   TRANSPORTS,
+  api,
   bindAgain,
   bindFresh,
-  describeFrames,
   expectNothingWithin,
+  nextEvent,
+  open,
   receiveWithin,
   sendWithin,
-  sleep,
+  sideName as name,
   text,
-  within,
-  type Side,
+  useCleanup,
+  type Implementation,
   type Sock,
   type Transport,
 } from "./helpers.js";
 
-type PubSubKind = "Publisher" | "Subscriber" | "XPublisher" | "XSubscriber";
-
-const NAME: Record<PubSubKind, string> = {
-  Publisher: "PUB",
-  Subscriber: "SUB",
-  XPublisher: "XPUB",
-  XSubscriber: "XSUB",
-};
-
-/** The zeromq.js v6 pub/sub surface the suite uses (a loose superset over the four types). */
-interface PubSubSock extends Sock {
-  subscribe(...prefixes: Array<string | Buffer>): void;
-  unsubscribe(...prefixes: Array<string | Buffer>): void;
-  verbosity: null | "allSubs" | "allSubsUnsubs";
-  readonly closed: boolean;
-}
-
-interface PubSubOptions {
-  linger?: number;
-  receiveTimeout?: number;
-  sendTimeout?: number;
-  reconnectInterval?: number;
-  welcomeMessage?: string;
-  receiveHighWaterMark?: number;
-  sendHighWaterMark?: number;
-}
-
-const opened: Array<{ close(): void }> = [];
-afterEach(() => {
-  for (const sock of opened.splice(0)) {
-    try {
-      sock.close();
-    } catch {
-      // closed by the test (or by a proxy)
-    }
-  }
-});
-
-function open(side: Side, kind: PubSubKind, options: PubSubOptions = {}): PubSubSock {
-  const Ctor = side.impl[kind] as unknown as new (options: PubSubOptions) => PubSubSock;
-  const sock = new Ctor({ linger: 0, ...options });
-  opened.push(sock);
-  return sock;
-}
-
-function name(side: Side, kind: PubSubKind, mode?: "bind" | "connect", t?: Transport): string {
-  const how = [mode, t].filter(Boolean).join(", ");
-  return `${side.who} ${NAME[kind]}${how ? ` (${how})` : ""}`;
-}
-
-/**
- * Subscriptions travel asynchronously: publishes `probe` until `sub` receives one, then drains
- * the other probes, so what the test sends next starts from a clean slate.
- */
-async function settle(pub: Sock, sub: Sock, probe: MessageLike[] | string): Promise<void> {
-  const deadline = Date.now() + 4000;
-  sub.receiveTimeout = 25;
-  for (;;) {
-    await sendWithin(pub, probe);
-    try {
-      await within(sub.receive(), 1000, "probe");
-      break;
-    } catch (err) {
-      if (Date.now() > deadline) throw new Error(`subscription never took effect: ${String(err)}`);
-    }
-  }
-  sub.receiveTimeout = 60;
-  for (;;) {
-    try {
-      await within(sub.receive(), 1000, "drain");
-    } catch {
-      return;
-    }
-  }
-}
-
-/** Everything that arrives until `ms` pass without a message, as frames joined by "|". */
-async function drain(sock: Sock, ms = 150): Promise<string[]> {
-  const out: string[] = [];
-  sock.receiveTimeout = ms;
-  for (;;) {
-    try {
-      out.push(text(await within(sock.receive(), ms + 1000, "drain")).join("|"));
-    } catch {
-      return out;
-    }
-  }
-}
-
-/** XPUB notifications as "+topic" / "-topic" until `ms` of quiet. */
-async function notifications(xpub: Sock, ms = 150): Promise<string[]> {
-  const out: string[] = [];
-  xpub.receiveTimeout = ms;
-  for (;;) {
-    let msg: Buffer[];
-    try {
-      msg = await within(xpub.receive(), ms + 1000, "notification");
-    } catch {
-      return out;
-    }
-    const body = msg[0]!;
-    if (msg.length !== 1 || body.length === 0 || body[0]! > 1) out.push(`message ${describeFrames(msg)}`);
-    else out.push((body[0] === 1 ? "+" : "-") + body.subarray(1).toString());
-  }
-}
-
-/** Waits for XPUB notifications until `expected` many arrived (or 3 s passed). */
-async function notificationsUntil(xpub: Sock, expected: number): Promise<string[]> {
-  const out: string[] = [];
-  const deadline = Date.now() + 3000;
-  while (out.length < expected && Date.now() < deadline) out.push(...(await notifications(xpub, 100)));
-  return out;
-}
+useCleanup();
 
 /** Connects `connecter` to `binder` on a fresh endpoint, whichever side binds. */
 async function link(binder: Sock, connecter: Sock, t: Transport): Promise<string> {
@@ -145,6 +37,22 @@ async function link(binder: Sock, connecter: Sock, t: Transport): Promise<string
 }
 
 const BIND_SIDES = ["publisher binds", "subscriber binds"] as const;
+
+/** A bound XPUB with `verbosity` and two connected SUBs that have each subscribed to "dup". */
+async function twoSubscribersOf(xpubSide: Implementation, subSide: Implementation, verbosity: "allSubs" | "allSubsUnsubs") {
+  const xpub = open(xpubSide, "XPublisher");
+  xpub.verbosity = verbosity;
+  const endpoint = await bindFresh(xpub, "tcp");
+  const s1 = open(subSide, "Subscriber");
+  const s2 = open(subSide, "Subscriber");
+  const joined = [nextEvent(s1, "handshake"), nextEvent(s2, "handshake")];
+  s1.connect(endpoint);
+  s2.connect(endpoint);
+  await Promise.all(joined);
+  s1.subscribe("dup");
+  s2.subscribe("dup");
+  return { xpub, s1, s2 };
+}
 
 describe("PUB -> SUB, both directions, tcp and ipc, either side binding", () => {
   for (const [pubSide, subSide] of [
@@ -171,7 +79,7 @@ describe("PUB -> SUB, both directions, tcp and ipc, either side binding", () => 
           expect(got).toEqual(["weather.paris|18C|sunny", `${Buffer.from([0, 1, 2, 3]).toString()}|binary`]);
 
           sub.unsubscribe("weather.");
-          await sleep(100);
+          await settleCancel(pub, sub, "weather.probe", Buffer.from([0, 1, 2, 0x70]));
           await sendWithin(pub, "weather.lyon");
           await sendWithin(pub, [Buffer.from([0, 1, 2, 9])]);
           expect(await drain(sub)).toEqual([Buffer.from([0, 1, 2, 9]).toString()]);
@@ -193,9 +101,11 @@ describe("XPUB <-> XSUB, both directions, tcp and ipc, either side binding", () 
         it(`${name(xpubSide, "XPublisher", xpubMode, t)} <-> ${name(xsubSide, "XSubscriber", xsubMode)}: raw \\x01/\\x00 subscriptions seen by the XPUB application, messages downstream, other messages upstream`, async () => {
           const xpub = open(xpubSide, "XPublisher");
           const xsub = open(xsubSide, "XSubscriber");
+          // An XSUB sends to connected publishers only: wait for its handshake.
+          const linked = nextEvent(xsub, "handshake");
           if (binds === "publisher binds") await link(xpub, xsub, t);
           else await link(xsub, xpub, t);
-          await sleep(100);
+          await linked;
           await sendWithin(xsub, "\x01topic");
           expect(await notificationsUntil(xpub, 1)).toEqual(["+topic"]);
           await sendWithin(xpub, ["topic.1", "body"]);
@@ -264,12 +174,15 @@ describe("Subscription lifecycle against libzmq", () => {
       sub.connect(await bindFresh(pub, "tcp"));
       await settle(pub, sub, "marker-probe");
       sub.unsubscribe("A");
-      await sleep(100);
+      // A later subscription settled means the earlier commands were applied too (one connection
+      // keeps their order): had the first unsubscribe cancelled A upstream, it would show now.
+      sub.subscribe("sync");
+      await settle(pub, sub, "sync-probe");
       await sendWithin(pub, "A1");
       await sendWithin(pub, "marker1");
       expect(await drain(sub)).toEqual(["A1", "marker1"]);
       sub.unsubscribe("A");
-      await sleep(100);
+      await settleCancel(pub, sub, "A-probe", "marker-probe");
       await sendWithin(pub, "A2");
       await sendWithin(pub, "marker2");
       expect(await drain(sub)).toEqual(["marker2"]);
@@ -284,7 +197,6 @@ describe("Subscription lifecycle against libzmq", () => {
     sub.connect(endpoint);
     await settle(first, sub, "news-probe");
     first.close();
-    await sleep(200);
     const second = open(THEIRS, "Publisher");
     await bindAgain(second, endpoint);
     await settle(second, sub, "news-probe-2");
@@ -301,7 +213,6 @@ describe("Subscription lifecycle against libzmq", () => {
     sub.connect(endpoint);
     await settle(first, sub, "news-probe");
     first.close();
-    await sleep(200);
     const second = open(OURS, "Publisher");
     await bindAgain(second, endpoint);
     await settle(second, sub, "news-probe-2");
@@ -312,8 +223,9 @@ describe("Subscription lifecycle against libzmq", () => {
   it(`${name(THEIRS, "XSubscriber", "connect", "tcp")} sending a raw "\\x01topic" subscribes it at ${name(OURS, "Publisher", "bind")} (docs/protocol.md §5.6)`, async () => {
     const pub = open(OURS, "Publisher");
     const xsub = open(THEIRS, "XSubscriber");
+    const linked = nextEvent(xsub, "handshake");
     xsub.connect(await bindFresh(pub, "tcp"));
-    await sleep(100);
+    await linked;
     await sendWithin(xsub, "\x01topic");
     await settle(pub, xsub, "topic-probe");
     await sendWithin(pub, "topic-1");
@@ -344,30 +256,12 @@ describe("XPUB notifications against libzmq subscribers", () => {
     });
 
     it(`${name(xpubSide, "XPublisher", "bind", "tcp")} with verbosity "allSubs" sees the duplicate subscription of two ${name(subSide, "Subscriber")}s`, async () => {
-      const xpub = open(xpubSide, "XPublisher");
-      xpub.verbosity = "allSubs";
-      const endpoint = await bindFresh(xpub, "tcp");
-      const s1 = open(subSide, "Subscriber");
-      const s2 = open(subSide, "Subscriber");
-      s1.connect(endpoint);
-      s2.connect(endpoint);
-      await sleep(100);
-      s1.subscribe("dup");
-      s2.subscribe("dup");
+      const { xpub } = await twoSubscribersOf(xpubSide, subSide, "allSubs");
       expect(await notificationsUntil(xpub, 2)).toEqual(["+dup", "+dup"]);
     });
 
     it(`${name(xpubSide, "XPublisher", "bind", "tcp")} with verbosity "allSubsUnsubs" sees each ${name(subSide, "Subscriber")}'s cancel`, async () => {
-      const xpub = open(xpubSide, "XPublisher");
-      xpub.verbosity = "allSubsUnsubs";
-      const endpoint = await bindFresh(xpub, "tcp");
-      const s1 = open(subSide, "Subscriber");
-      const s2 = open(subSide, "Subscriber");
-      s1.connect(endpoint);
-      s2.connect(endpoint);
-      await sleep(100);
-      s1.subscribe("dup");
-      s2.subscribe("dup");
+      const { xpub, s1 } = await twoSubscribersOf(xpubSide, subSide, "allSubsUnsubs");
       expect(await notificationsUntil(xpub, 2)).toEqual(["+dup", "+dup"]);
       s1.unsubscribe("dup");
       expect(await notificationsUntil(xpub, 1)).toEqual(["-dup"]);
@@ -391,7 +285,7 @@ describe("Proxies between the two implementations", () => {
   it("our XSUB/XPUB Proxy forwards between libzmq publishers and libzmq subscribers, subscriptions upstream", async () => {
     const frontEnd = open(OURS, "XSubscriber");
     const backEnd = open(OURS, "XPublisher");
-    const proxy = new OURS.impl.Proxy(frontEnd as never, backEnd as never);
+    const proxy = new (api(OURS).Proxy)(frontEnd as never, backEnd as never);
     const pubs = [open(THEIRS, "Publisher"), open(THEIRS, "Publisher")];
     for (const pub of pubs) frontEnd.connect(await bindFresh(pub, "tcp"));
     const backEndpoint = await bindFresh(backEnd, "ipc");
@@ -417,7 +311,7 @@ describe("Proxies between the two implementations", () => {
   it("a libzmq Proxy (zeromq.js Proxy) forwards between our publisher and our subscriber", async () => {
     const frontEnd = open(THEIRS, "XSubscriber");
     const backEnd = open(THEIRS, "XPublisher");
-    const proxy = new THEIRS.impl.Proxy(frontEnd as never, backEnd as never);
+    const proxy = new (api(THEIRS).Proxy)(frontEnd as never, backEnd as never);
     const pub = open(OURS, "Publisher");
     frontEnd.connect(await bindFresh(pub, "tcp"));
     const backEndpoint = await bindFresh(backEnd, "tcp");
@@ -434,20 +328,21 @@ describe("Proxies between the two implementations", () => {
   });
 
   it("our ROUTER/DEALER Proxy queues requests from libzmq REQ clients to libzmq REP workers", async () => {
-    const frontEnd = new OURS.impl.Router({ linger: 0 });
-    const backEnd = new OURS.impl.Dealer({ linger: 0 });
-    opened.push(frontEnd, backEnd);
-    const proxy = new OURS.impl.Proxy(frontEnd as never, backEnd as never);
-    await frontEnd.bind("tcp://127.0.0.1:*");
-    await backEnd.bind("tcp://127.0.0.1:*");
+    const frontEnd = open(OURS, "Router");
+    const backEnd = open(OURS, "Dealer");
+    const proxy = new (api(OURS).Proxy)(frontEnd as never, backEnd as never);
+    const frontEndpoint = await bindFresh(frontEnd, "tcp");
+    const backEndpoint = await bindFresh(backEnd, "tcp");
     const done = proxy.run();
-    const worker = new THEIRS.impl.Reply({ linger: 0 });
-    const client = new THEIRS.impl.Request({ linger: 0, receiveTimeout: 3000 });
-    opened.push(worker, client);
-    worker.connect(backEnd.lastEndpoint!);
-    client.connect(frontEnd.lastEndpoint!);
+    const worker = open(THEIRS, "Reply", { receiveTimeout: -1 });
+    const client = open(THEIRS, "Request");
+    worker.connect(backEndpoint);
+    client.connect(frontEndpoint);
     void (async () => {
-      for await (const [req] of worker) await worker.send(`re: ${req!.toString()}`);
+      for (;;) {
+        const [req] = await worker.receive();
+        await worker.send(`re: ${req!.toString()}`);
+      }
     })().catch(() => undefined);
     for (let i = 0; i < 3; i++) {
       await client.send(`q${i}`);

@@ -1,6 +1,6 @@
 /**
- * PUSH/PULL against libzmq (docs/protocol.md §5.5): the pairing table, round-robin over several
- * PULLs and fair-queueing from several PUSHes.
+ * PUSH/PULL against libzmq (docs/protocol.md §5.5), beyond the pairing table (pairings.test.ts): round-robin
+ * over several PULLs and fair-queueing from several PUSHes.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -13,12 +13,8 @@ import {
   sideName,
   useCleanup,
 } from "./helpers.js";
-import { PUSH_PULL, describeLargeFrame, describeMultipart } from "./pairings.js";
 
 useCleanup();
-
-describeMultipart(PUSH_PULL);
-describeLargeFrame(PUSH_PULL);
 
 describe("PUSH/PULL load balancing with several libzmq peers", () => {
   // With immediate=false (the default) a connecting socket's pipe exists from connect()

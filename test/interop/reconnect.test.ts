@@ -16,8 +16,8 @@ import {
   open,
   receiveWithin,
   sendWithin,
+  nextEvent,
   sideName,
-  sleep,
   text,
   useCleanup,
 } from "./helpers.js";
@@ -25,8 +25,7 @@ import {
 useCleanup();
 
 const RECONNECT_MS = 50;
-/** Long enough for our side to see the close, so later sends queue instead of vanishing
- * into a dying connection (docs/protocol.md §5.9: messages already handed to the engine are lost). */
+/** How long the bound ROUTER keeps reading while the closed DEALER's id is released. */
 const NOTICE_CLOSE_MS = 300;
 
 describe("reconnect after the libzmq peer restarts", () => {
@@ -39,8 +38,11 @@ describe("reconnect after the libzmq peer restarts", () => {
       await sendWithin(push, "before");
       expect(text(await receiveWithin(first))).toEqual(["before"]);
 
+      // Send only once our side has seen the close, so the messages queue instead of vanishing
+      // into a dying connection (docs/protocol.md §5.9: messages already handed to the engine are lost).
+      const gone = nextEvent(push, "disconnect");
       closeNow(first);
-      await sleep(NOTICE_CLOSE_MS);
+      await gone;
       for (let i = 0; i < 3; i++) await sendWithin(push, `down-${i}`);
 
       const second = open(THEIRS, "Pull");
@@ -61,8 +63,9 @@ describe("reconnect after the libzmq peer restarts", () => {
       await sendWithin(first, [id0!, "pong-0"]);
       expect(text(await receiveWithin(dealer))).toEqual(["pong-0"]);
 
+      const gone = nextEvent(dealer, "disconnect");
       closeNow(first);
-      await sleep(NOTICE_CLOSE_MS);
+      await gone;
       await sendWithin(dealer, ["queued", "1"]);
       await sendWithin(dealer, ["queued", "2"]);
 
@@ -84,11 +87,11 @@ describe("reconnect after the libzmq peer restarts", () => {
     const probe = open(THEIRS, "Pull");
     const endpoint = await bindFresh(probe, "tcp");
     closeNow(probe);
-    await sleep(50);
     const push = open(OURS, "Push", { reconnectInterval: RECONNECT_MS });
+    const failed = nextEvent(push, "connect:retry");
     push.connect(endpoint);
     for (let i = 0; i < 3; i++) await sendWithin(push, `early-${i}`);
-    await sleep(3 * RECONNECT_MS);
+    await failed; // a dial has failed: nobody was listening yet
 
     const pull = open(THEIRS, "Pull");
     await bindAgain(pull, endpoint);
@@ -99,9 +102,10 @@ describe("reconnect after the libzmq peer restarts", () => {
     const router = open(THEIRS, "Router");
     const endpoint = `ipc://${ipcPath()}`;
     const dealer = open(OURS, "Dealer", { reconnectInterval: RECONNECT_MS, routingId: "early" });
+    const failed = nextEvent(dealer, "connect:retry");
     dealer.connect(endpoint);
     await sendWithin(dealer, "waiting");
-    await sleep(3 * RECONNECT_MS);
+    await failed; // a dial has failed: the path did not exist yet
     await bindAgain(router, endpoint);
     expect(text(await receiveWithin(router))).toEqual(["early", "waiting"]);
   });

@@ -5,7 +5,10 @@
  */
 import { createConnection, createServer, type Server, type Socket as NetSocket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { OURS, THEIRS, TRANSPORTS, bindFresh, payload, receiveWithin, sendWithin, sleep, text, within, type Side, type Sock, type Transport } from "./helpers.js";
+import { sleep, within } from "../helpers/time.js";
+import { OURS, THEIRS, TRANSPORTS, bindFresh, payload, receiveWithin, sendWithin, text, useCleanup, who, type Implementation as Side, type Sock, type Transport } from "./helpers.js";
+
+useCleanup();
 
 interface StreamSock extends Sock {
   notify: boolean;
@@ -27,14 +30,14 @@ afterEach(() => {
 });
 
 function openStream(side: Side, options: Record<string, unknown> = {}): StreamSock {
-  const Ctor = side.impl.Stream as unknown as new (options: object) => StreamSock;
+  const Ctor = side.module.Stream as unknown as new (options: object) => StreamSock;
   const s = new Ctor({ linger: 0, ...options });
   opened.push(s);
   return s;
 }
 
 function name(side: Side, mode: "bind" | "connect", transport: Transport): string {
-  return `${side.who} STREAM (${mode}, ${transport})`;
+  return `${who(side)} STREAM (${mode}, ${transport})`;
 }
 
 /** Receives [id, bytes] messages until `length` bytes arrived from `id` (TCP may split them). */
@@ -87,10 +90,10 @@ describe("STREAM to STREAM", () => {
         expect(clientId![0]).toBe(0);
         expect(text(await receiveWithin(client, 3000, "connect notification on the connecting side"))).toEqual(["far", ""]);
 
-        const up = payload(BIG, 1);
+        const up = payload([BIG], 1)[0]!;
         await sendWithin(client, ["far", up]);
         expect((await receiveBytes(server, clientId!, BIG)).equals(up)).toBe(true);
-        const down = payload(BIG, 2);
+        const down = payload([BIG], 2)[0]!;
         await sendWithin(server, [clientId!, down]);
         expect((await receiveBytes(client, Buffer.from("far"), BIG)).equals(down)).toBe(true);
 

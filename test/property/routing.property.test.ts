@@ -5,13 +5,13 @@
  * non-empty pipe per round; PUSH must wait, never drop (RFC 30, docs/protocol.md §5.5).
  */
 import fc from "fast-check";
-import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import * as libzmq from "zeromq";
 import { Context, Pull, Push } from "../../src/index.js";
 import { Pipe, type Message, type PipeOwner } from "../../src/sockets/pipe.js";
 import { FairQueue } from "../../src/sockets/routing/fq.js";
 import { LoadBalancer } from "../../src/sockets/routing/lb.js";
+import { sleep, until } from "../helpers/time.js";
 
 const idle: PipeOwner = { pipeReadable: () => undefined, pipeWritable: () => undefined };
 
@@ -237,7 +237,6 @@ describe("FairQueue", () => {
       lockStep.connect("inproc://fairness");
       for (let i = 0; i < 50; i++) await backlogged.send(`a${i}`);
       await lockStep.send("b");
-      await sleep(50);
       const got: string[] = [];
       for (let i = 0; i < 20; i++) {
         const body = (await pull.receive())[0]!.toString();
@@ -315,7 +314,7 @@ describe("PUSH at its high-water mark loses nothing", () => {
               const msg = await pull.receive();
               received[r]!.push(Number(msg[0]!.toString()));
               total += 1;
-              if (received[r]!.length % pause.every === 0) await sleep(pause.ms);
+              if (received[r]!.length % pause.every === 0) await sleep(pause.ms); // paced on purpose: a slow reader
             }
           })().catch((err: unknown) => {
             if (!closing) failure = err;
@@ -323,8 +322,7 @@ describe("PUSH at its high-water mark loses nothing", () => {
         );
       });
       for (let seq = 0; seq < messages; seq++) await push.send(String(seq));
-      const deadline = Date.now() + 5000;
-      while (total < messages && failure === null && Date.now() < deadline) await sleep(5);
+      await until(() => total >= messages || failure !== null, 5000, `all ${messages} messages received`);
       if (failure !== null) throw failure;
       // Every sequence number exactly once overall, and in order at each PULL.
       const all = received.flat().sort((a, b) => a - b);

@@ -40,10 +40,20 @@ describe("the interop matrix", () => {
     const cases = interopCases(OURS, zeromq);
     const names = cases.map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);
-    // PAIR is symmetric (2 bind sides); the six others have 2 roles x 2 bind sides; x 2 transports x 3 mechanisms.
+    // The three symmetric pairings have 2 bind sides; the six others 2 roles x 2 bind sides; x 2 transports x 3 mechanisms.
     const pairings = new Set(PAIRINGS.map((p) => p.name));
-    expect([...pairings]).toEqual(["PAIR-PAIR", "REQ-REP", "REQ-ROUTER", "DEALER-REP", "DEALER-ROUTER", "PUSH-PULL", "PUB-SUB"]);
-    expect(cases.filter((c) => pairings.has(c.group))).toHaveLength((2 + 6 * 4) * 2 * 3);
+    expect([...pairings]).toEqual([
+      "PAIR-PAIR",
+      "REQ-REP",
+      "REQ-ROUTER",
+      "DEALER-REP",
+      "DEALER-ROUTER",
+      "DEALER-DEALER",
+      "ROUTER-ROUTER",
+      "PUSH-PULL",
+      "PUB-SUB",
+    ]);
+    expect(cases.filter((c) => pairings.has(c.group))).toHaveLength((3 * 2 + 6 * 4) * 2 * 3);
     for (const group of ["router-ids", "rep-envelope", "hwm", "subscriptions", "reconnect", "plain-denied", "curve-denied"]) {
       expect(cases.filter((c) => c.group === group), group).toHaveLength(2);
     }
@@ -71,6 +81,8 @@ describe("the interop matrix", () => {
       "REQ-ROUTER tcp null broken-zmq=ROUTER(connect) zeromq=REQ(bind)",
       "DEALER-ROUTER tcp null broken-zmq=ROUTER(bind) zeromq=DEALER(connect)",
       "DEALER-ROUTER tcp null broken-zmq=ROUTER(connect) zeromq=DEALER(bind)",
+      "ROUTER-ROUTER tcp null broken-zmq=ROUTER(bind) zeromq=ROUTER(connect)",
+      "ROUTER-ROUTER tcp null broken-zmq=ROUTER(connect) zeromq=ROUTER(bind)",
       "PUSH-PULL tcp null broken-zmq=PUSH(bind) zeromq=PULL(connect)",
       "PUSH-PULL tcp null broken-zmq=PUSH(connect) zeromq=PULL(bind)",
       "router-ids tcp null broken-zmq=ROUTER zeromq=DEALER x2",

@@ -9,7 +9,18 @@ import * as ours from "../../index.js";
  * each call.
  */
 
-export type Kind = "Pair" | "Request" | "Reply" | "Dealer" | "Router" | "Push" | "Pull" | "Publisher" | "Subscriber";
+export type Kind =
+  | "Pair"
+  | "Request"
+  | "Reply"
+  | "Dealer"
+  | "Router"
+  | "Push"
+  | "Pull"
+  | "Publisher"
+  | "Subscriber"
+  | "XPublisher"
+  | "XSubscriber";
 
 /** ZeroMQ's names for the socket classes, as written in case names. */
 export const KIND_NAME: Record<Kind, string> = {
@@ -22,6 +33,8 @@ export const KIND_NAME: Record<Kind, string> = {
   Pull: "PULL",
   Publisher: "PUB",
   Subscriber: "SUB",
+  XPublisher: "XPUB",
+  XSubscriber: "XSUB",
 };
 
 export type Frame = Buffer | string;
@@ -32,8 +45,8 @@ export interface Sock {
   close(): void;
   send(message: Frame | Frame[]): Promise<void>;
   receive(): Promise<Buffer[]>;
-  subscribe(...topics: string[]): void;
-  unsubscribe(...topics: string[]): void;
+  subscribe(...topics: Array<string | Buffer>): void;
+  unsubscribe(...topics: Array<string | Buffer>): void;
   readonly lastEndpoint: string | null;
   [option: string]: unknown;
 }

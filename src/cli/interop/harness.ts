@@ -124,6 +124,13 @@ export class Session {
   }
 }
 
+/** One end of `CaseContext.link`: which implementation, which type, which constructor options. */
+export interface SocketSpec {
+  side: Implementation;
+  kind: Kind;
+  options?: Record<string, unknown>;
+}
+
 export interface OpenOptions {
   /** Constructor options besides linger (only ones the socket type has: zeromq.js rejects others). */
   options?: Record<string, unknown>;
@@ -155,19 +162,38 @@ export class CaseContext {
 
   /** A fresh address to bind: an ephemeral loopback port or a new ipc path. */
   address(transport: Transport): string {
-    if (transport === "tcp") return "tcp://127.0.0.1:*";
-    const file = join(tmpdir(), `zmtp-interop-${process.pid}-${randomBytes(4).toString("hex")}.sock`);
-    this.files.push(file);
-    return `ipc://${file}`;
+    return transport === "tcp" ? "tcp://127.0.0.1:*" : `ipc://${this.ipcPath()}`;
   }
 
-  /** Binds to a fresh address and returns the endpoint to connect to. */
+  /** A new ipc socket path under the OS temp dir, removed by `cleanup()`. */
+  ipcPath(): string {
+    const file = join(tmpdir(), `zmtp-interop-${process.pid}-${randomBytes(4).toString("hex")}.sock`);
+    this.files.push(file);
+    return file;
+  }
+
+  /** Binds to a fresh address and returns the endpoint to connect to (the real port, for tcp). */
   async bind(sock: Sock, transport: Transport): Promise<string> {
     const address = this.address(transport);
     await sock.bind(address);
     const endpoint = sock.lastEndpoint;
     if (typeof endpoint !== "string" || endpoint === "") throw new CaseFailure(`no lastEndpoint after bind(${address})`);
+    if (transport === "tcp" && !/^tcp:\/\/127\.0\.0\.1:[1-9]\d*$/.test(endpoint)) {
+      throw new CaseFailure(`lastEndpoint after bind(${address}) is ${endpoint}, not the port the system chose`);
+    }
     return endpoint;
+  }
+
+  /**
+   * A socket of `bound.kind` bound to a fresh endpoint and one of `connecting.kind` connected to
+   * it (each from its implementation, with its options); returns [bound, connected] and the endpoint.
+   */
+  async link(bound: SocketSpec, connecting: SocketSpec, transport: Transport = "tcp"): Promise<[Sock, Sock, string]> {
+    const binder = this.open(bound.side, bound.kind, bound.options);
+    const endpoint = await this.bind(binder, transport);
+    const connecter = this.open(connecting.side, connecting.kind, connecting.options);
+    connecter.connect(endpoint);
+    return [binder, connecter, endpoint];
   }
 
   /** Sets the options of `mechanism` on a server and a client socket (before bind / connect). */
@@ -193,16 +219,32 @@ export class CaseContext {
     try {
       return await sock.receive();
     } catch (err) {
-      throw new CaseFailure(`${what}: nothing received within ${this.waitMs} ms (${(err as Error).message})`);
+      const ms = typeof sock.receiveTimeout === "number" ? sock.receiveTimeout : this.waitMs;
+      throw new CaseFailure(`${what}: nothing received within ${ms} ms (${(err as Error).message})`, { cause: err });
     }
   }
 
-  async send(sock: Sock, message: Frame[], what: string): Promise<void> {
+  async send(sock: Sock, message: Frame | Frame[], what: string): Promise<void> {
     try {
       await sock.send(message);
     } catch (err) {
-      throw new CaseFailure(`${what}: send failed (${(err as Error).message})`);
+      throw new CaseFailure(`${what}: send failed (${(err as Error).message})`, { cause: err });
     }
+  }
+
+  /** Fails when anything arrives at `sock` within `ms` (the wait is the point: nothing may come). */
+  async expectNothing(sock: Sock, ms: number, why: string): Promise<void> {
+    const before = sock.receiveTimeout;
+    sock.receiveTimeout = ms;
+    let got: Buffer[];
+    try {
+      got = await sock.receive();
+    } catch {
+      return; // EAGAIN: nothing came
+    } finally {
+      sock.receiveTimeout = before;
+    }
+    throw new CaseFailure(`${why}, but received ${showMessage(got)}`);
   }
 
   cleanup(): void {
@@ -250,11 +292,23 @@ export function expect(condition: boolean, message: string): void {
   if (!condition) throw new CaseFailure(message);
 }
 
-/** Deterministic payloads: frame `i` of size n filled from a seed, so corruption is visible. */
+/**
+ * Deterministic payloads, one frame per size: bytes that depend on position, frame and seed, so
+ * truncation, reordering, swapped frames and zeroed chunks all show as a byte mismatch.
+ */
 export function payload(sizes: readonly number[], seed: number): Buffer[] {
   return sizes.map((size, i) => {
     const buf = Buffer.allocUnsafe(size);
-    for (let j = 0; j < size; j++) buf[j] = (seed * 31 + i * 7 + j) & 0xff;
+    let x = ((seed * 100 + i) * 2654435761 + 1) >>> 0 || 1;
+    for (let j = 0; j < size; j++) {
+      // xorshift32: cheap, with no period short enough to hide a misplaced 64 KiB chunk.
+      x ^= x << 13;
+      x >>>= 0;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      x >>>= 0;
+      buf[j] = x & 0xff;
+    }
     return buf;
   });
 }

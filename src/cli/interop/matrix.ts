@@ -1,8 +1,8 @@
 import { performance } from "node:perf_hooks";
 import { KIND_NAME, hasCurve, socketClass, type Implementation, type Kind } from "./api.js";
 import { BEHAVIOURS } from "./behaviour.js";
-import { CaseContext, Session, type MechanismName, type Transport } from "./harness.js";
-import { PAIRINGS, type Pairing } from "./pairings.js";
+import { CaseContext, Session, payload, type MechanismName, type Transport } from "./harness.js";
+import { FRAME_SIZES, PAIRINGS, type Pairing } from "./pairings.js";
 
 /**
  * The interop matrix between two zeromq.js-compatible implementations: every pairing x
@@ -13,7 +13,8 @@ import { PAIRINGS, type Pairing } from "./pairings.js";
 export const TRANSPORTS: readonly Transport[] = ["tcp", "ipc"];
 export const MECHANISMS: readonly MechanismName[] = ["null", "plain", "curve"];
 
-export interface InteropCase {
+/** What names a case and what it covers, in the table and in its result. */
+export interface CaseInfo {
   /** Unique and filterable: `REQ-REP tcp curve zmtp=REQ(bind) zeromq=REP`. */
   name: string;
   group: string;
@@ -22,18 +23,15 @@ export interface InteropCase {
   /** What each implementation plays in this case. */
   implRole: string;
   peerRole: string;
+}
+
+export interface InteropCase extends CaseInfo {
   /** Why the case cannot run (a class not exported, no CURVE); null when it can. */
   skip: string | null;
   run(ctx: CaseContext): Promise<void>;
 }
 
-export interface CaseResult {
-  name: string;
-  group: string;
-  transport: Transport;
-  mechanism: MechanismName;
-  implRole: string;
-  peerRole: string;
+export interface CaseResult extends CaseInfo {
   status: "pass" | "fail" | "skip";
   ms: number;
   /** Why it failed or was skipped. */
@@ -59,18 +57,33 @@ function skipReason(impl: Implementation, peer: Implementation, implKinds: reado
   return null;
 }
 
-function pairingCases(p: Pairing, impl: Implementation, peer: Implementation): InteropCase[] {
+/** Which variants of a pairing to make, and the frames they exchange. */
+export interface PairingVariants {
+  transports?: readonly Transport[];
+  mechanisms?: readonly MechanismName[];
+  /** Frame sizes of the message each way (the reply's in reverse order). */
+  sizes?: readonly number[];
+}
+
+/**
+ * A pairing's cases: every transport x mechanism x which type each implementation plays x which
+ * side binds (the bound side is the PLAIN / CURVE server).
+ */
+export function pairingCases(p: Pairing, impl: Implementation, peer: Implementation, variants: PairingVariants = {}): InteropCase[] {
+  const { transports = TRANSPORTS, mechanisms = MECHANISMS, sizes = FRAME_SIZES } = variants;
   const cases: InteropCase[] = [];
   // In a symmetric pairing "impl plays the second type" repeats "impl plays the first".
   const implPlays: ("a" | "b")[] = p.a === p.b ? ["a"] : ["a", "b"];
-  for (const transport of TRANSPORTS)
-    for (const mechanism of MECHANISMS)
+  for (const transport of transports)
+    for (const mechanism of mechanisms)
       for (const role of implPlays)
         for (const implBinds of [true, false]) {
           const implKind = role === "a" ? p.a : p.b;
           const peerKind = role === "a" ? p.b : p.a;
-          const implRole = `${KIND_NAME[implKind]}(${implBinds ? "bind" : "connect"})`;
-          const peerRole = `${KIND_NAME[peerKind]}(${implBinds ? "connect" : "bind"})`;
+          const implMode = implBinds ? "bind" : "connect";
+          const peerMode = implBinds ? "connect" : "bind";
+          const implRole = `${KIND_NAME[implKind]}(${implMode})`;
+          const peerRole = `${KIND_NAME[peerKind]}(${peerMode})`;
           cases.push({
             name: `${p.name} ${transport} ${mechanism} ${impl.name}=${implRole} ${peer.name}=${peerRole}`,
             group: p.name,
@@ -80,15 +93,17 @@ function pairingCases(p: Pairing, impl: Implementation, peer: Implementation): I
             peerRole,
             skip: skipReason(impl, peer, [implKind], [peerKind], mechanism),
             async run(ctx) {
-              const implSock = ctx.open(impl, implKind);
-              const peerSock = ctx.open(peer, peerKind);
+              const implSock = ctx.open(impl, implKind, p.options?.(implKind, implMode));
+              const peerSock = ctx.open(peer, peerKind, p.options?.(peerKind, peerMode));
               const [binder, connecter] = implBinds ? [{ side: impl, sock: implSock }, peerSock] : [{ side: peer, sock: peerSock }, implSock];
-              // The bound side is the PLAIN / CURVE server.
               await ctx.secure(mechanism, binder, connecter);
               const endpoint = await ctx.bind(binder.sock, transport);
-              connecter.connect(endpoint);
+              // zeromq.js checks its arguments: pass connect options only where there are some.
+              if (p.connectOptions === undefined) connecter.connect(endpoint);
+              else connecter.connect(endpoint, p.connectOptions);
               const [a, b] = role === "a" ? [implSock, peerSock] : [peerSock, implSock];
-              await p.exchange({ ctx, a, b });
+              const bound = (role === "a") === implBinds ? "a" : "b";
+              await p.exchange({ ctx, a, b, bound, out: payload(sizes, 1), back: payload([...sizes].reverse(), 2) });
             },
           });
         }

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleWorker, removeBundle } from "../../helpers/child-process.js";
-import { freePort } from "../sockets/helpers.js";
+import { freePort } from "../../helpers/sockets.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const DIR = join(ROOT, "tmp", "process-exit-test", String(process.pid));

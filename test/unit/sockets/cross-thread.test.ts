@@ -13,7 +13,7 @@ import { ContextCore } from "../../../src/context.js";
 import type { MonitorEvent, SocketCore } from "../../../src/sockets/core.js";
 import { createSocketCore } from "../../../src/sockets/factory.js";
 import { CrossThreadInproc } from "../../../src/sockets/session/cross-thread.js";
-import { sleep, until } from "./helpers.js";
+import { sleep, until } from "../../helpers/time.js";
 
 const PUSH = 8;
 const PULL = 7;

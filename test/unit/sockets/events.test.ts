@@ -1,14 +1,15 @@
 /**
- * The whole event sequence a socket reports, in order and with its `address`, for the common
- * scenarios (docs/protocol.md §12), and the `statistics` counters. The single events are checked one by one
- * in semantics.test.ts; here the point is the order and that nothing extra appears. Where the
- * sequence is libzmq's choice, a libzmq socket in the same scenario is the reference.
+ * The events a socket reports: each one on its own, then the whole sequence, in order and with its
+ * `address`, for the common scenarios (docs/protocol.md §12), and the `statistics` counters. For the
+ * sequences the point is the order and that nothing extra appears. Where the sequence is
+ * libzmq's choice, a libzmq socket in the same scenario is the reference.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import * as libzmq from "zeromq";
-import { Dealer, Router, type Event, type EventType, type Socket } from "../../../src/index.js";
+import { Dealer, Pull, Router, type Event, type EventType, type Socket } from "../../../src/index.js";
 import { RawPeer, RawServer, frame, greeting, ready } from "../../helpers/raw-peer.js";
-import { freePort, inproc, nextEvent, sleep, text, until, useHarness } from "./helpers.js";
+import { WIRE_TRANSPORTS, bindAgain, freePort, inproc, nextEvent, text, useHarness } from "../../helpers/sockets.js";
+import { sleep, until, within } from "../../helpers/time.js";
 
 const h = useHarness();
 const RECONNECT_MS = 50;
@@ -42,18 +43,75 @@ async function serverSending(bytes: Buffer): Promise<RawServer> {
   return server;
 }
 
-/** Binds `endpoint` again, retrying while the previous listener is still being released. */
-async function bindAgain(socket: { bind(address: string): Promise<void> }, endpoint: string): Promise<void> {
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    try {
-      return await socket.bind(endpoint);
-    } catch (err) {
-      if ((err as { code?: string }).code !== "EADDRINUSE" || Date.now() > deadline) throw err;
-      await sleep(20);
-    }
-  }
-}
+describe("single events", () => {
+  it("emits bind with the real tcp endpoint; inproc reports no events (libzmq's monitor has none for it)", async () => {
+    const router = h.open(Router);
+    const types: string[] = [];
+    router.events.on("bind", (event) => types.push(event.address));
+    await router.bind(inproc("ev"));
+    const tcpBind = nextEvent(router, "bind");
+    await router.bind("tcp://127.0.0.1:*");
+    const event = await tcpBind;
+    expect(event.address).toBe(router.lastEndpoint);
+    expect(event.address).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    expect(event.address).not.toMatch(/:0$/);
+    expect(types).toEqual([router.lastEndpoint]);
+  });
+
+  it.each(WIRE_TRANSPORTS)("emits connect, handshake and disconnect over %s with the connected address", async (transport) => {
+    const router = h.open(Router);
+    const dealer = h.open(Dealer);
+    const ep = await h.bound(router, transport);
+    const connected = nextEvent(dealer, "connect");
+    const handshaken = nextEvent(dealer, "handshake");
+    const accepted = nextEvent(router, "accept");
+    const peerHandshaken = nextEvent(router, "handshake");
+    dealer.connect(ep);
+    expect((await connected).address).toBe(ep);
+    expect((await handshaken).address).toBe(ep);
+    expect((await accepted).address).toBe(ep);
+    expect((await peerHandshaken).address).toBe(ep);
+    const disconnected = nextEvent(dealer, "disconnect");
+    router.close();
+    expect((await disconnected).address).toBe(ep);
+  });
+
+  it("emits close (for the listener socket, no address) then bind:error with the address without its scheme", async () => {
+    const a = h.open(Pull);
+    const b = h.open(Pull);
+    await a.bind("tcp://127.0.0.1:*");
+    const events: Array<{ type: string; address?: string }> = [];
+    const done = (async () => {
+      for await (const event of b.events) {
+        events.push({ type: event.type, address: "address" in event ? event.address : undefined });
+        if (event.type === "bind:error") return;
+      }
+    })();
+    await expect(b.bind(a.lastEndpoint!)).rejects.toMatchObject({ code: "EADDRINUSE" });
+    await done;
+    expect(events).toEqual([{ type: "close" }, { type: "bind:error", address: a.lastEndpoint!.slice("tcp://".length) }]);
+  });
+
+  it("emits end and ends the events iterator when the socket is closed", async () => {
+    const dealer = h.open(Dealer);
+    const types: string[] = [];
+    const loop = (async () => {
+      for await (const event of dealer.events) types.push(event.type);
+      return "ended";
+    })();
+    await dealer.bind("tcp://127.0.0.1:*");
+    dealer.close();
+    await expect(within(loop, 1000, "the events iteration")).resolves.toBe("ended");
+    expect(types).toEqual(["bind", "close", "end"]);
+  });
+
+  it("events can also be read with events.receive() in order", async () => {
+    const router = h.open(Router);
+    const events = router.events;
+    await router.bind("tcp://127.0.0.1:*");
+    expect(await events.receive()).toMatchObject({ type: "bind", address: router.lastEndpoint });
+  });
+});
 
 describe("event sequences", () => {
   it("a bound ROUTER reports bind (real endpoint), then accept and handshake for a peer, then disconnect when it leaves", async () => {
@@ -66,7 +124,7 @@ describe("event sequences", () => {
     await until(() => typesOf(seen).includes("handshake"), 2000, "handshake on the ROUTER");
     dealer.close();
     await until(() => typesOf(seen).includes("disconnect"), 2000, "disconnect on the ROUTER");
-    await sleep(50);
+    await sleep(50); // on purpose: nothing may follow the disconnect
     expect(seen).toEqual([
       { type: "bind", address: ep },
       { type: "accept", address: ep },
@@ -157,7 +215,7 @@ describe("event sequences", () => {
     dealer.connect(ep);
     await until(() => typesOf(iterated).includes("handshake"), 2000, "handshake seen by the iterator");
     dealer.close();
-    await expect(Promise.race([loop, sleep(2000).then(() => "still iterating")])).resolves.toBe("finished");
+    await expect(within(loop, 2000, "the events iteration")).resolves.toBe("finished");
     expect(typesOf(iterated).slice(0, 3)).toEqual(["connect:delay", "connect", "handshake"]);
     expect(iterated[iterated.length - 1]).toEqual({ type: "end" });
     expect(events.closed).toBe(true);
@@ -194,7 +252,7 @@ describe("event sequences on close, against zeromq.js", () => {
     dealer.connect(ep);
     await until(() => typesOf(seen).includes("handshake"), 2000, "handshake");
     dealer.close();
-    await expect(Promise.race([done, sleep(2000).then(() => "still iterating")])).resolves.toBe("finished");
+    await expect(within(done, 2000, "the events iteration")).resolves.toBe("finished");
     return seen.map((e) => (e.address === ep ? { ...e, address: "EP" } : e));
   }
 
@@ -211,12 +269,12 @@ describe("event sequences on close, against zeromq.js", () => {
     // (unbind is only used on ours: libzmq 4.3 leaves the accepted connection open for a while.)
     if (how === "close") {
       router.close();
-      await expect(Promise.race([done, sleep(2000).then(() => "still iterating")])).resolves.toBe("finished");
+      await expect(within(done, 2000, "the events iteration")).resolves.toBe("finished");
     } else {
       const gone = nextEvent(dealer, "disconnect");
       await router.unbind(ep);
       await gone;
-      await sleep(100);
+      await sleep(100); // on purpose: events that would follow the unbind (none may carry the wildcard)
     }
     return seen.map((e) => (e.address === ep ? { ...e, address: "EP" } : e));
   }
@@ -251,9 +309,9 @@ describe("event sequences on close, against zeromq.js", () => {
     expect(await boundThenClosed("ours")).toEqual(BOUND_THEN_CLOSED);
   });
 
-  // Whatever the events, their address is the real endpoint: ours reports the connections an
-  // unbound (or closed) listener had accepted under the address as given to bind(), "tcp://127.0.0.1:*",
-  // because Acceptor.endpoint falls back to it once the listener is gone.
+  // The acceptor keeps the endpoint it listened on after the listener is gone (Acceptor.endpoint
+  // in src/sockets/session/acceptor.ts), so the connections it accepted never report the
+  // wildcard address given to bind(), "tcp://127.0.0.1:*".
   it("events after unbind carry the bound endpoint, never the wildcard address given to bind()", async () => {
     const events = await boundThenClosed("ours", "unbind");
     for (const event of events) if ("address" in event) expect(event.address).toBe("EP");
@@ -279,7 +337,7 @@ describe("a peer that breaks the protocol", () => {
     })();
     dealer.connect(server.endpoint);
     await until(() => typesOf(seen).includes("disconnect"), 3000, "libzmq's disconnect");
-    await sleep(300);
+    await sleep(300); // on purpose: six reconnect intervals in which no redial (and no event) may come
     expect(typesOf(seen)).toEqual(["connect:delay", "connect", "handshake:error:protocol", "disconnect"]);
     expect(seen[2]!.error?.code).toBe("ERR_ZMTP_UNEXPECTED_COMMAND");
     expect(server.peers.length).toBe(1);
@@ -291,7 +349,7 @@ describe("a peer that breaks the protocol", () => {
     const seen = recordAll(dealer);
     dealer.connect(server.endpoint);
     await until(() => typesOf(seen).includes("disconnect"), 3000, "disconnect");
-    await sleep(300);
+    await sleep(300); // on purpose: six reconnect intervals in which no redial (and no event) may come
     expect(typesOf(seen)).toEqual(["connect:delay", "connect", "handshake:error:protocol", "disconnect"]);
     for (const event of seen) expect(event).toMatchObject({ address: server.endpoint });
     const failed = seen[2] as Extract<Event, { type: "handshake:error:protocol" }>;
@@ -347,7 +405,7 @@ describe("a peer that breaks the protocol", () => {
     })();
     dealer.connect(server.endpoint);
     await until(() => typesOf(seen).includes("disconnect"), 3000, "libzmq's disconnect");
-    await sleep(300);
+    await sleep(300); // on purpose: six reconnect intervals in which no redial (and no event) may come
     expect(typesOf(seen)).toEqual(["connect:delay", "connect", "disconnect"]);
   });
 
@@ -357,7 +415,7 @@ describe("a peer that breaks the protocol", () => {
     const seen = recordAll(dealer);
     dealer.connect(server.endpoint);
     await until(() => typesOf(seen).includes("disconnect"), 3000, "disconnect");
-    await sleep(300);
+    await sleep(300); // on purpose: six reconnect intervals in which no redial (and no event) may come
     expect(typesOf(seen)).toEqual(["connect:delay", "connect", "disconnect"]);
   });
 });
@@ -407,7 +465,10 @@ describe("statistics", () => {
     for (let i = 0; i < 5; i++) await router.receive();
     await router.send(["d", "reply"]);
     await dealer.receive();
-    await sleep(50);
+    // Heartbeat-free, the link is idle once every byte sent has been counted in on the other side.
+    const idle = (): boolean =>
+      router.statistics.bytesIn === dealer.statistics.bytesOut && dealer.statistics.bytesIn === router.statistics.bytesOut;
+    await until(idle, undefined, "both sides counting the same bytes");
     expect(router.statistics.bytesIn).toBe(dealer.statistics.bytesOut);
     expect(dealer.statistics.bytesIn).toBe(router.statistics.bytesOut);
   });
@@ -439,7 +500,7 @@ describe("statistics", () => {
     const sent = 120;
     for (let i = 0; i < sent; i++) {
       await router.send(["slow", String(i), big]);
-      if (i % 10 === 9) await sleep(5); // let the engine move what it can into the kernel
+      if (i % 10 === 9) await sleep(5); // paced on purpose: the engine moves what it can into the kernel
     }
     const dropped = router.statistics.droppedAtHighWaterMark;
     expect(dropped).toBeGreaterThan(0);

@@ -8,7 +8,8 @@ import { defaultOptions } from "../../../src/sockets/socket-options.js";
 import { deliverFinally, type FinalDelivery } from "../../../src/sockets/session/final-delivery.js";
 import { Pull } from "../../../src/index.js";
 import { FakeClock } from "../../helpers/fake-clock.js";
-import { freePort, sleep, stillPending, text } from "./helpers.js";
+import { freePort, stillPending, text } from "../../helpers/sockets.js";
+import { sleep } from "../../helpers/time.js";
 
 function item(address: string, linger: number, messages: string[][]): FinalDelivery {
   return {

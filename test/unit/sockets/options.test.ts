@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Context, Dealer, Pair, Pull, Push, Reply, Request, Router } from "../../../src/index.js";
-import { useHarness } from "./helpers.js";
+import { useHarness } from "../../helpers/sockets.js";
 
 const h = useHarness();
 

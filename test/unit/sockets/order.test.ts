@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Pull, Push } from "../../../src/index.js";
-import { useHarness } from "./helpers.js";
+import { useHarness } from "../../helpers/sockets.js";
 
 const h = useHarness();
 

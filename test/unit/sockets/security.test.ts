@@ -9,6 +9,7 @@ import {
   Router,
   capability,
   curveKeyPair,
+  socketInternals,
   type AuthDecision,
   type Event,
   type Socket,
@@ -18,6 +19,8 @@ import { encodeFrame, FLAG_COMMAND } from "../../../src/zmtp/frame.js";
 import { encodeGreeting } from "../../../src/zmtp/greeting.js";
 import { decodeZapReply, encodeZapRequest } from "../../../src/zmtp/zap.js";
 import { z85Decode } from "../../../src/zmtp/z85.js";
+import { FakeClock } from "../../helpers/fake-clock.js";
+import { sleep, until } from "../../helpers/time.js";
 
 const opened: Array<{ close(): void }> = [];
 afterEach(() => {
@@ -47,7 +50,6 @@ function codeOf(fn: () => unknown): string | undefined {
 /** Our key pair as a CURVE client's options. */
 const asClient = (pair: { publicKey: string; secretKey: string }) => ({ curvePublicKey: pair.publicKey, curveSecretKey: pair.secretKey });
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves with the first event of `type` (or rejects after `ms`). */
 function nextEvent(socket: Socket, type: Event["type"], ms = 3000): Promise<Event> {
@@ -188,7 +190,7 @@ describe("PLAIN and ZAP between our sockets", () => {
     const serverEvent = (await serverAuth) as { error: { status?: number } };
     expect(serverEvent.error.status).toBe(400);
     await clientAuth;
-    await sleep(200);
+    await sleep(200); // on purpose: ten reconnect intervals in which no redial may happen
     expect(connects).toBe(1);
   });
 
@@ -278,39 +280,57 @@ describe("CURVE between our sockets", () => {
   });
 });
 
-describe("handshake timeout (docs/protocol.md §1.4)", () => {
-  async function stalledPeer(endpoint: string, bytes: Buffer): Promise<{ closedAfter: Promise<number> }> {
+describe("handshake timeout (docs/protocol.md §1.4), on a fake clock", () => {
+  /** A raw client that writes `bytes`, then stays silent; counts what it receives. */
+  async function stalledPeer(endpoint: string, bytes: Buffer): Promise<{ received: () => number; closed: Promise<unknown> }> {
     const [host, port] = endpoint.slice("tcp://".length).split(":");
     const sock: NetSocket = netConnect(Number(port), host!);
     await once(sock, "connect");
-    const start = Date.now();
+    let received = 0;
     sock.on("error", () => undefined);
-    sock.on("data", () => undefined);
+    sock.on("data", (chunk: Buffer) => (received += chunk.length));
     sock.write(bytes);
-    return { closedAfter: once(sock, "close").then(() => Date.now() - start) };
+    return { received: () => received, closed: once(sock, "close") };
   }
 
-  it("a PLAIN client that stops after HELLO is dropped after handshakeInterval", async () => {
+  /** New connections of `router` get their timers from a FakeClock. */
+  function fakeClock(router: Router): FakeClock {
+    const clock = new FakeClock();
+    socketInternals(router).clock = clock;
+    return clock;
+  }
+
+  /** The handshake timer, armed when the peer connected, closes it at exactly `ms`. */
+  async function expectDroppedAt(clock: FakeClock, ms: number, peer: { closed: Promise<unknown> }): Promise<void> {
+    const armed = clock.timers;
+    clock.advance(ms - 1);
+    expect(clock.timers).toBe(armed);
+    clock.advance(1);
+    expect(clock.timers).toBe(armed - 1);
+    await peer.closed;
+  }
+
+  it("a PLAIN client that stops after HELLO is dropped handshakeInterval after it connected", async () => {
     const context = new Context();
     await replyZapHandler(context, () => ["200", "OK"]);
-    const { endpoint } = await boundRouter({ plainServer: true, handshakeInterval: 300 }, context);
+    const { router, endpoint } = await boundRouter({ plainServer: true, handshakeInterval: 300 }, context);
+    const clock = fakeClock(router);
     // Greeting + HELLO, then silence: the server sends WELCOME and waits for INITIATE.
     const hello = encodeFrame(encodeCommand("HELLO", Buffer.from("\x01u\x01p", "latin1")), FLAG_COMMAND);
     const peer = await stalledPeer(endpoint, Buffer.concat([encodeGreeting("PLAIN", false), hello]));
-    const ms = await peer.closedAfter;
-    expect(ms).toBeGreaterThanOrEqual(250);
-    expect(ms).toBeLessThan(2000);
+    await until(() => peer.received() > 64, undefined, "the server's WELCOME");
+    await expectDroppedAt(clock, 300, peer);
   });
 
-  it("a CURVE client that stops after the greeting is dropped after handshakeInterval", async () => {
+  it("a CURVE client that stops after the greeting is dropped handshakeInterval after it connected", async () => {
     const context = new Context();
     const server = curveKeyPair();
     const { router, endpoint } = await boundRouter({ curveServer: true, curveSecretKey: server.secretKey, handshakeInterval: 300 }, context);
+    const clock = fakeClock(router);
     const other = nextEvent(router, "handshake:error:other");
     const peer = await stalledPeer(endpoint, encodeGreeting("CURVE", false));
-    const ms = await peer.closedAfter;
-    expect(ms).toBeGreaterThanOrEqual(250);
-    expect(ms).toBeLessThan(2000);
+    await until(() => peer.received() >= 64, undefined, "the server's greeting");
+    await expectDroppedAt(clock, 300, peer);
     await other;
   });
 

@@ -6,7 +6,8 @@
 import { createServer, createConnection, type Server, type Socket as NetSocket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { Stream } from "../../../src/index.js";
-import { collectEvents, expectNothing, failure, freePort, inproc, sleep, text, until, useHarness } from "./helpers.js";
+import { collectEvents, expectNothing, failure, freePort, inproc, text, useHarness } from "../../helpers/sockets.js";
+import { sleep, until } from "../../helpers/time.js";
 
 const h = useHarness();
 const LOCAL_TCP = "tcp://127.0.0.1:*";

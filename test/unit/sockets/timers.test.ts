@@ -4,10 +4,11 @@
  * real (a closed port on 127.0.0.1), which takes milliseconds.
  */
 import { describe, expect, it } from "vitest";
-import { Dealer, Push } from "../../../src/index.js";
+import { Dealer, Pull, Push } from "../../../src/index.js";
 import { socketInternals } from "../../../src/internal.js";
 import { FakeClock } from "../../helpers/fake-clock.js";
-import { collectEvents, freePort, nextEvent, useHarness } from "./helpers.js";
+import { collectEvents, freePort, nextEvent, useHarness } from "../../helpers/sockets.js";
+import { until } from "../../helpers/time.js";
 
 const h = useHarness();
 
@@ -42,15 +43,17 @@ describe("reconnect backoff on a fake clock", () => {
     expect(waits).toEqual([100, 200, 400, 800, 800]);
   });
 
-  it("without a maximum each retry waits IVL plus jitter below IVL", async () => {
+  it("without a maximum each retry waits IVL plus jitter below IVL, and names the endpoint", async () => {
     const clock = new FakeClock();
     const sock = h.open(Dealer, { reconnectInterval: 100 });
     socketInternals(sock).clock = clock;
     const dials = collectEvents(sock, "connect:delay");
     let retry = nextEvent(sock, "connect:retry");
-    sock.connect(`tcp://127.0.0.1:${await freePort()}`);
+    const endpoint = `tcp://127.0.0.1:${await freePort()}`;
+    sock.connect(endpoint);
     for (let i = 0; i < 5; i++) {
-      const { interval } = await retry;
+      const { interval, address } = await retry;
+      expect(address).toBe(endpoint);
       expect(interval).toBeGreaterThanOrEqual(100);
       expect(interval).toBeLessThan(200);
       retry = nextEvent(sock, "connect:retry");
@@ -59,6 +62,31 @@ describe("reconnect backoff on a fake clock", () => {
       await eventsDelivered();
       expect(dials.length).toBe(before + 1);
     }
+  });
+
+  it("the backoff starts again from reconnectInterval after a successful connection (libzmq 4.3.5)", async () => {
+    const clock = new FakeClock();
+    const sock = h.open(Push, { reconnectInterval: 100, reconnectMaxInterval: 800 });
+    socketInternals(sock).clock = clock;
+    const retries = collectEvents(sock, "connect:retry");
+    const endpoint = `tcp://127.0.0.1:${await freePort()}`;
+    sock.connect(endpoint);
+    for (const interval of [100, 200, 400]) {
+      await until(() => retries.length > 0 && retries.at(-1)!.interval === interval, undefined, `a retry after ${interval} ms`);
+      if (interval === 400) break;
+      clock.advance(interval);
+    }
+    const pull = h.open(Pull);
+    await pull.bind(endpoint);
+    const handshaken = nextEvent(sock, "handshake");
+    clock.advance(400);
+    await handshaken;
+    retries.length = 0;
+    pull.close();
+    await until(() => retries.length === 1, undefined, "the retry after the lost connection");
+    clock.advance(retries[0]!.interval);
+    await until(() => retries.length === 2, undefined, "the second retry");
+    expect(retries.map((e) => e.interval)).toEqual([100, 200]);
   });
 
   it("disconnect() cancels the pending retry", async () => {

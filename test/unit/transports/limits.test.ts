@@ -9,7 +9,8 @@ import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Dealer, Pull, Push, Router, type Event } from "../../../src/index.js";
 import { bundleWorker, removeBundle, runChild, type ChildRun } from "../../helpers/child-process.js";
-import { nextEvent, sleep, until, useHarness } from "../sockets/helpers.js";
+import { nextEvent, useHarness } from "../../helpers/sockets.js";
+import { sleep, until } from "../../helpers/time.js";
 
 const h = useHarness();
 const LINUX_PROC = process.platform === "linux" && existsSync("/proc/net/tcp");
@@ -47,37 +48,44 @@ async function completedConnects(port: number, n: number, ms: number): Promise<n
     socket.on("connect", () => void (connected += 1));
     rawSockets.push(socket);
   }
-  await sleep(ms);
+  await sleep(ms); // on purpose: what the kernel completes within `ms` is the measurement
   return connected;
 }
 
 describe("connectTimeout", () => {
-  it("aborts a connect that hangs (peer's accept queue full): close after about connectTimeout, then connect:retry; without it the connect still hangs", async () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  // The transport times the dial with the global timers: faked here, so the bound is exact.
+  it("aborts a connect that hangs (peer's accept queue full): close exactly connectTimeout after the dial, then connect:retry; without it no timer ends the dial", async () => {
     const { endpoint, port } = await blockedListener(1);
     // Fill the accept queue (backlog 1 holds 2 on Linux); later SYNs are dropped.
     await completedConnects(port, 4, 100);
 
     const timed = h.open(Dealer, { connectTimeout: 300, reconnectInterval: 50 });
     const untimed = h.open(Dealer, { reconnectInterval: 50 });
-    const timedEvents: Array<{ event: Event; at: number }> = [];
+    const timedEvents: Event[] = [];
     const untimedEvents: Event[] = [];
     for (const type of ["connect:delay", "connect", "close", "connect:retry"] as const) {
-      timed.events.on(type, (event) => timedEvents.push({ event, at: Date.now() }));
+      timed.events.on(type, (event) => timedEvents.push(event));
       untimed.events.on(type, (event) => untimedEvents.push(event));
     }
-    const start = Date.now();
+    const types = (events: Event[]): string[] => events.map((e) => e.type);
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     timed.connect(endpoint);
     untimed.connect(endpoint);
-    await until(() => timedEvents.some((e) => e.event.type === "connect:retry"), 3000, "connect:retry after the timeout");
-    await sleep(Math.max(0, 1000 - (Date.now() - start)));
+    await until(() => types(timedEvents).includes("connect:delay") && types(untimedEvents).includes("connect:delay"), 3000, "both dialling");
+    await vi.advanceTimersByTimeAsync(299);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(types(timedEvents)).toEqual(["connect:delay"]);
+    await vi.advanceTimersByTimeAsync(1);
+    await until(() => types(timedEvents).includes("connect:retry"), 3000, "connect:retry after the timeout");
 
-    expect(timedEvents.slice(0, 3).map((e) => e.event.type)).toEqual(["connect:delay", "close", "connect:retry"]);
-    const closedAfter = timedEvents[1]!.at - start;
-    expect(closedAfter).toBeGreaterThanOrEqual(250);
-    expect(closedAfter).toBeLessThan(2500);
-    expect(timedEvents.map((e) => e.event.type)).not.toContain("connect");
-    // The control: the same endpoint without connectTimeout is still dialling after 1 s.
-    expect(untimedEvents.map((e) => e.type)).toEqual(["connect:delay"]);
+    expect(types(timedEvents).slice(0, 3)).toEqual(["connect:delay", "close", "connect:retry"]);
+    expect(types(timedEvents)).not.toContain("connect");
+    // The control: the same endpoint without connectTimeout has no timer to end its dial.
+    expect(types(untimedEvents)).toEqual(["connect:delay"]);
   });
 });
 
@@ -151,7 +159,7 @@ describe("tcpKeepalive", () => {
     const ready = nextEvent(dealer, "handshake");
     dealer.connect(router.lastEndpoint!);
     await ready;
-    await sleep(100); // idle: no retransmit timer pending
+    await sleep(100); // on purpose: an idle moment, so no retransmit timer hides the keepalive timer
     const table = tcpTable();
     const server = table.find((e) => e.localPort === port && e.state === 1);
     expect(server, "the accepted connection in /proc/net/tcp").toBeDefined();

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { streamTransport } from "../../../src/transports/registry.js";
 import type { ByteStream } from "../../../src/transports/stream.js";
 import { DEFAULT_TRANSPORT_OPTIONS, type Transport } from "../../../src/transports/transport.js";
-import { useHarness } from "../sockets/helpers.js";
+import { useHarness } from "../../helpers/sockets.js";
 
 const h = useHarness();
 

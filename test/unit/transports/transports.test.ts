@@ -8,7 +8,8 @@ import { createConnection, createServer } from "node:net";
 import { platform } from "node:os";
 import { describe, expect, it } from "vitest";
 import { Context, Dealer, Pair, Pull, Push, Router } from "../../../src/index.js";
-import { expectNothing, failure, inproc, nextEvent, sleep, text, until, useHarness } from "../sockets/helpers.js";
+import { expectNothing, failure, inproc, nextEvent, text, useHarness } from "../../helpers/sockets.js";
+import { eventually, until } from "../../helpers/time.js";
 
 const h = useHarness();
 
@@ -251,8 +252,12 @@ describe("unbind and disconnect", () => {
     const ep2 = router.lastEndpoint!;
     expect(ep2).not.toBe(ep1);
     await router.unbind(ep1);
-    await sleep(10);
-    expect(await probeTcp(portOf(ep1))).toBe("refused");
+    // The listener closes asynchronously after unbind() resolves.
+    await eventually(
+      async () => expect(await probeTcp(portOf(ep1))).toBe("refused"),
+      () => true,
+      2000,
+    );
     expect(await probeTcp(portOf(ep2))).toBe("connected");
 
     const late = h.open(Dealer, { routingId: "late" });

@@ -1,17 +1,22 @@
 /**
- * Shared pieces of the socket and transport unit tests: sockets closed after each test, one
- * Context per test, fresh endpoints, and bounded waits so a broken socket fails instead of hanging.
+ * Shared pieces of the socket specs and the socket and transport unit tests: sockets closed after
+ * each test, one Context per test, fresh endpoints on every transport, and bounded waits so a
+ * broken socket fails instead of hanging.
  */
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach } from "vitest";
-import { Context, type EventOfType, type EventType, type Socket, type SocketOptions } from "../../../src/index.js";
+import { Context, type EventOfType, type EventType, type Socket, type SocketOptions } from "../../src/index.js";
+import { eventually, sleep, until } from "./time.js";
 
-export { sleep };
+/** The transports every socket type runs over in the specs (ours on both sides). */
+export type Transport = "inproc" | "tcp" | "ipc";
+export const TRANSPORTS: readonly Transport[] = ["inproc", "tcp", "ipc"];
+/** The transports that carry ZMTP bytes (connection events, handshakes, reconnects). */
+export const WIRE_TRANSPORTS: readonly Transport[] = ["tcp", "ipc"];
 
 /** How long a receive may wait before the test fails (the default receiveTimeout of `open`). */
 export const RECEIVE_MS = 2000;
@@ -21,16 +26,34 @@ export interface Harness {
   readonly ctx: Context;
   /** Creates a socket in this test's Context, closed (linger 0) after the test. */
   open<S extends Socket>(cls: new (options?: SocketOptions<S>) => S, options?: SocketOptions<S>): S;
-  /** Registers a socket made elsewhere for closing after the test. */
-  track<S extends Socket>(socket: S): S;
+  /** Registers a socket made elsewhere (ours or libzmq's) for closing after the test. */
+  track<S extends Closable>(socket: S): S;
   /** A unique ipc path in os.tmpdir(), removed after the test. */
   ipcPath(): string;
+  /** A fresh address to bind on `transport` (tcp: an ephemeral port). */
+  bindAddress(transport: Transport): string;
+  /** Binds `socket` to a fresh address on `transport` and returns the endpoint peers connect to. */
+  bound(socket: Bindable, transport: Transport): Promise<string>;
+  /** An endpoint on `transport` that nobody has bound yet, for "connect before bind". */
+  unboundEndpoint(transport: Transport): Promise<string>;
+}
+
+/** What clean-up needs of a socket, ours or the native binding's. */
+interface Closable {
+  readonly closed: boolean;
+  linger: number;
+  close(): void;
+}
+
+interface Bindable {
+  bind(address: string): Promise<void>;
+  readonly lastEndpoint: string | null;
 }
 
 /** Call once per test file: sets up per-test contexts and cleanup. */
 export function useHarness(): Harness {
   let ctx = new Context();
-  const sockets: Socket[] = [];
+  const sockets: Closable[] = [];
   const paths: string[] = [];
   beforeEach(() => {
     ctx = new Context();
@@ -43,9 +66,19 @@ export function useHarness(): Harness {
     }
     for (const path of paths.splice(0)) rmSync(path, { force: true });
   });
-  const track = <S extends Socket>(socket: S): S => {
+  const track = <S extends Closable>(socket: S): S => {
     sockets.push(socket);
     return socket;
+  };
+  const ipcPath = (): string => {
+    const path = join(tmpdir(), `zmtp-unit-${process.pid}-${randomBytes(6).toString("hex")}.ipc`);
+    paths.push(path);
+    return path;
+  };
+  const bindAddress = (transport: Transport): string => {
+    if (transport === "inproc") return inproc("spec");
+    if (transport === "tcp") return "tcp://127.0.0.1:*";
+    return `ipc://${ipcPath()}`;
   };
   return {
     get ctx() {
@@ -58,12 +91,40 @@ export function useHarness(): Harness {
       return socket;
     },
     track,
-    ipcPath() {
-      const path = join(tmpdir(), `zmtp-unit-${process.pid}-${randomBytes(6).toString("hex")}.ipc`);
-      paths.push(path);
-      return path;
+    ipcPath,
+    bindAddress,
+    async bound(socket, transport) {
+      await socket.bind(bindAddress(transport));
+      return socket.lastEndpoint!;
+    },
+    async unboundEndpoint(transport) {
+      return transport === "tcp" ? `tcp://127.0.0.1:${await freePort()}` : bindAddress(transport);
     },
   };
+}
+
+/** The peers a socket has a live connection to (inproc pipes count from the moment they join). */
+export function connectedPeers(socket: Socket): number {
+  return socket.peers().filter((peer) => peer.connected).length;
+}
+
+/** Waits until `socket` has `count` connected peers: the handshakes are done, whatever the transport. */
+export function joined(socket: Socket, count = 1): Promise<void> {
+  return until(() => connectedPeers(socket) >= count, RECEIVE_MS, `${count} connected peer(s)`);
+}
+
+/**
+ * Resolves at `socket`'s next handshake over a wire transport; at once over inproc, which has no
+ * handshake (its pipes join at connect). Call it before connecting.
+ */
+export function nextHandshake(socket: Socket, transport: Transport): Promise<void> {
+  if (transport === "inproc") return Promise.resolve();
+  return nextEvent(socket, "handshake").then(() => undefined);
+}
+
+/** Binds `endpoint` again, retrying while the previous owner is still releasing it. */
+export function bindAgain(socket: { bind(address: string): Promise<void> }, endpoint: string, ms = 3000): Promise<void> {
+  return eventually(() => socket.bind(endpoint), (err) => (err as { code?: string }).code === "EADDRINUSE", ms);
 }
 
 /** A unique inproc name (Contexts are per test, this only keeps names readable). */
@@ -81,6 +142,21 @@ export async function freePort(): Promise<number> {
   return info.port;
 }
 
+/** Messages queued inbound at `socket`, over all its peers. */
+export function queuedIn(socket: Socket): number {
+  return socket.peers().reduce((sum, peer) => sum + peer.queuedIn, 0);
+}
+
+/**
+ * Splits what a fair-queuing socket delivered into rounds of one message per source: round r holds
+ * the r-th message of every source, in whichever order the sources' pipes joined.
+ */
+export function fairRounds(got: readonly string[], sources: number): string[][] {
+  const rounds: string[][] = [];
+  for (let i = 0; i < got.length; i += sources) rounds.push(got.slice(i, i + sources).sort());
+  return rounds;
+}
+
 /** Frames as strings, for readable assertions. */
 export function text(msg: Buffer[]): string[] {
   return msg.map((frame) => frame.toString());
@@ -93,7 +169,7 @@ export async function stillPending(promise: Promise<unknown>, ms = 50): Promise<
     () => (settled = true),
     () => (settled = true),
   );
-  await sleep(ms);
+  await sleep(ms); // on purpose: the point is that nothing settles within `ms`
   return !settled;
 }
 
@@ -124,15 +200,6 @@ export function collectEvents<E extends EventType>(socket: Socket, type: E): Eve
   const seen: EventOfType<E>[] = [];
   socket.events.on(type, (event) => seen.push(event));
   return seen;
-}
-
-/** Polls `condition` every 5 ms until it holds, or throws after `ms`. */
-export async function until(condition: () => boolean, ms = RECEIVE_MS, what = "condition"): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${ms} ms`);
-    await sleep(5);
-  }
 }
 
 interface Receiver {
