@@ -8,14 +8,35 @@ import tseslint from "typescript-eslint";
 const into = (...folders) => folders.flatMap((folder) => [`**/${folder}`, `**/${folder}/**`]);
 const file = (...names) => names.flatMap((name) => [`./${name}`, `../${name}`, `../../${name}`, `../../../${name}`]);
 
-const NODE_IO = ["node:net", "node:fs", "node:fs/promises", "node:dgram", "node:tls", "node:dns", "node:http", "node:https",
-  "node:child_process", "node:worker_threads", "net", "fs", "dgram", "tls", "dns", "http", "https", "child_process", "worker_threads"];
+const NODE_IO = [
+  "node:net",
+  "node:fs",
+  "node:fs/promises",
+  "node:dgram",
+  "node:tls",
+  "node:dns",
+  "node:http",
+  "node:https",
+  "node:child_process",
+  "node:worker_threads",
+  "net",
+  "fs",
+  "dgram",
+  "tls",
+  "dns",
+  "http",
+  "https",
+  "child_process",
+  "worker_threads",
+];
 
 /** The library (src/ outside the CLI) never reaches the CLI, an application or an application's dependency. */
 const LIBRARY = [
   { group: into("cli"), message: "The library does not import its command line (src/cli)." },
-  { group: ["**/packages/**", "zmtp-monitor", "zmtp-monitor/**", "prom-client", "node-sqlite3-wasm", "uplot"],
-    message: "The library does not import an application or its dependencies." },
+  {
+    group: ["**/packages/**", "zmtp-monitor", "zmtp-monitor/**", "prom-client", "node-sqlite3-wasm", "uplot"],
+    message: "The library does not import an application or its dependencies.",
+  },
 ];
 
 function restrict(...patterns) {
@@ -24,22 +45,59 @@ function restrict(...patterns) {
 
 const ABOVE_PROTOCOL = [
   { group: into("sockets", "api"), message: "The protocol layer (src/zmtp) does not know sockets or the API." },
-  { group: file("context.js", "index.js", "internal.js", "authenticator.js"), message: "The protocol layer does not import the socket layers." },
+  {
+    group: file("context.js", "index.js", "internal.js", "authenticator.js"),
+    message: "The protocol layer does not import the socket layers.",
+  },
 ];
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/tmp/**", "**/node_modules/**", "**/.examples-tmp/**", "coverage/**", "packages/*/plugins/**"] },
+  {
+    ignores: [
+      "**/dist/**",
+      "**/tmp/**",
+      "**/node_modules/**",
+      "**/.examples-tmp/**",
+      "coverage/**",
+      "packages/*/plugins/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { console: "readonly", process: "readonly", Buffer: "readonly", setTimeout: "readonly",
-      clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", setImmediate: "readonly",
-      clearImmediate: "readonly", queueMicrotask: "readonly", URL: "readonly", TextEncoder: "readonly",
-      TextDecoder: "readonly", AbortController: "readonly", AbortSignal: "readonly", performance: "readonly",
-      structuredClone: "readonly", globalThis: "readonly", fetch: "readonly", WebSocket: "readonly" } },
+    languageOptions: {
+      globals: {
+        console: "readonly",
+        process: "readonly",
+        Buffer: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+        setImmediate: "readonly",
+        clearImmediate: "readonly",
+        queueMicrotask: "readonly",
+        URL: "readonly",
+        TextEncoder: "readonly",
+        TextDecoder: "readonly",
+        AbortController: "readonly",
+        AbortSignal: "readonly",
+        performance: "readonly",
+        structuredClone: "readonly",
+        globalThis: "readonly",
+        fetch: "readonly",
+        WebSocket: "readonly",
+      },
+    },
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
-      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports", disallowTypeAnnotations: false }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
+      "@typescript-eslint/consistent-type-imports": [
+        "error",
+        { fixStyle: "inline-type-imports", disallowTypeAnnotations: false },
+      ],
     },
   },
   // The codec: pure functions over bytes. No I/O, no transports, no clock, no timers.
@@ -47,35 +105,49 @@ export default tseslint.config(
     files: ["src/zmtp/**/*.ts"],
     ignores: ["src/zmtp/engine.ts", "src/zmtp/connection.ts", "src/zmtp/frame-writer.ts", "src/zmtp/heartbeats.ts"],
     rules: {
-      ...restrict(...ABOVE_PROTOCOL,
+      ...restrict(
+        ...ABOVE_PROTOCOL,
         { group: into("transports"), message: "The codec does no I/O: it does not import transports." },
         { group: NODE_IO, message: "The codec does no I/O." },
-        { group: file("clock.js"), message: "The codec keeps no time." }),
+        { group: file("clock.js"), message: "The codec keeps no time." },
+      ),
       "no-restricted-globals": ["error", "setTimeout", "setInterval", "setImmediate"],
     },
   },
   // The connection core, engine, frame writer and heartbeats: over a byte stream, never a socket.
   {
     files: ["src/zmtp/engine.ts", "src/zmtp/connection.ts", "src/zmtp/frame-writer.ts", "src/zmtp/heartbeats.ts"],
-    rules: restrict(...ABOVE_PROTOCOL, { group: NODE_IO, message: "The engine sees a ByteStream, not Node's sockets." }),
+    rules: restrict(...ABOVE_PROTOCOL, {
+      group: NODE_IO,
+      message: "The engine sees a ByteStream, not Node's sockets.",
+    }),
   },
   // Transports: byte streams and inproc links; they do not know sockets.
   {
     files: ["src/transports/**/*.ts"],
     rules: restrict(
       { group: into("sockets", "api"), message: "Transports do not import sockets or the API." },
-      { group: file("context.js", "index.js", "internal.js"), message: "Transports do not import the socket layers." }),
+      { group: file("context.js", "index.js", "internal.js"), message: "Transports do not import the socket layers." },
+    ),
   },
   // Socket layers (types, routing, pipes, sessions): below the public API.
   {
     files: ["src/sockets/**/*.ts"],
-    rules: restrict({ group: into("api").concat(file("index.js", "internal.js")), message: "Sockets do not import the public API." }),
+    rules: restrict({
+      group: into("api").concat(file("index.js", "internal.js")),
+      message: "Sockets do not import the public API.",
+    }),
   },
   {
     files: ["src/sockets/routing/**/*.ts", "src/sockets/pipe.ts", "src/sockets/fifo.ts"],
-    rules: restrict({ group: into("transports", "session", "api", "mechanisms")
-      .concat("**/zmtp/engine.js", "**/zmtp/connection.js", file("index.js", "internal.js", "context.js")),
-      message: "Routing and pipes know messages only: no engine, transports, sessions or API." }),
+    rules: restrict({
+      group: into("transports", "session", "api", "mechanisms").concat(
+        "**/zmtp/engine.js",
+        "**/zmtp/connection.js",
+        file("index.js", "internal.js", "context.js"),
+      ),
+      message: "Routing and pipes know messages only: no engine, transports, sessions or API.",
+    }),
   },
   { files: ["src/*.ts", "src/entries/**/*.ts"], rules: restrict() },
   {
@@ -93,10 +165,21 @@ export default tseslint.config(
   {
     files: ["packages/**/*.ts", "packages/**/*.js", "packages/**/*.mjs"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [
-        { regex: "^(\\.\\./)+(\\.\\./)(\\.\\./)(src|dist|bench|test)(/|$)", message: "Applications import zmtp's public entries, never its files." },
-        { regex: "^zmtp/(?!(auth|z85|errors|package\\.json)$)", message: "Applications import zmtp's public entries only: zmtp, zmtp/auth, zmtp/z85, zmtp/errors." },
-      ] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(\\.\\./)+(\\.\\./)(\\.\\./)(src|dist|bench|test)(/|$)",
+              message: "Applications import zmtp's public entries, never its files.",
+            },
+            {
+              regex: "^zmtp/(?!(auth|z85|errors|package\\.json)$)",
+              message: "Applications import zmtp's public entries only: zmtp, zmtp/auth, zmtp/z85, zmtp/errors.",
+            },
+          ],
+        },
+      ],
     },
   },
   { files: ["**/*.js", "**/*.mjs", "**/*.cjs"], languageOptions: { sourceType: "module" } },

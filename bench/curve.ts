@@ -240,7 +240,9 @@ async function parent(): Promise<void> {
   console.log("| mechanism | impl      |  mean |   p50 |   p99 |");
   console.log("|-----------|-----------|------:|------:|------:|");
   for (const r of results.filter((x) => x.kind === "reqrep")) {
-    console.log(`| ${r.mechanism.padEnd(9)} | ${who(r.impl).padEnd(9)} | ${fmt(r.mean).padStart(5)} | ${fmt(r.p50).padStart(5)} | ${fmt(r.p99).padStart(5)} |`);
+    console.log(
+      `| ${r.mechanism.padEnd(9)} | ${who(r.impl).padEnd(9)} | ${fmt(r.mean).padStart(5)} | ${fmt(r.p50).padStart(5)} | ${fmt(r.p99).padStart(5)} |`,
+    );
   }
   console.log("\nConnect + handshake + first round trip, sequential (ms each)");
   console.log("| mechanism | impl      |    ms |");

@@ -162,7 +162,9 @@ async function parent(): Promise<void> {
   }
 
   const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
-  console.log(`\nfan-out: 1 PUB -> XSUB/XPUB proxy -> N SUB, tcp 127.0.0.1, ${size}-byte messages, ${seconds} s per case`);
+  console.log(
+    `\nfan-out: 1 PUB -> XSUB/XPUB proxy -> N SUB, tcp 127.0.0.1, ${size}-byte messages, ${seconds} s per case`,
+  );
   console.log("| N   | impl     | sent msg/s | delivered msg/s (all subs) | per sub msg/s | peak RSS MiB |");
   console.log("|-----|----------|-----------:|---------------------------:|--------------:|-------------:|");
   for (const r of results) {

@@ -33,7 +33,15 @@ const common = {
 for (const dir of ["dist/esm/chunks", "dist/cjs/chunks"]) rmSync(dir, { recursive: true, force: true });
 
 const [library] = await Promise.all([
-  build({ ...common, entryPoints: ENTRIES, format: "esm", splitting: true, outdir: "dist/esm", chunkNames: "chunks/[name]-[hash]", metafile: true }),
+  build({
+    ...common,
+    entryPoints: ENTRIES,
+    format: "esm",
+    splitting: true,
+    outdir: "dist/esm",
+    chunkNames: "chunks/[name]-[hash]",
+    metafile: true,
+  }),
   build({ ...common, entryPoints: ["src/cli/main.ts"], format: "esm", outfile: "dist/esm/cli.js" }),
 ]);
 
@@ -55,7 +63,8 @@ const relativeToCjs = {
  * (ESM's `import zmq from "zmtp"` has one, as Node gives zeromq.js's module.exports there). The
  * converted index becomes index-module.cjs and index.cjs re-exports all of it but `default`.
  */
-const cjsName = (file) => (file === "dist/esm/index.js" ? "index-module.cjs" : relative("dist/esm", file).replace(/\.js$/, ".cjs"));
+const cjsName = (file) =>
+  file === "dist/esm/index.js" ? "index-module.cjs" : relative("dist/esm", file).replace(/\.js$/, ".cjs");
 const esmFiles = Object.keys(library.metafile.outputs).filter((file) => file.endsWith(".js"));
 await Promise.all([
   ...esmFiles.map((file) =>

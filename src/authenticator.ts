@@ -140,13 +140,15 @@ export class Authenticator extends EventEmitter {
       statusCode: allowed ? "200" : "400",
       reason,
     });
-    if (request.version !== "1.0") return { ...base, allowed: false, statusCode: "500", reason: "unsupported ZAP version" };
+    if (request.version !== "1.0")
+      return { ...base, allowed: false, statusCode: "500", reason: "unsupported ZAP version" };
     if (this.allowed.size > 0) {
       if (!this.allowed.has(request.address)) return verdict(false, "address not in the allow list");
     } else if (this.denied.has(request.address)) {
       return verdict(false, "address is denied");
     }
-    if (this.domain !== null && request.domain !== this.domain) return verdict(false, `domain "${request.domain}" is not served`);
+    if (this.domain !== null && request.domain !== this.domain)
+      return verdict(false, `domain "${request.domain}" is not served`);
     switch (request.mechanism) {
       case "NULL":
         return verdict(true, "NULL allowed");
@@ -156,14 +158,18 @@ export class Authenticator extends EventEmitter {
         const name = user.toString();
         const expected = this.passwords.get(name);
         if (expected === undefined) return verdict(false, "unknown user", name);
-        return expected === password.toString() ? verdict(true, "password accepted", name) : verdict(false, "wrong password", name);
+        return expected === password.toString()
+          ? verdict(true, "password accepted", name)
+          : verdict(false, "wrong password", name);
       }
       case "CURVE": {
         const key = request.credentials[0];
         if (key === undefined || key.length !== 32) return verdict(false, "CURVE request without a 32-byte key");
         const text = z85Encode(key);
         if (this.anyCurveKey) return verdict(true, "any CURVE key allowed", text);
-        return this.curveKeys.has(text) ? verdict(true, "CURVE key allowed", text) : verdict(false, "CURVE key not allowed", text);
+        return this.curveKeys.has(text)
+          ? verdict(true, "CURVE key allowed", text)
+          : verdict(false, "CURVE key not allowed", text);
       }
       default:
         return verdict(false, `mechanism ${request.mechanism} is not supported`);
@@ -184,7 +190,12 @@ export class Authenticator extends EventEmitter {
       if (request === null) continue;
       const decision = this.decide(request);
       const userId = decision.allowed ? decision.user : "";
-      const reply = encodeZapReply(request.requestId, { statusCode: decision.statusCode, statusText: decision.reason, userId, metadata: NO_METADATA });
+      const reply = encodeZapReply(request.requestId, {
+        statusCode: decision.statusCode,
+        statusText: decision.reason,
+        userId,
+        metadata: NO_METADATA,
+      });
       try {
         await router.send([id, ...reply]);
       } catch {
@@ -195,4 +206,3 @@ export class Authenticator extends EventEmitter {
     }
   }
 }
-

@@ -66,7 +66,6 @@ export class Context {
   }
 }
 
-
 export interface Context {
   blocky: boolean;
   ioThreads: number;
@@ -112,4 +111,9 @@ let creatingDefault = true;
 export const context = new Context();
 creatingDefault = false;
 
-export type ContextOptions = Partial<Pick<Context, "blocky" | "ioThreads" | "maxMessageSize" | "maxSockets" | "threadPriority" | "threadSchedulingPolicy" | "ipv6">>;
+export type ContextOptions = Partial<
+  Pick<
+    Context,
+    "blocky" | "ioThreads" | "maxMessageSize" | "maxSockets" | "threadPriority" | "threadSchedulingPolicy" | "ipv6"
+  >
+>;

@@ -15,7 +15,8 @@ export function iterate<T>(source: Receiver<T>): AsyncIterator<T, undefined> {
       try {
         return { value: await source.receive(), done: false };
       } catch (err) {
-        if (source.closed && (err as ZmqError).code === "EAGAIN") return { done: true } as IteratorReturnResult<undefined>;
+        if (source.closed && (err as ZmqError).code === "EAGAIN")
+          return { done: true } as IteratorReturnResult<undefined>;
         throw err;
       }
     },

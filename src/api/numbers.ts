@@ -25,7 +25,8 @@ export function toInt64(value: number): bigint {
   return BigInt(Math.trunc(value));
 }
 
-export const MAX_SAFE_INTEGER_WARNING = "Value is larger than Number.MAX_SAFE_INTEGER and may have been rounded inaccurately.";
+export const MAX_SAFE_INTEGER_WARNING =
+  "Value is larger than Number.MAX_SAFE_INTEGER and may have been rounded inaccurately.";
 
 /**
  * uint64_t as zeromq.js casts it: negative values are 0, values from 2^64 up are the maximum;

@@ -1,5 +1,13 @@
 import { EventEmitter } from "node:events";
-import { authError, codeOfErrno, protocolEventError, unknownSystemError, zmqError, type ErrorCode, type ProtocolErrorCode } from "../errors.js";
+import {
+  authError,
+  codeOfErrno,
+  protocolEventError,
+  unknownSystemError,
+  zmqError,
+  type ErrorCode,
+  type ProtocolErrorCode,
+} from "../errors.js";
 import type { MonitorEvent, MonitorSink } from "../sockets/core.js";
 import { isObject, noArguments, required, validateArguments } from "./arguments.js";
 import { holdProcess, releaseProcess } from "./keep-alive.js";
@@ -66,7 +74,11 @@ export interface EventSubscriber {
  */
 const MAX_QUEUED_EVENTS = 1000;
 
-const AUTH_MESSAGES: Record<number, string> = { 300: "Temporary error", 400: "Authentication failure", 500: "Internal error" };
+const AUTH_MESSAGES: Record<number, string> = {
+  300: "Temporary error",
+  400: "Authentication failure",
+  500: "Internal error",
+};
 
 /** The `error` of an event as zeromq.js builds it from libzmq's event value. */
 function eventError(event: MonitorEvent): Error {

@@ -44,7 +44,24 @@ type WritableKeys<T> = {
 }[keyof T];
 
 /** The options a socket type accepts in its constructor, plus the context. */
-export type SocketOptions<S extends Socket> = Partial<Pick<S, Exclude<WritableKeys<S>, "events" | "context" | "closed" | "readable" | "writable" | "type" | "lastEndpoint" | "securityMechanism" | "threadSafe" | "statistics">>> & {
+export type SocketOptions<S extends Socket> = Partial<
+  Pick<
+    S,
+    Exclude<
+      WritableKeys<S>,
+      | "events"
+      | "context"
+      | "closed"
+      | "readable"
+      | "writable"
+      | "type"
+      | "lastEndpoint"
+      | "securityMechanism"
+      | "threadSafe"
+      | "statistics"
+    >
+  >
+> & {
   context?: Context;
 };
 
@@ -221,7 +238,14 @@ const readables: Target[] = [Pair, Subscriber, Request, Reply, Dealer, Router, P
 const conflatables: Target[] = [Pull, Push, Subscriber, Publisher, Dealer];
 const all: Target[] = [Socket];
 
-function defineOption(targets: Target[], name: string, id: number, type: Type, access: Access = "rw", values?: ReadonlyArray<string | null>): void {
+function defineOption(
+  targets: Target[],
+  name: string,
+  id: number,
+  type: Type,
+  access: Access = "rw",
+  values?: ReadonlyArray<string | null>,
+): void {
   const descriptor: PropertyDescriptor = {};
   const getter = `get${type}Option`;
   const setter = `set${type}Option`;

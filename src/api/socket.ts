@@ -379,7 +379,8 @@ export class Socket {
   /** DISH groups (draft sockets, which zmtp does not have yet): other types refuse, as libzmq does. */
   #groupOperation(group: unknown): void {
     this.#validateOpen();
-    if (typeof group !== "string" && !ArrayBuffer.isView(group)) throw new TypeError("Value must be a string or buffer");
+    if (typeof group !== "string" && !ArrayBuffer.isView(group))
+      throw new TypeError("Value must be a string or buffer");
     throw zmqError("ENOTSUP");
   }
 
@@ -444,7 +445,11 @@ export class Socket {
       required("Option value must be a string or buffer", isString, isBuffer, isNull),
     ]);
     const bytes =
-      value === null ? null : typeof value === "string" ? Buffer.from(value) : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      value === null
+        ? null
+        : typeof value === "string"
+          ? Buffer.from(value)
+          : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     this.#setOption(option, { kind: "bytes", value: bytes }, false);
   }
 
@@ -524,7 +529,6 @@ export class Socket {
     });
   }
 }
-
 
 /** zmtp's introspection surface of a core (peers, statistics, failover tiers). */
 interface Introspection {

@@ -150,7 +150,10 @@ export function formatResults(results: readonly DemoResult[]): string {
   // Numbers align right, words left.
   const numeric = [false, false, true, false, true];
   const line = (cells: string[]): string =>
-    cells.map((cell, col) => (numeric[col] ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!))).join("  ").trimEnd();
+    cells
+      .map((cell, col) => (numeric[col] ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!)))
+      .join("  ")
+      .trimEnd();
   const out = [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
   const failed = results.filter((r) => !r.ok);
   out.push("", `${results.length - failed.length}/${results.length} ok`);

@@ -25,7 +25,18 @@ import { newCounters, type PeerInfo, type SocketCounters, type SocketStatistics 
 
 /** libzmq's socket type numbers (zmq.h), as zeromq.js's `socket.type` reports them. */
 export const SOCKET_TYPE_NUMBER: Record<SocketTypeName, number> = {
-  PAIR: 0, PUB: 1, SUB: 2, REQ: 3, REP: 4, DEALER: 5, ROUTER: 6, PULL: 7, PUSH: 8, XPUB: 9, XSUB: 10, STREAM: 11,
+  PAIR: 0,
+  PUB: 1,
+  SUB: 2,
+  REQ: 3,
+  REP: 4,
+  DEALER: 5,
+  ROUTER: 6,
+  PULL: 7,
+  PUSH: 8,
+  XPUB: 9,
+  XSUB: 10,
+  STREAM: 11,
 };
 
 /** This thread's sockets that are open, or closed and still delivering (linger). */
@@ -161,7 +172,8 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
     if (!setTypeOption(this.options, this.optionFamily, id, value)) setCommonOption(this.options, id, value);
     // Since libzmq 4.2 new high-water marks apply to existing pipes too.
     if (id === Opt.SndHwm || id === Opt.RcvHwm) {
-      for (const pipe of this.pipes) pipe.setHighWaterMarks(this.options.sendHighWaterMark, this.options.receiveHighWaterMark);
+      for (const pipe of this.pipes)
+        pipe.setHighWaterMarks(this.options.sendHighWaterMark, this.options.receiveHighWaterMark);
       this.readinessChanged();
     }
   }
@@ -266,7 +278,13 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
   }
 
   engineOptions(): EngineOptions {
-    return engineOptionsFor(this.zmtpType, this.options, this.counters, this.clock, zapClient(this.context, this.options.handshakeInterval));
+    return engineOptionsFor(
+      this.zmtpType,
+      this.options,
+      this.counters,
+      this.clock,
+      zapClient(this.context, this.options.handshakeInterval),
+    );
   }
 
   createPipe(endpoint: string, priority = 0): Pipe {
@@ -304,7 +322,8 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
 
   inprocProperties(): Metadata {
     const props: Metadata = new Map([["Socket-Type", Buffer.from(this.zmtpType)]]);
-    if (sendsIdentity(this.zmtpType) && this.options.routingId.length > 0) props.set("Identity", this.options.routingId);
+    if (sendsIdentity(this.zmtpType) && this.options.routingId.length > 0)
+      props.set("Identity", this.options.routingId);
     return props;
   }
 

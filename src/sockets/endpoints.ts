@@ -1,6 +1,13 @@
 import type { ContextCore } from "../context.js";
 import { zmqError, type ZmqError } from "../errors.js";
-import { checkProtocol, checkTcpConnect, formatTcpEndpoint, parseIpc, parseTipc, parseUri } from "../transports/endpoint.js";
+import {
+  checkProtocol,
+  checkTcpConnect,
+  formatTcpEndpoint,
+  parseIpc,
+  parseTipc,
+  parseUri,
+} from "../transports/endpoint.js";
 import { inprocAddressInUse } from "../transports/inproc.js";
 import { streamTransport } from "../transports/registry.js";
 import type { Transport } from "../transports/transport.js";
@@ -221,7 +228,8 @@ export class Endpoints {
    * (linger and a worker's exit wait for them; inproc peers in this thread are not counted).
    */
   get pendingOutbound(): boolean {
-    for (const list of this.connecters.values()) for (const connecter of list) if (connecter.pendingOutbound) return true;
+    for (const list of this.connecters.values())
+      for (const connecter of list) if (connecter.pendingOutbound) return true;
     for (const acceptor of this.acceptors.values()) if (acceptor.pendingOutbound) return true;
     return this.crossThreadPending;
   }

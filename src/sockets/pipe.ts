@@ -236,4 +236,3 @@ export class Pipe {
 function lowWater(hwm: number): number {
   return hwm <= 0 ? 1 : Math.floor((hwm + 1) / 2);
 }
-

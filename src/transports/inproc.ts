@@ -58,7 +58,8 @@ class InprocBridge {
     this.moving[direction] = true;
     try {
       let msg: Buffer[] | undefined;
-      while (to.acceptsInbound && !to.closed && (msg = from.takeOutbound(true)) !== undefined) to.deliver(copySmallFrames(msg));
+      while (to.acceptsInbound && !to.closed && (msg = from.takeOutbound(true)) !== undefined)
+        to.deliver(copySmallFrames(msg));
     } finally {
       this.moving[direction] = false;
     }
@@ -125,7 +126,13 @@ export class InprocRegistry {
    * Connects now if the name is bound, or when it is (libzmq allows connect before bind).
    * `prepare` sees the new pipe before it can be linked (a routing id fixed at connect).
    */
-  connect<P extends InprocPipe>(name: string, socket: InprocSocket<P>, address: string, priority = 0, prepare?: (pipe: P) => void): P {
+  connect<P extends InprocPipe>(
+    name: string,
+    socket: InprocSocket<P>,
+    address: string,
+    priority = 0,
+    prepare?: (pipe: P) => void,
+  ): P {
     const pipe = socket.createPipe(address, priority);
     prepare?.(pipe);
     const link: Link = { connecter: socket, connecterPipe: pipe, binder: null, binderPipe: null, remote: null };

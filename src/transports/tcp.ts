@@ -2,7 +2,14 @@ import { lookup, type LookupAddress, type LookupOptions } from "node:dns";
 import { createConnection, createServer, isIPv4, isIPv6, type Socket as NetSocket } from "node:net";
 import { networkInterfaces } from "node:os";
 import { fromSystemError, zmqError } from "../errors.js";
-import { bracketedIpv6, formatTcpEndpoint, parseTcpBind, parseTcpConnect, parseUri, type TcpAddress } from "./endpoint.js";
+import {
+  bracketedIpv6,
+  formatTcpEndpoint,
+  parseTcpBind,
+  parseTcpConnect,
+  parseUri,
+  type TcpAddress,
+} from "./endpoint.js";
 import type { ByteStream } from "./stream.js";
 import type { Listener, StreamHandler, Transport, TransportOptions } from "./transport.js";
 
@@ -59,7 +66,11 @@ async function listen(uri: string, options: TransportOptions, onStream: StreamHa
       const real = typeof info === "object" && info !== null ? info : { address: bindHost, port };
       server.removeAllListeners("error");
       server.on("error", () => undefined);
-      resolve({ endpoint: formatTcpEndpoint(real.address, real.port), close: () => server.close(), unref: () => server.unref() });
+      resolve({
+        endpoint: formatTcpEndpoint(real.address, real.port),
+        close: () => server.close(),
+        unref: () => server.unref(),
+      });
     });
   });
 }
@@ -112,10 +123,7 @@ function dial(uri: string, options: TransportOptions): ByteStream {
   else stream.once("lookup", (err: Error | null) => err === null && stream.emit("connecting"));
   applyKeepalive(stream, options);
   if (options.connectTimeout > 0) {
-    const timer = setTimeout(
-      () => stream.destroy(zmqError("ETIMEDOUT", "connect timed out")),
-      options.connectTimeout,
-    );
+    const timer = setTimeout(() => stream.destroy(zmqError("ETIMEDOUT", "connect timed out")), options.connectTimeout);
     timer.unref();
     const clear = (): void => clearTimeout(timer);
     stream.once("connect", clear);

@@ -6,7 +6,13 @@ import { FrameWriter } from "./frame-writer.js";
 import { GREETING_SIZE, encodeGreeting, sameMechanism, type Greeting } from "./greeting.js";
 import { GreetingReader } from "./greeting-reader.js";
 import { Heartbeats, type HeartbeatHost } from "./heartbeats.js";
-import { INNER_COMMAND, INNER_MORE, type Mechanism, type MechanismHost, type TrafficCodec } from "./mechanisms/mechanism.js";
+import {
+  INNER_COMMAND,
+  INNER_MORE,
+  type Mechanism,
+  type MechanismHost,
+  type TrafficCodec,
+} from "./mechanisms/mechanism.js";
 import { getProperty, type Metadata } from "./metadata.js";
 import { IncompatiblePeerError, ProtocolError } from "../errors.js";
 import { compatibleSocketTypes, type SocketTypeName } from "./socket-types.js";
@@ -79,7 +85,9 @@ export function verifyPeerProperties(socketType: SocketTypeName, props: Metadata
  * failures and the stream's end is left to the subclass (the engine, or `zmtp probe`). Errors
  * thrown while bytes are decoded go to `fail()`: nothing from the peer throws out of the stream.
  */
-export abstract class Connection<O extends ConnectionOptions = ConnectionOptions> implements FrameSink, MechanismHost, HeartbeatHost {
+export abstract class Connection<O extends ConnectionOptions = ConnectionOptions>
+  implements FrameSink, MechanismHost, HeartbeatHost
+{
   protected state: ConnectionState = "greeting";
   protected readonly greetingReader = new GreetingReader();
   /** The peer's greeting, once complete. */
@@ -113,7 +121,11 @@ export abstract class Connection<O extends ConnectionOptions = ConnectionOptions
     this.writer = new FrameWriter(stream, options.counters);
     this.heartbeats = new Heartbeats(
       options.clock,
-      { interval: options.heartbeatInterval, timeout: options.heartbeatTimeout, timeToLive: options.heartbeatTimeToLive },
+      {
+        interval: options.heartbeatInterval,
+        timeout: options.heartbeatTimeout,
+        timeToLive: options.heartbeatTimeToLive,
+      },
       this,
     );
     stream.on("data", this.onData);
@@ -236,7 +248,10 @@ export abstract class Connection<O extends ConnectionOptions = ConnectionOptions
     this.onGreeting(greeting);
     const mechanism = this.options.mechanism;
     if (!sameMechanism(this.greetingReader.received, mechanism.name)) {
-      throw new ProtocolError("ERR_ZMTP_MECHANISM_MISMATCH", `peer uses mechanism ${greeting.mechanism}, we use ${mechanism.name}`);
+      throw new ProtocolError(
+        "ERR_ZMTP_MECHANISM_MISMATCH",
+        `peer uses mechanism ${greeting.mechanism}, we use ${mechanism.name}`,
+      );
     }
     this.state = "handshake";
     mechanism.start(this);

@@ -167,7 +167,11 @@ export class Engine extends Connection<EngineOptions> {
     const zap = this.options.zap;
     if (zap === null) return null;
     const address = this.stream.remoteAddress ?? "";
-    return zap({ ...request, address: address.startsWith("::ffff:") ? address.slice(7) : address, identity: this.options.zapIdentity });
+    return zap({
+      ...request,
+      address: address.startsWith("::ffff:") ? address.slice(7) : address,
+      identity: this.options.zapIdentity,
+    });
   }
 
   /** Closes for an error; a ProtocolError is fatal. Mechanisms call it for errors found asynchronously (ZAP). */
@@ -245,7 +249,9 @@ export class Engine extends Connection<EngineOptions> {
   // ---- shutdown ----
 
   /** Closes the connection (idempotent) and tells the host once. */
-  close(reason: EngineClose = { kind: "local", error: null, handshaken: this.handshaken, fatal: false, graceful: true }): void {
+  close(
+    reason: EngineClose = { kind: "local", error: null, handshaken: this.handshaken, fatal: false, graceful: true },
+  ): void {
     if (this.state === "closed") return;
     if (reason.kind === "local" && this.state === "traffic") this.pump();
     this.stop();

@@ -87,7 +87,8 @@ export class Heartbeats {
 
   private readonly onTimeoutDue = (): void => {
     this.timeoutTimer = null;
-    if (this.received === this.timeoutMark) this.host.heartbeatExpired("no traffic from the peer within heartbeatTimeout");
+    if (this.received === this.timeoutMark)
+      this.host.heartbeatExpired("no traffic from the peer within heartbeatTimeout");
   };
 
   private readonly onTtlDue = (): void => {

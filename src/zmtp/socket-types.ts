@@ -3,18 +3,7 @@
  * STREAM, libzmq's raw socket, which speaks no ZMTP at all.
  */
 export type SocketTypeName =
-  | "PAIR"
-  | "PUB"
-  | "SUB"
-  | "REQ"
-  | "REP"
-  | "DEALER"
-  | "ROUTER"
-  | "PULL"
-  | "PUSH"
-  | "XPUB"
-  | "XSUB"
-  | "STREAM";
+  "PAIR" | "PUB" | "SUB" | "REQ" | "REP" | "DEALER" | "ROUTER" | "PULL" | "PUSH" | "XPUB" | "XSUB" | "STREAM";
 
 /** RFC 23 §2.5.1 / libzmq check_socket_type: which peer types each type may talk to. */
 const COMPATIBLE: Record<SocketTypeName, readonly SocketTypeName[]> = {

@@ -40,7 +40,8 @@ export function z85Decode(text: string): Buffer {
     for (let j = 0; j < 5; j++) {
       const code = text.charCodeAt(i + j);
       const digit = code < 128 ? DECODE[code]! : -1;
-      if (digit < 0) throw zmqError("EINVAL", `Invalid Z85 character ${JSON.stringify(text[i + j])} at offset ${i + j}`);
+      if (digit < 0)
+        throw zmqError("EINVAL", `Invalid Z85 character ${JSON.stringify(text[i + j])} at offset ${i + j}`);
       value = value * 85 + digit;
     }
     // Five digits reach 85^5 - 1 > 2^32 - 1; libzmq rejects such groups (docs/protocol.md §10).

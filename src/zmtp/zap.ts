@@ -83,18 +83,38 @@ export function encodeZapReply(requestId: Buffer | string, reply: ZapReply): Buf
  */
 export function decodeZapReply(frames: readonly Buffer[], requestId = ZAP_REQUEST_ID): ZapReply {
   if (frames.length !== 7 || frames[0]!.length !== 0) {
-    throw new ProtocolError("ERR_ZAP_MALFORMED_REPLY", `ZAP reply must be 7 frames starting with an empty one, got ${frames.length}`);
+    throw new ProtocolError(
+      "ERR_ZAP_MALFORMED_REPLY",
+      `ZAP reply must be 7 frames starting with an empty one, got ${frames.length}`,
+    );
   }
-  const [, version, id, status, text, userId, metadata] = frames as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
+  const [, version, id, status, text, userId, metadata] = frames as [
+    Buffer,
+    Buffer,
+    Buffer,
+    Buffer,
+    Buffer,
+    Buffer,
+    Buffer,
+  ];
   if (version.toString("latin1") !== ZAP_VERSION) {
-    throw new ProtocolError("ERR_ZAP_BAD_VERSION", `ZAP reply version must be "1.0", got "${version.toString("latin1")}"`);
+    throw new ProtocolError(
+      "ERR_ZAP_BAD_VERSION",
+      `ZAP reply version must be "1.0", got "${version.toString("latin1")}"`,
+    );
   }
   if (id.toString("latin1") !== requestId) {
-    throw new ProtocolError("ERR_ZAP_BAD_REQUEST_ID", `ZAP reply request id "${id.toString("latin1")}" is not "${requestId}"`);
+    throw new ProtocolError(
+      "ERR_ZAP_BAD_REQUEST_ID",
+      `ZAP reply request id "${id.toString("latin1")}" is not "${requestId}"`,
+    );
   }
   const statusCode = status.toString("latin1");
   if (!STATUS_CODES.has(statusCode)) {
-    throw new ProtocolError("ERR_ZAP_INVALID_STATUS_CODE", `ZAP status must be 200, 300, 400 or 500, got "${statusCode}"`);
+    throw new ProtocolError(
+      "ERR_ZAP_INVALID_STATUS_CODE",
+      `ZAP status must be 200, 300, 400 or 500, got "${statusCode}"`,
+    );
   }
   try {
     decodeProperties(metadata);

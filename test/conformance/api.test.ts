@@ -41,7 +41,16 @@ scenarios(
 );
 
 scenarios("constructors: socket classes", [
-  { name: "called without new", steps: async (zmq, t) => calls(t, Object.fromEntries(SOCKET_TYPES.map((type) => [type, () => (classOf(zmq, type) as unknown as () => unknown)()]))) },
+  {
+    name: "called without new",
+    steps: async (zmq, t) =>
+      calls(
+        t,
+        Object.fromEntries(
+          SOCKET_TYPES.map((type) => [type, () => (classOf(zmq, type) as unknown as () => unknown)()]),
+        ),
+      ),
+  },
   {
     name: "class names and prototype chain",
     steps: async (zmq, t) => {
@@ -65,7 +74,19 @@ scenarios("constructors: socket classes", [
   {
     name: "methods each type has",
     steps: async (zmq, t) => {
-      const methods = ["bind", "unbind", "connect", "disconnect", "close", "send", "receive", "subscribe", "unsubscribe", "join", "leave"];
+      const methods = [
+        "bind",
+        "unbind",
+        "connect",
+        "disconnect",
+        "close",
+        "send",
+        "receive",
+        "subscribe",
+        "unsubscribe",
+        "join",
+        "leave",
+      ];
       for (const type of SOCKET_TYPES) {
         const socket = make(zmq, type);
         const has = methods.filter((m) => typeof socket[m] === "function");
@@ -113,8 +134,8 @@ scenarios("constructors: Context", [
       calls(t, {
         "no arguments": () => new Context(),
         "empty options": () => new Context({}),
-        "undefined": () => new Context(undefined),
-        "null": () => new Context(null),
+        undefined: () => new Context(undefined),
+        null: () => new Context(null),
         "a number": () => new Context(1),
         "two arguments": () => new Context({}, {}),
         "an unknown option": () => new Context({ unknownOption: 1 }),
@@ -185,7 +206,8 @@ scenarios("constructors: Proxy", [
         "two sockets": () => new Proxy(new zmq.Router(), new zmq.Dealer()),
         "a closed socket": () => new Proxy(closed, new zmq.Dealer()),
         "three arguments": () => new Proxy(new zmq.Router(), new zmq.Dealer(), 1),
-        "without new": () => (zmq.Proxy as unknown as (a: unknown, b: unknown) => unknown)(new zmq.Router(), new zmq.Dealer()),
+        "without new": () =>
+          (zmq.Proxy as unknown as (a: unknown, b: unknown) => unknown)(new zmq.Router(), new zmq.Dealer()),
       });
     },
   },
@@ -215,7 +237,12 @@ scenarios("module", [
     steps: async (zmq, t) => {
       const shape = (pair: unknown): unknown => {
         const keys = pair as Record<string, string>;
-        return Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, typeof v === "string" ? `${v.length} chars, z85: ${/^[0-9a-zA-Z.\-:+=^!/*?&<>()[\]{}@%$#]+$/.test(v)}` : v]));
+        return Object.fromEntries(
+          Object.entries(keys).map(([k, v]) => [
+            k,
+            typeof v === "string" ? `${v.length} chars, z85: ${/^[0-9a-zA-Z.\-:+=^!/*?&<>()[\]{}@%$#]+$/.test(v)}` : v,
+          ]),
+        );
       };
       t.do("no arguments", () => shape(zmq.curveKeyPair()));
       t.do("an argument", () => shape(loose(zmq).curveKeyPair!(1)));

@@ -9,16 +9,39 @@ const LONG_IPC = `ipc:///tmp/${"x".repeat(120)}`;
 
 /** Addresses no transport accepts, or that name a transport zeromq.js's libzmq lacks. */
 const BAD_ADDRESSES = [
-  "", "127.0.0.1:5555", "tcp", "tcp://", "tcp://127.0.0.1", "tcp://127.0.0.1:", "tcp://127.0.0.1:abc",
-  "tcp://127.0.0.1:65536", "tcp://127.0.0.1:-1", "tcp://:5555", "tcp://256.0.0.1:5555", "tcp://[::1", "TCP://127.0.0.1:5555",
-  "udp://127.0.0.1:5555", "pgm://127.0.0.1;239.192.1.1:5555", "epgm://127.0.0.1;239.192.1.1:5555", "tipc://{5560,0,0}",
-  "vmci://1:5555", "ws://127.0.0.1:5555", "norm://127.0.0.1:5555", "foo://bar", "inproc://", "ipc://", LONG_IPC,
+  "",
+  "127.0.0.1:5555",
+  "tcp",
+  "tcp://",
+  "tcp://127.0.0.1",
+  "tcp://127.0.0.1:",
+  "tcp://127.0.0.1:abc",
+  "tcp://127.0.0.1:65536",
+  "tcp://127.0.0.1:-1",
+  "tcp://:5555",
+  "tcp://256.0.0.1:5555",
+  "tcp://[::1",
+  "TCP://127.0.0.1:5555",
+  "udp://127.0.0.1:5555",
+  "pgm://127.0.0.1;239.192.1.1:5555",
+  "epgm://127.0.0.1;239.192.1.1:5555",
+  "tipc://{5560,0,0}",
+  "vmci://1:5555",
+  "ws://127.0.0.1:5555",
+  "norm://127.0.0.1:5555",
+  "foo://bar",
+  "inproc://",
+  "ipc://",
+  LONG_IPC,
 ];
 
 const argumentScenarios: Scenario[] = ["bind", "unbind", "connect", "disconnect"].map((method) => ({
   name: `${method} arguments`,
   steps: async (zmq, t) => {
-    const call = (...args: unknown[]) => () => loose(new zmq.Dealer())[method]!(...args);
+    const call =
+      (...args: unknown[]) =>
+      () =>
+        loose(new zmq.Dealer())[method]!(...args);
     calls(t, {
       "no argument": call(),
       undefined: call(undefined),
@@ -37,7 +60,10 @@ scenarios("endpoints: arguments", [
   {
     name: "Router.connect options",
     steps: async (zmq, t) => {
-      const call = (...args: unknown[]) => () => loose(new zmq.Router()).connect!(...args);
+      const call =
+        (...args: unknown[]) =>
+        () =>
+          loose(new zmq.Router()).connect!(...args);
       calls(t, {
         "routingId string": call("inproc://router-connect-a", { routingId: "peer" }),
         "routingId number": call("inproc://router-connect-b", { routingId: 5 }),
@@ -56,7 +82,9 @@ scenarios(
     steps: async (zmq, t) => {
       // Port -1 is 65535 to libzmq: that bind succeeds, and is compared on its own below.
       for (const address of BAD_ADDRESSES.filter((a) => method !== "bind" || !a.endsWith(":-1"))) {
-        t.do(JSON.stringify(address.length > 40 ? `${address.slice(0, 30)}…` : address), () => loose(new zmq.Dealer())[method]!(address));
+        t.do(JSON.stringify(address.length > 40 ? `${address.slice(0, 30)}…` : address), () =>
+          loose(new zmq.Dealer())[method]!(address),
+        );
       }
     },
   })),
@@ -73,10 +101,38 @@ scenarios("endpoints: wildcards and names", [
       await t.sleep(50);
     },
   },
-  { name: "bind tcp://127.0.0.1:*", steps: async (zmq, t) => { const s = new zmq.Dealer(); await t.wait("bind", () => s.bind("tcp://127.0.0.1:*")); t.note("lastEndpoint", s.lastEndpoint); } },
-  { name: "bind tcp://*:*", steps: async (zmq, t) => { const s = new zmq.Dealer(); await t.wait("bind", () => s.bind("tcp://*:*")); t.note("lastEndpoint", s.lastEndpoint); } },
-  { name: "bind tcp://localhost:*", steps: async (zmq, t) => { const s = new zmq.Dealer(); await t.wait("bind", () => s.bind("tcp://localhost:*")); t.note("lastEndpoint", s.lastEndpoint); } },
-  { name: "bind tcp://127.0.0.1:0", steps: async (zmq, t) => { const s = new zmq.Dealer(); await t.wait("bind", () => s.bind("tcp://127.0.0.1:0")); t.note("lastEndpoint", s.lastEndpoint); } },
+  {
+    name: "bind tcp://127.0.0.1:*",
+    steps: async (zmq, t) => {
+      const s = new zmq.Dealer();
+      await t.wait("bind", () => s.bind("tcp://127.0.0.1:*"));
+      t.note("lastEndpoint", s.lastEndpoint);
+    },
+  },
+  {
+    name: "bind tcp://*:*",
+    steps: async (zmq, t) => {
+      const s = new zmq.Dealer();
+      await t.wait("bind", () => s.bind("tcp://*:*"));
+      t.note("lastEndpoint", s.lastEndpoint);
+    },
+  },
+  {
+    name: "bind tcp://localhost:*",
+    steps: async (zmq, t) => {
+      const s = new zmq.Dealer();
+      await t.wait("bind", () => s.bind("tcp://localhost:*"));
+      t.note("lastEndpoint", s.lastEndpoint);
+    },
+  },
+  {
+    name: "bind tcp://127.0.0.1:0",
+    steps: async (zmq, t) => {
+      const s = new zmq.Dealer();
+      await t.wait("bind", () => s.bind("tcp://127.0.0.1:0"));
+      t.note("lastEndpoint", s.lastEndpoint);
+    },
+  },
   {
     name: "bind ipc://*",
     steps: async (zmq, t) => {
@@ -85,7 +141,14 @@ scenarios("endpoints: wildcards and names", [
       t.note("lastEndpoint shape", s.lastEndpoint?.replace(/[A-Za-z0-9]{6,}/g, "<random>"));
     },
   },
-  { name: "unbind a wildcard", steps: async (zmq, t) => { const s = new zmq.Dealer(); await t.wait("bind", () => s.bind("tcp://127.0.0.1:*")); await t.wait("unbind", () => s.unbind("tcp://127.0.0.1:*")); } },
+  {
+    name: "unbind a wildcard",
+    steps: async (zmq, t) => {
+      const s = new zmq.Dealer();
+      await t.wait("bind", () => s.bind("tcp://127.0.0.1:*"));
+      await t.wait("unbind", () => s.unbind("tcp://127.0.0.1:*"));
+    },
+  },
   {
     name: "unbind lastEndpoint",
     steps: async (zmq, t) => {
@@ -95,10 +158,35 @@ scenarios("endpoints: wildcards and names", [
       t.note("lastEndpoint", s.lastEndpoint);
     },
   },
-  { name: "lastEndpoint after connect", transports: ALL_TRANSPORTS, steps: async (zmq, t) => { const s = new zmq.Dealer(); s.connect(t.endpoint()); t.note("lastEndpoint", s.lastEndpoint); } },
-  { name: "connect to a host name", steps: async (zmq, t) => { const s = new zmq.Dealer(); t.do("connect", () => s.connect("tcp://localhost:5555")); t.do("disconnect", () => s.disconnect("tcp://localhost:5555")); } },
-  { name: "connect to an unresolvable host", steps: async (zmq, t) => { t.do("connect", () => new zmq.Dealer().connect("tcp://no-such-host.invalid:5555")); } },
-  { name: "connect with a source address", steps: async (zmq, t) => { t.do("connect", () => new zmq.Dealer().connect("tcp://127.0.0.1:0;127.0.0.1:5555")); } },
+  {
+    name: "lastEndpoint after connect",
+    transports: ALL_TRANSPORTS,
+    steps: async (zmq, t) => {
+      const s = new zmq.Dealer();
+      s.connect(t.endpoint());
+      t.note("lastEndpoint", s.lastEndpoint);
+    },
+  },
+  {
+    name: "connect to a host name",
+    steps: async (zmq, t) => {
+      const s = new zmq.Dealer();
+      t.do("connect", () => s.connect("tcp://localhost:5555"));
+      t.do("disconnect", () => s.disconnect("tcp://localhost:5555"));
+    },
+  },
+  {
+    name: "connect to an unresolvable host",
+    steps: async (zmq, t) => {
+      t.do("connect", () => new zmq.Dealer().connect("tcp://no-such-host.invalid:5555"));
+    },
+  },
+  {
+    name: "connect with a source address",
+    steps: async (zmq, t) => {
+      t.do("connect", () => new zmq.Dealer().connect("tcp://127.0.0.1:0;127.0.0.1:5555"));
+    },
+  },
 ]);
 
 scenarios("endpoints: twice", [
@@ -144,8 +232,20 @@ scenarios("endpoints: twice", [
       await t.wait("unbind again", () => s.unbind(ep));
     },
   },
-  { name: "unbind what was never bound", transports: ALL_TRANSPORTS, steps: async (zmq, t) => { await t.wait("unbind", () => new zmq.Dealer().unbind(t.endpoint())); } },
-  { name: "disconnect what was never connected", transports: ALL_TRANSPORTS, steps: async (zmq, t) => { t.do("disconnect", () => new zmq.Dealer().disconnect(t.endpoint())); } },
+  {
+    name: "unbind what was never bound",
+    transports: ALL_TRANSPORTS,
+    steps: async (zmq, t) => {
+      await t.wait("unbind", () => new zmq.Dealer().unbind(t.endpoint()));
+    },
+  },
+  {
+    name: "disconnect what was never connected",
+    transports: ALL_TRANSPORTS,
+    steps: async (zmq, t) => {
+      t.do("disconnect", () => new zmq.Dealer().disconnect(t.endpoint()));
+    },
+  },
   {
     name: "unbind a connected endpoint, disconnect a bound one",
     transports: ALL_TRANSPORTS,
@@ -281,7 +381,7 @@ scenarios("endpoints: after close", [
       calls(t, {
         "no argument": () => new zmq.Dealer().close(),
         "an argument": () => loose(new zmq.Dealer()).close!(1),
-        "returns": () => typeof new zmq.Dealer().close(),
+        returns: () => typeof new zmq.Dealer().close(),
       }),
   },
   {
@@ -289,7 +389,11 @@ scenarios("endpoints: after close", [
     steps: async (zmq, t) => {
       const s = new zmq.Subscriber();
       s.close();
-      calls(t, { subscribe: () => s.subscribe("a"), unsubscribe: () => s.unsubscribe("a"), "subscribe all": () => s.subscribe() });
+      calls(t, {
+        subscribe: () => s.subscribe("a"),
+        unsubscribe: () => s.unsubscribe("a"),
+        "subscribe all": () => s.subscribe(),
+      });
     },
   },
 ]);

@@ -110,7 +110,13 @@ scenarios("events: sequences", [
       const log = t.events(client, "events", 10);
       client.connect(t.endpoint());
       await log.until("connect:retry", 5);
-      t.note("intervals", log.list.filter((e) => (e as Record<string, unknown>).type === "connect:retry").slice(0, 5).map((e) => (e as Record<string, unknown>).interval));
+      t.note(
+        "intervals",
+        log.list
+          .filter((e) => (e as Record<string, unknown>).type === "connect:retry")
+          .slice(0, 5)
+          .map((e) => (e as Record<string, unknown>).interval),
+      );
     },
   },
   {
@@ -129,27 +135,31 @@ scenarios("events: sequences", [
   },
 ]);
 
-scenarios("events: after the peer closes", [
-  {
-    name: "the peer closes",
-    transports: ALL_TRANSPORTS,
-    steps: async (zmq, t) => {
-      const server = new zmq.Dealer();
-      const client = new zmq.Dealer({ reconnectInterval: 60_000 });
-      const clientLog = t.events(client, "client events", 60_000);
-      const ep = t.endpoint();
-      await t.wait("bind", () => server.bind(ep));
-      client.connect(ep);
-      await t.wait("send", () => client.send("hello"));
-      await t.wait("receive", () => server.receive());
-      if (t.transport !== "inproc") await clientLog.until("handshake");
-      server.close();
-      // zeromq.js's disconnect can take seconds when the file's other scenarios run beside it.
-      if (t.transport !== "inproc") await clientLog.until("disconnect", 1, 8_000);
-      else await t.sleep(30);
+scenarios(
+  "events: after the peer closes",
+  [
+    {
+      name: "the peer closes",
+      transports: ALL_TRANSPORTS,
+      steps: async (zmq, t) => {
+        const server = new zmq.Dealer();
+        const client = new zmq.Dealer({ reconnectInterval: 60_000 });
+        const clientLog = t.events(client, "client events", 60_000);
+        const ep = t.endpoint();
+        await t.wait("bind", () => server.bind(ep));
+        client.connect(ep);
+        await t.wait("send", () => client.send("hello"));
+        await t.wait("receive", () => server.receive());
+        if (t.transport !== "inproc") await clientLog.until("handshake");
+        server.close();
+        // zeromq.js's disconnect can take seconds when the file's other scenarios run beside it.
+        if (t.transport !== "inproc") await clientLog.until("disconnect", 1, 8_000);
+        else await t.sleep(30);
+      },
     },
-  },
-], { sequential: true });
+  ],
+  { sequential: true },
+);
 
 scenarios("events: Observer", [
   {

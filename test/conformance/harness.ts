@@ -31,7 +31,10 @@ const BODY_CAP_MS = 10_000;
 
 // Both are CommonJS/ESM namespaces; our classes are declared by us, hence the cast, here only.
 const MODULES: Record<LibName, Record<string, unknown>> = {
-  zeromq: ((zeromqModule as unknown as { default?: Record<string, unknown> }).default ?? zeromqModule) as Record<string, unknown>,
+  zeromq: ((zeromqModule as unknown as { default?: Record<string, unknown> }).default ?? zeromqModule) as Record<
+    string,
+    unknown
+  >,
   zmtp: zmtpModule as unknown as Record<string, unknown>,
 };
 
@@ -46,7 +49,9 @@ const originalEmitWarning = process.emitWarning;
 process.emitWarning = function emitWarning(warning: string | Error, ...rest: unknown[]): void {
   const text = typeof warning === "string" ? warning : warning.message;
   const type = typeof rest[0] === "string" ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
-  (warningSink ?? bodyWarnings.getStore() ?? strayWarnings).push(type !== undefined && type !== "Warning" ? `${type}: ${text}` : text);
+  (warningSink ?? bodyWarnings.getStore() ?? strayWarnings).push(
+    type !== undefined && type !== "Warning" ? `${type}: ${text}` : text,
+  );
 } as typeof process.emitWarning;
 
 // ---- endpoints ----
@@ -73,11 +78,15 @@ export async function freePorts(count: number): Promise<number[]> {
 
 async function probePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<import("node:net").Server>((resolve, reject) => {
-      const server = createServer();
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => resolve(server));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<import("node:net").Server>((resolve, reject) => {
+          const server = createServer();
+          server.once("error", reject);
+          server.listen(0, "127.0.0.1", () => resolve(server));
+        }),
+    ),
   );
   const ports = servers.map((server) => (server.address() as { port: number }).port);
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
@@ -105,7 +114,10 @@ export class EventLog {
   readonly list: Snap[] = [];
   frozen: Snap[] | null = null;
 
-  constructor(private readonly trial: Run, private readonly label: string) {}
+  constructor(
+    private readonly trial: Run,
+    private readonly label: string,
+  ) {}
 
   types(): string[] {
     return this.list.map((event) => String((event as Record<string, Snap>).type));
@@ -297,7 +309,8 @@ class Run implements Trial {
         if (event === undefined) return;
         const record = snap(event) as Record<string, Snap>;
         // libzmq picks each reconnect delay at random in [interval, 2 × interval): keep the step.
-        if (typeof record.interval === "number") record.interval = `${Math.floor(record.interval / intervalUnit)}×${intervalUnit}ms`;
+        if (typeof record.interval === "number")
+          record.interval = `${Math.floor(record.interval / intervalUnit)}×${intervalUnit}ms`;
         log.list.push(record);
         if ((event as { type?: string }).type === "end") return;
       }
@@ -363,7 +376,9 @@ class Run implements Trial {
   }
 
   pendingOps(): Array<[string, Op]> {
-    return this.entries.flatMap((e) => (e.kind === "op" && e.op.state === "pending" ? [[e.label, e.op] as [string, Op]] : []));
+    return this.entries.flatMap((e) =>
+      e.kind === "op" && e.op.state === "pending" ? [[e.label, e.op] as [string, Op]] : [],
+    );
   }
 
   cleanup(): void {
@@ -461,7 +476,9 @@ function summarizeDiff(ref: Array<[string, Snap]>, sub: Array<[string, Snap]>): 
   const a = new Map(ref);
   const b = new Map(sub);
   const labels = [...new Set([...a.keys(), ...b.keys()])];
-  const leaves = labels.flatMap((label) => diffSnaps(a.get(label), b.get(label)).map((leaf) => ({ ...leaf, entry: label })));
+  const leaves = labels.flatMap((label) =>
+    diffSnaps(a.get(label), b.get(label)).map((leaf) => ({ ...leaf, entry: label })),
+  );
   return leaves.length === 0 ? null : summarize(leaves);
 }
 
@@ -515,10 +532,14 @@ export function scenarios(group: string, list: readonly Scenario[], options: { s
     for (const scenario of list) {
       for (const transport of scenario.transports ?? [undefined]) {
         const id = [group, scenario.name, transport].filter((part) => part !== undefined).join(" / ");
-        test(transport === undefined ? scenario.name : `${scenario.name} [${transport}]`, async () => {
-          const comparison = await compareScenario(scenario, transport);
-          judge(id, comparison.summary, () => sideBySide(comparison));
-        }, 30_000);
+        test(
+          transport === undefined ? scenario.name : `${scenario.name} [${transport}]`,
+          async () => {
+            const comparison = await compareScenario(scenario, transport);
+            judge(id, comparison.summary, () => sideBySide(comparison));
+          },
+          30_000,
+        );
       }
     }
   });

@@ -6,7 +6,17 @@ import type { Trial, Zmq } from "./harness.js";
 
 /** The socket types zeromq.js v6 exports (Stream has its own group). */
 export const SOCKET_TYPES = [
-  "Pair", "Publisher", "Subscriber", "Request", "Reply", "Dealer", "Router", "Pull", "Push", "XPublisher", "XSubscriber",
+  "Pair",
+  "Publisher",
+  "Subscriber",
+  "Request",
+  "Reply",
+  "Dealer",
+  "Router",
+  "Pull",
+  "Push",
+  "XPublisher",
+  "XSubscriber",
 ] as const;
 export type SocketTypeName = (typeof SOCKET_TYPES)[number];
 
@@ -58,9 +68,14 @@ export async function zapHandler(zmq: Zmq, t: Trial, context: unknown, reply: Za
         return;
       }
       const [id, empty, ...request] = frames;
-      const text = request.map((frame, i) => (i >= 6 && request[5]!.toString() === "CURVE" ? frame.toString("hex") : frame.toString()));
+      const text = request.map((frame, i) =>
+        i >= 6 && request[5]!.toString() === "CURVE" ? frame.toString("hex") : frame.toString(),
+      );
       // Over ipc libzmq's address frame carries the peer's credentials, pid included.
-      t.note("zap request", text.map((frame) => frame.split(String(process.pid)).join("<pid>")));
+      t.note(
+        "zap request",
+        text.map((frame) => frame.split(String(process.pid)).join("<pid>")),
+      );
       const [version, requestId] = request;
       try {
         await handler.send([id!, empty!, version!, requestId!, ...reply(text)]);

@@ -75,7 +75,13 @@ scenarios(
  * The sender's Buffer is overwritten right after send() resolves; the receiver's Buffer is checked
  * again after the sender's is overwritten once more (a zero-copy inproc delivery shares memory).
  */
-const SIZES: Array<[string, number]> = [["100 bytes", 100], ["129 bytes", 129], ["1000 bytes", 1000], ["2000 bytes", 2000], ["64 KiB", 65536]];
+const SIZES: Array<[string, number]> = [
+  ["100 bytes", 100],
+  ["129 bytes", 129],
+  ["1000 bytes", 1000],
+  ["2000 bytes", 2000],
+  ["64 KiB", 65536],
+];
 
 scenarios(
   "messages: Buffer changed after send",
@@ -90,7 +96,10 @@ scenarios(
       buffer.fill("b");
       // Not recorded as such: what arrived is classified below.
       let received: Buffer | undefined;
-      b.receive().then(([frame]) => (received = frame), () => undefined);
+      b.receive().then(
+        ([frame]) => (received = frame),
+        () => undefined,
+      );
       await t.until("received", () => received !== undefined);
       const first = contents(received);
       buffer.fill("c");

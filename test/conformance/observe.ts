@@ -10,8 +10,22 @@ export type Snap = null | boolean | number | string | Snap[] | { [key: string]: 
 
 /** Class names the libraries export: instances are shown by class, not by their (internal) fields. */
 const LIBRARY_CLASSES = new Set([
-  "Context", "Socket", "Observer", "Proxy", "Pair", "Publisher", "Subscriber", "Request", "Reply",
-  "Dealer", "Router", "Pull", "Push", "XPublisher", "XSubscriber", "Stream",
+  "Context",
+  "Socket",
+  "Observer",
+  "Proxy",
+  "Pair",
+  "Publisher",
+  "Subscriber",
+  "Request",
+  "Reply",
+  "Dealer",
+  "Router",
+  "Pull",
+  "Push",
+  "XPublisher",
+  "XSubscriber",
+  "Stream",
 ]);
 
 function bytes(view: Uint8Array): Snap {
@@ -96,11 +110,14 @@ export class EndpointNormalizer {
   text(value: string): string {
     let out = value;
     for (const [concrete, placeholder] of this.texts) out = out.split(concrete).join(placeholder);
-    out = out.replace(/((?:127\.0\.0\.1|localhost|\[::1\]|0\.0\.0\.0|\*):)(\d{4,5})\b/g, (_m, host: string, port: string) => {
-      let name = this.ports.get(port);
-      if (name === undefined) this.ports.set(port, (name = `<ephemeral${++this.unknownPorts}>`));
-      return host + name;
-    });
+    out = out.replace(
+      /((?:127\.0\.0\.1|localhost|\[::1\]|0\.0\.0\.0|\*):)(\d{4,5})\b/g,
+      (_m, host: string, port: string) => {
+        let name = this.ports.get(port);
+        if (name === undefined) this.ports.set(port, (name = `<ephemeral${++this.unknownPorts}>`));
+        return host + name;
+      },
+    );
     out = out.replace(/ipc:\/\/(\/[^\s"',)]+)/g, (whole, path: string) => {
       if (path.startsWith("<")) return whole;
       let name = this.unknownPaths.get(path);
@@ -191,7 +208,11 @@ export function diffSnaps(ref: Snap | undefined, sub: Snap | undefined, path = "
   }
   if (isOutcome(ref) && isOutcome(sub) && ref.state !== sub.state) {
     // Threw vs rejected vs pending is one difference, shown with both values.
-    const bare = (o: Record<string, Snap>): Snap => ({ $: "outcome", state: o.state!, ...("value" in o ? { value: o.value! } : {}) });
+    const bare = (o: Record<string, Snap>): Snap => ({
+      $: "outcome",
+      state: o.state!,
+      ...("value" in o ? { value: o.value! } : {}),
+    });
     return [{ path, ref: bare(ref), sub: bare(sub) }, ...diffSnaps(ref.warnings, sub.warnings, join("warnings"))];
   }
   if (Array.isArray(ref) && Array.isArray(sub)) return diffArrays(ref, sub, path);
@@ -229,7 +250,8 @@ function diffArrays(ref: Snap[], sub: Snap[], path: string): Leaf[] {
   let added: number[] = [];
   const flush = (): void => {
     const paired = Math.min(removed.length, added.length);
-    for (let k = 0; k < paired; k++) leaves.push(...diffSnaps(ref[removed[k]!], sub[added[k]!], `${path}[${added[k]}]`));
+    for (let k = 0; k < paired; k++)
+      leaves.push(...diffSnaps(ref[removed[k]!], sub[added[k]!], `${path}[${added[k]}]`));
     // What is left over is missing from (or extra in) zmtp's list: one leaf for the lot.
     const missing = removed.slice(paired);
     const extra = added.slice(paired);
@@ -273,7 +295,10 @@ function leafText(leaf: Leaf): string {
   if (leaf.path.endsWith(".props") && typeof leaf.ref === "string" && typeof leaf.sub === "string") {
     const a = new Set(leaf.ref.split(" "));
     const b = new Set(leaf.sub.split(" "));
-    const changes = [...[...b].filter((p) => !a.has(p)).map((p) => `+${p}`), ...[...a].filter((p) => !b.has(p)).map((p) => `-${p}`)];
+    const changes = [
+      ...[...b].filter((p) => !a.has(p)).map((p) => `+${p}`),
+      ...[...a].filter((p) => !b.has(p)).map((p) => `-${p}`),
+    ];
     return changes.join(" ");
   }
   return `${short(leaf.sub)}, zeromq ${short(leaf.ref)}`;
@@ -298,7 +323,8 @@ export function summarize(leaves: Array<Leaf & { entry: string }>): string {
   const parts: string[] = [];
   for (const [key, entries] of groups) {
     const [field, text] = key.split("\u0000") as [string, string];
-    const where = entries.length > 3 ? `${entries.slice(0, 2).join(", ")} (+${entries.length - 2})` : entries.join(", ");
+    const where =
+      entries.length > 3 ? `${entries.slice(0, 2).join(", ")} (+${entries.length - 2})` : entries.join(", ");
     parts.push(`${where}${field === "" ? "" : ` ${field}`}: ${text}`);
   }
   // One line: the first differences in full, then how many more (the test prints them all).

@@ -20,24 +20,68 @@ const str = (name: string, valid: string, ...invalid: string[]): OptionCase => (
 
 /** Every option zeromq.js v6 defines on sockets (readable, writable, read-only and write-only). */
 const SOCKET_OPTIONS: OptionCase[] = [
-  int("sendBufferSize", 65536, -2, 1.5), int("sendHighWaterMark", 5, -1, 2 ** 31), int("sendTimeout", 50, -2),
-  int("multicastHops", 3, 0), int("receiveBufferSize", 65536, -2), int("receiveHighWaterMark", 5, -1),
-  int("receiveTimeout", 50, -2), int("affinity", 3, -1, 2 ** 60), int("rate", 200, 0), int("recoveryInterval", 5000, -1),
-  int("type", 1), int("linger", 10, -2, 2 ** 31, Number.NaN), int("reconnectInterval", 50, -2), int("backlog", 10, -1),
-  int("reconnectMaxInterval", 500, -1), int("maxMessageSize", 1024, -2, 2 ** 60), str("lastEndpoint", "tcp://127.0.0.1:1"),
-  bool("mandatory"), int("tcpKeepalive", 1, 2, -2), int("tcpKeepaliveCount", 5, -2), int("tcpKeepaliveIdle", 10, -2),
-  int("tcpKeepaliveInterval", 10, -2), str("tcpAcceptFilter", "127.0.0.1", "not-an-ip", ""), bool("immediate"), bool("ipv6"),
-  str("securityMechanism", "plain"), bool("plainServer"), str("plainUsername", "user", "x".repeat(256)),
-  str("plainPassword", "secret", "x".repeat(256)), bool("curveServer"), str("curvePublicKey", CLIENT_KEYS.publicKey, "short", "x".repeat(40)),
-  str("curveSecretKey", CLIENT_KEYS.secretKey, "short"), str("curveServerKey", SERVER_KEYS.publicKey, "short"),
-  str("zapDomain", "global", "x".repeat(256)), int("typeOfService", 8, -1, 256), int("handshakeInterval", 1000, -1),
-  str("socksProxy", "127.0.0.1:1080"), int("heartbeatInterval", 100, -1), int("heartbeatTimeToLive", 1000, -1, 6_553_600),
-  int("heartbeatTimeout", 100, -2), int("connectTimeout", 100, -1), int("tcpMaxRetransmitTimeout", 100, -1), bool("threadSafe"),
-  int("multicastMaxTransportDataUnit", 1400, -1), int("vmciBufferSize", 1024, -1), int("vmciBufferMinSize", 1024, -1),
-  int("vmciBufferMaxSize", 1024, -1), int("vmciConnectTimeout", 100, -2), str("interface", "lo"), bool("zapEnforceDomain"),
-  bool("loopbackFastPath"), str("routingId", "id1", "", "\u0000id", "x".repeat(256)), bool("probeRouter"), bool("correlate"),
-  bool("relaxed"), bool("conflate"), bool("handover"), bool("noDrop"), bool("manual"), str("welcomeMessage", "welcome"),
-  bool("invertMatching"), { name: "verbosity", valid: "allSubs", invalid: ["allSubsUnsubs", null, "bogus", 1] },
+  int("sendBufferSize", 65536, -2, 1.5),
+  int("sendHighWaterMark", 5, -1, 2 ** 31),
+  int("sendTimeout", 50, -2),
+  int("multicastHops", 3, 0),
+  int("receiveBufferSize", 65536, -2),
+  int("receiveHighWaterMark", 5, -1),
+  int("receiveTimeout", 50, -2),
+  int("affinity", 3, -1, 2 ** 60),
+  int("rate", 200, 0),
+  int("recoveryInterval", 5000, -1),
+  int("type", 1),
+  int("linger", 10, -2, 2 ** 31, Number.NaN),
+  int("reconnectInterval", 50, -2),
+  int("backlog", 10, -1),
+  int("reconnectMaxInterval", 500, -1),
+  int("maxMessageSize", 1024, -2, 2 ** 60),
+  str("lastEndpoint", "tcp://127.0.0.1:1"),
+  bool("mandatory"),
+  int("tcpKeepalive", 1, 2, -2),
+  int("tcpKeepaliveCount", 5, -2),
+  int("tcpKeepaliveIdle", 10, -2),
+  int("tcpKeepaliveInterval", 10, -2),
+  str("tcpAcceptFilter", "127.0.0.1", "not-an-ip", ""),
+  bool("immediate"),
+  bool("ipv6"),
+  str("securityMechanism", "plain"),
+  bool("plainServer"),
+  str("plainUsername", "user", "x".repeat(256)),
+  str("plainPassword", "secret", "x".repeat(256)),
+  bool("curveServer"),
+  str("curvePublicKey", CLIENT_KEYS.publicKey, "short", "x".repeat(40)),
+  str("curveSecretKey", CLIENT_KEYS.secretKey, "short"),
+  str("curveServerKey", SERVER_KEYS.publicKey, "short"),
+  str("zapDomain", "global", "x".repeat(256)),
+  int("typeOfService", 8, -1, 256),
+  int("handshakeInterval", 1000, -1),
+  str("socksProxy", "127.0.0.1:1080"),
+  int("heartbeatInterval", 100, -1),
+  int("heartbeatTimeToLive", 1000, -1, 6_553_600),
+  int("heartbeatTimeout", 100, -2),
+  int("connectTimeout", 100, -1),
+  int("tcpMaxRetransmitTimeout", 100, -1),
+  bool("threadSafe"),
+  int("multicastMaxTransportDataUnit", 1400, -1),
+  int("vmciBufferSize", 1024, -1),
+  int("vmciBufferMinSize", 1024, -1),
+  int("vmciBufferMaxSize", 1024, -1),
+  int("vmciConnectTimeout", 100, -2),
+  str("interface", "lo"),
+  bool("zapEnforceDomain"),
+  bool("loopbackFastPath"),
+  str("routingId", "id1", "", "\u0000id", "x".repeat(256)),
+  bool("probeRouter"),
+  bool("correlate"),
+  bool("relaxed"),
+  bool("conflate"),
+  bool("handover"),
+  bool("noDrop"),
+  bool("manual"),
+  str("welcomeMessage", "welcome"),
+  bool("invertMatching"),
+  { name: "verbosity", valid: "allSubs", invalid: ["allSubsUnsubs", null, "bogus", 1] },
 ];
 
 /** A value of the wrong type for the option's kind. */
@@ -54,7 +98,10 @@ function optionSteps(t: Trial, socket: AnySocket, prefix: string, option: Option
   t.do(`${prefix} get after set`, get);
   t.do(`${prefix} set wrong type`, set(wrongType(option)));
   for (const value of option.invalid ?? []) {
-    const shown = typeof value === "string" && value.length > 12 ? `${value.slice(0, 4)}…(${value.length})` : JSON.stringify(value) ?? String(value);
+    const shown =
+      typeof value === "string" && value.length > 12
+        ? `${value.slice(0, 4)}…(${value.length})`
+        : (JSON.stringify(value) ?? String(value));
     t.do(`${prefix} set ${shown}`, set(value));
   }
   if (typeof option.valid === "string") {
@@ -77,13 +124,40 @@ scenarios(
 
 /** Options that apply once connected; zeromq.js warns when they are set after connect/bind. */
 const DEALER_OPTIONS: Array<[string, unknown]> = [
-  ["sendHighWaterMark", 5], ["receiveHighWaterMark", 5], ["sendTimeout", 5], ["receiveTimeout", 5], ["linger", 5],
-  ["sendBufferSize", 4096], ["receiveBufferSize", 4096], ["affinity", 1], ["rate", 200], ["recoveryInterval", 500],
-  ["reconnectInterval", 50], ["backlog", 10], ["reconnectMaxInterval", 500], ["maxMessageSize", 1000], ["tcpKeepalive", 1],
-  ["tcpKeepaliveCount", 3], ["tcpKeepaliveIdle", 3], ["tcpKeepaliveInterval", 3], ["tcpAcceptFilter", "127.0.0.1"],
-  ["immediate", true], ["ipv6", true], ["plainUsername", "u"], ["plainPassword", "p"], ["zapDomain", "d"], ["typeOfService", 8],
-  ["handshakeInterval", 500], ["heartbeatInterval", 500], ["heartbeatTimeToLive", 500], ["heartbeatTimeout", 500],
-  ["connectTimeout", 500], ["routingId", "r"], ["probeRouter", true], ["conflate", true], ["multicastHops", 2],
+  ["sendHighWaterMark", 5],
+  ["receiveHighWaterMark", 5],
+  ["sendTimeout", 5],
+  ["receiveTimeout", 5],
+  ["linger", 5],
+  ["sendBufferSize", 4096],
+  ["receiveBufferSize", 4096],
+  ["affinity", 1],
+  ["rate", 200],
+  ["recoveryInterval", 500],
+  ["reconnectInterval", 50],
+  ["backlog", 10],
+  ["reconnectMaxInterval", 500],
+  ["maxMessageSize", 1000],
+  ["tcpKeepalive", 1],
+  ["tcpKeepaliveCount", 3],
+  ["tcpKeepaliveIdle", 3],
+  ["tcpKeepaliveInterval", 3],
+  ["tcpAcceptFilter", "127.0.0.1"],
+  ["immediate", true],
+  ["ipv6", true],
+  ["plainUsername", "u"],
+  ["plainPassword", "p"],
+  ["zapDomain", "d"],
+  ["typeOfService", 8],
+  ["handshakeInterval", 500],
+  ["heartbeatInterval", 500],
+  ["heartbeatTimeToLive", 500],
+  ["heartbeatTimeout", 500],
+  ["connectTimeout", 500],
+  ["routingId", "r"],
+  ["probeRouter", true],
+  ["conflate", true],
+  ["multicastHops", 2],
 ];
 
 function setAll(t: Trial, socket: AnySocket): void {
@@ -146,7 +220,11 @@ const warningScenarios: Scenario[] = [
     steps: async (zmq, t) => {
       const s = new zmq.Subscriber();
       s.connect("inproc://subscribe-after-connect");
-      calls(t, { subscribe: () => s.subscribe("a"), unsubscribe: () => s.unsubscribe("a"), "subscribe Buffer": () => s.subscribe(Buffer.from([0, 1])) });
+      calls(t, {
+        subscribe: () => s.subscribe("a"),
+        unsubscribe: () => s.unsubscribe("a"),
+        "subscribe Buffer": () => s.subscribe(Buffer.from([0, 1])),
+      });
     },
   },
   {
@@ -194,7 +272,7 @@ scenarios("options: generic accessors", [
         "getStringOption(17) on an int option": () => s.getStringOption!(17),
         "getBoolOption(17) on an int option": () => s.getBoolOption!(17),
         "getInt32Option()": () => s.getInt32Option!(),
-        "getInt32Option(\"17\")": () => s.getInt32Option!("17"),
+        'getInt32Option("17")': () => s.getInt32Option!("17"),
         "getInt32Option(17, 1)": () => s.getInt32Option!(17, 1),
       });
     },
@@ -215,7 +293,7 @@ scenarios("options: generic accessors", [
         maxMessageSize: () => raw.maxMessageSize,
         "setUint64Option(4, 3)": () => s.setUint64Option!(4, 3),
         affinity: () => raw.affinity,
-        "setStringOption(5, \"abc\")": () => s.setStringOption!(5, "abc"),
+        'setStringOption(5, "abc")': () => s.setStringOption!(5, "abc"),
         routingId: () => raw.routingId,
         "setStringOption(5, UTF-8 Buffer)": () => s.setStringOption!(5, Buffer.from("h\u00e9llo")),
         "routingId #2": () => raw.routingId,
@@ -223,8 +301,8 @@ scenarios("options: generic accessors", [
         "routingId #3": () => raw.routingId,
         "setInt32Option(9999, 1)": () => s.setInt32Option!(9999, 1),
         "setInt32Option(17)": () => s.setInt32Option!(17),
-        "setInt32Option(17, \"10\")": () => s.setInt32Option!(17, "10"),
-        "setInt32Option(\"17\", 10)": () => s.setInt32Option!("17", 10),
+        'setInt32Option(17, "10")': () => s.setInt32Option!(17, "10"),
+        'setInt32Option("17", 10)': () => s.setInt32Option!("17", 10),
         "setInt32Option(17, 10, 1)": () => s.setInt32Option!(17, 10, 1),
         "setBoolOption(39, 1)": () => s.setBoolOption!(39, 1),
         "setStringOption(5, 1)": () => s.setStringOption!(5, 1),
@@ -238,7 +316,7 @@ scenarios("options: generic accessors", [
     name: "setters after bind warn",
     steps: async (zmq, t) => {
       const s = loose(new zmq.Dealer());
-      await t.wait("bind", () => (s.bind!("tcp://127.0.0.1:*") as Promise<void>));
+      await t.wait("bind", () => s.bind!("tcp://127.0.0.1:*") as Promise<void>);
       calls(t, {
         "setInt32Option(18, 50) reconnectInterval": () => s.setInt32Option!(18, 50),
         "setInt32Option(17, 5) linger": () => s.setInt32Option!(17, 5),
@@ -274,16 +352,22 @@ scenarios("options: generic accessors", [
         "setInt32Option(1)": () => c.setInt32Option!(1),
         "getInt32Option()": () => c.getInt32Option!(),
         "setBoolOption(70, 1)": () => c.setBoolOption!(70, 1),
-        "getStringOption": () => c.getStringOption!(1),
-        "getUint64Option": () => c.getUint64Option!(1),
+        getStringOption: () => c.getStringOption!(1),
+        getUint64Option: () => c.getUint64Option!(1),
       });
     },
   },
 ]);
 
 const CONTEXT_OPTIONS: OptionCase[] = [
-  int("ioThreads", 2, -1, 0), int("maxSockets", 100, -1, 0), int("maxSocketsLimit", 1), int("threadPriority", 1, -2),
-  int("threadSchedulingPolicy", 0, -2), int("maxMessageSize", 1024, -2, 0), bool("ipv6"), bool("blocky"),
+  int("ioThreads", 2, -1, 0),
+  int("maxSockets", 100, -1, 0),
+  int("maxSocketsLimit", 1),
+  int("threadPriority", 1, -2),
+  int("threadSchedulingPolicy", 0, -2),
+  int("maxMessageSize", 1024, -2, 0),
+  bool("ipv6"),
+  bool("blocky"),
 ];
 
 scenarios("options: Context", [

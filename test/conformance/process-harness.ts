@@ -67,7 +67,11 @@ interface ChildResult {
   observation: Array<[string, Snap]>;
 }
 
-async function runChild(lib: LibName, scenario: ProcessScenario, transport: Transport | undefined): Promise<ChildResult> {
+async function runChild(
+  lib: LibName,
+  scenario: ProcessScenario,
+  transport: Transport | undefined,
+): Promise<ChildResult> {
   const dir = join(WORK, `run${++runs}-${lib}`);
   mkdirSync(dir, { recursive: true });
   const normalizer = new EndpointNormalizer();
@@ -86,12 +90,16 @@ async function runChild(lib: LibName, scenario: ProcessScenario, transport: Tran
   }
   normalizer.addText(dir, "<dir>");
   writeFileSync(join(dir, "main.mjs"), `${header(lib, endpoints)}${scenario.main}\nsay("@end");\n`);
-  if (scenario.worker !== undefined) writeFileSync(join(dir, "worker.mjs"), `${header(lib, endpoints)}${scenario.worker}\n`);
+  if (scenario.worker !== undefined)
+    writeFileSync(join(dir, "worker.mjs"), `${header(lib, endpoints)}${scenario.worker}\n`);
 
   return slot(
     () =>
       new Promise<ChildResult>((resolveRun) => {
-        const child = spawn(process.execPath, [join(dir, "main.mjs")], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [join(dir, "main.mjs")], {
+          cwd: ROOT,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
         let stdout = "";
         let stderr = "";
         let hang = setTimeout(() => child.kill("SIGKILL"), HANG_MS + 2_000);
@@ -112,9 +120,12 @@ async function runChild(lib: LibName, scenario: ProcessScenario, transport: Tran
           clearTimeout(hang);
           if (signal === "SIGKILL" && !hung) hung = true;
           // Sorted: a worker's lines and the main thread's interleave as the threads run.
-          const lines = stdout.split("\n").filter((line) => line !== "").sort();
+          const lines = stdout
+            .split("\n")
+            .filter((line) => line !== "")
+            .sort();
           const observation: Array<[string, Snap]> = [
-            ["exit", hung ? "hangs" : code ?? String(signal)],
+            ["exit", hung ? "hangs" : (code ?? String(signal))],
             ["stdout", lines.map((line) => normalizer.text(line))],
             ...stderrLines(stderr, normalizer),
           ];
@@ -144,7 +155,12 @@ function checkBuilt(): void {
   const built = join(ROOT, "dist", "esm", "index.js");
   const builtAt = statSync(built, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   const newest = (dir: string): number =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+      ),
+    );
   if (builtAt < newest(join(ROOT, "src"))) {
     throw new Error("dist/ is older than src/: run `npm run build` (child processes import the built package `zmtp`)");
   }
@@ -156,16 +172,29 @@ export function processScenarios(group: string, list: readonly ProcessScenario[]
     for (const scenario of list) {
       for (const transport of scenario.transports ?? [undefined]) {
         const id = [group, scenario.name, transport].filter((part) => part !== undefined).join(" / ");
-        test(transport === undefined ? scenario.name : `${scenario.name} [${transport}]`, async () => {
-          checkBuilt();
-          const [ref, sub] = await Promise.all([runChild("zeromq", scenario, transport), runChild("zmtp", scenario, transport)]);
-          const a = new Map(ref.observation);
-          const b = new Map(sub.observation);
-          const labels = [...new Set([...a.keys(), ...b.keys()])];
-          const leaves = labels.flatMap((label) => diffSnaps(a.get(label), b.get(label)).map((leaf) => ({ ...leaf, entry: label })));
-          const comparison = { ref: ref.observation, sub: sub.observation, summary: leaves.length === 0 ? null : summarize(leaves) };
-          judge(id, comparison.summary, () => sideBySide(comparison));
-        }, 60_000);
+        test(
+          transport === undefined ? scenario.name : `${scenario.name} [${transport}]`,
+          async () => {
+            checkBuilt();
+            const [ref, sub] = await Promise.all([
+              runChild("zeromq", scenario, transport),
+              runChild("zmtp", scenario, transport),
+            ]);
+            const a = new Map(ref.observation);
+            const b = new Map(sub.observation);
+            const labels = [...new Set([...a.keys(), ...b.keys()])];
+            const leaves = labels.flatMap((label) =>
+              diffSnaps(a.get(label), b.get(label)).map((leaf) => ({ ...leaf, entry: label })),
+            );
+            const comparison = {
+              ref: ref.observation,
+              sub: sub.observation,
+              summary: leaves.length === 0 ? null : summarize(leaves),
+            };
+            judge(id, comparison.summary, () => sideBySide(comparison));
+          },
+          60_000,
+        );
       }
     }
   });

@@ -23,7 +23,9 @@ function sendFrames(socket: StreamSocket, frames: unknown[]): Promise<void> {
 
 /** Routing ids are random: a message is recorded with its id's length and first byte. */
 function shape(msg: Buffer[] | undefined): string[] | undefined {
-  return msg?.map((frame, i) => (i === 0 && frame.length === 5 && frame[0] === 0 ? "<generated id>" : frame.toString()));
+  return msg?.map((frame, i) =>
+    i === 0 && frame.length === 5 && frame[0] === 0 ? "<generated id>" : frame.toString(),
+  );
 }
 
 /** Receives and records the message's shape; returns the message itself (its id is needed). */
@@ -121,7 +123,11 @@ scenarios("Proxy", [
       });
       if (run !== undefined) await t.wait("run settles", () => run);
       t.note("sockets closed after run", { front: front.closed, back: back.closed });
-      calls(t, { "terminate after termination": () => proxy.terminate(), "pause after termination": () => proxy.pause(), "run after termination": () => proxy.run() });
+      calls(t, {
+        "terminate after termination": () => proxy.terminate(),
+        "pause after termination": () => proxy.pause(),
+        "run after termination": () => proxy.run(),
+      });
     },
   },
   {
@@ -187,7 +193,8 @@ scenarios("Stream", [
       client.on("data", (chunk) => (got += chunk.toString()));
       client.on("error", () => undefined);
       // Routing ids are random: each is recorded by its length and first byte.
-      const shape = (msg: Buffer[] | undefined) => msg?.map((frame, i) => (i === 0 ? `id: ${frame.length} bytes from ${frame[0]}` : frame.toString()));
+      const shape = (msg: Buffer[] | undefined) =>
+        msg?.map((frame, i) => (i === 0 ? `id: ${frame.length} bytes from ${frame[0]}` : frame.toString()));
       const connected = await t.wait("connect notification", () => server.receive().then(shape));
       void connected;
       client.write("hello");
@@ -215,8 +222,9 @@ scenarios("Stream", [
         "setInt32Option(73, 2)": () => loose(s).setInt32Option!(73, 2),
         "setInt32Option(73, 1)": () => loose(s).setInt32Option!(73, 1),
         "getStringOption(5) before any connection": () => loose(s).getStringOption!(5),
-        "connect with routingId 5": () => s.connect("tcp://127.0.0.1:1", loose({ routingId: 5 }) as { routingId?: string }),
-        "connect with routingId \"\"": () => s.connect("tcp://127.0.0.1:2", { routingId: "" }),
+        "connect with routingId 5": () =>
+          s.connect("tcp://127.0.0.1:1", loose({ routingId: 5 }) as { routingId?: string }),
+        'connect with routingId ""': () => s.connect("tcp://127.0.0.1:2", { routingId: "" }),
         "connect with options null": () => s.connect("tcp://127.0.0.1:3", loose(null) as { routingId?: string }),
       });
     },
@@ -277,7 +285,7 @@ scenarios("Stream", [
       const id = note?.[0];
       if (id === undefined) return;
       await t.wait("send last words", () => s.send([id, "last words"]));
-      await t.wait("send [id, \"\"]", () => s.send([id, ""]));
+      await t.wait('send [id, ""]', () => s.send([id, ""]));
       // libzmq acts on the closed pipe when the application next uses the socket, as a
       // pending receive does; no disconnect notification follows. (A send right after the empty
       // frame races libzmq's pipe shutdown: EAGAIN or EHOSTUNREACH. Not observed.)
@@ -335,7 +343,11 @@ scenarios("Stream", [
     name: "security options do not apply to raw connections",
     ports: 1,
     steps: async (zmq, t) => {
-      const s = streamOf(zmq, { curveServer: true, curveSecretKey: "7{>b&TzE.-hWiN#FJ50neM226:T36l7:Qdu5i)X9", plainServer: false });
+      const s = streamOf(zmq, {
+        curveServer: true,
+        curveSecretKey: "7{>b&TzE.-hWiN#FJ50neM226:T36l7:Qdu5i)X9",
+        plainServer: false,
+      });
       const ep = t.endpoint("tcp");
       await t.wait("bind", () => s.bind(ep));
       const client = netClient(ep);

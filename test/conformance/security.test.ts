@@ -10,7 +10,13 @@ import type { Snap } from "./observe.js";
 import { CLIENT_KEYS, SERVER_KEYS, zapHandler, type ZapReply } from "./kit.js";
 
 const SECURE_TRANSPORTS = ["tcp", "ipc"] as const;
-const OUTCOMES = ["handshake", "handshake:error:auth", "handshake:error:protocol", "handshake:error:other", "disconnect"];
+const OUTCOMES = [
+  "handshake",
+  "handshake:error:auth",
+  "handshake:error:protocol",
+  "handshake:error:other",
+  "disconnect",
+];
 
 interface Setup {
   server: Record<string, unknown>;
@@ -61,31 +67,54 @@ async function handshake(zmq: Zmq, t: Trial, setup: Setup): Promise<void> {
 const plainServer = { plainServer: true, zapDomain: "test" };
 const plainClient = (password: string) => ({ plainUsername: "user", plainPassword: password });
 const curveServer = { curveServer: true, curveSecretKey: SERVER_KEYS.secretKey, zapDomain: "test" };
-const curveClient = (serverKey: string) => ({ curveServerKey: serverKey, curvePublicKey: CLIENT_KEYS.publicKey, curveSecretKey: CLIENT_KEYS.secretKey });
+const curveClient = (serverKey: string) => ({
+  curveServerKey: serverKey,
+  curvePublicKey: CLIENT_KEYS.publicKey,
+  curveSecretKey: CLIENT_KEYS.secretKey,
+});
 
 const CASES: Array<[string, Setup]> = [
   ["PLAIN accepted by the ZAP handler", { server: plainServer, client: plainClient("right"), zap: accept }],
   ["PLAIN refused by the ZAP handler (400)", { server: plainServer, client: plainClient("wrong"), zap: refuse }],
-  ["PLAIN, ZAP handler answers 300", { server: plainServer, client: plainClient("x"), zap: () => ["300", "Try later", "", ""] }],
-  ["PLAIN, ZAP handler answers 500", { server: plainServer, client: plainClient("x"), zap: () => ["500", "Broken", "", ""] }],
-  ["PLAIN, ZAP handler answers an invalid status", { server: plainServer, client: plainClient("x"), zap: () => ["999", "What", "", ""] }],
+  [
+    "PLAIN, ZAP handler answers 300",
+    { server: plainServer, client: plainClient("x"), zap: () => ["300", "Try later", "", ""] },
+  ],
+  [
+    "PLAIN, ZAP handler answers 500",
+    { server: plainServer, client: plainClient("x"), zap: () => ["500", "Broken", "", ""] },
+  ],
+  [
+    "PLAIN, ZAP handler answers an invalid status",
+    { server: plainServer, client: plainClient("x"), zap: () => ["999", "What", "", ""] },
+  ],
   ["PLAIN, ZAP reply with too few frames", { server: plainServer, client: plainClient("x"), zap: () => ["200"] }],
   ["PLAIN without a ZAP handler", { server: plainServer, client: plainClient("x") }],
   ["CURVE accepted", { server: curveServer, client: curveClient(SERVER_KEYS.publicKey), zap: accept }],
-  ["CURVE refused by the ZAP handler", { server: curveServer, client: curveClient(SERVER_KEYS.publicKey), zap: refuse }],
+  [
+    "CURVE refused by the ZAP handler",
+    { server: curveServer, client: curveClient(SERVER_KEYS.publicKey), zap: refuse },
+  ],
   ["CURVE with a wrong server key", { server: curveServer, client: curveClient(CLIENT_KEYS.publicKey), zap: accept }],
   ["CURVE without a ZAP handler", { server: curveServer, client: curveClient(SERVER_KEYS.publicKey) }],
   ["PLAIN client, NULL server", { server: {}, client: plainClient("x"), racyDialler: true }],
   ["NULL client, PLAIN server", { server: plainServer, client: {}, zap: accept, racyDialler: true }],
   ["PLAIN client, CURVE server", { server: curveServer, client: plainClient("x"), zap: accept, racyDialler: true }],
-  ["CURVE client, PLAIN server", { server: plainServer, client: curveClient(SERVER_KEYS.publicKey), zap: accept, racyDialler: true }],
+  [
+    "CURVE client, PLAIN server",
+    { server: plainServer, client: curveClient(SERVER_KEYS.publicKey), zap: accept, racyDialler: true },
+  ],
   ["NULL with a ZAP domain, refused", { server: { zapDomain: "test" }, client: {}, zap: refuse }],
   ["NULL with a ZAP domain, accepted", { server: { zapDomain: "test" }, client: {}, zap: accept }],
 ];
 
 scenarios(
   "security",
-  CASES.map(([name, setup]): Scenario => ({ name, transports: SECURE_TRANSPORTS, steps: (zmq, t) => handshake(zmq, t, setup) })),
+  CASES.map(([name, setup]): Scenario => ({
+    name,
+    transports: SECURE_TRANSPORTS,
+    steps: (zmq, t) => handshake(zmq, t, setup),
+  })),
 );
 
 scenarios("security: options", [

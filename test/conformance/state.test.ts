@@ -25,7 +25,12 @@ scenarios("concurrency", [
     name: "send and receive pending together on one socket",
     steps: async (zmq, t) => {
       const s = new zmq.Dealer();
-      calls(t, { receive: () => s.receive(), send: () => s.send("a"), "second receive": () => s.receive(), "second send": () => s.send("b") });
+      calls(t, {
+        receive: () => s.receive(),
+        send: () => s.send("a"),
+        "second receive": () => s.receive(),
+        "second send": () => s.send("b"),
+      });
     },
   },
   {
@@ -48,7 +53,12 @@ scenarios("concurrency", [
     name: "send and receive with timeout 0",
     steps: async (zmq, t) => {
       const s = new zmq.Dealer({ sendTimeout: 0, receiveTimeout: 0 });
-      calls(t, { send: () => s.send("a"), receive: () => s.receive(), "send again": () => s.send("a"), "receive again": () => s.receive() });
+      calls(t, {
+        send: () => s.send("a"),
+        receive: () => s.receive(),
+        "send again": () => s.send("a"),
+        "receive again": () => s.receive(),
+      });
     },
   },
   {
@@ -134,8 +144,16 @@ async function reqRep(zmq: Zmq, t: Trial, options: Record<string, number> = {}) 
   return { req, rep };
 }
 
-const turnState = (t: Trial, label: string, req: { readable: boolean; writable: boolean }, rep: { readable: boolean; writable: boolean }) =>
-  t.note(label, { req: { readable: req.readable, writable: req.writable }, rep: { readable: rep.readable, writable: rep.writable } });
+const turnState = (
+  t: Trial,
+  label: string,
+  req: { readable: boolean; writable: boolean },
+  rep: { readable: boolean; writable: boolean },
+) =>
+  t.note(label, {
+    req: { readable: req.readable, writable: req.writable },
+    rep: { readable: rep.readable, writable: rep.writable },
+  });
 
 scenarios("state: REQ/REP", [
   {

@@ -94,7 +94,9 @@ describe("a peer that floods us", () => {
  */
 const FLOOD_MB = 16;
 
-async function pongBytesAfterPingFlood(pull: Observed & { bind(a: string): Promise<void>; readonly lastEndpoint: string | null }): Promise<number> {
+async function pongBytesAfterPingFlood(
+  pull: Observed & { bind(a: string): Promise<void>; readonly lastEndpoint: string | null },
+): Promise<number> {
   await pull.bind("ipc://*");
   const shaken = eventOf(pull, "handshake");
   const peer = await RawPeer.connect(pull.lastEndpoint!.slice("ipc://".length));
@@ -104,7 +106,11 @@ async function pongBytesAfterPingFlood(pull: Observed & { bind(a: string): Promi
   const batch = Buffer.concat(new Array<Buffer>(40_000).fill(ping(0, Buffer.alloc(16, 1)))); // 1 MB
   for (let i = 0; i < FLOOD_MB; i++) {
     if (peer.socket.write(batch)) continue;
-    const drained = await within(new Promise<boolean>((r) => peer.socket.once("drain", () => r(true))), 3000, "drain").catch((err: unknown) => {
+    const drained = await within(
+      new Promise<boolean>((r) => peer.socket.once("drain", () => r(true))),
+      3000,
+      "drain",
+    ).catch((err: unknown) => {
       if (isTimeout(err)) return false;
       throw err;
     });

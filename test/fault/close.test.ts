@@ -16,7 +16,9 @@ useFaultGuard();
  * A DEALER (linger 0) connects to a raw ROUTER that keeps its side open after our FIN and keeps
  * writing; returns whether the connection was really released (the peer's writes then fail).
  */
-async function releasedAfterClose(dealer: Observed & { connect(a: string): void; close(): void }): Promise<{ ended: boolean; released: boolean }> {
+async function releasedAfterClose(
+  dealer: Observed & { connect(a: string): void; close(): void },
+): Promise<{ ended: boolean; released: boolean }> {
   const server = await rawServer((peer) => peer.send(handshake("ROUTER")), { allowHalfOpen: true });
   const shaken = eventOf(dealer, "handshake");
   dealer.connect(server.endpoint);

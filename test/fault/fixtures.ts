@@ -35,7 +35,10 @@ export function track<T extends { close(): void }>(sock: T): T {
   return sock;
 }
 
-export async function rawServer(onConnection?: (peer: RawPeer) => void, options?: { allowHalfOpen?: boolean }): Promise<RawServer> {
+export async function rawServer(
+  onConnection?: (peer: RawPeer) => void,
+  options?: { allowHalfOpen?: boolean },
+): Promise<RawServer> {
   const server = await RawServer.listen(onConnection, options);
   cleanups.push(() => server.close());
   return server;
@@ -43,7 +46,9 @@ export async function rawServer(onConnection?: (peer: RawPeer) => void, options?
 
 /** A raw peer connected to a tcp:// or ipc:// endpoint. */
 export async function rawClient(endpoint: string): Promise<RawPeer> {
-  const peer = await RawPeer.connect(endpoint.startsWith("ipc://") ? endpoint.slice("ipc://".length) : portOf(endpoint));
+  const peer = await RawPeer.connect(
+    endpoint.startsWith("ipc://") ? endpoint.slice("ipc://".length) : portOf(endpoint),
+  );
   cleanups.push(() => peer.destroy());
   return peer;
 }
@@ -54,7 +59,11 @@ export function portOf(endpoint: string): number {
 
 type OurSocket = Dealer | Push | Pull | Router;
 
-export function waitEvent<E extends EventType>(sock: OurSocket, type: E, timeoutMs = 2000): Promise<Extract<Event, { type: E }>> {
+export function waitEvent<E extends EventType>(
+  sock: OurSocket,
+  type: E,
+  timeoutMs = 2000,
+): Promise<Extract<Event, { type: E }>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "${type}" event within ${timeoutMs} ms`)), timeoutMs);
     const listener = (e: Extract<Event, { type: E }>): void => {

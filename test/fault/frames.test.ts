@@ -7,7 +7,18 @@ import * as libzmq from "zeromq";
 import { Pull } from "../../src/index.js";
 import { FLAG_MORE, RawPeer, frame, handshake } from "../helpers/raw-peer.js";
 import { sleep, until } from "../helpers/time.js";
-import { connectingPull, eventOf, portOf, rawClient, rawServer, servingPull, track, useFaultGuard, waitEvent, type Observed } from "./fixtures.js";
+import {
+  connectingPull,
+  eventOf,
+  portOf,
+  rawClient,
+  rawServer,
+  servingPull,
+  track,
+  useFaultGuard,
+  waitEvent,
+  type Observed,
+} from "./fixtures.js";
 
 useFaultGuard();
 
@@ -104,7 +115,11 @@ describe("peer killed mid-frame", () => {
  * application (the accepting side drops only what was queued *towards* the peer, docs/protocol.md §5.9).
  */
 async function receivedBeforeDeath(
-  pull: Observed & { bind(a: string): Promise<void>; readonly lastEndpoint: string | null; receive(): Promise<Buffer[]> },
+  pull: Observed & {
+    bind(a: string): Promise<void>;
+    readonly lastEndpoint: string | null;
+    receive(): Promise<Buffer[]>;
+  },
 ): Promise<string[]> {
   await pull.bind("tcp://127.0.0.1:*");
   const shaken = eventOf(pull, "handshake");

@@ -64,21 +64,30 @@ const chunkSizes = fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 8 });
 
 /** Frames that are well formed on the outside, so the fuzz reaches the engine's deeper states. */
 const plausibleFrame: fc.Arbitrary<Buffer> = fc.oneof(
-  fc.tuple(fc.constantFrom(0, 1, 2, 3, 4, 5, 6, 7, 0x80, 0xff), fc.uint8Array({ maxLength: 300 })).map(([flags, body]) =>
-    // Raw header bytes, flags as given (a LONG bit makes the size below lie about the body).
-    Buffer.concat([Buffer.from([flags, Math.min(body.length, 255)]), Buffer.from(body)]),
-  ),
+  fc
+    .tuple(fc.constantFrom(0, 1, 2, 3, 4, 5, 6, 7, 0x80, 0xff), fc.uint8Array({ maxLength: 300 }))
+    .map(([flags, body]) =>
+      // Raw header bytes, flags as given (a LONG bit makes the size below lie about the body).
+      Buffer.concat([Buffer.from([flags, Math.min(body.length, 255)]), Buffer.from(body)]),
+    ),
   fc.uint8Array({ maxLength: 300 }).map((body) => frame(Buffer.from(body), 1)),
-  fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.uint8Array({ maxLength: 24 })).map(([ttl, ctx]) => ping(ttl, Buffer.from(ctx))),
-  fc.tuple(fc.constantFrom("READY", "ERROR", "PING", "PONG", "SUBSCRIBE", "HELLO", ""), fc.uint8Array({ maxLength: 40 })).map(([name, data]) =>
-    name === "" ? frame(Buffer.from(data), FLAG_COMMAND) : command(name, Buffer.from(data)),
-  ),
+  fc
+    .tuple(fc.integer({ min: 0, max: 0xffff }), fc.uint8Array({ maxLength: 24 }))
+    .map(([ttl, ctx]) => ping(ttl, Buffer.from(ctx))),
+  fc
+    .tuple(
+      fc.constantFrom("READY", "ERROR", "PING", "PONG", "SUBSCRIBE", "HELLO", ""),
+      fc.uint8Array({ maxLength: 40 }),
+    )
+    .map(([name, data]) => (name === "" ? frame(Buffer.from(data), FLAG_COMMAND) : command(name, Buffer.from(data)))),
 );
 
 describe("fuzzing our bound ROUTER", () => {
   it("valid greeting + READY followed by arbitrary bytes", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), chunkSizes, (bytes, chunks) => attack(handshake("DEALER"), bytes, chunks)),
+      fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), chunkSizes, (bytes, chunks) =>
+        attack(handshake("DEALER"), bytes, chunks),
+      ),
       { numRuns: 30 },
     );
   });

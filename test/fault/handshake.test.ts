@@ -17,7 +17,10 @@ describe("our bound PULL against a bad handshake", () => {
     ["READY says PUB (incompatible with PULL)", () => handshake("PUB")],
     ['READY says "push" (Socket-Type values are case-sensitive)', () => handshake("push")],
     ["READY without Socket-Type", () => Buffer.concat([greeting(), command("READY")])],
-    ["truncated READY metadata", () => Buffer.concat([greeting(), command("READY", Buffer.from("\x0bSocket-Type\0\0\0\x09PUSH", "latin1"))])],
+    [
+      "truncated READY metadata",
+      () => Buffer.concat([greeting(), command("READY", Buffer.from("\x0bSocket-Type\0\0\0\x09PUSH", "latin1"))]),
+    ],
     ["a data frame before READY", () => Buffer.concat([greeting(), frame(Buffer.from("early")), ready("PUSH")])],
     ["PING instead of READY (docs/protocol.md §1.4)", () => Buffer.concat([greeting(), ping(10), ready("PUSH")])],
     ["an empty command frame instead of READY", () => Buffer.concat([greeting(), Buffer.from([0x04, 0x00])])],

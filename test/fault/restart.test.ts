@@ -140,7 +140,11 @@ describe("the bound libzmq peer restarted while we send", () => {
           const sentSoFar = sender.sent;
           const current = instances[instances.length - 1]!;
           const since = boundaries[boundaries.length - 1]!;
-          await until(() => current.length >= sentSoFar - since, 3000, `libzmq ${theirs} #${restart} has all ${sentSoFar} messages`);
+          await until(
+            () => current.length >= sentSoFar - since,
+            3000,
+            `libzmq ${theirs} #${restart} has all ${sentSoFar} messages`,
+          );
           boundaries.push(sentSoFar);
           const seen = disconnects;
           peer.close();
@@ -157,7 +161,11 @@ describe("the bound libzmq peer restarted while we send", () => {
         const total = sender.sent;
         await sender.stop();
         const last = instances[instances.length - 1]!;
-        await until(() => last.length >= total - boundaries[boundaries.length - 1]!, 3000, `the last libzmq ${theirs} has all ${total} messages`);
+        await until(
+          () => last.length >= total - boundaries[boundaries.length - 1]!,
+          3000,
+          `the last libzmq ${theirs} has all ${total} messages`,
+        );
         await sleep(50); // on purpose: no duplicate may trail in
 
         expect(disconnects).toBe(RESTARTS);
@@ -200,7 +208,11 @@ describe("the bound libzmq peer restarted while we send", () => {
     await sender.pause();
     const total = sender.sent;
     await sender.stop();
-    await until(() => second.length > 0 && second[second.length - 1] === total - 1, 3000, "the second PULL has the last message");
+    await until(
+      () => second.length > 0 && second[second.length - 1] === total - 1,
+      3000,
+      "the second PULL has the last message",
+    );
     await sleep(50); // on purpose: no duplicate may trail in
 
     // The first PULL got a gapless prefix; the second continues after it, without repeats.
@@ -225,7 +237,9 @@ describe("our bound ROUTER restarted under libzmq DEALERs", () => {
       await router.bind(bindAddress(t));
       const endpoint = router.lastEndpoint!;
       const ids = ["w0", "w1", "w2"];
-      const dealers = ids.map((id) => track(new libzmq.Dealer({ linger: 0, routingId: id, reconnectInterval: RECONNECT_MS, receiveTimeout: 3000 })));
+      const dealers = ids.map((id) =>
+        track(new libzmq.Dealer({ linger: 0, routingId: id, reconnectInterval: RECONNECT_MS, receiveTimeout: 3000 })),
+      );
       const disconnects = ids.map(() => 0);
       dealers.forEach((dealer, i) => {
         const events = dealer.events;
@@ -261,7 +275,11 @@ describe("our bound ROUTER restarted under libzmq DEALERs", () => {
       await Promise.all(senders.map((s) => s.sendMore(PER_PHASE)));
       await Promise.all(senders.map((s) => s.pause()));
       const before = senders.map((s) => s.sent);
-      await until(() => ids.every((id, i) => got.get(id)!.length >= before[i]!), 3000, "the first ROUTER has everything");
+      await until(
+        () => ids.every((id, i) => got.get(id)!.length >= before[i]!),
+        3000,
+        "the first ROUTER has everything",
+      );
       ids.forEach((id, i) => expect(got.get(id), id).toEqual(range(0, before[i]!)));
 
       router.close();
@@ -275,7 +293,11 @@ describe("our bound ROUTER restarted under libzmq DEALERs", () => {
       await Promise.all(senders.map((s) => s.pause()));
       const after = senders.map((s) => s.sent);
       for (const s of senders) await s.stop();
-      await until(() => ids.every((id, i) => got.get(id)!.length >= after[i]! - before[i]!), 3000, "the new ROUTER has everything");
+      await until(
+        () => ids.every((id, i) => got.get(id)!.length >= after[i]! - before[i]!),
+        3000,
+        "the new ROUTER has everything",
+      );
       await sleep(50); // on purpose: no duplicate may trail in
       ids.forEach((id, i) => {
         expect(got.get(id), id).toEqual(range(before[i]!, after[i]!));

@@ -32,8 +32,11 @@ const BATCH = 100;
 const openFds = (): number => readdirSync("/proc/self/fd").length;
 
 describe("one ROUTER, many peers", () => {
-  it(`serves ${CONNECTIONS} concurrent DEALERs: each gets the reply to its own request, and peers drops back to 0 when they leave`, async ({ annotate }) => {
-    if (FD_LIMIT < 2 * CONNECTIONS + 100) throw new Error(`ulimit -n is ${FD_LIMIT}: too low even for ${CONNECTIONS} connections`);
+  it(`serves ${CONNECTIONS} concurrent DEALERs: each gets the reply to its own request, and peers drops back to 0 when they leave`, async ({
+    annotate,
+  }) => {
+    if (FD_LIMIT < 2 * CONNECTIONS + 100)
+      throw new Error(`ulimit -n is ${FD_LIMIT}: too low even for ${CONNECTIONS} connections`);
     const router = track(new Router({ linger: 0, receiveTimeout: 10_000 }));
     await router.bind("tcp://127.0.0.1:*");
     const fdsAtStart = openFds();
@@ -99,7 +102,9 @@ describe("connection churn", () => {
   });
   afterAll(() => removeBundle(bundle));
 
-  it("10 000 connect/disconnect cycles with traffic: descriptors exactly back, memory back within tolerance", async ({ annotate }) => {
+  it("10 000 connect/disconnect cycles with traffic: descriptors exactly back, memory back within tolerance", async ({
+    annotate,
+  }) => {
     // A child process so that --expose-gc is available and nothing else shares its heap.
     const run = runChild(bundle, ["10000", "50", "3000"], ["--expose-gc"]);
     const out = await run.done;

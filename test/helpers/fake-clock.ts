@@ -40,7 +40,8 @@ export class FakeClock implements Clock {
     for (;;) {
       let next: Pending | null = null;
       for (const timer of this.pending) {
-        if (timer.at <= end && (next === null || timer.at < next.at || (timer.at === next.at && timer.seq < next.seq))) next = timer;
+        if (timer.at <= end && (next === null || timer.at < next.at || (timer.at === next.at && timer.seq < next.seq)))
+          next = timer;
       }
       if (next === null) break;
       this.pending.delete(next);

@@ -38,7 +38,8 @@ export async function settle(pub: Publishing, sub: Receiving, probe: Frame | Fra
   for (;;) {
     await pub.send(probe);
     if ((await receiveOrNull(sub, 20)) !== null) break;
-    if (performance.now() > deadline) throw new Error(`no subscription for ${String(probe)} took effect within ${ms} ms`);
+    if (performance.now() > deadline)
+      throw new Error(`no subscription for ${String(probe)} took effect within ${ms} ms`);
   }
   while ((await receiveOrNull(sub, 50)) !== null);
 }
@@ -47,7 +48,13 @@ export async function settle(pub: Publishing, sub: Receiving, probe: Frame | Fra
  * Publishes `cancelled` then `marker` until a round delivers the marker alone: the publisher has
  * applied the cancel (one connection keeps its order), and `sub` has nothing left queued.
  */
-export async function settleCancel(pub: Publishing, sub: Receiving, cancelled: Frame, marker: Frame, ms = 4000): Promise<void> {
+export async function settleCancel(
+  pub: Publishing,
+  sub: Receiving,
+  cancelled: Frame,
+  marker: Frame,
+  ms = 4000,
+): Promise<void> {
   const deadline = performance.now() + ms;
   const markerText = marker.toString();
   for (;;) {
@@ -61,7 +68,8 @@ export async function settleCancel(pub: Publishing, sub: Receiving, cancelled: F
       sawCancelled = true;
     }
     if (!sawCancelled) return;
-    if (performance.now() > deadline) throw new Error(`the cancel of ${cancelled.toString()} never took effect within ${ms} ms`);
+    if (performance.now() > deadline)
+      throw new Error(`the cancel of ${cancelled.toString()} never took effect within ${ms} ms`);
   }
 }
 
@@ -77,7 +85,8 @@ export async function drain(sock: Receiving, ms = 100): Promise<string[]> {
 /** An XPUB message as "+topic" / "-topic" for a (un)subscription, else its frames joined by "|". */
 export function describeNotification(msg: readonly Buffer[]): string {
   const body = msg[0]!;
-  if (msg.length === 1 && body.length > 0 && body[0]! <= 1) return (body[0] === 1 ? "+" : "-") + body.subarray(1).toString();
+  if (msg.length === 1 && body.length > 0 && body[0]! <= 1)
+    return (body[0] === 1 ? "+" : "-") + body.subarray(1).toString();
   return msg.map(String).join("|");
 }
 

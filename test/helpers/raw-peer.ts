@@ -17,7 +17,9 @@ export { FLAG_COMMAND, FLAG_LONG, FLAG_MORE } from "../../src/zmtp/frame.js";
 export const LIBZMQ_SIGNATURE = Buffer.from("ff00000000000000017f", "hex");
 
 /** A 64-byte greeting; `major`, `minor` and libzmq's padding imitate other implementations. */
-export function greeting(opts: { mechanism?: string; major?: number; minor?: number; libzmqPadding?: boolean } = {}): Buffer {
+export function greeting(
+  opts: { mechanism?: string; major?: number; minor?: number; libzmqPadding?: boolean } = {},
+): Buffer {
   const buf = encodeGreeting(opts.mechanism ?? "NULL", false);
   if (opts.libzmqPadding) LIBZMQ_SIGNATURE.copy(buf, 0);
   if (opts.major !== undefined) buf[10] = opts.major;
@@ -46,7 +48,12 @@ export function handshake(socketType: string): Buffer {
 }
 
 /** `name` is the command name for command frames, else "". */
-export interface ParsedFrame { body: Buffer; more: boolean; command: boolean; name: string }
+export interface ParsedFrame {
+  body: Buffer;
+  more: boolean;
+  command: boolean;
+  name: string;
+}
 
 /** Parses what the library sent: the 64-byte greeting, then frames (a partial tail is ignored). */
 export function parseOutput(bytes: Buffer): { greeting: Buffer; frames: ParsedFrame[] } {
@@ -62,7 +69,12 @@ export function parseOutput(bytes: Buffer): { greeting: Buffer; frames: ParsedFr
 }
 
 /** Re-checks `check` whenever `waiters` are woken; rejects after `timeoutMs`. */
-async function waitUntil(waiters: Array<() => void>, check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+async function waitUntil(
+  waiters: Array<() => void>,
+  check: () => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     const left = deadline - Date.now();
@@ -86,7 +98,9 @@ export class RawPeer {
 
   constructor(readonly socket: Socket) {
     socket.setNoDelay(true);
-    socket.on("data", (chunk: Buffer) => this.notify(() => ((this.receivedLength += chunk.length), this.chunks.push(chunk))));
+    socket.on("data", (chunk: Buffer) =>
+      this.notify(() => ((this.receivedLength += chunk.length), this.chunks.push(chunk))),
+    );
     socket.on("end", () => this.notify(() => (this.ended = true)));
     socket.on("error", () => undefined);
     socket.on("close", () => this.notify(() => (this.closed = true)));
@@ -164,7 +178,10 @@ export class RawServer {
   ) {}
 
   /** `allowHalfOpen`: keep our side open after the library's FIN (a peer that ignores it). */
-  static async listen(onConnection?: (peer: RawPeer) => void, options: { allowHalfOpen?: boolean } = {}): Promise<RawServer> {
+  static async listen(
+    onConnection?: (peer: RawPeer) => void,
+    options: { allowHalfOpen?: boolean } = {},
+  ): Promise<RawServer> {
     const server = createServer({ allowHalfOpen: options.allowHalfOpen ?? false });
     server.listen(0, "127.0.0.1");
     await once(server, "listening");

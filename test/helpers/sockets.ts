@@ -87,7 +87,8 @@ export function useHarness(): Harness {
     open<S extends Socket>(cls: new (options?: SocketOptions<S>) => S, options: SocketOptions<S> = {}): S {
       const socket = track(new cls({ context: ctx, ...options } as SocketOptions<S>));
       // Sockets that receive get a bounded wait unless the test set one (others have no such option).
-      if ("receiveTimeout" in socket && !("receiveTimeout" in options)) (socket as { receiveTimeout: number }).receiveTimeout = RECEIVE_MS;
+      if ("receiveTimeout" in socket && !("receiveTimeout" in options))
+        (socket as { receiveTimeout: number }).receiveTimeout = RECEIVE_MS;
       return socket;
     },
     track,
@@ -123,8 +124,16 @@ export function nextHandshake(socket: Socket, transport: Transport): Promise<voi
 }
 
 /** Binds `endpoint` again, retrying while the previous owner is still releasing it. */
-export function bindAgain(socket: { bind(address: string): Promise<void> }, endpoint: string, ms = 3000): Promise<void> {
-  return eventually(() => socket.bind(endpoint), (err) => (err as { code?: string }).code === "EADDRINUSE", ms);
+export function bindAgain(
+  socket: { bind(address: string): Promise<void> },
+  endpoint: string,
+  ms = 3000,
+): Promise<void> {
+  return eventually(
+    () => socket.bind(endpoint),
+    (err) => (err as { code?: string }).code === "EADDRINUSE",
+    ms,
+  );
 }
 
 /** A unique inproc name (Contexts are per test, this only keeps names readable). */

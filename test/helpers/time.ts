@@ -43,7 +43,11 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
 }
 
 /** Runs `attempt` again (every 20 ms) while it fails with an error `retry` accepts, for up to `ms`. */
-export async function eventually<T>(attempt: () => Promise<T>, retry: (err: unknown) => boolean, ms = 3000): Promise<T> {
+export async function eventually<T>(
+  attempt: () => Promise<T>,
+  retry: (err: unknown) => boolean,
+  ms = 3000,
+): Promise<T> {
   const deadline = performance.now() + ms;
   for (;;) {
     try {

@@ -43,7 +43,12 @@ describe("heartbeats with libzmq", () => {
   it("our DEALER pings a libzmq ROUTER; its PONGs keep our heartbeat timeout from firing", async () => {
     const router = new zmq.Router();
     await router.bind("tcp://127.0.0.1:*");
-    const dealer = new ours.Dealer({ routingId: "hb2", heartbeatInterval: 50, heartbeatTimeout: 150, heartbeatTimeToLive: 1000 });
+    const dealer = new ours.Dealer({
+      routingId: "hb2",
+      heartbeatInterval: 50,
+      heartbeatTimeout: 150,
+      heartbeatTimeToLive: 1000,
+    });
     close(router, dealer);
     const ourDisconnects: string[] = [];
     dealer.events.on("disconnect", (e) => ourDisconnects.push(e.address));
@@ -119,7 +124,9 @@ describe("heartbeats with libzmq", () => {
       console.log("quiet");
       setInterval(() => undefined, 1000);
     `;
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     cleanup.push(() => child.kill("SIGKILL"));
     const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
     const received: string[] = [];

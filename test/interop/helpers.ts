@@ -11,7 +11,20 @@ import { TRANSPORTS } from "../../src/cli/interop/matrix.js";
 import { bindAgain, text } from "../helpers/sockets.js";
 import { OURS, THEIRS, api } from "./impl.js";
 
-export { OURS, THEIRS, TRANSPORTS, api, bindAgain, expectFrames, payload, text, type Implementation, type Kind, type Sock, type Transport };
+export {
+  OURS,
+  THEIRS,
+  TRANSPORTS,
+  api,
+  bindAgain,
+  expectFrames,
+  payload,
+  text,
+  type Implementation,
+  type Kind,
+  type Sock,
+  type Transport,
+};
 
 /** How long a send or receive may wait before the case fails. */
 export const WAIT_MS = 3000;

@@ -39,7 +39,11 @@ async function link(binder: Sock, connecter: Sock, t: Transport): Promise<string
 const BIND_SIDES = ["publisher binds", "subscriber binds"] as const;
 
 /** A bound XPUB with `verbosity` and two connected SUBs that have each subscribed to "dup". */
-async function twoSubscribersOf(xpubSide: Implementation, subSide: Implementation, verbosity: "allSubs" | "allSubsUnsubs") {
+async function twoSubscribersOf(
+  xpubSide: Implementation,
+  subSide: Implementation,
+  verbosity: "allSubs" | "allSubsUnsubs",
+) {
   const xpub = open(xpubSide, "XPublisher");
   xpub.verbosity = verbosity;
   const endpoint = await bindFresh(xpub, "tcp");

@@ -3,16 +3,7 @@
  * over several PULLs and fair-queueing from several PUSHes.
  */
 import { describe, expect, it } from "vitest";
-import {
-  OURS,
-  THEIRS,
-  bindFresh,
-  open,
-  receiveWithin,
-  sendWithin,
-  sideName,
-  useCleanup,
-} from "./helpers.js";
+import { OURS, THEIRS, bindFresh, open, receiveWithin, sendWithin, sideName, useCleanup } from "./helpers.js";
 
 useCleanup();
 

@@ -40,7 +40,11 @@ type Keys = { publicKey: string; secretKey: string };
 type Observed = { events: { on(type: string, fn: (e: { error?: { code?: string; status?: number } }) => void): void } };
 
 const keyPair = (side: Implementation): Keys => api(side).curveKeyPair();
-const asClient = (keys: Keys, serverKey: string) => ({ curveServerKey: serverKey, curvePublicKey: keys.publicKey, curveSecretKey: keys.secretKey });
+const asClient = (keys: Keys, serverKey: string) => ({
+  curveServerKey: serverKey,
+  curvePublicKey: keys.publicKey,
+  curveSecretKey: keys.secretKey,
+});
 const asServer = (keys: Keys) => ({ curveServer: true, curveSecretKey: keys.secretKey });
 
 /** A socket of `kind` from `side`, with its security options. */
@@ -54,7 +58,10 @@ function newContext(side: Implementation): unknown {
 }
 
 /** Counts events of `type` on `s`; `first` resolves with the first one. */
-function watch(s: Sock, type: string): { count(): number; first: Promise<{ error?: { code?: string; status?: number } }> } {
+function watch(
+  s: Sock,
+  type: string,
+): { count(): number; first: Promise<{ error?: { code?: string; status?: number } }> } {
   let n = 0;
   let resolve!: (e: { error?: { code?: string; status?: number } }) => void;
   const first = new Promise<{ error?: { code?: string; status?: number } }>((r) => (resolve = r));
@@ -74,7 +81,11 @@ interface ZapLog {
  * A ZAP handler exactly as zeromq.js users write one: a Reply bound at inproc://zeromq.zap.01
  * in `context`, answering [version, id, status, text, user, metadata].
  */
-async function zapHandler(side: Implementation, context: unknown, decide: (req: string[]) => [string, string, string?]): Promise<ZapLog> {
+async function zapHandler(
+  side: Implementation,
+  context: unknown,
+  decide: (req: string[]) => [string, string, string?],
+): Promise<ZapLog> {
   const zap = sock(side, "Reply", { context });
   await zap.bind("inproc://zeromq.zap.01");
   const log: ZapLog = { requests: [], raw: [] };
@@ -110,7 +121,10 @@ describe("CURVE handshake and traffic", () => {
       it(`${who(clientSide)} CURVE DEALER (connect, ${t}) -> ${who(serverSide)} CURVE ROUTER (bind): multipart both ways, message boundaries kept`, async () => {
         const serverKeys = keyPair(serverSide);
         const router = sock(serverSide, "Router", asServer(serverKeys));
-        const dealer = sock(clientSide, "Dealer", { routingId: "d1", ...asClient(keyPair(clientSide), serverKeys.publicKey) });
+        const dealer = sock(clientSide, "Dealer", {
+          routingId: "d1",
+          ...asClient(keyPair(clientSide), serverKeys.publicKey),
+        });
         dealer.connect(await bindFresh(router, t));
         // Pitfall 18: three single-frame messages stay three messages.
         for (const m of ["one", "two", "three"]) await sendWithin(dealer, m);
@@ -139,7 +153,11 @@ describe("CURVE handshake and traffic", () => {
 
     it(`${who(clientSide)} CURVE client with heartbeats -> ${who(serverSide)} CURVE server: PING/PONG ride inside MESSAGE (inner COMMAND bit)`, async () => {
       const serverKeys = keyPair(serverSide);
-      const server = sock(serverSide, "Pair", { ...asServer(serverKeys), heartbeatInterval: 40, heartbeatTimeout: 400 });
+      const server = sock(serverSide, "Pair", {
+        ...asServer(serverKeys),
+        heartbeatInterval: 40,
+        heartbeatTimeout: 400,
+      });
       const client = sock(clientSide, "Pair", {
         ...asClient(keyPair(clientSide), serverKeys.publicKey),
         heartbeatInterval: 40,
@@ -179,7 +197,10 @@ describe("CURVE handshake and traffic", () => {
       const serverKeys = keyPair(serverSide);
       const server = sock(serverSide, "Pair", asServer(serverKeys));
       const protocol = watch(server, "handshake:error:protocol");
-      const client = sock(clientSide, "Pair", { ...asClient(keyPair(clientSide), keyPair(clientSide).publicKey), reconnectInterval: 50 });
+      const client = sock(clientSide, "Pair", {
+        ...asClient(keyPair(clientSide), keyPair(clientSide).publicKey),
+        reconnectInterval: 50,
+      });
       client.connect(await bindFresh(server, "tcp"));
       await sendWithin(client, "should not arrive");
       await expectNothingWithin(server, 500, "a client with the wrong server key got through");
@@ -212,7 +233,10 @@ describe("CURVE with ZAP (credential = the 32-byte client key)", () => {
       expect(zap.raw[0]![6]!.length).toBe(32);
 
       const serverAuth = watch(router, "handshake:error:auth");
-      const stranger = sock(clientSide, "Dealer", { ...asClient(keyPair(clientSide), serverKeys.publicKey), reconnectInterval: 50 });
+      const stranger = sock(clientSide, "Dealer", {
+        ...asClient(keyPair(clientSide), serverKeys.publicKey),
+        reconnectInterval: 50,
+      });
       const clientAuth = watch(stranger, "handshake:error:auth");
       const connects = watch(stranger, "connect");
       stranger.connect(endpoint);
@@ -228,7 +252,11 @@ describe("CURVE with ZAP (credential = the 32-byte client key)", () => {
     const context = new OurContext();
     const listed = keyPair(THEIRS);
     const decisions: string[] = [];
-    const auth = new Authenticator({ context, curve: [listed.publicKey], onDecision: (d) => decisions.push(`${d.user}:${d.allowed}`) });
+    const auth = new Authenticator({
+      context,
+      curve: [listed.publicKey],
+      onDecision: (d) => decisions.push(`${d.user}:${d.allowed}`),
+    });
     await auth.start();
     try {
       const serverKeys = keyPair(OURS);
@@ -254,7 +282,9 @@ describe("PLAIN with a ZAP handler on each side", () => {
   for (const [clientSide, serverSide] of SIDES) {
     it(`${who(clientSide)} PLAIN client -> ${who(serverSide)} PLAIN server + ${who(serverSide)} ZAP: right password gets in`, async () => {
       const context = newContext(serverSide);
-      const zap = await zapHandler(serverSide, context, (req) => (req[6] === "admin" && req[7] === "secret" ? ["200", "OK", "admin"] : ["400", "No"]));
+      const zap = await zapHandler(serverSide, context, (req) =>
+        req[6] === "admin" && req[7] === "secret" ? ["200", "OK", "admin"] : ["400", "No"],
+      );
       const router = sock(serverSide, "Router", { context, plainServer: true, routingId: "srvid", zapDomain: "dom" });
       const dealer = sock(clientSide, "Dealer", { plainUsername: "admin", plainPassword: "secret" });
       dealer.connect(await bindFresh(router, "tcp"));
@@ -273,7 +303,11 @@ describe("PLAIN with a ZAP handler on each side", () => {
       const router = sock(serverSide, "Router", { context, plainServer: true });
       const serverAuth = watch(router, "handshake:error:auth");
       const disconnects = watch(router, "disconnect");
-      const dealer = sock(clientSide, "Dealer", { plainUsername: "admin", plainPassword: "guess", reconnectInterval: 50 });
+      const dealer = sock(clientSide, "Dealer", {
+        plainUsername: "admin",
+        plainPassword: "guess",
+        reconnectInterval: 50,
+      });
       const connects = watch(dealer, "connect");
       const failed = clientSide === OURS ? watch(dealer, "handshake:error:auth") : null;
       dealer.connect(await bindFresh(router, "tcp"));
@@ -328,7 +362,12 @@ describe("ZAP deny by IP", () => {
   it("our Authenticator denying 127.0.0.1 refuses a libzmq PLAIN client", async () => {
     const context = new OurContext();
     const decisions: string[] = [];
-    const auth = new Authenticator({ context, deny: ["127.0.0.1"], passwords: { u: "p" }, onDecision: (d) => decisions.push(d.reason) });
+    const auth = new Authenticator({
+      context,
+      deny: ["127.0.0.1"],
+      passwords: { u: "p" },
+      onDecision: (d) => decisions.push(d.reason),
+    });
     await auth.start();
     try {
       const server = sock(OURS, "Pair", { context, plainServer: true });
@@ -363,7 +402,10 @@ describe("CURVE server under a flood of bogus HELLOs", () => {
       const router = sock(serverSide, "Router", asServer(serverKeys));
       const endpoint = await bindFresh(router, "tcp");
       const port = Number(endpoint.split(":").pop());
-      const dealer = sock(clientSide, "Dealer", { routingId: "good", ...asClient(keyPair(clientSide), serverKeys.publicKey) });
+      const dealer = sock(clientSide, "Dealer", {
+        routingId: "good",
+        ...asClient(keyPair(clientSide), serverKeys.publicKey),
+      });
       dealer.connect(endpoint);
       await sendWithin(dealer, "warm-up");
       expect(text(await receiveWithin(router))).toEqual(["good", "warm-up"]);
@@ -387,7 +429,11 @@ describe("CURVE server under a flood of bogus HELLOs", () => {
       }
       const raws = await flood;
       // The server drops every bogus peer (a cryptographic error on HELLO).
-      await within(Promise.all(raws.map((s) => (s.destroyed ? Promise.resolve() : once(s, "close")))), 5000, "bogus peers dropped");
+      await within(
+        Promise.all(raws.map((s) => (s.destroyed ? Promise.resolve() : once(s, "close")))),
+        5000,
+        "bogus peers dropped",
+      );
       stop = true;
       router.close();
       await echo;

@@ -6,7 +6,21 @@
 import { createConnection, createServer, type Server, type Socket as NetSocket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { sleep, within } from "../helpers/time.js";
-import { OURS, THEIRS, TRANSPORTS, bindFresh, payload, receiveWithin, sendWithin, text, useCleanup, who, type Implementation as Side, type Sock, type Transport } from "./helpers.js";
+import {
+  OURS,
+  THEIRS,
+  TRANSPORTS,
+  bindFresh,
+  payload,
+  receiveWithin,
+  sendWithin,
+  text,
+  useCleanup,
+  who,
+  type Implementation as Side,
+  type Sock,
+  type Transport,
+} from "./helpers.js";
 
 useCleanup();
 
@@ -88,7 +102,10 @@ describe("STREAM to STREAM", () => {
         expect(note!.length).toBe(0);
         expect(clientId!.length).toBe(5);
         expect(clientId![0]).toBe(0);
-        expect(text(await receiveWithin(client, 3000, "connect notification on the connecting side"))).toEqual(["far", ""]);
+        expect(text(await receiveWithin(client, 3000, "connect notification on the connecting side"))).toEqual([
+          "far",
+          "",
+        ]);
 
         const up = payload([BIG], 1)[0]!;
         await sendWithin(client, ["far", up]);
@@ -112,7 +129,11 @@ describe("STREAM with a plain net peer", () => {
       it(`${name(side, "bind", t)} <- net client: [id, ""] on connect, bytes both ways, [id, ""] when the client ends`, async () => {
         const s = openStream(side);
         const endpoint = await bindFresh(s, t);
-        const client = recorder(t === "tcp" ? createConnection(Number(endpoint.split(":").pop()), "127.0.0.1") : createConnection(endpoint.slice("ipc://".length)));
+        const client = recorder(
+          t === "tcp"
+            ? createConnection(Number(endpoint.split(":").pop()), "127.0.0.1")
+            : createConnection(endpoint.slice("ipc://".length)),
+        );
         const [id, note] = await receiveWithin(s);
         expect(note!.length).toBe(0);
         client.socket.write("ping");

@@ -145,9 +145,11 @@ describe("FrameDecoder properties", () => {
     const garbage = fc.oneof(
       fc.uint8Array({ maxLength: 512 }),
       // Headers with the LONG bit set, so 8-byte size fields of every magnitude are exercised.
-      fc.array(fc.tuple(fc.constantFrom(0x02, 0x03, 0x06, 0xff), fc.uint8Array({ minLength: 8, maxLength: 8 })), {
-        maxLength: 4,
-      }).map((hs) => Uint8Array.from(hs.flatMap(([f, s]) => [f, ...s]))),
+      fc
+        .array(fc.tuple(fc.constantFrom(0x02, 0x03, 0x06, 0xff), fc.uint8Array({ minLength: 8, maxLength: 8 })), {
+          maxLength: 4,
+        })
+        .map((hs) => Uint8Array.from(hs.flatMap(([f, s]) => [f, ...s]))),
     );
     fc.assert(
       fc.property(garbage, cuts, fc.integer({ min: 0, max: 1 << 20 }), (bytes, fractions, maxFrameSize) => {
@@ -165,7 +167,11 @@ describe("FrameDecoder properties", () => {
 });
 
 describe("metadata properties", () => {
-  const name = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 255 });
+  const name = fc.string({
+    unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)),
+    minLength: 1,
+    maxLength: 255,
+  });
   const value = fc.uint8Array({ maxLength: 300 }).map((u) => Buffer.from(u));
   const props = fc.uniqueArray(fc.tuple(name, value), { selector: ([n]) => n, maxLength: 8 });
 
@@ -187,11 +193,13 @@ describe("metadata properties", () => {
     const garbage = fc.oneof(
       fc.uint8Array({ maxLength: 300 }).map((u) => Buffer.from(u)),
       // Valid lists truncated or with one byte flipped: the interesting near-misses.
-      fc.tuple(props, fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(), fc.nat(255)).map(([list, cut, at, byte]) => {
-        const buf = encodeProperties(list);
-        if (buf.length > 0) buf[at % buf.length] = byte;
-        return buf.subarray(0, Math.floor(cut * buf.length));
-      }),
+      fc
+        .tuple(props, fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(), fc.nat(255))
+        .map(([list, cut, at, byte]) => {
+          const buf = encodeProperties(list);
+          if (buf.length > 0) buf[at % buf.length] = byte;
+          return buf.subarray(0, Math.floor(cut * buf.length));
+        }),
     );
     fc.assert(
       fc.property(garbage, (buf) => {
@@ -204,7 +212,11 @@ describe("metadata properties", () => {
 
 describe("command properties", () => {
   it("round-trips any name of 1..255 letters with any data, and never throws on garbage", () => {
-    const name = fc.string({ unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"), minLength: 1, maxLength: 255 });
+    const name = fc.string({
+      unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"),
+      minLength: 1,
+      maxLength: 255,
+    });
     fc.assert(
       fc.property(name, fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 300 }), (n, data, junk) => {
         const cmd = decodeCommand(encodeCommand(n, Buffer.from(data)));

@@ -202,22 +202,25 @@ const tcpFrameArb = fc.uint8Array({ maxLength: 3000 }).map((a) => Buffer.from(a)
 describe("CURVE over TCP, ours ↔ ours (property)", () => {
   it("random multipart messages arrive intact", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(tcpFrameArb, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 }), async (messages) => {
-        const { server, client, proxy } = await curvePairThroughProxy(null);
-        try {
-          for (const msg of messages) await client.send(msg);
-          server.receiveTimeout = 3000;
-          for (const msg of messages) {
-            const got = await server.receive();
-            expect(got.length).toBe(msg.length);
-            got.forEach((frame, i) => expect(frame.equals(msg[i]!)).toBe(true));
+      fc.asyncProperty(
+        fc.array(fc.array(tcpFrameArb, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 }),
+        async (messages) => {
+          const { server, client, proxy } = await curvePairThroughProxy(null);
+          try {
+            for (const msg of messages) await client.send(msg);
+            server.receiveTimeout = 3000;
+            for (const msg of messages) {
+              const got = await server.receive();
+              expect(got.length).toBe(msg.length);
+              got.forEach((frame, i) => expect(frame.equals(msg[i]!)).toBe(true));
+            }
+          } finally {
+            client.close();
+            server.close();
+            proxy.close();
           }
-        } finally {
-          client.close();
-          server.close();
-          proxy.close();
-        }
-      }),
+        },
+      ),
       { numRuns: 12 },
     );
   });
@@ -253,4 +256,3 @@ describe("CURVE over TCP, ours ↔ ours (property)", () => {
     );
   });
 });
-

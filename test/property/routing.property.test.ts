@@ -46,7 +46,14 @@ describe("LoadBalancer", () => {
   const op = (k: number): fc.Arbitrary<Op> =>
     fc.oneof(
       { weight: 3, arbitrary: fc.constant<Op>({ kind: "send" }) },
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant("take" as const), pipe: fc.nat(k - 1), count: fc.integer({ min: 1, max: 3 }) }) },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant("take" as const),
+          pipe: fc.nat(k - 1),
+          count: fc.integer({ min: 1, max: 3 }),
+        }),
+      },
     );
   const scenario = fc.integer({ min: 1, max: 6 }).chain((k) =>
     fc.record({
@@ -146,7 +153,11 @@ describe("FairQueue", () => {
   const fqOps = (k: number): fc.Arbitrary<FqOp[]> =>
     fc.array(
       fc.oneof(
-        fc.record({ kind: fc.constant("deliver" as const), pipe: fc.nat(k - 1), count: fc.integer({ min: 1, max: 4 }) }),
+        fc.record({
+          kind: fc.constant("deliver" as const),
+          pipe: fc.nat(k - 1),
+          count: fc.integer({ min: 1, max: 4 }),
+        }),
         fc.constant<FqOp>({ kind: "recv" }),
       ),
       { maxLength: 100 },
@@ -154,28 +165,31 @@ describe("FairQueue", () => {
 
   it("with deliveries and reads interleaved: per-pipe order is kept, nothing is lost or repeated, recv is undefined only when all are empty", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }).chain((k) => fc.tuple(fc.constant(k), fqOps(k))), ([k, ops]) => {
-        const { fq, pipes } = fairQueue(k);
-        const sent = new Array<number>(k).fill(0);
-        const seen = new Array<number>(k).fill(0);
-        const check = (msg: Message | undefined): boolean => {
-          const waiting = sent.some((n, i) => n > seen[i]!);
-          if (msg === undefined) {
-            expect(waiting).toBe(false);
-            return false;
+      fc.property(
+        fc.integer({ min: 1, max: 6 }).chain((k) => fc.tuple(fc.constant(k), fqOps(k))),
+        ([k, ops]) => {
+          const { fq, pipes } = fairQueue(k);
+          const sent = new Array<number>(k).fill(0);
+          const seen = new Array<number>(k).fill(0);
+          const check = (msg: Message | undefined): boolean => {
+            const waiting = sent.some((n, i) => n > seen[i]!);
+            if (msg === undefined) {
+              expect(waiting).toBe(false);
+              return false;
+            }
+            const [pipe, seq] = untag(msg);
+            expect(seq).toBe(seen[pipe]);
+            seen[pipe]! += 1;
+            return true;
+          };
+          for (const step of ops) {
+            if (step.kind === "recv") check(fq.recv());
+            else for (let j = 0; j < step.count; j++) pipes[step.pipe]!.deliver(tagged(step.pipe, sent[step.pipe]!++));
           }
-          const [pipe, seq] = untag(msg);
-          expect(seq).toBe(seen[pipe]);
-          seen[pipe]! += 1;
-          return true;
-        };
-        for (const step of ops) {
-          if (step.kind === "recv") check(fq.recv());
-          else for (let j = 0; j < step.count; j++) pipes[step.pipe]!.deliver(tagged(step.pipe, sent[step.pipe]!++));
-        }
-        while (check(fq.recv()));
-        expect(seen).toEqual(sent);
-      }),
+          while (check(fq.recv()));
+          expect(seen).toEqual(sent);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -295,7 +309,10 @@ describe("PUSH at its high-water mark loses nothing", () => {
     const { sendHighWaterMark, receiveHighWaterMark, pulls: pullCount, messages, pauses } = params;
     const ctx = new Context();
     const push = new Push({ context: ctx, linger: 0, sendHighWaterMark, sendTimeout: 5000 });
-    const pulls = Array.from({ length: pullCount }, () => new Pull({ context: ctx, linger: 0, receiveHighWaterMark, receiveTimeout: 5000 }));
+    const pulls = Array.from(
+      { length: pullCount },
+      () => new Pull({ context: ctx, linger: 0, receiveHighWaterMark, receiveTimeout: 5000 }),
+    );
     const received = pulls.map((): number[] => []);
     let total = 0;
     let failure: unknown = null;

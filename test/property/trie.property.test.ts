@@ -77,7 +77,9 @@ class NaiveSubscriptions {
 }
 
 // A tiny alphabet, so prefixes overlap and collide often; 0x00/0xff probe the table edges.
-const bytes = fc.uint8Array({ maxLength: 5 }).map((a) => Buffer.from(a.map((b) => [0x00, 0x01, 0x61, 0x62, 0xff][b % 5]!)));
+const bytes = fc
+  .uint8Array({ maxLength: 5 })
+  .map((a) => Buffer.from(a.map((b) => [0x00, 0x01, 0x61, 0x62, 0xff][b % 5]!)));
 const value = fc.constantFrom("p1", "p2", "p3");
 
 type Op =
@@ -136,11 +138,17 @@ function run(mode: TrieMode, ops: Op[]): void {
 
 describe("SubscriptionTrie against a naive model", () => {
   it("counted mode (SUB/XSUB): any sequence of add/remove/removeValue/match/count agrees", () => {
-    fc.assert(fc.property(fc.array(operation, { maxLength: 60 }), (ops) => run("count", ops)), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 60 }), (ops) => run("count", ops)),
+      { numRuns: 500 },
+    );
   });
 
   it("set mode (PUB/XPUB): any sequence of add/remove/removeValue/match/count agrees", () => {
-    fc.assert(fc.property(fc.array(operation, { maxLength: 60 }), (ops) => run("set", ops)), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 60 }), (ops) => run("set", ops)),
+      { numRuns: 500 },
+    );
   });
 
   it("removing the only subscription prunes the whole path (no node leak)", () => {
@@ -163,7 +171,12 @@ describe("SubscriptionTrie against a naive model", () => {
     const seen: string[] = [];
     trie.match(Buffer.from("bcd"), (v) => seen.push(v));
     expect(seen).toEqual(["p2"]);
-    expect(trie.prefixes().map((p) => p.length).sort()).toEqual([1, 1 << 17]);
+    expect(
+      trie
+        .prefixes()
+        .map((p) => p.length)
+        .sort(),
+    ).toEqual([1, 1 << 17]);
     const removed: number[] = [];
     trie.removeValue("p1", (prefix) => removed.push(prefix.length));
     expect(removed).toEqual([1 << 17]);

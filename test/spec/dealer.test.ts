@@ -38,6 +38,10 @@ describe.each(TRANSPORTS)("DEALER over %s", (transport) => {
     await until(() => queuedIn(dealer) === 6, undefined, "all 6 messages queued at the DEALER");
     const got: string[] = [];
     for (let i = 0; i < 6; i++) got.push(text(await dealer.receive()).join(""));
-    expect(fairRounds(got, 2)).toEqual([["a0", "b0"], ["a1", "b1"], ["a2", "b2"]]);
+    expect(fairRounds(got, 2)).toEqual([
+      ["a0", "b0"],
+      ["a1", "b1"],
+      ["a2", "b2"],
+    ]);
   });
 });

@@ -4,7 +4,15 @@
  */
 import { describe, expect, it } from "vitest";
 import { Pair } from "../../src/index.js";
-import { TRANSPORTS, collectEvents, connectedPeers, expectNothing, joined, text, useHarness } from "../helpers/sockets.js";
+import {
+  TRANSPORTS,
+  collectEvents,
+  connectedPeers,
+  expectNothing,
+  joined,
+  text,
+  useHarness,
+} from "../helpers/sockets.js";
 import { until } from "../helpers/time.js";
 
 const h = useHarness();

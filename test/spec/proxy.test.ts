@@ -4,7 +4,17 @@
  * queue (RFC 28's "request-reply proxies"), over every transport.
  */
 import { describe, expect, it } from "vitest";
-import { Dealer, Proxy, Publisher, Reply, Request, Router, Subscriber, XPublisher, XSubscriber } from "../../src/index.js";
+import {
+  Dealer,
+  Proxy,
+  Publisher,
+  Reply,
+  Request,
+  Router,
+  Subscriber,
+  XPublisher,
+  XSubscriber,
+} from "../../src/index.js";
 import { drain, settle } from "../helpers/pubsub.js";
 import { TRANSPORTS, expectNothing, inproc, joined, text, useHarness } from "../helpers/sockets.js";
 
@@ -18,9 +28,13 @@ describe("Proxy control", () => {
     expect(proxy.frontEnd).toBe(frontEnd);
     expect(proxy.backEnd).toBe(backEnd);
     expect(() => proxy.pause()).toThrow(expect.objectContaining({ code: "EBADF" }));
-    expect(() => proxy.run()).toThrow(expect.objectContaining({ code: "EINVAL", message: "Front-end socket must be bound or connected" }));
+    expect(() => proxy.run()).toThrow(
+      expect.objectContaining({ code: "EINVAL", message: "Front-end socket must be bound or connected" }),
+    );
     await frontEnd.bind(inproc("front"));
-    expect(() => proxy.run()).toThrow(expect.objectContaining({ code: "EINVAL", message: "Back-end socket must be bound or connected" }));
+    expect(() => proxy.run()).toThrow(
+      expect.objectContaining({ code: "EINVAL", message: "Back-end socket must be bound or connected" }),
+    );
     expect(() => new Proxy({} as XSubscriber, backEnd)).toThrow("Invalid argument");
   });
 

@@ -113,7 +113,8 @@ describe.each(TRANSPORTS)("PUB / SUB over %s", (transport) => {
     for (let i = 0; i < 100; i++) await pub.send(`t${i}`);
     await pub.send("other");
     // Over a wire, read only once all 100 have come in (inproc delivers them as they are sent).
-    if (transport !== "inproc") await until(() => sub.statistics.messagesIn - before >= 100, undefined, "100 messages in");
+    if (transport !== "inproc")
+      await until(() => sub.statistics.messagesIn - before >= 100, undefined, "100 messages in");
     expect(await drain(sub)).toEqual(["t99"]);
   });
 

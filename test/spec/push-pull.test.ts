@@ -4,7 +4,16 @@
  */
 import { describe, expect, it } from "vitest";
 import { Pull, Push } from "../../src/index.js";
-import { TRANSPORTS, expectNothing, fairRounds, joined, queuedIn, stillPending, text, useHarness } from "../helpers/sockets.js";
+import {
+  TRANSPORTS,
+  expectNothing,
+  fairRounds,
+  joined,
+  queuedIn,
+  stillPending,
+  text,
+  useHarness,
+} from "../helpers/sockets.js";
 import { until, within } from "../helpers/time.js";
 
 const h = useHarness();
@@ -41,7 +50,11 @@ describe.each(TRANSPORTS)("PUSH / PULL over %s", (transport) => {
     await until(() => queuedIn(pull) === 6, undefined, "all 6 messages queued at the PULL");
     const got: string[] = [];
     for (let i = 0; i < 6; i++) got.push(...text(await pull.receive()));
-    expect(fairRounds(got, 2)).toEqual([["a0", "b0"], ["a1", "b1"], ["a2", "b2"]]);
+    expect(fairRounds(got, 2)).toEqual([
+      ["a0", "b0"],
+      ["a1", "b1"],
+      ["a2", "b2"],
+    ]);
   });
 
   // RFC 30 PUSH: "SHALL not filter or modify outgoing messages in any way": a multipart message stays whole.

@@ -14,7 +14,13 @@ const h = useHarness();
 /** Settles `promise` against the next macrotask: "rejected" only if it was rejected at once. */
 async function rejectedAtOnce(promise: Promise<unknown>): Promise<unknown> {
   const nextTask = new Promise((resolve) => setImmediate(() => resolve("still pending after a macrotask")));
-  return Promise.race([promise.then(() => "resolved", (err: unknown) => err), nextTask]);
+  return Promise.race([
+    promise.then(
+      () => "resolved",
+      (err: unknown) => err,
+    ),
+    nextTask,
+  ]);
 }
 
 describe("busy and closed sockets", () => {

@@ -26,10 +26,19 @@ interface RunResultText {
 
 function zmtp(...args: string[]): Promise<RunResultText> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: 60_000, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
-      const failure = err as (Error & { code?: number | string }) | null;
-      resolve({ code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: ROOT, timeout: 60_000, killSignal: "SIGKILL" },
+      (err, stdout, stderr) => {
+        const failure = err as (Error & { code?: number | string }) | null;
+        resolve({
+          code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null,
+          stdout,
+          stderr,
+        });
+      },
+    );
   });
 }
 
@@ -90,7 +99,18 @@ describe("zmtp bench (runs)", { timeout: 60_000 }, () => {
 
   it("--plot writes an SVG with a line for zmtp and one for zeromq.js", async () => {
     const file = join(dir, "plot.svg");
-    const result = await zmtp("bench", "push-pull", "--count", "2000", "--sizes", "16,256", "--against", "zeromq", "--plot", file);
+    const result = await zmtp(
+      "bench",
+      "push-pull",
+      "--count",
+      "2000",
+      "--sizes",
+      "16,256",
+      "--against",
+      "zeromq",
+      "--plot",
+      file,
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`plot written to ${file}`);
     const svg = readFileSync(file, "utf8");
@@ -99,7 +119,9 @@ describe("zmtp bench (runs)", { timeout: 60_000 }, () => {
     expect(svg).toContain(">zmtp</text>");
     expect(svg).toContain(">zeromq.js</text>");
     // One polyline per series per panel, each through both sizes.
-    const lines = [...svg.matchAll(/<path d='M[\d.]+,[\d.]+ L[\d.]+,[\d.]+' fill='none' stroke='(#[0-9a-f]+)'/g)].map((m) => m[1]);
+    const lines = [...svg.matchAll(/<path d='M[\d.]+,[\d.]+ L[\d.]+,[\d.]+' fill='none' stroke='(#[0-9a-f]+)'/g)].map(
+      (m) => m[1],
+    );
     expect(new Set(lines).size).toBe(2);
     expect(lines).toHaveLength(4);
   });
@@ -114,7 +136,10 @@ describe("zmtp bench (runs)", { timeout: 60_000 }, () => {
   });
 
   it("pub-sub and dealer-router run over ipc and inproc", async () => {
-    for (const [workload, transport] of [["pub-sub", "ipc"], ["dealer-router", "inproc"]] as const) {
+    for (const [workload, transport] of [
+      ["pub-sub", "ipc"],
+      ["dealer-router", "inproc"],
+    ] as const) {
       const result = await zmtp("bench", workload, ...TINY, "--transport", transport, "--json");
       expect(result.code, `${workload} over ${transport}: ${result.stderr}`).toBe(0);
       const json = JSON.parse(result.stdout) as BenchJson;
@@ -128,7 +153,13 @@ describe("zmtp bench (runs)", { timeout: 60_000 }, () => {
   });
 
   it("usage errors exit 2 with a message and the bench usage", async () => {
-    for (const args of [["bench"], ["bench", "push-pulll"], ["bench", "req-rep", "--ceiling"], ["bench", "push-pull", "--transport", "inproc", "--cross"], ["bench", "push-pull", "--count", "0"]]) {
+    for (const args of [
+      ["bench"],
+      ["bench", "push-pulll"],
+      ["bench", "req-rep", "--ceiling"],
+      ["bench", "push-pull", "--transport", "inproc", "--cross"],
+      ["bench", "push-pull", "--count", "0"],
+    ]) {
       const result = await zmtp(...args);
       expect(result.code, args.join(" ")).toBe(2);
       expect(result.stderr).toMatch(/^zmtp bench: .+\n\nUsage: zmtp bench <workload>/);
@@ -147,14 +178,35 @@ describe("zmtp bench (parts)", () => {
     const parsed = parseBenchArgs(["push-pull"]);
     expect(parsed).not.toBe("help");
     if (parsed === "help") return;
-    expect(parsed.options).toMatchObject({ transport: "tcp", sizes: [16, 256, 4096, 65536], count: null, durationMs: 2000, oneProcess: false, repeat: 1 });
+    expect(parsed.options).toMatchObject({
+      transport: "tcp",
+      sizes: [16, 256, 4096, 65536],
+      count: null,
+      durationMs: 2000,
+      oneProcess: false,
+      repeat: 1,
+    });
     expect(parseBenchArgs(["push-pull", "--transport", "inproc"])).toMatchObject({ options: { oneProcess: true } });
   });
 
   const row = (series: string, size: number, rate: number, extra: Partial<RunResult> = {}): RunResult => ({
-    series, workload: "push-pull", transport: "tcp", size, messages: 1000, seconds: 1000 / rate, runs: 1,
-    messagesPerSecond: rate, megabytesPerSecond: (rate * size) / 1e6, p50Us: null, p99Us: null,
-    cpuNsPerMessage: { sender: null, receiver: null }, peakRssMB: 70, peakRssMBBySide: { sender: 70, receiver: 70 }, vsZeromq: null, ofCeiling: null, ...extra,
+    series,
+    workload: "push-pull",
+    transport: "tcp",
+    size,
+    messages: 1000,
+    seconds: 1000 / rate,
+    runs: 1,
+    messagesPerSecond: rate,
+    megabytesPerSecond: (rate * size) / 1e6,
+    p50Us: null,
+    p99Us: null,
+    cpuNsPerMessage: { sender: null, receiver: null },
+    peakRssMB: 70,
+    peakRssMBBySide: { sender: 70, receiver: 70 },
+    vsZeromq: null,
+    ofCeiling: null,
+    ...extra,
   });
   const results = [
     row("zmtp", 16, 3_000_000, { vsZeromq: 12, ofCeiling: 0.5 }),
@@ -170,7 +222,12 @@ describe("zmtp bench (parts)", () => {
     expect(lines[2]).toMatch(/^\s*size\s+implementation\s+msg\/s\s+MB\/s\s+peak RSS MB\s+vs zeromq.js\s+of ceiling$/);
     expect(lines).toContain("  16 B  zmtp            3,000,000    48.0           70        12.00x         50%");
     expect(lines.find((l) => l.includes("64 KiB  zeromq.js"))).toMatch(/20,000\s+1310\.7\s+70$/);
-    const widths = new Set(lines.slice(2, 11).filter((l) => l.trim() !== "").map((l) => l.length));
+    const widths = new Set(
+      lines
+        .slice(2, 11)
+        .filter((l) => l.trim() !== "")
+        .map((l) => l.length),
+    );
     expect(widths.size).toBeLessThanOrEqual(3);
   });
 

@@ -17,10 +17,19 @@ const BROKEN = "./test/fixtures/broken-zmq.mjs";
 
 function zmtp(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, "bin", "zmtp.js"), ...args], { cwd: ROOT, timeout: 60_000, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
-      const failure = err as (Error & { code?: number | string }) | null;
-      resolve({ code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(ROOT, "bin", "zmtp.js"), ...args],
+      { cwd: ROOT, timeout: 60_000, killSignal: "SIGKILL" },
+      (err, stdout, stderr) => {
+        const failure = err as (Error & { code?: number | string }) | null;
+        resolve({
+          code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null,
+          stdout,
+          stderr,
+        });
+      },
+    );
   });
 }
 
@@ -31,7 +40,8 @@ function failures(summary: InteropSummary): string[] {
 let zeromq: Implementation;
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, "dist", "esm", "index.js"))) throw new Error("dist/ is missing: run `npm run build` (npm test does)");
+  if (!existsSync(join(ROOT, "dist", "esm", "index.js")))
+    throw new Error("dist/ is missing: run `npm run build` (npm test does)");
   zeromq = await loadImplementation("zeromq", ROOT);
 });
 
@@ -54,8 +64,19 @@ describe("the interop matrix", () => {
       "PUB-SUB",
     ]);
     expect(cases.filter((c) => pairings.has(c.group))).toHaveLength((3 * 2 + 6 * 4) * 2 * 3);
-    for (const group of ["router-ids", "rep-envelope", "hwm", "subscriptions", "reconnect", "plain-denied", "curve-denied"]) {
-      expect(cases.filter((c) => c.group === group), group).toHaveLength(2);
+    for (const group of [
+      "router-ids",
+      "rep-envelope",
+      "hwm",
+      "subscriptions",
+      "reconnect",
+      "plain-denied",
+      "curve-denied",
+    ]) {
+      expect(
+        cases.filter((c) => c.group === group),
+        group,
+      ).toHaveLength(2);
     }
     expect(names).toContain("REQ-ROUTER ipc curve zmtp=ROUTER(connect) zeromq=REQ(bind)");
     expect(cases.every((c) => c.skip === null)).toBe(true);
@@ -128,7 +149,12 @@ describe("zmtp interop command line", () => {
   });
 
   it("usage and loading errors exit 2", async () => {
-    for (const args of [["--bogus"], ["--filter", "no-such-case"], ["--peer", "./no/such/module.mjs"], ["--timeout", "0"]]) {
+    for (const args of [
+      ["--bogus"],
+      ["--filter", "no-such-case"],
+      ["--peer", "./no/such/module.mjs"],
+      ["--timeout", "0"],
+    ]) {
       const result = await zmtp("interop", ...args);
       expect(result.code, args.join(" ")).toBe(2);
       expect(result.stderr).toMatch(/^zmtp interop: /);

@@ -29,10 +29,19 @@ function probe(...args: string[]): Promise<ProbeReport> {
 
 function zmtp(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: 15_000, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
-      const failure = err as (Error & { code?: number | string }) | null;
-      resolve({ code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: ROOT, timeout: 15_000, killSignal: "SIGKILL" },
+      (err, stdout, stderr) => {
+        const failure = err as (Error & { code?: number | string }) | null;
+        resolve({
+          code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null,
+          stdout,
+          stderr,
+        });
+      },
+    );
   });
 }
 
@@ -61,7 +70,8 @@ beforeAll(async () => {
   await zap.bind("inproc://zeromq.zap.01");
   void (async () => {
     for await (const [version, id, , , , mechanism, user, password] of zap) {
-      const ok = mechanism!.toString() !== "PLAIN" || (user!.toString() === "admin" && password!.toString() === "secret");
+      const ok =
+        mechanism!.toString() !== "PLAIN" || (user!.toString() === "admin" && password!.toString() === "secret");
       await zap.send([version!, id!, ok ? "200" : "400", ok ? "OK" : "Denied", "", ""]);
     }
   })().catch(() => undefined);
@@ -92,7 +102,8 @@ describe("zmtp probe against libzmq", () => {
   it("reports a NULL ROUTER: greeting, Socket-Type and Identity, PONG, and an echoed message", async () => {
     const { sock: router, endpoint } = await bound(new zmq.Router({ linger: 0, routingId: "srv-id" }));
     void (async () => {
-      for await (const [id, ...body] of router) await router.send([id!, ...body.map((b) => Buffer.concat([Buffer.from("echo:"), b]))]);
+      for await (const [id, ...body] of router)
+        await router.send([id!, ...body.map((b) => Buffer.concat([Buffer.from("echo:"), b]))]);
     })().catch(() => undefined);
     const report = await probe(endpoint, "--send", "hello|0x00ff", "--recv", "1");
     expect(report.error).toBeUndefined();
@@ -103,8 +114,18 @@ describe("zmtp probe against libzmq", () => {
     expect(report.properties).toEqual({ "Socket-Type": "ROUTER", Identity: "srv-id" });
     expect(report.ping?.answered).toBe(true);
     expect(report.handshakeMs).toBeGreaterThan(0);
-    expect(report.sent).toEqual([[{ size: 5, text: "hello" }, { size: 2, hex: "00ff" }]]);
-    expect(report.received).toEqual([[{ size: 10, text: "echo:hello" }, { size: 7, hex: "6563686f3a00ff" }]]);
+    expect(report.sent).toEqual([
+      [
+        { size: 5, text: "hello" },
+        { size: 2, hex: "00ff" },
+      ],
+    ]);
+    expect(report.received).toEqual([
+      [
+        { size: 10, text: "echo:hello" },
+        { size: 7, hex: "6563686f3a00ff" },
+      ],
+    ]);
     const text = formatProbeReport(report);
     expect(text).toMatch(/^greeting\s+ZMTP 3\.1, mechanism NULL, as-server 0$/m);
     expect(text).toMatch(/^ {2}Socket-Type ROUTER$/m);
@@ -121,7 +142,12 @@ describe("zmtp probe against libzmq", () => {
     expect(report.exitCode).toBe(0);
     expect(report.properties).toEqual({ "Socket-Type": "PUB" });
     expect(report.subscribed).toEqual(["weather"]);
-    expect(report.received).toEqual([[{ size: 7, text: "weather" }, { size: 5, text: "sunny" }]]);
+    expect(report.received).toEqual([
+      [
+        { size: 7, text: "weather" },
+        { size: 5, text: "sunny" },
+      ],
+    ]);
   });
 
   it("a DEALER probing a PUB fails as an incompatible socket type (exit 6), still showing the peer's type", async () => {
@@ -141,8 +167,18 @@ describe("zmtp probe against libzmq", () => {
     const report = await probe(endpoint, "--type", "REQ", "--send", "hi", "--recv", "1");
     expect(report.exitCode).toBe(0);
     expect(report.properties).toEqual({ "Socket-Type": "REP" });
-    expect(report.sent).toEqual([[{ size: 0, text: "" }, { size: 2, text: "hi" }]]);
-    expect(report.received).toEqual([[{ size: 0, text: "" }, { size: 5, text: "re:hi" }]]);
+    expect(report.sent).toEqual([
+      [
+        { size: 0, text: "" },
+        { size: 2, text: "hi" },
+      ],
+    ]);
+    expect(report.received).toEqual([
+      [
+        { size: 0, text: "" },
+        { size: 5, text: "re:hi" },
+      ],
+    ]);
   });
 
   it("PLAIN: right credentials complete the handshake; wrong ones are an auth failure with the ERROR reason (exit 7)", async () => {
@@ -169,7 +205,9 @@ describe("zmtp probe against libzmq", () => {
 
   it("CURVE: with the server's key the handshake completes and traffic flows; with another key the server hangs up", async () => {
     const keys = zmq.curveKeyPair();
-    const { sock: router, endpoint } = await bound(new zmq.Router({ linger: 0, curveServer: true, curveSecretKey: keys.secretKey }));
+    const { sock: router, endpoint } = await bound(
+      new zmq.Router({ linger: 0, curveServer: true, curveSecretKey: keys.secretKey }),
+    );
     void (async () => {
       for await (const [id] of router) await router.send([id!, "secret reply"]);
     })().catch(() => undefined);
@@ -197,8 +235,22 @@ describe("zmtp probe against libzmq", () => {
   it("--bind accepts one connection; as a PLAIN server it shows the client's credentials", async () => {
     const port = await freePort();
     const endpoint = `tcp://127.0.0.1:${port}`;
-    const dealer = track(new zmq.Dealer({ linger: 0, routingId: "client-7", plainUsername: "alice", plainPassword: "pw" }));
-    const pending = probe(endpoint, "--bind", "--as-server", "--mechanism", "plain", "--type", "ROUTER", "--recv", "1", "--timeout", "5000");
+    const dealer = track(
+      new zmq.Dealer({ linger: 0, routingId: "client-7", plainUsername: "alice", plainPassword: "pw" }),
+    );
+    const pending = probe(
+      endpoint,
+      "--bind",
+      "--as-server",
+      "--mechanism",
+      "plain",
+      "--type",
+      "ROUTER",
+      "--recv",
+      "1",
+      "--timeout",
+      "5000",
+    );
     dealer.connect(endpoint);
     await dealer.send("from libzmq");
     const report = await pending;
@@ -246,7 +298,15 @@ describe("zmtp probe against things that are not ZMTP peers", () => {
           if (before < 64 && got >= 64) {
             const greeting = encodeGreeting("NULL", false);
             greeting[11] = 0;
-            sock.write(Buffer.concat([greeting, ready("ROUTER", [["Identity", ""], ["X-Vendor", "raw"]])]));
+            sock.write(
+              Buffer.concat([
+                greeting,
+                ready("ROUTER", [
+                  ["Identity", ""],
+                  ["X-Vendor", "raw"],
+                ]),
+              ]),
+            );
           }
         });
         sock.on("error", () => undefined);
@@ -262,7 +322,8 @@ describe("zmtp probe against things that are not ZMTP peers", () => {
 
 describe("zmtp probe command line", () => {
   beforeAll(() => {
-    if (!existsSync(join(ROOT, "dist", "esm", "cli.js"))) throw new Error("dist/ is missing: run `npm run build` (npm test does)");
+    if (!existsSync(join(ROOT, "dist", "esm", "cli.js")))
+      throw new Error("dist/ is missing: run `npm run build` (npm test does)");
   });
 
   it("prints a JSON report and exits with the failure's code", async () => {
@@ -285,7 +346,13 @@ describe("zmtp probe command line", () => {
     const help = await zmtp("probe", "--help");
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Exit codes:");
-    for (const args of [[], ["tcp://127.0.0.1:1", "--type", "BOGUS"], ["tcp://127.0.0.1:1", "--mechanism", "curve"], ["tcp://127.0.0.1:1", "--send", "0xabc"], ["nope"]]) {
+    for (const args of [
+      [],
+      ["tcp://127.0.0.1:1", "--type", "BOGUS"],
+      ["tcp://127.0.0.1:1", "--mechanism", "curve"],
+      ["tcp://127.0.0.1:1", "--send", "0xabc"],
+      ["nope"],
+    ]) {
       const result = await zmtp("probe", ...args);
       expect(result.code, args.join(" ")).toBe(2);
       expect(result.stderr).toContain("Usage: zmtp probe");

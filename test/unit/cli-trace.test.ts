@@ -55,9 +55,7 @@ async function trace(to: string): Promise<Traced> {
 
 /** Records of one direction and kind, without the timestamp. */
 function events(records: TraceRecord[], dir: ">" | "<", ...kinds: string[]): Array<Omit<TraceRecord, "time">> {
-  return records
-    .filter((r) => r.dir === dir && kinds.includes(r.event))
-    .map(({ time: _time, ...rest }) => rest);
+  return records.filter((r) => r.dir === dir && kinds.includes(r.event)).map(({ time: _time, ...rest }) => rest);
 }
 
 describe("zmtp trace between a libzmq DEALER and ROUTER", () => {
@@ -78,13 +76,31 @@ describe("zmtp trace between a libzmq DEALER and ROUTER", () => {
     expect(await dealer.receive()).toEqual([Buffer.from("reply"), big]);
     await seen((r) => r.dir === "<" && r.event === "frame" && r.size === 300);
 
-    expect(events(records, ">", "greeting")).toEqual([{ conn: 1, dir: ">", event: "greeting", version: "3.1", mechanism: "NULL", asServer: false }]);
-    expect(events(records, "<", "greeting")).toEqual([{ conn: 1, dir: "<", event: "greeting", version: "3.1", mechanism: "NULL", asServer: false }]);
+    expect(events(records, ">", "greeting")).toEqual([
+      { conn: 1, dir: ">", event: "greeting", version: "3.1", mechanism: "NULL", asServer: false },
+    ]);
+    expect(events(records, "<", "greeting")).toEqual([
+      { conn: 1, dir: "<", event: "greeting", version: "3.1", mechanism: "NULL", asServer: false },
+    ]);
     expect(events(records, ">", "command")).toEqual([
-      { conn: 1, dir: ">", event: "command", name: "READY", size: expect.any(Number), properties: { "Socket-Type": "DEALER", Identity: "the-dealer" } },
+      {
+        conn: 1,
+        dir: ">",
+        event: "command",
+        name: "READY",
+        size: expect.any(Number),
+        properties: { "Socket-Type": "DEALER", Identity: "the-dealer" },
+      },
     ]);
     expect(events(records, "<", "command")).toEqual([
-      { conn: 1, dir: "<", event: "command", name: "READY", size: expect.any(Number), properties: { "Socket-Type": "ROUTER", Identity: "the-router" } },
+      {
+        conn: 1,
+        dir: "<",
+        event: "command",
+        name: "READY",
+        size: expect.any(Number),
+        properties: { "Socket-Type": "ROUTER", Identity: "the-router" },
+      },
     ]);
     expect(events(records, ">", "frame")).toEqual([
       { conn: 1, dir: ">", event: "frame", size: 5, more: true, text: "hello" },
@@ -100,7 +116,9 @@ describe("zmtp trace between a libzmq DEALER and ROUTER", () => {
     expect(records.find((r) => r.event === "open")).toMatchObject({ conn: 1, to: router.lastEndpoint });
 
     const lines = records.map(formatTraceText);
-    expect(lines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} #1 > READY Socket-Type=DEALER Identity=the-dealer \(\d+ bytes\)$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} #1 > READY Socket-Type=DEALER Identity=the-dealer \(\d+ bytes\)$/),
+    );
     expect(lines).toContainEqual(expect.stringMatching(/ #1 > frame MORE size=4 0x000102ff$/));
     expect(lines).toContainEqual(expect.stringMatching(/ #1 < frame LAST size=300 "x{32}"…$/));
 
@@ -126,8 +144,12 @@ describe("zmtp trace between a libzmq DEALER and ROUTER", () => {
 
     const names = records.filter((r) => r.event === "command").map((r) => `${r.dir}${(r as { name: string }).name}`);
     expect(names).toEqual([">HELLO", "<WELCOME", ">INITIATE", "<READY"]);
-    expect(records.find((r) => r.event === "command" && r.name === "HELLO")).toMatchObject({ detail: "username=alice password=(7 bytes)" });
-    expect(records.find((r) => r.event === "command" && r.name === "INITIATE")).toMatchObject({ properties: { "Socket-Type": "DEALER", Identity: "" } });
+    expect(records.find((r) => r.event === "command" && r.name === "HELLO")).toMatchObject({
+      detail: "username=alice password=(7 bytes)",
+    });
+    expect(records.find((r) => r.event === "command" && r.name === "INITIATE")).toMatchObject({
+      properties: { "Socket-Type": "DEALER", Identity: "" },
+    });
     expect(JSON.stringify(records)).not.toContain("hunter2");
   });
 
@@ -137,13 +159,22 @@ describe("zmtp trace between a libzmq DEALER and ROUTER", () => {
     const router = track(new zmq.Router({ linger: 0, curveServer: true, curveSecretKey: keys.secretKey }));
     await router.bind("tcp://127.0.0.1:*");
     const { tracer, records, seen } = await trace(router.lastEndpoint!);
-    const dealer = track(new zmq.Dealer({ linger: 0, curveServerKey: keys.publicKey, curvePublicKey: client.publicKey, curveSecretKey: client.secretKey }));
+    const dealer = track(
+      new zmq.Dealer({
+        linger: 0,
+        curveServerKey: keys.publicKey,
+        curvePublicKey: client.publicKey,
+        curveSecretKey: client.secretKey,
+      }),
+    );
     dealer.connect(tracer.endpoint);
     await dealer.send(["one", "three"]);
     expect((await router.receive()).slice(1).map(String)).toEqual(["one", "three"]);
     await seen((r) => r.event === "message" && r.size === 33 + 5);
 
-    const commands = records.filter((r) => r.event === "command").map((r) => [r.dir, (r as { name: string }).name, (r as { size: number }).size]);
+    const commands = records
+      .filter((r) => r.event === "command")
+      .map((r) => [r.dir, (r as { name: string }).name, (r as { size: number }).size]);
     expect(commands.slice(0, 2)).toEqual([
       [">", "HELLO", 200],
       ["<", "WELCOME", 168],
@@ -184,7 +215,7 @@ describe("TraceDecoder", () => {
       event: "command",
       name: "ERROR",
       size: 9,
-      detail: "\"400\" (libzmq's malformed PLAIN ERROR)",
+      detail: '"400" (libzmq\'s malformed PLAIN ERROR)',
     });
   });
 
@@ -198,12 +229,26 @@ describe("TraceDecoder", () => {
 
 describe("zmtp trace command line", () => {
   it("--json prints one JSON object per line; --once exits when the connection closes", async () => {
-    if (!existsSync(join(ROOT, "dist", "esm", "cli.js"))) throw new Error("dist/ is missing: run `npm run build` (npm test does)");
+    if (!existsSync(join(ROOT, "dist", "esm", "cli.js")))
+      throw new Error("dist/ is missing: run `npm run build` (npm test does)");
     const router = track(new zmq.Router({ linger: 0 }));
     await router.bind("tcp://127.0.0.1:*");
-    const child = spawn(process.execPath, [join(ROOT, "bin", "zmtp.js"), "trace", "--listen", "tcp://127.0.0.1:*", "--to", router.lastEndpoint!, "--json", "--once"], {
-      cwd: ROOT,
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, "bin", "zmtp.js"),
+        "trace",
+        "--listen",
+        "tcp://127.0.0.1:*",
+        "--to",
+        router.lastEndpoint!,
+        "--json",
+        "--once",
+      ],
+      {
+        cwd: ROOT,
+      },
+    );
     closers.push(() => child.kill("SIGKILL"));
     const lines = createInterface({ input: child.stdout });
     const records: Array<Record<string, unknown>> = [];
@@ -225,7 +270,13 @@ describe("zmtp trace command line", () => {
     const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
     while ((await next()).event !== "close");
     expect(await exit).toBe(0);
-    expect(records.find((r) => r.event === "frame")).toMatchObject({ conn: 1, dir: ">", size: 11, more: false, text: "via the cli" });
+    expect(records.find((r) => r.event === "frame")).toMatchObject({
+      conn: 1,
+      dir: ">",
+      size: 11,
+      more: false,
+      text: "via the cli",
+    });
     expect(typeof records[1]!.time).toBe("string");
   });
 

@@ -18,10 +18,19 @@ interface RunResult {
 
 function zmtp(...args: string[]): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: 15_000, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
-      const failure = err as (Error & { code?: number | string }) | null;
-      resolve({ code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: ROOT, timeout: 15_000, killSignal: "SIGKILL" },
+      (err, stdout, stderr) => {
+        const failure = err as (Error & { code?: number | string }) | null;
+        resolve({
+          code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null,
+          stdout,
+          stderr,
+        });
+      },
+    );
   });
 }
 

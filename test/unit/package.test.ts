@@ -25,10 +25,19 @@ interface RunResult {
 
 function runNode(args: string[]): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: workDir, timeout: 15_000, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
-      const failure = err as (Error & { code?: number | string }) | null;
-      resolve({ code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      args,
+      { cwd: workDir, timeout: 15_000, killSignal: "SIGKILL" },
+      (err, stdout, stderr) => {
+        const failure = err as (Error & { code?: number | string }) | null;
+        resolve({
+          code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null,
+          stdout,
+          stderr,
+        });
+      },
+    );
   });
 }
 
@@ -56,7 +65,9 @@ afterAll(() => {
  * CommonJS runs without Node's require(esm) (on by default only from 20.19), as on any Node 20:
  * the CommonJS build must not require() an ESM-only dependency.
  */
-const WITHOUT_REQUIRE_ESM = process.allowedNodeEnvironmentFlags.has("--experimental-require-module") ? ["--no-experimental-require-module"] : [];
+const WITHOUT_REQUIRE_ESM = process.allowedNodeEnvironmentFlags.has("--experimental-require-module")
+  ? ["--no-experimental-require-module"]
+  : [];
 
 /** zeromq.js v6's runtime exports, from the binding itself. */
 const ZEROMQ_NAMES = Object.keys(require("zeromq") as object).sort();
@@ -114,7 +125,9 @@ describe("package entries", () => {
       }));`;
     const esm = await runScript(
       "subpaths.mjs",
-      probe(`import * as zmtp from "zmtp"; import * as authMod from "zmtp/auth"; import * as z85Mod from "zmtp/z85"; import * as errorsMod from "zmtp/errors";`),
+      probe(
+        `import * as zmtp from "zmtp"; import * as authMod from "zmtp/auth"; import * as z85Mod from "zmtp/z85"; import * as errorsMod from "zmtp/errors";`,
+      ),
     );
     const cjs = await runScript(
       "subpaths.cjs",
@@ -145,17 +158,29 @@ describe("package entries", () => {
     );
     const loaded = join(workDir, "loaded.txt");
     writeFileSync(loaded, "");
-    writeFileSync(join(workDir, "register.mjs"), `import { register } from "node:module"; register("./hooks.mjs", import.meta.url);`);
+    writeFileSync(
+      join(workDir, "register.mjs"),
+      `import { register } from "node:module"; register("./hooks.mjs", import.meta.url);`,
+    );
     const script = join(workDir, "load.mjs");
     writeFileSync(script, `import { Push } from "zmtp"; void Push;`);
     const result = await new Promise<RunResult>((resolve) => {
-      execFile(process.execPath, ["--import", "./register.mjs", script], { cwd: workDir, env: { ...process.env, LOADED: loaded } }, (err, stdout, stderr) =>
-        resolve({ code: err === null ? 0 : 1, stdout, stderr }),
+      execFile(
+        process.execPath,
+        ["--import", "./register.mjs", script],
+        { cwd: workDir, env: { ...process.env, LOADED: loaded } },
+        (err, stdout, stderr) => resolve({ code: err === null ? 0 : 1, stdout, stderr }),
       );
     });
     expect(result.code, result.stderr).toBe(0);
-    const files = readFileSync(loaded, "utf8").trim().split("\n").map((url) => fileURLToPath(url)).filter((f) => f !== script);
-    const outside = files.filter((f) => !f.startsWith(join(ROOT, "dist", "esm")) && !f.includes(join("node_modules", "@noble", "ciphers")));
+    const files = readFileSync(loaded, "utf8")
+      .trim()
+      .split("\n")
+      .map((url) => fileURLToPath(url))
+      .filter((f) => f !== script);
+    const outside = files.filter(
+      (f) => !f.startsWith(join(ROOT, "dist", "esm")) && !f.includes(join("node_modules", "@noble", "ciphers")),
+    );
     expect(outside).toEqual([]);
     expect(files).toContain(join(ROOT, "dist", "esm", "index.js"));
   });

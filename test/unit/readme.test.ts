@@ -71,15 +71,20 @@ interface RunResult {
 
 function runNode(file: string, cwd: string): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [file], { cwd, timeout: RUN_TIMEOUT_MS, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
-      const failure = err as (Error & { code?: number | string; signal?: NodeJS.Signals }) | null;
-      resolve({
-        code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null,
-        signal: failure?.signal ?? null,
-        stdout,
-        stderr,
-      });
-    });
+    execFile(
+      process.execPath,
+      [file],
+      { cwd, timeout: RUN_TIMEOUT_MS, killSignal: "SIGKILL" },
+      (err, stdout, stderr) => {
+        const failure = err as (Error & { code?: number | string; signal?: NodeJS.Signals }) | null;
+        resolve({
+          code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null,
+          signal: failure?.signal ?? null,
+          stdout,
+          stderr,
+        });
+      },
+    );
   });
 }
 
@@ -119,20 +124,26 @@ describe("README examples", () => {
 
   it("marks only js or ts blocks as examples, each with expected output", () => {
     for (const example of examples) {
-      expect(RUNNABLE_LANGS.has(example.lang), `${example.name} (README line ${example.line}) is a "${example.lang}" block`).toBe(true);
+      expect(
+        RUNNABLE_LANGS.has(example.lang),
+        `${example.name} (README line ${example.line}) is a "${example.lang}" block`,
+      ).toBe(true);
       expect(example.expected.length, `${example.name} has no // expect: lines`).toBeGreaterThan(0);
     }
   });
 
-  it.each(examples.map((e) => [e.name, e] as const))("%s runs and prints its expected output", async (name, example) => {
-    const file = join(workDir, `${name}.mjs`);
-    writeFileSync(file, await toModule(example));
-    const result = await runNode(file, workDir);
-    const where = `README line ${example.line}, example "${name}"`;
-    expect(result.signal, `${where} was killed (timed out after ${RUN_TIMEOUT_MS} ms?)\n${result.stderr}`).toBeNull();
-    expect(result.code, `${where} exited with ${result.code}\n${result.stderr}`).toBe(0);
-    expect(stdoutLines(result.stdout), where).toEqual(example.expected);
-  });
+  it.each(examples.map((e) => [e.name, e] as const))(
+    "%s runs and prints its expected output",
+    async (name, example) => {
+      const file = join(workDir, `${name}.mjs`);
+      writeFileSync(file, await toModule(example));
+      const result = await runNode(file, workDir);
+      const where = `README line ${example.line}, example "${name}"`;
+      expect(result.signal, `${where} was killed (timed out after ${RUN_TIMEOUT_MS} ms?)\n${result.stderr}`).toBeNull();
+      expect(result.code, `${where} exited with ${result.code}\n${result.stderr}`).toBe(0);
+      expect(stdoutLines(result.stdout), where).toEqual(example.expected);
+    },
+  );
 });
 
 describe("README example harness", () => {

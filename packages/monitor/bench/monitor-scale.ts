@@ -114,7 +114,11 @@ async function agentsProcess(): Promise<void> {
         const send = (): void => {
           // One stats message, as the agent's flush makes it; its stats carry no time of their own,
           // so the sink stamps them with the header's (send) time and the latency is the wire's.
-          const stats = Array.from({ length: 10 }, (_, k) => ({ name: `app.metric${k}`, value: Math.random() * 100, kind: "gauge" as const }));
+          const stats = Array.from({ length: 10 }, (_, k) => ({
+            name: `app.metric${k}`,
+            value: Math.random() * 100,
+            kind: "gauge" as const,
+          }));
           a.sendMessage(createMessage("stats", { stats }));
           offered += 1;
         };
@@ -203,10 +207,18 @@ async function runCase(n: number, seconds: number, rate: number): Promise<Row> {
   const any = "tcp://127.0.0.1:*";
   const routers: MonitorRouter[] = [];
   for (let i = 0; i < 2; i++) {
-    routers.push(await MonitorRouter.start({ endpoints: { agents: any, back: any, heartbeat: any, registration: any, stats: any, notification: any } }));
+    routers.push(
+      await MonitorRouter.start({
+        endpoints: { agents: any, back: any, heartbeat: any, registration: any, stats: any, notification: any },
+      }),
+    );
   }
   const sinks: AnySink[] = STREAMS.map((stream) =>
-    createSink(stream, { store, streams: routers.map((r) => r.endpoints[stream]), backChannels: routers.map((r) => r.endpoints.back) }),
+    createSink(stream, {
+      store,
+      streams: routers.map((r) => r.endpoints[stream]),
+      backChannels: routers.map((r) => r.endpoints.back),
+    }),
   );
   while (!routers.every((r) => STREAMS.every((s) => r.sinks[s] > 0))) await sleep(20);
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -215,11 +227,24 @@ async function runCase(n: number, seconds: number, rate: number): Promise<Row> {
   const heapBefore = heapOf(process.memoryUsage());
 
   const bundle = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ["--expose-gc", bundle, "agents", String(n), String(seconds), String(rate), ...routers.map((r) => r.endpoints.agents)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "--expose-gc",
+      bundle,
+      "agents",
+      String(n),
+      String(seconds),
+      String(rate),
+      ...routers.map((r) => r.endpoints.agents),
+    ],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
-  const next = (): Promise<ChildReport> => new Promise((resolve) => lines.once("line", (l: string) => resolve(JSON.parse(l) as ChildReport)));
+  const next = (): Promise<ChildReport> =>
+    new Promise((resolve) => lines.once("line", (l: string) => resolve(JSON.parse(l) as ChildReport)));
   const connected = await next();
   gc();
   const routerPerAgent = (heapOf(process.memoryUsage()) - heapBefore) / n;
@@ -242,7 +267,8 @@ async function runCase(n: number, seconds: number, rate: number): Promise<Row> {
   rmSync(dir, { recursive: true, force: true });
   latencies.sort((a, b) => a - b);
   const acks = result.ackRtt!.sort((a, b) => a - b);
-  const dropped = routers.reduce((s, r) => s + STREAMS.reduce((t, k) => t + r.counters.dropped[k], 0), 0) + result.dropped!;
+  const dropped =
+    routers.reduce((s, r) => s + STREAMS.reduce((t, k) => t + r.counters.dropped[k], 0), 0) + result.dropped!;
   return {
     agents: n,
     offered: result.offered!,
@@ -267,13 +293,36 @@ async function main(): Promise<void> {
     `monitoring system at scale: 2 routers, 4 sinks over SQLite, N agents in one process, ${seconds} s measured per N` +
       `${rate !== 1 ? `, rates x${rate}` : ""}\n(heartbeat every ${HEARTBEAT / rate / 1000} s, 10 stats every ${STATS_EVERY / rate / 1000} s, an acked notification every ${NOTIFY_EVERY / rate / 1000} s per agent)\n\n`,
   );
-  const header = ["agents", "offered msg/s", "sink msg/s", "agent->sink p50", "p99", "ack RTT p50", "p99", "agent heap/agent", "router+sink heap/agent", "dropped", "resent", "SQLite tx/s"];
+  const header = [
+    "agents",
+    "offered msg/s",
+    "sink msg/s",
+    "agent->sink p50",
+    "p99",
+    "ack RTT p50",
+    "p99",
+    "agent heap/agent",
+    "router+sink heap/agent",
+    "dropped",
+    "resent",
+    "SQLite tx/s",
+  ];
   process.stdout.write(`${header.join(" | ")}\n`);
   for (const n of counts) {
     const r = await runCase(n, seconds, rate);
     const cells = [
-      r.agents, r.offered, r.received, `${r.latencyP50} ms`, `${r.latencyP99} ms`, `${r.ackP50} ms`, `${r.ackP99} ms`,
-      `${r.heapPerAgentKiB} KiB`, `${r.routerHeapPerAgentKiB} KiB`, r.dropped, r.resent, r.transactionsPerSecond,
+      r.agents,
+      r.offered,
+      r.received,
+      `${r.latencyP50} ms`,
+      `${r.latencyP99} ms`,
+      `${r.ackP50} ms`,
+      `${r.ackP99} ms`,
+      `${r.heapPerAgentKiB} KiB`,
+      `${r.routerHeapPerAgentKiB} KiB`,
+      r.dropped,
+      r.resent,
+      r.transactionsPerSecond,
     ];
     process.stdout.write(`${cells.join(" | ")}\n`);
   }

@@ -7,14 +7,33 @@ export { Agent, type AgentOptions, type AgentCounters } from "./agent/agent.js";
 export { MonitorClient, type MonitorClientOptions } from "./agent/client.js";
 export { MonitorRouter, type MonitorRouterOptions, type RouterCounters, type Refusal } from "./router/router.js";
 export { AllowListFile, parseAllowList } from "./router/allow-list.js";
-export { GraphiteOutput, carbonLine, graphiteName, type GraphiteOptions, type GraphiteCounters } from "./outputs/graphite.js";
-export { Notifier, parseAction, type NotificationAction, type NotifierOptions, type NotifierCounters, type AlertPayload } from "./outputs/notifier.js";
+export {
+  GraphiteOutput,
+  carbonLine,
+  graphiteName,
+  type GraphiteOptions,
+  type GraphiteCounters,
+} from "./outputs/graphite.js";
+export {
+  Notifier,
+  parseAction,
+  type NotificationAction,
+  type NotifierOptions,
+  type NotifierCounters,
+  type AlertPayload,
+} from "./outputs/notifier.js";
 export { createMetrics, type MetricsSources } from "./outputs/prometheus.js";
 export { HostNames } from "./store/host-names.js";
 export { Sink, type SinkOptions, type SinkCounters } from "./sink/sink.js";
 export {
-  HeartbeatSink, RegistrationSink, StatsSink, NotificationSink, createSink,
-  type HeartbeatSinkOptions, type PresenceChange, type AnySink,
+  HeartbeatSink,
+  RegistrationSink,
+  StatsSink,
+  NotificationSink,
+  createSink,
+  type HeartbeatSinkOptions,
+  type PresenceChange,
+  type AnySink,
 } from "./sink/sinks.js";
 export { Scheduler, type SchedulerOptions, type SchedulerCounters, type RunEvent } from "./sink/scheduler.js";
 export { BackChannel, type BackChannelOptions, type DeliveryOutcome } from "./wire/back-channel.js";
@@ -24,9 +43,24 @@ export { MIGRATIONS, SCHEMA_VERSION, type Migration } from "./store/sqlite-schem
 export type * from "./store/store.js";
 export { routerEndpoints, ENDPOINT_NAMES, type RouterEndpoints } from "./wire/endpoints.js";
 export {
-  PROTOCOL_VERSION, HEADER_SIZE, MAX_BODY_SIZE, TYPE_CODES, STREAMS, STREAM_OF,
-  encode, decode, encodeHeader, decodeHeader, createMessage, isUuid, newId,
-  type Header, type Message, type MessageType, type Stream, type Decoded,
+  PROTOCOL_VERSION,
+  HEADER_SIZE,
+  MAX_BODY_SIZE,
+  TYPE_CODES,
+  STREAMS,
+  STREAM_OF,
+  encode,
+  decode,
+  encodeHeader,
+  decodeHeader,
+  createMessage,
+  isUuid,
+  newId,
+  type Header,
+  type Message,
+  type MessageType,
+  type Stream,
+  type Decoded,
 } from "./wire/protocol.js";
 export type * from "./wire/schema.js";
 export { parsePluginOutput, parsePerfdata, type PerfValue, type PluginOutput } from "./agent/perfdata.js";

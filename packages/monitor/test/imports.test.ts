@@ -11,7 +11,9 @@ import { describe, expect, it } from "vitest";
 
 const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(readFileSync(join(PACKAGE, "package.json"), "utf8")) as { dependencies: Record<string, string> };
-const zmtpExports = JSON.parse(readFileSync(createRequire(import.meta.url).resolve("zmtp/package.json"), "utf8")) as { exports: Record<string, unknown> };
+const zmtpExports = JSON.parse(readFileSync(createRequire(import.meta.url).resolve("zmtp/package.json"), "utf8")) as {
+  exports: Record<string, unknown>;
+};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -39,8 +41,12 @@ describe("zmtp-monitor's imports", () => {
         } else if (spec.startsWith("node:")) {
           continue;
         } else if (spec === "zmtp" || spec.startsWith("zmtp/")) {
-          if (!publicEntries.includes(spec)) bad.push(`${where} is not a public entry of zmtp (${publicEntries.join(", ")})`);
-        } else if (!(spec.split("/")[0]! in pkg.dependencies) && !(spec.split("/").slice(0, 2).join("/") in pkg.dependencies)) {
+          if (!publicEntries.includes(spec))
+            bad.push(`${where} is not a public entry of zmtp (${publicEntries.join(", ")})`);
+        } else if (
+          !(spec.split("/")[0]! in pkg.dependencies) &&
+          !(spec.split("/").slice(0, 2).join("/") in pkg.dependencies)
+        ) {
           bad.push(`${where} is not a dependency in package.json`);
         }
       }

@@ -2,7 +2,15 @@ import { rmSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { bufferView } from "../../zmtp/buffer-view.js";
 import { FLAG_LONG } from "../../zmtp/frame.js";
-import { TAG_DATA, TAG_END, type Measurement, type Plan, type Transport, type ReceiverHandle, type SenderHandle } from "./workloads.js";
+import {
+  TAG_DATA,
+  TAG_END,
+  type Measurement,
+  type Plan,
+  type Transport,
+  type ReceiverHandle,
+  type SenderHandle,
+} from "./workloads.js";
 
 /**
  * `--ceiling`: the most a pure-JS ZMTP implementation could do between two Node processes. Raw
@@ -34,7 +42,8 @@ export async function startCeilingReceiver(transport: Transport, address: string
     else server.listen(0, "127.0.0.1", resolve);
   });
   const bound = server.address();
-  const endpoint = path !== null ? address : `tcp://127.0.0.1:${typeof bound === "object" && bound !== null ? bound.port : 0}`;
+  const endpoint =
+    path !== null ? address : `tcp://127.0.0.1:${typeof bound === "object" && bound !== null ? bound.port : 0}`;
   const close = (): void => {
     (connection as Socket | null)?.destroy();
     server.close();
@@ -56,7 +65,13 @@ function receiver(finish: (m: Measurement) => void): (chunk: Buffer) => void {
   const message = (msg: Buffer): void => {
     if (msg[0] === TAG_END) {
       const used = process.cpuUsage(cpu);
-      finish({ messages, seconds: (performance.now() - started) / 1000, p50Us: null, p99Us: null, cpuMicros: used.user + used.system });
+      finish({
+        messages,
+        seconds: (performance.now() - started) / 1000,
+        p50Us: null,
+        p99Us: null,
+        cpuMicros: used.user + used.system,
+      });
       return;
     }
     if (messages === 0) {
@@ -188,5 +203,11 @@ async function stream(socket: Socket, plan: Plan): Promise<Measurement> {
   socket.write(batch.subarray(0, header(batch, 0)));
   if (!socket.write(end)) await new Promise((resolve) => socket.once("drain", resolve));
   const used = process.cpuUsage(cpu);
-  return { messages: sent, seconds: (performance.now() - started) / 1000, p50Us: null, p99Us: null, cpuMicros: used.user + used.system };
+  return {
+    messages: sent,
+    seconds: (performance.now() - started) / 1000,
+    p50Us: null,
+    p99Us: null,
+    cpuMicros: used.user + used.system,
+  };
 }

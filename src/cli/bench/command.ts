@@ -51,7 +51,8 @@ export function parseSize(text: string): number {
 
 function positiveNumber(text: string, name: string): number {
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--${name} must be a positive number (got "${text}")`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new UsageError(`--${name} must be a positive number (got "${text}")`);
   return value;
 }
 
@@ -83,20 +84,32 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | "help" {
     strict: true,
   });
   if (values.help) return "help";
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "a workload is required" : `one workload at a time (got "${positionals.join(" ")}")`);
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length === 0 ? "a workload is required" : `one workload at a time (got "${positionals.join(" ")}")`,
+    );
   const workload = positionals[0] as WorkloadName;
-  if (!WORKLOADS.includes(workload)) throw new UsageError(`unknown workload "${workload}": expected ${WORKLOADS.join(", ")}`);
+  if (!WORKLOADS.includes(workload))
+    throw new UsageError(`unknown workload "${workload}": expected ${WORKLOADS.join(", ")}`);
   const transport = values.transport as Transport;
-  if (!TRANSPORTS.includes(transport)) throw new UsageError(`unknown transport "${transport}": expected ${TRANSPORTS.join(", ")}`);
-  if (values.against !== undefined && values.against !== "zeromq") throw new UsageError(`--against takes "zeromq" (got "${values.against}")`);
-  if (values.count !== undefined && values.duration !== undefined) throw new UsageError("give --count or --duration, not both");
+  if (!TRANSPORTS.includes(transport))
+    throw new UsageError(`unknown transport "${transport}": expected ${TRANSPORTS.join(", ")}`);
+  if (values.against !== undefined && values.against !== "zeromq")
+    throw new UsageError(`--against takes "zeromq" (got "${values.against}")`);
+  if (values.count !== undefined && values.duration !== undefined)
+    throw new UsageError("give --count or --duration, not both");
   const count = values.count === undefined ? null : Math.ceil(positiveNumber(values.count, "count"));
-  const durationMs = count !== null ? null : positiveNumber(values.duration ?? String(DEFAULT_DURATION_S), "duration") * 1000;
+  const durationMs =
+    count !== null ? null : positiveNumber(values.duration ?? String(DEFAULT_DURATION_S), "duration") * 1000;
   const sizes = values.sizes === undefined ? DEFAULT_SIZES : values.sizes.split(",").map(parseSize);
-  if (values.ceiling && transport === "inproc") throw new UsageError("--ceiling measures a byte stream between processes: use --transport tcp or ipc");
-  if (values.ceiling && workload === "req-rep") throw new UsageError("--ceiling is a throughput bound: use it with push-pull, pub-sub or dealer-router");
-  if (values.cross && transport === "inproc") throw new UsageError("--cross needs a real connection: inproc cannot join two libraries; use tcp or ipc");
-  if (values.plot !== undefined && !values.plot.endsWith(".svg")) throw new UsageError(`--plot writes SVG: give a FILE.svg (got "${values.plot}")`);
+  if (values.ceiling && transport === "inproc")
+    throw new UsageError("--ceiling measures a byte stream between processes: use --transport tcp or ipc");
+  if (values.ceiling && workload === "req-rep")
+    throw new UsageError("--ceiling is a throughput bound: use it with push-pull, pub-sub or dealer-router");
+  if (values.cross && transport === "inproc")
+    throw new UsageError("--cross needs a real connection: inproc cannot join two libraries; use tcp or ipc");
+  if (values.plot !== undefined && !values.plot.endsWith(".svg"))
+    throw new UsageError(`--plot writes SVG: give a FILE.svg (got "${values.plot}")`);
   return {
     options: {
       workload,
@@ -155,10 +168,18 @@ export async function runBenchCommand(argv: readonly string[]): Promise<number> 
   if (command.plot !== null) writeFileSync(command.plot, renderPlot(results, about));
   if (command.json) {
     const { profileDir: _, ...shown } = options;
-    process.stdout.write(JSON.stringify({ machine: about, options: { ...shown, processes: options.oneProcess ? 1 : 2 }, results }, null, 2) + "\n");
+    process.stdout.write(
+      JSON.stringify(
+        { machine: about, options: { ...shown, processes: options.oneProcess ? 1 : 2 }, results },
+        null,
+        2,
+      ) + "\n",
+    );
   } else {
     process.stdout.write(formatTable(results));
-    process.stdout.write(`\n${about.date.slice(0, 10)}, ${about.cpus} x ${about.cpuModel}, node ${about.node}, ${options.oneProcess ? "one process" : "two processes"}\n`);
+    process.stdout.write(
+      `\n${about.date.slice(0, 10)}, ${about.cpus} x ${about.cpuModel}, node ${about.node}, ${options.oneProcess ? "one process" : "two processes"}\n`,
+    );
     if (command.plot !== null) process.stdout.write(`plot written to ${command.plot}\n`);
   }
   return 0;

@@ -41,7 +41,8 @@ function escape(text: string): string {
 /** 1234567 -> "1.2M", 45000 -> "45k", 3.2 -> "3.2". */
 export function shortNumber(value: number): string {
   const abs = Math.abs(value);
-  const trim = (v: number, unit: string): string => `${v >= 10 || Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1)}${unit}`;
+  const trim = (v: number, unit: string): string =>
+    `${v >= 10 || Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1)}${unit}`;
   if (abs >= 1e9) return trim(value / 1e9, "G");
   if (abs >= 1e6) return trim(value / 1e6, "M");
   if (abs >= 1e3) return trim(value / 1e3, "k");
@@ -85,12 +86,19 @@ interface Panel {
   value(r: RunResult): number | null;
 }
 
-export function renderPlot(results: readonly RunResult[], about: { date: string; cpus: number; cpuModel: string; node: string }): string {
+export function renderPlot(
+  results: readonly RunResult[],
+  about: { date: string; cpus: number; cpuModel: string; node: string },
+): string {
   const first = results[0];
   if (first === undefined) return `<svg xmlns='http://www.w3.org/2000/svg' width='${WIDTH}' height='100'/>`;
   const latency = first.p50Us !== null;
   const panels: Panel[] = [
-    { title: latency ? "Round trips per second" : "Messages per second", unit: latency ? "round trips/s" : "msg/s", value: (r) => r.messagesPerSecond },
+    {
+      title: latency ? "Round trips per second" : "Messages per second",
+      unit: latency ? "round trips/s" : "msg/s",
+      value: (r) => r.messagesPerSecond,
+    },
     latency
       ? { title: "Round-trip latency, p50 (lower is better)", unit: "µs", value: (r) => r.p50Us }
       : { title: "Megabytes per second", unit: "MB/s", value: (r) => r.megabytesPerSecond },
@@ -98,10 +106,14 @@ export function renderPlot(results: readonly RunResult[], about: { date: string;
   const sizes = [...new Set(results.map((r) => r.size))].sort((a, b) => a - b);
   const seriesNames = [...new Set(results.map((r) => r.series))];
   const out: string[] = [];
-  out.push(`<svg xmlns='http://www.w3.org/2000/svg' width='${WIDTH}' height='${HEIGHT}' viewBox='0 0 ${WIDTH} ${HEIGHT}' ${FONT}>`);
+  out.push(
+    `<svg xmlns='http://www.w3.org/2000/svg' width='${WIDTH}' height='${HEIGHT}' viewBox='0 0 ${WIDTH} ${HEIGHT}' ${FONT}>`,
+  );
   out.push(`<rect width='100%' height='100%' fill='white'/>`);
   const heading = `zmtp vs zeromq.js: ${first.workload} over ${first.transport}`;
-  out.push(`<text x='${WIDTH / 2}' y='34' text-anchor='middle' font-size='22' font-weight='bold' fill='#212121'>${escape(heading)}</text>`);
+  out.push(
+    `<text x='${WIDTH / 2}' y='34' text-anchor='middle' font-size='22' font-weight='bold' fill='#212121'>${escape(heading)}</text>`,
+  );
   const sub = `${about.date.slice(0, 10)} · ${about.cpus} x ${about.cpuModel} · node ${about.node} · higher is better unless noted`;
   out.push(`<text x='${WIDTH / 2}' y='56' text-anchor='middle' font-size='13' fill='#616161'>${escape(sub)}</text>`);
   // Legend, centred under the heading.
@@ -115,16 +127,28 @@ export function renderPlot(results: readonly RunResult[], about: { date: string;
     lx += itemWidth;
   }
   // The ratio goes on the panel it measures: messages/s, or p50 latency for req-rep.
-  for (let p = 0; p < panels.length; p++) out.push(renderPanel(panels[p]!, PANEL_LEFT[p]!, results, sizes, seriesNames, p === (latency ? 1 : 0)));
+  for (let p = 0; p < panels.length; p++)
+    out.push(renderPanel(panels[p]!, PANEL_LEFT[p]!, results, sizes, seriesNames, p === (latency ? 1 : 0)));
   const notes: string[] = [];
-  if (results.some((r) => r.vsZeromq !== null)) notes.push(latency ? "(n.nx) = zmtp's p50 / zeromq.js's" : "(n.nx) = zmtp / zeromq.js at that size");
-  if (seriesNames.includes("ceiling")) notes.push("ceiling = raw node:net carrying the same frames, the pure-JS upper bound");
-  out.push(`<text x='${WIDTH / 2}' y='${HEIGHT - 16}' text-anchor='middle' font-size='13' fill='#616161'>${escape(notes.join(" · "))}</text>`);
+  if (results.some((r) => r.vsZeromq !== null))
+    notes.push(latency ? "(n.nx) = zmtp's p50 / zeromq.js's" : "(n.nx) = zmtp / zeromq.js at that size");
+  if (seriesNames.includes("ceiling"))
+    notes.push("ceiling = raw node:net carrying the same frames, the pure-JS upper bound");
+  out.push(
+    `<text x='${WIDTH / 2}' y='${HEIGHT - 16}' text-anchor='middle' font-size='13' fill='#616161'>${escape(notes.join(" · "))}</text>`,
+  );
   out.push(`</svg>`);
   return out.join("\n") + "\n";
 }
 
-function renderPanel(panel: Panel, left: number, results: readonly RunResult[], sizes: number[], seriesNames: string[], ratios: boolean): string {
+function renderPanel(
+  panel: Panel,
+  left: number,
+  results: readonly RunResult[],
+  sizes: number[],
+  seriesNames: string[],
+  ratios: boolean,
+): string {
   const out: string[] = [];
   const top = PANEL_TOP;
   const bottom = top + PANEL_HEIGHT;
@@ -134,20 +158,33 @@ function renderPanel(panel: Panel, left: number, results: readonly RunResult[], 
   // Inset, so the labels of the first and last sizes stay inside the panel.
   const x = logAxis(sizes, left + 42, right - 42, 1);
   const xOf = (size: number): number => (sizes.length === 1 ? (left + right) / 2 : x.toPixel(size));
-  out.push(`<text x='${left}' y='${top - 12}' font-size='15' font-weight='bold' fill='#212121'>${escape(panel.title)}</text>`);
-  out.push(`<rect x='${left}' y='${top}' width='${PANEL_WIDTH}' height='${PANEL_HEIGHT}' fill='#fafafa' stroke='#bdbdbd'/>`);
+  out.push(
+    `<text x='${left}' y='${top - 12}' font-size='15' font-weight='bold' fill='#212121'>${escape(panel.title)}</text>`,
+  );
+  out.push(
+    `<rect x='${left}' y='${top}' width='${PANEL_WIDTH}' height='${PANEL_HEIGHT}' fill='#fafafa' stroke='#bdbdbd'/>`,
+  );
   for (const tick of logTicks(y)) {
     const py = y.toPixel(tick.value).toFixed(1);
     out.push(`<line x1='${left}' y1='${py}' x2='${right}' y2='${py}' stroke='${tick.label ? "#e0e0e0" : "#eeeeee"}'/>`);
-    if (tick.label) out.push(`<text x='${left - 8}' y='${Number(py) + 4}' text-anchor='end' font-size='12' fill='#616161'>${shortNumber(tick.value)}</text>`);
+    if (tick.label)
+      out.push(
+        `<text x='${left - 8}' y='${Number(py) + 4}' text-anchor='end' font-size='12' fill='#616161'>${shortNumber(tick.value)}</text>`,
+      );
   }
-  out.push(`<text transform='translate(${left - 58},${(top + bottom) / 2}) rotate(-90)' text-anchor='middle' font-size='13' fill='#424242'>${escape(panel.unit)} (log scale)</text>`);
+  out.push(
+    `<text transform='translate(${left - 58},${(top + bottom) / 2}) rotate(-90)' text-anchor='middle' font-size='13' fill='#424242'>${escape(panel.unit)} (log scale)</text>`,
+  );
   for (const size of sizes) {
     const px = xOf(size).toFixed(1);
     out.push(`<line x1='${px}' y1='${top}' x2='${px}' y2='${bottom}' stroke='#eeeeee'/>`);
-    out.push(`<text x='${px}' y='${bottom + 18}' text-anchor='middle' font-size='12' fill='#616161'>${formatSize(size)}</text>`);
+    out.push(
+      `<text x='${px}' y='${bottom + 18}' text-anchor='middle' font-size='12' fill='#616161'>${formatSize(size)}</text>`,
+    );
   }
-  out.push(`<text x='${(left + right) / 2}' y='${bottom + 40}' text-anchor='middle' font-size='13' fill='#424242'>message size (log scale)</text>`);
+  out.push(
+    `<text x='${(left + right) / 2}' y='${bottom + 40}' text-anchor='middle' font-size='13' fill='#424242'>message size (log scale)</text>`,
+  );
   // Draw the reference series first so zmtp's line is on top.
   const order = [...seriesNames].sort((a, b) => (a === "zmtp" ? 1 : 0) - (b === "zmtp" ? 1 : 0));
   for (const name of order) {
@@ -160,7 +197,9 @@ function renderPanel(panel: Panel, left: number, results: readonly RunResult[], 
     const path = points.map((pt, i) => `${i === 0 ? "M" : "L"}${pt.px.toFixed(1)},${pt.py.toFixed(1)}`).join(" ");
     out.push(`<path d='${path}' fill='none' ${stroke(style)} stroke-linejoin='round'/>`);
     for (const pt of points) {
-      out.push(`<circle cx='${pt.px.toFixed(1)}' cy='${pt.py.toFixed(1)}' r='${name === "zmtp" ? 5 : 4}' fill='${style.color}' stroke='white' stroke-width='1.5'/>`);
+      out.push(
+        `<circle cx='${pt.px.toFixed(1)}' cy='${pt.py.toFixed(1)}' r='${name === "zmtp" ? 5 : 4}' fill='${style.color}' stroke='white' stroke-width='1.5'/>`,
+      );
       if (name !== "zmtp" && name !== "zeromq.js") continue;
       // zmtp's values above its points, zeromq.js's below, so they do not collide.
       const above = name === "zmtp";
@@ -170,7 +209,9 @@ function renderPanel(panel: Panel, left: number, results: readonly RunResult[], 
       // A white outline underneath keeps the label readable where it crosses a line (drawn as its
       // own element: not every renderer knows paint-order).
       const label = `x='${pt.px.toFixed(1)}' y='${ty.toFixed(1)}' text-anchor='middle' font-size='12' font-weight='${above ? "bold" : "normal"}'`;
-      out.push(`<text ${label} fill='white' stroke='white' stroke-width='4' stroke-linejoin='round'>${escape(text)}</text>`);
+      out.push(
+        `<text ${label} fill='white' stroke='white' stroke-width='4' stroke-linejoin='round'>${escape(text)}</text>`,
+      );
       out.push(`<text ${label} fill='${style.color}'>${escape(text)}</text>`);
     }
   }

@@ -6,7 +6,17 @@ import { startCeilingReceiver, startCeilingSender } from "./ceiling.js";
 import { IMPL_LABEL, loadImpl, type ImplName } from "./implementations.js";
 import { formatSize } from "./size.js";
 import { RssSampler, type Side, type WorkerCommand, type WorkerReport, type WorkerSpec } from "./worker.js";
-import { Signal, WORKLOAD, bindAddress, startReceiver, startSender, type Measurement, type Plan, type Transport, type WorkloadName } from "./workloads.js";
+import {
+  Signal,
+  WORKLOAD,
+  bindAddress,
+  startReceiver,
+  startSender,
+  type Measurement,
+  type Plan,
+  type Transport,
+  type WorkloadName,
+} from "./workloads.js";
 
 /**
  * Runs the measurements a `zmtp bench` asks for: for each message size, each series in turn
@@ -84,7 +94,10 @@ export function seriesFor(options: BenchOptions): Series[] {
 }
 
 /** Runs every size x series; `progress` is called after each run with the number done. */
-export async function runBench(options: BenchOptions, progress: (done: number, total: number, label: string) => void): Promise<RunResult[]> {
+export async function runBench(
+  options: BenchOptions,
+  progress: (done: number, total: number, label: string) => void,
+): Promise<RunResult[]> {
   const series = seriesFor(options);
   // Fail before any run when zeromq.js is asked for and missing (the workers would each fail later).
   if (series.some((s) => s.sender === "zeromq" || s.receiver === "zeromq")) await loadImpl("zeromq");
@@ -97,7 +110,10 @@ export async function runBench(options: BenchOptions, progress: (done: number, t
     for (let round = 0; round < options.repeat; round++) {
       for (const s of series) {
         progress(done++, total, `${s.name} ${formatSize(size)}`);
-        const figures = options.oneProcess || options.transport === "inproc" ? await runInProcess(options, s, plan) : await runInWorkers(options, s, plan);
+        const figures =
+          options.oneProcess || options.transport === "inproc"
+            ? await runInProcess(options, s, plan)
+            : await runInWorkers(options, s, plan);
         runs.get(s)!.push(toResult(options, s, size, figures));
       }
     }
@@ -109,7 +125,9 @@ export async function runBench(options: BenchOptions, progress: (done: number, t
 
 /** The middle run by messages/s (by p50 for latency, lower half preferred), with the peak RSS of all. */
 function median(runs: RunResult[]): RunResult {
-  const sorted = [...runs].sort((a, b) => (a.p50Us !== null && b.p50Us !== null ? a.p50Us - b.p50Us : b.messagesPerSecond - a.messagesPerSecond));
+  const sorted = [...runs].sort((a, b) =>
+    a.p50Us !== null && b.p50Us !== null ? a.p50Us - b.p50Us : b.messagesPerSecond - a.messagesPerSecond,
+  );
   const middle = sorted[Math.floor((sorted.length - 1) / 2)]!;
   const worst = (side: "sender" | "receiver"): number | null => {
     const values = runs.map((r) => r.peakRssMBBySide[side]).filter((v): v is number => v !== null);
@@ -136,7 +154,8 @@ interface RunFigures {
 function toResult(options: BenchOptions, s: Series, size: number, figures: RunFigures): RunResult {
   const m = figures.measurement;
   const rate = m.seconds > 0 ? m.messages / m.seconds : 0;
-  const perMessage = (x: Measurement | null): number | null => (x === null || x.cpuMicros === null || m.messages === 0 ? null : (x.cpuMicros * 1000) / m.messages);
+  const perMessage = (x: Measurement | null): number | null =>
+    x === null || x.cpuMicros === null || m.messages === 0 ? null : (x.cpuMicros * 1000) / m.messages;
   const latency = WORKLOAD[options.workload].latency;
   return {
     series: s.name,
@@ -170,9 +189,13 @@ function annotate(results: RunResult[]): RunResult[] {
     const theirs = results.find((o) => o.size === r.size && o.series === SERIES.zeromq.name);
     const ceiling = results.find((o) => o.size === r.size && o.series === SERIES.ceiling.name);
     if (theirs !== undefined) {
-      r.vsZeromq = r.p50Us !== null && theirs.p50Us !== null ? r.p50Us / theirs.p50Us : r.messagesPerSecond / theirs.messagesPerSecond;
+      r.vsZeromq =
+        r.p50Us !== null && theirs.p50Us !== null
+          ? r.p50Us / theirs.p50Us
+          : r.messagesPerSecond / theirs.messagesPerSecond;
     }
-    if (ceiling !== undefined && ceiling.messagesPerSecond > 0) r.ofCeiling = r.messagesPerSecond / ceiling.messagesPerSecond;
+    if (ceiling !== undefined && ceiling.messagesPerSecond > 0)
+      r.ofCeiling = r.messagesPerSecond / ceiling.messagesPerSecond;
   }
   return results;
 }
@@ -206,7 +229,13 @@ async function runInProcess(options: BenchOptions, s: Series, plan: Plan): Promi
     const measurement = await withTimeout(measured, runTimeout(plan), "the run did not finish");
     stop.fire();
     await withTimeout(Promise.all([sender.done, receiver.done]), 10_000, "the run did not wind down");
-    return { measurement: measurement!, other: null, peakRssBytes: rss.stop(), senderRssBytes: null, receiverRssBytes: null };
+    return {
+      measurement: measurement!,
+      other: null,
+      peakRssBytes: rss.stop(),
+      senderRssBytes: null,
+      receiverRssBytes: null,
+    };
   } finally {
     rss.stop();
     sender.close();
@@ -242,7 +271,8 @@ export function cliPath(): string {
     const pkg = join(dir, "package.json");
     if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "zmtp") {
       const bin = join(dir, "bin", "zmtp.js");
-      if (!existsSync(join(dir, "dist", "esm", "cli.js"))) throw new Error("dist/ is missing: run `npm run build` first (the bench workers run the built CLI)");
+      if (!existsSync(join(dir, "dist", "esm", "cli.js")))
+        throw new Error("dist/ is missing: run `npm run build` first (the bench workers run the built CLI)");
       return bin;
     }
     const parent = dirname(dir);
@@ -274,7 +304,8 @@ class Worker {
       this.waiting.get(report.type)?.(report);
     });
     this.child.once("exit", (code) => {
-      if (!this.seen.has("done")) this.fail(new Error(`${spec.role} (${spec.side}) exited with code ${code} before finishing`));
+      if (!this.seen.has("done"))
+        this.fail(new Error(`${spec.role} (${spec.side}) exited with code ${code} before finishing`));
     });
   }
 
@@ -304,10 +335,17 @@ async function runInWorkers(options: BenchOptions, s: Series, plan: Plan): Promi
     const { endpoint } = await withTimeout(receiver.next("ready"), 30_000, "the receiver did not start");
     sender = new Worker({ ...base, role: "sender", side: s.sender, address: endpoint }, options.profileDir);
     const started = sender;
-    void receiver.next("warm").then(() => started.send({ type: "go" }), () => {});
+    void receiver.next("warm").then(
+      () => started.send({ type: "go" }),
+      () => {},
+    );
     const latency = WORKLOAD[options.workload].latency;
     const [measured, other] = latency ? [sender, receiver] : [receiver, sender];
-    const result = await withTimeout(Promise.race([measured.next("done"), other.failed]), runTimeout(plan), "the run did not finish");
+    const result = await withTimeout(
+      Promise.race([measured.next("done"), other.failed]),
+      runTimeout(plan),
+      "the run did not finish",
+    );
     // A lossy sender repeats its end marker until told to stop, and reports only then.
     sender.send({ type: "stop" });
     receiver.send({ type: "stop" });

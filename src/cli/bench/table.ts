@@ -25,8 +25,18 @@ const COLUMNS: Column[] = [
   { header: "p50 µs", numeric: true, cell: (r) => fixed(r.p50Us, 1), optional: (r) => r.p50Us !== null },
   { header: "p99 µs", numeric: true, cell: (r) => fixed(r.p99Us, 1), optional: (r) => r.p99Us !== null },
   { header: "peak RSS MB", numeric: true, cell: (r) => r.peakRssMB.toFixed(0) },
-  { header: "vs zeromq.js", numeric: true, cell: (r) => (r.vsZeromq === null ? "" : `${r.vsZeromq.toFixed(2)}x`), optional: (r) => r.vsZeromq !== null },
-  { header: "of ceiling", numeric: true, cell: (r) => (r.ofCeiling === null ? "" : `${(r.ofCeiling * 100).toFixed(0)}%`), optional: (r) => r.ofCeiling !== null },
+  {
+    header: "vs zeromq.js",
+    numeric: true,
+    cell: (r) => (r.vsZeromq === null ? "" : `${r.vsZeromq.toFixed(2)}x`),
+    optional: (r) => r.vsZeromq !== null,
+  },
+  {
+    header: "of ceiling",
+    numeric: true,
+    cell: (r) => (r.ofCeiling === null ? "" : `${(r.ofCeiling * 100).toFixed(0)}%`),
+    optional: (r) => r.ofCeiling !== null,
+  },
 ];
 
 export function formatTable(results: readonly RunResult[]): string {
@@ -45,8 +55,17 @@ export function formatTable(results: readonly RunResult[]): string {
   }
   const widths = header.map((h, col) => Math.max(h.length, ...rows.map((row) => row[col]!.length)));
   const line = (cells: string[]): string =>
-    cells.map((cell, col) => (columns[col]!.numeric ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!))).join("  ").trimEnd();
-  const out = [`${first.workload} over ${first.transport}`, "", line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+    cells
+      .map((cell, col) => (columns[col]!.numeric ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!)))
+      .join("  ")
+      .trimEnd();
+  const out = [
+    `${first.workload} over ${first.transport}`,
+    "",
+    line(header),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map(line),
+  ];
   const notes: string[] = [];
   if (columns.some((c) => c.header === "vs zeromq.js")) {
     notes.push(
@@ -55,7 +74,8 @@ export function formatTable(results: readonly RunResult[]): string {
         : "vs zeromq.js: zmtp messages/s ÷ zeromq.js's (higher is better)",
     );
   }
-  if (columns.some((c) => c.header === "of ceiling")) notes.push("of ceiling: zmtp messages/s as a share of raw node:net carrying the same frames");
+  if (columns.some((c) => c.header === "of ceiling"))
+    notes.push("of ceiling: zmtp messages/s as a share of raw node:net carrying the same frames");
   if (latency) notes.push("msg/s: round trips per second, one request in flight");
   if (first.runs > 1) notes.push(`each row: the median of ${first.runs} runs, the series interleaved`);
   if (notes.length > 0) out.push("", ...notes);

@@ -1,6 +1,16 @@
 import { startCeilingReceiver, startCeilingSender } from "./ceiling.js";
 import { loadImpl, type ImplName } from "./implementations.js";
-import { Signal, startReceiver, startSender, type Measurement, type Plan, type ReceiverHandle, type SenderHandle, type Transport, type WorkloadName } from "./workloads.js";
+import {
+  Signal,
+  startReceiver,
+  startSender,
+  type Measurement,
+  type Plan,
+  type ReceiverHandle,
+  type SenderHandle,
+  type Transport,
+  type WorkloadName,
+} from "./workloads.js";
 
 /**
  * `zmtp bench-worker <json>` (hidden): one side of a two-process run. The runner spawns it with an

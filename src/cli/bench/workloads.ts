@@ -112,7 +112,12 @@ export interface ReceiverHandle {
 }
 
 /** Binds the receiving socket and starts its loop; `warm` fires at the first warm-up message. */
-export async function startReceiver(name: WorkloadName, api: SocketApi, address: string, warm: Signal): Promise<ReceiverHandle> {
+export async function startReceiver(
+  name: WorkloadName,
+  api: SocketApi,
+  address: string,
+  warm: Signal,
+): Promise<ReceiverHandle> {
   const workload = WORKLOAD[name];
   const socket = new api[workload.receiver](SOCKET_OPTIONS);
   socket.subscribe?.();
@@ -140,7 +145,13 @@ async function countUntilEnd(socket: BenchSocket, warm: Signal): Promise<Measure
     } else if (tag === TAG_WARMUP) {
       if (!warm.fired) warm.fire();
     } else if (tag === TAG_END) {
-      return { messages, seconds: (performance.now() - started) / 1000, p50Us: null, p99Us: null, cpuMicros: cpuSince(cpu) };
+      return {
+        messages,
+        seconds: (performance.now() - started) / 1000,
+        p50Us: null,
+        p99Us: null,
+        cpuMicros: cpuSince(cpu),
+      };
     }
   }
 }
@@ -165,7 +176,14 @@ export interface SenderHandle {
  * Connects the sending socket and runs it: warm-ups until `go`, the data, the end marker (repeated
  * until `stop` when the socket may drop it).
  */
-export function startSender(name: WorkloadName, api: SocketApi, endpoint: string, plan: Plan, go: Signal, stop: Signal): SenderHandle {
+export function startSender(
+  name: WorkloadName,
+  api: SocketApi,
+  endpoint: string,
+  plan: Plan,
+  go: Signal,
+  stop: Signal,
+): SenderHandle {
   const workload = WORKLOAD[name];
   const socket = new api[workload.sender](SOCKET_OPTIONS);
   socket.connect(endpoint);
@@ -173,7 +191,13 @@ export function startSender(name: WorkloadName, api: SocketApi, endpoint: string
   return { done, close: () => socket.close() };
 }
 
-async function sendAll(socket: BenchSocket, plan: Plan, go: Signal, stop: Signal, lossy: boolean): Promise<Measurement> {
+async function sendAll(
+  socket: BenchSocket,
+  plan: Plan,
+  go: Signal,
+  stop: Signal,
+  lossy: boolean,
+): Promise<Measurement> {
   const send = socket.send!.bind(socket);
   const warmup = payload(plan.size, TAG_WARMUP);
   while (!go.fired) {
@@ -200,7 +224,13 @@ async function sendAll(socket: BenchSocket, plan: Plan, go: Signal, stop: Signal
   }
   const end = payload(plan.size, TAG_END);
   await send(end);
-  const measured: Measurement = { messages: sent, seconds: (performance.now() - started) / 1000, p50Us: null, p99Us: null, cpuMicros: cpuSince(cpu) };
+  const measured: Measurement = {
+    messages: sent,
+    seconds: (performance.now() - started) / 1000,
+    p50Us: null,
+    p99Us: null,
+    cpuMicros: cpuSince(cpu),
+  };
   while (lossy && !stop.fired) {
     await Promise.race([sleep(10), stop.promise]);
     if (!stop.fired) await send(end);
@@ -243,7 +273,13 @@ async function roundTrips(socket: BenchSocket, plan: Plan, go: Signal): Promise<
   await send(payload(plan.size, TAG_END));
   await receive();
   const sorted = samples.subarray(0, n).sort();
-  return { messages: n, seconds, p50Us: percentile(sorted, 0.5) * 1000, p99Us: percentile(sorted, 0.99) * 1000, cpuMicros: cpuSince(cpu) };
+  return {
+    messages: n,
+    seconds,
+    p50Us: percentile(sorted, 0.5) * 1000,
+    p99Us: percentile(sorted, 0.99) * 1000,
+    cpuMicros: cpuSince(cpu),
+  };
 }
 
 /** Nearest-rank percentile of sorted samples. */

@@ -107,7 +107,8 @@ export async function loadImplementation(spec: string, cwd = process.cwd()): Pro
     loaded = (await import(url ?? spec)) as Record<string, unknown>;
   }
   // A CommonJS module imported from ESM may put its exports under `default`.
-  const module = (typeof loaded.Dealer === "function" ? loaded : (loaded.default as Record<string, unknown> | undefined)) ?? loaded;
+  const module =
+    (typeof loaded.Dealer === "function" ? loaded : (loaded.default as Record<string, unknown> | undefined)) ?? loaded;
   if (typeof module.Dealer !== "function" && typeof module.Push !== "function") {
     throw new Error(`${spec} does not look like a zeromq.js v6 module (no Dealer or Push class exported)`);
   }

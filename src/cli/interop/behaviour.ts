@@ -1,5 +1,14 @@
 import type { Implementation, Kind } from "./api.js";
-import { CaseFailure, expect, expectFrames, showMessage, sleep, type CaseContext, type MechanismName, type Transport } from "./harness.js";
+import {
+  CaseFailure,
+  expect,
+  expectFrames,
+  showMessage,
+  sleep,
+  type CaseContext,
+  type MechanismName,
+  type Transport,
+} from "./harness.js";
 import { receiveSkippingSync, syncSubscriber } from "./pairings.js";
 
 /**
@@ -56,7 +65,8 @@ export const BEHAVIOURS: readonly Behaviour[] = [
       expect(seen.size === 2, "ROUTER did not see both DEALER routing ids");
       // Reply in the opposite order: each must reach the DEALER its id names.
       for (const { id } of [...dealers].reverse()) await ctx.send(router, [id, `to ${id}`], `ROUTER -> ${id}`);
-      for (const { id, dealer } of dealers) expectFrames(await ctx.receive(dealer, id), [`to ${id}`], `ROUTER -> ${id}`);
+      for (const { id, dealer } of dealers)
+        expectFrames(await ctx.receive(dealer, id), [`to ${id}`], `ROUTER -> ${id}`);
     },
   },
   {
@@ -103,13 +113,19 @@ export const BEHAVIOURS: readonly Behaviour[] = [
         }
         sent++;
       }
-      expect(sent < HWM_LIMIT, `PUSH with sendHighWaterMark ${HWM} accepted ${HWM_LIMIT} messages of ${HWM_FRAME} bytes to a PULL that does not read`);
+      expect(
+        sent < HWM_LIMIT,
+        `PUSH with sendHighWaterMark ${HWM} accepted ${HWM_LIMIT} messages of ${HWM_FRAME} bytes to a PULL that does not read`,
+      );
       // No lower bound at HWM: libzmq counts the earlier message against it until the reader
       // acknowledges a batch, so it may stop at HWM - 1.
       expect(sent > 0, `PUSH accepted no message at all although its high-water mark is ${HWM}`);
       for (let i = 0; i < sent; i++) {
         const got = await ctx.receive(pull, `PULL message ${i + 1} of ${sent}`);
-        if (got[0]?.toString() !== String(i)) throw new CaseFailure(`PULL message ${i + 1} of ${sent} is number ${got[0]?.toString()}, expected ${i} (lost or reordered)`);
+        if (got[0]?.toString() !== String(i))
+          throw new CaseFailure(
+            `PULL message ${i + 1} of ${sent} is number ${got[0]?.toString()}, expected ${i} (lost or reordered)`,
+          );
       }
     },
   },
@@ -126,11 +142,16 @@ export const BEHAVIOURS: readonly Behaviour[] = [
       await syncSubscriber(ctx, pub, sub, "a");
       await syncSubscriber(ctx, pub, sub, "b");
       for (const topic of ["a1", "b1", "c1", "ab"]) await ctx.send(pub, [topic, "m"], `PUB ${topic}`);
-      for (const topic of ["a1", "b1", "ab"]) expectFrames(await receiveSkippingSync(ctx, sub), [topic, "m"], `SUB subscribed to a and b gets ${topic} (c1 filtered)`);
+      for (const topic of ["a1", "b1", "ab"])
+        expectFrames(
+          await receiveSkippingSync(ctx, sub),
+          [topic, "m"],
+          `SUB subscribed to a and b gets ${topic} (c1 filtered)`,
+        );
       // Cancel "b": once the publisher has it, b messages stop while a messages still flow.
       sub.unsubscribe("b");
       for (let round = 0; ; round++) {
-        if (round * 20 > ctx.waitMs) throw new CaseFailure("the publisher never applied the SUB's unsubscribe(\"b\")");
+        if (round * 20 > ctx.waitMs) throw new CaseFailure('the publisher never applied the SUB\'s unsubscribe("b")');
         await ctx.send(pub, ["b-after", String(round)], "PUB b-after");
         await ctx.send(pub, ["a-after", String(round)], "PUB a-after");
         const got = await receiveSkippingSync(ctx, sub);
@@ -142,7 +163,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
       await ctx.send(pub, ["a-end", "m"], "PUB a-end");
       let got = await receiveSkippingSync(ctx, sub);
       while (got[0]?.toString() === "a-after") got = await receiveSkippingSync(ctx, sub);
-      expectFrames(got, ["a-end", "m"], "after unsubscribe(\"b\") only a messages arrive");
+      expectFrames(got, ["a-end", "m"], 'after unsubscribe("b") only a messages arrive');
     },
   },
   {
@@ -154,7 +175,10 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     subjectKinds: ["Push"],
     otherKinds: ["Pull"],
     async run(ctx, subject, other) {
-      const [first, push, endpoint] = await ctx.link({ side: other, kind: "Pull" }, { side: subject, kind: "Push", options: { reconnectInterval: 50 } });
+      const [first, push, endpoint] = await ctx.link(
+        { side: other, kind: "Pull" },
+        { side: subject, kind: "Push", options: { reconnectInterval: 50 } },
+      );
       await ctx.send(push, ["before"], "PUSH before restart");
       expectFrames(await ctx.receive(first, "first PULL"), ["before"], "before the restart");
       first.close();
@@ -166,30 +190,28 @@ export const BEHAVIOURS: readonly Behaviour[] = [
       expectFrames(await ctx.receive(second, "restarted PULL"), ["after"], "after the restart (reconnected)");
     },
   },
-  ...(["plain", "curve"] as const).map(
-    (mechanism): Behaviour => ({
-      name: `${mechanism}-denied`,
-      subject: mechanism === "plain" ? "DEALER (bad password)" : "DEALER (unknown key)",
-      other: "ROUTER (ZAP)",
-      mechanism,
-      transport: "tcp",
-      subjectKinds: ["Dealer"],
-      otherKinds: ["Router", "Reply"],
-      async run(ctx, subject, other) {
-        const router = ctx.open(other, "Router");
-        const dealer = ctx.open(subject, "Dealer");
-        await ctx.secure(mechanism, { side: other, sock: router }, dealer, "stranger");
-        if (mechanism === "plain") dealer.plainPassword = "wrong";
-        const endpoint = await ctx.bind(router, "tcp");
-        dealer.connect(endpoint);
-        dealer.sendTimeout = 0;
-        try {
-          await dealer.send(["let me in"]);
-        } catch {
-          // EAGAIN: no connection to queue on, which is also a refusal
-        }
-        await ctx.expectNothing(router, 500, "the ZAP handler denied the client");
-      },
-    }),
-  ),
+  ...(["plain", "curve"] as const).map((mechanism): Behaviour => ({
+    name: `${mechanism}-denied`,
+    subject: mechanism === "plain" ? "DEALER (bad password)" : "DEALER (unknown key)",
+    other: "ROUTER (ZAP)",
+    mechanism,
+    transport: "tcp",
+    subjectKinds: ["Dealer"],
+    otherKinds: ["Router", "Reply"],
+    async run(ctx, subject, other) {
+      const router = ctx.open(other, "Router");
+      const dealer = ctx.open(subject, "Dealer");
+      await ctx.secure(mechanism, { side: other, sock: router }, dealer, "stranger");
+      if (mechanism === "plain") dealer.plainPassword = "wrong";
+      const endpoint = await ctx.bind(router, "tcp");
+      dealer.connect(endpoint);
+      dealer.sendTimeout = 0;
+      try {
+        await dealer.send(["let me in"]);
+      } catch {
+        // EAGAIN: no connection to queue on, which is also a refusal
+      }
+      await ctx.expectNothing(router, 500, "the ZAP handler denied the client");
+    },
+  })),
 ];

@@ -38,13 +38,15 @@ function parse(args: readonly string[]) {
     strict: true,
   });
   const timeout = Number(values.timeout ?? "10000");
-  if (!Number.isInteger(timeout) || timeout <= 0) throw new RangeError(`--timeout must be a positive integer (got "${values.timeout}")`);
+  if (!Number.isInteger(timeout) || timeout <= 0)
+    throw new RangeError(`--timeout must be a positive integer (got "${values.timeout}")`);
   return { ...values, timeout };
 }
 
 function describeImpl(impl: Implementation): string {
   // zeromq.js reports its libzmq's version; ours names the libzmq whose behaviour it follows.
-  const version = impl.module !== OURS.module && typeof impl.module.version === "string" ? ` (version ${impl.module.version})` : "";
+  const version =
+    impl.module !== OURS.module && typeof impl.module.version === "string" ? ` (version ${impl.module.version})` : "";
   return `${impl.name}${version}`;
 }
 
@@ -60,7 +62,15 @@ function row(c: Columns, cells: [string, string, string, string, string, string,
 }
 
 export function formatResultRow(c: Columns, r: CaseResult): string {
-  const line = row(c, [r.group, r.transport, r.mechanism, r.implRole, r.peerRole, r.status, r.status === "skip" ? "" : String(r.ms)]);
+  const line = row(c, [
+    r.group,
+    r.transport,
+    r.mechanism,
+    r.implRole,
+    r.peerRole,
+    r.status,
+    r.status === "skip" ? "" : String(r.ms),
+  ]);
   return r.detail !== undefined ? `${line}\n    ${r.detail}` : line;
 }
 
@@ -107,7 +117,9 @@ export async function interopCommand(args: readonly string[], io: CommandIO = pr
     return 0;
   }
   if (cases.length === 0) {
-    io.stderr.write(`zmtp interop: no case matches ${filters.map((f) => JSON.stringify(f)).join(" and ")} (see --list)\n`);
+    io.stderr.write(
+      `zmtp interop: no case matches ${filters.map((f) => JSON.stringify(f)).join(" and ")} (see --list)\n`,
+    );
     return 2;
   }
   const columns: Columns = {

@@ -177,7 +177,8 @@ export class CaseContext {
     const address = this.address(transport);
     await sock.bind(address);
     const endpoint = sock.lastEndpoint;
-    if (typeof endpoint !== "string" || endpoint === "") throw new CaseFailure(`no lastEndpoint after bind(${address})`);
+    if (typeof endpoint !== "string" || endpoint === "")
+      throw new CaseFailure(`no lastEndpoint after bind(${address})`);
     if (transport === "tcp" && !/^tcp:\/\/127\.0\.0\.1:[1-9]\d*$/.test(endpoint)) {
       throw new CaseFailure(`lastEndpoint after bind(${address}) is ${endpoint}, not the port the system chose`);
     }
@@ -197,7 +198,12 @@ export class CaseContext {
   }
 
   /** Sets the options of `mechanism` on a server and a client socket (before bind / connect). */
-  async secure(mechanism: MechanismName, server: { side: Implementation; sock: Sock }, client: Sock, clientKey: "client" | "stranger" = "client"): Promise<void> {
+  async secure(
+    mechanism: MechanismName,
+    server: { side: Implementation; sock: Sock },
+    client: Sock,
+    clientKey: "client" | "stranger" = "client",
+  ): Promise<void> {
     if (mechanism === "null") return;
     await this.session.ensureZap(server.side);
     if (mechanism === "plain") {
@@ -268,7 +274,9 @@ export function kindName(kind: Kind): string {
 function show(frame: Buffer | undefined): string {
   if (frame === undefined) return "(none)";
   if (frame.length > 24) return `${frame.length} bytes`;
-  return /^[\x20-\x7e]*$/.test(frame.toString("latin1")) ? JSON.stringify(frame.toString("latin1")) : `0x${frame.toString("hex")}`;
+  return /^[\x20-\x7e]*$/.test(frame.toString("latin1"))
+    ? JSON.stringify(frame.toString("latin1"))
+    : `0x${frame.toString("hex")}`;
 }
 
 export function showMessage(frames: readonly Buffer[]): string {
@@ -279,7 +287,9 @@ export function showMessage(frames: readonly Buffer[]): string {
 export function expectFrames(got: readonly Buffer[], want: readonly Frame[], what: string): void {
   const expected = want.map((f) => (typeof f === "string" ? Buffer.from(f) : f));
   if (got.length !== expected.length) {
-    throw new CaseFailure(`${what}: ${got.length} frames, expected ${expected.length} (got ${showMessage(got)}, expected ${showMessage(expected)})`);
+    throw new CaseFailure(
+      `${what}: ${got.length} frames, expected ${expected.length} (got ${showMessage(got)}, expected ${showMessage(expected)})`,
+    );
   }
   for (let i = 0; i < expected.length; i++) {
     if (!got[i]!.equals(expected[i]!)) {

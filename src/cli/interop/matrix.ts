@@ -43,7 +43,13 @@ function missing(impl: Implementation, kinds: readonly Kind[]): string | null {
   return absent.length === 0 ? null : `${impl.name} does not export ${absent.join(", ")}`;
 }
 
-function skipReason(impl: Implementation, peer: Implementation, implKinds: readonly Kind[], peerKinds: readonly Kind[], mechanism: MechanismName): string | null {
+function skipReason(
+  impl: Implementation,
+  peer: Implementation,
+  implKinds: readonly Kind[],
+  peerKinds: readonly Kind[],
+  mechanism: MechanismName,
+): string | null {
   const absent = missing(impl, implKinds) ?? missing(peer, peerKinds);
   if (absent !== null) return absent;
   if (mechanism === "curve") {
@@ -69,7 +75,12 @@ export interface PairingVariants {
  * A pairing's cases: every transport x mechanism x which type each implementation plays x which
  * side binds (the bound side is the PLAIN / CURVE server).
  */
-export function pairingCases(p: Pairing, impl: Implementation, peer: Implementation, variants: PairingVariants = {}): InteropCase[] {
+export function pairingCases(
+  p: Pairing,
+  impl: Implementation,
+  peer: Implementation,
+  variants: PairingVariants = {},
+): InteropCase[] {
   const { transports = TRANSPORTS, mechanisms = MECHANISMS, sizes = FRAME_SIZES } = variants;
   const cases: InteropCase[] = [];
   // In a symmetric pairing "impl plays the second type" repeats "impl plays the first".
@@ -95,7 +106,9 @@ export function pairingCases(p: Pairing, impl: Implementation, peer: Implementat
             async run(ctx) {
               const implSock = ctx.open(impl, implKind, p.options?.(implKind, implMode));
               const peerSock = ctx.open(peer, peerKind, p.options?.(peerKind, peerMode));
-              const [binder, connecter] = implBinds ? [{ side: impl, sock: implSock }, peerSock] : [{ side: peer, sock: peerSock }, implSock];
+              const [binder, connecter] = implBinds
+                ? [{ side: impl, sock: implSock }, peerSock]
+                : [{ side: peer, sock: peerSock }, implSock];
               await ctx.secure(mechanism, binder, connecter);
               const endpoint = await ctx.bind(binder.sock, transport);
               // zeromq.js checks its arguments: pass connect options only where there are some.
@@ -157,7 +170,11 @@ export interface InteropSummary {
 }
 
 /** Runs the (filtered) matrix one case at a time; never throws for a failing case. */
-export async function runInterop(impl: Implementation, peer: Implementation, options: RunOptions = {}): Promise<InteropSummary> {
+export async function runInterop(
+  impl: Implementation,
+  peer: Implementation,
+  options: RunOptions = {},
+): Promise<InteropSummary> {
   const caseTimeout = options.caseTimeout ?? 10_000;
   const waitMs = Math.max(200, Math.floor(caseTimeout / 3));
   const session = new Session();
@@ -182,8 +199,22 @@ export async function runInterop(impl: Implementation, peer: Implementation, opt
   };
 }
 
-async function runCase(c: InteropCase, impl: Implementation, peer: Implementation, session: Session, caseTimeout: number, waitMs: number): Promise<CaseResult> {
-  const base = { name: c.name, group: c.group, transport: c.transport, mechanism: c.mechanism, implRole: c.implRole, peerRole: c.peerRole };
+async function runCase(
+  c: InteropCase,
+  impl: Implementation,
+  peer: Implementation,
+  session: Session,
+  caseTimeout: number,
+  waitMs: number,
+): Promise<CaseResult> {
+  const base = {
+    name: c.name,
+    group: c.group,
+    transport: c.transport,
+    mechanism: c.mechanism,
+    implRole: c.implRole,
+    peerRole: c.peerRole,
+  };
   if (c.skip !== null) return { ...base, status: "skip", ms: 0, detail: c.skip };
   const ctx = new CaseContext(impl, peer, session, waitMs);
   const start = performance.now();
@@ -200,7 +231,12 @@ async function runCase(c: InteropCase, impl: Implementation, peer: Implementatio
     ]);
     return { ...base, status: "pass", ms: Math.round(performance.now() - start) };
   } catch (err) {
-    return { ...base, status: "fail", ms: Math.round(performance.now() - start), detail: (err as Error).message ?? String(err) };
+    return {
+      ...base,
+      status: "fail",
+      ms: Math.round(performance.now() - start),
+      detail: (err as Error).message ?? String(err),
+    };
   } finally {
     clearTimeout(timer);
     ctx.cleanup();

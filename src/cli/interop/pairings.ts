@@ -57,7 +57,9 @@ async function throughRouter({ ctx, a, b, out, back }: Exchange, aName: string, 
   await ctx.send(a, out, up);
   const got = await ctx.receive(b, up);
   if (got.length !== 1 + envelope.length + out.length || got[0]!.length === 0) {
-    throw new CaseFailure(`${up}: expected [id, ${envelope.length > 0 ? '"", ' : ""}${out.length} frames], got ${showMessage(got)}`);
+    throw new CaseFailure(
+      `${up}: expected [id, ${envelope.length > 0 ? '"", ' : ""}${out.length} frames], got ${showMessage(got)}`,
+    );
   }
   expectFrames(got.slice(1), [...envelope, ...out], `${up} ${envelope.length > 0 ? "envelope and body" : "body"}`);
   await ctx.send(b, [got[0]!, ...envelope, ...back], down);
@@ -128,7 +130,8 @@ export const PAIRINGS: readonly Pairing[] = [
       const small = [3, 4, 5].map((n) => [Buffer.from(`message ${n}`), ...payload([n * 100], n)]);
       const messages = [out, back, ...small];
       for (const [i, m] of messages.entries()) await ctx.send(a, m, `PUSH message ${i + 1}`);
-      for (const [i, m] of messages.entries()) expectFrames(await ctx.receive(b, `PULL message ${i + 1}`), m, `PUSH -> PULL message ${i + 1} of 5`);
+      for (const [i, m] of messages.entries())
+        expectFrames(await ctx.receive(b, `PULL message ${i + 1}`), m, `PUSH -> PULL message ${i + 1} of 5`);
     },
   },
   {
@@ -142,7 +145,11 @@ export const PAIRINGS: readonly Pairing[] = [
       await ctx.send(a, ["x", "filtered out"], "PUB x");
       await ctx.send(a, ["tt", "prefix match"], "PUB tt");
       expectFrames(await receiveSkippingSync(ctx, b), ["t", ...out], "PUB -> SUB topic t");
-      expectFrames(await receiveSkippingSync(ctx, b), ["tt", "prefix match"], "PUB -> SUB topic tt (x must be filtered)");
+      expectFrames(
+        await receiveSkippingSync(ctx, b),
+        ["tt", "prefix match"],
+        "PUB -> SUB topic tt (x must be filtered)",
+      );
     },
   },
 ];

@@ -50,7 +50,19 @@ Exit codes:
   10 protocol error (malformed handshake or traffic)
 `;
 
-const SOCKET_TYPES: readonly SocketTypeName[] = ["PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB"];
+const SOCKET_TYPES: readonly SocketTypeName[] = [
+  "PAIR",
+  "PUB",
+  "SUB",
+  "REQ",
+  "REP",
+  "DEALER",
+  "ROUTER",
+  "PULL",
+  "PUSH",
+  "XPUB",
+  "XSUB",
+];
 const DEFAULT_TIMEOUT_MS = 5000;
 
 export interface ProbeOptions {
@@ -102,15 +114,27 @@ export function parseProbeArgs(args: readonly string[]): ProbeOptions | "help" {
     strict: true,
   });
   if (values.help === true) return "help";
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "probe needs an ENDPOINT" : `probe takes one ENDPOINT (got ${positionals.join(" ")})`);
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length === 0 ? "probe needs an ENDPOINT" : `probe takes one ENDPOINT (got ${positionals.join(" ")})`,
+    );
   const socketType = (values.type ?? "DEALER").toUpperCase() as SocketTypeName;
-  if (!SOCKET_TYPES.includes(socketType)) throw new UsageError(`unknown socket type "${values.type}" (one of ${SOCKET_TYPES.join(" ")})`);
-  const inferred = values["server-key"] !== undefined ? "curve" : values.username !== undefined || values.password !== undefined ? "plain" : "null";
+  if (!SOCKET_TYPES.includes(socketType))
+    throw new UsageError(`unknown socket type "${values.type}" (one of ${SOCKET_TYPES.join(" ")})`);
+  const inferred =
+    values["server-key"] !== undefined
+      ? "curve"
+      : values.username !== undefined || values.password !== undefined
+        ? "plain"
+        : "null";
   const mechanism = (values.mechanism ?? inferred).toLowerCase();
-  if (mechanism !== "null" && mechanism !== "plain" && mechanism !== "curve") throw new UsageError(`unknown mechanism "${values.mechanism}" (null, plain or curve)`);
+  if (mechanism !== "null" && mechanism !== "plain" && mechanism !== "curve")
+    throw new UsageError(`unknown mechanism "${values.mechanism}" (null, plain or curve)`);
   const asServer = values["as-server"] === true;
-  if (mechanism === "curve" && !asServer && values["server-key"] === undefined) throw new UsageError("--mechanism curve needs --server-key (the server's public key)");
-  if (mechanism === "curve" && asServer && values["secret-key"] === undefined) throw new UsageError("a CURVE server (--as-server) needs --secret-key");
+  if (mechanism === "curve" && !asServer && values["server-key"] === undefined)
+    throw new UsageError("--mechanism curve needs --server-key (the server's public key)");
+  if (mechanism === "curve" && asServer && values["secret-key"] === undefined)
+    throw new UsageError("a CURVE server (--as-server) needs --secret-key");
   for (const key of ["server-key", "public-key", "secret-key"] as const) {
     const value = values[key];
     if (value === undefined) continue;

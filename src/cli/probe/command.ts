@@ -51,7 +51,9 @@ function mechanismFor(o: ProbeOptions, report: ProbeReport): Mechanism {
 function openStream(o: ProbeOptions, onListening: (endpoint: string) => void): Promise<ByteStream> {
   const transport = streamTransport(checkEndpoint(o.endpoint, o.bind));
   if (transport === null) {
-    return Promise.reject(new ProbeFailure("connect", "inproc endpoints live inside one process; probe tcp:// or ipc://"));
+    return Promise.reject(
+      new ProbeFailure("connect", "inproc endpoints live inside one process; probe tcp:// or ipc://"),
+    );
   }
   return o.bind ? acceptOne(o, transport, onListening) : connectTo(o, transport);
 }
@@ -90,7 +92,11 @@ function connectErrorMessage(endpoint: string, err: NodeJS.ErrnoException): stri
   }
 }
 
-async function acceptOne(o: ProbeOptions, transport: Transport, onListening: (endpoint: string) => void): Promise<ByteStream> {
+async function acceptOne(
+  o: ProbeOptions,
+  transport: Transport,
+  onListening: (endpoint: string) => void,
+): Promise<ByteStream> {
   let accepted: ((stream: ByteStream) => void) | null = null;
   const first = new Promise<ByteStream>((resolve) => (accepted = resolve));
   const onStream = (stream: ByteStream): void => {
@@ -108,7 +114,10 @@ async function acceptOne(o: ProbeOptions, transport: Transport, onListening: (en
   let timer: NodeJS.Timeout | null = null;
   const timeout = new Promise<never>((_, reject) => {
     if (o.acceptTimeout <= 0) return;
-    timer = setTimeout(() => reject(new ProbeFailure("timeout", `no connection to ${o.endpoint} within ${o.acceptTimeout} ms`)), o.acceptTimeout);
+    timer = setTimeout(
+      () => reject(new ProbeFailure("timeout", `no connection to ${o.endpoint} within ${o.acceptTimeout} ms`)),
+      o.acceptTimeout,
+    );
   });
   try {
     return await Promise.race([first, timeout]);
@@ -124,7 +133,10 @@ function peerName(stream: ByteStream, endpoint: string): string {
 }
 
 /** Runs a probe; never throws for anything the peer does — the report says what happened. */
-export async function runProbe(o: ProbeOptions, onListening: (endpoint: string) => void = () => undefined): Promise<ProbeReport> {
+export async function runProbe(
+  o: ProbeOptions,
+  onListening: (endpoint: string) => void = () => undefined,
+): Promise<ProbeReport> {
   // Keys in report order, so the JSON reads top to bottom like the text.
   const report: ProbeReport = {
     endpoint: o.endpoint,
@@ -183,7 +195,8 @@ export async function runProbe(o: ProbeOptions, onListening: (endpoint: string) 
     report.exitCode = 0;
   } catch (err) {
     const failure = err instanceof ProbeFailure ? err : null;
-    report.error = failure !== null ? { kind: failure.kind, message: failure.message } : { kind: "protocol", message: String(err) };
+    report.error =
+      failure !== null ? { kind: failure.kind, message: failure.message } : { kind: "protocol", message: String(err) };
     report.exitCode = failure !== null ? PROBE_EXIT_CODES[failure.kind] : 1;
   } finally {
     if (connection !== null) {

@@ -105,7 +105,9 @@ export class ProbeConnection extends Connection {
     const pong = new Promise<Buffer>((resolve, reject) => this.pongWaiters.set(key, { resolve, reject }));
     // TTL 0: a TTL would make the peer close the connection when we go quiet (docs/protocol.md §6.2).
     this.sendCommand(encodePing(0, context));
-    return this.withTimeout(pong, timeoutMs, () => `no PONG within ${timeoutMs} ms`).finally(() => this.pongWaiters.delete(key));
+    return this.withTimeout(pong, timeoutMs, () => `no PONG within ${timeoutMs} ms`).finally(() =>
+      this.pongWaiters.delete(key),
+    );
   }
 
   /** Subscribes as a SUB: a SUBSCRIBE command to 3.1 peers, the 0x01 message to 3.0 peers (RFC 37 §2.5.4). */
@@ -229,7 +231,8 @@ export class ProbeConnection extends Connection {
   /** What went wrong, in the probe's words; errors in the greeting say what the peer sent. */
   private describe(err: unknown): ProbeFailure {
     if (this.state === "greeting" && err instanceof ProtocolError) {
-      if (err.code !== "ERR_ZMTP_MECHANISM_MISMATCH") return new ProbeFailure("not-zmtp", `${err.message}${describeBytes(this.firstBytes)}`);
+      if (err.code !== "ERR_ZMTP_MECHANISM_MISMATCH")
+        return new ProbeFailure("not-zmtp", `${err.message}${describeBytes(this.firstBytes)}`);
       const theirs = this.greeting?.mechanism ?? "";
       return new ProbeFailure(
         "mechanism",

@@ -4,14 +4,7 @@ import { ProtocolError } from "../../errors.js";
 
 /** Why a probe failed; each kind has its own exit code (PROBE_EXIT_CODES in report.ts). */
 export type ProbeFailureKind =
-  | "connect"
-  | "not-zmtp"
-  | "mechanism"
-  | "socket-type"
-  | "auth"
-  | "closed"
-  | "timeout"
-  | "protocol";
+  "connect" | "not-zmtp" | "mechanism" | "socket-type" | "auth" | "closed" | "timeout" | "protocol";
 
 export class ProbeFailure extends Error {
   constructor(

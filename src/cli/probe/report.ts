@@ -59,8 +59,15 @@ export function formatProbeReport(r: ProbeReport): string {
     lines.push(`${label.padEnd(14)}${value}`);
   };
   const role = r.mechanism === "NULL" ? "" : ` ${r.role}`;
-  row("probe", `${r.socketType} (${r.mechanism}${role}) ${r.mode === "bind" ? "bound at" : "connecting to"} ${r.endpoint}`);
-  if (r.peer !== undefined) row("peer", `${r.peer}${r.connectMs !== undefined ? ` (${r.mode === "bind" ? "accepted" : "connected"} in ${r.connectMs} ms)` : ""}`);
+  row(
+    "probe",
+    `${r.socketType} (${r.mechanism}${role}) ${r.mode === "bind" ? "bound at" : "connecting to"} ${r.endpoint}`,
+  );
+  if (r.peer !== undefined)
+    row(
+      "peer",
+      `${r.peer}${r.connectMs !== undefined ? ` (${r.mode === "bind" ? "accepted" : "connected"} in ${r.connectMs} ms)` : ""}`,
+    );
   if (r.greeting !== undefined) {
     const g = r.greeting;
     row("greeting", `ZMTP ${g.version}, mechanism ${g.mechanism || "(empty)"}, as-server ${g.asServer ? 1 : 0}`);
@@ -77,7 +84,13 @@ export function formatProbeReport(r: ProbeReport): string {
     for (const name of names) lines.push(`  ${name.padEnd(12)}${displayValue(r.properties[name]!)}`);
   }
   if (r.handshakeMs !== undefined) row("handshake", `ok in ${r.handshakeMs} ms`);
-  if (r.ping !== undefined) row("ping", r.ping.answered ? `PONG in ${r.ping.rttMs} ms${r.ping.note ? ` (${r.ping.note})` : ""}` : `no answer (${r.ping.note})`);
+  if (r.ping !== undefined)
+    row(
+      "ping",
+      r.ping.answered
+        ? `PONG in ${r.ping.rttMs} ms${r.ping.note ? ` (${r.ping.note})` : ""}`
+        : `no answer (${r.ping.note})`,
+    );
   if (r.subscribed !== undefined) row("subscribed", r.subscribed.map((t) => JSON.stringify(t)).join(", "));
   for (const m of r.sent) row("sent", previewMessage(frames(m), 48));
   for (const m of r.received) row("received", previewMessage(frames(m), 48));

@@ -14,7 +14,8 @@ export function parseMessage(arg: string): Buffer[] {
 export function parseFrame(text: string): Buffer {
   if (!/^0x/i.test(text)) return Buffer.from(text);
   const hex = text.slice(2);
-  if (!/^([0-9a-f]{2})*$/i.test(hex)) throw new RangeError(`bad hex frame "${text}": use an even number of hex digits after 0x`);
+  if (!/^([0-9a-f]{2})*$/i.test(hex))
+    throw new RangeError(`bad hex frame "${text}": use an even number of hex digits after 0x`);
   return Buffer.from(hex, "hex");
 }
 
@@ -44,7 +45,9 @@ export function previewMessage(frames: readonly Buffer[], max = 32): string {
 
 /** JSON form of a frame: its size and its content as text or hex (not cut). */
 export function frameJson(body: Buffer): { size: number; text?: string; hex?: string } {
-  return isPrintable(body) ? { size: body.length, text: body.toString("utf8") } : { size: body.length, hex: body.toString("hex") };
+  return isPrintable(body)
+    ? { size: body.length, text: body.toString("utf8") }
+    : { size: body.length, hex: body.toString("hex") };
 }
 
 /** A property value for reports: the text when printable, else `0x` + hex (e.g. a binary routing id). */

@@ -59,12 +59,15 @@ export interface Tracer {
 /** The transport that carries `address`; inproc has no bytes to trace. */
 function transportOf(address: string, forBind: boolean): Transport {
   const transport = streamTransport(checkEndpoint(address, forBind));
-  if (transport === null) throw new RangeError(`${address}: inproc cannot be traced (it has no bytes); use tcp:// or ipc://`);
+  if (transport === null)
+    throw new RangeError(`${address}: inproc cannot be traced (it has no bytes); use tcp:// or ipc://`);
   return transport;
 }
 
 function describePeer(stream: ByteStream, fallback: string): string {
-  return stream.remoteAddress !== undefined ? formatTcpEndpoint(stream.remoteAddress, stream.remotePort ?? 0).slice(6) : fallback;
+  return stream.remoteAddress !== undefined
+    ? formatTcpEndpoint(stream.remoteAddress, stream.remotePort ?? 0).slice(6)
+    : fallback;
 }
 
 /** Copies `from` into `to` as it arrives, decoding on the way; a slow `to` pauses `from`. */
@@ -99,7 +102,8 @@ export async function startTrace(options: TraceOptions, onRecord: (record: Trace
     if (options.once) listener?.close();
     // Hold the client's bytes until the onward connection exists; they are then forwarded in order.
     client.pause();
-    const record = (dir: TraceRecord["dir"], body: TraceBody): void => onRecord({ time: new Date(), conn, dir, ...body });
+    const record = (dir: TraceRecord["dir"], body: TraceBody): void =>
+      onRecord({ time: new Date(), conn, dir, ...body });
     const upstream = toTransport.dial(options.to, DEFAULT_TRANSPORT_OPTIONS);
     open.add(client);
     open.add(upstream);
@@ -110,7 +114,12 @@ export async function startTrace(options: TraceOptions, onRecord: (record: Trace
     const end = (by: "client" | "server" | "tracer", error?: Error): void => {
       if (closed) return;
       closed = true;
-      if (!connected && by === "server") record("", { event: "close", by: "tracer", error: `cannot connect to ${options.to}: ${error?.message ?? "closed"}` });
+      if (!connected && by === "server")
+        record("", {
+          event: "close",
+          by: "tracer",
+          error: `cannot connect to ${options.to}: ${error?.message ?? "closed"}`,
+        });
       else record("", error !== undefined ? { event: "close", by, error: error.message } : { event: "close", by });
       closeStream(client, true);
       closeStream(upstream, true);
@@ -162,7 +171,12 @@ function describe(r: TraceRecord): string {
     case "greeting":
       return `greeting ZMTP ${r.version} ${r.mechanism} as-server=${r.asServer ? 1 : 0}`;
     case "command": {
-      const props = r.properties !== undefined ? Object.entries(r.properties).map(([k, v]) => ` ${k}=${displayValue(v)}`).join("") : "";
+      const props =
+        r.properties !== undefined
+          ? Object.entries(r.properties)
+              .map(([k, v]) => ` ${k}=${displayValue(v)}`)
+              .join("")
+          : "";
       const detail = r.detail !== undefined ? ` ${r.detail}` : "";
       return `${r.name}${props}${detail} (${r.size} bytes)`;
     }
@@ -208,7 +222,8 @@ export async function traceCommand(args: readonly string[], io: CommandIO = proc
     transportOf(values.listen, true);
     transportOf(values.to, false);
     const preview = Number(values.preview ?? "32");
-    if (!Number.isInteger(preview) || preview < 0) throw new RangeError(`--preview must be a non-negative integer (got "${values.preview}")`);
+    if (!Number.isInteger(preview) || preview < 0)
+      throw new RangeError(`--preview must be a non-negative integer (got "${values.preview}")`);
   } catch (err) {
     io.stderr.write(`zmtp trace: ${(err as Error).message}\n\n${TRACE_USAGE}`);
     return 2;
@@ -217,7 +232,12 @@ export async function traceCommand(args: readonly string[], io: CommandIO = proc
   let tracer: Tracer;
   try {
     tracer = await startTrace(
-      { listen: values.listen, to: values.to, previewBytes: Number(values.preview ?? "32"), once: values.once === true },
+      {
+        listen: values.listen,
+        to: values.to,
+        previewBytes: Number(values.preview ?? "32"),
+        once: values.once === true,
+      },
       (record) => io.stdout.write(`${format(record)}\n`),
     );
   } catch (err) {

@@ -58,7 +58,10 @@ export class TraceDecoder implements FrameSink {
     } catch (err) {
       // Never stop forwarding: from here on this direction is only counted.
       this.state = "raw";
-      this.emit({ event: "error", message: `cannot decode: ${(err as Error).message}; further bytes are forwarded undecoded` });
+      this.emit({
+        event: "error",
+        message: `cannot decode: ${(err as Error).message}; further bytes are forwarded undecoded`,
+      });
     }
   }
 
@@ -79,7 +82,11 @@ export class TraceDecoder implements FrameSink {
       return;
     }
     // CURVE traffic: every frame is a MESSAGE box in an ordinary data frame (docs/protocol.md §8.6).
-    if (this.mechanism === "CURVE" && body.length >= CURVE_MESSAGE_OVERHEAD && CURVE_MESSAGE.equals(body.subarray(0, 8))) {
+    if (
+      this.mechanism === "CURVE" &&
+      body.length >= CURVE_MESSAGE_OVERHEAD &&
+      CURVE_MESSAGE.equals(body.subarray(0, 8))
+    ) {
       this.emit({ event: "message", size: body.length });
       return;
     }
@@ -98,16 +105,29 @@ export class TraceDecoder implements FrameSink {
   private describeCommand(body: Buffer): TraceEvent {
     const size = body.length;
     if (body.length >= 5 && LIBZMQ_PLAIN_ERROR.equals(body.subarray(0, 5))) {
-      return { event: "command", name: "ERROR", size, detail: `${reason(body.subarray(5))} (libzmq's malformed PLAIN ERROR)` };
+      return {
+        event: "command",
+        name: "ERROR",
+        size,
+        detail: `${reason(body.subarray(5))} (libzmq's malformed PLAIN ERROR)`,
+      };
     }
     const cmd = decodeCommand(body);
-    if (cmd === null) return { event: "command", name: "?", size, detail: `malformed command 0x${body.subarray(0, 16).toString("hex")}` };
+    if (cmd === null)
+      return {
+        event: "command",
+        name: "?",
+        size,
+        detail: `malformed command 0x${body.subarray(0, 16).toString("hex")}`,
+      };
     const { name, data } = cmd;
     const curve = this.mechanism === "CURVE";
     try {
       switch (name) {
         case "READY":
-          return curve ? { event: "command", name, size, detail: "encrypted metadata" } : { event: "command", name, size, properties: props(data) };
+          return curve
+            ? { event: "command", name, size, detail: "encrypted metadata" }
+            : { event: "command", name, size, properties: props(data) };
         case "INITIATE":
           return curve
             ? { event: "command", name, size, detail: "vouch and encrypted metadata" }
@@ -116,13 +136,23 @@ export class TraceDecoder implements FrameSink {
           if (curve) return { event: "command", name, size, detail: `CurveZMQ ${data[0]}.${data[1]}` };
           const hello = decodePlainHello(data);
           // The password is not printed: traces end up in logs and tickets.
-          return { event: "command", name, size, detail: `username=${propertyText(hello.username)} password=(${hello.password.length} bytes)` };
+          return {
+            event: "command",
+            name,
+            size,
+            detail: `username=${propertyText(hello.username)} password=(${hello.password.length} bytes)`,
+          };
         }
         case "ERROR":
           return { event: "command", name, size, detail: reason(data) };
         case "PING": {
           const ping = decodePing(data);
-          return { event: "command", name, size, detail: `ttl=${ping.ttlDeciseconds * 100}ms context=${propertyText(ping.context)}` };
+          return {
+            event: "command",
+            name,
+            size,
+            detail: `ttl=${ping.ttlDeciseconds * 100}ms context=${propertyText(ping.context)}`,
+          };
         }
         case "PONG":
           return { event: "command", name, size, detail: `context=${propertyText(data)}` };

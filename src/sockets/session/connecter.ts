@@ -166,7 +166,10 @@ export class Connecter implements EngineHost, RawEngineHost {
     this.stream = null;
     emitEngineClose(this.owner, this.address, reason);
     if (this.pipe !== null) this.pipe.connected = false;
-    const keepPipe = this.pipe !== null && !this.owner.options.immediate && !reason.fatal &&
+    const keepPipe =
+      this.pipe !== null &&
+      !this.owner.options.immediate &&
+      !reason.fatal &&
       (this.owner.attachesBeforeHandshake || this.fixedRoutingId !== null);
     if (!keepPipe) this.dropPipe();
     if (this.stopped) return;
@@ -195,7 +198,8 @@ export class Connecter implements EngineHost, RawEngineHost {
     if (this.retryTimer !== null) this.owner.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
     // A live engine ends gracefully (what linger left to send is flushed); a pending dial is cut.
-    if (this.engine !== null) this.engine.close({ kind: "local", error: null, handshaken: this.engine.handshaken, fatal: false, graceful });
+    if (this.engine !== null)
+      this.engine.close({ kind: "local", error: null, handshaken: this.engine.handshaken, fatal: false, graceful });
     else this.stream?.destroy();
     this.engine = null;
     this.stream = null;

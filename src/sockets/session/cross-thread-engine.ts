@@ -48,7 +48,11 @@ export class CrossThreadEngine extends Engine {
   }
 
   override localProperties(): Array<[string, Buffer]> {
-    return [...super.localProperties(), [SECRET_PROPERTY, this.secret], [CREDIT_PROPERTY, uint32(grantOf(this.receiving))]];
+    return [
+      ...super.localProperties(),
+      [SECRET_PROPERTY, this.secret],
+      [CREDIT_PROPERTY, uint32(grantOf(this.receiving))],
+    ];
   }
 
   /** libzmq's inproc does not check socket types; only our threads may connect. */

@@ -146,7 +146,11 @@ export class Claim {
     try {
       await listenOn(server, this.path);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE" || !this.path.startsWith("/") || !(await isStale(this.path))) {
+      if (
+        (err as NodeJS.ErrnoException).code !== "EADDRINUSE" ||
+        !this.path.startsWith("/") ||
+        !(await isStale(this.path))
+      ) {
         throw (err as NodeJS.ErrnoException).code === "EADDRINUSE" ? inprocAddressInUse(address) : err;
       }
       // A socket file left by a thread that ended without unbinding.
@@ -197,7 +201,14 @@ class AcceptedLink implements EngineHost {
     stream.unref();
     const socket = claim.socket;
     this.pipe = socket.createPipe(`inproc://${claim.name}`, claim.priority);
-    this.engine = new CrossThreadEngine(stream, crossThreadOptions(socket), this, `inproc://${claim.name}`, secret, this.pipe);
+    this.engine = new CrossThreadEngine(
+      stream,
+      crossThreadOptions(socket),
+      this,
+      `inproc://${claim.name}`,
+      secret,
+      this.pipe,
+    );
   }
 
   get pendingOutbound(): boolean {
@@ -269,7 +280,8 @@ export class Reach implements InprocRemoteLink, EngineHost {
     this.crossThread.track(this.path, this, false);
     const engine = this.engine;
     this.engine = null;
-    if (engine !== null) engine.close({ kind: "local", error: null, handshaken: engine.handshaken, fatal: false, graceful });
+    if (engine !== null)
+      engine.close({ kind: "local", error: null, handshaken: engine.handshaken, fatal: false, graceful });
     else this.stream?.destroy();
     this.stream = null;
     this.unlink();
@@ -300,7 +312,14 @@ export class Reach implements InprocRemoteLink, EngineHost {
       stream.off("error", onError);
       if (this.stream !== stream) return;
       this.announced = false;
-      this.engine = new CrossThreadEngine(stream, crossThreadOptions(this.socket), this, `inproc://${this.name}`, this.crossThread.secret, this.pipe);
+      this.engine = new CrossThreadEngine(
+        stream,
+        crossThreadOptions(this.socket),
+        this,
+        `inproc://${this.name}`,
+        this.crossThread.secret,
+        this.pipe,
+      );
     });
   }
 

@@ -7,7 +7,13 @@ import { createMechanism } from "./security.js";
 import type { ZapFunction } from "../../zmtp/zap.js";
 
 /** What an engine of a socket of `type` with these options needs (ZAP: null when there is no handler to ask). */
-export function engineOptionsFor(type: SocketTypeName, o: OptionValues, counters: SocketCounters, clock: Clock, zap: ZapFunction | null): EngineOptions {
+export function engineOptionsFor(
+  type: SocketTypeName,
+  o: OptionValues,
+  counters: SocketCounters,
+  clock: Clock,
+  zap: ZapFunction | null,
+): EngineOptions {
   return {
     socketType: type,
     identity: sendsIdentity(type) ? o.routingId : null,

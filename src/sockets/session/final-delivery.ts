@@ -65,7 +65,13 @@ class DeliveryOwner implements SessionOwner, PipeOwner {
 
   get transportOptions(): TransportOptions {
     const o = this.options;
-    return { tcpKeepalive: o.tcpKeepalive, tcpKeepaliveIdle: o.tcpKeepaliveIdle, backlog: o.backlog, connectTimeout: o.connectTimeout, ipv6: o.ipv6 };
+    return {
+      tcpKeepalive: o.tcpKeepalive,
+      tcpKeepaliveIdle: o.tcpKeepaliveIdle,
+      backlog: o.backlog,
+      connectTimeout: o.connectTimeout,
+      ipv6: o.ipv6,
+    };
   }
 
   engineOptions(): EngineOptions {

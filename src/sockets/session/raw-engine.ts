@@ -21,7 +21,10 @@ export interface RawPipe {
 }
 
 /** A raw engine's options from its socket's. */
-export function rawEngineOptions(socket: { readonly options: OptionValues; readonly counters: TrafficCounters }): RawEngineOptions {
+export function rawEngineOptions(socket: {
+  readonly options: OptionValues;
+  readonly counters: TrafficCounters;
+}): RawEngineOptions {
   return { notify: socket.options.streamNotify, inBatchSize: socket.options.inBatchSize, counters: socket.counters };
 }
 

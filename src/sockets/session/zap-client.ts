@@ -15,7 +15,6 @@ export const ZAP_ENDPOINT = `inproc://${ZAP_NAME}`;
 /** Bound on how long a request may wait when the handshake itself has no limit. */
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-
 /** A ZAP function for the engine: null (no handler bound) or the pending reply. */
 export function zapClient(context: Context, timeoutMs: number): ZapFunction {
   return (request) => {
@@ -42,7 +41,10 @@ class ZapExchange implements InprocSocket, PipeOwner {
       this.resolve = resolve;
       this.reject = reject;
     });
-    this.timer = setTimeout(() => this.finish(new Error(`ZAP handler did not reply within ${timeoutMs} ms`)), timeoutMs);
+    this.timer = setTimeout(
+      () => this.finish(new Error(`ZAP handler did not reply within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     this.timer.unref();
     // Written once both ends are linked (connect links at once when the name is bound), so the
     // handler's pipe already has its routing id when the request reaches a Router handler.

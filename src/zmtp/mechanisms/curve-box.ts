@@ -51,14 +51,21 @@ export function keyPairFromSecret(secretKey: Uint8Array): CurveKeyPair {
 export function sharedKey(own: CurveKeyPair, peerPublicKey: Uint8Array): Buffer | null {
   let shared: Buffer;
   try {
-    const x = Buffer.from(peerPublicKey.buffer, peerPublicKey.byteOffset, peerPublicKey.byteLength).toString("base64url");
+    const x = Buffer.from(peerPublicKey.buffer, peerPublicKey.byteOffset, peerPublicKey.byteLength).toString(
+      "base64url",
+    );
     const publicKey = createPublicKey({ key: { kty: "OKP", crv: "X25519", x }, format: "jwk" });
     shared = diffieHellman({ privateKey: own.privateKey, publicKey });
   } catch {
     return null;
   }
   const key = new Uint32Array(8);
-  hsalsa(SIGMA, new Uint32Array(shared.buffer.slice(shared.byteOffset, shared.byteOffset + KEY_BYTES)), ZERO_NONCE, key);
+  hsalsa(
+    SIGMA,
+    new Uint32Array(shared.buffer.slice(shared.byteOffset, shared.byteOffset + KEY_BYTES)),
+    ZERO_NONCE,
+    key,
+  );
   return Buffer.from(key.buffer);
 }
 
@@ -92,7 +99,13 @@ export function open(box: Uint8Array, nonce24: Uint8Array, key: Uint8Array): Buf
  * ciphertext) is at `buf[offset + 16 ..]` and `buf[offset .. offset + 16]` is free for a header.
  * Lets a MESSAGE be built with one allocation and one copy of the payload.
  */
-export function sealInPlace(buf: Buffer, offset: number, plaintextLength: number, nonce24: Uint8Array, key: Uint8Array): void {
+export function sealInPlace(
+  buf: Buffer,
+  offset: number,
+  plaintextLength: number,
+  nonce24: Uint8Array,
+  key: Uint8Array,
+): void {
   const region = buf.subarray(offset, offset + 32 + plaintextLength);
   xsalsa20poly1305(key, nonce24).encrypt(region.subarray(32), region);
 }

@@ -1,7 +1,18 @@
 import { decodeError, type Command } from "../command.js";
 import { decodeProperties, encodeProperties, type Metadata } from "../metadata.js";
 import { ProtocolError, type ProtocolErrorCode } from "../../errors.js";
-import { BOX_OVERHEAD, KEY_BYTES, generateKeyPair, nonce, open, randomBytes, seal, sealInPlace, sharedKey, type CurveKeyPair } from "./curve-box.js";
+import {
+  BOX_OVERHEAD,
+  KEY_BYTES,
+  generateKeyPair,
+  nonce,
+  open,
+  randomBytes,
+  seal,
+  sealInPlace,
+  sharedKey,
+  type CurveKeyPair,
+} from "./curve-box.js";
 import type { Mechanism, MechanismHost, TrafficCodec } from "./mechanism.js";
 import { consultZap, withZapProperties } from "./zap-gate.js";
 
@@ -71,7 +82,10 @@ class NonceGuard {
     const hi = buf.readUInt32BE(at);
     const lo = buf.readUInt32BE(at + 4);
     if (hi < this.hi || (hi === this.hi && lo <= this.lo)) {
-      fail("ERR_ZMTP_INVALID_SEQUENCE", `CURVE: ${this.what} nonce ${hi * TWO_32 + lo} does not follow ${this.hi * TWO_32 + this.lo}`);
+      fail(
+        "ERR_ZMTP_INVALID_SEQUENCE",
+        `CURVE: ${this.what} nonce ${hi * TWO_32 + lo} does not follow ${this.hi * TWO_32 + this.lo}`,
+      );
     }
   }
 
@@ -177,7 +191,11 @@ export class CurveClient implements Mechanism {
 
   onCommand(command: Command): void {
     const host = this.host;
-    if (host !== null && command.name === "ERROR" && (this.state === "expect-welcome" || this.state === "expect-ready")) {
+    if (
+      host !== null &&
+      command.name === "ERROR" &&
+      (this.state === "expect-welcome" || this.state === "expect-ready")
+    ) {
       this.state = "done";
       host.peerRejected(decodeError(command.data));
       return;
@@ -195,7 +213,10 @@ export class CurveClient implements Mechanism {
 
   private onWelcome(host: MechanismHost, data: Buffer): void {
     if (data.length !== WELCOME_SIZE - 8) {
-      fail("ERR_ZMTP_MALFORMED_COMMAND_WELCOME", `CURVE: WELCOME must be ${WELCOME_SIZE} bytes, got ${data.length + 8}`);
+      fail(
+        "ERR_ZMTP_MALFORMED_COMMAND_WELCOME",
+        `CURVE: WELCOME must be ${WELCOME_SIZE} bytes, got ${data.length + 8}`,
+      );
     }
     const plain = open(data.subarray(16), nonce(PREFIX.welcome, data.subarray(0, 16)), this.helloKey!);
     if (plain === null) fail("ERR_ZMTP_CRYPTOGRAPHIC", "CURVE: cannot open WELCOME (wrong server key?)");
@@ -289,7 +310,8 @@ export class CurveServer implements Mechanism {
     const helloNonce = data.subarray(106, 114);
     const helloKey = sharedKey(this.options.keyPair, clientTransient);
     const signature = helloKey === null ? null : open(data.subarray(114), nonce(PREFIX.hello, helloNonce), helloKey);
-    if (signature === null) fail("ERR_ZMTP_CRYPTOGRAPHIC", "CURVE: cannot open HELLO (client has the wrong server key?)");
+    if (signature === null)
+      fail("ERR_ZMTP_CRYPTOGRAPHIC", "CURVE: cannot open HELLO (client has the wrong server key?)");
     this.peerNonce.commit(helloNonce, 0);
     this.clientTransient = clientTransient;
     const transient = generateKeyPair();
@@ -297,7 +319,11 @@ export class CurveServer implements Mechanism {
     // Cookie = nonce(16) + secretbox[C' + s'](K): K lives only in this mechanism (RFC 26 §2.4).
     this.cookieKey = randomBytes(32);
     const cookieNonce = randomBytes(16);
-    const cookieBox = seal(Buffer.concat([clientTransient, transient.secretKey]), nonce(PREFIX.cookie, cookieNonce), this.cookieKey);
+    const cookieBox = seal(
+      Buffer.concat([clientTransient, transient.secretKey]),
+      nonce(PREFIX.cookie, cookieNonce),
+      this.cookieKey,
+    );
     const welcomeNonce = randomBytes(16);
     const box = seal(
       Buffer.concat([transient.publicKey, cookieNonce, cookieBox]),
@@ -327,7 +353,8 @@ export class CurveServer implements Mechanism {
     const sessionKey = keyOrFail(sharedKey(transient, clientTransient), "the client's transient key");
     const plain = open(data.subarray(COOKIE_SIZE + 8), nonce(PREFIX.initiate, initiateNonce), sessionKey);
     if (plain === null) fail("ERR_ZMTP_CRYPTOGRAPHIC", "CURVE: cannot open INITIATE");
-    if (plain.length < KEY_BYTES + 16 + VOUCH_SIZE) fail("ERR_ZMTP_MALFORMED_COMMAND_INITIATE", "CURVE: INITIATE box is too short");
+    if (plain.length < KEY_BYTES + 16 + VOUCH_SIZE)
+      fail("ERR_ZMTP_MALFORMED_COMMAND_INITIATE", "CURVE: INITIATE box is too short");
     const clientKey = Buffer.from(plain.subarray(0, KEY_BYTES));
     const vouchKey = keyOrFail(sharedKey(transient, clientKey), "the client's long-term key");
     const vouch = open(
@@ -345,8 +372,10 @@ export class CurveServer implements Mechanism {
     this.sessionKey = sessionKey;
     this.lastPeerNonce = Buffer.from(initiateNonce);
     this.state = "zap";
-    const asked = consultZap(host, { domain: this.options.domain, mechanism: "CURVE", credentials: [clientKey] }, (extra) =>
-      this.sendReady(host, withZapProperties(props, extra)),
+    const asked = consultZap(
+      host,
+      { domain: this.options.domain, mechanism: "CURVE", credentials: [clientKey] },
+      (extra) => this.sendReady(host, withZapProperties(props, extra)),
     );
     if (!asked) this.sendReady(host, props);
   }

@@ -20,8 +20,12 @@ function unexpected(side: string, command: Command, state: string): never {
 }
 
 export function encodePlainHello(username: Buffer, password: Buffer): Buffer {
-  if (username.length > 255 || password.length > 255) throw new RangeError("PLAIN user name and password are at most 255 bytes");
-  return encodeCommand("HELLO", Buffer.concat([Buffer.of(username.length), username, Buffer.of(password.length), password]));
+  if (username.length > 255 || password.length > 255)
+    throw new RangeError("PLAIN user name and password are at most 255 bytes");
+  return encodeCommand(
+    "HELLO",
+    Buffer.concat([Buffer.of(username.length), username, Buffer.of(password.length), password]),
+  );
 }
 
 /** HELLO data = ulen(1) username plen(1) password, nothing after (RFC 24 §2.2). */
@@ -54,7 +58,8 @@ export class PlainClient implements Mechanism {
   }
 
   decodeCommand(body: Buffer): Command | null {
-    if (body.length >= 5 && LIBZMQ_PLAIN_ERROR.equals(body.subarray(0, 5))) return { name: "ERROR", data: body.subarray(5) };
+    if (body.length >= 5 && LIBZMQ_PLAIN_ERROR.equals(body.subarray(0, 5)))
+      return { name: "ERROR", data: body.subarray(5) };
     return decodeCommand(body);
   }
 
@@ -68,7 +73,8 @@ export class PlainClient implements Mechanism {
     }
     if (this.state === "expect-welcome" && command.name === "WELCOME") {
       // libzmq's client requires WELCOME to be exactly the 8-byte name.
-      if (command.data.length !== 0) throw new ProtocolError("ERR_ZMTP_MALFORMED_COMMAND_WELCOME", "PLAIN: WELCOME has a body");
+      if (command.data.length !== 0)
+        throw new ProtocolError("ERR_ZMTP_MALFORMED_COMMAND_WELCOME", "PLAIN: WELCOME has a body");
       this.state = "expect-ready";
       host.sendCommand(encodeCommand("INITIATE", encodeProperties(host.localProperties())));
       return;

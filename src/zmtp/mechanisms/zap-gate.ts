@@ -21,7 +21,10 @@ export function consultZap(
       if (host.closed) return;
       if (reply.statusCode !== "200") {
         const status = Number(reply.statusCode);
-        host.authFailed(status, `ZAP handler refused the ${request.mechanism} peer: ${status} ${reply.statusText}`.trim());
+        host.authFailed(
+          status,
+          `ZAP handler refused the ${request.mechanism} peer: ${status} ${reply.statusText}`.trim(),
+        );
         return;
       }
       const extra = decodeProperties(reply.metadata);

@@ -68,8 +68,14 @@ function latePeer(endpoint: string, delayMs: number, count = 1): string {
 beforeAll(() => {
   const built = statSync(join(ROOT, "dist", "esm", "index.js"), { throwIfNoEntry: false })?.mtimeMs ?? 0;
   const newest = (dir: string): number =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
-  if (built < newest(join(ROOT, "src"))) throw new Error("dist/ is older than src/: run `npm run build` (these tests run the built package)");
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+      ),
+    );
+  if (built < newest(join(ROOT, "src")))
+    throw new Error("dist/ is older than src/: run `npm run build` (these tests run the built package)");
   mkdirSync(DIR, { recursive: true });
 });
 
@@ -101,7 +107,11 @@ describe.concurrent("process exit", () => {
       ["--no-warnings"],
     );
     // zeromq.js's warning is no process warning: --no-warnings does not hide it.
-    expect(outcome).toMatchObject({ code: 0, stdout: ["exit listener", "peer received a", "peer received b"], warnings: [WARNING + ADVICE] });
+    expect(outcome).toMatchObject({
+      code: 0,
+      stdout: ["exit listener", "peer received a", "peer received b"],
+      warnings: [WARNING + ADVICE],
+    });
   });
 
   it("does not warn when the delivery takes less than 500 ms", async () => {
@@ -113,12 +123,14 @@ describe.concurrent("process exit", () => {
       while (!existsSync("${path}.exiting")) await new Promise((r) => setTimeout(r, 5));
       renameSync("${path}.hidden", "${path}");
       console.log("peer received", String(await s.receive())); s.close();`;
-    const outcome = await run(`import * as zmq from "zmtp"; import { existsSync, writeFileSync } from "node:fs";
+    const outcome = await run(
+      `import * as zmq from "zmtp"; import { existsSync, writeFileSync } from "node:fs";
       import { spawn } from "node:child_process";
       spawn(process.execPath, ["--input-type=module", "-e", ${JSON.stringify("PEER")}], { cwd: process.cwd(), stdio: ["ignore", "inherit", "inherit"] }).unref();
       while (!existsSync("${path}.ready")) await new Promise((r) => setTimeout(r, 5));
       const push = new zmq.Push({ reconnectInterval: 10 }); push.connect("ipc://${path}"); await push.send("quick");
-      process.on("exit", () => writeFileSync("${path}.exiting", ""));`.replace('"PEER"', JSON.stringify(peer)));
+      process.on("exit", () => writeFileSync("${path}.exiting", ""));`.replace('"PEER"', JSON.stringify(peer)),
+    );
     expect(outcome).toMatchObject({ code: 0, stdout: ["peer received quick"], warnings: [] });
   });
 
@@ -153,7 +165,11 @@ describe.concurrent("process exit", () => {
       } else {
         const push = new zmq.Push(); push.connect(${JSON.stringify(endpoint)}); await push.send("from the worker"); push.close();
       }`);
-    expect(outcome).toMatchObject({ code: 0, stdout: ["received from the worker", "worker exit 0 after delivery true"], warnings: [] });
+    expect(outcome).toMatchObject({
+      code: 0,
+      stdout: ["received from the worker", "worker exit 0 after delivery true"],
+      warnings: [],
+    });
   });
 
   it("frees the inproc names of a worker that ended without unbinding them", async () => {

@@ -26,7 +26,11 @@ describe("layer boundaries", () => {
     ["src/api/socket.ts", 'import { x } from "../cli/main.js";', "the library importing its CLI"],
     ["src/index.ts", 'import { x } from "prom-client";', "the library importing an application's dependency"],
     ["packages/monitor/src/agent/agent.ts", 'import { x } from "zmtp/internal";', "an application importing internals"],
-    ["packages/monitor/src/agent/agent.ts", 'import { x } from "../../../../src/sockets/base.js";', "an application importing library files"],
+    [
+      "packages/monitor/src/agent/agent.ts",
+      'import { x } from "../../../../src/sockets/base.js";',
+      "an application importing library files",
+    ],
   ])("%s: refuses %s (%s)", async (file, source) => {
     expect(await refused(file, source)).toBe(true);
   });

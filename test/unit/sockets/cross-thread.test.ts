@@ -85,7 +85,10 @@ describe("inproc between threads of the default context", () => {
     const first = socket(PULL, a);
     await first.bind(address);
     const second = socket(PULL, b);
-    await expect(second.bind(address)).rejects.toMatchObject({ code: "EADDRINUSE", message: `Address already in use: ${address}` });
+    await expect(second.bind(address)).rejects.toMatchObject({
+      code: "EADDRINUSE",
+      message: `Address already in use: ${address}`,
+    });
     await first.unbind(address);
     await expect(second.bind(address)).resolves.toBeUndefined();
   });
@@ -117,7 +120,7 @@ describe("inproc between threads of the default context", () => {
     push.connect(address);
     let sent = 0;
     // Each message crosses at its own pace: keep sending while there is room, until none comes.
-    for (let idle = 0; idle < 10; ) {
+    for (let idle = 0; idle < 10;) {
       if (push.hasOut) {
         push.send([Buffer.from(String(sent++))]);
         idle = 0;
@@ -172,7 +175,8 @@ describe("inproc between threads of the default context", () => {
   it("uses socket files in a private directory where there is no abstract namespace, replacing stale ones", async () => {
     const [a, b] = threads();
     const secret = a.secret;
-    for (const context of [a, b]) Object.defineProperty(context, "crossThread", { value: new CrossThreadInproc(secret, "darwin") });
+    for (const context of [a, b])
+      Object.defineProperty(context, "crossThread", { value: new CrossThreadInproc(secret, "darwin") });
     const address = name();
     const path = a.crossThread!.pathOf(address.slice("inproc://".length));
     expect(path.startsWith(tmpdir())).toBe(true);

@@ -15,8 +15,20 @@ const h = useHarness();
 const RECONNECT_MS = 50;
 
 const ALL_TYPES: EventType[] = [
-  "accept", "accept:error", "bind", "bind:error", "connect", "connect:delay", "connect:retry", "close",
-  "close:error", "disconnect", "end", "handshake", "handshake:error:protocol", "handshake:error:auth",
+  "accept",
+  "accept:error",
+  "bind",
+  "bind:error",
+  "connect",
+  "connect:delay",
+  "connect:retry",
+  "close",
+  "close:error",
+  "disconnect",
+  "end",
+  "handshake",
+  "handshake:error:protocol",
+  "handshake:error:auth",
   "handshake:error:other",
 ];
 
@@ -58,23 +70,26 @@ describe("single events", () => {
     expect(types).toEqual([router.lastEndpoint]);
   });
 
-  it.each(WIRE_TRANSPORTS)("emits connect, handshake and disconnect over %s with the connected address", async (transport) => {
-    const router = h.open(Router);
-    const dealer = h.open(Dealer);
-    const ep = await h.bound(router, transport);
-    const connected = nextEvent(dealer, "connect");
-    const handshaken = nextEvent(dealer, "handshake");
-    const accepted = nextEvent(router, "accept");
-    const peerHandshaken = nextEvent(router, "handshake");
-    dealer.connect(ep);
-    expect((await connected).address).toBe(ep);
-    expect((await handshaken).address).toBe(ep);
-    expect((await accepted).address).toBe(ep);
-    expect((await peerHandshaken).address).toBe(ep);
-    const disconnected = nextEvent(dealer, "disconnect");
-    router.close();
-    expect((await disconnected).address).toBe(ep);
-  });
+  it.each(WIRE_TRANSPORTS)(
+    "emits connect, handshake and disconnect over %s with the connected address",
+    async (transport) => {
+      const router = h.open(Router);
+      const dealer = h.open(Dealer);
+      const ep = await h.bound(router, transport);
+      const connected = nextEvent(dealer, "connect");
+      const handshaken = nextEvent(dealer, "handshake");
+      const accepted = nextEvent(router, "accept");
+      const peerHandshaken = nextEvent(router, "handshake");
+      dealer.connect(ep);
+      expect((await connected).address).toBe(ep);
+      expect((await handshaken).address).toBe(ep);
+      expect((await accepted).address).toBe(ep);
+      expect((await peerHandshaken).address).toBe(ep);
+      const disconnected = nextEvent(dealer, "disconnect");
+      router.close();
+      expect((await disconnected).address).toBe(ep);
+    },
+  );
 
   it("emits close (for the listener socket, no address) then bind:error with the address without its scheme", async () => {
     const a = h.open(Pull);
@@ -89,7 +104,10 @@ describe("single events", () => {
     })();
     await expect(b.bind(a.lastEndpoint!)).rejects.toMatchObject({ code: "EADDRINUSE" });
     await done;
-    expect(events).toEqual([{ type: "close" }, { type: "bind:error", address: a.lastEndpoint!.slice("tcp://".length) }]);
+    expect(events).toEqual([
+      { type: "close" },
+      { type: "bind:error", address: a.lastEndpoint!.slice("tcp://".length) },
+    ]);
   });
 
   it("emits end and ends the events iterator when the socket is closed", async () => {
@@ -141,9 +159,15 @@ describe("event sequences", () => {
     await until(() => seen.length >= 9, 3000, "three failed attempts");
     const attempts = seen.slice(0, 9);
     expect(typesOf(attempts)).toEqual([
-      "connect:delay", "close", "connect:retry",
-      "connect:delay", "close", "connect:retry",
-      "connect:delay", "close", "connect:retry",
+      "connect:delay",
+      "close",
+      "connect:retry",
+      "connect:delay",
+      "close",
+      "connect:retry",
+      "connect:delay",
+      "close",
+      "connect:retry",
     ]);
     for (const event of attempts) expect(event).toMatchObject({ address: ep });
     for (const event of attempts.filter((e) => e.type === "connect:retry")) {
@@ -195,9 +219,16 @@ describe("event sequences", () => {
     expect(retry.interval).toBeGreaterThanOrEqual(RECONNECT_MS);
     // Shorthand: D = disconnect, R = connect:retry, d = connect:delay, x = close, c = connect, h = handshake.
     const code: Record<string, string> = {
-      disconnect: "D", "connect:retry": "R", "connect:delay": "d", close: "x", connect: "c", handshake: "h",
+      disconnect: "D",
+      "connect:retry": "R",
+      "connect:delay": "d",
+      close: "x",
+      connect: "c",
+      handshake: "h",
     };
-    const word = typesOf(seen).map((t) => code[t] ?? `?${t}?`).join("");
+    const word = typesOf(seen)
+      .map((t) => code[t] ?? `?${t}?`)
+      .join("");
     expect(word).toMatch(/^DR(dxR)+dch$/);
   });
 
@@ -233,7 +264,8 @@ describe("event sequences on close, against zeromq.js", () => {
     const seen: Array<{ type: string; address?: string }> = [];
     const done = (async () => {
       try {
-        for await (const event of events) seen.push({ type: event.type, ...(event.address ? { address: event.address } : {}) });
+        for await (const event of events)
+          seen.push({ type: event.type, ...(event.address ? { address: event.address } : {}) });
       } catch {
         // observer closed
       }
@@ -467,7 +499,8 @@ describe("statistics", () => {
     await dealer.receive();
     // Heartbeat-free, the link is idle once every byte sent has been counted in on the other side.
     const idle = (): boolean =>
-      router.statistics.bytesIn === dealer.statistics.bytesOut && dealer.statistics.bytesIn === router.statistics.bytesOut;
+      router.statistics.bytesIn === dealer.statistics.bytesOut &&
+      dealer.statistics.bytesIn === router.statistics.bytesOut;
     await until(idle, undefined, "both sides counting the same bytes");
     expect(router.statistics.bytesIn).toBe(dealer.statistics.bytesOut);
     expect(dealer.statistics.bytesIn).toBe(router.statistics.bytesOut);

@@ -116,16 +116,27 @@ describe("socket option validation", () => {
     socket.receiveTimeout = 0;
     socket.sendTimeout = -1;
     socket.reconnectInterval = -1;
-    expect([socket.linger, socket.sendHighWaterMark, socket.receiveTimeout, socket.sendTimeout, socket.reconnectInterval]).toEqual([
-      0, 0, 0, -1, -1,
-    ]);
+    expect([
+      socket.linger,
+      socket.sendHighWaterMark,
+      socket.receiveTimeout,
+      socket.sendTimeout,
+      socket.reconnectInterval,
+    ]).toEqual([0, 0, 0, -1, -1]);
   });
 });
 
 describe("constructor options", () => {
   it("are applied from the constructor object", () => {
     const socket = h.track(
-      new Dealer({ context: h.ctx, linger: 0, sendHighWaterMark: 5, receiveHighWaterMark: 6, routingId: "abc", immediate: true }),
+      new Dealer({
+        context: h.ctx,
+        linger: 0,
+        sendHighWaterMark: 5,
+        receiveHighWaterMark: 6,
+        routingId: "abc",
+        immediate: true,
+      }),
     );
     expect(socket.linger).toBe(0);
     expect(socket.sendHighWaterMark).toBe(5);

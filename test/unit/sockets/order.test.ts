@@ -13,7 +13,8 @@ describe("send order through a full pipe", () => {
   for (const transport of ["tcp", "ipc", "inproc"] as const) {
     it(`PUSH (sendHighWaterMark 1) over ${transport}: sends that waited for the connection and for room arrive in order`, async () => {
       const pull = h.track(new Pull({ linger: 0, receiveHighWaterMark: 1 }));
-      const endpoint = transport === "tcp" ? "tcp://127.0.0.1:*" : transport === "ipc" ? `ipc://${h.ipcPath()}` : "inproc://order";
+      const endpoint =
+        transport === "tcp" ? "tcp://127.0.0.1:*" : transport === "ipc" ? `ipc://${h.ipcPath()}` : "inproc://order";
       await pull.bind(endpoint);
       const push = h.track(new Push({ linger: 0, sendHighWaterMark: 1 }));
       push.connect(pull.lastEndpoint!);

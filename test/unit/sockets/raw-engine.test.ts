@@ -238,7 +238,12 @@ describe("raw engine end", () => {
   it("reads nothing before the session attached a pipe", async () => {
     const stream = new TestStream();
     const host: RawEngineHost = { rawEngineReady: () => undefined, engineClosed: () => undefined };
-    new RawEngine(stream, { notify: true, inBatchSize: 8192, counters: { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 } }, host, "x");
+    new RawEngine(
+      stream,
+      { notify: true, inBatchSize: 8192, counters: { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 } },
+      host,
+      "x",
+    );
     expect(stream.listenerCount("data")).toBe(0);
     await turn();
     expect(stream.listenerCount("data")).toBe(1);

@@ -7,7 +7,15 @@ import { describe, expect, it } from "vitest";
 import { Dealer, Pull, Push, Router, type Socket } from "../../../src/index.js";
 import { socketInternals } from "../../../src/internal.js";
 import { FakeClock } from "../../helpers/fake-clock.js";
-import { WIRE_TRANSPORTS, bindAgain, collectEvents, expectNothing, nextEvent, text, useHarness } from "../../helpers/sockets.js";
+import {
+  WIRE_TRANSPORTS,
+  bindAgain,
+  collectEvents,
+  expectNothing,
+  nextEvent,
+  text,
+  useHarness,
+} from "../../helpers/sockets.js";
 import { until } from "../../helpers/time.js";
 
 const h = useHarness();

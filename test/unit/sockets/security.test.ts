@@ -48,8 +48,10 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 /** Our key pair as a CURVE client's options. */
-const asClient = (pair: { publicKey: string; secretKey: string }) => ({ curvePublicKey: pair.publicKey, curveSecretKey: pair.secretKey });
-
+const asClient = (pair: { publicKey: string; secretKey: string }) => ({
+  curvePublicKey: pair.publicKey,
+  curveSecretKey: pair.secretKey,
+});
 
 /** Resolves with the first event of `type` (or rejects after `ms`). */
 function nextEvent(socket: Socket, type: Event["type"], ms = 3000): Promise<Event> {
@@ -111,7 +113,7 @@ describe("security options", () => {
   it("bad CURVE keys and over-long PLAIN credentials are EINVAL at set time", () => {
     const dealer = track(new Dealer());
     expect(codeOf(() => (dealer.curveServerKey = "too short"))).toBe("EINVAL");
-    expect(codeOf(() => (dealer.curveSecretKey = "x".repeat(39) + "\""))).toBe("EINVAL");
+    expect(codeOf(() => (dealer.curveSecretKey = "x".repeat(39) + '"'))).toBe("EINVAL");
     expect(codeOf(() => (dealer.plainPassword = "p".repeat(256)))).toBe("EINVAL");
     expect(codeOf(() => new Dealer({ curvePublicKey: "nope" }))).toBe("EINVAL");
   });
@@ -168,13 +170,18 @@ describe("PLAIN and ZAP between our sockets", () => {
   it("a Reply ZAP handler sees libzmq's request fields and its 200 lets the client in", async () => {
     const context = new Context();
     const zap = await replyZapHandler(context, () => ["200", "OK", "alice"]);
-    const { router, endpoint } = await boundRouter({ plainServer: true, routingId: "srvid", zapDomain: "dom" }, context);
+    const { router, endpoint } = await boundRouter(
+      { plainServer: true, routingId: "srvid", zapDomain: "dom" },
+      context,
+    );
     const dealer = track(new Dealer({ linger: 0, context, plainUsername: "alice", plainPassword: "pw" }));
     dealer.connect(endpoint);
     await dealer.send("hello");
     const [, body] = await router.receive();
     expect(body!.toString()).toBe("hello");
-    expect(zap.requests.map((r) => r.map(String))).toEqual([["1.0", "1", "dom", "127.0.0.1", "srvid", "PLAIN", "alice", "pw"]]);
+    expect(zap.requests.map((r) => r.map(String))).toEqual([
+      ["1.0", "1", "dom", "127.0.0.1", "srvid", "PLAIN", "alice", "pw"],
+    ]);
   });
 
   it("ZAP 400: the server reports handshake:error:auth with status 400, the client stops reconnecting", async () => {
@@ -182,7 +189,9 @@ describe("PLAIN and ZAP between our sockets", () => {
     await replyZapHandler(context, () => ["400", "Denied"]);
     const { router, endpoint } = await boundRouter({ plainServer: true }, context);
     const serverAuth = nextEvent(router, "handshake:error:auth");
-    const dealer = track(new Dealer({ linger: 0, context, plainUsername: "u", plainPassword: "bad", reconnectInterval: 20 }));
+    const dealer = track(
+      new Dealer({ linger: 0, context, plainUsername: "u", plainPassword: "bad", reconnectInterval: 20 }),
+    );
     const clientAuth = nextEvent(dealer, "handshake:error:auth");
     let connects = 0;
     dealer.events.on("connect", () => (connects += 1));
@@ -199,7 +208,8 @@ describe("PLAIN and ZAP between our sockets", () => {
     const zap = track(new Router({ linger: 0, context }));
     await zap.bind("inproc://zeromq.zap.01");
     void (async () => {
-      for await (const [id, , version, requestId] of zap) await zap.send([id!, "", version!, requestId!, "200", "OK", "", ""]);
+      for await (const [id, , version, requestId] of zap)
+        await zap.send([id!, "", version!, requestId!, "200", "OK", "", ""]);
     })();
     const { router, endpoint } = await boundRouter({ plainServer: true }, context);
     const dealer = track(new Dealer({ linger: 0, context, plainUsername: "u", plainPassword: "p" }));
@@ -274,7 +284,9 @@ describe("CURVE between our sockets", () => {
     const server = curveKeyPair();
     const { router, endpoint } = await boundRouter({ curveServer: true, curveSecretKey: server.secretKey }, context);
     const protocol = nextEvent(router, "handshake:error:protocol");
-    const dealer = track(new Dealer({ linger: 0, context, curveServerKey: curveKeyPair().publicKey, ...asClient(curveKeyPair()) }));
+    const dealer = track(
+      new Dealer({ linger: 0, context, curveServerKey: curveKeyPair().publicKey, ...asClient(curveKeyPair()) }),
+    );
     dealer.connect(endpoint);
     expect(((await protocol) as unknown as { error: { code: string } }).error.code).toBe("ERR_ZMTP_CRYPTOGRAPHIC");
   });
@@ -282,7 +294,10 @@ describe("CURVE between our sockets", () => {
 
 describe("handshake timeout (docs/protocol.md §1.4), on a fake clock", () => {
   /** A raw client that writes `bytes`, then stays silent; counts what it receives. */
-  async function stalledPeer(endpoint: string, bytes: Buffer): Promise<{ received: () => number; closed: Promise<unknown> }> {
+  async function stalledPeer(
+    endpoint: string,
+    bytes: Buffer,
+  ): Promise<{ received: () => number; closed: Promise<unknown> }> {
     const [host, port] = endpoint.slice("tcp://".length).split(":");
     const sock: NetSocket = netConnect(Number(port), host!);
     await once(sock, "connect");
@@ -325,7 +340,10 @@ describe("handshake timeout (docs/protocol.md §1.4), on a fake clock", () => {
   it("a CURVE client that stops after the greeting is dropped handshakeInterval after it connected", async () => {
     const context = new Context();
     const server = curveKeyPair();
-    const { router, endpoint } = await boundRouter({ curveServer: true, curveSecretKey: server.secretKey, handshakeInterval: 300 }, context);
+    const { router, endpoint } = await boundRouter(
+      { curveServer: true, curveSecretKey: server.secretKey, handshakeInterval: 300 },
+      context,
+    );
     const clock = fakeClock(router);
     const other = nextEvent(router, "handshake:error:other");
     const peer = await stalledPeer(endpoint, encodeGreeting("CURVE", false));
@@ -346,7 +364,9 @@ describe("handshake timeout (docs/protocol.md §1.4), on a fake clock", () => {
 });
 
 describe("Authenticator", () => {
-  async function withAuth(options: ConstructorParameters<typeof Authenticator>[0]): Promise<{ auth: Authenticator; context: Context; log: AuthDecision[] }> {
+  async function withAuth(
+    options: ConstructorParameters<typeof Authenticator>[0],
+  ): Promise<{ auth: Authenticator; context: Context; log: AuthDecision[] }> {
     const context = new Context();
     const log: AuthDecision[] = [];
     const auth = new Authenticator({ ...options, context, onDecision: (d) => log.push(d) });
@@ -382,14 +402,18 @@ describe("Authenticator", () => {
     expect((await router.receive())[1]!.toString()).toBe("listed");
     const refused = nextEvent(router, "handshake:error:auth");
     const stranger = curveKeyPair();
-    track(new Dealer({ linger: 0, context, curveServerKey: server.publicKey, ...asClient(stranger) })).connect(endpoint);
+    track(new Dealer({ linger: 0, context, curveServerKey: server.publicKey, ...asClient(stranger) })).connect(
+      endpoint,
+    );
     await refused;
     expect(log.map((d) => [d.user, d.allowed])).toEqual([
       [listed.publicKey, true],
       [stranger.publicKey, false],
     ]);
     auth.allowAnyCurveKey();
-    const anyone = track(new Dealer({ linger: 0, context, curveServerKey: server.publicKey, ...asClient(curveKeyPair()) }));
+    const anyone = track(
+      new Dealer({ linger: 0, context, curveServerKey: server.publicKey, ...asClient(curveKeyPair()) }),
+    );
     anyone.connect(endpoint);
     await anyone.send("anyone");
     expect((await router.receive())[1]!.toString()).toBe("anyone");
@@ -407,7 +431,9 @@ describe("Authenticator", () => {
     const server = curveKeyPair();
     const r2 = await boundRouter({ curveServer: true, curveSecretKey: server.secretKey }, b.context);
     const denied2 = nextEvent(r2.router, "handshake:error:auth");
-    track(new Dealer({ linger: 0, context: b.context, curveServerKey: server.publicKey, ...asClient(curveKeyPair()) })).connect(r2.endpoint);
+    track(
+      new Dealer({ linger: 0, context: b.context, curveServerKey: server.publicKey, ...asClient(curveKeyPair()) }),
+    ).connect(r2.endpoint);
     await denied2;
     expect(b.log[0]).toMatchObject({ allowed: false, reason: "address is denied" });
   });
@@ -416,7 +442,9 @@ describe("Authenticator", () => {
     const auth = new Authenticator({ passwords: new Map([["u", "p"]]) });
     const req = { version: "1.0", requestId: Buffer.from("1"), domain: "", address: "1.2.3.4" };
     expect(auth.decide({ ...req, mechanism: "NULL", credentials: [] }).allowed).toBe(true);
-    expect(auth.decide({ ...req, mechanism: "PLAIN", credentials: [Buffer.from("x"), Buffer.from("p")] }).reason).toBe("unknown user");
+    expect(auth.decide({ ...req, mechanism: "PLAIN", credentials: [Buffer.from("x"), Buffer.from("p")] }).reason).toBe(
+      "unknown user",
+    );
     expect(auth.decide({ ...req, mechanism: "CURVE", credentials: [Buffer.alloc(32)] }).allowed).toBe(false);
     expect(auth.decide({ ...req, version: "2.0", mechanism: "NULL", credentials: [] }).statusCode).toBe("500");
   });
@@ -426,4 +454,3 @@ describe("Authenticator", () => {
     await expect(new Authenticator({ context }).start()).rejects.toMatchObject({ code: "EADDRINUSE" });
   });
 });
-

@@ -69,7 +69,9 @@ async function receiveText(stream: Stream): Promise<string> {
 }
 
 /** A bound STREAM with one net client whose connect notification has been read. */
-async function acceptedPair(options: ConstructorParameters<typeof Stream>[0] = {}): Promise<{ stream: Stream; peer: Peer; id: Buffer }> {
+async function acceptedPair(
+  options: ConstructorParameters<typeof Stream>[0] = {},
+): Promise<{ stream: Stream; peer: Peer; id: Buffer }> {
   const stream = h.open(Stream, options);
   await stream.bind(LOCAL_TCP);
   const p = client(stream);
@@ -131,7 +133,10 @@ describe("STREAM routing ids", () => {
   it("an unknown routing id fails with EHOSTUNREACH at once, with or without peers, and the socket stays writable", async () => {
     const stream = h.open(Stream);
     expect(stream.writable).toBe(true);
-    expect(await failure(() => stream.send(["nobody", "x"]))).toMatchObject({ code: "EHOSTUNREACH", message: "Host unreachable" });
+    expect(await failure(() => stream.send(["nobody", "x"]))).toMatchObject({
+      code: "EHOSTUNREACH",
+      message: "Host unreachable",
+    });
     await stream.bind(LOCAL_TCP);
     client(stream);
     await stream.receive();
@@ -185,7 +190,7 @@ describe("STREAM send, frame by frame as libzmq", () => {
 });
 
 describe("STREAM connections ending", () => {
-  it("[id, \"\"] closes the connection after what was queued; no notification follows and the id is unreachable", async () => {
+  it('[id, ""] closes the connection after what was queued; no notification follows and the id is unreachable', async () => {
     const { stream, peer: p, id } = await acceptedPair();
     await stream.send([id, "last words"]);
     await stream.send([id, ""]);
@@ -195,7 +200,7 @@ describe("STREAM connections ending", () => {
     await expectNothing(stream);
   });
 
-  it("when the peer ends: its bytes, then [id, \"\"]; sends are EAGAIN until that notification is read, then EHOSTUNREACH", async () => {
+  it('when the peer ends: its bytes, then [id, ""]; sends are EAGAIN until that notification is read, then EHOSTUNREACH', async () => {
     const { stream, peer: p, id } = await acceptedPair();
     p.socket.end("bye");
     await until(() => stream.readable);
@@ -229,7 +234,7 @@ describe("STREAM connections ending", () => {
     await until(() => srv.peers[1]?.received() === "while away");
   });
 
-  it("[id, \"\"] on a connected peer ends that connection for good: no redial, and disconnect() still knows the endpoint", async () => {
+  it('[id, ""] on a connected peer ends that connection for good: no redial, and disconnect() still knows the endpoint', async () => {
     const srv = await server();
     const stream = h.open(Stream, { reconnectInterval: 10 });
     const address = `tcp://127.0.0.1:${srv.port}`;
@@ -244,7 +249,7 @@ describe("STREAM connections ending", () => {
 });
 
 describe("STREAM connections ending while away", () => {
-  it("[id, \"\"] while a connected peer is away: the connecter dials no more", async () => {
+  it('[id, ""] while a connected peer is away: the connecter dials no more', async () => {
     const srv = await server();
     const stream = h.open(Stream, { reconnectInterval: 20 });
     stream.connect(`tcp://127.0.0.1:${srv.port}`, { routingId: "peer" });
@@ -327,7 +332,11 @@ describe("STREAM transports, security and events", () => {
   });
 
   it("ignores security options: a STREAM with curveServer set still talks raw bytes", async () => {
-    const stream = h.open(Stream, { curveServer: true, curveSecretKey: "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6", curvePublicKey: "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7" });
+    const stream = h.open(Stream, {
+      curveServer: true,
+      curveSecretKey: "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6",
+      curvePublicKey: "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7",
+    });
     await stream.bind(LOCAL_TCP);
     const p = client(stream);
     const [id] = await stream.receive();

@@ -72,7 +72,11 @@ describe("reconnect backoff on a fake clock", () => {
     const endpoint = `tcp://127.0.0.1:${await freePort()}`;
     sock.connect(endpoint);
     for (const interval of [100, 200, 400]) {
-      await until(() => retries.length > 0 && retries.at(-1)!.interval === interval, undefined, `a retry after ${interval} ms`);
+      await until(
+        () => retries.length > 0 && retries.at(-1)!.interval === interval,
+        undefined,
+        `a retry after ${interval} ms`,
+      );
       if (interval === 400) break;
       clock.advance(interval);
     }

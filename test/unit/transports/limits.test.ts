@@ -75,7 +75,11 @@ describe("connectTimeout", () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     timed.connect(endpoint);
     untimed.connect(endpoint);
-    await until(() => types(timedEvents).includes("connect:delay") && types(untimedEvents).includes("connect:delay"), 3000, "both dialling");
+    await until(
+      () => types(timedEvents).includes("connect:delay") && types(untimedEvents).includes("connect:delay"),
+      3000,
+      "both dialling",
+    );
     await vi.advanceTimersByTimeAsync(299);
     await new Promise((resolve) => setImmediate(resolve));
     expect(types(timedEvents)).toEqual(["connect:delay"]);
@@ -151,26 +155,29 @@ describe("tcpKeepalive", () => {
     expect(spy.mock.calls).toEqual([[false]]);
   });
 
-  it.skipIf(!LINUX_PROC)("the kernel runs a keepalive timer of tcpKeepaliveIdle seconds on the connection, and none without the option (/proc/net/tcp)", async () => {
-    const router = h.open(Router);
-    await router.bind("tcp://127.0.0.1:*");
-    const port = Number(router.lastEndpoint!.split(":").pop());
-    const dealer = h.open(Dealer, { tcpKeepalive: 1, tcpKeepaliveIdle: 30 });
-    const ready = nextEvent(dealer, "handshake");
-    dealer.connect(router.lastEndpoint!);
-    await ready;
-    await sleep(100); // on purpose: an idle moment, so no retransmit timer hides the keepalive timer
-    const table = tcpTable();
-    const server = table.find((e) => e.localPort === port && e.state === 1);
-    expect(server, "the accepted connection in /proc/net/tcp").toBeDefined();
-    const client = table.find((e) => e.localPort === server!.remotePort && e.remotePort === port);
-    expect(client, "the connecting side in /proc/net/tcp").toBeDefined();
-    expect(client!.timer).toBe(2);
-    expect(client!.timerSeconds).toBeGreaterThan(20);
-    expect(client!.timerSeconds).toBeLessThanOrEqual(30);
-    // The ROUTER side had no keepalive option: no timer.
-    expect(server!.timer).toBe(0);
-  });
+  it.skipIf(!LINUX_PROC)(
+    "the kernel runs a keepalive timer of tcpKeepaliveIdle seconds on the connection, and none without the option (/proc/net/tcp)",
+    async () => {
+      const router = h.open(Router);
+      await router.bind("tcp://127.0.0.1:*");
+      const port = Number(router.lastEndpoint!.split(":").pop());
+      const dealer = h.open(Dealer, { tcpKeepalive: 1, tcpKeepaliveIdle: 30 });
+      const ready = nextEvent(dealer, "handshake");
+      dealer.connect(router.lastEndpoint!);
+      await ready;
+      await sleep(100); // on purpose: an idle moment, so no retransmit timer hides the keepalive timer
+      const table = tcpTable();
+      const server = table.find((e) => e.localPort === port && e.state === 1);
+      expect(server, "the accepted connection in /proc/net/tcp").toBeDefined();
+      const client = table.find((e) => e.localPort === server!.remotePort && e.remotePort === port);
+      expect(client, "the connecting side in /proc/net/tcp").toBeDefined();
+      expect(client!.timer).toBe(2);
+      expect(client!.timerSeconds).toBeGreaterThan(20);
+      expect(client!.timerSeconds).toBeLessThanOrEqual(30);
+      // The ROUTER side had no keepalive option: no timer.
+      expect(server!.timer).toBe(0);
+    },
+  );
 });
 
 describe("backlog", () => {
@@ -186,16 +193,19 @@ describe("backlog", () => {
     expect(backlogs).toEqual([7, 9, 100]);
   });
 
-  it.skipIf(process.platform !== "linux")("limits the connections the kernel completes while nothing accepts: backlog 2 takes about 3 of 8, the default takes all 8", async () => {
-    const small = await blockedListener(2);
-    const large = await blockedListener("default");
-    const [smallCount, largeCount] = await Promise.all([
-      completedConnects(small.port, 8, 500),
-      completedConnects(large.port, 8, 500),
-    ]);
-    // Linux queues backlog + 1 completed connections before it drops SYNs.
-    expect(smallCount).toBeGreaterThanOrEqual(2);
-    expect(smallCount).toBeLessThanOrEqual(3);
-    expect(largeCount).toBe(8);
-  });
+  it.skipIf(process.platform !== "linux")(
+    "limits the connections the kernel completes while nothing accepts: backlog 2 takes about 3 of 8, the default takes all 8",
+    async () => {
+      const small = await blockedListener(2);
+      const large = await blockedListener("default");
+      const [smallCount, largeCount] = await Promise.all([
+        completedConnects(small.port, 8, 500),
+        completedConnects(large.port, 8, 500),
+      ]);
+      // Linux queues backlog + 1 completed connections before it drops SYNs.
+      expect(smallCount).toBeGreaterThanOrEqual(2);
+      expect(smallCount).toBeLessThanOrEqual(3);
+      expect(largeCount).toBe(8);
+    },
+  );
 });

@@ -9,7 +9,10 @@ import { useHarness } from "../../helpers/sockets.js";
 const h = useHarness();
 
 /** Listens, dials, and sends one chunk each way; resolves with what each side received. */
-async function exchange(transport: Transport, address: string): Promise<{ endpoint: string; atServer: string; atClient: string }> {
+async function exchange(
+  transport: Transport,
+  address: string,
+): Promise<{ endpoint: string; atServer: string; atClient: string }> {
   let accepted: (stream: ByteStream) => void = () => undefined;
   const server = new Promise<ByteStream>((resolve) => (accepted = resolve));
   const listener = await transport.listen(address, DEFAULT_TRANSPORT_OPTIONS, (stream) => accepted(stream));
@@ -20,7 +23,8 @@ async function exchange(transport: Transport, address: string): Promise<{ endpoi
       client.once("error", reject);
     });
     const serverSide = await server;
-    const read = (stream: ByteStream): Promise<string> => new Promise((resolve) => stream.on("data", (chunk) => resolve(chunk.toString())));
+    const read = (stream: ByteStream): Promise<string> =>
+      new Promise((resolve) => stream.on("data", (chunk) => resolve(chunk.toString())));
     const atServer = read(serverSide);
     const atClient = read(client);
     client.write(Buffer.from("hello"));
@@ -50,13 +54,24 @@ describe("transport registry", () => {
 
   it("ipc: the same over a socket file", async () => {
     const path = h.ipcPath();
-    expect(await exchange(streamTransport("ipc")!, `ipc://${path}`)).toEqual({ endpoint: `ipc://${path}`, atServer: "hello", atClient: "world" });
+    expect(await exchange(streamTransport("ipc")!, `ipc://${path}`)).toEqual({
+      endpoint: `ipc://${path}`,
+      atServer: "hello",
+      atClient: "world",
+    });
   });
 
-  it.skipIf(platform() !== "linux")("ipc: @name is the Linux abstract namespace, for listen and dial alike", async () => {
-    const address = `ipc://@zmtp-registry-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    expect(await exchange(streamTransport("ipc")!, address)).toEqual({ endpoint: address, atServer: "hello", atClient: "world" });
-  });
+  it.skipIf(platform() !== "linux")(
+    "ipc: @name is the Linux abstract namespace, for listen and dial alike",
+    async () => {
+      const address = `ipc://@zmtp-registry-${process.pid}-${Math.random().toString(36).slice(2)}`;
+      expect(await exchange(streamTransport("ipc")!, address)).toEqual({
+        endpoint: address,
+        atServer: "hello",
+        atClient: "world",
+      });
+    },
+  );
 
   it("a listen failure is a ZmqError carrying the address", async () => {
     const tcp = streamTransport("tcp")!;

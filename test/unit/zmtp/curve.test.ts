@@ -4,7 +4,15 @@ import { x25519 } from "@noble/curves/ed25519.js";
 import { poly1305 } from "@noble/ciphers/_poly1305.js";
 import { hsalsa, xsalsa20 } from "@noble/ciphers/salsa.js";
 import { encodeCommand, encodeError } from "../../../src/zmtp/command.js";
-import { generateKeyPair, keyPairFromSecret, nonce, open, seal, sharedKey, type CurveKeyPair } from "../../../src/zmtp/mechanisms/curve-box.js";
+import {
+  generateKeyPair,
+  keyPairFromSecret,
+  nonce,
+  open,
+  seal,
+  sharedKey,
+  type CurveKeyPair,
+} from "../../../src/zmtp/mechanisms/curve-box.js";
 import { CurveClient, CurveServer } from "../../../src/zmtp/mechanisms/curve.js";
 import type { TrafficCodec } from "../../../src/zmtp/mechanisms/mechanism.js";
 import { encodeProperties } from "../../../src/zmtp/metadata.js";
@@ -28,7 +36,12 @@ const BOX = hex(`
   8e993b9f48681273c29650ba32fc76ce48332ea7164d96a4476fb8c531a1186ac0dfc17c98dce87b4da7f011ec48c97271d2c20f9b928fe2270d6fb863d51738b48eeee314a7cc8ab932164548e526ae90224368517acfeabd6bb3732bc0e9da99832b61ca01b6de56244a9e88d5f9b37973f622a43d14a6599b1f654cb45a74e355a5`);
 
 /** An independent crypto_box_open built from noble's raw primitives, to check our layout. */
-function referenceOpen(box: Uint8Array, nonce24: Uint8Array, peerPublic: Uint8Array, ownSecret: Uint8Array): Buffer | null {
+function referenceOpen(
+  box: Uint8Array,
+  nonce24: Uint8Array,
+  peerPublic: Uint8Array,
+  ownSecret: Uint8Array,
+): Buffer | null {
   const shared = x25519.getSharedSecret(ownSecret, peerPublic);
   const sigma = new Uint32Array(new Uint8Array(Buffer.from("expand 32-byte k")).buffer);
   const k = new Uint32Array(8);
@@ -53,8 +66,6 @@ function protocolCode(fn: () => unknown): string {
   }
   return "no error";
 }
-
-
 
 interface Pair {
   client: CurveClient;
@@ -137,7 +148,12 @@ describe("CURVE handshake layout (RFC 26, docs/protocol.md §8.3)", () => {
     expect(hello.subarray(8, 80).equals(Buffer.alloc(72))).toBe(true);
     expect(hello.readBigUInt64BE(112)).toBe(1n);
     const clientTransient = hello.subarray(80, 112);
-    const plain = referenceOpen(hello.subarray(120), nonce(Buffer.from("CurveZMQHELLO---"), hello.subarray(112, 120)), clientTransient, serverKeys.secretKey);
+    const plain = referenceOpen(
+      hello.subarray(120),
+      nonce(Buffer.from("CurveZMQHELLO---"), hello.subarray(112, 120)),
+      clientTransient,
+      serverKeys.secretKey,
+    );
     expect(plain?.equals(Buffer.alloc(64))).toBe(true);
   });
 
@@ -146,7 +162,12 @@ describe("CURVE handshake layout (RFC 26, docs/protocol.md §8.3)", () => {
     expect(welcome.length).toBe(168);
     expect(welcome.subarray(0, 8).toString("latin1")).toBe("\x07WELCOME");
     // The server's box is from s to C'; open it from the server's side of the pair.
-    const plain = referenceOpen(welcome.subarray(24), nonce(Buffer.from("WELCOME-"), welcome.subarray(8, 24)), hello.subarray(80, 112), serverKeys.secretKey);
+    const plain = referenceOpen(
+      welcome.subarray(24),
+      nonce(Buffer.from("WELCOME-"), welcome.subarray(8, 24)),
+      hello.subarray(80, 112),
+      serverKeys.secretKey,
+    );
     expect(plain?.length).toBe(128);
   });
 
@@ -222,10 +243,12 @@ describe("CURVE MESSAGE nonces and boxes (docs/protocol.md §8.5, §8.6)", () =>
 
   it("a frame that is not a MESSAGE, or too short, is malformed", () => {
     const { server } = handshake();
-    expect(protocolCode(() => codec(server).decode(encodeCommand("PING", Buffer.alloc(40))))).toBe("ERR_ZMTP_MALFORMED_COMMAND_MESSAGE");
-    expect(protocolCode(() => codec(server).decode(Buffer.concat([Buffer.from("\x07MESSAGE", "latin1"), Buffer.alloc(24)])))).toBe(
+    expect(protocolCode(() => codec(server).decode(encodeCommand("PING", Buffer.alloc(40))))).toBe(
       "ERR_ZMTP_MALFORMED_COMMAND_MESSAGE",
     );
+    expect(
+      protocolCode(() => codec(server).decode(Buffer.concat([Buffer.from("\x07MESSAGE", "latin1"), Buffer.alloc(24)]))),
+    ).toBe("ERR_ZMTP_MALFORMED_COMMAND_MESSAGE");
   });
 
   it("messages from the server do not open as messages from the client (prefix S vs C)", () => {
@@ -238,7 +261,13 @@ describe("CURVE MESSAGE nonces and boxes (docs/protocol.md §8.5, §8.6)", () =>
 });
 
 describe("CURVE server validation", () => {
-  function serverAfterHello(): { server: CurveServer; host: FakeMechanismHost; keys: CurveKeyPair; client: CurveClient; clientHost: FakeMechanismHost } {
+  function serverAfterHello(): {
+    server: CurveServer;
+    host: FakeMechanismHost;
+    keys: CurveKeyPair;
+    client: CurveClient;
+    clientHost: FakeMechanismHost;
+  } {
     const keys = generateKeyPair();
     const server = new CurveServer({ keyPair: keys, domain: "" });
     const host = new FakeMechanismHost("ROUTER");
@@ -282,7 +311,9 @@ describe("CURVE server validation", () => {
     server.onCommand(command(clientHost.last()));
     client.onCommand(command(host.last()));
     const initiate = clientHost.last();
-    expect(protocolCode(() => server.onCommand(command(initiate.subarray(0, 256))))).toBe("ERR_ZMTP_MALFORMED_COMMAND_INITIATE");
+    expect(protocolCode(() => server.onCommand(command(initiate.subarray(0, 256))))).toBe(
+      "ERR_ZMTP_MALFORMED_COMMAND_INITIATE",
+    );
     const forged = Buffer.from(initiate);
     forged[30]! ^= 1; // inside the cookie box
     expect(protocolCode(() => server.onCommand(command(forged)))).toBe("ERR_ZMTP_CRYPTOGRAPHIC");
@@ -342,9 +373,11 @@ describe("CURVE client validation", () => {
   it("WELCOME of the wrong size is malformed", () => {
     const client = new CurveClient({ keyPair: generateKeyPair(), serverKey: generateKeyPair().publicKey });
     client.start(new FakeMechanismHost("DEALER"));
-    expect(protocolCode(() => client.onCommand(command(Buffer.concat([Buffer.from("\x07WELCOME", "latin1"), Buffer.alloc(159)]))))).toBe(
-      "ERR_ZMTP_MALFORMED_COMMAND_WELCOME",
-    );
+    expect(
+      protocolCode(() =>
+        client.onCommand(command(Buffer.concat([Buffer.from("\x07WELCOME", "latin1"), Buffer.alloc(159)]))),
+      ),
+    ).toBe("ERR_ZMTP_MALFORMED_COMMAND_WELCOME");
   });
 
   it("WELCOME from a server with another key is a cryptographic error", () => {
@@ -386,7 +419,12 @@ describe("CURVE server and ZAP (docs/protocol.md §8.7)", () => {
 
   it("asks ZAP with mechanism CURVE and the 32-byte binary client key, then READY with User-Id", async () => {
     const pair = handshake((host) => {
-      host.zapReply = Promise.resolve({ statusCode: "200", statusText: "OK", userId: "alice", metadata: encodeProperties([["X-Role", "admin"]]) });
+      host.zapReply = Promise.resolve({
+        statusCode: "200",
+        statusText: "OK",
+        userId: "alice",
+        metadata: encodeProperties([["X-Role", "admin"]]),
+      });
     });
     expect(pair.serverHost.zapRequests[0]!.mechanism).toBe("CURVE");
     expect(pair.serverHost.zapRequests[0]!.credentials).toEqual([pair.clientKeys.publicKey]);

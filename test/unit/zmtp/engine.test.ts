@@ -28,7 +28,6 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
 
-
 interface Closable {
   close(): void;
 }
@@ -54,7 +53,10 @@ async function rawClient(endpoint: string): Promise<RawPeer> {
   return peer;
 }
 
-async function bindLocal(sock: { bind(a: string): Promise<void>; readonly lastEndpoint: string | null }): Promise<string> {
+async function bindLocal(sock: {
+  bind(a: string): Promise<void>;
+  readonly lastEndpoint: string | null;
+}): Promise<string> {
   await sock.bind("tcp://127.0.0.1:*");
   return sock.lastEndpoint!;
 }
@@ -66,7 +68,11 @@ function record(sock: Dealer | Push | Router, types: EventType[]): Event[] {
   return seen;
 }
 
-async function waitEvent<E extends EventType>(sock: Dealer | Push | Router, type: E, timeoutMs = 2000): Promise<Extract<Event, { type: E }>> {
+async function waitEvent<E extends EventType>(
+  sock: Dealer | Push | Router,
+  type: E,
+  timeoutMs = 2000,
+): Promise<Extract<Event, { type: E }>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "${type}" event within ${timeoutMs} ms`)), timeoutMs);
     const listener = (e: Extract<Event, { type: E }>): void => {
@@ -79,14 +85,23 @@ async function waitEvent<E extends EventType>(sock: Dealer | Push | Router, type
 }
 
 const text = (msg: Buffer[]): string[] => msg.map((b) => b.toString());
-const isData = (body: string) => (f: ParsedFrame): boolean => !f.command && f.body.toString() === body;
+const isData =
+  (body: string) =>
+  (f: ParsedFrame): boolean =>
+    !f.command && f.body.toString() === body;
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ""), "hex");
 
 /** Our exact READY for a DEALER without routing id (docs/protocol.md §3.1). */
 const DEALER_READY = Buffer.concat([
-  hex("04 29 05"), Buffer.from("READY"),
-  hex("0b"), Buffer.from("Socket-Type"), hex("00 00 00 06"), Buffer.from("DEALER"),
-  hex("08"), Buffer.from("Identity"), hex("00 00 00 00"),
+  hex("04 29 05"),
+  Buffer.from("READY"),
+  hex("0b"),
+  Buffer.from("Socket-Type"),
+  hex("00 00 00 06"),
+  Buffer.from("DEALER"),
+  hex("08"),
+  Buffer.from("Identity"),
+  hex("00 00 00 00"),
 ]);
 
 /** A raw server that completes a NULL handshake as `type` the moment it accepts. */
@@ -95,7 +110,9 @@ async function handshakingServer(type = "ROUTER"): Promise<RawServer> {
 }
 
 /** Our DEALER connected to a raw ROUTER, handshake done. */
-async function connectedDealer(options: ConstructorParameters<typeof Dealer>[0] = {}): Promise<{ sock: Dealer; peer: RawPeer; server: RawServer }> {
+async function connectedDealer(
+  options: ConstructorParameters<typeof Dealer>[0] = {},
+): Promise<{ sock: Dealer; peer: RawPeer; server: RawServer }> {
   const server = await handshakingServer();
   const sock = dealer(options);
   const shaken = waitEvent(sock, "handshake");
@@ -167,7 +184,9 @@ describe("greeting", () => {
   });
 
   it("a greeting arriving one byte per segment completes the handshake", async () => {
-    const server = await rawServer((peer) => void peer.sendSplit(handshake("ROUTER"), new Array<number>(64).fill(1), 2));
+    const server = await rawServer(
+      (peer) => void peer.sendSplit(handshake("ROUTER"), new Array<number>(64).fill(1), 2),
+    );
     const sock = dealer();
     const shaken = waitEvent(sock, "handshake");
     sock.connect(server.endpoint);
@@ -176,7 +195,10 @@ describe("greeting", () => {
   });
 
   it("libzmq's 10/1/53 split with its non-zero padding FF 00..01 7F completes the handshake", async () => {
-    const bytes = Buffer.concat([greeting({ libzmqPadding: true }), frame(encodeCommand("READY", Buffer.from("\x0bSocket-Type\0\0\0\x06ROUTER", "latin1")), FLAG_COMMAND)]);
+    const bytes = Buffer.concat([
+      greeting({ libzmqPadding: true }),
+      frame(encodeCommand("READY", Buffer.from("\x0bSocket-Type\0\0\0\x06ROUTER", "latin1")), FLAG_COMMAND),
+    ]);
     const server = await rawServer((peer) => void peer.sendSplit(bytes, [10, 1, 53]));
     const sock = dealer();
     const shaken = waitEvent(sock, "handshake");
@@ -190,7 +212,9 @@ describe("greeting", () => {
     ["3.2 (handled as 3.1)", 3, 2],
     ["3.0", 3, 0],
   ])("a peer announcing ZMTP %s is accepted", async (_name, major, minor) => {
-    const server = await rawServer((peer) => peer.send(greeting({ major, minor }), command("READY", Buffer.from("\x0bSocket-Type\0\0\0\x06ROUTER", "latin1"))));
+    const server = await rawServer((peer) =>
+      peer.send(greeting({ major, minor }), command("READY", Buffer.from("\x0bSocket-Type\0\0\0\x06ROUTER", "latin1"))),
+    );
     const sock = dealer();
     const shaken = waitEvent(sock, "handshake");
     sock.connect(server.endpoint);
@@ -225,7 +249,9 @@ describe("READY", () => {
   it('a DEALER with routingId "abc" announces Identity "abc"', async () => {
     const { peer } = await connectedDealer({ routingId: "abc" });
     const readyFrame = await peer.waitFrame((f) => f.name === "READY");
-    expect(readyFrame.body.toString("latin1")).toBe("\x05READY\x0bSocket-Type\0\0\0\x06DEALER\x08Identity\0\0\0\x03abc");
+    expect(readyFrame.body.toString("latin1")).toBe(
+      "\x05READY\x0bSocket-Type\0\0\0\x06DEALER\x08Identity\0\0\0\x03abc",
+    );
   });
 
   it("a PUSH announces its Socket-Type and no Identity", async () => {
@@ -246,7 +272,12 @@ describe("READY", () => {
   });
 
   it("matches the peer's property names without regard to case (docs/protocol.md §3.3)", async () => {
-    const server = await rawServer((peer) => peer.send(greeting(), command("READY", Buffer.from("\x0bsocket-type\0\0\0\x06ROUTER\x08IDENTITY\0\0\0\0", "latin1"))));
+    const server = await rawServer((peer) =>
+      peer.send(
+        greeting(),
+        command("READY", Buffer.from("\x0bsocket-type\0\0\0\x06ROUTER\x08IDENTITY\0\0\0\0", "latin1")),
+      ),
+    );
     const sock = dealer();
     const shaken = waitEvent(sock, "handshake");
     sock.connect(server.endpoint);
@@ -319,7 +350,12 @@ describe("frames", () => {
     const { sock, peer } = await connectedDealer();
     peer.send(frame(Buffer.from("part-1"), FLAG_MORE), ping(0, Buffer.from("mid")));
     await peer.waitFrame((f) => f.name === "PONG");
-    peer.send(frame(Buffer.from("part-2"), FLAG_MORE), command("UNKNOWN"), frame(Buffer.from("part-3")), frame(Buffer.from("next")));
+    peer.send(
+      frame(Buffer.from("part-2"), FLAG_MORE),
+      command("UNKNOWN"),
+      frame(Buffer.from("part-3")),
+      frame(Buffer.from("next")),
+    );
     expect(text(await sock.receive())).toEqual(["part-1", "part-2", "part-3"]);
     expect(text(await sock.receive())).toEqual(["next"]);
   });
@@ -375,11 +411,17 @@ describe("heartbeats on a fake clock", () => {
     const { clock, peer } = await clockedDealer({ heartbeatInterval: 100, heartbeatTimeToLive: 2000 });
     clock.advance(100);
     const pingFrame = await peer.waitFrame((f) => f.name === "PING", 1000);
-    expect(Buffer.concat([hex("04 07"), pingFrame.body])).toEqual(Buffer.concat([hex("04 07 04"), Buffer.from("PING"), hex("00 14")]));
+    expect(Buffer.concat([hex("04 07"), pingFrame.body])).toEqual(
+      Buffer.concat([hex("04 07 04"), Buffer.from("PING"), hex("00 14")]),
+    );
   });
 
   it("a silent peer is dropped heartbeatTimeout after our PING, and we redial it (docs/protocol.md §6.2)", async () => {
-    const { sock, clock, server, peer } = await clockedDealer({ heartbeatInterval: 100, heartbeatTimeout: 300, reconnectInterval: 50 });
+    const { sock, clock, server, peer } = await clockedDealer({
+      heartbeatInterval: 100,
+      heartbeatTimeout: 300,
+      reconnectInterval: 50,
+    });
     const disconnected = waitEvent(sock, "disconnect");
     clock.advance(100); // our PING goes out; the peer never answers
     await peer.waitFrame((f) => f.name === "PING", 1000);

@@ -43,7 +43,11 @@ function engine(options: Partial<EngineOptions> = {}, shake = true): Harness {
       clock,
       ...options,
     },
-    { engineReady: () => undefined, engineRefused: () => undefined, engineClosed: (_engine, reason) => closes.push(reason) },
+    {
+      engineReady: () => undefined,
+      engineRefused: () => undefined,
+      engineClosed: (_engine, reason) => closes.push(reason),
+    },
     "tcp://127.0.0.1:5555",
   );
   if (shake) stream.receive(handshake("ROUTER"));
@@ -76,7 +80,10 @@ describe("heartbeats on a fake clock", () => {
     h.at(400);
     expect(h.closes).toHaveLength(1);
     expect(h.closes[0]).toMatchObject({ kind: "timeout", handshaken: true, fatal: false });
-    expect(h.closes[0]!.error).toMatchObject({ code: "ETIMEDOUT", message: "no traffic from the peer within heartbeatTimeout" });
+    expect(h.closes[0]!.error).toMatchObject({
+      code: "ETIMEDOUT",
+      message: "no traffic from the peer within heartbeatTimeout",
+    });
     expect(h.stream.destroyed).toBe(true);
   });
 

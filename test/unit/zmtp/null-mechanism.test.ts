@@ -97,7 +97,14 @@ describe("NullMechanism", () => {
 
   it("checks the peer's READY properties, then completes the handshake", () => {
     const { mech, host } = started();
-    mech.onCommand(command(encodeReady([["Socket-Type", "ROUTER"], ["X-Foo", Buffer.from([1, 2])]])));
+    mech.onCommand(
+      command(
+        encodeReady([
+          ["Socket-Type", "ROUTER"],
+          ["X-Foo", Buffer.from([1, 2])],
+        ]),
+      ),
+    );
     expect(host.events).toEqual(["send", "check", "complete"]);
     expect(host.checked).toBe(host.completed);
     expect(getProperty(host.completed!, "socket-type")?.toString()).toBe("ROUTER");

@@ -7,8 +7,6 @@ import { decodeProperties, encodeProperties } from "../../../src/zmtp/metadata.j
 import { ProtocolError } from "../../../src/errors.js";
 import type { ZapReply } from "../../../src/zmtp/zap.js";
 
-
-
 const reply = (statusCode: string, userId = "", metadata: Buffer = Buffer.alloc(0)): Promise<ZapReply> =>
   Promise.resolve({ statusCode, statusText: statusCode === "200" ? "OK" : "denied", userId, metadata });
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -36,8 +34,12 @@ describe("PLAIN commands (RFC 24)", () => {
   });
 
   it("HELLO with a length past the end, or bytes after the password, is malformed", () => {
-    expect(protocolCode(() => decodePlainHello(Buffer.from("\x05adm", "latin1")))).toBe("ERR_ZMTP_MALFORMED_COMMAND_HELLO");
-    expect(protocolCode(() => decodePlainHello(Buffer.from("\x01a\x01bX", "latin1")))).toBe("ERR_ZMTP_MALFORMED_COMMAND_HELLO");
+    expect(protocolCode(() => decodePlainHello(Buffer.from("\x05adm", "latin1")))).toBe(
+      "ERR_ZMTP_MALFORMED_COMMAND_HELLO",
+    );
+    expect(protocolCode(() => decodePlainHello(Buffer.from("\x01a\x01bX", "latin1")))).toBe(
+      "ERR_ZMTP_MALFORMED_COMMAND_HELLO",
+    );
     expect(protocolCode(() => decodePlainHello(Buffer.alloc(0)))).toBe("ERR_ZMTP_MALFORMED_COMMAND_HELLO");
   });
 });
@@ -95,7 +97,9 @@ describe("PLAIN server", () => {
     const server = new PlainServer("");
     const host = new FakeMechanismHost("ROUTER");
     server.start(host);
-    expect(() => server.onCommand(command(encodePlainHello(Buffer.from("u"), Buffer.from("p"))))).toThrow(/ZAP handler/);
+    expect(() => server.onCommand(command(encodePlainHello(Buffer.from("u"), Buffer.from("p"))))).toThrow(
+      /ZAP handler/,
+    );
     expect(host.sent).toEqual([]);
   });
 
@@ -105,7 +109,9 @@ describe("PLAIN server", () => {
     host.zapReply = reply("200", "admin", encodeProperties([["X-Tier", "gold"]]));
     server.start(host);
     server.onCommand(command(encodePlainHello(Buffer.from("admin"), Buffer.from("pw"))));
-    expect(host.zapRequests).toEqual([{ domain: "dom", mechanism: "PLAIN", credentials: [Buffer.from("admin"), Buffer.from("pw")] }]);
+    expect(host.zapRequests).toEqual([
+      { domain: "dom", mechanism: "PLAIN", credentials: [Buffer.from("admin"), Buffer.from("pw")] },
+    ]);
     expect(host.sent).toEqual([]);
     await tick();
     expect(host.names()).toEqual(["WELCOME"]);
@@ -136,7 +142,9 @@ describe("PLAIN server", () => {
     host.zapReply = new Promise(() => undefined);
     server.start(host);
     server.onCommand(command(encodePlainHello(Buffer.from("u"), Buffer.from("p"))));
-    expect(protocolCode(() => server.onCommand(command(encodeCommand("INITIATE"))))).toBe("ERR_ZMTP_UNEXPECTED_COMMAND");
+    expect(protocolCode(() => server.onCommand(command(encodeCommand("INITIATE"))))).toBe(
+      "ERR_ZMTP_UNEXPECTED_COMMAND",
+    );
   });
 });
 

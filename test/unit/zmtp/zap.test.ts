@@ -8,7 +8,13 @@ const text = (frames: Buffer[]): string[] => frames.map((f) => f.toString("latin
 describe("ZAP frames", () => {
   it("a request reads back as the handler sees it, credentials in order", () => {
     const frames = encodeZapRequest(
-      { domain: "global", address: "10.0.0.1", identity: Buffer.from("srv"), mechanism: "PLAIN", credentials: [Buffer.from("admin"), Buffer.from("secret")] },
+      {
+        domain: "global",
+        address: "10.0.0.1",
+        identity: Buffer.from("srv"),
+        mechanism: "PLAIN",
+        credentials: [Buffer.from("admin"), Buffer.from("secret")],
+      },
       "7",
     );
     expect(text(frames)).toEqual(["", "1.0", "7", "global", "10.0.0.1", "srv", "PLAIN", "admin", "secret"]);
@@ -24,7 +30,13 @@ describe("ZAP frames", () => {
   });
 
   it("frames without the empty delimiter, or too few of them, are no request", () => {
-    const frames = encodeZapRequest({ domain: "", address: "", identity: Buffer.alloc(0), mechanism: "NULL", credentials: [] });
+    const frames = encodeZapRequest({
+      domain: "",
+      address: "",
+      identity: Buffer.alloc(0),
+      mechanism: "NULL",
+      credentials: [],
+    });
     expect(decodeZapRequest(frames)).not.toBeNull();
     expect(decodeZapRequest(frames.slice(1))).toBeNull();
     expect(decodeZapRequest([Buffer.from("x"), ...frames.slice(1)])).toBeNull();

@@ -5,7 +5,17 @@ import { LocalEndpoint } from "./local.js";
 import { Outbox } from "./outbox.js";
 import type { PluginResult } from "./plugin.js";
 import { MAX_BODY_SIZE, createMessage, decode, encode, type Message } from "../wire/protocol.js";
-import { validateBody, type Bodies, type CheckDeclaration, type HeartbeatBody, type NotificationBody, type RegistrationBody, type ResultBody, type Stat, type Trigger } from "../wire/schema.js";
+import {
+  validateBody,
+  type Bodies,
+  type CheckDeclaration,
+  type HeartbeatBody,
+  type NotificationBody,
+  type RegistrationBody,
+  type ResultBody,
+  type Stat,
+  type Trigger,
+} from "../wire/schema.js";
 import { StateDir, type Registry } from "./state-dir.js";
 import { StatsdAggregator, StatsdListener } from "./statsd.js";
 import { Uplink } from "../wire/uplink.js";
@@ -96,7 +106,16 @@ function valid<T extends keyof Bodies>(type: T, body: unknown): Bodies[T] {
 export class Agent extends EventEmitter {
   readonly id: string;
   readonly counters: AgentCounters = {
-    sent: 0, resent: 0, acked: 0, malformed: 0, checksRun: 0, localMessages: 0, statsdMalformed: 0, uplinkDropped: 0, outboxDropped: 0, refused: 0,
+    sent: 0,
+    resent: 0,
+    acked: 0,
+    malformed: 0,
+    checksRun: 0,
+    localMessages: 0,
+    statsdMalformed: 0,
+    uplinkDropped: 0,
+    outboxDropped: 0,
+    refused: 0,
   };
   private readonly state: StateDir;
   private readonly registry: Registry;
@@ -128,7 +147,10 @@ export class Agent extends EventEmitter {
     this.fallbackAfter = options.fallbackAfter ?? 3;
     this.ackTimeout = options.ackTimeout ?? 2000;
     this.registry = this.state.loadRegistry();
-    this.outbox = new Outbox(this.state.outboxFile, { ackTimeout: this.ackTimeout, maxResendInterval: options.maxResendInterval });
+    this.outbox = new Outbox(this.state.outboxFile, {
+      ackTimeout: this.ackTimeout,
+      maxResendInterval: options.maxResendInterval,
+    });
     for (const entry of this.outbox.due(Infinity)) {
       const m = entry.message;
       if (m.type === "registration") this.pendingRegistration.set(m.body.process, m.header.id);
@@ -225,7 +247,8 @@ export class Agent extends EventEmitter {
   stats(input: readonly Stat[]): void {
     const time = Date.now();
     for (let i = 0; i < input.length; i += 1000) {
-      for (const s of valid("stats", { stats: input.slice(i, i + 1000) }).stats) this.pendingStats.push(s.time === undefined ? { ...s, time } : s);
+      for (const s of valid("stats", { stats: input.slice(i, i + 1000) }).stats)
+        this.pendingStats.push(s.time === undefined ? { ...s, time } : s);
     }
     if (this.pendingStats.length >= 1000) this.flushStats();
   }
@@ -238,7 +261,10 @@ export class Agent extends EventEmitter {
 
   /** Raises a notification; with `ack` (the default) it is kept and resent until a sink acks it. Returns its id. */
   notify(body: NotificationBody, options: { ack?: boolean; id?: string } = {}): string {
-    const message = createMessage("notification", valid("notification", body), { ack: options.ack ?? true, ...(options.id !== undefined && { id: options.id }) });
+    const message = createMessage("notification", valid("notification", body), {
+      ack: options.ack ?? true,
+      ...(options.id !== undefined && { id: options.id }),
+    });
     this.sendMessage(message);
     return message.header.id;
   }
@@ -288,7 +314,12 @@ export class Agent extends EventEmitter {
   // ---- internals ----
 
   private ownRegistration(): RegistrationBody {
-    return { process: OWN_PROCESS, pid: process.pid, hostname: this.hostname, checks: [...(this.options.checks ?? [])] };
+    return {
+      process: OWN_PROCESS,
+      pid: process.pid,
+      hostname: this.hostname,
+      checks: [...(this.options.checks ?? [])],
+    };
   }
 
   private sendRegistration(registration: RegistrationBody, ack: boolean): void {
@@ -313,7 +344,8 @@ export class Agent extends EventEmitter {
     this.pendingStats = [];
     if (this.statsd !== null) this.counters.statsdMalformed = this.statsd.malformed;
     // A stats message holds at most 1000 stats (schema.ts).
-    for (let i = 0; i < stats.length; i += 1000) this.sendMessage(createMessage("stats", { stats: stats.slice(i, i + 1000) }));
+    for (let i = 0; i < stats.length; i += 1000)
+      this.sendMessage(createMessage("stats", { stats: stats.slice(i, i + 1000) }));
   }
 
   private resendDue(): void {

@@ -19,7 +19,12 @@ export function resultStats(name: string, process: string, result: PluginResult,
  * The notification a run raises, or null: one per change of state. A check never run before
  * counts as having been OK, so a first OK is silent and a first problem is not.
  */
-export function stateChange(name: string, process: string, before: CheckStatus | undefined, result: PluginResult): NotificationBody | null {
+export function stateChange(
+  name: string,
+  process: string,
+  before: CheckStatus | undefined,
+  result: PluginResult,
+): NotificationBody | null {
   const was = before ?? 0;
   if (result.status === was) return null;
   const text = `${name} ${STATUS_NAMES[was]} -> ${STATUS_NAMES[result.status]}: ${result.text}`.slice(0, 8192);

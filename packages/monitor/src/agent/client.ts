@@ -38,11 +38,24 @@ export class MonitorClient {
     void this.loop();
   }
 
-  register(registration: { process: string; pid?: number; version?: string; checks?: CheckDeclaration[] }): Promise<void> {
-    return this.request("registration", { ...registration, pid: registration.pid ?? process.pid, checks: registration.checks ?? [] });
+  register(registration: {
+    process: string;
+    pid?: number;
+    version?: string;
+    checks?: CheckDeclaration[];
+  }): Promise<void> {
+    return this.request("registration", {
+      ...registration,
+      pid: registration.pid ?? process.pid,
+      checks: registration.checks ?? [],
+    });
   }
 
-  stat(name: string, value: number, options: { kind?: StatKind; unit?: string; process?: string; time?: number } = {}): Promise<void> {
+  stat(
+    name: string,
+    value: number,
+    options: { kind?: StatKind; unit?: string; process?: string; time?: number } = {},
+  ): Promise<void> {
     return this.stats([{ name, value, ...options }]);
   }
 
@@ -56,7 +69,11 @@ export class MonitorClient {
   }
 
   /** A notification; acknowledged (kept until a sink has it) unless `ack: false`. */
-  notify(severity: Severity, text: string, options: { process?: string; check?: string; ack?: boolean } = {}): Promise<void> {
+  notify(
+    severity: Severity,
+    text: string,
+    options: { process?: string; check?: string; ack?: boolean } = {},
+  ): Promise<void> {
     const { ack = true, ...rest } = options;
     return this.request("notification", { severity, text, ...rest }, ack);
   }
@@ -76,7 +93,9 @@ export class MonitorClient {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(zmqError("EAGAIN", `The agent at ${this.endpoint} did not answer within ${this.timeout} ms: is it running?`));
+        reject(
+          zmqError("EAGAIN", `The agent at ${this.endpoint} did not answer within ${this.timeout} ms: is it running?`),
+        );
       }, this.timeout);
       this.pending.set(id, { resolve, reject, timer });
       this.sending = this.sending.then(() =>

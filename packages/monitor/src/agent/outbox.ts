@@ -58,7 +58,12 @@ export class Outbox {
         }
         if (typeof record.ack === "string") this.entries.delete(record.ack);
         else if (isStoredMessage(record.add)) {
-          this.entries.set(record.add.header.id, { message: { ...record.add, type: record.add.header.type } as Message, attempts: 0, dueAt: now, lastSent: 0 });
+          this.entries.set(record.add.header.id, {
+            message: { ...record.add, type: record.add.header.type } as Message,
+            attempts: 0,
+            dueAt: now,
+            lastSent: 0,
+          });
         }
       }
     }

@@ -27,7 +27,9 @@ export function runPlugin(check: CheckDeclaration): Promise<PluginResult> {
   const started = performance.now();
   return new Promise((resolve) => {
     const [file, args] =
-      typeof check.command === "string" ? ["/bin/sh", ["-c", check.command]] : [check.command[0]!, check.command.slice(1)];
+      typeof check.command === "string"
+        ? ["/bin/sh", ["-c", check.command]]
+        : [check.command[0]!, check.command.slice(1)];
     let output = "";
     let settled = false;
     let timedOut = false;

@@ -39,7 +39,8 @@ export class StateDir {
     const file = join(this.path, "agent-id");
     if (existsSync(file)) {
       const id = readFileSync(file, "utf8").trim();
-      if (!isUuid(id)) throw new Error(`${file} does not hold a UUID: fix or remove it (removing gives this machine a new identity)`);
+      if (!isUuid(id))
+        throw new Error(`${file} does not hold a UUID: fix or remove it (removing gives this machine a new identity)`);
       return id;
     }
     const id = newId();
@@ -89,7 +90,9 @@ export function loadOrCreateCurveKey(file: string): { publicKey: string; secretK
     try {
       return { publicKey: curvePublicKey(secretKey), secretKey };
     } catch {
-      throw new Error(`${file} does not hold a Z85 CURVE secret key: fix or remove it (removing makes a new key, to be allowed again)`);
+      throw new Error(
+        `${file} does not hold a Z85 CURVE secret key: fix or remove it (removing makes a new key, to be allowed again)`,
+      );
     }
   }
   const pair = curveKeyPair();

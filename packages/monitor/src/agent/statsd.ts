@@ -84,7 +84,8 @@ export class StatsdAggregator {
 
   /** Adds a metric; false when it was dropped because the interval already has too many names. */
   add(m: StatsdMetric): boolean {
-    const known = this.counters.has(m.name) || this.timers.has(m.name) || this.sets.has(m.name) || this.touchedGauges.has(m.name);
+    const known =
+      this.counters.has(m.name) || this.timers.has(m.name) || this.sets.has(m.name) || this.touchedGauges.has(m.name);
     if (!known && this.size >= this.maxNames) return false;
     switch (m.type) {
       case "c":
@@ -150,7 +151,11 @@ export class StatsdListener {
     this.socket = socket;
   }
 
-  static async listen(host: string, port: number, onMetrics: (metrics: StatsdMetric[]) => void): Promise<StatsdListener> {
+  static async listen(
+    host: string,
+    port: number,
+    onMetrics: (metrics: StatsdMetric[]) => void,
+  ): Promise<StatsdListener> {
     const socket = createSocket(host.includes(":") ? "udp6" : "udp4");
     const listener = new StatsdListener(socket);
     socket.on("message", (packet) => {

@@ -8,18 +8,58 @@ export const agentRole: Role = {
   summary: "The agent of this machine. Its UUID is kept in the state directory.",
   flags: [
     ROUTER_FLAG,
-    { name: "state-dir", kind: "string", arg: "DIR", help: "agent id, outbox and registry", default: "~/.zmtp-monitor" },
-    { name: "local", kind: "string", arg: "ENDPOINT", help: 'local endpoint for MonitorClient and `send` ("none": off)', shown: "ipc://<state-dir>/agent.ipc" },
-    { name: "statsd-port", kind: "number", arg: "PORT", help: "statsd UDP port (0: any free port, -1: off)", default: "8125" },
+    {
+      name: "state-dir",
+      kind: "string",
+      arg: "DIR",
+      help: "agent id, outbox and registry",
+      default: "~/.zmtp-monitor",
+    },
+    {
+      name: "local",
+      kind: "string",
+      arg: "ENDPOINT",
+      help: 'local endpoint for MonitorClient and `send` ("none": off)',
+      shown: "ipc://<state-dir>/agent.ipc",
+    },
+    {
+      name: "statsd-port",
+      kind: "number",
+      arg: "PORT",
+      help: "statsd UDP port (0: any free port, -1: off)",
+      default: "8125",
+    },
     { name: "statsd-host", kind: "string", arg: "HOST", help: "statsd UDP address", default: "127.0.0.1" },
     { name: "heartbeat", kind: "number", arg: "MS", help: "heartbeat interval", default: "5000" },
     { name: "flush", kind: "number", arg: "MS", help: "stats flush interval", default: "1000" },
-    { name: "ack-timeout", kind: "number", arg: "MS", help: "first resend of an unacked message; doubles per resend", default: "2000" },
+    {
+      name: "ack-timeout",
+      kind: "number",
+      arg: "MS",
+      help: "first resend of an unacked message; doubles per resend",
+      default: "2000",
+    },
     { name: "max-resend", kind: "number", arg: "MS", help: "longest resend interval", default: "60000" },
-    { name: "fallback-after", kind: "number", arg: "N", help: "run a check itself when no scheduler did for N intervals (0: never)", default: "3" },
-    { name: "check", kind: "list", arg: "NAME:INTERVAL_MS:COMMAND", help: "a Nagios plugin of the agent's own (command runs with /bin/sh -c)" },
+    {
+      name: "fallback-after",
+      kind: "number",
+      arg: "N",
+      help: "run a check itself when no scheduler did for N intervals (0: never)",
+      default: "3",
+    },
+    {
+      name: "check",
+      kind: "list",
+      arg: "NAME:INTERVAL_MS:COMMAND",
+      help: "a Nagios plugin of the agent's own (command runs with /bin/sh -c)",
+    },
     { name: "hostname", kind: "string", arg: "NAME", help: "reported host name", shown: "os.hostname()" },
-    { name: "curve-server-key", kind: "string", arg: "Z85", help: "CURVE to the routers (their public key); the agent's key is <state-dir>/curve.key" },
+    {
+      name: "curve-server-key",
+      kind: "string",
+      arg: "Z85",
+      help: "CURVE to the routers (their public key); the agent's key is <state-dir>/curve.key",
+    },
   ],
   run: runAgent,
 };
@@ -47,7 +87,14 @@ async function runAgent(values: FlagValues, _: string[], io: MonitorIo): Promise
   agent.on("refused", (router: string) => log(io, "refused", { router, publicKey: agent.publicKey }));
   agent.on("check", (_name: string, result: unknown) => log(io, "check", result));
   agent.on("malformed", (reason: string) => log(io, "malformed", { reason }));
-  log(io, "agent", { id: agent.id, routers, local: agent.localEndpoint, statsd: agent.statsdPort, outbox: agent.outboxSize, ...(agent.publicKey !== null && { curvePublicKey: agent.publicKey }) });
+  log(io, "agent", {
+    id: agent.id,
+    routers,
+    local: agent.localEndpoint,
+    statsd: agent.statsdPort,
+    outbox: agent.outboxSize,
+    ...(agent.publicKey !== null && { curvePublicKey: agent.publicKey }),
+  });
   await stopped(io);
   await agent.close();
   log(io, "stopped", agent.counters);

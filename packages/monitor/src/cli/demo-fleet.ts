@@ -111,13 +111,20 @@ export async function runMonitorDemo(o: DemoOptions): Promise<number> {
         endpoints: { agents: any, back: any, heartbeat: any, registration: any, stats: any, notification: any },
         ...(curve !== null && { curve: { secretKey: curve.server.secretKey, allowList: curve.allowList } }),
       });
-      router.on("refused", (r: Refusal) => say(`router ${i}: refused agent key ${r.key} from ${r.address} (${r.reason})`));
+      router.on("refused", (r: Refusal) =>
+        say(`router ${i}: refused agent key ${r.key} from ${r.address} (${r.reason})`),
+      );
       closers.push(() => router.close());
       routers.push(router);
     }
     const backChannels = routers.map((r) => r.endpoints.back);
     const sinks: AnySink[] = STREAMS.map((stream) =>
-      createSink(stream, { store, streams: routers.map((r) => r.endpoints[stream]), backChannels, missedHeartbeats: 3 }),
+      createSink(stream, {
+        store,
+        streams: routers.map((r) => r.endpoints[stream]),
+        backChannels,
+        missedHeartbeats: 3,
+      }),
     );
     closers.push(async () => {
       for (const s of sinks) await s.close();
@@ -133,16 +140,33 @@ export async function runMonitorDemo(o: DemoOptions): Promise<number> {
     let notifier: Notifier | null = null;
     if ((o.actions ?? []).length > 0) {
       notifier = new Notifier({ actions: o.actions!, hostOf: (a) => hosts.get(a) }).attach(notificationSink);
-      notifier.on("failed", (_a: unknown, p: { text: string }, err: Error) => say(`notification action failed for "${p.text}": ${err.message}`));
+      notifier.on("failed", (_a: unknown, p: { text: string }, err: Error) =>
+        say(`notification action failed for "${p.text}": ${err.message}`),
+      );
       closers.push(() => notifier!.close());
     }
     const scheduler = new Scheduler({ store, backChannels, id: "demo-scheduler" });
     closers.push(() => scheduler.close());
 
     const agents: Agent[] = [];
-    const metrics = createMetrics({ store, hostOf: (a) => hosts.get(a), routers, sinks, agents, schedulers: [scheduler], graphite, notifier });
+    const metrics = createMetrics({
+      store,
+      hostOf: (a) => hosts.get(a),
+      routers,
+      sinks,
+      agents,
+      schedulers: [scheduler],
+      graphite,
+      notifier,
+    });
     let page: StatusServer;
-    const pageOptions = { store, hostOf: (a: string) => hosts.get(a), metrics, chartStats: ["app.requests", "check.load.load1", "check.disk.used"], title: "zmtp monitor — demo" };
+    const pageOptions = {
+      store,
+      hostOf: (a: string) => hosts.get(a),
+      metrics,
+      chartStats: ["app.requests", "check.load.load1", "check.disk.used"],
+      title: "zmtp monitor — demo",
+    };
     try {
       page = await StatusServer.start({ ...pageOptions, port: o.port ?? 8470 });
     } catch (err) {
@@ -181,8 +205,12 @@ export async function runMonitorDemo(o: DemoOptions): Promise<number> {
     });
     closers.push(() => traffic.forEach(clearInterval));
 
-    o.out(`zmtp-monitor demo: 2 routers, 4 sinks (SQLite store in ${dataDir}), a scheduler, 3 agents${curve !== null ? ", CURVE with an allow-list" : ""}\n`);
-    o.out(`status page: ${page.url}    metrics: ${page.url}metrics${o.duration === undefined ? "    (Ctrl-C to stop)" : ""}\n`);
+    o.out(
+      `zmtp-monitor demo: 2 routers, 4 sinks (SQLite store in ${dataDir}), a scheduler, 3 agents${curve !== null ? ", CURVE with an allow-list" : ""}\n`,
+    );
+    o.out(
+      `status page: ${page.url}    metrics: ${page.url}metrics${o.duration === undefined ? "    (Ctrl-C to stop)" : ""}\n`,
+    );
 
     const summary = async (): Promise<string> => {
       const s = await page.state();
@@ -197,14 +225,18 @@ export async function runMonitorDemo(o: DemoOptions): Promise<number> {
       ticks += 1;
       // On a terminal the line is rewritten every second; in a log, one line every 5 s.
       if (o.tty !== true && ticks % 5 !== 0) return;
-      void summary().then((line) => {
-        printedAt = Date.now();
-        o.out(o.tty === true ? `\r\x1b[K${line}` : `${line}\n`);
-      }, () => undefined);
+      void summary().then(
+        (line) => {
+          printedAt = Date.now();
+          o.out(o.tty === true ? `\r\x1b[K${line}` : `${line}\n`);
+        },
+        () => undefined,
+      );
     }, 1000);
     closers.push(() => clearInterval(ticker));
 
-    const timer = o.duration === undefined ? null : new Promise<void>((resolve) => setTimeout(resolve, o.duration! * 1000));
+    const timer =
+      o.duration === undefined ? null : new Promise<void>((resolve) => setTimeout(resolve, o.duration! * 1000));
     await Promise.race(timer === null ? [o.stopped] : [o.stopped, timer]);
     clearInterval(ticker);
     const final = await summary();
@@ -214,7 +246,8 @@ export async function runMonitorDemo(o: DemoOptions): Promise<number> {
     if (o.duration === undefined) o.out("stopped\n");
     else {
       const s = await page.state();
-      const ok = s.summary.hostsUp === HOSTS.length && s.checks.length > 0 && sinks.every((k) => k.counters.malformed === 0);
+      const ok =
+        s.summary.hostsUp === HOSTS.length && s.checks.length > 0 && sinks.every((k) => k.counters.malformed === 0);
       o.out(ok ? "demo ok\n" : `demo FAILED: expected ${HOSTS.length} hosts up and check results\n`);
       code = ok ? 0 : 1;
     }

@@ -5,12 +5,34 @@ import { ACTION_FLAGS, notificationActions, str, type Role } from "./role.js";
 
 export const demoRole: Role = {
   usage: "zmtp-monitor demo [--data DIR] [--port N] [--duration S] [--curve]",
-  summary: "The whole system on localhost, in one process: 2 routers, one sink per stream over an SQLite store, a\nscheduler, the status page (with /metrics) and 3 agents running the shipped plugins (load, disk, processes).\nPrints the page's URL and a live summary; stops on Ctrl-C.",
+  summary:
+    "The whole system on localhost, in one process: 2 routers, one sink per stream over an SQLite store, a\nscheduler, the status page (with /metrics) and 3 agents running the shipped plugins (load, disk, processes).\nPrints the page's URL and a live summary; stops on Ctrl-C.",
   flags: [
-    { name: "data", kind: "string", arg: "DIR", help: "keep the database and agent state here", shown: "a temporary directory, removed at the end" },
-    { name: "port", kind: "number", arg: "N", help: "status page port (0: any free port)", shown: "8470, or any free port if taken" },
-    { name: "duration", kind: "number", arg: "S", help: "stop after S seconds and exit 1 unless every host was up with check results" },
-    { name: "curve", kind: "boolean", help: "CURVE between agents and routers, with an allow-list of the agents' keys" },
+    {
+      name: "data",
+      kind: "string",
+      arg: "DIR",
+      help: "keep the database and agent state here",
+      shown: "a temporary directory, removed at the end",
+    },
+    {
+      name: "port",
+      kind: "number",
+      arg: "N",
+      help: "status page port (0: any free port)",
+      shown: "8470, or any free port if taken",
+    },
+    {
+      name: "duration",
+      kind: "number",
+      arg: "S",
+      help: "stop after S seconds and exit 1 unless every host was up with check results",
+    },
+    {
+      name: "curve",
+      kind: "boolean",
+      help: "CURVE between agents and routers, with an allow-list of the agents' keys",
+    },
     { name: "graphite", kind: "string", arg: "HOST:PORT", help: "also write stats to carbon" },
     ...ACTION_FLAGS,
   ],

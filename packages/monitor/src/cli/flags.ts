@@ -28,7 +28,12 @@ export type FlagValues = Record<string, FlagValue | undefined>;
 /** A usage error: exit code 2 and the role's help. */
 export class UsageError extends Error {}
 
-export const CONFIG_FLAG: FlagSpec = { name: "config", kind: "string", arg: "FILE.json", help: "read flags from a JSON file (keys: the flags' camelCase names)" };
+export const CONFIG_FLAG: FlagSpec = {
+  name: "config",
+  kind: "string",
+  arg: "FILE.json",
+  help: "read flags from a JSON file (keys: the flags' camelCase names)",
+};
 export const HELP_FLAG: FlagSpec = { name: "help", kind: "boolean", help: "show this help" };
 
 export function camel(name: string): string {
@@ -38,7 +43,10 @@ export function camel(name: string): string {
 export function formatHelp(usage: string, summary: string, specs: readonly FlagSpec[]): string {
   const rows = [...specs, CONFIG_FLAG, HELP_FLAG].map((s) => {
     const left = `  --${s.name}${s.kind === "boolean" ? "" : ` ${s.arg ?? "VALUE"}`}${s.kind === "list" ? " ..." : ""}`;
-    return [left, `${s.help}${(s.default ?? s.shown) !== undefined ? ` (default ${s.default ?? s.shown})` : ""}`] as const;
+    return [
+      left,
+      `${s.help}${(s.default ?? s.shown) !== undefined ? ` (default ${s.default ?? s.shown})` : ""}`,
+    ] as const;
   });
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
   return `Usage: ${usage}\n\n${summary}\n\nOptions:\n${rows.map(([l, r]) => l.padEnd(width) + r).join("\n")}\n`;
@@ -87,10 +95,16 @@ export function attachValues(args: readonly string[], names: readonly string[]):
 }
 
 /** Parses a role's arguments and its optional config file. */
-export function parseFlags(specs: readonly FlagSpec[], argv: readonly string[]): { values: FlagValues; positionals: string[]; help: boolean } {
+export function parseFlags(
+  specs: readonly FlagSpec[],
+  argv: readonly string[],
+): { values: FlagValues; positionals: string[]; help: boolean } {
   const options: Record<string, { type: "string" | "boolean"; multiple?: boolean }> = {};
   for (const s of [...specs, CONFIG_FLAG, HELP_FLAG]) {
-    options[s.name] = { type: s.kind === "boolean" ? "boolean" : "string", ...(s.kind === "list" && { multiple: true }) };
+    options[s.name] = {
+      type: s.kind === "boolean" ? "boolean" : "string",
+      ...(s.kind === "list" && { multiple: true }),
+    };
   }
   let parsed;
   try {
@@ -108,7 +122,8 @@ export function parseFlags(specs: readonly FlagSpec[], argv: readonly string[]):
     } catch (err) {
       throw new UsageError(`cannot read --config ${file}: ${(err as Error).message}`);
     }
-    if (typeof config !== "object" || config === null || Array.isArray(config)) throw new UsageError(`${file}: expected a JSON object`);
+    if (typeof config !== "object" || config === null || Array.isArray(config))
+      throw new UsageError(`${file}: expected a JSON object`);
     const known = new Set(specs.map((s) => camel(s.name)));
     for (const key of Object.keys(config)) if (!known.has(key)) throw new UsageError(`${file}: unknown key "${key}"`);
   }
@@ -143,6 +158,7 @@ export function parseCheck(value: unknown): CheckDeclaration {
 export function stringList(values: FlagValues, name: string): string[] {
   const list = values[name];
   if (list === undefined) return [];
-  if (!Array.isArray(list) || !list.every((x) => typeof x === "string")) throw new UsageError(`--${name}: expected strings`);
+  if (!Array.isArray(list) || !list.every((x) => typeof x === "string"))
+    throw new UsageError(`--${name}: expected strings`);
   return list as string[];
 }

@@ -9,7 +9,11 @@ export interface MonitorIo {
 }
 
 export function processIo(): MonitorIo {
-  return { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), tty: process.stdout.isTTY === true };
+  return {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    tty: process.stdout.isTTY === true,
+  };
 }
 
 /** Resolves when the role should stop: the io's signal, else SIGINT / SIGTERM. */

@@ -13,11 +13,26 @@ export interface Role {
   run(values: FlagValues, positionals: string[], io: MonitorIo): Promise<number>;
 }
 
-export const ROUTER_FLAG: FlagSpec = { name: "router", kind: "list", arg: "BASE", help: "a router's base address (tcp://host:port or ipc://path; repeat for each router)" };
+export const ROUTER_FLAG: FlagSpec = {
+  name: "router",
+  kind: "list",
+  arg: "BASE",
+  help: "a router's base address (tcp://host:port or ipc://path; repeat for each router)",
+};
 
 export const ACTION_FLAGS: FlagSpec[] = [
-  { name: "webhook", kind: "list", arg: "[SEVERITIES=]URL", help: "POST each new notification as JSON (e.g. critical,warning=http://...)" },
-  { name: "hook", kind: "list", arg: "[SEVERITIES=]COMMAND", help: "run a command with each new notification as JSON on stdin" },
+  {
+    name: "webhook",
+    kind: "list",
+    arg: "[SEVERITIES=]URL",
+    help: "POST each new notification as JSON (e.g. critical,warning=http://...)",
+  },
+  {
+    name: "hook",
+    kind: "list",
+    arg: "[SEVERITIES=]COMMAND",
+    help: "run a command with each new notification as JSON on stdin",
+  },
 ];
 
 export const str = (v: FlagValues, name: string): string | undefined => v[name] as string | undefined;

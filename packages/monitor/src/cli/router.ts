@@ -8,13 +8,29 @@ import { num, str, type Role } from "./role.js";
 
 export const routerRole: Role = {
   usage: "zmtp-monitor router [--bind BASE] [options]",
-  summary: "A stateless router. From BASE tcp://host:P it binds agents on P, the back channel on P+1 and the\nheartbeat, registration, stats and notification streams on P+2..P+5 (ipc://path: path, path.back, ...).",
+  summary:
+    "A stateless router. From BASE tcp://host:P it binds agents on P, the back channel on P+1 and the\nheartbeat, registration, stats and notification streams on P+2..P+5 (ipc://path: path, path.back, ...).",
   flags: [
     { name: "bind", kind: "string", arg: "BASE", help: "base address of the six endpoints", default: "tcp://*:5570" },
-    ...(["agents", "back", ...STREAMS] as const).map((name): FlagSpec => ({ name, kind: "string", arg: "ENDPOINT", help: `bind the ${name} endpoint here instead` })),
+    ...(["agents", "back", ...STREAMS] as const).map((name): FlagSpec => ({
+      name,
+      kind: "string",
+      arg: "ENDPOINT",
+      help: `bind the ${name} endpoint here instead`,
+    })),
     { name: "agent-heartbeat", kind: "number", arg: "MS", help: "ZMTP heartbeat to agents (0: off)", default: "10000" },
-    { name: "curve-secret-key", kind: "string", arg: "FILE", help: "CURVE on the agent endpoint: the router's secret key (Z85; created if missing)" },
-    { name: "curve-allow", kind: "string", arg: "FILE", help: "with CURVE: agents' public keys allowed in, one per line (reloaded on change)" },
+    {
+      name: "curve-secret-key",
+      kind: "string",
+      arg: "FILE",
+      help: "CURVE on the agent endpoint: the router's secret key (Z85; created if missing)",
+    },
+    {
+      name: "curve-allow",
+      kind: "string",
+      arg: "FILE",
+      help: "with CURVE: agents' public keys allowed in, one per line (reloaded on change)",
+    },
   ],
   run: runRouter,
 };
@@ -29,14 +45,25 @@ async function runRouter(values: FlagValues, _: string[], io: MonitorIo): Promis
   for (const name of ["agents", "back", ...STREAMS] as const) endpoints[name] = str(values, name) ?? endpoints[name];
   const secretFile = str(values, "curve-secret-key");
   const allowFile = str(values, "curve-allow");
-  if ((secretFile === undefined) !== (allowFile === undefined)) throw new UsageError("CURVE needs both --curve-secret-key and --curve-allow");
-  const curve = secretFile === undefined ? undefined : { secretKey: loadOrCreateCurveKey(secretFile).secretKey, allowList: allowFile! };
-  const router = await MonitorRouter.start({ endpoints, agentHeartbeatInterval: num(values, "agent-heartbeat"), ...(curve !== undefined && { curve }) });
+  if ((secretFile === undefined) !== (allowFile === undefined))
+    throw new UsageError("CURVE needs both --curve-secret-key and --curve-allow");
+  const curve =
+    secretFile === undefined
+      ? undefined
+      : { secretKey: loadOrCreateCurveKey(secretFile).secretKey, allowList: allowFile! };
+  const router = await MonitorRouter.start({
+    endpoints,
+    agentHeartbeatInterval: num(values, "agent-heartbeat"),
+    ...(curve !== undefined && { curve }),
+  });
   router.on("malformed", (reason: string) => log(io, "malformed", { reason }));
   router.on("refused", (r: Refusal) => log(io, "refused", r));
   router.on("allow-list", (keys: number) => log(io, "allow-list", { keys }));
   router.on("allow-list-error", (err: Error) => log(io, "allow-list-error", { error: err.message }));
-  log(io, "router", { ...router.endpoints, ...(router.publicKey !== null && { curvePublicKey: router.publicKey, allowedKeys: router.allowedKeys }) });
+  log(io, "router", {
+    ...router.endpoints,
+    ...(router.publicKey !== null && { curvePublicKey: router.publicKey, allowedKeys: router.allowedKeys }),
+  });
   await stopped(io);
   router.close();
   log(io, "stopped", router.counters);

@@ -6,7 +6,8 @@ import { ROUTER_FLAG, num, routerBases, str, type Role } from "./role.js";
 
 export const runRole: Role = {
   usage: "zmtp-monitor run --router BASE [--router BASE ...] --agent UUID --check NAME",
-  summary: "Asks an agent to run a check now (through the first router that knows it). The result goes to the\nstats sinks like any other; this command reports whether the request was delivered.",
+  summary:
+    "Asks an agent to run a check now (through the first router that knows it). The result goes to the\nstats sinks like any other; this command reports whether the request was delivered.",
   flags: [
     ROUTER_FLAG,
     { name: "agent", kind: "string", arg: "UUID", help: "the agent's id" },
@@ -23,7 +24,10 @@ async function runRun(values: FlagValues, _: string[], io: MonitorIo): Promise<n
   if (!isUuid(agent)) throw new UsageError("--agent UUID is required");
   if (check === undefined) throw new UsageError("--check NAME is required");
   const timeout = num(values, "timeout");
-  const channel = new BackChannel(routers.map((r) => r.back), { deliveryTimeout: timeout, attemptTimeout: Math.min(1000, timeout) });
+  const channel = new BackChannel(
+    routers.map((r) => r.back),
+    { deliveryTimeout: timeout, attemptTimeout: Math.min(1000, timeout) },
+  );
   try {
     const outcome = await channel.deliver(agent, createMessage("run", { check, trigger: "demand" }));
     io.out(`${outcome}\n`);

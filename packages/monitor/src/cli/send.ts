@@ -13,7 +13,13 @@ export const sendRole: Role = {
   send register PROCESS [--version V] [--pid N] [--check NAME:INTERVAL_MS:COMMAND ...]`,
   summary: "Hands one message to the local agent and exits when the agent has taken it.",
   flags: [
-    { name: "endpoint", kind: "string", arg: "ENDPOINT", help: "the agent's local endpoint", shown: "ipc://<state-dir>/agent.ipc" },
+    {
+      name: "endpoint",
+      kind: "string",
+      arg: "ENDPOINT",
+      help: "the agent's local endpoint",
+      shown: "ipc://<state-dir>/agent.ipc",
+    },
     { name: "state-dir", kind: "string", arg: "DIR", help: "the agent's state directory", default: "~/.zmtp-monitor" },
     { name: "timeout", kind: "number", arg: "MS", help: "how long to wait for the agent", default: "5000" },
     { name: "kind", kind: "string", arg: "KIND", help: "stat: counter, gauge or timer" },
@@ -38,18 +44,31 @@ async function runSend(values: FlagValues, positionals: string[], io: MonitorIo)
     case "stat": {
       const [name, raw] = args;
       const value = Number(raw);
-      if (name === undefined || raw === undefined || args.length !== 2 || !Number.isFinite(value)) throw new UsageError("send stat NAME VALUE");
+      if (name === undefined || raw === undefined || args.length !== 2 || !Number.isFinite(value))
+        throw new UsageError("send stat NAME VALUE");
       const kind = str(values, "kind");
-      if (kind !== undefined && !["counter", "gauge", "timer"].includes(kind)) throw new UsageError("--kind: counter, gauge or timer");
+      if (kind !== undefined && !["counter", "gauge", "timer"].includes(kind))
+        throw new UsageError("--kind: counter, gauge or timer");
       const unit = str(values, "unit");
-      send = (c) => c.stat(name, value, { ...(kind !== undefined && { kind: kind as StatKind }), ...(unit !== undefined && { unit }), ...(proc !== undefined && { process: proc }) });
+      send = (c) =>
+        c.stat(name, value, {
+          ...(kind !== undefined && { kind: kind as StatKind }),
+          ...(unit !== undefined && { unit }),
+          ...(proc !== undefined && { process: proc }),
+        });
       break;
     }
     case "notify": {
       const [severity, ...words] = args;
-      if (!SEVERITIES.includes(severity as Severity) || words.length === 0) throw new UsageError(`send notify SEVERITY TEXT (SEVERITY: ${SEVERITIES.join(", ")})`);
+      if (!SEVERITIES.includes(severity as Severity) || words.length === 0)
+        throw new UsageError(`send notify SEVERITY TEXT (SEVERITY: ${SEVERITIES.join(", ")})`);
       const check = str(values, "check-name");
-      send = (c) => c.notify(severity as Severity, words.join(" "), { ack: values["no-ack"] !== true, ...(proc !== undefined && { process: proc }), ...(check !== undefined && { check }) });
+      send = (c) =>
+        c.notify(severity as Severity, words.join(" "), {
+          ack: values["no-ack"] !== true,
+          ...(proc !== undefined && { process: proc }),
+          ...(check !== undefined && { check }),
+        });
       break;
     }
     case "heartbeat": {
@@ -62,11 +81,19 @@ async function runSend(values: FlagValues, positionals: string[], io: MonitorIo)
       const version = str(values, "version");
       const pid = values.pid as number | undefined;
       const checks = ((values.check as unknown[] | undefined) ?? []).map(parseCheck);
-      send = (c) => c.register({ process: args[0]!, checks, ...(version !== undefined && { version }), ...(pid !== undefined && { pid }) });
+      send = (c) =>
+        c.register({
+          process: args[0]!,
+          checks,
+          ...(version !== undefined && { version }),
+          ...(pid !== undefined && { pid }),
+        });
       break;
     }
     default:
-      throw new UsageError(what === undefined ? "what to send? stat, notify, heartbeat or register" : `cannot send "${what}"`);
+      throw new UsageError(
+        what === undefined ? "what to send? stat, notify, heartbeat or register" : `cannot send "${what}"`,
+      );
   }
   const client = new MonitorClient(endpoint, { timeout: num(values, "timeout") });
   try {

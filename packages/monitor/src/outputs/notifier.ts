@@ -79,8 +79,13 @@ export class Notifier extends EventEmitter {
     if (this.seen.size > 100_000) this.seen.delete(this.seen.values().next().value as string);
     this.counters.alerts += 1;
     const payload: AlertPayload = {
-      agent: n.agent, host: this.options.hostOf?.(n.agent) ?? n.agent, id: n.id, severity: n.severity, text: n.text,
-      ...(n.process !== undefined && { process: n.process }), ...(n.check !== undefined && { check: n.check }),
+      agent: n.agent,
+      host: this.options.hostOf?.(n.agent) ?? n.agent,
+      id: n.id,
+      severity: n.severity,
+      text: n.text,
+      ...(n.process !== undefined && { process: n.process }),
+      ...(n.check !== undefined && { check: n.check }),
       time: new Date(n.time).toISOString(),
     };
     for (const action of this.options.actions) {
@@ -109,10 +114,13 @@ export class Notifier extends EventEmitter {
           return;
         }
         this.counters.retries += 1;
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          this.attempt(action, payload, n + 1);
-        }, this.retryInterval * 2 ** (n - 1));
+        const timer = setTimeout(
+          () => {
+            this.timers.delete(timer);
+            this.attempt(action, payload, n + 1);
+          },
+          this.retryInterval * 2 ** (n - 1),
+        );
         this.timers.add(timer);
       },
     );
@@ -131,9 +139,15 @@ export class Notifier extends EventEmitter {
 
   private command(command: string, payload: AlertPayload): Promise<void> {
     return new Promise((resolve, reject) => {
-      const child = spawn("/bin/sh", ["-c", command], { stdio: ["pipe", "ignore", "ignore"], timeout: this.timeout, killSignal: "SIGKILL" });
+      const child = spawn("/bin/sh", ["-c", command], {
+        stdio: ["pipe", "ignore", "ignore"],
+        timeout: this.timeout,
+        killSignal: "SIGKILL",
+      });
       child.on("error", reject);
-      child.on("close", (code, signal) => (code === 0 ? resolve() : reject(new Error(`${command}: ${signal ?? `exit code ${code}`}`))));
+      child.on("close", (code, signal) =>
+        code === 0 ? resolve() : reject(new Error(`${command}: ${signal ?? `exit code ${code}`}`)),
+      );
       child.stdin.on("error", () => undefined); // a command that does not read its input
       child.stdin.end(`${JSON.stringify(payload)}\n`);
     });
@@ -145,7 +159,8 @@ export function parseAction(type: "webhook" | "command", value: string): Notific
   const match = /^([a-z,]+)=(.+)$/s.exec(value);
   const target = match === null ? value : match[2]!;
   const severities = match === null ? undefined : (match[1]!.split(",") as Severity[]);
-  for (const s of severities ?? []) if (!SEVERITIES.includes(s)) throw new TypeError(`"${s}" is not a severity (${SEVERITIES.join(", ")})`);
+  for (const s of severities ?? [])
+    if (!SEVERITIES.includes(s)) throw new TypeError(`"${s}" is not a severity (${SEVERITIES.join(", ")})`);
   const base = severities === undefined ? {} : { severities };
   return type === "webhook" ? { type, url: target, ...base } : { type, command: target, ...base };
 }

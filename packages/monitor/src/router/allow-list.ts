@@ -21,7 +21,14 @@ export function parseAllowList(text: string, file = "allow-list"): Map<string, s
     if (line === "") return;
     const [key, ...rest] = line.split(/\s+/);
     // Z85 keys may themselves contain "#": a line is a comment only when it is not a key.
-    if (isKey(key!)) return void keys.set(key!, rest.join(" ").replace(/(^|\s)#.*$/, "").trim());
+    if (isKey(key!))
+      return void keys.set(
+        key!,
+        rest
+          .join(" ")
+          .replace(/(^|\s)#.*$/, "")
+          .trim(),
+      );
     if (line.startsWith("#")) return;
     throw new TypeError(`${file}:${i + 1}: expected a 40-character Z85 CURVE public key, got "${key}"`);
   });

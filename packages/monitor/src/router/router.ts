@@ -4,7 +4,16 @@ import { Authenticator, type AuthDecision } from "zmtp/auth";
 import { curvePublicKey } from "zmtp/z85";
 import { AllowListFile } from "./allow-list.js";
 import { ENDPOINT_NAMES, type RouterEndpoints } from "../wire/endpoints.js";
-import { MAX_BODY_SIZE, STREAMS, STREAM_OF, createMessage, decodeHeader, encode, isUuid, type Stream } from "../wire/protocol.js";
+import {
+  MAX_BODY_SIZE,
+  STREAMS,
+  STREAM_OF,
+  createMessage,
+  decodeHeader,
+  encode,
+  isUuid,
+  type Stream,
+} from "../wire/protocol.js";
 import type { DeliveryStatus } from "../wire/schema.js";
 
 export interface MonitorRouterOptions {
@@ -57,7 +66,16 @@ const perStream = (): Record<Stream, number> => ({ heartbeat: 0, registration: 0
  * with CURVE: "refused" (Refusal), "allow-list" (keys now allowed), "allow-list-error" (error).
  */
 export class MonitorRouter extends EventEmitter {
-  readonly counters: RouterCounters = { received: 0, forwarded: perStream(), dropped: perStream(), malformed: 0, delivered: 0, unknownAgent: 0, busy: 0, refused: 0 };
+  readonly counters: RouterCounters = {
+    received: 0,
+    forwarded: perStream(),
+    dropped: perStream(),
+    malformed: 0,
+    delivered: 0,
+    unknownAgent: 0,
+    busy: 0,
+    refused: 0,
+  };
   /** The routers's CURVE public key (Z85), when CURVE is on. */
   readonly publicKey: string | null;
   private readonly agents: Router;
@@ -203,13 +221,15 @@ export class MonitorRouter extends EventEmitter {
   }
 
   private deliver(msg: Buffer[]): void {
-    if (msg.length !== 4) return this.malformed(`back channel: expected [agent, header, body], got ${msg.length - 1} frames`);
+    if (msg.length !== 4)
+      return this.malformed(`back channel: expected [agent, header, body], got ${msg.length - 1} frames`);
     const [sender, agentFrame, headerFrame, body] = msg as [Buffer, Buffer, Buffer, Buffer];
     const agent = agentFrame.toString("latin1");
     if (!isUuid(agent)) return this.malformed("back channel: agent id is not a UUID");
     const header = decodeHeader(headerFrame);
     if (!header.ok) return this.malformed(`back channel: ${header.reason}`);
-    if (STREAM_OF[header.value.type] !== undefined) return this.malformed(`back channel: ${header.value.type} is not for agents`);
+    if (STREAM_OF[header.value.type] !== undefined)
+      return this.malformed(`back channel: ${header.value.type} is not for agents`);
     const reply = (status: DeliveryStatus): void => {
       const report = createMessage("delivery", { ref: header.value.id, agent, status });
       // The back ROUTER is not mandatory: a sender that left is simply not answered.

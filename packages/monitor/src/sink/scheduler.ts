@@ -71,7 +71,13 @@ export class Scheduler extends EventEmitter {
       for (const registration of await this.store.registrations()) {
         if (down.has(registration.agent)) continue;
         for (const check of registration.checks) {
-          const claim = { agent: registration.agent, check: check.name, owner: this.id, now, nextDue: now + check.interval };
+          const claim = {
+            agent: registration.agent,
+            check: check.name,
+            owner: this.id,
+            now,
+            nextDue: now + check.interval,
+          };
           if (!(await this.store.claimCheckRun(claim))) continue;
           this.counters.scheduled += 1;
           void this.dispatch(registration.agent, check.name, "schedule");
@@ -108,7 +114,11 @@ export class Scheduler extends EventEmitter {
     this.backChannel.close();
   }
 
-  private async dispatch(agent: string, check: string, trigger: "schedule" | "demand"): Promise<{ outcome: DeliveryOutcome; id: string }> {
+  private async dispatch(
+    agent: string,
+    check: string,
+    trigger: "schedule" | "demand",
+  ): Promise<{ outcome: DeliveryOutcome; id: string }> {
     const message = createMessage("run", { check, trigger });
     const outcome = await this.backChannel.deliver(agent, message);
     if (outcome === "delivered") this.counters.delivered += 1;

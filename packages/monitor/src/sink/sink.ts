@@ -1,7 +1,15 @@
 import { EventEmitter } from "node:events";
 import { Pull } from "zmtp";
 import { BackChannel, type BackChannelOptions } from "../wire/back-channel.js";
-import { MAX_BODY_SIZE, createMessage, decode, isUuid, type Message, type MessageType, type Stream } from "../wire/protocol.js";
+import {
+  MAX_BODY_SIZE,
+  createMessage,
+  decode,
+  isUuid,
+  type Message,
+  type MessageType,
+  type Stream,
+} from "../wire/protocol.js";
 import type { Store } from "../store/store.js";
 
 export interface SinkOptions {
@@ -44,7 +52,16 @@ export interface SinkCounters {
  * Events: "malformed" (reason), "failure" (error).
  */
 export abstract class Sink extends EventEmitter {
-  readonly counters: SinkCounters = { received: 0, types: {}, stored: 0, duplicates: 0, malformed: 0, failed: 0, acked: 0, ackFailed: 0 };
+  readonly counters: SinkCounters = {
+    received: 0,
+    types: {},
+    stored: 0,
+    duplicates: 0,
+    malformed: 0,
+    failed: 0,
+    acked: 0,
+    ackFailed: 0,
+  };
   protected readonly store: Store;
   private readonly pull = new Pull({ linger: 0, maxMessageSize: MAX_BODY_SIZE + 1024 });
   private readonly backChannel: BackChannel;

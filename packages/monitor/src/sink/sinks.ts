@@ -51,7 +51,12 @@ export class HeartbeatSink extends Sink {
       for (const p of await this.store.presence()) {
         if (p.state !== "up" || now - p.lastSeen <= p.interval * this.missed) continue;
         if (await this.store.markDown(p, p.lastSeen, now)) {
-          this.emit("presence", { agent: p.agent, process: p.process, state: "down", time: now } satisfies PresenceChange);
+          this.emit("presence", {
+            agent: p.agent,
+            process: p.process,
+            state: "down",
+            time: now,
+          } satisfies PresenceChange);
         }
       }
     } catch (err) {
@@ -119,7 +124,14 @@ export class NotificationSink extends Sink {
 
   protected async handle(agent: string, message: Message, received: number): Promise<boolean> {
     if (message.type !== "notification") return false;
-    const record: NotificationRecord = { agent, id: message.header.id, time: message.header.time, received, acknowledged: null, ...message.body };
+    const record: NotificationRecord = {
+      agent,
+      id: message.header.id,
+      time: message.header.time,
+      received,
+      acknowledged: null,
+      ...message.body,
+    };
     const fresh = await this.store.addNotification(record);
     if (fresh) this.emit("alert", record);
     return fresh;

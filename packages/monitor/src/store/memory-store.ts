@@ -64,7 +64,12 @@ export class MemoryStore implements Store {
   async touchAgent(agent: string, time: number, hostname?: string): Promise<void> {
     const record = this.agentTable.get(agent);
     if (record === undefined) {
-      this.agentTable.set(agent, { id: agent, firstSeen: time, lastSeen: time, ...(hostname !== undefined && { hostname }) });
+      this.agentTable.set(agent, {
+        id: agent,
+        firstSeen: time,
+        lastSeen: time,
+        ...(hostname !== undefined && { hostname }),
+      });
       return;
     }
     record.lastSeen = Math.max(record.lastSeen, time);
@@ -134,7 +139,9 @@ export class MemoryStore implements Store {
   }
 
   async checkStates(agent?: string): Promise<CheckResultRecord[]> {
-    return [...this.checkStateTable.values()].filter((r) => agent === undefined || r.agent === agent).map((r) => ({ ...r }));
+    return [...this.checkStateTable.values()]
+      .filter((r) => agent === undefined || r.agent === agent)
+      .map((r) => ({ ...r }));
   }
 
   async checkResults(query?: Query & { check?: string }): Promise<CheckResultRecord[]> {
@@ -190,7 +197,9 @@ export class MemoryStore implements Store {
   }
 
   async stats(query?: Query & { name?: string }): Promise<StatRecord[]> {
-    const list = this.statTable.filter((s) => matches(s, query) && (query?.name === undefined || s.name === query.name));
+    const list = this.statTable.filter(
+      (s) => matches(s, query) && (query?.name === undefined || s.name === query.name),
+    );
     return newest(list, query).map((s) => ({ ...s }));
   }
 

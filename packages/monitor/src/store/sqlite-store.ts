@@ -135,7 +135,10 @@ function transaction(db: SqliteDatabase, fn: () => void): void {
 /** Applies the migrations missing from `db`, up to `target`. Returns the version before. */
 export function migrate(db: SqliteDatabase, target = SCHEMA_VERSION): number {
   const before = Number((db.get("PRAGMA user_version") as Row).user_version);
-  if (before > SCHEMA_VERSION) throw new Error(`The database has schema version ${before}, newer than this program's ${SCHEMA_VERSION}: upgrade zmtp`);
+  if (before > SCHEMA_VERSION)
+    throw new Error(
+      `The database has schema version ${before}, newer than this program's ${SCHEMA_VERSION}: upgrade zmtp`,
+    );
   for (const m of MIGRATIONS) {
     if (m.version <= before || m.version > target) continue;
     transaction(db, () => {
@@ -150,14 +153,26 @@ const isBusy = (err: unknown): boolean => err instanceof Error && /database is l
 const str = (v: SQLiteValue): string => v as string;
 const num = (v: SQLiteValue): number => Number(v);
 /** Optional columns: NULL becomes an absent field. */
-function put<T extends object>(out: T, key: keyof T & string, value: SQLiteValue, map: (v: SQLiteValue) => unknown = (v) => v): void {
+function put<T extends object>(
+  out: T,
+  key: keyof T & string,
+  value: SQLiteValue,
+  map: (v: SQLiteValue) => unknown = (v) => v,
+): void {
   if (value !== null) (out as Record<string, unknown>)[key] = map(value);
 }
 
 function resultFrom(r: Row): CheckResultRecord {
   const out: CheckResultRecord = {
-    agent: str(r.agent), id: str(r.id), check: str(r.check_name), status: num(r.status) as CheckStatus, text: str(r.text),
-    perfdata: str(r.perfdata), duration: num(r.duration), trigger: str(r.trigger) as Trigger, time: num(r.time),
+    agent: str(r.agent),
+    id: str(r.id),
+    check: str(r.check_name),
+    status: num(r.status) as CheckStatus,
+    text: str(r.text),
+    perfdata: str(r.perfdata),
+    duration: num(r.duration),
+    trigger: str(r.trigger) as Trigger,
+    time: num(r.time),
   };
   put(out, "ref", r.ref);
   return out;
@@ -173,7 +188,11 @@ function statFrom(r: Row): StatRecord {
 
 function notificationFrom(r: Row): NotificationRecord {
   const out: NotificationRecord = {
-    agent: str(r.agent), id: str(r.id), severity: str(r.severity) as Severity, text: str(r.text), time: num(r.time),
+    agent: str(r.agent),
+    id: str(r.id),
+    severity: str(r.severity) as Severity,
+    text: str(r.text),
+    time: num(r.time),
     received: num(r.received),
     acknowledged: r.acknowledged_by === null ? null : { by: str(r.acknowledged_by), time: num(r.acknowledged_at) },
   };
@@ -183,7 +202,10 @@ function notificationFrom(r: Row): NotificationRecord {
 }
 
 /** WHERE clause and values for a Query. */
-function where(query: Query | undefined, extra: Array<[string, string, SQLiteValue]> = []): { sql: string; values: SQLiteValue[] } {
+function where(
+  query: Query | undefined,
+  extra: Array<[string, string, SQLiteValue]> = [],
+): { sql: string; values: SQLiteValue[] } {
   const parts: string[] = [];
   const values: SQLiteValue[] = [];
   if (query?.agent !== undefined) {
@@ -202,9 +224,16 @@ function where(query: Query | undefined, extra: Array<[string, string, SQLiteVal
 }
 
 /** Newest `limit` rows, oldest first: the query ordered by seq. */
-function limited(table: string, query: Query | undefined, w: { sql: string; values: SQLiteValue[] }): { sql: string; values: SQLiteValue[] } {
+function limited(
+  table: string,
+  query: Query | undefined,
+  w: { sql: string; values: SQLiteValue[] },
+): { sql: string; values: SQLiteValue[] } {
   if (query?.limit === undefined) return { sql: `SELECT * FROM ${table} ${w.sql} ORDER BY seq`, values: w.values };
-  return { sql: `SELECT * FROM (SELECT * FROM ${table} ${w.sql} ORDER BY seq DESC LIMIT ?) ORDER BY seq`, values: [...w.values, query.limit] };
+  return {
+    sql: `SELECT * FROM (SELECT * FROM ${table} ${w.sql} ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
+    values: [...w.values, query.limit],
+  };
 }
 
 /**
@@ -225,7 +254,14 @@ function limited(table: string, query: Query | undefined, w: { sql: string; valu
  */
 export class SqliteStore implements Store {
   readonly path: string;
-  readonly counters: SqliteStoreCounters = { transactions: 0, operations: 0, busy: 0, staleLocks: 0, failed: 0, recoveredJournals: 0 };
+  readonly counters: SqliteStoreCounters = {
+    transactions: 0,
+    operations: 0,
+    busy: 0,
+    staleLocks: 0,
+    failed: 0,
+    recoveredJournals: 0,
+  };
   private readonly db: SqliteDatabase;
   private readonly statements: Statements;
   private readonly maxBatch: number;
@@ -310,16 +346,33 @@ export class SqliteStore implements Store {
          ON CONFLICT (agent, process) DO UPDATE SET pid = excluded.pid, version = excluded.version,
            hostname = excluded.hostname, checks = excluded.checks, time = excluded.time
          WHERE excluded.time >= registrations.time`,
-        [reg.agent, reg.process, reg.pid ?? null, reg.version ?? null, reg.hostname ?? null, JSON.stringify(reg.checks), reg.time],
+        [
+          reg.agent,
+          reg.process,
+          reg.pid ?? null,
+          reg.version ?? null,
+          reg.hostname ?? null,
+          JSON.stringify(reg.checks),
+          reg.time,
+        ],
       );
     });
   }
 
   registrations(agent?: string): Promise<RegistrationRecord[]> {
     return this.op((db) => {
-      const rows = (agent === undefined ? db.all("SELECT * FROM registrations ORDER BY rowid") : db.all("SELECT * FROM registrations WHERE agent = ? ORDER BY rowid", [agent])) as Row[];
+      const rows = (
+        agent === undefined
+          ? db.all("SELECT * FROM registrations ORDER BY rowid")
+          : db.all("SELECT * FROM registrations WHERE agent = ? ORDER BY rowid", [agent])
+      ) as Row[];
       return rows.map((r) => {
-        const out: RegistrationRecord = { agent: str(r.agent), process: str(r.process), checks: JSON.parse(str(r.checks)) as CheckDeclaration[], time: num(r.time) };
+        const out: RegistrationRecord = {
+          agent: str(r.agent),
+          process: str(r.process),
+          checks: JSON.parse(str(r.checks)) as CheckDeclaration[],
+          time: num(r.time),
+        };
         put(out, "pid", r.pid, num);
         put(out, "version", r.version);
         put(out, "hostname", r.hostname);
@@ -333,16 +386,34 @@ export class SqliteStore implements Store {
   heartbeat(key: PresenceKey, time: number, interval: number): Promise<PresenceState | "unknown"> {
     return this.op((db) => {
       const process = key.process ?? "";
-      const row = db.get("SELECT state, last_seen FROM presence WHERE agent = ? AND process = ?", [key.agent, process]) as Row | null;
+      const row = db.get("SELECT state, last_seen FROM presence WHERE agent = ? AND process = ?", [
+        key.agent,
+        process,
+      ]) as Row | null;
       if (row === null) {
-        db.run("INSERT INTO presence (agent, process, state, last_seen, interval, since) VALUES (?, ?, 'up', ?, ?, ?)", [key.agent, process, time, interval, time]);
+        db.run(
+          "INSERT INTO presence (agent, process, state, last_seen, interval, since) VALUES (?, ?, 'up', ?, ?, ?)",
+          [key.agent, process, time, interval, time],
+        );
       } else if (row.state === "up") {
-        db.run("UPDATE presence SET last_seen = max(last_seen, ?), interval = ? WHERE agent = ? AND process = ?", [time, interval, key.agent, process]);
+        db.run("UPDATE presence SET last_seen = max(last_seen, ?), interval = ? WHERE agent = ? AND process = ?", [
+          time,
+          interval,
+          key.agent,
+          process,
+        ]);
         return "up";
       } else {
-        db.run("UPDATE presence SET state = 'up', last_seen = max(last_seen, ?), interval = ?, since = ? WHERE agent = ? AND process = ?", [time, interval, time, key.agent, process]);
+        db.run(
+          "UPDATE presence SET state = 'up', last_seen = max(last_seen, ?), interval = ?, since = ? WHERE agent = ? AND process = ?",
+          [time, interval, time, key.agent, process],
+        );
       }
-      db.run("INSERT INTO presence_history (agent, process, state, time) VALUES (?, ?, 'up', ?)", [key.agent, process, time]);
+      db.run("INSERT INTO presence_history (agent, process, state, time) VALUES (?, ?, 'up', ?)", [
+        key.agent,
+        process,
+        time,
+      ]);
       return row === null ? "unknown" : (row.state as PresenceState);
     });
   }
@@ -355,7 +426,11 @@ export class SqliteStore implements Store {
         [time, key.agent, process, lastSeen],
       );
       if (changes === 0) return false;
-      db.run("INSERT INTO presence_history (agent, process, state, time) VALUES (?, ?, 'down', ?)", [key.agent, process, time]);
+      db.run("INSERT INTO presence_history (agent, process, state, time) VALUES (?, ?, 'down', ?)", [
+        key.agent,
+        process,
+        time,
+      ]);
       return true;
     });
   }
@@ -363,16 +438,29 @@ export class SqliteStore implements Store {
   presence(): Promise<PresenceRecord[]> {
     return this.op((db) =>
       (db.all("SELECT * FROM presence ORDER BY rowid") as Row[]).map((r) => ({
-        agent: str(r.agent), process: r.process === "" ? null : str(r.process), state: str(r.state) as PresenceState,
-        lastSeen: num(r.last_seen), interval: num(r.interval), since: num(r.since),
+        agent: str(r.agent),
+        process: r.process === "" ? null : str(r.process),
+        state: str(r.state) as PresenceState,
+        lastSeen: num(r.last_seen),
+        interval: num(r.interval),
+        since: num(r.since),
       })),
     );
   }
 
   presenceHistory(agent?: string): Promise<PresenceEvent[]> {
     return this.op((db) => {
-      const rows = (agent === undefined ? db.all("SELECT * FROM presence_history ORDER BY seq") : db.all("SELECT * FROM presence_history WHERE agent = ? ORDER BY seq", [agent])) as Row[];
-      return rows.map((r) => ({ agent: str(r.agent), process: r.process === "" ? null : str(r.process), state: str(r.state) as PresenceState, time: num(r.time) }));
+      const rows = (
+        agent === undefined
+          ? db.all("SELECT * FROM presence_history ORDER BY seq")
+          : db.all("SELECT * FROM presence_history WHERE agent = ? ORDER BY seq", [agent])
+      ) as Row[];
+      return rows.map((r) => ({
+        agent: str(r.agent),
+        process: r.process === "" ? null : str(r.process),
+        state: str(r.state) as PresenceState,
+        time: num(r.time),
+      }));
     });
   }
 
@@ -417,7 +505,18 @@ export class SqliteStore implements Store {
       const { changes } = db.run(
         `INSERT INTO notifications (agent, id, severity, text, process, check_name, time, received, acknowledged_by, acknowledged_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agent, id) DO NOTHING`,
-        [n.agent, n.id, n.severity, n.text, n.process ?? null, n.check ?? null, n.time, n.received, n.acknowledged?.by ?? null, n.acknowledged?.time ?? null],
+        [
+          n.agent,
+          n.id,
+          n.severity,
+          n.text,
+          n.process ?? null,
+          n.check ?? null,
+          n.time,
+          n.received,
+          n.acknowledged?.by ?? null,
+          n.acknowledged?.time ?? null,
+        ],
       );
       return changes > 0;
     });
@@ -426,7 +525,8 @@ export class SqliteStore implements Store {
   notifications(query?: Query & { unacknowledged?: boolean }): Promise<NotificationRecord[]> {
     return this.op((db) => {
       const w = where(query);
-      if (query?.unacknowledged === true) w.sql = w.sql === "" ? "WHERE acknowledged_by IS NULL" : `${w.sql} AND acknowledged_by IS NULL`;
+      if (query?.unacknowledged === true)
+        w.sql = w.sql === "" ? "WHERE acknowledged_by IS NULL" : `${w.sql} AND acknowledged_by IS NULL`;
       const q = limited("notifications", query, w);
       return (db.all(q.sql, q.values) as Row[]).map(notificationFrom);
     });
@@ -435,7 +535,10 @@ export class SqliteStore implements Store {
   acknowledgeNotification(agent: string, id: string, by: string, time: number): Promise<boolean> {
     return this.op(
       (db) =>
-        db.run("UPDATE notifications SET acknowledged_by = ?, acknowledged_at = ? WHERE agent = ? AND id = ? AND acknowledged_by IS NULL", [by, time, agent, id]).changes > 0,
+        db.run(
+          "UPDATE notifications SET acknowledged_by = ?, acknowledged_at = ? WHERE agent = ? AND id = ? AND acknowledged_by IS NULL",
+          [by, time, agent, id],
+        ).changes > 0,
     );
   }
 
@@ -443,7 +546,10 @@ export class SqliteStore implements Store {
 
   addStats(agent: string, messageId: string, stats: readonly StatRecordInput[]): Promise<boolean> {
     return this.op((db) => {
-      const { changes } = db.run("INSERT INTO stat_batches (agent, id, received) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [agent, messageId, Date.now()]);
+      const { changes } = db.run(
+        "INSERT INTO stat_batches (agent, id, received) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        [agent, messageId, Date.now()],
+      );
       if (changes === 0) return false;
       // Multi-row statements, STAT_ROWS rows each: far fewer statements than one per point.
       const latest = new Map<string, StatRecordInput>();
@@ -451,10 +557,21 @@ export class SqliteStore implements Store {
         const seen = latest.get(s.name);
         if (seen === undefined || s.time >= seen.time) latest.set(s.name, s);
       }
-      const row = (s: StatRecordInput): SQLiteValue[] => [agent, s.name, s.value, s.time, s.kind ?? null, s.unit ?? null, s.process ?? null];
+      const row = (s: StatRecordInput): SQLiteValue[] => [
+        agent,
+        s.name,
+        s.value,
+        s.time,
+        s.kind ?? null,
+        s.unit ?? null,
+        s.process ?? null,
+      ];
       for (let i = 0; i < stats.length; i += STAT_ROWS) {
         const chunk = stats.slice(i, i + STAT_ROWS);
-        db.run(`INSERT INTO stats (agent, name, value, time, kind, unit, process) VALUES ${placeholders(chunk.length)}`, chunk.flatMap(row));
+        db.run(
+          `INSERT INTO stats (agent, name, value, time, kind, unit, process) VALUES ${placeholders(chunk.length)}`,
+          chunk.flatMap(row),
+        );
       }
       // One row per name: an upsert may not touch the same row twice in one statement.
       const newest = [...latest.values()];
@@ -481,7 +598,11 @@ export class SqliteStore implements Store {
 
   latestStats(agent?: string): Promise<StatRecord[]> {
     return this.op((db) => {
-      const rows = (agent === undefined ? db.all("SELECT * FROM stat_latest") : db.all("SELECT * FROM stat_latest WHERE agent = ?", [agent])) as Row[];
+      const rows = (
+        agent === undefined
+          ? db.all("SELECT * FROM stat_latest")
+          : db.all("SELECT * FROM stat_latest WHERE agent = ?", [agent])
+      ) as Row[];
       return rows.map(statFrom);
     });
   }
@@ -532,7 +653,10 @@ export class SqliteStore implements Store {
       // A full batch does not wait for the delay.
       if (this.queue.length >= this.maxBatch) this.cancelFlush();
       if (this.scheduled === null) {
-        this.scheduled = this.batchDelay > 0 && this.queue.length < this.maxBatch ? setTimeout(() => this.flush(), this.batchDelay) : setImmediate(() => this.flush());
+        this.scheduled =
+          this.batchDelay > 0 && this.queue.length < this.maxBatch
+            ? setTimeout(() => this.flush(), this.batchDelay)
+            : setImmediate(() => this.flush());
       }
     });
   }

@@ -110,15 +110,25 @@ export class StatusServer {
     };
     const json = (status: number, value: unknown): void => send(status, "application/json", JSON.stringify(value));
     if (req.method === "GET" && url.pathname === "/") {
-      return send(200, "text/html; charset=utf-8", STATUS_PAGE.replaceAll("{{TITLE}}", escapeHtml(this.options.title ?? "zmtp monitor")));
+      return send(
+        200,
+        "text/html; charset=utf-8",
+        STATUS_PAGE.replaceAll("{{TITLE}}", escapeHtml(this.options.title ?? "zmtp monitor")),
+      );
     }
     if (req.method === "GET" && url.pathname.startsWith("/assets/uplot.")) {
       this.assets ??= { js: uplotAsset("uPlot.iife.min.js"), css: uplotAsset("uPlot.min.css") };
-      if (url.pathname === "/assets/uplot.js") return send(200, "text/javascript", this.assets.js, { "cache-control": "max-age=3600" });
-      if (url.pathname === "/assets/uplot.css") return send(200, "text/css", this.assets.css, { "cache-control": "max-age=3600" });
+      if (url.pathname === "/assets/uplot.js")
+        return send(200, "text/javascript", this.assets.js, { "cache-control": "max-age=3600" });
+      if (url.pathname === "/assets/uplot.css")
+        return send(200, "text/css", this.assets.css, { "cache-control": "max-age=3600" });
     }
     if (req.method === "GET" && url.pathname === "/events") {
-      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+      res.writeHead(200, {
+        "content-type": "text/event-stream",
+        "cache-control": "no-store",
+        connection: "keep-alive",
+      });
       res.write(`retry: 2000\nevent: state\ndata: ${JSON.stringify(await this.state())}\n\n`);
       this.clients.add(res);
       req.on("close", () => this.clients.delete(res));
@@ -129,7 +139,8 @@ export class StatusServer {
       const agent = url.searchParams.get("agent");
       const name = url.searchParams.get("name");
       const since = Number(url.searchParams.get("since") ?? Date.now() - 600_000);
-      if (!isUuid(agent) || name === null || name === "" || !Number.isFinite(since)) return json(400, { error: "expected agent=UUID, name=STAT, since=MS" });
+      if (!isUuid(agent) || name === null || name === "" || !Number.isFinite(since))
+        return json(400, { error: "expected agent=UUID, name=STAT, since=MS" });
       const points = await this.options.store.stats({ agent, name, since, limit: 2000 });
       points.sort((a, b) => a.time - b.time);
       return json(200, [points.map((p) => p.time / 1000), points.map((p) => p.value)]);

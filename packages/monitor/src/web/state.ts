@@ -8,7 +8,12 @@ export interface FleetState {
   hosts: HostState[];
   checks: CheckState[];
   notifications: NotificationState[];
-  summary: { hostsUp: number; hostsDown: number; checks: Record<(typeof STATUS_NAMES)[number], number>; unacknowledged: number };
+  summary: {
+    hostsUp: number;
+    hostsDown: number;
+    checks: Record<(typeof STATUS_NAMES)[number], number>;
+    unacknowledged: number;
+  };
   /** Stats to chart first, in order; the rest of each host's stats follow. */
   chartStats: readonly string[];
 }
@@ -48,7 +53,12 @@ export interface NotificationState {
   acknowledged: { by: string; time: number } | null;
 }
 
-export async function fleetState(store: Store, hostOf: (agent: string) => string, chartStats: readonly string[], recent = 30): Promise<FleetState> {
+export async function fleetState(
+  store: Store,
+  hostOf: (agent: string) => string,
+  chartStats: readonly string[],
+  recent = 30,
+): Promise<FleetState> {
   const [presence, checkStates, notifications, latest, unacked] = await Promise.all([
     store.presence(),
     store.checkStates(),
@@ -66,18 +76,36 @@ export async function fleetState(store: Store, hostOf: (agent: string) => string
   for (const p of presence) {
     if (p.process !== null) continue;
     hosts.set(p.agent, {
-      agent: p.agent, host: hostOf(p.agent), state: p.state, lastSeen: p.lastSeen, since: p.since, interval: p.interval, processes: [],
+      agent: p.agent,
+      host: hostOf(p.agent),
+      state: p.state,
+      lastSeen: p.lastSeen,
+      since: p.since,
+      interval: p.interval,
+      processes: [],
       stats: [...(statNames.get(p.agent) ?? [])].sort(),
     });
   }
   for (const p of presence) {
-    if (p.process !== null) hosts.get(p.agent)?.processes.push({ name: p.process, state: p.state, lastSeen: p.lastSeen });
+    if (p.process !== null)
+      hosts.get(p.agent)?.processes.push({ name: p.process, state: p.state, lastSeen: p.lastSeen });
   }
   const checks: CheckState[] = checkStates.map((r) => ({
-    agent: r.agent, host: hostOf(r.agent), check: r.check, status: STATUS_NAMES[r.status], text: r.text, time: r.time, duration: r.duration,
+    agent: r.agent,
+    host: hostOf(r.agent),
+    check: r.check,
+    status: STATUS_NAMES[r.status],
+    text: r.text,
+    time: r.time,
+    duration: r.duration,
   }));
   checks.sort((a, b) => a.host.localeCompare(b.host) || a.check.localeCompare(b.check));
-  const summary = { hostsUp: 0, hostsDown: 0, checks: { OK: 0, WARNING: 0, CRITICAL: 0, UNKNOWN: 0 }, unacknowledged: unacked.length };
+  const summary = {
+    hostsUp: 0,
+    hostsDown: 0,
+    checks: { OK: 0, WARNING: 0, CRITICAL: 0, UNKNOWN: 0 },
+    unacknowledged: unacked.length,
+  };
   for (const h of hosts.values()) summary[h.state === "up" ? "hostsUp" : "hostsDown"] += 1;
   for (const c of checks) summary.checks[c.status] += 1;
   return {
@@ -85,8 +113,15 @@ export async function fleetState(store: Store, hostOf: (agent: string) => string
     hosts: [...hosts.values()].sort((a, b) => a.host.localeCompare(b.host)),
     checks,
     notifications: notifications.reverse().map((n) => ({
-      agent: n.agent, host: hostOf(n.agent), id: n.id, severity: n.severity, text: n.text, time: n.time, acknowledged: n.acknowledged,
-      ...(n.check !== undefined && { check: n.check }), ...(n.process !== undefined && { process: n.process }),
+      agent: n.agent,
+      host: hostOf(n.agent),
+      id: n.id,
+      severity: n.severity,
+      text: n.text,
+      time: n.time,
+      acknowledged: n.acknowledged,
+      ...(n.check !== undefined && { check: n.check }),
+      ...(n.process !== undefined && { process: n.process }),
     })),
     summary,
     chartStats,

@@ -23,7 +23,10 @@ export function routerEndpoints(base: string): RouterEndpoints {
   ENDPOINT_NAMES.forEach((name, i) => {
     if (tcp !== null) {
       const port = Number(tcp[2]);
-      if (port === 0) throw new TypeError(`${base}: a router base address needs a fixed port (give each endpoint explicitly for ephemeral ports)`);
+      if (port === 0)
+        throw new TypeError(
+          `${base}: a router base address needs a fixed port (give each endpoint explicitly for ephemeral ports)`,
+        );
       plan[name] = `tcp://${tcp[1]}:${port + i}`;
     } else if (/^(ipc|inproc):\/\/./.test(base)) {
       plan[name] = i === 0 ? base : `${base}.${name}`;

@@ -90,7 +90,8 @@ export function encodeHeader(header: Omit<Header, "version">): Buffer {
 
 export function decodeHeader(buf: Buffer | undefined): Decoded<Header> {
   if (buf === undefined) return { ok: false, reason: "missing header frame" };
-  if (buf.length !== HEADER_SIZE) return { ok: false, reason: `header is ${buf.length} bytes, expected ${HEADER_SIZE}` };
+  if (buf.length !== HEADER_SIZE)
+    return { ok: false, reason: `header is ${buf.length} bytes, expected ${HEADER_SIZE}` };
   if (buf[0] !== PROTOCOL_VERSION) return { ok: false, reason: `unsupported protocol version ${buf[0]}` };
   const type = TYPE_BY_CODE.get(buf[1]!);
   if (type === undefined) return { ok: false, reason: `unknown message type ${buf[1]}` };
@@ -103,8 +104,18 @@ export function decodeHeader(buf: Buffer | undefined): Decoded<Header> {
 }
 
 /** Builds a message with a fresh id and the current time. */
-export function createMessage<T extends MessageType>(type: T, body: Bodies[T], options: { ack?: boolean; id?: string; time?: number } = {}): Message<T> {
-  const header = { version: PROTOCOL_VERSION, type, ack: options.ack ?? false, time: options.time ?? Date.now(), id: options.id ?? newId() };
+export function createMessage<T extends MessageType>(
+  type: T,
+  body: Bodies[T],
+  options: { ack?: boolean; id?: string; time?: number } = {},
+): Message<T> {
+  const header = {
+    version: PROTOCOL_VERSION,
+    type,
+    ack: options.ack ?? false,
+    time: options.time ?? Date.now(),
+    id: options.id ?? newId(),
+  };
   return { type, header, body } as unknown as Message<T>;
 }
 

@@ -125,7 +125,8 @@ function object(v: unknown, path: string): Record<string, unknown> {
 }
 
 function string(v: unknown, path: string, max = NAME_MAX): string {
-  if (typeof v !== "string" || v.length === 0 || v.length > max) fail(path, `expected a string of 1..${max} characters`);
+  if (typeof v !== "string" || v.length === 0 || v.length > max)
+    fail(path, `expected a string of 1..${max} characters`);
   return v;
 }
 
@@ -135,7 +136,8 @@ function text(v: unknown, path: string): string {
 }
 
 function number(v: unknown, path: string, min = -Infinity, max = Infinity): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) fail(path, `expected a number in ${min}..${max}`);
+  if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max)
+    fail(path, `expected a number in ${min}..${max}`);
   return v;
 }
 
@@ -150,30 +152,46 @@ function list<T>(v: unknown, path: string, item: (v: unknown, path: string) => T
 }
 
 /** Sets `key` on `out` only when present in `o`, so absent optional fields stay absent. */
-function optional<T>(o: Record<string, unknown>, out: Record<string, unknown>, key: string, path: string, check: (v: unknown, path: string) => T): void {
+function optional<T>(
+  o: Record<string, unknown>,
+  out: Record<string, unknown>,
+  key: string,
+  path: string,
+  check: (v: unknown, path: string) => T,
+): void {
   if (o[key] !== undefined) out[key] = check(o[key], `${path}.${key}`);
 }
 
 const pid = (v: unknown, p: string): number => number(v, p, 0, 2 ** 32);
 const ms = (v: unknown, p: string): number => number(v, p, 1, 2 ** 31);
 const uuid = (v: unknown, p: string): string => {
-  if (typeof v !== "string" || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v)) fail(p, "expected a UUID");
+  if (typeof v !== "string" || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v))
+    fail(p, "expected a UUID");
   return v;
 };
 
 export function checkDeclaration(v: unknown, path = "check"): CheckDeclaration {
   const o = object(v, path);
   const command =
-    typeof o.command === "string" ? string(o.command, `${path}.command`, TEXT_MAX) : list(o.command, `${path}.command`, (x, p) => text(x, p));
+    typeof o.command === "string"
+      ? string(o.command, `${path}.command`, TEXT_MAX)
+      : list(o.command, `${path}.command`, (x, p) => text(x, p));
   if (Array.isArray(command) && command.length === 0) fail(`${path}.command`, "expected a non-empty argv");
-  const out: Record<string, unknown> = { name: string(o.name, `${path}.name`), command, interval: ms(o.interval, `${path}.interval`) };
+  const out: Record<string, unknown> = {
+    name: string(o.name, `${path}.name`),
+    command,
+    interval: ms(o.interval, `${path}.interval`),
+  };
   optional(o, out, "timeout", path, ms);
   return out as unknown as CheckDeclaration;
 }
 
 export function stat(v: unknown, path = "stat"): Stat {
   const o = object(v, path);
-  const out: Record<string, unknown> = { name: string(o.name, `${path}.name`), value: number(o.value, `${path}.value`) };
+  const out: Record<string, unknown> = {
+    name: string(o.name, `${path}.name`),
+    value: number(o.value, `${path}.value`),
+  };
   optional(o, out, "time", path, (x, p) => number(x, p, 0));
   optional(o, out, "kind", path, (x, p) => oneOf(x, p, ["counter", "gauge", "timer"] as const));
   optional(o, out, "unit", path, (x, p) => string(x, p, 16));
@@ -201,7 +219,10 @@ const VALIDATORS: { [T in keyof Bodies]: (o: Record<string, unknown>) => Bodies[
     return out as unknown as RegistrationBody;
   },
   notification(o) {
-    const out: Record<string, unknown> = { severity: oneOf(o.severity, "severity", SEVERITIES), text: text(o.text, "text") };
+    const out: Record<string, unknown> = {
+      severity: oneOf(o.severity, "severity", SEVERITIES),
+      text: text(o.text, "text"),
+    };
     optional(o, out, "process", "", string);
     optional(o, out, "check", "", string);
     return out as unknown as NotificationBody;
@@ -224,7 +245,10 @@ const VALIDATORS: { [T in keyof Bodies]: (o: Record<string, unknown>) => Bodies[
     optional(o, out, "error", "", text);
     return out as unknown as AckBody;
   },
-  run: (o) => ({ check: string(o.check, "check"), trigger: oneOf(o.trigger, "trigger", ["schedule", "demand"] as const) }),
+  run: (o) => ({
+    check: string(o.check, "check"),
+    trigger: oneOf(o.trigger, "trigger", ["schedule", "demand"] as const),
+  }),
   delivery: (o) => ({
     ref: uuid(o.ref, "ref"),
     agent: uuid(o.agent, "agent"),
@@ -233,7 +257,10 @@ const VALIDATORS: { [T in keyof Bodies]: (o: Record<string, unknown>) => Bodies[
 };
 
 /** Validates a parsed JSON body for `type`. Never throws. */
-export function validateBody<T extends keyof Bodies>(type: T, json: unknown): { ok: true; value: Bodies[T] } | { ok: false; reason: string } {
+export function validateBody<T extends keyof Bodies>(
+  type: T,
+  json: unknown,
+): { ok: true; value: Bodies[T] } | { ok: false; reason: string } {
   try {
     return { ok: true, value: VALIDATORS[type](object(json, "body")) };
   } catch (err) {

@@ -5,7 +5,12 @@ import { tempDir } from "../helpers/fleet.js";
 
 describe("agent checks", () => {
   it("turns a result into stats: the status and each perfdata value", () => {
-    const stats = resultStats("disk", "db", { status: 1, text: "WARN", perfdata: "used=91%;80;90 'free space'=2GB", duration: 3 }, 7);
+    const stats = resultStats(
+      "disk",
+      "db",
+      { status: 1, text: "WARN", perfdata: "used=91%;80;90 'free space'=2GB", duration: 3 },
+      7,
+    );
     expect(stats).toEqual([
       { name: "check.disk.status", value: 1, time: 7, kind: "gauge", process: "db" },
       { name: "check.disk.used", value: 91, time: 7, kind: "gauge", process: "db", unit: "%" },
@@ -16,7 +21,12 @@ describe("agent checks", () => {
   it("notifies on a change of state only; a first OK is silent", () => {
     const result = (status: 0 | 1 | 2 | 3) => ({ status, text: "t", perfdata: "", duration: 1 });
     expect(stateChange("disk", "db", undefined, result(0))).toBeNull();
-    expect(stateChange("disk", "db", undefined, result(2))).toEqual({ severity: "critical", text: "disk OK -> CRITICAL: t", check: "disk", process: "db" });
+    expect(stateChange("disk", "db", undefined, result(2))).toEqual({
+      severity: "critical",
+      text: "disk OK -> CRITICAL: t",
+      check: "disk",
+      process: "db",
+    });
     expect(stateChange("disk", "db", 2, result(2))).toBeNull();
     expect(stateChange("disk", "db", 2, result(0))).toMatchObject({ severity: "ok", text: "disk CRITICAL -> OK: t" });
     expect(stateChange("disk", "db", 0, result(3))).toMatchObject({ severity: "unknown" });

@@ -38,7 +38,10 @@ describe("outbox persistence", () => {
     outbox.add(kept);
     outbox.close();
     appendFileSync(file, `{"add":{"header":{"id":"not-a-uuid","type":"notification","time":1},"body":{}}}\n`);
-    appendFileSync(file, `{"add":{"header":{"id":"${kept.header.id.slice(0, -1)}0","type":"notification","time":1},"body":{"severity":"bad","text":""}}}\n`);
+    appendFileSync(
+      file,
+      `{"add":{"header":{"id":"${kept.header.id.slice(0, -1)}0","type":"notification","time":1},"body":{"severity":"bad","text":""}}}\n`,
+    );
     appendFileSync(file, `{"add":{"header":`);
     const reopened = new Outbox(file);
     expect(reopened.due().map((e) => e.message)).toEqual([kept]);

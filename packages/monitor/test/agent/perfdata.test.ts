@@ -14,10 +14,16 @@ describe("Nagios plugin output", () => {
   });
 
   it("collects perfdata from long output: after a | the rest of the output is perfdata", () => {
-    const out = "DISK OK - free space: / 3326 MB (56%); | /=2643MB;5948;5958;0;5968\n/ 15272 MB (77%);\n/boot 68 MB (69%);\n/home 69357 MB (27%);\n/var/log 819 MB (84%); | /boot=68MB;88;93;0;98\n/home=69357MB;253404;253409;0;253414\n/var/log=818MB;970;975;0;980\n";
+    const out =
+      "DISK OK - free space: / 3326 MB (56%); | /=2643MB;5948;5958;0;5968\n/ 15272 MB (77%);\n/boot 68 MB (69%);\n/home 69357 MB (27%);\n/var/log 819 MB (84%); | /boot=68MB;88;93;0;98\n/home=69357MB;253404;253409;0;253414\n/var/log=818MB;970;975;0;980\n";
     const parsed = parsePluginOutput(out);
     expect(parsed.text).toBe("DISK OK - free space: / 3326 MB (56%);");
-    expect(parsed.longOutput).toEqual(["/ 15272 MB (77%);", "/boot 68 MB (69%);", "/home 69357 MB (27%);", "/var/log 819 MB (84%); "]);
+    expect(parsed.longOutput).toEqual([
+      "/ 15272 MB (77%);",
+      "/boot 68 MB (69%);",
+      "/home 69357 MB (27%);",
+      "/var/log 819 MB (84%); ",
+    ]);
     expect(parsePerfdata(parsed.perfdata).map((p) => p.label)).toEqual(["/", "/boot", "/home", "/var/log"]);
   });
 
@@ -46,9 +52,19 @@ describe("Nagios plugin output", () => {
     const dir = tempDir();
     try {
       const warn = writePlugin(dir.path, "warn", `echo "WARNING - 3 users|users=3;2;5"; exit 1`);
-      expect(await runPlugin({ name: "w", command: [warn], interval: 1000 })).toMatchObject({ status: 1, text: "WARNING - 3 users", perfdata: "users=3;2;5" });
-      expect(await runPlugin({ name: "s", command: "echo 'CRIT' ; exit 2", interval: 1000 })).toMatchObject({ status: 2, text: "CRIT" });
-      expect(await runPlugin({ name: "odd", command: "echo weird; exit 7", interval: 1000 })).toMatchObject({ status: 3, text: "UNKNOWN: plugin exit code 7: weird" });
+      expect(await runPlugin({ name: "w", command: [warn], interval: 1000 })).toMatchObject({
+        status: 1,
+        text: "WARNING - 3 users",
+        perfdata: "users=3;2;5",
+      });
+      expect(await runPlugin({ name: "s", command: "echo 'CRIT' ; exit 2", interval: 1000 })).toMatchObject({
+        status: 2,
+        text: "CRIT",
+      });
+      expect(await runPlugin({ name: "odd", command: "echo weird; exit 7", interval: 1000 })).toMatchObject({
+        status: 3,
+        text: "UNKNOWN: plugin exit code 7: weird",
+      });
       const slow = await runPlugin({ name: "slow", command: "sleep 5", interval: 1000, timeout: 100 });
       expect(slow).toMatchObject({ status: 3, text: "UNKNOWN: plugin timed out after 100 ms" });
       expect(slow.duration).toBeLessThan(2000);

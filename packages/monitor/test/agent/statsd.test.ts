@@ -13,7 +13,20 @@ describe("statsd", () => {
   });
 
   it("rejects malformed lines and counts them per datagram", () => {
-    for (const bad of ["", "novalue", ":1|c", "a:1", "a:1|x", "a:abc|c", "a:1|c|@2", "a:1|c|@0", "a:1|c|junk", "a b:1|c", "a:|c", "a:1e999|g"]) {
+    for (const bad of [
+      "",
+      "novalue",
+      ":1|c",
+      "a:1",
+      "a:1|x",
+      "a:abc|c",
+      "a:1|c|@2",
+      "a:1|c|@0",
+      "a:1|c|junk",
+      "a b:1|c",
+      "a:|c",
+      "a:1e999|g",
+    ]) {
       expect(parseStatsdLine(bad), bad).toBeNull();
     }
     expect(parseStatsd("a:1|c\nbroken\n\nb:2|g\n")).toEqual({
@@ -28,7 +41,9 @@ describe("statsd", () => {
   it("aggregates one flush interval as statsd does", () => {
     const agg = new StatsdAggregator();
     const add = (packet: string): void => parseStatsd(packet).metrics.forEach((m) => agg.add(m));
-    add("hits:1|c\nhits:2|c\nsampled:1|c|@0.5\ntemp:20|g\ntemp:+5|g\nlat:10|ms\nlat:20|ms\nlat:60|ms\nusers:a|s\nusers:b|s\nusers:a|s");
+    add(
+      "hits:1|c\nhits:2|c\nsampled:1|c|@0.5\ntemp:20|g\ntemp:+5|g\nlat:10|ms\nlat:20|ms\nlat:60|ms\nusers:a|s\nusers:b|s\nusers:a|s",
+    );
     const stats = agg.flush(1000);
     const value = (name: string): number | undefined => stats.find((s) => s.name === name)?.value;
     expect(value("hits")).toBe(3);

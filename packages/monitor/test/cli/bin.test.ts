@@ -11,10 +11,19 @@ const BIN = join(PACKAGE, "bin", "zmtp-monitor.js");
 
 function zmtpMonitor(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: PACKAGE, timeout: 15_000, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
-      const failure = err as (Error & { code?: number | string }) | null;
-      resolve({ code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: PACKAGE, timeout: 15_000, killSignal: "SIGKILL" },
+      (err, stdout, stderr) => {
+        const failure = err as (Error & { code?: number | string }) | null;
+        resolve({
+          code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null,
+          stdout,
+          stderr,
+        });
+      },
+    );
   });
 }
 

@@ -90,7 +90,19 @@ describe("zmtp-monitor command", () => {
     const plugin = writePlugin(dir.path, "check_up", `echo "UP|uptime=5s"; exit 0`);
     const config = join(dir.path, "agent.json");
     const stateDir = join(dir.path, "agent");
-    writeFileSync(config, JSON.stringify({ router: [base], stateDir, statsdPort: 0, heartbeat: 100, flush: 50, ackTimeout: 300, fallbackAfter: 0, check: [{ name: "up", command: [plugin], interval: 300 }] }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        router: [base],
+        stateDir,
+        statsdPort: 0,
+        heartbeat: 100,
+        flush: 50,
+        ackTimeout: 300,
+        fallbackAfter: 0,
+        check: [{ name: "up", command: [plugin], interval: 300 }],
+      }),
+    );
 
     const router = start("router", "--bind", base);
     const sink = start("sink", "--router", base, "--scheduler", "--tick", "50", "--sweep", "50");
@@ -102,17 +114,47 @@ describe("zmtp-monitor command", () => {
       const sent = await run("send", "--state-dir", stateDir, "notify", "critical", "disk", "full", "--process", "db");
       expect(sent).toEqual({ code: 0, stdout: "ok\n", stderr: "" });
       expect((await run("send", "--state-dir", stateDir, "stat", "db.size", "12", "--kind", "gauge")).code).toBe(0);
-      expect((await run("send", "--state-dir", stateDir, "register", "db", "--version", "9.6", "--check", "ping:60000:exit 0")).code).toBe(0);
+      expect(
+        (
+          await run(
+            "send",
+            "--state-dir",
+            stateDir,
+            "register",
+            "db",
+            "--version",
+            "9.6",
+            "--check",
+            "ping:60000:exit 0",
+          )
+        ).code,
+      ).toBe(0);
 
       await waitFor("alert printed", () => sink.io.stdout.includes('"text":"disk full"'));
-      await waitFor("scheduled check result", () => /result \{[^\n]*"check":"up","status":0,"text":"UP"/.test(sink.io.stdout));
-      await waitFor("registration printed", () => /registration \{[^\n]*"process":"db"[^\n]*"version":"9.6"/.test(sink.io.stdout));
-      await waitFor("presence printed", () => sink.io.stdout.includes(`presence {"agent":"${id}","process":null,"state":"up"`));
+      await waitFor("scheduled check result", () =>
+        /result \{[^\n]*"check":"up","status":0,"text":"UP"/.test(sink.io.stdout),
+      );
+      await waitFor("registration printed", () =>
+        /registration \{[^\n]*"process":"db"[^\n]*"version":"9.6"/.test(sink.io.stdout),
+      );
+      await waitFor("presence printed", () =>
+        sink.io.stdout.includes(`presence {"agent":"${id}","process":null,"state":"up"`),
+      );
 
       const onDemand = await run("run", "--router", base, "--agent", id, "--check", "up");
       expect(onDemand).toEqual({ code: 0, stdout: "delivered\n", stderr: "" });
       await waitFor("demand result", () => sink.io.stdout.includes('"trigger":"demand"'));
-      const stranger = await run("run", "--router", base, "--agent", "00000000-0000-4000-8000-000000000000", "--check", "up", "--timeout", "500");
+      const stranger = await run(
+        "run",
+        "--router",
+        base,
+        "--agent",
+        "00000000-0000-4000-8000-000000000000",
+        "--check",
+        "up",
+        "--timeout",
+        "500",
+      );
       expect(stranger).toEqual({ code: 1, stdout: "unknown-agent\n", stderr: "" });
     } finally {
       expect(await agent.stop()).toBe(0);
@@ -133,20 +175,54 @@ describe("zmtp-monitor command", () => {
     const allowFile = join(dir.path, "agents.keys");
     writeFileSync(allowFile, `${allowed.publicKey} good\n`);
     const router = start("router", "--bind", base, "--curve-secret-key", secretFile, "--curve-allow", allowFile);
-    const sink = start("sink", "--router", base, "--db", join(dir.path, "monitor.db"), "--http", "127.0.0.1:0", "--sweep", "50");
+    const sink = start(
+      "sink",
+      "--router",
+      base,
+      "--db",
+      join(dir.path, "monitor.db"),
+      "--http",
+      "127.0.0.1:0",
+      "--sweep",
+      "50",
+    );
     const agent = (name: string) =>
-      start("agent", "--router", base, "--state-dir", join(dir.path, name), "--statsd-port=-1", "--heartbeat", "100", "--hostname", name, "--curve-server-key", serverKey);
+      start(
+        "agent",
+        "--router",
+        base,
+        "--state-dir",
+        join(dir.path, name),
+        "--statsd-port=-1",
+        "--heartbeat",
+        "100",
+        "--hostname",
+        name,
+        "--curve-server-key",
+        serverKey,
+      );
     const good = agent("good");
     const bad = agent("bad");
     try {
-      await waitFor("router started", () => router.io.stdout.includes(`"curvePublicKey":"${serverKey}","allowedKeys":1`));
-      await waitFor("the refusal logged", () => / refused \{"key":"[^"]{40}","address":"","reason":"CURVE key not allowed"\}/.test(router.io.stdout), 10_000);
+      await waitFor("router started", () =>
+        router.io.stdout.includes(`"curvePublicKey":"${serverKey}","allowedKeys":1`),
+      );
+      await waitFor(
+        "the refusal logged",
+        () => / refused \{"key":"[^"]{40}","address":"","reason":"CURVE key not allowed"\}/.test(router.io.stdout),
+        10_000,
+      );
       await waitFor("the refused agent logs it", () => bad.io.stdout.includes(" refused {"));
       const page = await waitFor("page URL", () => /"page":"(http:[^"]+)"/.exec(sink.io.stdout)?.[1]);
-      const hosts = async (): Promise<string[]> => ((await (await fetch(`${page}api/state`)).json()) as { hosts: Array<{ host: string }> }).hosts.map((h) => h.host);
+      const hosts = async (): Promise<string[]> =>
+        ((await (await fetch(`${page}api/state`)).json()) as { hosts: Array<{ host: string }> }).hosts.map(
+          (h) => h.host,
+        );
       await waitFor("the allowed agent on the page", async () => (await hosts()).includes("good"));
       expect(await hosts()).toEqual(["good"]);
-      expect(await (await fetch(`${page}metrics`)).text()).toMatch(/zmtp_monitor_up\{host="good",agent="[0-9a-f-]{36}",process=""\} 1/);
+      expect(await (await fetch(`${page}metrics`)).text()).toMatch(
+        /zmtp_monitor_up\{host="good",agent="[0-9a-f-]{36}",process=""\} 1/,
+      );
     } finally {
       expect(await good.stop()).toBe(0);
       expect(await bad.stop()).toBe(0);

@@ -21,7 +21,11 @@ export function writePlugin(dir: string, name: string, body: string): string {
   return file;
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeout = 5000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeout = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeout;
   for (;;) {
     const value = await probe();
@@ -45,7 +49,12 @@ export function startRouter(): Promise<MonitorRouter> {
 /** Fast back-channel timings for tests. */
 export const FAST_BACK_CHANNEL = { attemptTimeout: 300, deliveryTimeout: 1500 };
 
-export function startSink(stream: Stream, store: Store, routers: readonly MonitorRouter[], extra: Partial<HeartbeatSinkOptions> = {}): AnySink {
+export function startSink(
+  stream: Stream,
+  store: Store,
+  routers: readonly MonitorRouter[],
+  extra: Partial<HeartbeatSinkOptions> = {},
+): AnySink {
   return createSink(stream, {
     store,
     streams: routers.map((r) => r.endpoints[stream]),
@@ -69,7 +78,11 @@ export function sinksConnected(routers: readonly MonitorRouter[], streams: reado
 }
 
 /** An agent with test-speed timings. */
-export function startAgent(stateDir: string, routers: readonly MonitorRouter[], extra: Partial<AgentOptions> = {}): Promise<Agent> {
+export function startAgent(
+  stateDir: string,
+  routers: readonly MonitorRouter[],
+  extra: Partial<AgentOptions> = {},
+): Promise<Agent> {
   return Agent.start({
     stateDir,
     routers: routers.map((r) => r.endpoints.agents),

@@ -12,10 +12,21 @@ import { createMetrics } from "../../src/outputs/prometheus.js";
 import type { MonitorRouter } from "../../src/router/router.js";
 import type { AnySink, NotificationSink, StatsSink } from "../../src/sink/sinks.js";
 import type { Stream } from "../../src/wire/protocol.js";
-import { sinksConnected, sleep, startAgent, startRouter, startSinks, tempDir, waitFor, writePlugin } from "../helpers/fleet.js";
+import {
+  sinksConnected,
+  sleep,
+  startAgent,
+  startRouter,
+  startSinks,
+  tempDir,
+  waitFor,
+  writePlugin,
+} from "../helpers/fleet.js";
 
 /** A fake carbon: a TCP server that collects plaintext lines. */
-async function fakeCarbon(port = 0): Promise<{ server: Server; port: number; lines: string[]; close(): Promise<void> }> {
+async function fakeCarbon(
+  port = 0,
+): Promise<{ server: Server; port: number; lines: string[]; close(): Promise<void> }> {
   const lines: string[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
@@ -59,7 +70,13 @@ describe("Graphite output", () => {
 
   it("writes to carbon, holds a bounded buffer while carbon is away (counting drops), and reconnects", async () => {
     const carbon = await fakeCarbon();
-    const graphite = new GraphiteOutput({ host: "127.0.0.1", port: carbon.port, maxBuffered: 10, reconnectInterval: 50, maxReconnectInterval: 100 });
+    const graphite = new GraphiteOutput({
+      host: "127.0.0.1",
+      port: carbon.port,
+      maxBuffered: 10,
+      reconnectInterval: 50,
+      maxReconnectInterval: 100,
+    });
     await waitFor("connect", () => graphite.isConnected);
     graphite.write("web.example", [{ name: "app.requests", value: 3, time: 1_700_000_000_000 }]);
     await waitFor("first line", () => carbon.lines.length === 1);
@@ -84,7 +101,11 @@ describe("Graphite output", () => {
 describe("notification actions", () => {
   it("parses SEVERITIES=TARGET", () => {
     expect(parseAction("webhook", "http://x/y?a=b")).toEqual({ type: "webhook", url: "http://x/y?a=b" });
-    expect(parseAction("command", "critical,warning=logger -t zmtp")).toEqual({ type: "command", command: "logger -t zmtp", severities: ["critical", "warning"] });
+    expect(parseAction("command", "critical,warning=logger -t zmtp")).toEqual({
+      type: "command",
+      command: "logger -t zmtp",
+      severities: ["critical", "warning"],
+    });
     expect(() => parseAction("command", "urgent=x")).toThrow(/not a severity/);
   });
 });
@@ -109,7 +130,10 @@ describe("outputs on a running system: Graphite, Prometheus, webhook and command
     await sinksConnected([router]);
     const hosts = new HostNames(store, 0);
     carbon = await fakeCarbon();
-    graphite = new GraphiteOutput({ host: "127.0.0.1", port: carbon.port, prefix: "fleet" }).attach(sinks.stats as StatsSink, (a) => hosts.get(a));
+    graphite = new GraphiteOutput({ host: "127.0.0.1", port: carbon.port, prefix: "fleet" }).attach(
+      sinks.stats as StatsSink,
+      (a) => hosts.get(a),
+    );
     web = createHttpServer((req: IncomingMessage, res) => {
       let body = "";
       req.on("data", (c: Buffer) => (body += c));
@@ -131,7 +155,10 @@ describe("outputs on a running system: Graphite, Prometheus, webhook and command
       retryInterval: 50,
     }).attach(sinks.notification as NotificationSink);
     const check = writePlugin(dir.path, "check_disk", `echo "DISK WARNING - 91% used|used=91%;80;90;0;100"; exit 1`);
-    agent = await startAgent(join(dir.path, "agent"), [router], { hostname: "web-1", checks: [{ name: "disk", command: [check], interval: 60_000 }] });
+    agent = await startAgent(join(dir.path, "agent"), [router], {
+      hostname: "web-1",
+      checks: [{ name: "disk", command: [check], interval: 60_000 }],
+    });
     await waitFor("agent known", async () => (await store.agents()).some((a) => a.hostname === "web-1"));
     await hosts.refresh(true);
   });
@@ -157,7 +184,13 @@ describe("outputs on a running system: Graphite, Prometheus, webhook and command
   it("an alert runs the webhook once (after retries) and the critical-only command hook not at all for a warning", async () => {
     await agent.runCheck("disk"); // OK -> WARNING: one notification
     const post = await waitFor("webhook", () => posts[0], 5000);
-    expect(post).toMatchObject({ agent: agent.id, host: "web-1", severity: "warning", check: "disk", text: "disk OK -> WARNING: DISK WARNING - 91% used" });
+    expect(post).toMatchObject({
+      agent: agent.id,
+      host: "web-1",
+      severity: "warning",
+      check: "disk",
+      text: "disk OK -> WARNING: DISK WARNING - 91% used",
+    });
     expect(notifier.counters.retries).toBe(2);
     await waitFor("acked", () => agent.outboxSize === 0);
     // A resend of the same notification (same id) is a duplicate: no second alert.
@@ -171,12 +204,25 @@ describe("outputs on a running system: Graphite, Prometheus, webhook and command
     await sleep(200);
     const hook = readFileSync(hookFile, "utf8");
     expect(posts.map((p) => p.severity)).toEqual(["warning", "critical"]);
-    expect(hook.trim().split("\n").map((l) => (JSON.parse(l) as AlertPayload).text)).toEqual(["billing is down"]);
+    expect(
+      hook
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as AlertPayload).text),
+    ).toEqual(["billing is down"]);
     expect(notifier.counters).toEqual({ alerts: 2, delivered: 3, retries: 2, failed: 0 });
   });
 
   it("/metrics exposes latest stats, presence, check states and the system's counters", async () => {
-    const registry = createMetrics({ store, hostOf: (a) => (a === agent.id ? "web-1" : a), routers: [router], sinks: Object.values(sinks), agents: [agent], graphite, notifier });
+    const registry = createMetrics({
+      store,
+      hostOf: (a) => (a === agent.id ? "web-1" : a),
+      routers: [router],
+      sinks: Object.values(sinks),
+      agents: [agent],
+      graphite,
+      notifier,
+    });
     await waitFor("check result stored", async () => (await store.checkStates()).length > 0);
     const samples = parseExposition(await registry.metrics());
     const one = (name: string, labels: Record<string, string> = {}): number | undefined =>
@@ -188,7 +234,9 @@ describe("outputs on a running system: Graphite, Prometheus, webhook and command
     expect(one("zmtp_monitor_check_status", { host: "web-1", check: "disk" })).toBe(1);
     expect(one("zmtp_monitor_sink_messages_total", { stream: "heartbeat", type: "heartbeat" })).toBeGreaterThan(0);
     expect(one("zmtp_monitor_sink_messages_total", { stream: "stats", type: "result" })).toBeGreaterThan(0);
-    expect(one("zmtp_monitor_sink_acks_total", { stream: "notification", result: "delivered" })).toBeGreaterThanOrEqual(2);
+    expect(one("zmtp_monitor_sink_acks_total", { stream: "notification", result: "delivered" })).toBeGreaterThanOrEqual(
+      2,
+    );
     expect(one("zmtp_monitor_router_peers", { router: "0", peer: "agents" })).toBe(1);
     expect(one("zmtp_monitor_router_peers", { router: "0", peer: "stats-sinks" })).toBe(1);
     expect(one("zmtp_monitor_router_dropped_total", { stream: "stats" })).toBe(0);

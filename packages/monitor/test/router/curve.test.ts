@@ -19,7 +19,9 @@ describe("CURVE between agents and routers", () => {
 
   it("parses allow-lists: keys, names, comments; rejects a bad key with its line", () => {
     const { publicKey } = curveKeyPair();
-    expect(parseAllowList(`# fleet\n${publicKey} web-1 (rack 4)\n\n`)).toEqual(new Map([[publicKey, "web-1 (rack 4)"]]));
+    expect(parseAllowList(`# fleet\n${publicKey} web-1 (rack 4)\n\n`)).toEqual(
+      new Map([[publicKey, "web-1 (rack 4)"]]),
+    );
     expect(() => parseAllowList(`${publicKey}\nnot-a-key`, "keys.txt")).toThrow(/keys.txt:2/);
   });
 
@@ -47,7 +49,10 @@ describe("CURVE between agents and routers", () => {
     await sinksConnected([router]);
 
     const start = async (name: string, keyPair: { publicKey: string; secretKey: string }): Promise<Agent> => {
-      const agent = await startAgent(join(dir.path, name), [router], { curve: { serverKey: server.publicKey, keyPair }, hostname: name });
+      const agent = await startAgent(join(dir.path, name), [router], {
+        curve: { serverKey: server.publicKey, keyPair },
+        hostname: name,
+      });
       cleanup.push(() => agent.close());
       return agent;
     };
@@ -55,10 +60,15 @@ describe("CURVE between agents and routers", () => {
     const bad = await start("bad", stranger);
     expect(good.publicKey).toBe(allowed.publicKey);
 
-    const hostnames = async (): Promise<Set<string | undefined>> => new Set((await store.agents()).map((a) => a.hostname));
+    const hostnames = async (): Promise<Set<string | undefined>> =>
+      new Set((await store.agents()).map((a) => a.hostname));
     await waitFor("the allowed agent's heartbeat", async () => (await hostnames()).has("good"));
     await waitFor("a refusal", () => refusals.length > 0);
-    expect(refusals[0]).toMatchObject({ key: stranger.publicKey, address: "127.0.0.1", reason: "CURVE key not allowed" });
+    expect(refusals[0]).toMatchObject({
+      key: stranger.publicKey,
+      address: "127.0.0.1",
+      reason: "CURVE key not allowed",
+    });
     expect(router.counters.refused).toBeGreaterThanOrEqual(1);
     expect(await hostnames()).not.toContain("bad");
     expect(bad.connectedRouters).toBe(0);

@@ -23,7 +23,14 @@ describe("monitor router", () => {
     agent.connect(router.endpoints.agents);
     try {
       await waitFor("sink connected", () => router.sinks.stats === 1);
-      const result = createMessage("result", { check: "c", status: 0, text: "", perfdata: "", duration: 1, trigger: "local" });
+      const result = createMessage("result", {
+        check: "c",
+        status: 0,
+        text: "",
+        perfdata: "",
+        duration: 1,
+        trigger: "local",
+      });
       await agent.send(encode(result));
       const [id, header, body] = await stats.receive();
       expect(id!.toString()).toBe(agentId);
@@ -71,7 +78,9 @@ describe("monitor router", () => {
     agent.connect(router.endpoints.agents);
     const before = router.counters.dropped.notification;
     try {
-      await agent.send(encode(createMessage("notification", { severity: "info", text: "nobody listens" }, { ack: true })));
+      await agent.send(
+        encode(createMessage("notification", { severity: "info", text: "nobody listens" }, { ack: true })),
+      );
       await waitFor("dropped", () => router.counters.dropped.notification === before + 1);
     } finally {
       agent.close();
@@ -80,10 +89,17 @@ describe("monitor router", () => {
 
   it("derives the six endpoints from one base address", () => {
     expect(routerEndpoints("tcp://10.0.0.1:5570")).toEqual({
-      agents: "tcp://10.0.0.1:5570", back: "tcp://10.0.0.1:5571", heartbeat: "tcp://10.0.0.1:5572",
-      registration: "tcp://10.0.0.1:5573", stats: "tcp://10.0.0.1:5574", notification: "tcp://10.0.0.1:5575",
+      agents: "tcp://10.0.0.1:5570",
+      back: "tcp://10.0.0.1:5571",
+      heartbeat: "tcp://10.0.0.1:5572",
+      registration: "tcp://10.0.0.1:5573",
+      stats: "tcp://10.0.0.1:5574",
+      notification: "tcp://10.0.0.1:5575",
     });
-    expect(routerEndpoints("ipc:///run/mon/r1")).toMatchObject({ agents: "ipc:///run/mon/r1", back: "ipc:///run/mon/r1.back" });
+    expect(routerEndpoints("ipc:///run/mon/r1")).toMatchObject({
+      agents: "ipc:///run/mon/r1",
+      back: "ipc:///run/mon/r1.back",
+    });
     expect(() => routerEndpoints("tcp://host:0")).toThrow(TypeError);
     expect(() => routerEndpoints("udp://x:1")).toThrow(TypeError);
   });

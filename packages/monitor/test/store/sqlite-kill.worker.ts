@@ -7,5 +7,10 @@ import { NotificationSink } from "../../src/sink/sinks.js";
 
 const [path, stream, back] = process.argv.slice(2) as [string, string, string];
 const store = await SqliteStore.open({ path });
-new NotificationSink({ store, streams: [stream], backChannels: [back], backChannel: { attemptTimeout: 300, deliveryTimeout: 1500 } });
+new NotificationSink({
+  store,
+  streams: [stream],
+  backChannels: [back],
+  backChannel: { attemptTimeout: 300, deliveryTimeout: 1500 },
+});
 process.stdout.write("ready\n");

@@ -9,7 +9,11 @@ import { rollBackHotJournal } from "../../src/store/sqlite-recovery.js";
 const require = createRequire(import.meta.url);
 const sqlitePath = require.resolve("node-sqlite3-wasm");
 const { Database } = require("node-sqlite3-wasm") as {
-  Database: new (path: string) => { all(sql: string): Array<Record<string, unknown>>; exec(sql: string): void; close(): void };
+  Database: new (path: string) => {
+    all(sql: string): Array<Record<string, unknown>>;
+    exec(sql: string): void;
+    close(): void;
+  };
 };
 
 const dir = mkdtempSync(join(tmpdir(), "zmtp-sqlite-recovery-"));

@@ -43,8 +43,14 @@ describe("SqliteStore", () => {
     const db = new Database(path);
     expect(migrate(db, 1)).toBe(0);
     const agent = newId();
-    db.run("INSERT INTO stats (agent, name, value, time) VALUES (?, 'load', 1, 10), (?, 'load', 2, 20)", [agent, agent]);
-    db.run("INSERT INTO check_results (agent, id, check_name, status, text, perfdata, duration, trigger, time) VALUES (?, ?, 'disk', 1, 'warn', '', 1, 'schedule', 5)", [agent, newId()]);
+    db.run("INSERT INTO stats (agent, name, value, time) VALUES (?, 'load', 1, 10), (?, 'load', 2, 20)", [
+      agent,
+      agent,
+    ]);
+    db.run(
+      "INSERT INTO check_results (agent, id, check_name, status, text, perfdata, duration, trigger, time) VALUES (?, ?, 'disk', 1, 'warn', '', 1, 'schedule', 5)",
+      [agent, newId()],
+    );
     db.close();
     const store = await SqliteStore.open({ path });
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
@@ -71,10 +77,20 @@ describe("SqliteStore", () => {
     const agent = newId();
     for (let round = 0; round < 5; round++) {
       const now = round * 1000;
-      const claims = await Promise.all([a, b].map((s, i) => s.claimCheckRun({ agent, check: "disk", owner: `s${i}`, now, nextDue: now + 1000 })));
+      const claims = await Promise.all(
+        [a, b].map((s, i) => s.claimCheckRun({ agent, check: "disk", owner: `s${i}`, now, nextDue: now + 1000 })),
+      );
       expect(claims.filter(Boolean)).toHaveLength(1);
     }
-    await a.addNotification({ agent, id: newId(), severity: "warning", text: "from a", time: 1, received: 1, acknowledged: null });
+    await a.addNotification({
+      agent,
+      id: newId(),
+      severity: "warning",
+      text: "from a",
+      time: 1,
+      received: 1,
+      acknowledged: null,
+    });
     expect((await b.notifications()).map((n) => n.text)).toEqual(["from a"]);
     await a.close();
     await b.close();
@@ -116,7 +132,12 @@ describe("SqliteStore", () => {
       for (const id of ackedAtKill) expect(stored.has(id)).toBe(true);
 
       // A new sink on the same file: the agent's outbox delivers the rest, once each.
-      const sink = new NotificationSink({ store, streams: [router.endpoints.notification], backChannels: [router.endpoints.back], backChannel: FAST_BACK_CHANNEL });
+      const sink = new NotificationSink({
+        store,
+        streams: [router.endpoints.notification],
+        backChannels: [router.endpoints.back],
+        backChannel: FAST_BACK_CHANNEL,
+      });
       // (the agent's registration stays in its outbox: this test runs no registration sink)
       await waitFor("every notification acked", () => sent.every((id) => acked.has(id)), 20_000);
       const all = await store.notifications();

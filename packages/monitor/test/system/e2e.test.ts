@@ -10,7 +10,17 @@ import { Scheduler } from "../../src/sink/scheduler.js";
 import type { AnySink, NotificationSink, PresenceChange } from "../../src/sink/sinks.js";
 import type { NotificationRecord } from "../../src/store/store.js";
 import type { Stream } from "../../src/wire/protocol.js";
-import { FAST_BACK_CHANNEL, sinksConnected, sleep, startAgent, startRouter, startSinks, tempDir, waitFor, writePlugin } from "../helpers/fleet.js";
+import {
+  FAST_BACK_CHANNEL,
+  sinksConnected,
+  sleep,
+  startAgent,
+  startRouter,
+  startSinks,
+  tempDir,
+  waitFor,
+  writePlugin,
+} from "../helpers/fleet.js";
 
 /**
  * The whole system on localhost in one process: 2 routers, one sink per type, 2 schedulers
@@ -37,7 +47,11 @@ describe("monitoring system end to end", () => {
     await sinksConnected(routers);
     // "load" reports OK with perfdata; "flag" reports what a file says (so a test can flip it).
     const load = writePlugin(dir.path, "check_load", `echo "OK - load is fine|load1=0.5;2;4;0; procs=12"; exit 0`);
-    const flag = writePlugin(dir.path, "check_flag", `s=$(cat "$1" 2>/dev/null || echo 0); echo "flag is $s|flag=$s"; exit "$s"`);
+    const flag = writePlugin(
+      dir.path,
+      "check_flag",
+      `s=$(cat "$1" 2>/dev/null || echo 0); echo "flag is $s|flag=$s"; exit "$s"`,
+    );
     for (let i = 0; i < 3; i++) {
       agents.push(
         await startAgent(join(dir.path, `agent${i}`), routers, {
@@ -49,7 +63,9 @@ describe("monitoring system end to end", () => {
       );
     }
     const backChannels = routers.map((r) => r.endpoints.back);
-    schedulers = [0, 1].map((i) => new Scheduler({ store, backChannels, id: `s${i}`, tickInterval: 40, backChannel: FAST_BACK_CHANNEL }));
+    schedulers = [0, 1].map(
+      (i) => new Scheduler({ store, backChannels, id: `s${i}`, tickInterval: 40, backChannel: FAST_BACK_CHANNEL }),
+    );
   });
 
   afterAll(async () => {

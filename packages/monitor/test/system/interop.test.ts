@@ -44,9 +44,15 @@ describe("monitoring interop", () => {
     const dealer = new zmq.Dealer({ routingId: agentId, linger: 0 });
     dealer.connect(router.endpoints.agents);
     try {
-      await dealer.send([header(2, false, randomUUID()), JSON.stringify({ stats: [{ name: "libzmq.agent.up", value: 1 }] })]);
+      await dealer.send([
+        header(2, false, randomUUID()),
+        JSON.stringify({ stats: [{ name: "libzmq.agent.up", value: 1 }] }),
+      ]);
       const notificationId = randomUUID();
-      await dealer.send([header(4, true, notificationId), JSON.stringify({ severity: "warning", text: "from libzmq" })]);
+      await dealer.send([
+        header(4, true, notificationId),
+        JSON.stringify({ severity: "warning", text: "from libzmq" }),
+      ]);
 
       const [ackHeader, ackBody] = await dealer.receive();
       expect(ackHeader!.readUInt8(1)).toBe(16); // ack
@@ -54,7 +60,9 @@ describe("monitoring interop", () => {
 
       const stats = await waitFor("stat stored", async () => (await store.stats({ agent: agentId })).at(0));
       expect(stats).toMatchObject({ name: "libzmq.agent.up", value: 1 });
-      expect(await store.notifications({ agent: agentId })).toMatchObject([{ id: notificationId, text: "from libzmq" }]);
+      expect(await store.notifications({ agent: agentId })).toMatchObject([
+        { id: notificationId, text: "from libzmq" },
+      ]);
     } finally {
       dealer.close();
     }
