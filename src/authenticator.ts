@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { context as defaultContext, type Context } from "./api/context.js";
-import { Router } from "./api/socket-types.js";
+import { Router } from "./api/socket-classes.js";
 import { ZAP_ENDPOINT } from "./sockets/session/zap-client.js";
 import { decodeCurveKey, z85Encode } from "./zmtp/z85.js";
 import { decodeZapRequest, encodeZapReply, type ZapRequestFrames } from "./zmtp/zap.js";

@@ -25,7 +25,7 @@ import {
   Subscriber,
   XPublisher,
   XSubscriber,
-} from "./api/socket-types.js";
+} from "./api/socket-classes.js";
 import { curveKeyPair } from "./zmtp/z85.js";
 
 export type { Event, EventOfType, EventType, EventSubscriber } from "./api/observer.js";
@@ -37,7 +37,7 @@ export type {
   SocketOptions,
   StreamConnectOptions,
   Writable,
-} from "./api/socket-types.js";
+} from "./api/socket-classes.js";
 
 // zeromq.js's native classes, with their outcome when called without `new`.
 export const Context: typeof ContextClass = nativeClass(ContextClass);
