@@ -10,7 +10,7 @@ import { Endpoints, type EndpointsOwner } from "./endpoints.js";
 import type { Event } from "./events.js";
 import { Pipe, type Message, type PipeOwner } from "./pipe.js";
 import type { Undelivered } from "./session/connecter.js";
-import { engineOptionsFor } from "./session/engine-options.js";
+import { engineOptionsFor, transportOptionsFor } from "./session/engine-options.js";
 import { zapClient } from "./session/zap-client.js";
 import {
   Opt,
@@ -267,14 +267,7 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
   // ---- EndpointsOwner: what sessions and inproc links need ----
 
   get transportOptions(): TransportOptions {
-    const o = this.options;
-    return {
-      tcpKeepalive: o.tcpKeepalive,
-      tcpKeepaliveIdle: o.tcpKeepaliveIdle,
-      backlog: o.backlog,
-      connectTimeout: o.connectTimeout,
-      ipv6: o.ipv6,
-    };
+    return transportOptionsFor(this.options);
   }
 
   engineOptions(): EngineOptions {

@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +7,11 @@ import { parseBenchArgs, parseSize } from "../../src/cli/bench/command.js";
 import { renderPlot } from "../../src/cli/bench/plot.js";
 import type { RunResult } from "../../src/cli/bench/runner.js";
 import { formatTable } from "../../src/cli/bench/table.js";
+import { zmtpCommand, type RunResult as CommandResult } from "../helpers/run-node.js";
+
+function zmtp(...args: string[]): Promise<CommandResult> {
+  return zmtpCommand(args, 60_000);
+}
 
 /**
  * `zmtp bench` as installed (bin/zmtp.js over dist/): tiny runs that check what it prints and
@@ -15,32 +19,7 @@ import { formatTable } from "../../src/cli/bench/table.js";
  */
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const BIN = join(ROOT, "bin", "zmtp.js");
 const TINY = ["--count", "2000", "--sizes", "16"];
-
-interface RunResultText {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function zmtp(...args: string[]): Promise<RunResultText> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: ROOT, timeout: 60_000, killSignal: "SIGKILL" },
-      (err, stdout, stderr) => {
-        const failure = err as (Error & { code?: number | string }) | null;
-        resolve({
-          code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null,
-          stdout,
-          stderr,
-        });
-      },
-    );
-  });
-}
 
 interface BenchJson {
   machine: { date: string; cpus: number; cpuModel: string; node: string };

@@ -3,7 +3,6 @@
  * broken implementation (test/fixtures/broken-zmq.mjs: a PUSH that drops every third message, a
  * ROUTER that strips routing ids) must show failures exactly where it is broken.
  */
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,27 +10,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { OURS, loadImplementation, type Implementation } from "../../src/cli/interop/api.js";
 import { interopCases, runInterop, type InteropSummary } from "../../src/cli/interop/matrix.js";
 import { PAIRINGS } from "../../src/cli/interop/pairings.js";
+import { zmtpCommand, type RunResult } from "../helpers/run-node.js";
+
+function zmtp(...args: string[]): Promise<RunResult> {
+  return zmtpCommand(args, 60_000);
+}
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const BROKEN = "./test/fixtures/broken-zmq.mjs";
-
-function zmtp(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, "bin", "zmtp.js"), ...args],
-      { cwd: ROOT, timeout: 60_000, killSignal: "SIGKILL" },
-      (err, stdout, stderr) => {
-        const failure = err as (Error & { code?: number | string }) | null;
-        resolve({
-          code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null,
-          stdout,
-          stderr,
-        });
-      },
-    );
-  });
-}
 
 function failures(summary: InteropSummary): string[] {
   return summary.results.filter((r) => r.status === "fail").map((r) => r.name);

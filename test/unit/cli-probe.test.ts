@@ -3,7 +3,6 @@
  * PLAIN and CURVE, and things that are not ZMTP peers — a closed port, an HTTP server, a silent
  * server. The report must say what the peer is, or why it failed, with the documented exit code.
  */
-import { execFile } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
@@ -17,32 +16,18 @@ import { PROBE_EXIT_CODES, formatProbeReport, type ProbeReport } from "../../src
 import { runProbe } from "../../src/cli/probe/command.js";
 import { encodeGreeting } from "../../src/zmtp/greeting.js";
 import { ready } from "../helpers/raw-peer.js";
+import { zmtpCommand, type RunResult } from "../helpers/run-node.js";
+
+function zmtp(...args: string[]): Promise<RunResult> {
+  return zmtpCommand(args, 15_000);
+}
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const BIN = join(ROOT, "bin", "zmtp.js");
 
 function probe(...args: string[]): Promise<ProbeReport> {
   const options = parseProbeArgs(args);
   if (options === "help") throw new Error("unexpected --help");
   return runProbe(options);
-}
-
-function zmtp(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: ROOT, timeout: 15_000, killSignal: "SIGKILL" },
-      (err, stdout, stderr) => {
-        const failure = err as (Error & { code?: number | string }) | null;
-        resolve({
-          code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null,
-          stdout,
-          stderr,
-        });
-      },
-    );
-  });
 }
 
 const closers: Array<() => void> = [];

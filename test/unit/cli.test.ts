@@ -1,38 +1,17 @@
-import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { formatResults, type DemoResult } from "../../src/cli/demo.js";
+import { zmtpCommand, type RunResult } from "../helpers/run-node.js";
+
+function zmtp(...args: string[]): Promise<RunResult> {
+  return zmtpCommand(args, 15_000);
+}
 
 /** Runs the `zmtp` command as installed (bin/zmtp.js over the built dist/esm/cli.js). */
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const BIN = join(ROOT, "bin", "zmtp.js");
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function zmtp(...args: string[]): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: ROOT, timeout: 15_000, killSignal: "SIGKILL" },
-      (err, stdout, stderr) => {
-        const failure = err as (Error & { code?: number | string }) | null;
-        resolve({
-          code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null,
-          stdout,
-          stderr,
-        });
-      },
-    );
-  });
-}
 
 beforeAll(() => {
   if (!existsSync(join(ROOT, "dist", "esm", "cli.js"))) {

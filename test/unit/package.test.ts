@@ -6,6 +6,11 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runNode as runNodeIn, type RunResult } from "../helpers/run-node.js";
+
+function runNode(args: string[]): Promise<RunResult> {
+  return runNodeIn(args, { cwd: workDir });
+}
 
 /**
  * The package as a user installs it: the built dist/ reached through package.json "exports"
@@ -16,30 +21,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const require = createRequire(import.meta.url);
 let workDir = "";
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runNode(args: string[]): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      args,
-      { cwd: workDir, timeout: 15_000, killSignal: "SIGKILL" },
-      (err, stdout, stderr) => {
-        const failure = err as (Error & { code?: number | string }) | null;
-        resolve({
-          code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null,
-          stdout,
-          stderr,
-        });
-      },
-    );
-  });
-}
 
 async function runScript(name: string, source: string, nodeArgs: string[] = []): Promise<unknown> {
   const file = join(workDir, name);

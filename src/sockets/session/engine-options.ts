@@ -1,4 +1,5 @@
 import type { Clock } from "../../clock.js";
+import type { TransportOptions } from "../../transports/transport.js";
 import type { EngineOptions } from "../../zmtp/engine.js";
 import { sendsIdentity, type SocketTypeName } from "../../zmtp/socket-types.js";
 import type { OptionValues } from "../socket-options.js";
@@ -28,5 +29,16 @@ export function engineOptionsFor(
     zap,
     counters,
     clock,
+  };
+}
+
+/** What a transport needs of a socket's options to listen and dial. */
+export function transportOptionsFor(o: OptionValues): TransportOptions {
+  return {
+    tcpKeepalive: o.tcpKeepalive,
+    tcpKeepaliveIdle: o.tcpKeepaliveIdle,
+    backlog: o.backlog,
+    connectTimeout: o.connectTimeout,
+    ipv6: o.ipv6,
   };
 }

@@ -8,7 +8,7 @@ import { Pipe, type PipeOwner } from "../pipe.js";
 import type { OptionValues } from "../socket-options.js";
 import { newCounters } from "../statistics.js";
 import { Connecter, type Undelivered } from "./connecter.js";
-import { engineOptionsFor } from "./engine-options.js";
+import { engineOptionsFor, transportOptionsFor } from "./engine-options.js";
 import type { SessionOwner } from "./owner.js";
 
 /** How often a delivery checks whether everything went out. */
@@ -64,14 +64,7 @@ class DeliveryOwner implements SessionOwner, PipeOwner {
   }
 
   get transportOptions(): TransportOptions {
-    const o = this.options;
-    return {
-      tcpKeepalive: o.tcpKeepalive,
-      tcpKeepaliveIdle: o.tcpKeepaliveIdle,
-      backlog: o.backlog,
-      connectTimeout: o.connectTimeout,
-      ipv6: o.ipv6,
-    };
+    return transportOptionsFor(this.options);
   }
 
   engineOptions(): EngineOptions {
