@@ -2,7 +2,11 @@ import { SocketBase } from "./base.js";
 import type { ContextCore } from "../context.js";
 import type { Message, Pipe } from "./pipe.js";
 
-/** PAIR (RFC 31): exactly one peer; later peers are refused, as libzmq does. */
+/**
+ * PAIR (RFC 31): exactly one peer; later peers are refused, as libzmq does. A peer that goes away
+ * stays the peer until what it already delivered has been read (libzmq ends the pipe only when its
+ * reader reaches the delimiter), so no message that arrived before a disconnect is lost.
+ */
 export class PairSocket extends SocketBase {
   private peer: Pipe | null = null;
 
@@ -17,7 +21,7 @@ export class PairSocket extends SocketBase {
   }
 
   protected xdetach(pipe: Pipe): void {
-    if (this.peer === pipe) this.peer = null;
+    if (this.peer === pipe && !pipe.readable) this.peer = null;
   }
 
   protected xsend(msg: Message): boolean {
@@ -28,7 +32,11 @@ export class PairSocket extends SocketBase {
   }
 
   protected xrecv(): Message | undefined {
-    return this.peer?.read();
+    const peer = this.peer;
+    if (peer === null) return undefined;
+    const msg = peer.read();
+    if (peer.closed && !peer.readable) this.peer = null;
+    return msg;
   }
 
   protected xreadActivated(): void {}

@@ -5,7 +5,7 @@
  * hands larger ones to libzmq by reference). Also the event loop during loops of sends/receives
  * that complete at once.
  */
-import { ALL_TRANSPORTS, scenarios, type Trial, type Zmq } from "./harness.js";
+import { ALL_TRANSPORTS, SHORT_MS, scenarios, type Trial, type Zmq } from "./harness.js";
 
 async function pair(zmq: Zmq, t: Trial) {
   const a = new zmq.Pair();
@@ -197,3 +197,38 @@ scenarios("event loop", [
     },
   },
 ]);
+
+/**
+ * Messages that reached a socket before their sender went away are still delivered (libzmq ends a
+ * pipe only when its reader reaches the end), for every type that reads from one peer at a time or
+ * fairly from all. The sender is closed once the receiver has the message; the receive comes after
+ * the disconnect is seen.
+ */
+const RECEIVERS: Array<[string, "Pair" | "Pull" | "Dealer" | "Router", "Pair" | "Push" | "Dealer"]> = [
+  ["PAIR from PAIR", "Pair", "Pair"],
+  ["PULL from PUSH", "Pull", "Push"],
+  ["DEALER from DEALER", "Dealer", "Dealer"],
+  ["ROUTER from DEALER", "Router", "Dealer"],
+];
+
+scenarios(
+  "messages: delivered after the sender went away",
+  RECEIVERS.map(([name, receiverType, senderType]) => ({
+    name,
+    transports: ALL_TRANSPORTS,
+    steps: async (zmq, t) => {
+      const receiver = new zmq[receiverType]();
+      const events = t.events(receiver);
+      const ep = t.endpoint();
+      await t.wait("bind", () => receiver.bind(ep));
+      const sender = new zmq[senderType](senderType === "Dealer" ? { routingId: "sender" } : {});
+      sender.connect(ep);
+      await t.wait("send", () => sender.send(["before", "close"]));
+      await t.until("arrived", () => receiver.readable);
+      sender.close();
+      if (t.transport !== "inproc") await events.until("disconnect");
+      else await t.sleep(SHORT_MS);
+      t.do("receive", () => receiver.receive());
+    },
+  })),
+);

@@ -66,4 +66,24 @@ describe.each(TRANSPORTS)("PAIR over %s", (transport) => {
     await a.send("to second");
     expect(text(await second.receive())).toEqual(["to second"]);
   });
+
+  // libzmq ends a departed peer's pipe only when its reader reaches the end: what arrived before the
+  // disconnect is still delivered (RFC 31's "destroy its double queue" is about what is left after that).
+  it("delivers what a peer sent before it disconnected, then pairs with the next one", async () => {
+    const a = h.open(Pair);
+    const ep = await h.bound(a, transport);
+    const first = h.open(Pair, { linger: -1 });
+    first.connect(ep);
+    await joined(a);
+    await first.send(["one", "1"]);
+    await first.send("two");
+    first.close();
+    await until(() => connectedPeers(a) === 0, undefined, "the first peer gone");
+    expect(text(await a.receive())).toEqual(["one", "1"]);
+    expect(text(await a.receive())).toEqual(["two"]);
+    const second = h.open(Pair);
+    second.connect(ep);
+    await second.send("second");
+    expect(text(await a.receive())).toEqual(["second"]);
+  });
 });
