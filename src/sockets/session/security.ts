@@ -31,13 +31,13 @@ export function createMechanism(o: OptionValues): Mechanism {
   switch (o.mechanism) {
     case "CURVE": {
       const keyPair = longTermKeyPair(o.curveSecretKey, o.curvePublicKey);
-      if (o.asServer) return new CurveServer({ keyPair, domain });
+      if (o.asServer) return new CurveServer({ keyPair, domain, enforceDomain: o.zapEnforceDomain });
       return new CurveClient({ keyPair, serverKey: o.curveServerKey });
     }
     case "PLAIN":
       if (o.asServer) return new PlainServer(domain);
       return new PlainClient(o.plainUsername, o.plainPassword);
     case "NULL":
-      return new NullMechanism(domain);
+      return new NullMechanism(domain, o.zapEnforceDomain);
   }
 }
