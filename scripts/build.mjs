@@ -1,5 +1,6 @@
-// Builds the library's entries (ESM and CommonJS) and the `zmtp` CLI with esbuild; with --types,
-// also their declarations with tsc, for ESM and for CommonJS consumers.
+// Builds the library's entries (ESM and CommonJS), the `zmtp` CLI and the browser bundles
+// (browser-bundle.mjs) with esbuild; with --types, also their declarations with tsc, for ESM and
+// for CommonJS consumers.
 //
 // The entries (index, auth, z85, errors) share code: the ESM build is split into chunks so that
 // every class exists once (a `Context` from "zmtp" must be the one `zmtp/auth` expects, a
@@ -7,10 +8,11 @@
 // splits ESM only, so the CommonJS build converts each ESM output file to CommonJS, one file for
 // one file, and the chunks stay shared.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { build } from "esbuild";
+import { buildBrowserBundles } from "./browser-bundle.mjs";
 
 /** Subpath → source; package.json "exports" maps each to dist/{esm,cjs,types,cjs/types}. */
 const ENTRIES = {
@@ -43,6 +45,7 @@ const [library] = await Promise.all([
     metafile: true,
   }),
   build({ ...common, entryPoints: ["src/cli/main.ts"], format: "esm", outfile: "dist/esm/cli.js" }),
+  buildBrowserBundles(),
 ]);
 
 /** Keeps a converted file's imports of the other ESM outputs as imports of their .cjs twins. */
@@ -94,10 +97,33 @@ await Promise.all([
 mkdirSync("dist/cjs", { recursive: true });
 writeFileSync("dist/cjs/package.json", '{\n  "type": "commonjs"\n}\n');
 
+/**
+ * The declarations describe the Node build: an import of the platform seam (`#platform/x`,
+ * package.json "imports", which points into src/ and is not published) becomes a relative import
+ * of the Node side's declaration file.
+ */
+function nodePlatformInDeclarations(dir) {
+  for (const entry of readdirSync(dir, { recursive: true })) {
+    if (!entry.endsWith(".d.ts")) continue;
+    const file = join(dir, entry);
+    const text = readFileSync(file, "utf8");
+    const toPlatform =
+      relative(dirname(file), join(dir, "platform", "node"))
+        .split(sep)
+        .join("/") || ".";
+    const rewritten = text.replace(/(["'])#platform\/([\w-]+)\1/g, (_, quote, name) => {
+      const target = `${toPlatform.startsWith(".") ? toPlatform : `./${toPlatform}`}/${name}.js`;
+      return `${quote}${target}${quote}`;
+    });
+    if (rewritten !== text) writeFileSync(file, rewritten);
+  }
+}
+
 if (process.argv.includes("--types")) {
   for (const dir of ["dist/types", "dist/cjs/types"]) rmSync(dir, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
   execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit" });
+  nodePlatformInDeclarations("dist/types");
   // The same declarations for CommonJS consumers: under dist/cjs, whose package.json says
   // "commonjs", TypeScript reads them as CommonJS (they describe the .cjs files), not as ESM.
   cpSync("dist/types", "dist/cjs/types", { recursive: true });
