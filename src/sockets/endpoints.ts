@@ -34,8 +34,11 @@ export interface EndpointsOwner extends SessionOwner, CrossThreadSocket {
 /** libzmq ignores a second connect() to the same endpoint for these types (is_single_connect). */
 const SINGLE_CONNECT = new Set(["DEALER", "SUB", "PUB", "REQ"]);
 
-/** Errors libzmq meets before it made an OS socket: a failed bind then reports no `close`. */
-const BEFORE_SOCKET = new Set(["ENODEV", "ENAMETOOLONG", "EINVAL", "EAFNOSUPPORT"]);
+/**
+ * Errors libzmq meets before it made an OS socket: a failed bind then reports no `close`. ENOTSUP
+ * is a page's bind (it cannot listen), refused before any socket exists.
+ */
+const BEFORE_SOCKET = new Set(["ENODEV", "ENAMETOOLONG", "EINVAL", "EAFNOSUPPORT", "ENOTSUP"]);
 
 /**
  * The transport of a scheme libzmq knows: EPROTONOSUPPORT where this runtime has none (tcp and
