@@ -169,6 +169,7 @@ export class Endpoints {
     if (transport === "tcp") checkTcpConnect(uri, address);
     else if (transport === "ipc") parseIpc(uri, address);
     else parseTipc(uri, address);
+    streams.checkDial?.(uri, owner.transportOptions);
     if (SINGLE_CONNECT.has(owner.zmtpType) && (this.connecters.has(uri) || this.acceptors.has(uri))) return;
     const connecter = new Connecter(owner, uri, streams, fixedId, options.priority ?? 0);
     const list = this.connecters.get(uri) ?? [];

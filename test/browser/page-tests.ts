@@ -235,9 +235,8 @@ export async function refusals(): Promise<Frames> {
 }
 
 /** ws:// from the page: DEALER to a ROUTER that answers "echo: <message>". */
-export async function wsDealer(endpoint: string, curveServerKey?: string): Promise<Frames> {
-  const keys = curveServerKey === undefined ? {} : { curveServerKey, ...renamed(zmq.curveKeyPair()) };
-  const dealer = opened(zmq.Dealer, keys);
+export async function wsDealer(endpoint: string): Promise<Frames> {
+  const dealer = opened(zmq.Dealer);
   dealer.connect(endpoint);
   const seen: string[] = [];
   for (const word of ["one", "two"]) {
@@ -248,8 +247,18 @@ export async function wsDealer(endpoint: string, curveServerKey?: string): Promi
   return seen;
 }
 
-function renamed(pair: { publicKey: string; secretKey: string }): object {
-  return { curvePublicKey: pair.publicKey, curveSecretKey: pair.secretKey };
+/** ws:// from the page with CURVE: refused at connect (a browser cannot offer ZWS2.0/CURVE). */
+export async function wsCurveDealer(endpoint: string, curveServerKey: string): Promise<Frames> {
+  const { publicKey, secretKey } = zmq.curveKeyPair();
+  const dealer = opened(zmq.Dealer, { curveServerKey, curvePublicKey: publicKey, curveSecretKey: secretKey });
+  const seen: string[] = [];
+  try {
+    dealer.connect(endpoint);
+  } catch (err) {
+    seen.push(`${(err as { code: string }).code} ${(err as Error).message}`);
+  }
+  dealer.close();
+  return seen;
 }
 
 /** ws:// from the page: a SUB receiving from a PUB that publishes "news <n>" until stopped. */

@@ -5,10 +5,11 @@ import type { Transport } from "../../transports/transport.js";
  * EPROTONOSUPPORT, as from a libzmq built without them), and ws:// / wss:// over the browser's
  * WebSocket once the ws transport's ZWS 2.0 adapter is in the tree.
  *
- * SEAM(ws): connect it here when the ws transport lands, e.g. with its adapter module
- *   import { zwsAdapter } from "../../transports/ws-adapter.js";
- *   import { browserWebSocketTransport } from "./websocket.js";
- *   ["ws", browserWebSocketTransport(zwsAdapter)], ["wss", browserWebSocketTransport(zwsAdapter)]
- * (checkProtocol in transports/endpoint.ts must then know "ws" and "wss", as the ws branch makes it).
+ * SEAM(ws): connect it here when the ws transport lands (its ZWS adapter over a WHATWG
+ * WebSocket, ws/zws-stream.ts over ws/port.ts's whatwgPort in the ws branch):
+ *   const zws: ZwsAdapter = (socket, o) =>
+ *     new ZwsStream(whatwgPort(socket), { mechanism: o.mechanism, socketType: o.socketType });
+ *   ["ws", browserWebSocketTransport(zws)], ["wss", browserWebSocketTransport(zws)]
+ * (checkProtocol in transports/endpoint.ts knows "ws" and "wss" once the ws branch is in).
  */
 export const streamTransports: ReadonlyMap<string, Transport> = new Map<string, Transport>();

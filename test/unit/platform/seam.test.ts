@@ -11,6 +11,7 @@ import * as browserProcess from "../../../src/platform/browser/process.js";
 import * as browserThreads from "../../../src/platform/browser/threads.js";
 import * as browserTimers from "../../../src/platform/browser/timers.js";
 import * as browserTransports from "../../../src/platform/browser/transports.js";
+import { browserWebSocketTransport } from "../../../src/platform/browser/websocket.js";
 import * as browserX25519 from "../../../src/platform/browser/x25519.js";
 import * as nodeBuffer from "../../../src/platform/node/buffer.js";
 import * as nodeEvents from "../../../src/platform/node/events.js";
@@ -20,6 +21,8 @@ import * as nodeTimers from "../../../src/platform/node/timers.js";
 import * as nodeTransports from "../../../src/platform/node/transports.js";
 import * as nodeX25519 from "../../../src/platform/node/x25519.js";
 import { randomBytes, randomFill } from "../../../src/platform/random.js";
+import type { ByteStream } from "../../../src/transports/stream.js";
+import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from "../../../src/transports/transport.js";
 
 // Compile-time: each browser side can stand where its Node side stands (x25519's secret handle
 // is each side's own type, so its functions are compared on the bytes they take and give).
@@ -183,5 +186,48 @@ describe("random bytes", () => {
     const shared = randomFill(new Int32Array(new SharedArrayBuffer(16)).subarray(1, 3));
     expect(shared.some((v) => v !== 0)).toBe(true);
     expect(Buffer.isBuffer(randomBytes(4))).toBe(true);
+  });
+});
+
+describe("ws:// in a page (the browser WebSocket transport, before its ZWS adapter is plugged in)", () => {
+  /** A stand-in for the browser's WebSocket: records what the transport asked for. */
+  const made: Array<{ url: string; protocols: string[] }> = [];
+  class FakeWebSocket {
+    constructor(url: string, protocols: string[]) {
+      made.push({ url, protocols });
+    }
+  }
+  const handed: Array<[unknown, TransportOptions]> = [];
+  const stream = {} as ByteStream;
+  const transport = browserWebSocketTransport(
+    (socket, options) => {
+      handed.push([socket, options]);
+      return stream;
+    },
+    FakeWebSocket as unknown as new (url: string, protocols: string[]) => WebSocket,
+  );
+  const withMechanism = (mechanism: string): TransportOptions =>
+    ({ ...DEFAULT_TRANSPORT_OPTIONS, mechanism }) as TransportOptions;
+
+  it("cannot listen: bind is ENOTSUP, with the address", async () => {
+    await expect(
+      transport.listen("ws://127.0.0.1:*", DEFAULT_TRANSPORT_OPTIONS, () => undefined),
+    ).rejects.toMatchObject({ code: "ENOTSUP", errno: 95, address: "ws://127.0.0.1:*" });
+  });
+
+  it("dials with the page's WebSocket, offering bare ZWS2.0 (a browser refuses ZWS2.0/NULL as a subprotocol)", () => {
+    transport.checkDial!("ws://127.0.0.1:5555/path", withMechanism("NULL"));
+    expect(transport.dial("ws://127.0.0.1:5555/path", withMechanism("NULL"))).toBe(stream);
+    expect(made).toEqual([{ url: "ws://127.0.0.1:5555/path", protocols: ["ZWS2.0"] }]);
+    expect(handed[0]![0]).toBeInstanceOf(FakeWebSocket);
+    expect(transport.connectDelayed).toBe(true);
+  });
+
+  it("refuses a PLAIN or CURVE connect before dialling: ENOTSUP", () => {
+    for (const mechanism of ["PLAIN", "CURVE"]) {
+      expect(() => transport.checkDial!("ws://127.0.0.1:5555", withMechanism(mechanism))).toThrow(
+        expect.objectContaining({ code: "ENOTSUP", address: "ws://127.0.0.1:5555" }) as Error,
+      );
+    }
   });
 });
