@@ -10,7 +10,7 @@ import { build } from "esbuild";
 /** Bundle name → whether CURVE is in it. */
 export const BROWSER_BUNDLES = { zmtp: true, "zmtp-lite": false };
 
-/** esbuild options for one bundle; `outfile` unset writes nothing when `write: false`. */
+/** esbuild options for one bundle (the caller adds `outfile`). */
 export function browserBundleOptions(withCurve) {
   return {
     entryPoints: ["src/entries/browser.ts"],
@@ -23,6 +23,8 @@ export function browserBundleOptions(withCurve) {
     conditions: withCurve ? [] : ["zmtp-without-curve"],
     // Every free `Buffer` becomes the `buffer` package's, bundled in; no global is set.
     inject: ["src/platform/browser/buffer-global.ts"],
+    // The bundled packages' licence comments go to <bundle>.LEGAL.txt, beside it.
+    legalComments: "linked",
     logLevel: "warning",
   };
 }

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import * as browserBuffer from "../../../src/platform/browser/buffer.js";
 import { EventEmitter as BrowserEmitter } from "../../../src/platform/browser/events.js";
 import * as browserProcess from "../../../src/platform/browser/process.js";
+import * as browserRaw from "../../../src/platform/browser/raw.js";
 import * as browserThreads from "../../../src/platform/browser/threads.js";
 import * as browserTimers from "../../../src/platform/browser/timers.js";
 import * as browserTransports from "../../../src/platform/browser/transports.js";
@@ -16,6 +17,7 @@ import * as browserX25519 from "../../../src/platform/browser/x25519.js";
 import * as nodeBuffer from "../../../src/platform/node/buffer.js";
 import * as nodeEvents from "../../../src/platform/node/events.js";
 import * as nodeProcess from "../../../src/platform/node/process.js";
+import * as nodeRaw from "../../../src/platform/node/raw.js";
 import * as nodeThreads from "../../../src/platform/node/threads.js";
 import * as nodeTimers from "../../../src/platform/node/timers.js";
 import * as nodeTransports from "../../../src/platform/node/transports.js";
@@ -29,6 +31,7 @@ import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from "../../../src/t
 const sameShape: Array<[unknown, unknown]> = [
   [browserTimers satisfies typeof nodeTimers, nodeTimers],
   [browserProcess satisfies typeof nodeProcess, nodeProcess],
+  [browserRaw satisfies typeof nodeRaw, nodeRaw],
   [browserThreads satisfies typeof nodeThreads, nodeThreads],
   [browserBuffer satisfies typeof nodeBuffer, nodeBuffer],
   [browserTransports satisfies typeof nodeTransports, nodeTransports],
@@ -49,9 +52,13 @@ describe("platform seam", () => {
     }
   });
 
-  it("a page has no stream transports of Node's; Node has tcp, ipc and tipc", () => {
-    expect([...browserTransports.streamTransports.keys()]).toEqual([]);
-    expect([...nodeTransports.streamTransports.keys()].sort()).toEqual(["ipc", "tcp", "tipc"]);
+  it("a page has none of Node's stream transports (tcp, ipc, tipc), and no raw engine", () => {
+    const nodes = ["tcp", "ipc", "tipc"];
+    expect(nodes.filter((scheme) => browserTransports.streamTransports.has(scheme))).toEqual([]);
+    expect(nodes.filter((scheme) => nodeTransports.streamTransports.has(scheme))).toEqual(nodes);
+    expect(() => browserRaw.startRawEngine({} as ByteStream, {} as never, {} as never, "ws://127.0.0.1:1")).toThrow(
+      expect.objectContaining({ code: "ENOCOMPATPROTO" }) as Error,
+    );
   });
 
   it("a page's default context store is its own memory, initialised by the context", () => {
