@@ -98,22 +98,31 @@ mkdirSync("dist/cjs", { recursive: true });
 writeFileSync("dist/cjs/package.json", '{\n  "type": "commonjs"\n}\n');
 
 /**
- * The declarations describe the Node build: an import of the platform seam (`#platform/x`,
- * package.json "imports", which points into src/ and is not published) becomes a relative import
- * of the Node side's declaration file.
+ * The declarations describe the Node build: an import of package.json "imports" (`#platform/x`,
+ * `#curve`: the seams, which point into src/ and are not published) becomes a relative import of
+ * the declaration of its default (Node) target.
  */
-function nodePlatformInDeclarations(dir) {
+function nodeImportsInDeclarations(dir) {
+  const imports = JSON.parse(readFileSync("package.json", "utf8")).imports;
+  const targetOf = (specifier) => {
+    for (const [key, conditions] of Object.entries(imports)) {
+      const star = key.indexOf("*");
+      const match = star === -1 ? specifier === key : specifier.startsWith(key.slice(0, star));
+      if (!match) continue;
+      const target = star === -1 ? conditions.default : conditions.default.replace("*", specifier.slice(star));
+      return target.replace(/^\.\/src\//, "").replace(/\.ts$/, ".js");
+    }
+    return null;
+  };
   for (const entry of readdirSync(dir, { recursive: true })) {
     if (!entry.endsWith(".d.ts")) continue;
     const file = join(dir, entry);
     const text = readFileSync(file, "utf8");
-    const toPlatform =
-      relative(dirname(file), join(dir, "platform", "node"))
-        .split(sep)
-        .join("/") || ".";
-    const rewritten = text.replace(/(["'])#platform\/([\w-]+)\1/g, (_, quote, name) => {
-      const target = `${toPlatform.startsWith(".") ? toPlatform : `./${toPlatform}`}/${name}.js`;
-      return `${quote}${target}${quote}`;
+    const rewritten = text.replace(/(from |import\()(["'])(#[\w/-]+)\2/g, (whole, lead, quote, specifier) => {
+      const target = targetOf(specifier);
+      if (target === null) return whole;
+      const path = relative(dirname(file), join(dir, target)).split(sep).join("/");
+      return `${lead}${quote}${path.startsWith(".") ? path : `./${path}`}${quote}`;
     });
     if (rewritten !== text) writeFileSync(file, rewritten);
   }
@@ -123,7 +132,7 @@ if (process.argv.includes("--types")) {
   for (const dir of ["dist/types", "dist/cjs/types"]) rmSync(dir, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
   execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit" });
-  nodePlatformInDeclarations("dist/types");
+  nodeImportsInDeclarations("dist/types");
   // The same declarations for CommonJS consumers: under dist/cjs, whose package.json says
   // "commonjs", TypeScript reads them as CommonJS (they describe the .cjs files), not as ESM.
   cpSync("dist/types", "dist/cjs/types", { recursive: true });
