@@ -1,19 +1,12 @@
-import { ipc } from "./ipc.js";
-import { tcp } from "./tcp.js";
-import { tipc } from "./tipc.js";
+import { streamTransports } from "#platform/transports";
 import type { Transport } from "./transport.js";
 
 /**
- * The byte-stream transports by endpoint scheme. inproc is not here: it links pipes, no bytes
- * (inproc.ts).
+ * The byte-stream transports by endpoint scheme: the runtime's (tcp, ipc and tipc on Node; a
+ * browser has none of those). inproc is not here: it links pipes, no bytes (inproc.ts).
  */
-const transports = new Map<string, Transport>([
-  ["tcp", tcp],
-  ["ipc", ipc],
-  ["tipc", tipc],
-]);
 
-/** The transport for a scheme ("tcp", "ipc"), or null when none carries bytes for it. */
+/** The transport for a scheme ("tcp", "ipc"), or null when none carries bytes for it here. */
 export function streamTransport(scheme: string): Transport | null {
-  return transports.get(scheme) ?? null;
+  return streamTransports.get(scheme) ?? null;
 }

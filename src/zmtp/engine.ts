@@ -1,3 +1,4 @@
+import { nextTick } from "#platform/timers";
 import { closeStream, type ByteStream } from "../transports/stream.js";
 import { encodeCancel, encodeError, encodeSubscribe, type Command } from "./command.js";
 import { Connection, type ConnectionOptions } from "./connection.js";
@@ -204,7 +205,7 @@ export class Engine extends Connection<EngineOptions> {
   private schedulePump(): void {
     if (this.pumpScheduled || this.state === "closed") return;
     this.pumpScheduled = true;
-    process.nextTick(this.pump);
+    nextTick(this.pump);
   }
 
   /** Moves queued messages from the pipe into batched stream writes until the stream pushes back. */

@@ -1,13 +1,13 @@
 import { decodeError, type Command } from "../command.js";
 import { decodeProperties, encodeProperties, type Metadata } from "../metadata.js";
 import { ProtocolError, zmqError, type ProtocolErrorCode } from "../../errors.js";
+import { randomBytes } from "../../platform/random.js";
 import {
   BOX_OVERHEAD,
   KEY_BYTES,
   generateKeyPair,
   nonce,
   open,
-  randomBytes,
   seal,
   sealInPlace,
   sharedKey,
