@@ -120,7 +120,9 @@ export function runtimeSuite(spec: RuntimeSpec): void {
             const fixed = repro.code === 0 && stdoutLines(repro.stdout).includes(bug.fixed);
             if (!fixed) {
               skipped++;
-              ctx.skip(`${spec.name} bug, shown by ${bug.repro}: ${bug.summary}`);
+              const why = `${spec.name} bug, shown by ${bug.repro}: ${bug.summary}`;
+              process.stdout.write(`${spec.name}: README example ${name} skipped: ${why}\n`);
+              ctx.skip(why);
             }
           }
           const file = await writeExample(workDir, example);
