@@ -4,6 +4,7 @@
  * emitted on the v5 socket as `(value, address, error)`: the retry interval, or the errno of an
  * error event with the error itself. Other v6 events (handshakes) have no v5 name and are skipped.
  */
+import { isZmqError } from "../entries/errors.js";
 import type { Event, Observer } from "../index.js";
 
 interface V5Event {
@@ -52,11 +53,20 @@ export interface MonitorTarget {
  */
 export async function readEvents(events: Observer, target: MonitorTarget): Promise<void> {
   while (!events.closed) {
+    let event: Event;
     try {
-      const event = await events.receive();
-      if (event.type === "end") return;
-      const v5 = v5Event(event);
-      if (v5 === null) continue;
+      event = await events.receive();
+    } catch (err) {
+      if (!target.socketClosed()) target.emit("error", err);
+      // Another reader has the events (monitor() called twice): the binding tries again at once,
+      // forever, and never lets the event loop turn; this reader stops after reporting it.
+      if (isZmqError(err) && err.code === "EBUSY") return;
+      continue;
+    }
+    if (event.type === "end") return;
+    const v5 = v5Event(event);
+    if (v5 === null) continue;
+    try {
       target.emit(v5.name, v5.value, (event as { address?: string }).address, v5.error);
     } catch (err) {
       if (!target.socketClosed()) target.emit("error", err);
