@@ -150,6 +150,17 @@ export default tseslint.config(
     }),
   },
   { files: ["src/*.ts", "src/entries/**/*.ts"], rules: restrict() },
+  // The v5 compatibility API is built on the public entries, as an application of them would be.
+  {
+    files: ["src/v5-compat/**/*.ts"],
+    rules: restrict({
+      group: [
+        ...into("api", "sockets", "zmtp", "transports"),
+        ...file("internal.js", "context.js", "errors.js", "clock.js", "authenticator.js"),
+      ],
+      message: "The v5 compatibility API uses zmtp's public entries only (../index.js, ../entries/*.js).",
+    }),
+  },
   {
     files: ["src/api/**/*.ts"],
     rules: {

@@ -25,6 +25,16 @@ describe("layer boundaries", () => {
     ["src/sockets/routing/lb.ts", 'import { x } from "../../transports/tcp.js";', "routing importing a transport"],
     ["src/api/socket.ts", 'import { x } from "../cli/main.js";', "the library importing its CLI"],
     ["src/index.ts", 'import { x } from "prom-client";', "the library importing an application's dependency"],
+    [
+      "src/v5-compat/socket.ts",
+      'import { x } from "../api/socket.js";',
+      "the v5 compatibility API reaching into the API layer",
+    ],
+    [
+      "src/v5-compat/socket.ts",
+      'import { x } from "../errors.js";',
+      "the v5 compatibility API importing library internals",
+    ],
     ["packages/monitor/src/agent/agent.ts", 'import { x } from "zmtp/internal";', "an application importing internals"],
     [
       "packages/monitor/src/agent/agent.ts",
@@ -40,6 +50,8 @@ describe("layer boundaries", () => {
     ["src/zmtp/engine.ts", 'import { x } from "../transports/stream.js";'],
     ["src/sockets/pipe.ts", 'import { x } from "../zmtp/frame.js";'],
     ["src/cli/main.ts", 'import { x } from "../internal.js";'],
+    ["src/v5-compat/socket.ts", 'import { x } from "../entries/errors.js";'],
+    ["src/v5-compat/socket.ts", 'import { x } from "../index.js";'],
     ["packages/monitor/src/agent/agent.ts", 'import { x } from "zmtp/auth";'],
     ["packages/monitor/src/agent/agent.ts", 'import { x } from "../wire/codec.js";'],
   ])("%s: allows %s", async (file, source) => {
