@@ -25,10 +25,11 @@ import {
   type Socket as V6Socket,
   type Writable,
 } from "../index.js";
-import { isZmqError, zmqError } from "../entries/errors.js";
+import { isZmqError } from "../entries/errors.js";
 import { ZMQ_SNDMORE } from "./constants.js";
 import { readEvents } from "./monitor.js";
 import { getOption, options, setOption, type OptionName, type OptionTarget } from "./options.js";
+import { SyncOrder } from "./sync-order.js";
 
 /** The socket type names of the v5 API (`xreq` and `xrep` are DEALER and ROUTER). */
 export type SocketType =
@@ -66,14 +67,8 @@ const CLASSES = new Map<unknown, new () => V6Socket>([
   ["stream", Stream],
 ]);
 
-function noop(): void {}
-
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-function checkAddress(address: unknown): void {
-  if (typeof address !== "string") throw new TypeError("Address must be a string");
 }
 
 export class Socket extends EventEmitter {
@@ -88,13 +83,8 @@ export class Socket extends EventEmitter {
   /** Whether the receive (send) loop has stopped and the next flush starts it again. */
   #receiveIdle: boolean;
   #sendIdle = true;
-  /**
-   * The binds and unbinds begun by bindSync/unbindSync that have not completed, and the calls
-   * made since, in order; null when there are none.
-   */
-  #sync: Promise<void> | null = null;
-  /** close() was called while #sync was pending: closed for the program, not yet for the v6 socket. */
-  #closing = false;
+  /** The binds begun by bindSync/unbindSync that have not completed, and the calls made since. */
+  readonly #order = new SyncOrder((err) => process.nextTick(() => this.emit("error", err)));
 
   constructor(type: SocketType) {
     super();
@@ -108,18 +98,18 @@ export class Socket extends EventEmitter {
   }
 
   get closed(): boolean {
-    return this.#closing || this.#socket.closed;
+    return this.#order.closing || this.#socket.closed;
   }
 
   // ---- endpoints ----
 
   bind(address: string, cb?: Callback): this {
-    this.#afterSync(address, () => this.#settle(this.#socket.bind(address), "bind", address, cb));
+    this.#order.run(address, () => this.#settle(this.#socket.bind(address), "bind", address, cb));
     return this;
   }
 
   unbind(address: string, cb?: Callback): this {
-    this.#afterSync(address, () => this.#settle(this.#socket.unbind(address), "unbind", address, cb));
+    this.#order.run(address, () => this.#settle(this.#socket.unbind(address), "unbind", address, cb));
     return this;
   }
 
@@ -130,32 +120,26 @@ export class Socket extends EventEmitter {
    * later call on this socket waits for it. A failure is emitted as `error` instead of thrown.
    */
   bindSync(address: string): void {
-    this.#runSync(address, () => this.#socket.bind(address));
+    this.#order.start(address, () => this.#socket.bind(address));
   }
 
   /** Unbinds, with bindSync's ordering. (The binding's unbindSync binds the address instead.) */
   unbindSync(address: string): void {
-    this.#runSync(address, () => this.#socket.unbind(address));
+    this.#order.start(address, () => this.#socket.unbind(address));
   }
 
   connect(address: string): this {
-    this.#afterSync(address, () => this.#socket.connect(address));
+    this.#order.run(address, () => this.#socket.connect(address));
     return this;
   }
 
   disconnect(address: string): this {
-    this.#afterSync(address, () => this.#socket.disconnect(address));
+    this.#order.run(address, () => this.#socket.disconnect(address));
     return this;
   }
 
   close(): this {
-    if (this.#closing) return this;
-    if (this.#sync === null) {
-      this.#socket.close();
-    } else {
-      this.#closing = true;
-      this.#chain(() => this.#socket.close());
-    }
+    this.#order.close(() => this.#socket.close());
     return this;
   }
 
@@ -174,40 +158,6 @@ export class Socket extends EventEmitter {
           else this.emit("error", err);
         });
       });
-  }
-
-  /** Runs `operation` now, or after the pending synchronous binds: its failure is then an `error` event. */
-  #afterSync(address: unknown, operation: () => void): void {
-    if (this.#sync === null) {
-      operation();
-      return;
-    }
-    checkAddress(address);
-    if (this.#closing) throw zmqError("EBADF");
-    this.#chain(operation);
-  }
-
-  /** Starts a bind or unbind that later calls wait for (now, or after those already pending). */
-  #runSync(address: unknown, operation: () => Promise<void>): void {
-    if (this.#sync === null) {
-      // The v6 call's own checks throw here, as the binding's synchronous call does.
-      const started = operation();
-      this.#chain(() => started);
-      return;
-    }
-    checkAddress(address);
-    if (this.#closing) throw zmqError("EBADF");
-    this.#chain(operation);
-  }
-
-  #chain(step: () => unknown): void {
-    const done = (this.#sync ?? Promise.resolve()).then(step).then(noop, (err: unknown) => {
-      process.nextTick(() => this.emit("error", err));
-    });
-    this.#sync = done;
-    void done.then(() => {
-      if (this.#sync === done) this.#sync = null;
-    });
   }
 
   // ---- send ----
@@ -241,7 +191,8 @@ export class Socket extends EventEmitter {
     if (this.#socket instanceof Pull || this.#socket instanceof Subscriber) {
       throw new Error("Cannot send on this socket type.");
     }
-    if (this.#sync !== null) await this.#sync;
+    const pending = this.#order.pending;
+    if (pending !== null) await pending;
     const next = this.#outgoing.shift();
     if (next === undefined) return;
     const [message, cb] = next;

@@ -9,14 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * Runs the README's examples as a user would. A ```js or ```ts block whose first line is
  * `// example: <name>` is written to a .mjs file under .examples-tmp/ (gitignored) inside the
  * repository, so `import ... from "zmtp"` resolves through package.json "exports" to the built
- * dist/ (Node's package self-reference). Its stdout lines must equal its `// expect: ` lines.
+ * dist/ (Node's package self-reference); a ```cjs block (a CommonJS program, `require("zmtp")`)
+ * to a .cjs file. Its stdout lines must equal its `// expect: ` lines.
  */
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const RUN_TIMEOUT_MS = 15_000;
 const MARK = /^\/\/ example: (\S+)\s*$/;
 const EXPECT = /^\s*\/\/ expect: (.*)$/;
-const RUNNABLE_LANGS = new Set(["js", "javascript", "mjs", "ts", "typescript"]);
+const RUNNABLE_LANGS = new Set(["js", "javascript", "mjs", "cjs", "ts", "typescript"]);
 
 /** The socket families the README promises one quick-start example each. */
 const REQUIRED_EXAMPLES = ["push-pull", "req-rep", "dealer-router", "pair-inproc"];
@@ -135,7 +136,7 @@ describe("README examples", () => {
   it.each(examples.map((e) => [e.name, e] as const))(
     "%s runs and prints its expected output",
     async (name, example) => {
-      const file = join(workDir, `${name}.mjs`);
+      const file = join(workDir, `${name}.${example.lang === "cjs" ? "cjs" : "mjs"}`);
       writeFileSync(file, await toModule(example));
       const result = await runNode(file, workDir);
       const where = `README line ${example.line}, example "${name}"`;

@@ -223,6 +223,32 @@ compatScenarios("flow", [
   },
 ]);
 
+compatScenarios("internals", [
+  {
+    // The binding drives sending with a listener of its own event: removeAllListeners() stops it.
+    name: "removeAllListeners, then send",
+    transports: ["inproc"],
+    steps: async (zmq, t) => {
+      const ep = t.endpoint();
+      const pull = zmq.socket("pull");
+      const push = zmq.socket("push");
+      const emitted = new Emitted(pull, ["message"]);
+      pull.bindSync(ep);
+      push.connect(ep);
+      t.do("removeAllListeners", () => push.removeAllListeners() === push);
+      push.send("after");
+      await t.until("message", () => emitted.count("message") === 1);
+    },
+  },
+  {
+    name: "the binding's underscored fields",
+    run: (zmq) => {
+      const s = zmq.socket("dealer") as unknown as Record<string, unknown>;
+      return ["_socket", "_sendQueue", "_recvQueue", "_msg", "_paused", "_recv", "_send"].map((k) => typeof s[k]);
+    },
+  },
+]);
+
 compatScenarios("proxy", [
   {
     name: "pairings it refuses",
