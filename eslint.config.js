@@ -56,6 +56,9 @@ const NODE_ONLY = [
   "src/api/process-exit.ts",
   "src/api/exit-delivery.ts",
   "src/api/keep-alive.ts",
+  // The zmq package's callback API: Node programs only (not in the browser bundles).
+  "src/v5-compat/**",
+  "src/entries/v5-compat.ts",
 ];
 /** Node's built-in modules as import specifiers: node:x, x, x/sub (esquery regexes cannot hold a slash). */
 const NODE_BUILTIN = `/^(node:|(${builtinModules.filter((m) => !m.includes("/")).join("|")})($|\\W))/`;
@@ -191,6 +194,17 @@ export default tseslint.config(
     }),
   },
   { files: ["src/*.ts", "src/entries/**/*.ts"], rules: restrict() },
+  // The v5 compatibility API is built on the public entries, as an application of them would be.
+  {
+    files: ["src/v5-compat/**/*.ts"],
+    rules: restrict({
+      group: [
+        ...into("api", "sockets", "zmtp", "transports"),
+        ...file("internal.js", "context.js", "errors.js", "clock.js", "authenticator.js"),
+      ],
+      message: "The v5 compatibility API uses zmtp's public entries only (../index.js, ../entries/*.js).",
+    }),
+  },
   {
     files: ["src/api/**/*.ts"],
     rules: {

@@ -2,7 +2,7 @@
 // (browser-bundle.mjs) with esbuild; with --types, also their declarations with tsc, for ESM and
 // for CommonJS consumers.
 //
-// The entries (index, auth, z85, errors) share code: the ESM build is split into chunks so that
+// The entries (index, auth, z85, errors, v5-compat) share code: the ESM build is split into chunks so that
 // every class exists once (a `Context` from "zmtp" must be the one `zmtp/auth` expects, a
 // `ZmqError` thrown by a socket must be an instance of the one from `zmtp/errors`). esbuild
 // splits ESM only, so the CommonJS build converts each ESM output file to CommonJS, one file for
@@ -20,6 +20,7 @@ const ENTRIES = {
   auth: "src/entries/auth.ts",
   z85: "src/entries/z85.ts",
   errors: "src/entries/errors.ts",
+  "v5-compat": "src/entries/v5-compat.ts",
 };
 
 const common = {
@@ -64,10 +65,14 @@ const relativeToCjs = {
 /**
  * `require("zmtp")` gives what `require("zeromq")` gives: the named exports and no `default`
  * (ESM's `import zmq from "zmtp"` has one, as Node gives zeromq.js's module.exports there). The
- * converted index becomes index-module.cjs and index.cjs re-exports all of it but `default`.
+ * converted index becomes index-module.cjs and index.cjs re-exports all of it but `default`;
+ * the same for `zmtp/v5-compat` (the binding's `zeromq/v5-compat`).
  */
+const WITHOUT_CJS_DEFAULT = ["index", "v5-compat"];
 const cjsName = (file) =>
-  file === "dist/esm/index.js" ? "index-module.cjs" : relative("dist/esm", file).replace(/\.js$/, ".cjs");
+  WITHOUT_CJS_DEFAULT.some((name) => file === `dist/esm/${name}.js`)
+    ? relative("dist/esm", file).replace(/\.js$/, "-module.cjs")
+    : relative("dist/esm", file).replace(/\.js$/, ".cjs");
 const esmFiles = Object.keys(library.metafile.outputs).filter((file) => file.endsWith(".js"));
 await Promise.all([
   ...esmFiles.map((file) =>
@@ -84,14 +89,16 @@ await Promise.all([
       plugins: [relativeToCjs],
     }),
   ),
-  build({
-    ...common,
-    stdin: { contents: 'export * from "./index-module.cjs";', resolveDir: "dist/cjs", loader: "js" },
-    format: "cjs",
-    outfile: "dist/cjs/index.cjs",
-    sourcemap: false,
-    external: ["./index-module.cjs"],
-  }),
+  ...WITHOUT_CJS_DEFAULT.map((name) =>
+    build({
+      ...common,
+      stdin: { contents: `export * from "./${name}-module.cjs";`, resolveDir: "dist/cjs", loader: "js" },
+      format: "cjs",
+      outfile: `dist/cjs/${name}.cjs`,
+      sourcemap: false,
+      external: [`./${name}-module.cjs`],
+    }),
+  ),
 ]);
 
 mkdirSync("dist/cjs", { recursive: true });
@@ -137,6 +144,7 @@ if (process.argv.includes("--types")) {
   // "commonjs", TypeScript reads them as CommonJS (they describe the .cjs files), not as ESM.
   cpSync("dist/types", "dist/cjs/types", { recursive: true });
   // No `default` for CommonJS consumers either (see index.cjs above).
-  const cjsIndex = "dist/cjs/types/index.d.ts";
-  writeFileSync(cjsIndex, readFileSync(cjsIndex, "utf8").replace(/\nexport default zmq;\n/, "\n"));
+  for (const types of ["dist/cjs/types/index.d.ts", "dist/cjs/types/entries/v5-compat.d.ts"]) {
+    writeFileSync(types, readFileSync(types, "utf8").replace(/\nexport default zmq;\n/, "\n"));
+  }
 }

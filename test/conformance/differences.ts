@@ -37,6 +37,43 @@ export const differences: Record<string, string> = {
     'zap request [3…]: (absent), zeromq ["localhost:0:0:<pid>"]; zap request [4…]: [""], zeromq (absent)',
   "security / PLAIN, ZAP reply with too few frames / ipc":
     'zap request [3…]: (absent), zeromq ["localhost:0:0:<pid>"]; zap request [4…]: [""], zeromq (absent)',
+  // ---- v5-compat: bindSync ----
+  // zmtp's bindSync cannot block until the bind is done: a failure comes as an `error` event
+  // (uncaught, it ends the process as the binding's throw does). README: v5 compatibility API.
+  "v5-compat: bindSync / bindSync to an address in use / inproc":
+    'bindSync: returned undefined, zeromq threw Error "EADDRINUSE"(98) "Address already in use" address="inproc://ep1" {address code…; until error: true, zeromq false; emitted [0…]: [["error", [Error "EADDRINUSE"(98) "Address already in use" address="inproc://ep1" {addres…, zeromq (absent)',
+  "v5-compat: bindSync / bindSync to an address in use / tcp":
+    'bindSync: returned undefined, zeromq threw Error "EADDRINUSE"(98) "Address already in use" address="tcp://127.0.0.1:<port1>" {a…; until error: true, zeromq false; emitted [0…]: [["error", [Error "EADDRINUSE"(98) "Address already in use" address="tcp://127.0.0.1:<port…, zeromq (absent)',
+  // The bind completes on a later turn of the event loop: last_endpoint is null until then.
+  "v5-compat: bindSync / last_endpoint right after bindSync / inproc": "at once: false, zeromq true",
+  "v5-compat: bindSync / last_endpoint right after bindSync / tcp": "at once: false, zeromq true",
+  // zeromq.js's unbindSync runs its bindSync (socket.cc registers BindSync under both names);
+  // zmtp's unbinds, as the zmq package's did.
+  "v5-compat: bindSync / unbindSync / inproc":
+    'unbindSync bound: returned undefined, zeromq threw Error "EADDRINUSE"(98) "Address already in use" address="inproc://ep1" {address code…; emitted [0…]: [["error", [Error "ENOENT"(2) "No such endpoint" address="inproc://ep2" {address code errn…, zeromq (absent)',
+  "v5-compat: bindSync / unbindSync / tcp":
+    'unbindSync bound: returned undefined, zeromq threw Error "EADDRINUSE"(98) "Address already in use" address="tcp://127.0.0.1:<port1>" {a…; emitted [0…]: [["error", [Error "ENOENT"(2) "No such endpoint" address="tcp://127.0.0.1:<port2>" {addres…, zeromq (absent)',
+  // ---- v5-compat: internals ----
+  // zeromq.js drives sending with a listener of its own event, which removeAllListeners() removes.
+  "v5-compat: internals / removeAllListeners, then send / inproc": "until message: true, zeromq false",
+  // zmtp keeps its state in private fields.
+  "v5-compat: internals / the binding's underscored fields":
+    'result value[0]: "undefined", zeromq "object"; result value[1]: "undefined", zeromq "object"; result value[2]: "undefined", zeromq "object"; result value[3]: "undefined", zeromq "object"; result value[4]: "undefined", zeromq "boolean"; result value[5]: "undefined", zeromq "function"; result value[6]: "undefined", zeromq "function"',
+  // ---- v5-compat: process ----
+  // zeromq.js's socket never completes an endpoint call after unmonitor() (nor closes): the
+  // process hangs. zmtp binds.
+  "v5-compat: process / a bind after unmonitor() / tcp":
+    'exit: 0, zeromq "hangs"; stdout [1…]: ["bound undefined"], zeromq (absent)',
+  // zeromq.js's v5 socket, reading while a bind runs, calls receive() again at once on EBUSY, in
+  // a loop that never lets the event loop turn: the process freezes. zmtp tries on the next turn.
+  "v5-compat: process / a second bind while messages arrive / tcp":
+    'exit: 0, zeromq "hangs"; stdout [1…]: ["received 100", "second bind undefined"], zeromq (absent)',
+  // The failed bindSync ends the process with the same error, but on the next tick: the code
+  // after the call still runs.
+  "v5-compat: process / bindSync to an address in use, not caught, ends the process / inproc":
+    'stdout [1…]: ["after bindSync"], zeromq (absent)',
+  "v5-compat: process / bindSync to an address in use, not caught, ends the process / tcp":
+    'stdout [1…]: ["after bindSync"], zeromq (absent)',
   // ---- worker threads ----
   // zeromq.js aborts the process (SIGABRT) when a worker is terminated while a receive is pending.
   "worker threads / a worker terminated with sockets open / tcp":

@@ -29,8 +29,11 @@ export const LONG_MS = 2_000;
 /** A steps body that has not finished by then is recorded as pending. */
 const BODY_CAP_MS = 10_000;
 
+/** The two libraries a scenario runs against, by name: their v6 API unless a group gives others. */
+export type Modules = Record<LibName, Record<string, unknown>>;
+
 // Both are CommonJS/ESM namespaces; our classes are declared by us, hence the cast, here only.
-const MODULES: Record<LibName, Record<string, unknown>> = {
+const MODULES: Modules = {
   zeromq: ((zeromqModule as unknown as { default?: Record<string, unknown> }).default ?? zeromqModule) as Record<
     string,
     unknown
@@ -155,6 +158,9 @@ export interface Trial {
   sleep(ms: number): Promise<void>;
 }
 
+/** Functions of the v5 API that make sockets (zeromq.js v6 has none). */
+const FACTORIES = new Set(["socket", "createSocket"]);
+
 interface Closable {
   closed?: boolean;
   linger?: number;
@@ -178,13 +184,14 @@ class Run implements Trial {
     private readonly scenarioTransport: Transport | undefined,
     private readonly ports: number[],
     private readonly reference: Run | null,
+    modules: Modules,
   ) {
     this.tag = `zc${process.pid}n${++runCounter}`;
     const dir = join(ipcRoot, this.tag);
     mkdirSync(dir);
     this.normalizer.addText(dir, "<dir>");
     this.normalizer.addText(`${this.tag}-`, "");
-    this.zmq = this.track(MODULES[lib]);
+    this.zmq = this.track(modules[lib]);
   }
 
   get transport(): Transport {
@@ -192,21 +199,31 @@ class Run implements Trial {
     return this.scenarioTransport;
   }
 
-  /** The library with its classes wrapped so that every object made is closed after the run. */
+  /**
+   * The library with its classes (and the v5 API's socket factories) wrapped so that every object
+   * made is closed after the run; one wrapper per function, so aliases stay identical.
+   */
   private track(module: Record<string, unknown>): Zmq {
     const out: Record<string, unknown> = {};
+    const wrappers = new Map<unknown, unknown>();
+    const wrap = (value: (...args: unknown[]) => unknown): unknown =>
+      new Proxy(value, {
+        construct: (target, args, newTarget) => {
+          const made = Reflect.construct(target, args, newTarget) as Closable;
+          this.made.push(made);
+          return made;
+        },
+        apply: (target, self, args) => {
+          const made = Reflect.apply(target, self, args) as Closable;
+          this.made.push(made);
+          return made;
+        },
+      });
     for (const [key, value] of Object.entries(module)) {
       if (key === "default") continue;
-      out[key] =
-        typeof value === "function" && /^[A-Z]/.test(key)
-          ? new Proxy(value, {
-              construct: (target, args, newTarget) => {
-                const made = Reflect.construct(target, args, newTarget) as Closable;
-                this.made.push(made);
-                return made;
-              },
-            })
-          : value;
+      const tracked = typeof value === "function" && (/^[A-Z]/.test(key) || FACTORIES.has(key));
+      if (tracked && !wrappers.has(value)) wrappers.set(value, wrap(value as (...args: unknown[]) => unknown));
+      out[key] = tracked ? wrappers.get(value) : value;
     }
     return out as unknown as Zmq;
   }
@@ -442,10 +459,14 @@ export interface Comparison {
 }
 
 /** Runs a scenario against both libraries and compares what was observed. */
-export async function compareScenario(scenario: Scenario, transport: Transport | undefined): Promise<Comparison> {
+export async function compareScenario(
+  scenario: Scenario,
+  transport: Transport | undefined,
+  modules: Modules = MODULES,
+): Promise<Comparison> {
   const portCount = transport === "tcp" || scenario.ports !== undefined ? (scenario.ports ?? 4) : 0;
-  const ref = new Run("zeromq", transport, await freePorts(portCount), null);
-  const sub = new Run("zmtp", transport, await freePorts(portCount), ref);
+  const ref = new Run("zeromq", transport, await freePorts(portCount), null, modules);
+  const sub = new Run("zmtp", transport, await freePorts(portCount), ref, modules);
   try {
     await ref.runBody(scenario);
     await sub.runBody(scenario);
@@ -523,9 +544,14 @@ vi.setConfig({ maxConcurrency: 12 });
 
 /**
  * Registers one vitest test per scenario and transport. `sequential`: for scenarios whose
- * zeromq.js side is disturbed by others running beside it.
+ * zeromq.js side is disturbed by others running beside it; `modules`: other entries of the two
+ * libraries than their v6 API (the v5 compatibility API).
  */
-export function scenarios(group: string, list: readonly Scenario[], options: { sequential?: boolean } = {}): void {
+export function scenarios(
+  group: string,
+  list: readonly Scenario[],
+  options: { sequential?: boolean; modules?: Modules } = {},
+): void {
   // Concurrent: most of a scenario's time is waiting (windows, timeouts), and each run has its own
   // endpoints; warnings are attributed by call (synchronously) or by run (AsyncLocalStorage).
   (options.sequential === true ? describe.sequential : describe.concurrent)(group, () => {
@@ -535,7 +561,7 @@ export function scenarios(group: string, list: readonly Scenario[], options: { s
         test(
           transport === undefined ? scenario.name : `${scenario.name} [${transport}]`,
           async () => {
-            const comparison = await compareScenario(scenario, transport);
+            const comparison = await compareScenario(scenario, transport, options.modules);
             judge(id, comparison.summary, () => sideBySide(comparison));
           },
           30_000,

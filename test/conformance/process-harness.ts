@@ -48,8 +48,11 @@ async function slot<T>(work: () => Promise<T>): Promise<T> {
 
 let runs = 0;
 
-function header(lib: LibName, endpoints: string[]): string {
-  const specifier = lib === "zeromq" ? "zeromq" : "zmtp";
+/** The module each library's script imports as `zmq`: the v6 API unless a group gives others. */
+export type Specifiers = Record<LibName, string>;
+const V6: Specifiers = { zeromq: "zeromq", zmtp: "zmtp" };
+
+function header(specifier: string, endpoints: string[]): string {
   return [
     `import * as zmqModule from ${JSON.stringify(specifier)};`,
     `import { Worker, parentPort, workerData } from "node:worker_threads";`,
@@ -71,6 +74,7 @@ async function runChild(
   lib: LibName,
   scenario: ProcessScenario,
   transport: Transport | undefined,
+  specifiers: Specifiers,
 ): Promise<ChildResult> {
   const dir = join(WORK, `run${++runs}-${lib}`);
   mkdirSync(dir, { recursive: true });
@@ -89,9 +93,10 @@ async function runChild(
     }
   }
   normalizer.addText(dir, "<dir>");
-  writeFileSync(join(dir, "main.mjs"), `${header(lib, endpoints)}${scenario.main}\nsay("@end");\n`);
+  const specifier = specifiers[lib];
+  writeFileSync(join(dir, "main.mjs"), `${header(specifier, endpoints)}${scenario.main}\nsay("@end");\n`);
   if (scenario.worker !== undefined)
-    writeFileSync(join(dir, "worker.mjs"), `${header(lib, endpoints)}${scenario.worker}\n`);
+    writeFileSync(join(dir, "worker.mjs"), `${header(specifier, endpoints)}${scenario.worker}\n`);
 
   return slot(
     () =>
@@ -166,8 +171,15 @@ function checkBuilt(): void {
   }
 }
 
-/** Registers one test per process scenario and transport; both children run at once. */
-export function processScenarios(group: string, list: readonly ProcessScenario[]): void {
+/**
+ * Registers one test per process scenario and transport; both children run at once. `specifiers`:
+ * other entries of the two libraries than their v6 API (the v5 compatibility API).
+ */
+export function processScenarios(
+  group: string,
+  list: readonly ProcessScenario[],
+  options: { specifiers?: Specifiers } = {},
+): void {
   describe.concurrent(group, () => {
     for (const scenario of list) {
       for (const transport of scenario.transports ?? [undefined]) {
@@ -177,8 +189,8 @@ export function processScenarios(group: string, list: readonly ProcessScenario[]
           async () => {
             checkBuilt();
             const [ref, sub] = await Promise.all([
-              runChild("zeromq", scenario, transport),
-              runChild("zmtp", scenario, transport),
+              runChild("zeromq", scenario, transport, options.specifiers ?? V6),
+              runChild("zmtp", scenario, transport, options.specifiers ?? V6),
             ]);
             const a = new Map(ref.observation);
             const b = new Map(sub.observation);

@@ -3,7 +3,8 @@
  * test/runtimes/ under Bun, Deno and other Node versions. A ```js or ```ts block whose first line
  * is `// example: <name>` is written to a .mjs file under .examples-tmp/ (gitignored) inside the
  * repository, so `import ... from "zmtp"` resolves through package.json "exports" to the built
- * dist/ (the package's self-reference). Its stdout lines must equal its `// expect: ` lines.
+ * dist/ (the package's self-reference); a ```cjs block (a CommonJS program, `require("zmtp")`) to
+ * a .cjs file. Its stdout lines must equal its `// expect: ` lines.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -15,7 +16,7 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const RUN_TIMEOUT_MS = 15_000;
 const MARK = /^\/\/ example: (\S+)\s*$/;
 const EXPECT = /^\s*\/\/ expect: (.*)$/;
-export const RUNNABLE_LANGS = new Set(["js", "javascript", "mjs", "ts", "typescript"]);
+export const RUNNABLE_LANGS = new Set(["js", "javascript", "mjs", "cjs", "ts", "typescript"]);
 
 export interface CodeBlock {
   lang: string;
@@ -102,9 +103,9 @@ async function toModule(example: CodeBlock): Promise<string> {
   return out.code;
 }
 
-/** Writes `example` as `<dir>/<name>.mjs` (TypeScript compiled away) and returns the file. */
+/** Writes `example` as `<dir>/<name>.mjs` or `.cjs` (TypeScript compiled away) and returns the file. */
 export async function writeExample(dir: string, example: Example): Promise<string> {
-  const file = join(dir, `${example.name}.mjs`);
+  const file = join(dir, `${example.name}.${example.lang === "cjs" ? "cjs" : "mjs"}`);
   writeFileSync(file, await toModule(example));
   return file;
 }

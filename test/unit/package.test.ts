@@ -128,6 +128,29 @@ describe("package entries", () => {
     expect(cjs).toEqual(expected);
   });
 
+  it("zmtp/v5-compat exports zeromq/v5-compat's names (ESM adds a default), over the main entry's default context", async () => {
+    const probe = (load: string): string => `
+      ${load}
+      const before = zmtp.context.maxSockets;
+      v5.Context.setMaxSockets(77);
+      const shared = zmtp.context.maxSockets === 77;
+      v5.Context.setMaxSockets(before);
+      console.log(JSON.stringify({ names: Object.keys(v5).filter((k) => k !== "default").sort(), shared,
+        defaultNames: v5.default === undefined ? null : Object.keys(v5.default).length }));`;
+    const names = Object.keys(require("zeromq/v5-compat") as object).sort();
+    const esm = await runScript(
+      "v5-compat.mjs",
+      probe(`import * as zmtp from "zmtp"; import * as v5 from "zmtp/v5-compat";`),
+    );
+    const cjs = await runScript(
+      "v5-compat.cjs",
+      probe(`const zmtp = require("zmtp"); const v5 = require("zmtp/v5-compat");`),
+      WITHOUT_REQUIRE_ESM,
+    );
+    expect(esm).toEqual({ names, shared: true, defaultNames: names.length });
+    expect(cjs).toEqual({ names, shared: true, defaultNames: null });
+  });
+
   it('import "zmtp" loads the library and @noble/ciphers only', async () => {
     writeFileSync(
       join(workDir, "hooks.mjs"),
@@ -249,7 +272,7 @@ describe("package types under moduleResolution node16", () => {
     return byFile;
   }
 
-  it("a CommonJS and an ESM consumer compile against every entry; zmtp's additions are not on the main entry", () => {
+  it("a CommonJS and an ESM consumer compile against every entry (zmtp/v5-compat too); zmtp's additions are not on the main entry", () => {
     const errors = diagnostics({
       // Were the CommonJS types ESM ("masquerading as ESM"), `require("zmtp")` would not compile here.
       "consumer.cts": `
@@ -278,11 +301,26 @@ describe("package types under moduleResolution node16", () => {
         const check = (e: unknown): ZmqError | null => (isZmqError(e) ? e : null);
         export { options, pull, frame, onEvent, Authenticator, check, curvePublicKey, page, litePull };`,
       "extra.mts": `import { Authenticator, zmqError, z85Encode } from "zmtp"; export { Authenticator, zmqError, z85Encode };`,
+      "v5.cts": `
+        import zmq = require("zmtp/v5-compat");
+        const sock: zmq.Socket = zmq.socket("push", { linger: 0 });
+        sock.identity = "a";
+        sock.bindSync("tcp://127.0.0.1:*");
+        sock.send(["a", 1], zmq.ZMQ_SNDMORE, (err?: Error) => void err);
+        export = sock.getsockopt(zmq.ZMQ_LINGER);`,
+      "v5.mts": `
+        import zmq, { socket, type SocketType } from "zmtp/v5-compat";
+        const type: SocketType = "pull";
+        const sock = socket(type).on("message", (...frames: Buffer[]) => frames.length);
+        sock.monitor().setsockopt("backlog", 10);
+        export const keys = zmq.curveKeypair().public + zmq.version;`,
     });
     expect(errors["consumer.cts"]).toEqual([]);
     expect(errors["consumer.mts"]).toEqual([]);
     expect(errors["extra.mts"]).toHaveLength(3);
     for (const e of errors["extra.mts"]!) expect(e).toMatch(/has no exported member/);
-    expect(Object.keys(errors).sort()).toEqual(["consumer.cts", "consumer.mts", "extra.mts"]);
+    expect(errors["v5.cts"]).toEqual([]);
+    expect(errors["v5.mts"]).toEqual([]);
+    expect(Object.keys(errors).sort()).toEqual(["consumer.cts", "consumer.mts", "extra.mts", "v5.cts", "v5.mts"]);
   });
 });

@@ -35,6 +35,16 @@ describe("layer boundaries", () => {
     ["src/zmtp/engine.ts", "const x = process.nextTick;", "a Node global in code a page runs"],
     ["src/api/socket.ts", "const x = setImmediate;", "setImmediate, which a page has not"],
     ["src/platform/browser/timers.ts", 'export { x } from "node:timers";', "the browser side of the seam using Node"],
+    [
+      "src/v5-compat/socket.ts",
+      'import { x } from "../api/socket.js";',
+      "the v5 compatibility API reaching into the API layer",
+    ],
+    [
+      "src/v5-compat/socket.ts",
+      'import { x } from "../errors.js";',
+      "the v5 compatibility API importing library internals",
+    ],
     ["packages/monitor/src/agent/agent.ts", 'import { x } from "zmtp/internal";', "an application importing internals"],
     [
       "packages/monitor/src/agent/agent.ts",
@@ -53,6 +63,8 @@ describe("layer boundaries", () => {
     ["src/zmtp/engine.ts", 'import { x } from "#platform/timers";'],
     ["src/sockets/pipe.ts", 'import { x } from "../zmtp/frame.js";'],
     ["src/cli/main.ts", 'import { x } from "../internal.js";'],
+    ["src/v5-compat/socket.ts", 'import { x } from "../entries/errors.js";'],
+    ["src/v5-compat/socket.ts", 'import { x } from "../index.js";'],
     ["packages/monitor/src/agent/agent.ts", 'import { x } from "zmtp/auth";'],
     ["packages/monitor/src/agent/agent.ts", 'import { x } from "../wire/codec.js";'],
   ])("%s: allows %s", async (file, source) => {
