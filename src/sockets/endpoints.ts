@@ -1,12 +1,16 @@
 import type { ContextCore } from "../context.js";
 import { zmqError, type ZmqError } from "../errors.js";
 import {
+  bracketedIpv6,
   checkProtocol,
   checkTcpConnect,
   formatTcpEndpoint,
+  formatWsEndpoint,
   parseIpc,
   parseTipc,
   parseUri,
+  parseWs,
+  type TransportName,
 } from "../transports/endpoint.js";
 import { inprocAddressInUse } from "../transports/inproc.js";
 import { streamTransport } from "../transports/registry.js";
@@ -37,8 +41,27 @@ const SINGLE_CONNECT = new Set(["DEALER", "SUB", "PUB", "REQ"]);
 /** Errors libzmq meets before it made an OS socket: a failed bind then reports no `close`. */
 const BEFORE_SOCKET = new Set(["ENODEV", "ENAMETOOLONG", "EINVAL", "EAFNOSUPPORT"]);
 
-function transportOf(protocol: "tcp" | "ipc" | "tipc"): Transport {
+function transportOf(protocol: Exclude<TransportName, "inproc">): Transport {
   return streamTransport(protocol)!;
+}
+
+/**
+ * A STREAM socket's connections carry raw bytes, which ZWS cannot frame (libzmq takes the endpoint
+ * and then fails every handshake, its STREAM announcing itself in a READY no peer accepts).
+ */
+function checkRawOverWs(owner: EndpointsOwner, transport: TransportName, uri: string): void {
+  if ((transport === "ws" || transport === "wss") && owner.options.rawSocket)
+    throw zmqError("ENOCOMPATPROTO", undefined, uri);
+}
+
+/**
+ * A ws connect() as libzmq checks it at once (it resolves the address there: an IPv6 literal
+ * without the ipv6 option is EINVAL), and the endpoint it then reports: the path always shown.
+ */
+function wsConnectEndpoint(owner: EndpointsOwner, scheme: "ws" | "wss", uri: string, address: string): string {
+  const { host, port, path } = parseWs(uri, address, false);
+  if (bracketedIpv6(host) !== null && !owner.options.ipv6) throw zmqError("EINVAL", undefined, uri);
+  return formatWsEndpoint(scheme, host, port, path);
 }
 
 /**
@@ -109,6 +132,7 @@ export class Endpoints {
       this.last = uri;
       return;
     }
+    checkRawOverWs(owner, transport, uri);
     const acceptor = new Acceptor(owner, uri, options.priority ?? 0);
     try {
       acceptor.listening(await transportOf(transport).listen(uri, owner.transportOptions, acceptor.accept));
@@ -155,15 +179,20 @@ export class Endpoints {
       this.last = uri;
       return;
     }
+    let reported = uri;
     if (transport === "tcp") checkTcpConnect(uri, address);
     else if (transport === "ipc") parseIpc(uri, address);
-    else parseTipc(uri, address);
+    else if (transport === "tipc") parseTipc(uri, address);
+    else {
+      checkRawOverWs(owner, transport, uri);
+      reported = wsConnectEndpoint(owner, transport, uri, address);
+    }
     if (SINGLE_CONNECT.has(owner.zmtpType) && (this.connecters.has(uri) || this.acceptors.has(uri))) return;
-    const connecter = new Connecter(owner, uri, transportOf(transport), fixedId, options.priority ?? 0);
+    const connecter = new Connecter(owner, reported, transportOf(transport), fixedId, options.priority ?? 0);
     const list = this.connecters.get(uri) ?? [];
     list.push(connecter);
     this.connecters.set(uri, list);
-    this.last = uri;
+    this.last = reported;
     connecter.start();
   }
 

@@ -17,6 +17,8 @@ class AcceptedSession implements EngineHost, RawEngineHost {
   ) {
     stream.unref?.();
     const owner = acceptor.owner;
+    // libzmq reports a transport's own handshake (the WebSocket upgrade) as one, before the mechanism's.
+    stream.once("handshake", () => owner.emit({ type: "handshake", address: acceptor.endpoint }));
     this.engine = owner.options.rawSocket
       ? new RawEngine(stream, rawEngineOptions(owner), this, acceptor.endpoint)
       : new Engine(stream, owner.engineOptions(), this, acceptor.endpoint);

@@ -110,6 +110,8 @@ export class Connecter implements EngineHost, RawEngineHost {
       // libzmq recreates its connecter after every successful TCP connect: the backoff restarts.
       this.attempt = 0;
       this.owner.emit({ type: "connect", address: this.address });
+      // libzmq reports a transport's own handshake (the WebSocket upgrade) as one, before the mechanism's.
+      stream.once("handshake", () => this.owner.emit({ type: "handshake", address: this.address }));
       this.engine = this.owner.options.rawSocket
         ? new RawEngine(stream, rawEngineOptions(this.owner), this, this.address)
         : new Engine(stream, this.owner.engineOptions(), this, this.address);
