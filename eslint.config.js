@@ -174,8 +174,9 @@ export default tseslint.config(
               message: "Applications import zmtp's public entries, never its files.",
             },
             {
-              regex: "^zmtp/(?!(auth|z85|errors|package\\.json)$)",
-              message: "Applications import zmtp's public entries only: zmtp, zmtp/auth, zmtp/z85, zmtp/errors.",
+              regex: "^zmtp/(?!(auth|z85|errors|ws|package\\.json)$)",
+              message:
+                "Applications import zmtp's public entries only: zmtp, zmtp/auth, zmtp/z85, zmtp/errors, zmtp/ws.",
             },
           ],
         },

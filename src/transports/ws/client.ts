@@ -1,7 +1,7 @@
 import type { ClientRequest } from "node:http";
 import { isIPv4, type Socket as NetSocket } from "node:net";
 import { checkServerIdentity, rootCertificates, type PeerCertificate } from "node:tls";
-import { WebSocket, type ClientOptions } from "ws";
+import type { ClientOptions, WebSocket } from "ws";
 import { ProtocolError, zmqError } from "../../errors.js";
 import { offeredSubprotocols } from "../../zmtp/zws.js";
 import { bracketedIpv6, parseUri, parseWs } from "../endpoint.js";
@@ -9,6 +9,7 @@ import type { ByteStream } from "../stream.js";
 import { hostLookup } from "../tcp.js";
 import type { TransportOptions, WssOptions } from "../transport.js";
 import { NodePort } from "./node-port.js";
+import { loadWs } from "./ws-module.js";
 import { ZwsStream } from "./zws-stream.js";
 
 /** Errors with which a peer goes away during the upgrade: a close, as libzmq reads it (EPIPE). */
@@ -52,11 +53,29 @@ function upgradeFailure(err: Error & { code?: unknown }, tcpConnected: boolean):
  * before `ws` would refuse it.
  */
 export function dialWs(scheme: "ws" | "wss", uri: string, options: TransportOptions): ByteStream {
-  const { host, port, path } = parseWs(uri, parseUri(uri).address, false);
+  const address = parseWs(uri, parseUri(uri).address, false);
+  const port = new NodePort();
+  const stream = new ZwsStream(port, { mechanism: options.mechanism, socketType: options.socketType });
+  loadWs().then(
+    ({ WebSocket }) => {
+      if (!port.terminated) dialWith(WebSocket, port, scheme, address, options);
+    },
+    (err: Error) => port.failed(err),
+  );
+  return stream;
+}
+
+function dialWith(
+  WebSocketClass: typeof WebSocket,
+  port: NodePort,
+  scheme: "ws" | "wss",
+  { host, port: tcpPort, path }: { host: string; port: number; path: string },
+  options: TransportOptions,
+): void {
   const ipLiteral = isIPv4(host) || bracketedIpv6(host) !== null;
   let chosen = "";
   let tcpConnected = false;
-  let port_: NodePort | null = null;
+  let opened = false;
   const clientOptions: ClientOptions & Record<string, unknown> = {
     perMessageDeflate: false,
     followRedirects: false,
@@ -66,46 +85,49 @@ export function dialWs(scheme: "ws" | "wss", uri: string, options: TransportOpti
     ...(scheme === "wss" ? clientTls(options.wss) : {}),
     finishRequest: (req: ClientRequest) => {
       req.on("socket", (raw: NetSocket) => {
-        port_?.useSocket(raw);
-        if (ipLiteral) process.nextTick(() => port_?.connecting());
-        else raw.once("lookup", (err: Error | null) => err === null && port_?.connecting());
+        port.useSocket(raw);
+        if (ipLiteral) process.nextTick(() => port.connecting());
+        else raw.once("lookup", (err: Error | null) => err === null && port.connecting());
         raw.once("connect", () => {
           tcpConnected = true;
-          port_?.connected();
+          port.connected();
         });
       });
       req.end();
     },
   };
   // A fragment cannot be sent in a request line: it goes percent-encoded, with the rest of the path.
-  const socket = new WebSocket(`${scheme}://${host}:${port}${path.replaceAll("#", "%23")}`, clientOptions);
-  const nodePort = new NodePort(socket);
-  port_ = nodePort;
-  const stream = new ZwsStream(nodePort, { mechanism: options.mechanism, socketType: options.socketType });
+  const url = `${scheme}://${host}:${tcpPort}${path.replaceAll("#", "%23")}`;
+  let socket: WebSocket;
+  try {
+    socket = new WebSocketClass(url, clientOptions);
+  } catch (err) {
+    port.failed(err as Error);
+    return;
+  }
+  port.use(socket);
   socket.on("upgrade", (res) => {
     chosen = String(res.headers["sec-websocket-protocol"] ?? "");
     delete res.headers["sec-websocket-protocol"];
   });
-  let opened = false;
   socket.on("open", () => {
     opened = true;
-    nodePort.open(chosen);
+    port.open(chosen);
   });
   socket.on("unexpected-response", (req, res) => {
     req.destroy();
-    nodePort.failed(new ProtocolError("ERR_WS_UNSPECIFIED", `upgrade refused: HTTP ${res.statusCode}`));
+    port.failed(new ProtocolError("ERR_WS_UNSPECIFIED", `upgrade refused: HTTP ${res.statusCode}`));
   });
   // Once open, the port reports errors itself.
-  socket.on("error", (err: Error & { code?: unknown }) => opened || nodePort.failed(upgradeFailure(err, tcpConnected)));
+  socket.on("error", (err: Error & { code?: unknown }) => opened || port.failed(upgradeFailure(err, tcpConnected)));
   if (options.connectTimeout > 0) {
     const timer = setTimeout(() => {
       if (tcpConnected) return;
-      nodePort.failed(zmqError("ETIMEDOUT", "connect timed out"));
+      port.failed(zmqError("ETIMEDOUT", "connect timed out"));
       socket.terminate();
     }, options.connectTimeout);
     timer.unref();
     socket.once("close", () => clearTimeout(timer));
-    stream.once("connect", () => clearTimeout(timer));
+    socket.once("upgrade", () => clearTimeout(timer));
   }
-  return stream;
 }

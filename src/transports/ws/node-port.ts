@@ -14,12 +14,23 @@ export class NodePort implements WebSocketPort {
   private raw: NetSocket | null = null;
   private opened = false;
   private unrefWanted = false;
+  terminated = false;
 
-  constructor(private readonly ws: WebSocket) {}
+  /** A server's port gets its WebSocket at once; a dialler's once `ws` is loaded (`use`). */
+  constructor(private ws: WebSocket | null = null) {}
 
   attach(events: PortEvents): void {
     this.events = events;
-    const ws = this.ws;
+    if (this.ws !== null) this.listen(this.ws, events);
+  }
+
+  /** The dialled WebSocket, once made. */
+  use(ws: WebSocket): void {
+    this.ws = ws;
+    if (this.events !== null) this.listen(ws, this.events);
+  }
+
+  private listen(ws: WebSocket, events: PortEvents): void {
     ws.on("message", (data: Buffer, isBinary: boolean) => events.message(isBinary ? data : data.toString()));
     ws.on("ping", () => events.heartbeat());
     ws.on("pong", () => events.heartbeat());
@@ -66,31 +77,34 @@ export class NodePort implements WebSocketPort {
   }
 
   send(payload: Uint8Array): void {
-    this.ws.send(payload);
+    this.ws?.send(payload);
   }
 
   get bufferedAmount(): number {
-    return this.ws.bufferedAmount;
+    return this.ws?.bufferedAmount ?? 0;
   }
 
   close(): void {
-    this.ws.close(1000);
+    this.ws?.close(1000);
   }
 
+  /** Closes at once; a dialler whose WebSocket is not made yet makes none (`terminated`). */
   terminate(): void {
-    this.ws.terminate();
+    this.terminated = true;
+    this.ws?.terminate();
   }
 
   ping(): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
+    const ws = this.ws;
+    if (ws !== null && ws.readyState === ws.OPEN) ws.ping();
   }
 
   pause(): void {
-    this.ws.pause();
+    this.ws?.pause();
   }
 
   resume(): void {
-    this.ws.resume();
+    this.ws?.resume();
   }
 
   cork(): void {

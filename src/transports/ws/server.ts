@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket as NetSocket } from "node:net";
 import { Server as TlsServer } from "node:tls";
-import { WebSocketServer } from "ws";
+import type { WebSocketServer } from "ws";
 import { ProtocolError, fromSystemError, zmqError } from "../../errors.js";
 import { chooseSubprotocol } from "../../zmtp/zws.js";
 import { formatWsEndpoint, parseUri, parseWs } from "../endpoint.js";
@@ -10,6 +10,7 @@ import { resolveLocal } from "../tcp.js";
 import type { Listener, StreamHandler, TransportOptions } from "../transport.js";
 import { NodePort } from "./node-port.js";
 import type { PortEvents, WebSocketPort } from "./port.js";
+import { loadWs } from "./ws-module.js";
 import { ZwsStream } from "./zws-stream.js";
 
 type Scheme = "ws" | "wss";
@@ -148,8 +149,8 @@ export class SharedServer {
     refuse(raw, 400);
   }
 
-  register(path: string, options: TransportOptions, onStream: StreamHandler): void {
-    const upgrader = new WebSocketServer({
+  register(path: string, options: TransportOptions, onStream: StreamHandler, Upgrader: typeof WebSocketServer): void {
+    const upgrader = new Upgrader({
       noServer: true,
       perMessageDeflate: false,
       clientTracking: false,
@@ -263,11 +264,12 @@ export async function listenWs(
 ): Promise<Listener> {
   const { host, port, path } = parseWs(uri, parseUri(uri).address, true);
   const bindHost = await resolveLocal(host, options.ipv6, uri, false);
+  const { WebSocketServer } = await loadWs();
   const shared =
     (port === 0 ? null : attachedAt(scheme, bindHost, port)) ??
     (await ownedServer(scheme, bindHost, port, options, uri));
   if (shared.has(path)) throw zmqError("EADDRINUSE", undefined, uri);
-  shared.register(path, options, onStream);
+  shared.register(path, options, onStream, WebSocketServer);
   const info = shared.address;
   return {
     endpoint: formatWsEndpoint(scheme, info?.address ?? bindHost, info?.port ?? port, path),
