@@ -46,15 +46,6 @@ function transportOf(protocol: Exclude<TransportName, "inproc">): Transport {
 }
 
 /**
- * A STREAM socket's connections carry raw bytes, which ZWS cannot frame (libzmq takes the endpoint
- * and then fails every handshake, its STREAM announcing itself in a READY no peer accepts).
- */
-function checkRawOverWs(owner: EndpointsOwner, transport: TransportName, uri: string): void {
-  if ((transport === "ws" || transport === "wss") && owner.options.rawSocket)
-    throw zmqError("ENOCOMPATPROTO", undefined, uri);
-}
-
-/**
  * A ws connect() as libzmq checks it at once (it resolves the address there: an IPv6 literal
  * without the ipv6 option is EINVAL), and the endpoint it then reports: the path always shown.
  */
@@ -132,7 +123,6 @@ export class Endpoints {
       this.last = uri;
       return;
     }
-    checkRawOverWs(owner, transport, uri);
     const acceptor = new Acceptor(owner, uri, options.priority ?? 0);
     try {
       acceptor.listening(await transportOf(transport).listen(uri, owner.transportOptions, acceptor.accept));
@@ -183,10 +173,7 @@ export class Endpoints {
     if (transport === "tcp") checkTcpConnect(uri, address);
     else if (transport === "ipc") parseIpc(uri, address);
     else if (transport === "tipc") parseTipc(uri, address);
-    else {
-      checkRawOverWs(owner, transport, uri);
-      reported = wsConnectEndpoint(owner, transport, uri, address);
-    }
+    else reported = wsConnectEndpoint(owner, transport, uri, address);
     if (SINGLE_CONNECT.has(owner.zmtpType) && (this.connecters.has(uri) || this.acceptors.has(uri))) return;
     const connecter = new Connecter(owner, reported, transportOf(transport), fixedId, options.priority ?? 0);
     const list = this.connecters.get(uri) ?? [];

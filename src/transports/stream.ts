@@ -37,6 +37,11 @@ export interface ByteStream {
    * ping; libzmq's ws engine ignores ZMTP PINGs): the engine calls it beside each PING.
    */
   ping?(): void;
+  /**
+   * The transport frames ZMTP itself (ws: one message per frame): raw bytes cannot pass, and a
+   * STREAM socket runs a ZMTP handshake there that no peer completes, as libzmq's ws engine does.
+   */
+  readonly zmtpOnly?: boolean;
   /** The peer's IP address (tcp); undefined where there is none (ipc). */
   readonly remoteAddress?: string | undefined;
   readonly remotePort?: number | undefined;

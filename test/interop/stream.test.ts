@@ -89,8 +89,8 @@ function recorder(socket: NetSocket): { socket: NetSocket; bytes(): Buffer; ende
 const BIG = 300_000;
 
 /**
- * STREAM carries raw bytes, which ZWS (ZMTP frames) cannot: zmtp refuses ws endpoints for STREAM
- * (ENOCOMPATPROTO), and libzmq's STREAM over ws announces itself in a READY no peer accepts.
+ * STREAM carries raw bytes, which ZWS (ZMTP frames) cannot: over ws a STREAM (libzmq's and ours)
+ * runs a ZMTP handshake as STREAM, which no peer completes.
  */
 const STREAM_TRANSPORTS = TRANSPORTS.filter((t) => t !== "ws");
 

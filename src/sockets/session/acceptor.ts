@@ -19,9 +19,10 @@ class AcceptedSession implements EngineHost, RawEngineHost {
     const owner = acceptor.owner;
     // libzmq reports a transport's own handshake (the WebSocket upgrade) as one, before the mechanism's.
     stream.once("handshake", () => owner.emit({ type: "handshake", address: acceptor.endpoint }));
-    this.engine = owner.options.rawSocket
-      ? new RawEngine(stream, rawEngineOptions(owner), this, acceptor.endpoint)
-      : new Engine(stream, owner.engineOptions(), this, acceptor.endpoint);
+    this.engine =
+      owner.options.rawSocket && stream.zmtpOnly !== true
+        ? new RawEngine(stream, rawEngineOptions(owner), this, acceptor.endpoint)
+        : new Engine(stream, owner.engineOptions(), this, acceptor.endpoint);
   }
 
   /** A raw connection (STREAM) has no handshake: its pipe joins at once, with no handshake event. */

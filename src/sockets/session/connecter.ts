@@ -112,9 +112,10 @@ export class Connecter implements EngineHost, RawEngineHost {
       this.owner.emit({ type: "connect", address: this.address });
       // libzmq reports a transport's own handshake (the WebSocket upgrade) as one, before the mechanism's.
       stream.once("handshake", () => this.owner.emit({ type: "handshake", address: this.address }));
-      this.engine = this.owner.options.rawSocket
-        ? new RawEngine(stream, rawEngineOptions(this.owner), this, this.address)
-        : new Engine(stream, this.owner.engineOptions(), this, this.address);
+      this.engine =
+        this.owner.options.rawSocket && stream.zmtpOnly !== true
+          ? new RawEngine(stream, rawEngineOptions(this.owner), this, this.address)
+          : new Engine(stream, this.owner.engineOptions(), this, this.address);
     });
   }
 

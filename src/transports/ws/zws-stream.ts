@@ -44,6 +44,7 @@ type Listener = (arg: never) => void;
  */
 export class ZwsStream implements ByteStream {
   writableNeedDrain = false;
+  readonly zmtpOnly = true;
   private mode: Mode = "upgrading";
   private readonly listeners = new Map<string, Array<{ listener: Listener; once: boolean }>>();
   /** What the engine wrote before the upgrade completed (its greeting's first bytes). */
