@@ -13,8 +13,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import jszmq from "jszmq";
 import { afterEach, describe, expect, it } from "vitest";
 import * as zmq from "zeromq";
+import { interopCases } from "../../src/cli/interop/matrix.js";
+import { PAIRINGS } from "../../src/cli/interop/pairings.js";
 import * as ours from "../../src/index.js";
 import { sleep, until, within } from "../helpers/time.js";
+import { OURS, THEIRS, caseContext, useCleanup } from "./helpers.js";
+
+useCleanup();
 
 const cleanup: Array<() => void> = [];
 afterEach(() => {
@@ -364,4 +369,12 @@ describe("jszmq (bare ZWS2.0) as a peer", () => {
     expect(seen.libzmq).toEqual(["connect:delay", "connect", "handshake:error:protocol", "disconnect"]);
     expect(seen.ours).toEqual(seen.libzmq);
   });
+});
+
+// Last: the PLAIN / CURVE cases leave ZAP handlers bound in both default contexts until the file ends.
+describe("the interop matrix's behaviour cases over ws (zmtp interop runs them too)", () => {
+  const pairings = new Set(PAIRINGS.map((p) => p.name));
+  for (const c of interopCases(OURS, THEIRS).filter((c) => c.transport === "ws" && !pairings.has(c.group))) {
+    it(c.name, () => c.run(caseContext()));
+  }
 });
