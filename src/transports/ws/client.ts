@@ -58,7 +58,7 @@ export function dialWs(scheme: "ws" | "wss", uri: string, options: TransportOpti
   const stream = new ZwsStream(port, { mechanism: options.mechanism, socketType: options.socketType });
   loadWs().then(
     ({ WebSocket }) => {
-      if (!port.terminated) dialWith(WebSocket, port, scheme, address, options);
+      if (!port.abandoned) dialWith(WebSocket, port, scheme, address, options);
     },
     (err: Error) => port.failed(err),
   );

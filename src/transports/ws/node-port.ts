@@ -14,7 +14,8 @@ export class NodePort implements WebSocketPort {
   private raw: NetSocket | null = null;
   private opened = false;
   private unrefWanted = false;
-  terminated = false;
+  /** Closed before a dialler made its WebSocket: it makes none. */
+  abandoned = false;
 
   /** A server's port gets its WebSocket at once; a dialler's once `ws` is loaded (`use`). */
   constructor(private ws: WebSocket | null = null) {}
@@ -84,13 +85,14 @@ export class NodePort implements WebSocketPort {
     return this.ws?.bufferedAmount ?? 0;
   }
 
+  /** Closes after what was sent; a dialler whose WebSocket is not made yet makes none (`abandoned`). */
   close(): void {
+    this.abandoned = true;
     this.ws?.close(1000);
   }
 
-  /** Closes at once; a dialler whose WebSocket is not made yet makes none (`terminated`). */
   terminate(): void {
-    this.terminated = true;
+    this.abandoned = true;
     this.ws?.terminate();
   }
 
