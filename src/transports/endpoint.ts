@@ -150,14 +150,11 @@ export interface WsAddress {
   path: string;
 }
 
-/**
- * A port as libzmq's ip_resolver reads a ws one: digits up to 65535, "0", and "*" for bind only;
- * anything else is EINVAL (not atoi, as tcp's).
- */
+/** A ws port: as tcp's (atoi, "-1" is 65535), "*" for bind only, and "0" also for connect (it fails when dialling). */
 function parseWsPort(text: string, uri: string, forBind: boolean): number {
-  if (text === "*" && forBind) return 0;
-  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw zmqError("EINVAL", undefined, uri);
-  return Number(text);
+  if (text === "0" || (text === "*" && forBind)) return 0;
+  if (text === "*") throw zmqError("EINVAL", undefined, uri);
+  return parsePort(text, uri, false);
 }
 
 /**
@@ -171,7 +168,9 @@ export function parseWs(uri: string, address: string, forBind: boolean): WsAddre
   const path = slash === -1 ? "/" : address.slice(slash);
   const [host, port] = splitHostPort(hostPort, uri);
   // A source address (`source;destination`) is tcp's: libzmq's ws connecter has none.
-  if (host === "" || host.includes(";") || (!forBind && host === "*")) throw zmqError("EINVAL", undefined, uri);
+  // An empty host is the bind's to refuse (ENODEV, when resolving it).
+  if ((host === "" && !forBind) || host.includes(";") || (!forBind && host === "*"))
+    throw zmqError("EINVAL", undefined, uri);
   return { host, port: parseWsPort(port, uri, forBind), path };
 }
 
