@@ -59,6 +59,13 @@ const NODE_ONLY = [
   // The zmq package's callback API: Node programs only (not in the browser bundles).
   "src/v5-compat/**",
   "src/entries/v5-compat.ts",
+  // ws on Node (the `ws` package, http/https/tls); the page's ws is platform/browser/websocket.ts.
+  "src/transports/ws.ts",
+  "src/transports/ws/client.ts",
+  "src/transports/ws/server.ts",
+  "src/transports/ws/node-port.ts",
+  "src/transports/ws/ws-module.ts",
+  "src/entries/ws.ts",
 ];
 /** Node's built-in modules as import specifiers: node:x, x, x/sub (esquery regexes cannot hold a slash). */
 const NODE_BUILTIN = `/^(node:|(${builtinModules.filter((m) => !m.includes("/")).join("|")})($|\\W))/`;
@@ -229,9 +236,9 @@ export default tseslint.config(
               message: "Applications import zmtp's public entries, never its files.",
             },
             {
-              regex: "^zmtp/(?!(auth|z85|errors|browser|browser-lite|package\\.json)$)",
+              regex: "^zmtp/(?!(auth|z85|errors|ws|browser|browser-lite|package\\.json)$)",
               message:
-                "Applications import zmtp's public entries only: zmtp, zmtp/auth, zmtp/z85, zmtp/errors, zmtp/browser, zmtp/browser-lite.",
+                "Applications import zmtp's public entries only: zmtp, zmtp/auth, zmtp/z85, zmtp/errors, zmtp/ws, zmtp/browser, zmtp/browser-lite.",
             },
           ],
         },

@@ -2,7 +2,7 @@
 // (browser-bundle.mjs) with esbuild; with --types, also their declarations with tsc, for ESM and
 // for CommonJS consumers.
 //
-// The entries (index, auth, z85, errors, v5-compat) share code: the ESM build is split into chunks so that
+// The entries (index, auth, z85, errors, v5-compat, ws) share code: the ESM build is split into chunks so that
 // every class exists once (a `Context` from "zmtp" must be the one `zmtp/auth` expects, a
 // `ZmqError` thrown by a socket must be an instance of the one from `zmtp/errors`). esbuild
 // splits ESM only, so the CommonJS build converts each ESM output file to CommonJS, one file for
@@ -21,6 +21,7 @@ const ENTRIES = {
   z85: "src/entries/z85.ts",
   errors: "src/entries/errors.ts",
   "v5-compat": "src/entries/v5-compat.ts",
+  ws: "src/entries/ws.ts",
 };
 
 const common = {
@@ -79,8 +80,9 @@ await Promise.all([
     build({
       ...common,
       // @noble/ciphers is ESM only: require() of it needs Node's require(esm) (20.19+), so the
-      // CommonJS files carry their own copy and work on every Node 20.
+      // CommonJS files carry their own copy and work on every Node 20. `ws` is CommonJS: required.
       packages: undefined,
+      external: ["ws"],
       // Code that needs its own file reads __filename first and import.meta.url only under ESM.
       logOverride: { "empty-import-meta": "silent" },
       entryPoints: [file],

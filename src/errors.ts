@@ -101,7 +101,8 @@ export function fromSystemError(err: NodeJS.ErrnoException, address?: string): Z
 
 /**
  * A violation of ZMTP or ZAP by the peer. The codes are zeromq.js's `ProtoError` codes, which
- * mirror libzmq's ZMQ_PROTOCOL_ERROR_* values; the engine closes the connection on one of these.
+ * mirror libzmq's ZMQ_PROTOCOL_ERROR_* values; the engine closes the connection on one of these
+ * (a WebSocket upgrade or ZWS message that breaks RFC 6455 or RFC 45 is one too).
  */
 export type ProtocolErrorCode =
   | "ERR_ZMTP_UNSPECIFIED"
@@ -123,7 +124,10 @@ export type ProtocolErrorCode =
   | "ERR_ZAP_BAD_REQUEST_ID"
   | "ERR_ZAP_BAD_VERSION"
   | "ERR_ZAP_INVALID_STATUS_CODE"
-  | "ERR_ZAP_INVALID_METADATA";
+  | "ERR_ZAP_INVALID_METADATA"
+  // libzmq's ZMQ_PROTOCOL_ERROR_WS_UNSPECIFIED (0x30000000): zeromq.js has no name for it and
+  // reports "Unknown error" (ERR_UNKNOWN), as protocolEventError does.
+  | "ERR_WS_UNSPECIFIED";
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;

@@ -7,6 +7,7 @@ export * from "./index.js";
 export * from "./entries/auth.js";
 export * from "./entries/errors.js";
 export * from "./entries/z85.js";
+export * from "./entries/ws.js";
 
 import { unwrapSocket } from "./api/socket-access.js";
 import type { Socket } from "./api/socket.js";

@@ -338,6 +338,12 @@ defineOption(all, "vmciConnectTimeout", 88, "Int32");
 defineOption(all, "interface", 92, "String");
 defineOption(all, "zapEnforceDomain", 93, "Bool");
 defineOption(all, "loopbackFastPath", 94, "Bool");
+// zmtp additions (zeromq.js has no wss): libzmq's draft ZMQ_WSS_* options, write-only as in libzmq.
+defineOption(all, "wssKeyPem", 103, "String", "w");
+defineOption(all, "wssCertPem", 104, "String", "w");
+defineOption(all, "wssTrustPem", 105, "String", "w");
+defineOption(all, "wssHostname", 106, "String", "w");
+defineOption(all, "wssTrustSystem", 107, "Bool", "w");
 
 /** The options every socket has, declared for TypeScript; the accessors above implement them. */
 declare module "./socket.js" {
@@ -385,5 +391,15 @@ declare module "./socket.js" {
     interface: string | null;
     zapEnforceDomain: boolean;
     loopbackFastPath: boolean;
+    /** wss bind: the PEM private key of `wssCertPem` (ZMQ_WSS_KEY_PEM). Write-only. A zmtp addition. */
+    wssKeyPem: string | null;
+    /** wss bind: the PEM certificate chain presented to peers (ZMQ_WSS_CERT_PEM). Write-only. A zmtp addition. */
+    wssCertPem: string | null;
+    /** wss connect: PEM certificates to trust (ZMQ_WSS_TRUST_PEM). Write-only. A zmtp addition. */
+    wssTrustPem: string | null;
+    /** wss connect: the name sent (SNI) and checked in the server's certificate (ZMQ_WSS_HOSTNAME). Write-only. A zmtp addition. */
+    wssHostname: string | null;
+    /** wss connect: also trust the system's certificate authorities (ZMQ_WSS_TRUST_SYSTEM). Write-only. A zmtp addition. */
+    wssTrustSystem: boolean;
   }
 }

@@ -267,7 +267,7 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
   // ---- EndpointsOwner: what sessions and inproc links need ----
 
   get transportOptions(): TransportOptions {
-    return transportOptionsFor(this.options);
+    return transportOptionsFor(this.zmtpType, this.options);
   }
 
   engineOptions(): EngineOptions {

@@ -1,12 +1,15 @@
 import type { ContextCore } from "../context.js";
 import { zmqError, type ZmqError } from "../errors.js";
 import {
+  bracketedIpv6,
   checkProtocol,
   checkTcpConnect,
   formatTcpEndpoint,
+  formatWsEndpoint,
   parseIpc,
   parseTipc,
   parseUri,
+  parseWs,
 } from "../transports/endpoint.js";
 import { inprocAddressInUse } from "../transports/inproc.js";
 import { streamTransport } from "../transports/registry.js";
@@ -48,6 +51,16 @@ function transportOf(uri: string, protocol: string): Transport {
   const transport = streamTransport(protocol);
   if (transport === null) throw zmqError("EPROTONOSUPPORT", undefined, uri);
   return transport;
+}
+
+/**
+ * A ws connect() as libzmq checks it at once (it resolves the address there: an IPv6 literal
+ * without the ipv6 option is EINVAL), and the endpoint it then reports: the path always shown.
+ */
+function wsConnectEndpoint(owner: EndpointsOwner, scheme: "ws" | "wss", uri: string, address: string): string {
+  const { host, port, path } = parseWs(uri, address, false);
+  if (bracketedIpv6(host) !== null && !owner.options.ipv6) throw zmqError("EINVAL", undefined, uri);
+  return formatWsEndpoint(scheme, host, port, path);
 }
 
 /**
@@ -166,16 +179,18 @@ export class Endpoints {
       return;
     }
     const streams = transportOf(uri, transport);
+    let reported = uri;
     if (transport === "tcp") checkTcpConnect(uri, address);
     else if (transport === "ipc") parseIpc(uri, address);
-    else parseTipc(uri, address);
+    else if (transport === "tipc") parseTipc(uri, address);
+    else reported = wsConnectEndpoint(owner, transport, uri, address);
     streams.checkDial?.(uri, owner.transportOptions);
     if (SINGLE_CONNECT.has(owner.zmtpType) && (this.connecters.has(uri) || this.acceptors.has(uri))) return;
-    const connecter = new Connecter(owner, uri, streams, fixedId, options.priority ?? 0);
+    const connecter = new Connecter(owner, reported, streams, fixedId, options.priority ?? 0);
     const list = this.connecters.get(uri) ?? [];
     list.push(connecter);
     this.connecters.set(uri, list);
-    this.last = uri;
+    this.last = reported;
     connecter.start();
   }
 

@@ -82,6 +82,11 @@ export const enum Opt {
   SocksPassword = 100,
   InBatchSize = 101,
   OutBatchSize = 102,
+  WssKeyPem = 103,
+  WssCertPem = 104,
+  WssTrustPem = 105,
+  WssHostname = 106,
+  WssTrustSystem = 107,
 }
 
 export type MechanismName = "NULL" | "PLAIN" | "CURVE";
@@ -159,6 +164,12 @@ export interface OptionValues {
   metadata: Map<string, string>;
   inBatchSize: number;
   outBatchSize: number;
+  /** wss (draft ZMQ_WSS_*, write-only in libzmq): PEM texts, the server name to check, system CAs. */
+  wssKeyPem: Buffer;
+  wssCertPem: Buffer;
+  wssTrustPem: Buffer;
+  wssHostname: Buffer;
+  wssTrustSystem: boolean;
   // ---- options of some socket types (their xsetsockopt) ----
   mandatory: boolean;
   handover: boolean;
@@ -236,6 +247,11 @@ export function defaultOptions(): OptionValues {
     metadata: new Map(),
     inBatchSize: 8192,
     outBatchSize: 8192,
+    wssKeyPem: EMPTY,
+    wssCertPem: EMPTY,
+    wssTrustPem: EMPTY,
+    wssHostname: EMPTY,
+    wssTrustSystem: false,
     mandatory: false,
     handover: false,
     probeRouter: false,
@@ -551,6 +567,22 @@ export function setCommonOption(o: OptionValues, id: number, arg: OptionArgument
       return;
     case Opt.OutBatchSize:
       o.outBatchSize = intAtLeast(arg, 1);
+      return;
+    // libzmq keeps these as given, any length (options.cpp: "TODO: check if valid certificate").
+    case Opt.WssKeyPem:
+      o.wssKeyPem = Buffer.from(bytesOf(arg) ?? EMPTY);
+      return;
+    case Opt.WssCertPem:
+      o.wssCertPem = Buffer.from(bytesOf(arg) ?? EMPTY);
+      return;
+    case Opt.WssTrustPem:
+      o.wssTrustPem = Buffer.from(bytesOf(arg) ?? EMPTY);
+      return;
+    case Opt.WssHostname:
+      o.wssHostname = Buffer.from(bytesOf(arg) ?? EMPTY);
+      return;
+    case Opt.WssTrustSystem:
+      o.wssTrustSystem = strictBool(arg);
       return;
     default:
       invalid();

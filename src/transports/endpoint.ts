@@ -25,12 +25,12 @@ export function parseUri(uri: string): Uri {
  * What zmtp carries today; "tipc" is known as libzmq knows it, and fails as libzmq on a kernel
  * without TIPC does (bind EAFNOSUPPORT, connects that never succeed).
  */
-export type TransportName = "tcp" | "ipc" | "inproc" | "tipc";
+export type TransportName = "tcp" | "ipc" | "inproc" | "tipc" | "ws" | "wss";
 
 /**
- * libzmq's check_protocol. Transports a libzmq build may have but zmtp does not yet (ws, wss,
- * tipc, pgm, epgm, norm, vmci) are EPROTONOSUPPORT, as in a libzmq built without them; udp
- * belongs to draft socket types only (ENOCOMPATPROTO for the others).
+ * libzmq's check_protocol. Transports a libzmq build may have but zmtp does not (pgm, epgm,
+ * norm, vmci) are EPROTONOSUPPORT, as in a libzmq built without them; udp belongs to draft
+ * socket types only (ENOCOMPATPROTO for the others).
  */
 export function checkProtocol(uri: string, protocol: string): TransportName {
   switch (protocol) {
@@ -38,6 +38,8 @@ export function checkProtocol(uri: string, protocol: string): TransportName {
     case "ipc":
     case "inproc":
     case "tipc":
+    case "ws":
+    case "wss":
       return protocol;
     case "udp":
       throw zmqError("ENOCOMPATPROTO", undefined, uri);
@@ -137,6 +139,50 @@ export function parseIpc(uri: string, address: string): string {
   return address;
 }
 
+// ---- ws, wss ----
+
+export interface WsAddress {
+  /** As written: "*" (bind: every interface), an IP literal (IPv6 in brackets), a host or NIC name. */
+  host: string;
+  /** 0: an ephemeral port (bind), or port 0 given to connect (libzmq accepts it; dialling fails). */
+  port: number;
+  /** The request path, query included: "/" when the endpoint has none (libzmq's default). */
+  path: string;
+}
+
+/** A ws port: as tcp's (atoi, "-1" is 65535), "*" for bind only, and "0" also for connect (it fails when dialling). */
+function parseWsPort(text: string, uri: string, forBind: boolean): number {
+  if (text === "0" || (text === "*" && forBind)) return 0;
+  if (text === "*") throw zmqError("EINVAL", undefined, uri);
+  return parsePort(text, uri, false);
+}
+
+/**
+ * `host:port[/path]`, split where the path starts (the first "/"). libzmq splits at the last "/"
+ * instead, so it refuses to bind a nested path and sends only its last segment when connecting;
+ * zmtp keeps the path whole.
+ */
+export function parseWs(uri: string, address: string, forBind: boolean): WsAddress {
+  const slash = address.indexOf("/");
+  const hostPort = slash === -1 ? address : address.slice(0, slash);
+  const path = slash === -1 ? "/" : address.slice(slash);
+  const [host, port] = splitHostPort(hostPort, uri);
+  // A source address (`source;destination`) is tcp's: libzmq's ws connecter has none.
+  // An empty host is the bind's to refuse (ENODEV, when resolving it).
+  if ((host === "" && !forBind) || host.includes(";") || (!forBind && host === "*"))
+    throw zmqError("EINVAL", undefined, uri);
+  return { host, port: parseWsPort(port, uri, forBind), path };
+}
+
+/**
+ * The endpoint libzmq reports for a ws address (lastEndpoint, events): the path always shown,
+ * "/" when none was given; the host as written (connect) or as bound (bind).
+ */
+export function formatWsEndpoint(scheme: "ws" | "wss", host: string, port: number, path: string): string {
+  const shown = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  return `${scheme}://${shown}:${port}${path}`;
+}
+
 /**
  * Checks an endpoint as bind() (`forBind`) or connect() would before doing anything, and names
  * its transport: for tools (the CLI) that report a bad endpoint before they start.
@@ -151,6 +197,8 @@ export function checkEndpoint(uri: string, forBind: boolean): TransportName {
     parseIpc(uri, address);
   } else if (transport === "tipc") {
     parseTipc(uri, address);
+  } else if (transport === "ws" || transport === "wss") {
+    parseWs(uri, address, forBind);
   }
   return transport;
 }

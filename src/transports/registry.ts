@@ -6,7 +6,7 @@ import type { Transport } from "./transport.js";
  * browser has none of those). inproc is not here: it links pipes, no bytes (inproc.ts).
  */
 
-/** The transport for a scheme ("tcp", "ipc"), or null when none carries bytes for it here. */
+/** The transport for a scheme ("tcp", "ipc", "ws"), or null when none carries bytes for it here. */
 export function streamTransport(scheme: string): Transport | null {
   return streamTransports.get(scheme) ?? null;
 }

@@ -7,8 +7,10 @@ import { backgroundTimeout } from "#platform/timers";
  *
  * Events: `data` (a chunk the stream no longer needs: the engine may keep views into it),
  * `connecting` (a dialled tcp stream resolved its host and is connecting), `connect` (a dialled
- * stream is established), `drain` (writes are taken again after
- * `writableNeedDrain`), `end` (the peer finished sending), `close` (the stream is gone), `error`.
+ * stream is established), `handshake` (a transport with a handshake of its own, the WebSocket
+ * upgrade, completed it: libzmq reports it as a handshake), `drain` (writes are taken again after
+ * `writableNeedDrain`), `end` (the peer finished sending), `close` (the stream is gone), `error`
+ * (a ProtocolError when the peer broke the transport's protocol).
  */
 export interface ByteStream {
   /** Queues bytes; false when the caller should wait for `drain` before writing more. */
@@ -32,17 +34,27 @@ export interface ByteStream {
   readonly writableLength: number;
   /** True from a `write()` that returned false until `drain`. */
   readonly writableNeedDrain: boolean;
+  /**
+   * Sends the transport's own keepalive probe, which the peer's transport answers (a WebSocket
+   * ping; libzmq's ws engine ignores ZMTP PINGs): the engine calls it beside each PING.
+   */
+  ping?(): void;
+  /**
+   * The transport frames ZMTP itself (ws: one message per frame): raw bytes cannot pass, and a
+   * STREAM socket runs a ZMTP handshake there that no peer completes, as libzmq's ws engine does.
+   */
+  readonly zmtpOnly?: boolean;
   /** The peer's IP address (tcp); undefined where there is none (ipc). */
   readonly remoteAddress?: string | undefined;
   readonly remotePort?: number | undefined;
 
   on(event: "data", listener: (chunk: Buffer) => void): unknown;
-  on(event: "connect" | "connecting" | "drain" | "end" | "close", listener: () => void): unknown;
+  on(event: "connect" | "connecting" | "handshake" | "drain" | "end" | "close", listener: () => void): unknown;
   on(event: "error", listener: (error: Error) => void): unknown;
-  once(event: "connect" | "connecting" | "drain" | "end" | "close", listener: () => void): unknown;
+  once(event: "connect" | "connecting" | "handshake" | "drain" | "end" | "close", listener: () => void): unknown;
   once(event: "error", listener: (error: Error) => void): unknown;
   off(event: "data", listener: (chunk: Buffer) => void): unknown;
-  off(event: "connect" | "drain" | "end" | "close", listener: () => void): unknown;
+  off(event: "connect" | "handshake" | "drain" | "end" | "close", listener: () => void): unknown;
   off(event: "error", listener: (error: Error) => void): unknown;
 }
 

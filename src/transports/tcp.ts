@@ -33,16 +33,17 @@ function interfaceAddress(name: string, ipv6: boolean): string | null {
 
 /**
  * The local address to bind to, as libzmq resolves it: `*` is every interface, then a NIC name,
- * an IP literal (IPv6 only with the `ipv6` option), or a host name; ENODEV when none fits.
+ * an IP literal (IPv6 only with the `ipv6` option), or a host name (not for ws, whose binds
+ * libzmq does not look up: `allowDns` false); ENODEV when none fits.
  */
-function resolveLocal(host: string, ipv6: boolean, uri: string): Promise<string> {
+export function resolveLocal(host: string, ipv6: boolean, uri: string, allowDns = true): Promise<string> {
   if (host === "*") return Promise.resolve(ipv6 ? "::" : "0.0.0.0");
   const v6 = bracketedIpv6(host);
   if (v6 !== null) return ipv6 && isIPv6(v6) ? Promise.resolve(v6) : Promise.reject(zmqError("ENODEV", undefined, uri));
   const nic = interfaceAddress(host, ipv6);
   if (nic !== null) return Promise.resolve(nic);
   if (isIPv4(host)) return Promise.resolve(host);
-  if (host === "") return Promise.reject(zmqError("ENODEV", undefined, uri));
+  if (host === "" || !allowDns) return Promise.reject(zmqError("ENODEV", undefined, uri));
   return new Promise((resolve, reject) => {
     lookup(host, { family: ipv6 ? 0 : 4 }, (err, address) => {
       if (err !== null) reject(zmqError("ENODEV", undefined, uri));
@@ -82,7 +83,7 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
  * an IPv6 literal in brackets is taken as it is. Node asks for every address (`all`) when it
  * may try several families in turn.
  */
-function hostLookup(ipv6: boolean) {
+export function hostLookup(ipv6: boolean) {
   return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
     const v6 = bracketedIpv6(hostname);
     if (v6 !== null) {

@@ -1,4 +1,19 @@
+import type { SocketTypeName } from "../zmtp/socket-types.js";
 import type { ByteStream } from "./stream.js";
+
+/** wss: the TLS options, libzmq's ZMQ_WSS_* (empty strings when unset). */
+export interface WssOptions {
+  /** PEM certificate chain a wss bind presents (ZMQ_WSS_CERT_PEM). */
+  certPem: string;
+  /** PEM private key of that certificate (ZMQ_WSS_KEY_PEM). */
+  keyPem: string;
+  /** PEM certificates a wss connect trusts (ZMQ_WSS_TRUST_PEM). */
+  trustPem: string;
+  /** The server name a wss connect sends (SNI) and checks the certificate against (ZMQ_WSS_HOSTNAME). */
+  hostname: string;
+  /** Also trust the system's certificate authorities (ZMQ_WSS_TRUST_SYSTEM). */
+  trustSystem: boolean;
+}
 
 /** Options the byte-stream transports honour (ZeroMQ socket options, ms where timed). */
 export interface TransportOptions {
@@ -11,6 +26,14 @@ export interface TransportOptions {
   /** Abort a connection attempt after this many ms; 0 = OS default. */
   connectTimeout: number;
   ipv6: boolean;
+  /** ws: the socket's type and mechanism, which pick the ZWS 2.0 subprotocol (RFC 45). */
+  socketType: SocketTypeName;
+  mechanism: "NULL" | "PLAIN" | "CURVE";
+  /** ws: largest inbound frame in bytes (-1 = unlimited): caps a WebSocket message before it is buffered. */
+  maxMessageSize: number;
+  /** ws: ms a bound endpoint's peer has to complete its upgrade request (ZMQ_HANDSHAKE_IVL); 0 = none. */
+  handshakeInterval: number;
+  wss: WssOptions;
 }
 
 /** libzmq's defaults, for users of a transport that are not sockets (the CLI). */
@@ -20,6 +43,11 @@ export const DEFAULT_TRANSPORT_OPTIONS: Readonly<TransportOptions> = {
   backlog: 100,
   connectTimeout: 0,
   ipv6: false,
+  socketType: "DEALER",
+  mechanism: "NULL",
+  maxMessageSize: -1,
+  handshakeInterval: 30_000,
+  wss: { certPem: "", keyPem: "", trustPem: "", hostname: "", trustSystem: false },
 };
 
 /** A bound endpoint that accepts connections. */
@@ -34,7 +62,7 @@ export interface Listener {
 export type StreamHandler = (stream: ByteStream) => void;
 
 /**
- * A transport that carries ZMTP as bytes (tcp, ipc; ws next), looked up by the endpoint's scheme
+ * A transport that carries ZMTP as bytes (tcp, ipc, ws, wss), looked up by the endpoint's scheme
  * (registry.ts). Addresses are the endpoint strings the user gave; errors are ZmqErrors that
  * carry them.
  */

@@ -207,6 +207,8 @@ export abstract class Connection<O extends ConnectionOptions = ConnectionOptions
 
   sendPing(ttlDeciseconds: number): void {
     this.sendCommand(encodePing(ttlDeciseconds));
+    // Over ws, libzmq answers only a WebSocket ping: without one a live libzmq peer looks dead.
+    this.stream.ping?.();
   }
 
   heartbeatExpired(message: string): void {

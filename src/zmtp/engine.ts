@@ -192,8 +192,9 @@ export class Engine extends Connection<EngineOptions> {
     this.close({ kind: "eof", error: null, handshaken: this.handshaken, fatal: false });
   };
 
+  /** A ProtocolError from the stream (a refused WebSocket upgrade, a text message) is fatal, as from the peer's bytes. */
   private readonly onError = (err: Error): void => {
-    this.close({ kind: "io", error: err, handshaken: this.handshaken, fatal: false });
+    this.fail(err);
   };
 
   private readonly onStreamClose = (): void => {

@@ -31,3 +31,11 @@ export function compatibleSocketTypes(local: SocketTypeName, peer: string): bool
 export function sendsIdentity(type: SocketTypeName): boolean {
   return type === "REQ" || type === "DEALER" || type === "ROUTER";
 }
+
+/**
+ * A type `local` can talk to, for a peer that announces none (bare ZWS2.0, RFC 45): the first of
+ * its compatible types. STREAM has none and gets PAIR, which it refuses.
+ */
+export function peerTypeFor(local: SocketTypeName): SocketTypeName {
+  return COMPATIBLE[local][0] ?? "PAIR";
+}

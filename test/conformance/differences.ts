@@ -6,14 +6,19 @@
  */
 export const differences: Record<string, string> = {
   // ---- endpoints: invalid addresses ----
+  // zeromq.js's prebuilt libzmq has ws but no wss (EPROTONOSUPPORT); zmtp has both (a wss bind
+  // needs wssCertPem and wssKeyPem: EINVAL without them).
   "endpoints: invalid addresses / bind":
-    '"ws://127.0.0.1:5555": rejected Error "EPROTONOSUPPORT"(93) "Protocol not supported" address="ws://127.0.0.1:<eph…, zeromq resolved undefined',
+    '"wss://127.0.0.1:5555/x" message: "Invalid argument", zeromq "Protocol not supported"; "wss://127.0.0.1:5555/x" code: "EINVAL", zeromq "EPROTONOSUPPORT"; "wss://127.0.0.1:5555/x" errno: 22, zeromq 93',
+  // zeromq.js's prebuilt libzmq has no wss.
   "endpoints: invalid addresses / connect":
-    '"ws://127.0.0.1:5555": threw Error "EPROTONOSUPPORT"(93) "Protocol not supported" address="ws://127.0.0.1:<epheme…, zeromq returned undefined',
+    '"wss://127.0.0.1:5555/x": returned undefined, zeromq threw Error "EPROTONOSUPPORT"(93) "Protocol not supported" address="wss://127.0.0.1:<ephem…',
+  // zeromq.js's prebuilt libzmq has no wss.
   "endpoints: invalid addresses / disconnect":
-    '"ws://127.0.0.1:5555" message: "Protocol not supported", zeromq "No such endpoint"; "ws://127.0.0.1:5555" code: "EPROTONOSUPPORT", zeromq "ENOENT"; "ws://127.0.0.1:5555" errno: 93, zeromq 2',
+    '"wss://127.0.0.1:5555/x" message: "No such endpoint", zeromq "Protocol not supported"; "wss://127.0.0.1:5555/x" code: "ENOENT", zeromq "EPROTONOSUPPORT"; "wss://127.0.0.1:5555/x" errno: 2, zeromq 93',
+  // zeromq.js's prebuilt libzmq has no wss.
   "endpoints: invalid addresses / unbind":
-    '"ws://127.0.0.1:5555" message: "Protocol not supported", zeromq "No such endpoint"; "ws://127.0.0.1:5555" code: "EPROTONOSUPPORT", zeromq "ENOENT"; "ws://127.0.0.1:5555" errno: 93, zeromq 2',
+    '"wss://127.0.0.1:5555/x" message: "No such endpoint", zeromq "Protocol not supported"; "wss://127.0.0.1:5555/x" code: "ENOENT", zeromq "EPROTONOSUPPORT"; "wss://127.0.0.1:5555/x" errno: 2, zeromq 93',
   // ---- module ----
   "module / capability": "result tipc: false, zeromq true; result draft: false, zeromq true",
   // ---- security ----

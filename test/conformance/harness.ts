@@ -18,9 +18,9 @@ import { differences } from "./differences.js";
 import { diffSnaps, EndpointNormalizer, fmt, outcome, snap, snapError, summarize, type Snap } from "./observe.js";
 
 export type Zmq = typeof import("zeromq");
-export type Transport = "tcp" | "ipc" | "inproc";
+export type Transport = "tcp" | "ipc" | "inproc" | "ws";
 export type LibName = "zeromq" | "zmtp";
-export const ALL_TRANSPORTS: readonly Transport[] = ["tcp", "ipc", "inproc"];
+export const ALL_TRANSPORTS: readonly Transport[] = ["tcp", "ipc", "inproc", "ws"];
 
 /** How long an unsettled operation is given before it counts as pending. */
 export const SHORT_MS = 100;
@@ -236,6 +236,12 @@ class Run implements Trial {
         if (port === undefined) throw new Error("out of free ports: raise `ports` of the scenario");
         this.normalizer.addPort(port);
         return `tcp://127.0.0.1:${port}`;
+      }
+      case "ws": {
+        const port = this.ports.shift();
+        if (port === undefined) throw new Error("out of free ports: raise `ports` of the scenario");
+        this.normalizer.addPort(port);
+        return `ws://127.0.0.1:${port}/ep${n}`;
       }
       case "ipc":
         return `ipc://${join(ipcRoot, this.tag)}/ep${n}`;
@@ -464,7 +470,8 @@ export async function compareScenario(
   transport: Transport | undefined,
   modules: Modules = MODULES,
 ): Promise<Comparison> {
-  const portCount = transport === "tcp" || scenario.ports !== undefined ? (scenario.ports ?? 4) : 0;
+  const portCount =
+    transport === "tcp" || transport === "ws" || scenario.ports !== undefined ? (scenario.ports ?? 4) : 0;
   const ref = new Run("zeromq", transport, await freePorts(portCount), null, modules);
   const sub = new Run("zmtp", transport, await freePorts(portCount), ref, modules);
   try {

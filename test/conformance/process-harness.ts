@@ -80,12 +80,12 @@ async function runChild(
   mkdirSync(dir, { recursive: true });
   const normalizer = new EndpointNormalizer();
   const endpoints: string[] = [];
-  const ports = transport === "tcp" ? await freePorts(2) : [];
+  const ports = transport === "tcp" || transport === "ws" ? await freePorts(2) : [];
   for (let i = 1; i <= 2; i++) {
-    if (transport === "tcp") {
+    if (transport === "tcp" || transport === "ws") {
       const port = ports[i - 1]!;
       normalizer.addPort(port);
-      endpoints.push(`tcp://127.0.0.1:${port}`);
+      endpoints.push(transport === "tcp" ? `tcp://127.0.0.1:${port}` : `ws://127.0.0.1:${port}/ep${i}`);
     } else if (transport === "ipc") {
       endpoints.push(`ipc://${dir}/ep${i}`);
     } else {

@@ -360,7 +360,10 @@ scenarios("Stream", [
   },
   {
     name: "two Streams",
-    transports: ALL_TRANSPORTS,
+    // Over ws no STREAM connection completes (libzmq's nor ours: ZWS frames ZMTP, and no peer
+    // accepts a STREAM); whether a send to the connect-time routing id still finds its pipe then
+    // depends on how soon the handshake failed.
+    transports: ALL_TRANSPORTS.filter((t) => t !== "ws"),
     steps: async (zmq, t) => {
       const a = streamOf(zmq);
       const b = streamOf(zmq);

@@ -13,10 +13,10 @@ import { Context, type EventOfType, type EventType, type Socket, type SocketOpti
 import { eventually, sleep, until } from "./time.js";
 
 /** The transports every socket type runs over in the specs (ours on both sides). */
-export type Transport = "inproc" | "tcp" | "ipc";
-export const TRANSPORTS: readonly Transport[] = ["inproc", "tcp", "ipc"];
+export type Transport = "inproc" | "tcp" | "ipc" | "ws";
+export const TRANSPORTS: readonly Transport[] = ["inproc", "tcp", "ipc", "ws"];
 /** The transports that carry ZMTP bytes (connection events, handshakes, reconnects). */
-export const WIRE_TRANSPORTS: readonly Transport[] = ["tcp", "ipc"];
+export const WIRE_TRANSPORTS: readonly Transport[] = ["tcp", "ipc", "ws"];
 
 /** How long a receive may wait before the test fails (the default receiveTimeout of `open`). */
 export const RECEIVE_MS = 2000;
@@ -78,6 +78,7 @@ export function useHarness(): Harness {
   const bindAddress = (transport: Transport): string => {
     if (transport === "inproc") return inproc("spec");
     if (transport === "tcp") return "tcp://127.0.0.1:*";
+    if (transport === "ws") return "ws://127.0.0.1:*/spec";
     return `ipc://${ipcPath()}`;
   };
   return {
@@ -99,7 +100,9 @@ export function useHarness(): Harness {
       return socket.lastEndpoint!;
     },
     async unboundEndpoint(transport) {
-      return transport === "tcp" ? `tcp://127.0.0.1:${await freePort()}` : bindAddress(transport);
+      if (transport === "tcp") return `tcp://127.0.0.1:${await freePort()}`;
+      if (transport === "ws") return `ws://127.0.0.1:${await freePort()}/spec`;
+      return bindAddress(transport);
     },
   };
 }

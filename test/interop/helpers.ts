@@ -100,11 +100,16 @@ interface Observing {
   events: { on(type: string, listener: () => void): unknown; off(type: string, listener: () => void): unknown };
 }
 
-/** Resolves at the next event of `type` on `sock` (either implementation); register before acting. */
-export function nextEvent(sock: Sock, type: string, ms = WAIT_MS): Promise<void> {
+/**
+ * Resolves at the next event of `type` on `sock` (either implementation), or at the `count`-th;
+ * register before acting.
+ */
+export function nextEvent(sock: Sock, type: string, ms = WAIT_MS, count = 1): Promise<void> {
   const events = (sock as unknown as Observing).events;
+  let seen = 0;
   return new Promise((resolve, reject) => {
     const listener = (): void => {
+      if (++seen < count) return;
       clearTimeout(timer);
       events.off(type, listener);
       resolve();

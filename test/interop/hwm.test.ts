@@ -57,7 +57,8 @@ async function lateReader({ pushSide, pullSide, pushBinds, transport }: Flow): P
       const seq = Buffer.alloc(4);
       seq.writeUInt32BE(i);
       pendingSince = performance.now();
-      await push.send([seq, body]);
+      // A copy each time: libzmq's ws client masks the frame in place, in the Buffer it was given.
+      await push.send([seq, Buffer.from(body!)]);
       sent++;
     }
   })();

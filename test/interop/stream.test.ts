@@ -88,12 +88,18 @@ function recorder(socket: NetSocket): { socket: NetSocket; bytes(): Buffer; ende
 
 const BIG = 300_000;
 
+/**
+ * STREAM carries raw bytes, which ZWS (ZMTP frames) cannot: over ws a STREAM (libzmq's and ours)
+ * runs a ZMTP handshake as STREAM, which no peer completes.
+ */
+const STREAM_TRANSPORTS = TRANSPORTS.filter((t) => t !== "ws");
+
 describe("STREAM to STREAM", () => {
   for (const [binder, connecter] of [
     [OURS, THEIRS],
     [THEIRS, OURS],
   ] as const) {
-    for (const t of TRANSPORTS) {
+    for (const t of STREAM_TRANSPORTS) {
       it(`${name(binder, "bind", t)} <- ${name(connecter, "connect", t)} with routingId "far": notifications on both sides, ${BIG} bytes each way intact, [id, ""] ends it on both sides`, async () => {
         const server = openStream(binder);
         const client = openStream(connecter);
@@ -125,7 +131,7 @@ describe("STREAM to STREAM", () => {
 
 describe("STREAM with a plain net peer", () => {
   for (const side of [OURS, THEIRS]) {
-    for (const t of TRANSPORTS) {
+    for (const t of STREAM_TRANSPORTS) {
       it(`${name(side, "bind", t)} <- net client: [id, ""] on connect, bytes both ways, [id, ""] when the client ends`, async () => {
         const s = openStream(side);
         const endpoint = await bindFresh(s, t);

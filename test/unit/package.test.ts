@@ -89,7 +89,7 @@ describe("package entries", () => {
     expect(await runScript("names-zmtp.mjs", probe("zmtp", true))).toEqual([theirs, theirs]);
   });
 
-  it("zmtp/auth, zmtp/z85 and zmtp/errors share the main entry's classes, from ESM and from CommonJS", async () => {
+  it("zmtp/auth, zmtp/z85, zmtp/errors and zmtp/ws share the main entry's classes, from ESM and from CommonJS", async () => {
     const probe = (load: string): string => `
       ${load}
       const push = new zmtp.Push();
@@ -100,6 +100,7 @@ describe("package entries", () => {
       const auth = new authMod.Authenticator({ context });
       console.log(JSON.stringify({
         auth: Object.keys(authMod).sort(), z85: Object.keys(z85Mod).sort(), errors: Object.keys(errorsMod).sort(),
+        ws: Object.keys(wsMod).sort(),
         errorShape: errorsMod.isZmqError(thrown) && Object.getPrototypeOf(thrown) === Error.prototype, code: thrown.code,
         sameContext: auth.context === context,
         keyRoundTrip: z85Mod.z85Encode(z85Mod.z85Decode(zmtp.curveKeyPair().publicKey)).length,
@@ -107,18 +108,19 @@ describe("package entries", () => {
     const esm = await runScript(
       "subpaths.mjs",
       probe(
-        `import * as zmtp from "zmtp"; import * as authMod from "zmtp/auth"; import * as z85Mod from "zmtp/z85"; import * as errorsMod from "zmtp/errors";`,
+        `import * as zmtp from "zmtp"; import * as authMod from "zmtp/auth"; import * as z85Mod from "zmtp/z85"; import * as errorsMod from "zmtp/errors"; import * as wsMod from "zmtp/ws";`,
       ),
     );
     const cjs = await runScript(
       "subpaths.cjs",
-      `(async () => {${probe(`const zmtp = require("zmtp"); const authMod = require("zmtp/auth"); const z85Mod = require("zmtp/z85"); const errorsMod = require("zmtp/errors");`)}})();`,
+      `(async () => {${probe(`const zmtp = require("zmtp"); const authMod = require("zmtp/auth"); const z85Mod = require("zmtp/z85"); const errorsMod = require("zmtp/errors"); const wsMod = require("zmtp/ws");`)}})();`,
       WITHOUT_REQUIRE_ESM,
     );
     const expected = {
       auth: ["Authenticator"],
       z85: ["curvePublicKey", "z85Decode", "z85Encode"],
       errors: ["isZmqError", "zmqError"],
+      ws: ["attachServer"],
       errorShape: true,
       code: "EPROTONOSUPPORT",
       sameContext: true,

@@ -19,7 +19,7 @@ Workloads:
   req-rep         REQ <-> REP round-trip latency (one request in flight)
 
 Options:
-  --transport T       tcp, ipc or inproc (default tcp; inproc runs in one process)
+  --transport T       tcp, ipc, ws or inproc (default tcp; inproc runs in one process)
   --sizes LIST        message sizes in bytes, K/KiB and M/MiB allowed (default 16,256,4096,65536)
   --count N           messages (round trips for req-rep) per run
   --duration S        seconds per run (default 2 unless --count is given)
@@ -102,7 +102,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | "help" {
   const durationMs =
     count !== null ? null : positiveNumber(values.duration ?? String(DEFAULT_DURATION_S), "duration") * 1000;
   const sizes = values.sizes === undefined ? DEFAULT_SIZES : values.sizes.split(",").map(parseSize);
-  if (values.ceiling && transport === "inproc")
+  if (values.ceiling && (transport === "inproc" || transport === "ws"))
     throw new UsageError("--ceiling measures a byte stream between processes: use --transport tcp or ipc");
   if (values.ceiling && workload === "req-rep")
     throw new UsageError("--ceiling is a throughput bound: use it with push-pull, pub-sub or dealer-router");

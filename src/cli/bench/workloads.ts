@@ -12,10 +12,10 @@ import type { BenchSocket, SocketApi } from "./implementations.js";
  */
 
 export type WorkloadName = "push-pull" | "pub-sub" | "dealer-router" | "req-rep";
-export type Transport = "tcp" | "ipc" | "inproc";
+export type Transport = "tcp" | "ipc" | "inproc" | "ws";
 
 export const WORKLOADS: readonly WorkloadName[] = ["push-pull", "pub-sub", "dealer-router", "req-rep"];
-export const TRANSPORTS: readonly Transport[] = ["tcp", "ipc", "inproc"];
+export const TRANSPORTS: readonly Transport[] = ["tcp", "ipc", "inproc", "ws"];
 
 export const TAG_DATA = 0;
 export const TAG_WARMUP = 1;
@@ -88,6 +88,8 @@ export function bindAddress(transport: Transport): string {
       return `ipc://${join(tmpdir(), `zmtp-bench-${process.pid}-${addressCounter}.ipc`)}`;
     case "inproc":
       return `inproc://zmtp-bench-${process.pid}-${addressCounter}`;
+    case "ws":
+      return "ws://127.0.0.1:*/bench";
   }
 }
 

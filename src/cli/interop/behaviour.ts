@@ -31,6 +31,9 @@ export interface Behaviour {
   run(ctx: CaseContext, subject: Implementation, other: Implementation): Promise<void>;
 }
 
+/** Behaviours that also run over ws (libzmq's ws transport differs from its tcp one there). */
+const WS_TOO: readonly Transport[] = ["tcp", "ws"];
+
 const HWM = 10;
 const HWM_FRAME = 16 * 1024;
 /** Far beyond HWM plus what loopback socket buffers hold: reaching it means no high-water mark. */
@@ -129,16 +132,20 @@ export const BEHAVIOURS: readonly Behaviour[] = [
       }
     },
   },
-  {
+  ...WS_TOO.map((transport): Behaviour => ({
     name: "subscriptions",
     subject: "PUB",
     other: "SUB",
     mechanism: "null",
-    transport: "tcp",
+    transport,
     subjectKinds: ["Publisher"],
     otherKinds: ["Subscriber"],
     async run(ctx, subject, other) {
-      const [pub, sub] = await ctx.link({ side: subject, kind: "Publisher" }, { side: other, kind: "Subscriber" });
+      const [pub, sub] = await ctx.link(
+        { side: subject, kind: "Publisher" },
+        { side: other, kind: "Subscriber" },
+        transport,
+      );
       await syncSubscriber(ctx, pub, sub, "a");
       await syncSubscriber(ctx, pub, sub, "b");
       for (const topic of ["a1", "b1", "c1", "ab"]) await ctx.send(pub, [topic, "m"], `PUB ${topic}`);
@@ -165,19 +172,20 @@ export const BEHAVIOURS: readonly Behaviour[] = [
       while (got[0]?.toString() === "a-after") got = await receiveSkippingSync(ctx, sub);
       expectFrames(got, ["a-end", "m"], 'after unsubscribe("b") only a messages arrive');
     },
-  },
-  {
+  })),
+  ...WS_TOO.map((transport): Behaviour => ({
     name: "reconnect",
     subject: "PUSH (connects)",
     other: "PULL (restarts)",
     mechanism: "null",
-    transport: "tcp",
+    transport,
     subjectKinds: ["Push"],
     otherKinds: ["Pull"],
     async run(ctx, subject, other) {
       const [first, push, endpoint] = await ctx.link(
         { side: other, kind: "Pull" },
         { side: subject, kind: "Push", options: { reconnectInterval: 50 } },
+        transport,
       );
       await ctx.send(push, ["before"], "PUSH before restart");
       expectFrames(await ctx.receive(first, "first PULL"), ["before"], "before the restart");
@@ -189,29 +197,31 @@ export const BEHAVIOURS: readonly Behaviour[] = [
       await ctx.send(push, ["after"], "PUSH after restart");
       expectFrames(await ctx.receive(second, "restarted PULL"), ["after"], "after the restart (reconnected)");
     },
-  },
-  ...(["plain", "curve"] as const).map((mechanism): Behaviour => ({
-    name: `${mechanism}-denied`,
-    subject: mechanism === "plain" ? "DEALER (bad password)" : "DEALER (unknown key)",
-    other: "ROUTER (ZAP)",
-    mechanism,
-    transport: "tcp",
-    subjectKinds: ["Dealer"],
-    otherKinds: ["Router", "Reply"],
-    async run(ctx, subject, other) {
-      const router = ctx.open(other, "Router");
-      const dealer = ctx.open(subject, "Dealer");
-      await ctx.secure(mechanism, { side: other, sock: router }, dealer, "stranger");
-      if (mechanism === "plain") dealer.plainPassword = "wrong";
-      const endpoint = await ctx.bind(router, "tcp");
-      dealer.connect(endpoint);
-      dealer.sendTimeout = 0;
-      try {
-        await dealer.send(["let me in"]);
-      } catch {
-        // EAGAIN: no connection to queue on, which is also a refusal
-      }
-      await ctx.expectNothing(router, 500, "the ZAP handler denied the client");
-    },
   })),
+  ...(["plain", "curve"] as const).flatMap((mechanism) =>
+    WS_TOO.map((transport): Behaviour => ({
+      name: `${mechanism}-denied`,
+      subject: mechanism === "plain" ? "DEALER (bad password)" : "DEALER (unknown key)",
+      other: "ROUTER (ZAP)",
+      mechanism,
+      transport,
+      subjectKinds: ["Dealer"],
+      otherKinds: ["Router", "Reply"],
+      async run(ctx, subject, other) {
+        const router = ctx.open(other, "Router");
+        const dealer = ctx.open(subject, "Dealer");
+        await ctx.secure(mechanism, { side: other, sock: router }, dealer, "stranger");
+        if (mechanism === "plain") dealer.plainPassword = "wrong";
+        const endpoint = await ctx.bind(router, transport);
+        dealer.connect(endpoint);
+        dealer.sendTimeout = 0;
+        try {
+          await dealer.send(["let me in"]);
+        } catch {
+          // EAGAIN: no connection to queue on, which is also a refusal
+        }
+        await ctx.expectNothing(router, 500, "the ZAP handler denied the client");
+      },
+    })),
+  ),
 ];

@@ -8,7 +8,7 @@ export const INTEROP_USAGE = `Usage: zmtp interop [options]
 
 Runs a matrix of cases between two implementations of the zeromq.js v6 API: every socket
 pairing (PAIR, REQ/REP, REQ/ROUTER, DEALER/REP, DEALER/ROUTER, PUSH/PULL, PUB/SUB) x transport
-(tcp, ipc) x mechanism (null, plain, curve) x which side plays which type x which side binds,
+(tcp, ipc, ws) x mechanism (null, plain, curve) x which side plays which type x which side binds,
 then behaviour cases both ways (ROUTER ids, REP envelopes, HWM, subscriptions, reconnect,
 denied credentials). Prints a pass/fail table and "N passed, M failed"; exits 1 on any failure.
 

@@ -10,7 +10,7 @@ import { KIND_NAME, socketClass, type Frame, type Implementation, type Kind, typ
  * frame assertions with readable messages, and the security set-up (keys, ZAP handlers).
  */
 
-export type Transport = "tcp" | "ipc";
+export type Transport = "tcp" | "ipc" | "ws";
 export type MechanismName = "null" | "plain" | "curve";
 
 /** A failed expectation; its message is what the table prints. */
@@ -160,9 +160,11 @@ export class CaseContext {
     return sock;
   }
 
-  /** A fresh address to bind: an ephemeral loopback port or a new ipc path. */
+  /** A fresh address to bind: an ephemeral loopback port (with a path for ws) or a new ipc path. */
   address(transport: Transport): string {
-    return transport === "tcp" ? "tcp://127.0.0.1:*" : `ipc://${this.ipcPath()}`;
+    if (transport === "tcp") return "tcp://127.0.0.1:*";
+    if (transport === "ws") return "ws://127.0.0.1:*/zmtp";
+    return `ipc://${this.ipcPath()}`;
   }
 
   /** A new ipc socket path under the OS temp dir, removed by `cleanup()`. */
@@ -179,7 +181,12 @@ export class CaseContext {
     const endpoint = sock.lastEndpoint;
     if (typeof endpoint !== "string" || endpoint === "")
       throw new CaseFailure(`no lastEndpoint after bind(${address})`);
-    if (transport === "tcp" && !/^tcp:\/\/127\.0\.0\.1:[1-9]\d*$/.test(endpoint)) {
+    const expected = {
+      tcp: /^tcp:\/\/127\.0\.0\.1:[1-9]\d*$/,
+      ws: /^ws:\/\/127\.0\.0\.1:[1-9]\d*\/zmtp$/,
+      ipc: /^ipc:/,
+    };
+    if (!expected[transport].test(endpoint)) {
       throw new CaseFailure(`lastEndpoint after bind(${address}) is ${endpoint}, not the port the system chose`);
     }
     return endpoint;
@@ -230,9 +237,15 @@ export class CaseContext {
     }
   }
 
+  /**
+   * Sends copies of the frames: libzmq's ws client masks a frame of more than 128 bytes in place,
+   * in the memory zeromq.js hands it (the application's Buffer), which would change the frames
+   * the case then expects.
+   */
   async send(sock: Sock, message: Frame | Frame[], what: string): Promise<void> {
+    const copy = (f: Frame): Frame => (typeof f === "string" ? f : Buffer.from(f));
     try {
-      await sock.send(message);
+      await sock.send(Array.isArray(message) ? message.map(copy) : copy(message));
     } catch (err) {
       throw new CaseFailure(`${what}: send failed (${(err as Error).message})`, { cause: err });
     }

@@ -10,7 +10,7 @@ import { FRAME_SIZES, PAIRINGS, type Pairing } from "./pairings.js";
  * cases in both directions. Library code: `zmtp interop` prints it, tests run parts of it.
  */
 
-export const TRANSPORTS: readonly Transport[] = ["tcp", "ipc"];
+export const TRANSPORTS: readonly Transport[] = ["tcp", "ipc", "ws"];
 export const MECHANISMS: readonly MechanismName[] = ["null", "plain", "curve"];
 
 /** What names a case and what it covers, in the table and in its result. */

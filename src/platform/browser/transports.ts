@@ -1,15 +1,21 @@
 import type { Transport } from "../../transports/transport.js";
+import { whatwgPort, type WhatwgWebSocket } from "../../transports/ws/port.js";
+import { ZwsStream } from "../../transports/ws/zws-stream.js";
+import { browserWebSocketTransport, type ZwsAdapter } from "./websocket.js";
+
+/** The ws transport's ZWS 2.0 adapter over the page's own WebSocket. */
+const zws: ZwsAdapter = (socket, options) =>
+  new ZwsStream(whatwgPort(socket as unknown as WhatwgWebSocket), {
+    mechanism: options.mechanism,
+    socketType: options.socketType,
+  });
 
 /**
  * The byte-stream transports a page has: none of Node's (tcp://, ipc:// and tipc:// are
  * EPROTONOSUPPORT, as from a libzmq built without them), and ws:// / wss:// over the browser's
- * WebSocket once the ws transport's ZWS 2.0 adapter is in the tree.
- *
- * SEAM(ws): connect it here when the ws transport lands (its ZWS adapter over a WHATWG
- * WebSocket, ws/zws-stream.ts over ws/port.ts's whatwgPort in the ws branch):
- *   const zws: ZwsAdapter = (socket, o) =>
- *     new ZwsStream(whatwgPort(socket), { mechanism: o.mechanism, socketType: o.socketType });
- *   ["ws", browserWebSocketTransport(zws)], ["wss", browserWebSocketTransport(zws)]
- * (checkProtocol in transports/endpoint.ts knows "ws" and "wss" once the ws branch is in).
+ * WebSocket.
  */
-export const streamTransports: ReadonlyMap<string, Transport> = new Map<string, Transport>();
+export const streamTransports: ReadonlyMap<string, Transport> = new Map<string, Transport>([
+  ["ws", browserWebSocketTransport(zws)],
+  ["wss", browserWebSocketTransport(zws)],
+]);

@@ -25,9 +25,6 @@ export type WebSocketConstructor = new (url: string, protocols: string[]) => Web
 /** The one subprotocol a browser can offer (RFC 45's bare ZWS 2.0). */
 export const PAGE_SUBPROTOCOL = "ZWS2.0";
 
-/** SEAM(ws): TransportOptions gains the socket's mechanism with the ws transport; until then it may be absent. */
-type DialOptions = TransportOptions & { mechanism?: "NULL" | "PLAIN" | "CURVE" };
-
 export function browserWebSocketTransport(
   adapter: ZwsAdapter,
   webSocket: WebSocketConstructor = globalThis.WebSocket,
@@ -39,8 +36,8 @@ export function browserWebSocketTransport(
       Promise.reject(
         zmqError("ENOTSUP", "A browser cannot listen: bind in a server and connect from the page", address),
       ),
-    checkDial(address: string, options: DialOptions): void {
-      const mechanism = options.mechanism ?? "NULL";
+    checkDial(address: string, options: TransportOptions): void {
+      const mechanism = options.mechanism;
       if (mechanism !== "NULL") {
         throw zmqError("ENOTSUP", `A browser cannot offer ZWS2.0/${mechanism}: ws:// from a page is NULL`, address);
       }

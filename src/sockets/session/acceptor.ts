@@ -18,9 +18,12 @@ class AcceptedSession implements EngineHost, RawEngineHost {
   ) {
     stream.unref?.();
     const owner = acceptor.owner;
-    this.engine = owner.options.rawSocket
-      ? startRawEngine(stream, owner, this, acceptor.endpoint)
-      : new Engine(stream, owner.engineOptions(), this, acceptor.endpoint);
+    // libzmq reports a transport's own handshake (the WebSocket upgrade) as one, before the mechanism's.
+    stream.once("handshake", () => owner.emit({ type: "handshake", address: acceptor.endpoint }));
+    this.engine =
+      owner.options.rawSocket && stream.zmtpOnly !== true
+        ? startRawEngine(stream, owner, this, acceptor.endpoint)
+        : new Engine(stream, owner.engineOptions(), this, acceptor.endpoint);
   }
 
   /** A raw connection (STREAM) has no handshake: its pipe joins at once, with no handshake event. */

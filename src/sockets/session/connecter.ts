@@ -111,9 +111,12 @@ export class Connecter implements EngineHost, RawEngineHost {
       // libzmq recreates its connecter after every successful TCP connect: the backoff restarts.
       this.attempt = 0;
       this.owner.emit({ type: "connect", address: this.address });
-      this.engine = this.owner.options.rawSocket
-        ? startRawEngine(stream, this.owner, this, this.address)
-        : new Engine(stream, this.owner.engineOptions(), this, this.address);
+      // libzmq reports a transport's own handshake (the WebSocket upgrade) as one, before the mechanism's.
+      stream.once("handshake", () => this.owner.emit({ type: "handshake", address: this.address }));
+      this.engine =
+        this.owner.options.rawSocket && stream.zmtpOnly !== true
+          ? startRawEngine(stream, this.owner, this, this.address)
+          : new Engine(stream, this.owner.engineOptions(), this, this.address);
     });
   }
 

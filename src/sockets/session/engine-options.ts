@@ -32,13 +32,24 @@ export function engineOptionsFor(
   };
 }
 
-/** What a transport needs of a socket's options to listen and dial. */
-export function transportOptionsFor(o: OptionValues): TransportOptions {
+/** What a transport needs of a `type` socket's options to listen and dial. */
+export function transportOptionsFor(type: SocketTypeName, o: OptionValues): TransportOptions {
   return {
     tcpKeepalive: o.tcpKeepalive,
     tcpKeepaliveIdle: o.tcpKeepaliveIdle,
     backlog: o.backlog,
     connectTimeout: o.connectTimeout,
     ipv6: o.ipv6,
+    socketType: type,
+    mechanism: o.mechanism,
+    maxMessageSize: o.maxMessageSize,
+    handshakeInterval: o.handshakeInterval,
+    wss: {
+      certPem: o.wssCertPem.toString(),
+      keyPem: o.wssKeyPem.toString(),
+      trustPem: o.wssTrustPem.toString(),
+      hostname: o.wssHostname.toString(),
+      trustSystem: o.wssTrustSystem,
+    },
   };
 }

@@ -64,7 +64,7 @@ class DeliveryOwner implements SessionOwner, PipeOwner {
   }
 
   get transportOptions(): TransportOptions {
-    return transportOptionsFor(this.options);
+    return transportOptionsFor(this.item.socketType, this.options);
   }
 
   engineOptions(): EngineOptions {

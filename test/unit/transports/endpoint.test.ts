@@ -3,10 +3,12 @@ import {
   checkEndpoint,
   checkTcpConnect,
   formatTcpEndpoint,
+  formatWsEndpoint,
   parseIpc,
   parseTcpBind,
   parseTcpConnect,
   parseUri,
+  parseWs,
 } from "../../../src/transports/endpoint.js";
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -91,5 +93,46 @@ describe("endpoints as libzmq reads them", () => {
   it("formats tcp endpoints with IPv6 hosts in brackets", () => {
     expect(formatTcpEndpoint("127.0.0.1", 5555)).toBe("tcp://127.0.0.1:5555");
     expect(formatTcpEndpoint("::1", 5555)).toBe("tcp://[::1]:5555");
+  });
+});
+
+// Read off libzmq 4.3.5 through the zeromq package, as above; where zmtp differs it says so.
+describe("ws endpoints", () => {
+  it("splits host, port and path at the first '/', the path '/' when none", () => {
+    expect(parseWs("u", "127.0.0.1:5555", true)).toEqual({ host: "127.0.0.1", port: 5555, path: "/" });
+    expect(parseWs("u", "*:*/zmq", true)).toEqual({ host: "*", port: 0, path: "/zmq" });
+    expect(parseWs("u", "[::1]:80/a:b?x=1", false)).toEqual({ host: "[::1]", port: 80, path: "/a:b?x=1" });
+    // libzmq splits at the last '/' (bind EINVAL, connect requests "/b"): zmtp keeps it whole.
+    expect(parseWs("u", "h:1/a/b", false).path).toBe("/a/b");
+  });
+
+  it.each([
+    ["127.0.0.1/x", true],
+    ["127.0.0.1:abc/x", true],
+    ["127.0.0.1:65536/x", true],
+    [":5555/x", false],
+    ["*:5555/x", false],
+    ["127.0.0.1:*/x", false],
+    ["127.0.0.1:1;127.0.0.1:2/x", false],
+  ])("%s is EINVAL (bind: %s)", (address, forBind) => {
+    expect(codeOf(() => parseWs("u", address, forBind))).toBe("EINVAL");
+  });
+
+  it("reads ports as tcp's (atoi), and takes port 0 in a connect (libzmq fails it when dialling)", () => {
+    expect(parseWs("u", "127.0.0.1:-1/x", true).port).toBe(65535);
+    expect(parseWs("u", "127.0.0.1:12ab/x", false).port).toBe(12);
+    expect(parseWs("u", "127.0.0.1:0/x", false).port).toBe(0);
+  });
+
+  it("reports endpoints with the path, IPv6 hosts in brackets", () => {
+    expect(formatWsEndpoint("ws", "127.0.0.1", 5555, "/")).toBe("ws://127.0.0.1:5555/");
+    expect(formatWsEndpoint("wss", "::", 443, "/zmq")).toBe("wss://[::]:443/zmq");
+    expect(formatWsEndpoint("ws", "[::1]", 1, "/x")).toBe("ws://[::1]:1/x");
+  });
+
+  it("checkEndpoint names ws and wss", () => {
+    expect(checkEndpoint("ws://127.0.0.1:*/x", true)).toBe("ws");
+    expect(checkEndpoint("wss://h:443/x", false)).toBe("wss");
+    expect(codeOf(() => checkEndpoint("ws://*:1/x", false))).toBe("EINVAL");
   });
 });

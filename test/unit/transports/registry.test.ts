@@ -39,11 +39,10 @@ async function exchange(
 }
 
 describe("transport registry", () => {
-  it("finds tcp and ipc by scheme; inproc carries no bytes and has none", () => {
-    expect(streamTransport("tcp")).not.toBeNull();
-    expect(streamTransport("ipc")).not.toBeNull();
+  it("finds tcp, ipc, ws and wss by scheme; inproc carries no bytes and has none", () => {
+    for (const scheme of ["tcp", "ipc", "ws", "wss"]) expect(streamTransport(scheme), scheme).not.toBeNull();
     expect(streamTransport("inproc")).toBeNull();
-    expect(streamTransport("ws")).toBeNull();
+    expect(streamTransport("pgm")).toBeNull();
   });
 
   it("tcp: listen reports the real port, dial connects, bytes pass both ways", async () => {
