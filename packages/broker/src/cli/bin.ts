@@ -1,1 +1,4 @@
-export {};
+import { brokerCli } from "./main.js";
+
+// Set exitCode rather than exit(): the process ends when the sockets are really gone.
+process.exitCode = await brokerCli(process.argv.slice(2));

@@ -135,7 +135,11 @@ export class NetworkClient extends EventEmitter {
       for (const p of [...this.stalled]) this.send(p);
       this.emit("up", link);
     });
-    this.links.on("down", (link: BrokerLink) => this.emit("down", link));
+    this.links.on("down", (link: BrokerLink) => {
+      // What went through a broker that is down is asked again through another one now.
+      for (const p of [...this.pending.values()]) if (p.via === link && p.timer !== null) this.resend(p);
+      this.emit("down", link);
+    });
     this.links.on("learned", (address: unknown) => this.emit("learned", address));
     this.links.start();
   }

@@ -53,10 +53,11 @@ export class BrokerLink {
  * broker, starting from the seeds and growing with the lists the brokers send back in PONG.
  * Every interval each broker is pinged (the pings double as the request for its list, so they go
  * out even when requests are flowing); any message from a broker counts as a sign of life. A
- * broker silent for `liveness` intervals is down: its socket is thrown away (linger 0, so nothing
- * queued for it is delivered when it comes back) and a fresh one dials it again, once per
- * window while it stays silent (which also retries a handshake the broker refused). Brokers that
- * no live broker lists any more, and that stay silent, are forgotten; seeds are kept.
+ * broker whose connection closes is down at once; one silent for `liveness` intervals is down
+ * too, and its socket is thrown away (linger 0, so nothing queued for it is delivered when it
+ * comes back) for a fresh one, once per window while it stays silent (which also retries a
+ * handshake the broker refused). Brokers that no live broker lists any more, and that stay
+ * silent, are forgotten; seeds are kept.
  *
  * Events: "up" (link), "down" (link), "learned" (address), "forgot" (address).
  */
@@ -138,6 +139,11 @@ export class BrokerLinks extends EventEmitter {
         curveServerKey: link.address.publicKey!,
       }),
     });
+    // A broker that dies (its TCP connection closes) is down at once; one that hangs (SIGSTOP,
+    // a partition) only after the silent window.
+    socket.events.on("disconnect", () => {
+      if (link.socket === socket) this.lost(link);
+    });
     socket.connect(link.endpoint);
     link.socket = socket;
     link.opened = performance.now();
@@ -145,6 +151,12 @@ export class BrokerLinks extends EventEmitter {
     receiveLoop(socket, (frames) => {
       if (link.socket === socket) this.onMessage(link, frames);
     }).catch(() => undefined);
+  }
+
+  private lost(link: BrokerLink): void {
+    if (!link.up) return;
+    link.up = false;
+    this.emit("down", link);
   }
 
   private ping(link: BrokerLink, now: number): void {
@@ -177,8 +189,7 @@ export class BrokerLinks extends EventEmitter {
     const window = this.membership.window;
     for (const link of this.links.values()) {
       if (link.up && now - link.heard > window) {
-        link.up = false;
-        this.emit("down", link);
+        this.lost(link);
         this.renew(link);
       } else if (!link.up && now - Math.max(link.heard, link.opened) > window) {
         this.renew(link);
