@@ -26,7 +26,8 @@ async function server(answer: (n: number, body: string) => string | null | Promi
 describe("LazyPirateClient", () => {
   it("resends on a fresh socket after each silent wait, then fails with ETIMEDOUT", async () => {
     const silent = await server(() => null);
-    const client = cleanup.add(new LazyPirateClient({ endpoints: silent.endpoint, timeout: 50, retries: 2 }));
+    // Long enough for each fresh socket to connect before it is abandoned, even on a loaded machine.
+    const client = cleanup.add(new LazyPirateClient({ endpoints: silent.endpoint, timeout: 250, retries: 2 }));
     const retries: number[] = [];
     client.on("retry", (e: { attempt: number }) => retries.push(e.attempt));
     const err: unknown = await client.request("hello").catch((e: unknown) => e);
