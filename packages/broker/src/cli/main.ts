@@ -4,6 +4,7 @@ import { callCommand } from "./call.js";
 import type { Command } from "./command.js";
 import { UsageError, formatHelp, parseFlags } from "./flags.js";
 import { processIo, type CliIo } from "./io.js";
+import { keyCommand } from "./key.js";
 import { workerCommand } from "./worker.js";
 
 export type { CliIo } from "./io.js";
@@ -24,13 +25,19 @@ Commands:
   broker   run a broker (with --mdp, a Majordomo broker)
   worker   offer a service through the brokers (echo, or a command per request)
   call     send one request to a service and print the reply
+  key      print the CURVE public key of a secret key file (created if missing)
 
 Options:
   -h, --help     Show this help
   -v, --version  Print the zmtp-broker version
 `;
 
-const COMMANDS: Record<string, Command> = { broker: brokerCommand, worker: workerCommand, call: callCommand };
+const COMMANDS: Record<string, Command> = {
+  broker: brokerCommand,
+  worker: workerCommand,
+  call: callCommand,
+  key: keyCommand,
+};
 
 /** src/cli/main.ts and the bundle dist/esm/cli.js both sit two levels below package.json. */
 function packageVersion(): string {
