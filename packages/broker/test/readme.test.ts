@@ -58,16 +58,23 @@ describe("zmtp-broker README examples", () => {
     for (const e of examples) expect(e.expected.length, e.name).toBeGreaterThan(0);
   });
 
-  it.each(examples.map((e) => [e.name, e] as const))("%s runs and prints its expected output", async (name, example) => {
-    const file = join(workDir, `${name}.mjs`);
-    writeFileSync(file, example.code);
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-      execFile(process.execPath, [file], { cwd: workDir, timeout: 15_000, killSignal: "SIGKILL" }, (err, stdout, stderr) =>
-        resolve({ code: err === null ? 0 : typeof err.code === "number" ? err.code : null, stdout, stderr }),
-      ),
-    );
-    const where = `README line ${example.line}, example "${name}"`;
-    expect(result.code, `${where}: ${result.stderr}`).toBe(0);
-    expect(result.stdout.replace(/\n$/, "").split("\n"), where).toEqual(example.expected);
-  });
+  it.each(examples.map((e) => [e.name, e] as const))(
+    "%s runs and prints its expected output",
+    async (name, example) => {
+      const file = join(workDir, `${name}.mjs`);
+      writeFileSync(file, example.code);
+      const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          [file],
+          { cwd: workDir, timeout: 15_000, killSignal: "SIGKILL" },
+          (err, stdout, stderr) =>
+            resolve({ code: err === null ? 0 : typeof err.code === "number" ? err.code : null, stdout, stderr }),
+        ),
+      );
+      const where = `README line ${example.line}, example "${name}"`;
+      expect(result.code, `${where}: ${result.stderr}`).toBe(0);
+      expect(result.stdout.replace(/\n$/, "").split("\n"), where).toEqual(example.expected);
+    },
+  );
 });
