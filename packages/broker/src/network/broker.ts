@@ -280,7 +280,10 @@ export class NetworkBroker extends EventEmitter {
           if (sent) return;
           this.counters.undeliverable++;
           // The client is gone: free the worker at once rather than at the reservation's end.
-          if (code === RESERVED) void trySend(this.socket, [worker, TAG, command(CANCEL), client, envelopeFrame!]);
+          if (code === RESERVED && rest[0] !== undefined) {
+            const request = encodeEnvelope({ ...envelope, id: envelope.original ?? envelope.id, original: null });
+            void trySend(this.socket, [worker, TAG, command(CANCEL), client, request, rest[0]]);
+          }
         });
         return;
       }

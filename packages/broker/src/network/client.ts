@@ -61,7 +61,8 @@ interface Pending {
   deadline: number;
   resends: number;
   phase: "reserve" | "request";
-  worker: { rid: Buffer; incarnation: Buffer } | null;
+  /** The reserved worker and the ticket of its reservation. */
+  worker: { rid: Buffer; ticket: Buffer } | null;
   /** REQUEST copies sent to the current worker, and how many brokers said they did not reach it. */
   copies: number;
   undelivered: number;
@@ -232,7 +233,7 @@ export class NetworkClient extends EventEmitter {
     } else {
       const worker = p.worker!;
       p.copies++;
-      void link.send([TAG, command(REQUEST), worker.rid, envelope, worker.incarnation, ...p.body]);
+      void link.send([TAG, command(REQUEST), worker.rid, envelope, worker.ticket, ...p.body]);
     }
     p.timer = setTimeout(() => this.resend(p), Math.min(this.timeout, p.deadline - now));
   }
@@ -289,20 +290,20 @@ export class NetworkClient extends EventEmitter {
     p: Pending | undefined,
     answer: Envelope,
     rid: Buffer | undefined,
-    incarnation: Buffer | undefined,
+    ticket: Buffer | undefined,
   ): void {
-    if (rid === undefined || incarnation === undefined) return;
-    const same = p?.worker != null && p.worker.rid.equals(rid) && p.worker.incarnation.equals(incarnation);
+    if (rid === undefined || ticket === undefined) return;
+    const same = p?.worker != null && p.worker.rid.equals(rid) && p.worker.ticket.equals(ticket);
     if (p === undefined || (p.phase === "request" && !same)) {
       // A reservation this client will not use (answered already, or a second worker): give it back.
       this.counters.cancels++;
       const request = { ...answer, id: answer.original!, original: null };
-      void link.send([TAG, command(CANCEL), rid, encodeEnvelope(request)]);
+      void link.send([TAG, command(CANCEL), rid, encodeEnvelope(request), ticket]);
       return;
     }
     if (p.phase === "request") return; // the same worker again: a duplicate RESERVED
     p.phase = "request";
-    p.worker = { rid: Buffer.from(rid), incarnation: Buffer.from(incarnation) };
+    p.worker = { rid: Buffer.from(rid), ticket: Buffer.from(ticket) };
     p.tried.clear();
     this.send(p, link);
   }

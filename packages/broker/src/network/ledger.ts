@@ -5,6 +5,8 @@ import type { ErrorCode } from "./protocol.js";
 export type Answer = { kind: "reply"; body: Buffer[] } | { kind: "error"; code: ErrorCode; text: string };
 
 export interface Reservation {
+  /** Names this reservation: the worker's run (8 bytes) and 8 random bytes. */
+  ticket: Buffer;
   client: Buffer;
   envelope: Envelope;
   /** The broker (endpoint) the reservation came through: it gets the worker's credit back. */
@@ -13,8 +15,8 @@ export interface Reservation {
 }
 
 type Entry =
-  | { state: "running"; reservation: Reservation; paths: Set<string> }
-  | { state: "done"; answer: Answer; expires: number; bytes: number };
+  | { state: "running"; ticket: Buffer; broker: string; paths: Set<string> }
+  | { state: "done"; ticket: Buffer; answer: Answer; expires: number; bytes: number };
 
 export interface LedgerOptions {
   /** Requests remembered at once (reserved, running or answered). Default 10000. */
@@ -32,16 +34,18 @@ export type StartOutcome =
 /**
  * A worker's memory of requests, by id: the at-most-once half of the broker network.
  *
- * A worker runs a request only if it holds a reservation for its id: the client got exactly one
- * worker's reservation, and sends the request to that worker only. Running turns the reservation
- * into a record, so every later copy (a resend through another broker, a copy a stopped broker
- * delivers late) gets the stored answer, or waits for it while it runs. A record is kept for
- * the time the client had left (the envelope's ttl), so no copy can arrive after it is
- * forgotten while the client still waits; a copy that finds neither reservation nor record is
- * answered NOT_RESERVED, which tells the client this worker never ran it.
+ * A worker runs a request only with the ticket of a reservation it holds for that id: the client
+ * got exactly one worker's reservation (and ticket) at a time, and sends the request with that
+ * ticket to that worker only. Running turns the reservation into a record, so every later copy (a
+ * resend through another broker, a copy a stopped broker delivers late) gets the stored answer,
+ * or waits for it while it runs. A record is kept for the time the client had left (the
+ * envelope's ttl), so no copy can arrive after it is forgotten while the client still waits. A
+ * copy that finds no record and no reservation with its ticket (the reservation expired, was
+ * cancelled, or is a newer one) is answered NOT_RESERVED: this worker has not run it, and will
+ * not run that copy, so the client may reserve again.
  *
- * Bounded: when `maxEntries` or `maxBytes` is reached the worker takes no new reservations
- * (it stops offering credit) until records expire; it never forgets a record early.
+ * Bounded: when `maxEntries` or `maxBytes` is reached the worker takes no new reservations (it
+ * stops offering credit) until records expire; it never forgets a record early.
  */
 export class RequestLedger {
   readonly maxEntries: number;
@@ -63,27 +67,30 @@ export class RequestLedger {
   }
 
   /**
-   * A RESERVE: "reserved", or "known" when this id is already reserved, running or answered here
-   * (the client gets RESERVED again and its request finds the record), or "full".
+   * A RESERVE. Returns the ticket to answer with: the new reservation's, or, when this id is
+   * already reserved, running or answered here, that one's ("known": no new reservation); or
+   * "full".
    */
-  reserve(key: string, reservation: Reservation): "reserved" | "known" | "full" {
-    if (this.reservations.has(key) || this.records.has(key)) return "known";
+  reserve(key: string, reservation: Reservation): { outcome: "reserved" | "known"; ticket: Buffer } | "full" {
+    const held = this.reservations.get(key) ?? this.records.get(key);
+    if (held !== undefined) return { outcome: "known", ticket: held.ticket };
     if (!this.hasRoom()) return "full";
     this.reservations.set(key, reservation);
     this.adjust(reservation.broker, 1);
-    return "reserved";
+    return { outcome: "reserved", ticket: reservation.ticket };
   }
 
-  cancel(key: string): Reservation | undefined {
+  /** Gives up the reservation for `key` if it has this ticket. */
+  cancel(key: string, ticket: Buffer): Reservation | undefined {
     const reservation = this.reservations.get(key);
-    if (reservation === undefined) return undefined;
+    if (reservation === undefined || !reservation.ticket.equals(ticket)) return undefined;
     this.reservations.delete(key);
     this.adjust(reservation.broker, -1);
     return reservation;
   }
 
-  /** A REQUEST copy arrived through `broker`. */
-  start(key: string, broker: string): StartOutcome {
+  /** A REQUEST copy with `ticket` arrived through `broker`. */
+  start(key: string, ticket: Buffer, broker: string): StartOutcome {
     const record = this.records.get(key);
     if (record?.state === "done") return { kind: "done", answer: record.answer };
     if (record?.state === "running") {
@@ -91,21 +98,21 @@ export class RequestLedger {
       return { kind: "running" };
     }
     const reservation = this.reservations.get(key);
-    if (reservation === undefined) return { kind: "not-reserved" };
+    if (reservation === undefined || !reservation.ticket.equals(ticket)) return { kind: "not-reserved" };
     this.reservations.delete(key);
-    this.records.set(key, { state: "running", reservation, paths: new Set([broker]) });
+    this.records.set(key, { state: "running", ticket, broker: reservation.broker, paths: new Set([broker]) });
     return { kind: "run", reservation };
   }
 
   /** The request ran: stores the answer for `ttl` ms and returns the brokers copies came through. */
   finish(key: string, answer: Answer, ttl: number, now: number): string[] {
     const record = this.records.get(key);
-    const paths = record?.state === "running" ? [...record.paths] : [];
-    if (record?.state === "running") this.adjust(record.reservation.broker, -1);
+    if (record?.state !== "running") return [];
+    this.adjust(record.broker, -1);
     const bytes = answer.kind === "reply" ? answer.body.reduce((n, f) => n + f.length, 0) : answer.text.length;
-    this.records.set(key, { state: "done", answer, expires: now + ttl, bytes });
+    this.records.set(key, { state: "done", ticket: record.ticket, answer, expires: now + ttl, bytes });
     this.bytes += bytes;
-    return paths;
+    return [...record.paths];
   }
 
   /** Drops reservations and records past their time; returns the reservations dropped. */
@@ -132,13 +139,13 @@ export class RequestLedger {
     return this.busy.get(broker) ?? 0;
   }
 
+  get size(): { reservations: number; records: number; bytes: number } {
+    return { reservations: this.reservations.size, records: this.records.size, bytes: this.bytes };
+  }
+
   private adjust(broker: string, by: number): void {
     const n = (this.busy.get(broker) ?? 0) + by;
     if (n === 0) this.busy.delete(broker);
     else this.busy.set(broker, n);
-  }
-
-  get size(): { reservations: number; records: number; bytes: number } {
-    return { reservations: this.reservations.size, records: this.records.size, bytes: this.bytes };
   }
 }

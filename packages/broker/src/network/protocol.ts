@@ -7,25 +7,28 @@
  *
  *   client → broker   PING
  *                     RESERVE  envelope                         (a worker of envelope.service, please)
- *                     REQUEST  worker-id envelope incarnation body...
- *                     CANCEL   worker-id envelope               (a reservation the client will not use)
+ *                     REQUEST  worker-id envelope ticket body...
+ *                     CANCEL   worker-id envelope ticket        (a reservation the client will not use)
  *   broker → client   PONG     brokers(JSON)
- *                     RESERVED envelope worker-id incarnation
+ *                     RESERVED envelope worker-id ticket
  *                     REPLY    envelope body...
  *                     ERROR    envelope code text
  *   worker → broker   PING     service incarnation credit       (credit: 1 if this broker may reserve it)
  *                     READY    service incarnation              (a credit: it is idle for this broker)
- *                     RESERVED client-id envelope incarnation
+ *                     RESERVED client-id envelope ticket
  *                     REPLY    client-id envelope body...
  *                     ERROR    client-id envelope code text
  *                     DISCONNECT
  *   broker → worker   PONG     brokers(JSON)
  *                     RESERVE  client-id envelope
- *                     REQUEST  client-id envelope incarnation body...
- *                     CANCEL   client-id envelope
+ *                     REQUEST  client-id envelope ticket body...
+ *                     CANCEL   client-id envelope ticket
  *   broker → broker   GOSSIP   self(JSON) live-brokers(JSON)
  *
- * Answers (RESERVED, REPLY, ERROR) carry an envelope whose `original` is the request's id.
+ * Answers (RESERVED, REPLY, ERROR) carry an envelope whose `original` is the request's id. A
+ * worker's incarnation (8 random bytes per run) names its run; a reservation's ticket is the
+ * incarnation and 8 random bytes, and a REQUEST runs only with the ticket of a reservation the
+ * worker holds.
  */
 export const TAG = Buffer.from("ZBN1");
 

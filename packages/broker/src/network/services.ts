@@ -29,7 +29,7 @@ export interface ServiceTableOptions {
   queueTimeout: number;
   /** Requests that may wait per service. */
   maxQueued: number;
-  /** Requests that may wait over all services. */
+  /** Requests that may wait for services no worker offers, over all of them. */
   maxQueuedTotal: number;
 }
 
@@ -44,9 +44,10 @@ interface Service {
 /**
  * A broker's services: their workers, least recently used first among the idle ones, and the
  * reservation requests waiting for one. Pure (times are arguments) and bounded: at most
- * `maxQueued` requests wait per service and `maxQueuedTotal` in all, each at most
- * `queueTimeout`; a service with neither workers nor waiting requests is forgotten, so a flood of
- * requests for services nobody offers costs at most `maxQueuedTotal` entries.
+ * `maxQueued` requests wait per service, those for services no worker offers at most
+ * `maxQueuedTotal` together, each at most `queueTimeout`; a service with neither workers nor
+ * waiting requests is forgotten, so a flood of requests for services nobody offers costs at most
+ * `maxQueuedTotal` entries, and never crowds out the services that have workers.
  */
 export class ServiceTable {
   private readonly services = new Map<string, Service>();
@@ -104,11 +105,20 @@ export class ServiceTable {
     return worker;
   }
 
-  /** Queues a reservation request; "full" when a bound is reached. */
+  /**
+   * Queues a reservation request, or says "full": a service with workers keeps at most
+   * `maxQueued` waiting (beyond what its idle workers take at once); services nobody offers (yet)
+   * keep at most `maxQueued` each and `maxQueuedTotal` together. So a flood of requests for
+   * services nobody offers never refuses another service's requests.
+   */
   enqueue(name: string, waiting: Waiting): "queued" | "full" {
     const existing = this.services.get(name);
-    if (this.queued >= this.options.maxQueuedTotal || (existing?.waiting.length ?? 0) >= this.options.maxQueued)
+    const waitingNow = existing?.waiting.length ?? 0;
+    if (existing !== undefined && existing.workers.size > 0) {
+      if (existing.idle.size <= waitingNow && waitingNow >= this.options.maxQueued) return "full";
+    } else if (waitingNow >= this.options.maxQueued || this.unservedCount() >= this.options.maxQueuedTotal) {
       return "full";
+    }
     this.service(name).waiting.push(waiting);
     this.queued++;
     return "queued";
@@ -198,6 +208,13 @@ export class ServiceTable {
       this.services.set(name, service);
     }
     return service;
+  }
+
+  /** Requests waiting for services that have no worker. */
+  unservedCount(): number {
+    let n = 0;
+    for (const service of this.services.values()) if (service.workers.size === 0) n += service.waiting.length;
+    return n;
   }
 
   private forgetIfUnused(service: Service): void {

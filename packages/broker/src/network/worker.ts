@@ -52,6 +52,13 @@ export interface NetworkWorkerOptions {
   context?: Context;
   /** Bounds of the request ledger (see RequestLedger). */
   ledger?: LedgerOptions;
+  /**
+   * ms a reservation waits for its request (less if the client's budget is shorter). The request
+   * normally follows within a round trip; a client that died holds the worker this long at most.
+   * One that comes later is refused (NOT_RESERVED) and the client reserves again. Default
+   * 3 × heartbeatInterval, at least 1000.
+   */
+  reservationTimeout?: number;
 }
 
 export interface NetworkWorkerCounters {
@@ -73,8 +80,9 @@ export interface NetworkWorkerCounters {
  * credit, in every ping and in READY once it is idle again), which is what lets each broker
  * dispatch least recently used first.
  *
- * `incarnation` is random per run: a reservation made with an earlier run of a worker of the same
- * name (restarted, its memory gone) is answered RESTARTED, never run blindly.
+ * `incarnation` is random per run and starts every reservation's ticket: a request reserved with
+ * an earlier run of a worker of the same name (restarted, its memory gone) is answered RESTARTED,
+ * never run blindly.
  *
  * Events: "request" (RequestInfo, before the handler runs), "failed" (error, info), and the links'
  * "up", "down", "learned" (broker addresses).
@@ -95,6 +103,7 @@ export class NetworkWorker extends EventEmitter {
   private readonly ledger: RequestLedger;
   private readonly handler: NetworkHandler;
   private readonly serviceFrame: Buffer;
+  private readonly reservationTimeout: number;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(options: NetworkWorkerOptions) {
@@ -107,6 +116,7 @@ export class NetworkWorker extends EventEmitter {
     this.handler = options.handler;
     this.ledger = new RequestLedger(options.ledger);
     const heartbeatInterval = options.heartbeatInterval ?? 1000;
+    this.reservationTimeout = options.reservationTimeout ?? Math.max(1000, 3 * heartbeatInterval);
     this.links = new BrokerLinks({
       seeds: brokerAddresses(options.brokers),
       routingId: `${ROLE_PREFIX.worker}${this.name}`,
@@ -161,7 +171,7 @@ export class NetworkWorker extends EventEmitter {
       case REQUEST:
         return void this.request(link, client, envelope, key, frames[4], frames.slice(5));
       case CANCEL: {
-        const reservation = this.ledger.cancel(key);
+        const reservation = frames[4] === undefined ? undefined : this.ledger.cancel(key, frames[4]);
         if (reservation === undefined) return;
         this.counters.cancelled++;
         return this.offer(reservation.broker);
@@ -170,22 +180,23 @@ export class NetworkWorker extends EventEmitter {
   }
 
   private reserve(link: BrokerLink, client: Buffer, envelope: Envelope, key: string): void {
-    const outcome = this.ledger.reserve(key, {
+    const held = this.ledger.reserve(key, {
+      ticket: Buffer.concat([this.incarnation, randomBytes(8)]),
       client: Buffer.from(client),
       envelope,
       broker: link.endpoint,
-      expires: performance.now() + envelope.ttl,
+      expires: performance.now() + Math.min(envelope.ttl, this.reservationTimeout),
     });
-    if (outcome === "full")
+    if (held === "full")
       return this.answer([link.endpoint], client, envelope, {
         kind: "error",
         code: "BUSY",
         text: `worker ${this.name} is full`,
       });
-    if (outcome === "reserved") this.counters.reservations++;
-    void link.send([TAG, command(RESERVED), client, encodeEnvelope(answerTo(envelope)), this.incarnation]);
+    if (held.outcome === "reserved") this.counters.reservations++;
+    void link.send([TAG, command(RESERVED), client, encodeEnvelope(answerTo(envelope)), held.ticket]);
     // A RESERVE for an id already known here took this broker's credit without a new reservation.
-    if (outcome === "known") this.offer(link.endpoint);
+    if (held.outcome === "known") this.offer(link.endpoint);
   }
 
   private async request(
@@ -193,10 +204,10 @@ export class NetworkWorker extends EventEmitter {
     client: Buffer,
     envelope: Envelope,
     key: string,
-    incarnation: Buffer | undefined,
+    ticket: Buffer | undefined,
     body: Buffer[],
   ): Promise<void> {
-    if (incarnation === undefined || !incarnation.equals(this.incarnation)) {
+    if (ticket === undefined || ticket.length !== 16 || !ticket.subarray(0, 8).equals(this.incarnation)) {
       this.counters.refused++;
       return this.answer([link.endpoint], client, envelope, {
         kind: "error",
@@ -204,7 +215,7 @@ export class NetworkWorker extends EventEmitter {
         text: `worker ${this.name} restarted after reserving this request`,
       });
     }
-    const outcome = this.ledger.start(key, link.endpoint);
+    const outcome = this.ledger.start(key, ticket, link.endpoint);
     switch (outcome.kind) {
       case "running":
         this.counters.deduplicated++;
@@ -217,7 +228,7 @@ export class NetworkWorker extends EventEmitter {
         return this.answer([link.endpoint], client, envelope, {
           kind: "error",
           code: "NOT_RESERVED",
-          text: `worker ${this.name} holds no reservation for this request and has not run it`,
+          text: `worker ${this.name} holds no reservation with this ticket and has not run the request`,
         });
       case "run":
         break;

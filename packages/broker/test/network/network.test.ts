@@ -135,7 +135,7 @@ describe("broker network", () => {
     const c = startClient(cleanup, b.address.endpoint, { maxPending: 1500 });
     await until(() => b.services.workerCount("echo") === 1, 5000, "registered");
     let maxQueued = 0;
-    const sampler = setInterval(() => (maxQueued = Math.max(maxQueued, b.services.queuedCount())), 1);
+    const sampler = setInterval(() => (maxQueued = Math.max(maxQueued, b.services.unservedCount())), 1);
     const outcomes = await Promise.all(
       Array.from({ length: 1000 }, (_, i) => errorOf(c.request(`nobody-${i % 3}`, "x"))),
     );

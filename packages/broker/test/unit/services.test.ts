@@ -61,11 +61,20 @@ describe("ServiceTable", () => {
     expect([t.workerCount("echo"), t.workerCount("upper"), t.serviceCount()]).toEqual([0, 1, 1]);
   });
 
-  it("bounds the waiting requests per service and in all", () => {
+  it("bounds the waiting requests per service, and those for services nobody offers together", () => {
     const t = table();
     expect([1, 2, 3, 4].map(() => t.enqueue("x", waiting("x")))).toEqual(["queued", "queued", "queued", "full"]);
     expect([1, 2, 3].map(() => t.enqueue("y", waiting("y")))).toEqual(["queued", "queued", "full"]);
-    expect(t.queuedCount()).toBe(5);
+    expect([t.queuedCount(), t.unservedCount()]).toEqual([5, 5]);
+  });
+
+  it("never refuses a served service's requests because of a flood for services nobody offers", () => {
+    const t = table();
+    for (const s of ["x", "x", "x", "y", "y"]) t.enqueue(s, waiting(s));
+    expect(t.enqueue("z", waiting("z"))).toBe("full");
+    t.upsert(rid("a"), "echo", INC, false, 0); // busy: its requests wait
+    expect([1, 2, 3, 4].map(() => t.enqueue("echo", waiting("echo")))).toEqual(["queued", "queued", "queued", "full"]);
+    expect(t.unservedCount()).toBe(5);
   });
 
   it("expires silent workers, and waiting requests as NO_SERVICE (no worker at all) or BUSY", () => {
