@@ -51,7 +51,8 @@ const now = (): number => performance.timeOrigin + performance.now();
 const print = (value: object): void => void process.stdout.write(`${JSON.stringify(value)}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const numbers = (text: string): number[] => text.split(",").map(Number);
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]): number =>
+  xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const percentile = (sorted: number[], p: number): number =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -158,7 +159,10 @@ class Child {
   private waiting: ((line: string) => void) | null = null;
 
   constructor(args: string[]) {
-    this.process = spawn(process.execPath, [process.argv[1]!, ...args], { stdio: ["pipe", "pipe", "inherit"] });
+    // Node flags go to every process (node --cpu-prof ... profiles them all).
+    this.process = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...args], {
+      stdio: ["pipe", "pipe", "inherit"],
+    });
     createInterface({ input: this.process.stdout! }).on("line", (line) => {
       if (this.waiting !== null) {
         const resolve = this.waiting;
@@ -176,6 +180,14 @@ class Child {
 
   kill(signal: NodeJS.Signals = "SIGKILL"): void {
     this.process.kill(signal);
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.process.exitCode !== null || this.process.signalCode !== null) return resolve();
+      this.process.once("exit", () => resolve());
+      this.process.kill("SIGTERM");
+    });
   }
 }
 
@@ -211,7 +223,8 @@ async function throughput(brokerCount: number, workerCount: number): Promise<Run
     ...["--warmup", values.warmup!, "--size", values.size!],
   ]);
   const result = (await load.next()) as unknown as Run;
-  for (const child of [load, net.workers, ...net.brokers]) child.kill();
+  // SIGTERM: each closes and exits (and writes its profile under node --cpu-prof).
+  await Promise.all([net.workers, ...net.brokers].map((child) => child.stop()));
   return result;
 }
 
@@ -276,7 +289,7 @@ async function main(): Promise<void> {
       const run = await throughput(b, w);
       runs.set(`${b}x${w}`, [...(runs.get(`${b}x${w}`) ?? []), run]);
       process.stderr.write(
-        `round ${round + 1}/${repeat}: ${b} broker(s), ${w} worker(s): ${run.rps.toFixed(0)} rt/s, p50 ${run.p50.toFixed(2)} ms, p99 ${run.p99.toFixed(2)} ms\n`,
+        `round ${round + 1}/${repeat}: ${b} broker(s), ${w} worker(s): ${run.rps.toFixed(0)} rt/s, p50 ${run.p50.toFixed(2)} ms, p99 ${run.p99.toFixed(2)} ms, ${run.errors} errors\n`,
       );
     }
   }

@@ -247,10 +247,11 @@ export class NetworkBroker extends EventEmitter {
     switch (code) {
       case PING:
       case READY: {
-        const [, , service, incarnation, credit] = frames;
+        const [, , service, incarnation, credits] = frames;
         if (service === undefined || incarnation === undefined || service.length === 0 || service.length > 255)
           return this.malformed("worker PING/READY without a service");
-        const grant = code === READY ? true : credit?.[0] === 1;
+        // PING says how many reservations the worker grants this broker now; READY too (1 when absent).
+        const grant = credits?.length === 1 ? credits[0]! : code === READY ? 1 : 0;
         const {
           added,
           replaced,

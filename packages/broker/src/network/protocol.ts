@@ -13,8 +13,8 @@
  *                     RESERVED envelope worker-id ticket
  *                     REPLY    envelope body...
  *                     ERROR    envelope code text
- *   worker → broker   PING     service incarnation credit       (credit: 1 if this broker may reserve it)
- *                     READY    service incarnation              (a credit: it is idle for this broker)
+ *   worker → broker   PING     service incarnation credits      (reservations it grants this broker now)
+ *                     READY    service incarnation credits      (the same, sent when it has some again)
  *                     RESERVED client-id envelope ticket
  *                     REPLY    client-id envelope body...
  *                     ERROR    client-id envelope code text

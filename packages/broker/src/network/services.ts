@@ -9,8 +9,8 @@ export interface WorkerEntry {
   incarnation: Buffer;
   /** When the worker was last heard (ms). */
   seen: number;
-  /** Whether it granted this broker a reservation (it is idle for this broker). */
-  credit: boolean;
+  /** Reservations it grants this broker now (0: busy for this broker). */
+  credits: number;
 }
 
 /** A reservation request waiting for an idle worker. */
@@ -36,7 +36,7 @@ export interface ServiceTableOptions {
 interface Service {
   name: string;
   workers: Map<string, WorkerEntry>;
-  /** Workers with a credit, least recently used first (a Map keeps insertion order). */
+  /** Workers with credits, least recently used first (a Map keeps insertion order). */
   idle: Map<string, WorkerEntry>;
   waiting: Waiting[];
 }
@@ -58,13 +58,13 @@ export class ServiceTable {
 
   /**
    * A worker's ping or READY: registers it (again, if it changed service or restarted) and sets
-   * its credit (`null` keeps it). Returns the entry and the one it replaced, if any.
+   * its credits (`null` keeps them). Returns the entry and the one it replaced, if any.
    */
   upsert(
     rid: Buffer,
     service: string,
     incarnation: Buffer,
-    credit: boolean | null,
+    credits: number | null,
     now: number,
   ): { worker: WorkerEntry; added: boolean; replaced: WorkerEntry | null } {
     const key = idKey(rid);
@@ -76,12 +76,12 @@ export class ServiceTable {
     }
     const added = worker === undefined;
     if (worker === undefined) {
-      worker = { rid: Buffer.from(rid), key, service, incarnation: Buffer.from(incarnation), seen: now, credit: false };
+      worker = { rid: Buffer.from(rid), key, service, incarnation: Buffer.from(incarnation), seen: now, credits: 0 };
       this.workers.set(key, worker);
       this.service(service).workers.set(key, worker);
     }
     worker.seen = now;
-    if (credit !== null) this.setCredit(worker, credit);
+    if (credits !== null) this.setCredits(worker, credits);
     return { worker, added, replaced };
   }
 
@@ -130,12 +130,16 @@ export class ServiceTable {
     this.queued++;
   }
 
-  /** The next (idle worker, waiting request) pair of a service; the worker's credit is spent. */
+  /**
+   * The next (idle worker, waiting request) pair of a service: one of the worker's credits is
+   * spent, and if it has more it goes to the back of the line (least recently used first).
+   */
   next(name: string): { worker: WorkerEntry; waiting: Waiting } | null {
     const service = this.services.get(name);
     if (service === undefined || service.idle.size === 0 || service.waiting.length === 0) return null;
     const worker = service.idle.values().next().value!;
-    this.setCredit(worker, false);
+    service.idle.delete(worker.key);
+    this.setCredits(worker, worker.credits - 1);
     const waiting = service.waiting.shift()!;
     this.queued--;
     return { worker, waiting };
@@ -190,11 +194,11 @@ export class ServiceTable {
     return [...(this.services.get(name)?.idle.values() ?? [])].map((w) => w.rid);
   }
 
-  private setCredit(worker: WorkerEntry, credit: boolean): void {
+  private setCredits(worker: WorkerEntry, credits: number): void {
     const service = this.services.get(worker.service)!;
-    worker.credit = credit;
+    worker.credits = Math.max(0, credits);
     // A worker that was idle keeps its place in line; one that becomes idle goes to the back.
-    if (credit) {
+    if (worker.credits > 0) {
       if (!service.idle.has(worker.key)) service.idle.set(worker.key, worker);
     } else {
       service.idle.delete(worker.key);

@@ -59,6 +59,12 @@ export interface NetworkWorkerOptions {
    * 3 × heartbeatInterval, at least 1000.
    */
   reservationTimeout?: number;
+  /**
+   * Requests the worker takes at once through each broker, reserved or running. 2 (the default)
+   * hides the reservation's round trip: one request runs while the next one's is on its way. 1
+   * is strict least-recently-used dispatch.
+   */
+  capacity?: number;
 }
 
 export interface NetworkWorkerCounters {
@@ -76,9 +82,9 @@ export interface NetworkWorkerCounters {
 /**
  * A worker of the broker network (document 003, C): it offers one service, connects to every
  * broker it learns of, and runs each request at most once (see RequestLedger), answering through
- * the broker every copy came through. It grants each broker one reservation at a time (its
- * credit, in every ping and in READY once it is idle again), which is what lets each broker
- * dispatch least recently used first.
+ * the broker every copy came through. It grants each broker `capacity` reservations at a time
+ * (its credits, in every ping and in READY once it has some again), which is what lets each
+ * broker dispatch least recently used first.
  *
  * `incarnation` is random per run and starts every reservation's ticket: a request reserved with
  * an earlier run of a worker of the same name (restarted, its memory gone) is answered RESTARTED,
@@ -104,6 +110,7 @@ export class NetworkWorker extends EventEmitter {
   private readonly handler: NetworkHandler;
   private readonly serviceFrame: Buffer;
   private readonly reservationTimeout: number;
+  private readonly capacity: number;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(options: NetworkWorkerOptions) {
@@ -117,6 +124,7 @@ export class NetworkWorker extends EventEmitter {
     this.ledger = new RequestLedger(options.ledger);
     const heartbeatInterval = options.heartbeatInterval ?? 1000;
     this.reservationTimeout = options.reservationTimeout ?? Math.max(1000, 3 * heartbeatInterval);
+    this.capacity = Math.min(255, Math.max(1, options.capacity ?? 2));
     this.links = new BrokerLinks({
       seeds: brokerAddresses(options.brokers),
       routingId: `${ROLE_PREFIX.worker}${this.name}`,
@@ -129,7 +137,7 @@ export class NetworkWorker extends EventEmitter {
         command(PING),
         this.serviceFrame,
         this.incarnation,
-        Buffer.from([this.credit(link) ? 1 : 0]),
+        Buffer.from([this.credits(link.endpoint)]),
       ],
       message: (link, frames) => this.onMessage(link, frames),
     });
@@ -155,8 +163,9 @@ export class NetworkWorker extends EventEmitter {
     return this.ledger.size;
   }
 
-  private credit(link: BrokerLink): boolean {
-    return this.ledger.busyWith(link.endpoint) === 0 && this.ledger.hasRoom();
+  /** Reservations this worker grants `broker` now: its capacity less what it holds from it. */
+  private credits(broker: string): number {
+    return this.ledger.hasRoom() ? Math.max(0, this.capacity - this.ledger.busyWith(broker)) : 0;
   }
 
   private onMessage(link: BrokerLink, frames: Frames): void {
@@ -266,11 +275,12 @@ export class NetworkWorker extends EventEmitter {
     for (const endpoint of brokers) void this.links.get(endpoint)?.send(frames);
   }
 
-  /** Gives `broker` its credit back if the worker is idle for it. */
+  /** Tells `broker` how many reservations it may make again, when it may make some. */
   private offer(broker: string): void {
     const link = this.links.get(broker);
-    if (link === undefined || !this.credit(link)) return;
-    void link.send([TAG, command(READY), this.serviceFrame, this.incarnation]);
+    const credits = this.credits(broker);
+    if (link === undefined || credits === 0) return;
+    void link.send([TAG, command(READY), this.serviceFrame, this.incarnation, Buffer.from([credits])]);
   }
 
   private expire(): void {

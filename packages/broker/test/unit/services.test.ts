@@ -29,34 +29,45 @@ function waiting(service: string, expires = 1000, client = "C:c"): Waiting {
 describe("ServiceTable", () => {
   it("hands requests to idle workers least recently used first; a worker idle again goes to the back", () => {
     const t = table();
-    for (const name of ["a", "b", "c"]) t.upsert(rid(name), "echo", INC, true, 0);
+    for (const name of ["a", "b", "c"]) t.upsert(rid(name), "echo", INC, 1, 0);
     const order: string[] = [];
     for (let i = 0; i < 3; i++) t.enqueue("echo", waiting("echo"));
     for (let pair = t.next("echo"); pair !== null; pair = t.next("echo")) order.push(pair.worker.rid.toString());
     expect(order).toEqual(["W:a", "W:b", "W:c"]);
-    t.upsert(rid("b"), "echo", INC, true, 1);
-    t.upsert(rid("a"), "echo", INC, true, 1);
+    t.upsert(rid("b"), "echo", INC, 1, 1);
+    t.upsert(rid("a"), "echo", INC, 1, 1);
     expect(t.idleOrder("echo").map(String)).toEqual(["W:b", "W:a"]);
   });
 
   it("a ping that repeats a credit keeps the worker's place in line", () => {
     const t = table();
-    t.upsert(rid("a"), "echo", INC, true, 0);
-    t.upsert(rid("b"), "echo", INC, true, 0);
-    t.upsert(rid("a"), "echo", INC, true, 5);
+    t.upsert(rid("a"), "echo", INC, 1, 0);
+    t.upsert(rid("b"), "echo", INC, 1, 0);
+    t.upsert(rid("a"), "echo", INC, 1, 5);
     expect(t.idleOrder("echo").map(String)).toEqual(["W:a", "W:b"]);
-    t.upsert(rid("a"), "echo", INC, false, 6);
+    t.upsert(rid("a"), "echo", INC, 0, 6);
     expect(t.idleOrder("echo").map(String)).toEqual(["W:b"]);
+  });
+
+  it("spends a worker's credits one at a time, sending it to the back of the line after each", () => {
+    const t = table();
+    t.upsert(rid("a"), "echo", INC, 2, 0);
+    t.upsert(rid("b"), "echo", INC, 1, 0);
+    for (let i = 0; i < 3; i++) t.enqueue("echo", waiting("echo"));
+    const order: string[] = [];
+    for (let pair = t.next("echo"); pair !== null; pair = t.next("echo")) order.push(pair.worker.rid.toString());
+    expect(order).toEqual(["W:a", "W:b", "W:a"]);
+    expect(t.idleCount("echo")).toBe(0);
   });
 
   it("registers a restarted worker (new run) or one that changed service afresh, reporting the old one", () => {
     const t = table();
-    t.upsert(rid("a"), "echo", INC, true, 0);
-    const again = t.upsert(rid("a"), "echo", Buffer.from("00000002"), false, 1);
+    t.upsert(rid("a"), "echo", INC, 1, 0);
+    const again = t.upsert(rid("a"), "echo", Buffer.from("00000002"), 0, 1);
     expect(again.added).toBe(true);
     expect(again.replaced?.incarnation.toString()).toBe("00000001");
     expect(t.idleCount("echo")).toBe(0);
-    const moved = t.upsert(rid("a"), "upper", Buffer.from("00000002"), true, 2);
+    const moved = t.upsert(rid("a"), "upper", Buffer.from("00000002"), 1, 2);
     expect(moved.replaced?.service).toBe("echo");
     expect([t.workerCount("echo"), t.workerCount("upper"), t.serviceCount()]).toEqual([0, 1, 1]);
   });
@@ -72,14 +83,14 @@ describe("ServiceTable", () => {
     const t = table();
     for (const s of ["x", "x", "x", "y", "y"]) t.enqueue(s, waiting(s));
     expect(t.enqueue("z", waiting("z"))).toBe("full");
-    t.upsert(rid("a"), "echo", INC, false, 0); // busy: its requests wait
+    t.upsert(rid("a"), "echo", INC, 0, 0); // busy: its requests wait
     expect([1, 2, 3, 4].map(() => t.enqueue("echo", waiting("echo")))).toEqual(["queued", "queued", "queued", "full"]);
     expect(t.unservedCount()).toBe(5);
   });
 
   it("expires silent workers, and waiting requests as NO_SERVICE (no worker at all) or BUSY", () => {
     const t = table();
-    t.upsert(rid("a"), "busy", INC, false, 0);
+    t.upsert(rid("a"), "busy", INC, 0, 0);
     t.enqueue("busy", waiting("busy", 500));
     t.enqueue("nobody", waiting("nobody", 500));
     t.enqueue("nobody", waiting("nobody", 900));
@@ -101,14 +112,14 @@ describe("ServiceTable", () => {
 
   it("puts a request whose worker vanished back first in line", () => {
     const t = table();
-    t.upsert(rid("a"), "echo", INC, true, 0);
+    t.upsert(rid("a"), "echo", INC, 1, 0);
     const first = waiting("echo");
     t.enqueue("echo", first);
     t.enqueue("echo", waiting("echo"));
     const pair = t.next("echo")!;
     t.remove(pair.worker.key);
     t.requeueFront(pair.waiting);
-    t.upsert(rid("b"), "echo", INC, true, 0);
+    t.upsert(rid("b"), "echo", INC, 1, 0);
     expect(t.next("echo")!.waiting).toBe(first);
   });
 });
