@@ -18,7 +18,7 @@
  * Each figure is the median of --repeat runs. Writes bench/results/broker.json and broker.svg.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
@@ -44,6 +44,7 @@ const { positionals, values } = parseArgs({
     mode: { type: "string", default: "throughput" },
     "failover-runs": { type: "string", default: "3" },
     out: { type: "string", default: "bench/results" },
+    replot: { type: "boolean", default: false },
   },
 });
 
@@ -278,7 +279,26 @@ async function gossip(): Promise<{ joinMs: number; leaveMs: number }> {
   return { joinMs, leaveMs };
 }
 
+function subtitle(clients: number, concurrency: number, repeat: number, machine: string): string {
+  return `zmtp-broker: ${clients} clients × ${concurrency} requests in flight, 4 KiB, median of ${repeat} runs; ${machine}`;
+}
+
+/** --replot: the chart again from the last results (after a change to the chart only). */
+function replot(): void {
+  const summary = JSON.parse(readFileSync(`${values.out}/broker.json`, "utf8")) as {
+    machine: string;
+    settings: { clients: number; concurrency: number; repeat: number };
+    throughput: PlotRow[];
+  };
+  const { clients, concurrency, repeat } = summary.settings;
+  writeFileSync(
+    `${values.out}/broker.svg`,
+    plotSvg(summary.throughput, subtitle(clients, concurrency, repeat, summary.machine)),
+  );
+}
+
 async function main(): Promise<void> {
+  if (values.replot === true) return replot();
   const repeat = Number(values.repeat);
   const rows: Array<PlotRow & { runs: Run[] }> = [];
   const configs = numbers(values.brokers!).flatMap((b) => numbers(values.workers!).map((w) => [b, w] as const));
@@ -353,10 +373,7 @@ async function main(): Promise<void> {
   writeFileSync(`${values.out}/broker.json`, `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(
     `${values.out}/broker.svg`,
-    plotSvg(
-      rows,
-      `zmtp-broker: ${values.clients} clients × ${values.concurrency} requests in flight, 4 KiB, median of ${repeat} runs; ${machine}`,
-    ),
+    plotSvg(rows, subtitle(Number(values.clients), Number(values.concurrency), repeat, machine)),
   );
   console.log("\n| brokers | workers | round trips/s | p50 ms | p99 ms |\n| ---: | ---: | ---: | ---: | ---: |");
   for (const r of rows)

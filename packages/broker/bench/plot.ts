@@ -27,8 +27,8 @@ const label = (value: number): string =>
   value >= 10_000
     ? `${(value / 1000).toFixed(0)}k`
     : value >= 1000
-      ? `${(value / 1000).toFixed(1)}k`
-      : value >= 10
+      ? `${(value / 1000).toFixed(1).replace(/\.0$/, "")}k`
+      : value >= 10 || Number.isInteger(value)
         ? value.toFixed(0)
         : value.toFixed(1);
 
