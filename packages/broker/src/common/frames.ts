@@ -12,17 +12,9 @@ export function toFrames(body: Body): Frames {
   return body.map((part) => (typeof part === "string" ? Buffer.from(part) : part));
 }
 
-export function text(frame: Buffer | undefined): string {
-  return frame === undefined ? "" : frame.toString("utf8");
-}
-
 /** A routing id as a map key (ROUTER ids are binary). */
 export function idKey(id: Buffer): string {
   return id.toString("latin1");
-}
-
-export function idFromKey(key: string): Buffer {
-  return Buffer.from(key, "latin1");
 }
 
 /** A printable form of a routing id for logs: text when printable, hex otherwise. */
