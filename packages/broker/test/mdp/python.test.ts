@@ -74,6 +74,8 @@ describe.skipIf(PYTHON === null)("Majordomo against Python (pyzmq) peers", () =>
   });
 });
 
-describe.runIf(PYTHON === null)("Majordomo against Python (pyzmq) peers", () => {
-  it.skip("needs python3 with pyzmq (apt-get install python3-zmq)", () => undefined);
-});
+if (PYTHON === null) {
+  describe("Majordomo against Python (pyzmq) peers", () => {
+    it.skip("needs python3 with pyzmq (apt-get install python3-zmq)", () => undefined);
+  });
+}
