@@ -35,7 +35,16 @@ const NODE_IO = [
 const LIBRARY = [
   { group: into("cli"), message: "The library does not import its command line (src/cli)." },
   {
-    group: ["**/packages/**", "zmtp-monitor", "zmtp-monitor/**", "prom-client", "node-sqlite3-wasm", "uplot"],
+    group: [
+      "**/packages/**",
+      "zmtp-monitor",
+      "zmtp-monitor/**",
+      "zmtp-broker",
+      "zmtp-broker/**",
+      "prom-client",
+      "node-sqlite3-wasm",
+      "uplot",
+    ],
     message: "The library does not import an application or its dependencies.",
   },
 ];
@@ -83,6 +92,28 @@ const NODE_GLOBALS = ["process", "setImmediate", "clearImmediate", "require", "_
 
 function restrict(...patterns) {
   return { "no-restricted-imports": ["error", { patterns: [...LIBRARY, ...patterns] }] };
+}
+
+/** Applications reach zmtp through its public entries; `files` is the regex of the repository folders refused. */
+function applicationImports(files) {
+  return {
+    "no-restricted-imports": [
+      "error",
+      {
+        patterns: [
+          {
+            regex: `^(\\.\\./)+(\\.\\./)(\\.\\./)${files}`,
+            message: "Applications import zmtp's public entries, never its files.",
+          },
+          {
+            regex: "^zmtp/(?!(auth|z85|errors|ws|browser|browser-lite|package\\.json)$)",
+            message:
+              "Applications import zmtp's public entries only: zmtp, zmtp/auth, zmtp/z85, zmtp/errors, zmtp/ws, zmtp/browser, zmtp/browser-lite.",
+          },
+        ],
+      },
+    ],
+  };
 }
 
 const ABOVE_PROTOCOL = [
@@ -226,24 +257,12 @@ export default tseslint.config(
   // Applications: the library's public entries only, as any user would import them.
   {
     files: ["packages/**/*.ts", "packages/**/*.js", "packages/**/*.mjs"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            {
-              regex: "^(\\.\\./)+(\\.\\./)(\\.\\./)(src|dist|bench|test)(/|$)",
-              message: "Applications import zmtp's public entries, never its files.",
-            },
-            {
-              regex: "^zmtp/(?!(auth|z85|errors|ws|browser|browser-lite|package\\.json)$)",
-              message:
-                "Applications import zmtp's public entries only: zmtp, zmtp/auth, zmtp/z85, zmtp/errors, zmtp/ws, zmtp/browser, zmtp/browser-lite.",
-            },
-          ],
-        },
-      ],
-    },
+    rules: applicationImports("(src|dist|bench|test)(/|$)"),
+  },
+  // An application's tests may also use the repository's test helpers (child processes, until()).
+  {
+    files: ["packages/*/test/**/*.ts"],
+    rules: applicationImports("((src|dist|bench)(/|$)|test/(?!helpers/))"),
   },
   { files: ["**/*.js", "**/*.mjs", "**/*.cjs"], languageOptions: { sourceType: "module" } },
 );

@@ -4,6 +4,7 @@ import { isMainThread } from "node:worker_threads";
 import { runBenchCommand } from "./bench/command.js";
 import { runWorker } from "./bench/worker.js";
 import { formatResults, runDemo } from "./demo.js";
+import { runExternalCommand } from "./external.js";
 import { interopAgentCommand } from "./interop/agent.js";
 import { interopCommand } from "./interop/command.js";
 import { probeCommand } from "./probe/command.js";
@@ -32,6 +33,9 @@ Commands:
   interop   Interop matrix between two zeromq.js-compatible implementations, by
             default this package against zeromq (zmtp interop --help)
 
+Any other command X runs the installed command zmtp-X: with zmtp-broker installed,
+zmtp broker, zmtp worker and zmtp call run its broker network.
+
 Options:
   -h, --help     Show this help
   -v, --version  Print the zmtp version
@@ -42,6 +46,9 @@ function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
   return pkg.version;
 }
+
+/** Commands of this file's own; any other name is looked for as an installed `zmtp-<name>`. */
+const BUILT_IN = new Set(["bench", "bench-worker", "probe", "trace", "interop", "interop-agent", "demo", "help"]);
 
 function usageError(message: string): number {
   process.stderr.write(`zmtp: ${message}\n\n${USAGE}`);
@@ -57,6 +64,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === "interop") return interopCommand(argv.slice(1));
   // interop-agent is the hidden child of `zmtp interop --impl-runtime` / `--peer-runtime`.
   if (argv[0] === "interop-agent") return interopAgentCommand(argv.slice(1));
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith("-") && !BUILT_IN.has(first)) {
+    const code = await runExternalCommand(first, argv.slice(1));
+    if (code !== null) return code;
+  }
   let parsed;
   try {
     parsed = parseArgs({

@@ -1,5 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { formatResults, type DemoResult } from "../../src/cli/demo.js";
@@ -57,6 +59,27 @@ describe("zmtp command", () => {
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain('unknown command "frobnicate"');
     expect(result.stderr).toMatch(/^Usage:/m);
+  });
+
+  it("any other command X runs an installed zmtp-X with the remaining arguments, and exits with its code", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "zmtp-external-"));
+    try {
+      const script = join(dir, "zmtp-fixture-cmd");
+      writeFileSync(script, '#!/bin/sh\necho "ran with: $*"\nexit 7\n', { mode: 0o755 });
+      const result = await new Promise<RunResult>((resolve) => {
+        const env = { ...process.env, PATH: `${dir}${delimiter}${process.env.PATH ?? ""}` };
+        execFile(
+          process.execPath,
+          [join(ROOT, "bin", "zmtp.js"), "fixture-cmd", "--flag", "value"],
+          { env },
+          (err, stdout, stderr) =>
+            resolve({ code: err === null ? 0 : ((err as { code?: number }).code ?? null), stdout, stderr }),
+        );
+      });
+      expect(result).toEqual({ code: 7, stdout: "ran with: --flag value\n", stderr: "" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("an unknown option or a missing command is a usage error (exit 2)", async () => {

@@ -51,6 +51,22 @@ describe("layer boundaries", () => {
       'import { x } from "../../../../src/sockets/base.js";',
       "an application importing library files",
     ],
+    ["src/api/socket.ts", 'import { x } from "zmtp-broker";', "the library importing the broker application"],
+    [
+      "packages/broker/src/network/broker.ts",
+      'import { x } from "../../../../test/helpers/time.js";',
+      "an application's code importing the repository's test helpers",
+    ],
+    [
+      "packages/broker/test/network/faults.test.ts",
+      'import { x } from "../../../../src/sockets/base.js";',
+      "an application's test importing library files",
+    ],
+    [
+      "packages/broker/test/network/faults.test.ts",
+      'import { x } from "../../../../test/unit/readme.test.js";',
+      "an application's test importing the library's tests",
+    ],
   ])("%s: refuses %s (%s)", async (file, source) => {
     expect(await refused(file, source)).toBe(true);
   });
@@ -67,6 +83,7 @@ describe("layer boundaries", () => {
     ["src/v5-compat/socket.ts", 'import { x } from "../index.js";'],
     ["packages/monitor/src/agent/agent.ts", 'import { x } from "zmtp/auth";'],
     ["packages/monitor/src/agent/agent.ts", 'import { x } from "../wire/codec.js";'],
+    ["packages/broker/test/network/faults.test.ts", 'import { x } from "../../../../test/helpers/time.js";'],
   ])("%s: allows %s", async (file, source) => {
     expect(await refused(file, source)).toBe(false);
   });
