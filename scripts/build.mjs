@@ -1,7 +1,7 @@
 // Builds the library's entries (ESM and CommonJS) and the `zmtp` CLI with esbuild; with --types,
 // also their declarations with tsc, for ESM and for CommonJS consumers.
 //
-// The entries (index, auth, z85, errors) share code: the ESM build is split into chunks so that
+// The entries (index, auth, z85, errors, draft) share code: the ESM build is split into chunks so that
 // every class exists once (a `Context` from "zmtp" must be the one `zmtp/auth` expects, a
 // `ZmqError` thrown by a socket must be an instance of the one from `zmtp/errors`). esbuild
 // splits ESM only, so the CommonJS build converts each ESM output file to CommonJS, one file for
@@ -18,6 +18,7 @@ const ENTRIES = {
   auth: "src/entries/auth.ts",
   z85: "src/entries/z85.ts",
   errors: "src/entries/errors.ts",
+  draft: "src/entries/draft.ts",
 };
 
 const common = {
