@@ -144,6 +144,7 @@ export class Engine extends Connection<EngineOptions> {
     if (this.takesGroupCommands) {
       const command = groupCommand(cmd.name, cmd.data);
       if (command !== null) {
+        this.counters.messagesIn += 1;
         return this.pipe === null || this.pipe.deliver(groupCommandMessage(command.join, command.group));
       }
     }
