@@ -89,14 +89,12 @@ export function inetAddr(text: string): number | null {
   const parts: number[] = [];
   let i = 0;
   for (;;) {
-    const match = /^(0[xX][0-9a-fA-F]*|0[0-7]*|[1-9]\d*)/.exec(text.slice(i));
+    const match = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)/.exec(text.slice(i));
     if (match === null) return null;
     const digits = match[1]!;
     const value =
       digits.length > 1 && (digits[1] === "x" || digits[1] === "X")
-        ? digits.length === 2
-          ? 0
-          : Number.parseInt(digits.slice(2), 16)
+        ? Number.parseInt(digits.slice(2), 16)
         : digits.startsWith("0")
           ? Number.parseInt(digits, 8) || 0
           : Number.parseInt(digits, 10);
