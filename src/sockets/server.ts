@@ -15,6 +15,8 @@ import { dropMultipart } from "./single-part.js";
 export class ServerSocket extends SocketBase {
   private readonly fq = new FairQueue();
   private readonly byId = new Map<number, Pipe>();
+  /** Each pipe's id as the frame receive() puts first (not pipe.routingId: a handshake resets that). */
+  private readonly idOf = new Map<Pipe, Buffer>();
   private nextId = randomBytes(4).readUInt32BE(0);
 
   constructor(context: ContextCore) {
@@ -34,14 +36,15 @@ export class ServerSocket extends SocketBase {
     }
     const frame = Buffer.allocUnsafe(4);
     frame.writeUInt32BE(id, 0);
-    pipe.routingId = frame;
+    this.idOf.set(pipe, frame);
     this.byId.set(id, pipe);
     return true;
   }
 
   protected xdetach(pipe: Pipe): void {
     this.fq.detach(pipe);
-    const id = pipe.routingId?.readUInt32BE(0);
+    const id = this.idOf.get(pipe)?.readUInt32BE(0);
+    this.idOf.delete(pipe);
     if (id !== undefined && this.byId.get(id) === pipe) this.byId.delete(id);
   }
 
@@ -59,7 +62,7 @@ export class ServerSocket extends SocketBase {
   protected xrecv(): Message | undefined {
     const msg = dropMultipart(this.fq);
     if (msg === undefined) return undefined;
-    return [this.fq.lastPipe!.routingId!, msg[0]!];
+    return [this.idOf.get(this.fq.lastPipe!)!, msg[0]!];
   }
 
   protected xreadActivated(pipe: Pipe): void {

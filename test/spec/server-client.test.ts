@@ -68,6 +68,18 @@ describe.each(TRANSPORTS)("SERVER / CLIENT over %s", (transport) => {
     );
   });
 
+  it("a SERVER that connects (the CLIENT binds) routes replies by the id it gave the peer at connect()", async () => {
+    const server = h.open(Server);
+    const client = h.open(Client);
+    server.connect(await h.bound(client, transport));
+    await joined(client);
+    await client.send("hi");
+    const [body, { routingId }] = await server.receive();
+    expect(body.toString()).toBe("hi");
+    await server.send("back", { routingId });
+    expect(text(await client.receive())).toEqual(["back"]);
+  });
+
   it("SERVER send to a routing id no peer has rejects with EHOSTUNREACH", async () => {
     const server = h.open(Server);
     const client = h.open(Client);
