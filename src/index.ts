@@ -54,7 +54,8 @@ export const version = "4.3.5";
 
 /**
  * What this build supports, in zeromq.js's shape. zeromq.js reports its libzmq build (with
- * tipc and draft); these are the transports and features zmtp has.
+ * tipc and draft); these are the transports and features zmtp has (the draft sockets on the
+ * `zmtp/draft` entry, as zeromq.js has them on `zeromq/draft`).
  */
 export const capability: Partial<Record<"ipc" | "pgm" | "tipc" | "norm" | "curve" | "gssapi" | "draft", boolean>> = {
   ipc: true,
@@ -63,7 +64,7 @@ export const capability: Partial<Record<"ipc" | "pgm" | "tipc" | "norm" | "curve
   norm: false,
   curve: true,
   gssapi: false,
-  draft: false,
+  draft: true,
 };
 
 export {

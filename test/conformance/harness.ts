@@ -8,6 +8,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,8 +19,11 @@ import { differences } from "./differences.js";
 import { diffSnaps, EndpointNormalizer, fmt, outcome, snap, snapError, summarize, type Snap } from "./observe.js";
 
 export type Zmq = typeof import("zeromq");
-export type Transport = "tcp" | "ipc" | "inproc";
+/** udp:// takes ports as tcp does (from the same free-port probe); the draft RADIO, DISH and DGRAM use it. */
+export type Transport = "tcp" | "ipc" | "inproc" | "udp";
 export type LibName = "zeromq" | "zmtp";
+/** What a scenario's `zmq` holds: the main entry, or the main entry with the draft one's classes beside. */
+export type LibraryEntry = "main" | "draft";
 export const ALL_TRANSPORTS: readonly Transport[] = ["tcp", "ipc", "inproc"];
 
 /** How long an unsettled operation is given before it counts as pending. */
@@ -37,6 +41,27 @@ const MODULES: Record<LibName, Record<string, unknown>> = {
   >,
   zmtp: zmtpModule as unknown as Record<string, unknown>,
 };
+
+/**
+ * `zeromq/draft` and `zmtp/draft`, loaded before warnings are recorded: each emits one when it
+ * loads, which only a fresh process shows again (the process scenarios compare it).
+ */
+const DRAFT_MODULES: Record<LibName, Record<string, unknown>> = await (async () => {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = (() => undefined) as typeof process.emitWarning;
+  try {
+    return {
+      zeromq: createRequire(import.meta.url)("zeromq/draft") as Record<string, unknown>,
+      zmtp: (await import("../../src/entries/draft.js")) as unknown as Record<string, unknown>,
+    };
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+})();
+
+function moduleOf(lib: LibName, entry: LibraryEntry): Record<string, unknown> {
+  return entry === "main" ? MODULES[lib] : { ...MODULES[lib], ...DRAFT_MODULES[lib] };
+}
 
 // ---- process warnings ----
 
@@ -178,13 +203,14 @@ class Run implements Trial {
     private readonly scenarioTransport: Transport | undefined,
     private readonly ports: number[],
     private readonly reference: Run | null,
+    entry: LibraryEntry = "main",
   ) {
     this.tag = `zc${process.pid}n${++runCounter}`;
     const dir = join(ipcRoot, this.tag);
     mkdirSync(dir);
     this.normalizer.addText(dir, "<dir>");
     this.normalizer.addText(`${this.tag}-`, "");
-    this.zmq = this.track(MODULES[lib]);
+    this.zmq = this.track(moduleOf(lib, entry));
   }
 
   get transport(): Transport {
@@ -214,11 +240,12 @@ class Run implements Trial {
   endpoint(transport: Transport = this.transport): string {
     const n = ++this.endpoints;
     switch (transport) {
-      case "tcp": {
+      case "tcp":
+      case "udp": {
         const port = this.ports.shift();
         if (port === undefined) throw new Error("out of free ports: raise `ports` of the scenario");
         this.normalizer.addPort(port);
-        return `tcp://127.0.0.1:${port}`;
+        return `${transport}://127.0.0.1:${port}`;
       }
       case "ipc":
         return `ipc://${join(ipcRoot, this.tag)}/ep${n}`;
@@ -442,10 +469,15 @@ export interface Comparison {
 }
 
 /** Runs a scenario against both libraries and compares what was observed. */
-export async function compareScenario(scenario: Scenario, transport: Transport | undefined): Promise<Comparison> {
-  const portCount = transport === "tcp" || scenario.ports !== undefined ? (scenario.ports ?? 4) : 0;
-  const ref = new Run("zeromq", transport, await freePorts(portCount), null);
-  const sub = new Run("zmtp", transport, await freePorts(portCount), ref);
+export async function compareScenario(
+  scenario: Scenario,
+  transport: Transport | undefined,
+  entry: LibraryEntry = "main",
+): Promise<Comparison> {
+  const portCount =
+    transport === "tcp" || transport === "udp" || scenario.ports !== undefined ? (scenario.ports ?? 4) : 0;
+  const ref = new Run("zeromq", transport, await freePorts(portCount), null, entry);
+  const sub = new Run("zmtp", transport, await freePorts(portCount), ref, entry);
   try {
     await ref.runBody(scenario);
     await sub.runBody(scenario);
@@ -523,9 +555,14 @@ vi.setConfig({ maxConcurrency: 12 });
 
 /**
  * Registers one vitest test per scenario and transport. `sequential`: for scenarios whose
- * zeromq.js side is disturbed by others running beside it.
+ * zeromq.js side is disturbed by others running beside it; `entry`: "draft" gives the scenarios
+ * the draft classes too (zeromq/draft's, zmtp/draft's).
  */
-export function scenarios(group: string, list: readonly Scenario[], options: { sequential?: boolean } = {}): void {
+export function scenarios(
+  group: string,
+  list: readonly Scenario[],
+  options: { sequential?: boolean; entry?: LibraryEntry } = {},
+): void {
   // Concurrent: most of a scenario's time is waiting (windows, timeouts), and each run has its own
   // endpoints; warnings are attributed by call (synchronously) or by run (AsyncLocalStorage).
   (options.sequential === true ? describe.sequential : describe.concurrent)(group, () => {
@@ -535,7 +572,7 @@ export function scenarios(group: string, list: readonly Scenario[], options: { s
         test(
           transport === undefined ? scenario.name : `${scenario.name} [${transport}]`,
           async () => {
-            const comparison = await compareScenario(scenario, transport);
+            const comparison = await compareScenario(scenario, transport, options.entry);
             judge(id, comparison.summary, () => sideBySide(comparison));
           },
           30_000,
