@@ -18,9 +18,9 @@ export class DgramSocket extends SocketBase {
 
   constructor(context: ContextCore) {
     super("DGRAM", context);
-    // libzmq's raw_socket, without the STREAM notification.
+    // libzmq's raw_socket; its raw_notify is on by default for every type, so over tcp and ipc
+    // an empty message announces a connection and its end, as on a STREAM.
     this.options.rawSocket = true;
-    this.options.streamNotify = false;
   }
 
   protected xattach(pipe: Pipe): boolean {
@@ -29,8 +29,9 @@ export class DgramSocket extends SocketBase {
     return true;
   }
 
+  /** A pipe that went away stays the peer until what it delivered was read (as PAIR's, dgram.cpp). */
   protected xdetach(pipe: Pipe): void {
-    if (this.pipe === pipe) this.pipe = null;
+    if (this.pipe === pipe && !pipe.readable) this.pipe = null;
   }
 
   protected xsend(msg: Message): boolean {
@@ -51,7 +52,11 @@ export class DgramSocket extends SocketBase {
   }
 
   protected xrecv(): Message | undefined {
-    return this.pipe?.read();
+    const pipe = this.pipe;
+    if (pipe === null) return undefined;
+    const msg = pipe.read();
+    if (pipe.closed && !pipe.readable) this.pipe = null;
+    return msg;
   }
 
   protected xreadActivated(): void {}

@@ -3,6 +3,7 @@
  * part-by-part checks of a send, one peer only.
  */
 import { createSocket } from "node:dgram";
+import { createConnection } from "node:net";
 import { describe, expect, it } from "vitest";
 import { Datagram } from "../../src/entries/draft.js";
 import { expectNothing, failure, stillPending, text, useHarness } from "../helpers/sockets.js";
@@ -105,5 +106,22 @@ describe("DGRAM over udp://", () => {
     );
     await socket.bind(`udp://*:${port}`);
     expect(socket.lastEndpoint).toBe(`*:${port}`);
+  });
+
+  // libzmq: DGRAM is a raw socket (raw_socket, raw_notify on by default), like STREAM without ids.
+  it("over tcp it is a raw socket: an empty message at connect and at the peer's end, bytes in, parts out as bytes", async () => {
+    const socket = h.open(Datagram);
+    await socket.bind("tcp://127.0.0.1:*");
+    const port = Number(socket.lastEndpoint!.split(":").pop());
+    const peer = createConnection(port, "127.0.0.1");
+    let got = "";
+    peer.on("data", (chunk: Buffer) => (got += chunk.toString()));
+    peer.write("abc");
+    expect(text(await socket.receive())).toEqual([""]);
+    expect(text(await socket.receive())).toEqual(["abc"]);
+    await socket.send(["x", "y"]);
+    await until(() => got === "xy", undefined, "the bytes at the peer");
+    peer.end();
+    expect(text(await socket.receive())).toEqual([""]);
   });
 });
