@@ -1,6 +1,7 @@
 // The layers of docs/ARCHITECTURE.md, enforced: each folder may import only the layers below it,
 // the library never imports its command line or an application, and applications use the
 // library's public entries only. `npm test` runs this; a layer reaching up fails the build.
+import { builtinModules } from "node:module";
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
@@ -38,6 +39,38 @@ const LIBRARY = [
     message: "The library does not import an application or its dependencies.",
   },
 ];
+
+/**
+ * The files only the Node side of the platform seam reaches (src/platform/node/ imports them):
+ * the Node transports, inproc across threads, the process's exit and keep-alive. Everything else
+ * in the library also runs in a page (docs/ARCHITECTURE.md, "The platform seam").
+ */
+const NODE_ONLY = [
+  "src/platform/node/**",
+  "src/transports/tcp.ts",
+  "src/transports/ipc.ts",
+  "src/transports/tipc.ts",
+  "src/transports/udp.ts",
+  "src/sockets/session/cross-thread.ts",
+  "src/sockets/session/cross-thread-engine.ts",
+  "src/sockets/session/final-delivery.ts",
+  "src/api/process-exit.ts",
+  "src/api/exit-delivery.ts",
+  "src/api/keep-alive.ts",
+];
+/** Node's built-in modules as import specifiers: node:x, x, x/sub (esquery regexes cannot hold a slash). */
+const NODE_BUILTIN = `/^(node:|(${builtinModules.filter((m) => !m.includes("/")).join("|")})($|\\W))/`;
+const NODE_BUILTIN_IMPORTS = [
+  "ImportDeclaration",
+  "ExportNamedDeclaration",
+  "ExportAllDeclaration",
+  "ImportExpression",
+].map((node) => ({
+  selector: `${node}[source.value=${NODE_BUILTIN}]`,
+  message: "Node built-ins only on the Node side of the platform seam (src/platform/node/ and what it imports).",
+}));
+/** Node's globals a page lacks; `Buffer` is bundled for the page (src/platform/browser/buffer-global.ts). */
+const NODE_GLOBALS = ["process", "setImmediate", "clearImmediate", "require", "__dirname", "__filename"];
 
 function restrict(...patterns) {
   return { "no-restricted-imports": ["error", { patterns: [...LIBRARY, ...patterns] }] };
@@ -100,6 +133,15 @@ export default tseslint.config(
       ],
     },
   },
+  // The library runs in a page too: Node's modules and globals only behind the platform seam.
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/cli/**", ...NODE_ONLY],
+    rules: {
+      "no-restricted-syntax": ["error", ...NODE_BUILTIN_IMPORTS],
+      "no-restricted-globals": ["error", ...NODE_GLOBALS],
+    },
+  },
   // The codec: pure functions over bytes. No I/O, no transports, no clock, no timers.
   {
     files: ["src/zmtp/**/*.ts"],
@@ -111,7 +153,7 @@ export default tseslint.config(
         { group: NODE_IO, message: "The codec does no I/O." },
         { group: file("clock.js"), message: "The codec keeps no time." },
       ),
-      "no-restricted-globals": ["error", "setTimeout", "setInterval", "setImmediate"],
+      "no-restricted-globals": ["error", "setTimeout", "setInterval", ...NODE_GLOBALS],
     },
   },
   // The connection core, engine, frame writer and heartbeats: over a byte stream, never a socket.
@@ -174,8 +216,9 @@ export default tseslint.config(
               message: "Applications import zmtp's public entries, never its files.",
             },
             {
-              regex: "^zmtp/(?!(auth|z85|errors|package\\.json)$)",
-              message: "Applications import zmtp's public entries only: zmtp, zmtp/auth, zmtp/z85, zmtp/errors.",
+              regex: "^zmtp/(?!(auth|z85|errors|browser|browser-lite|package\\.json)$)",
+              message:
+                "Applications import zmtp's public entries only: zmtp, zmtp/auth, zmtp/z85, zmtp/errors, zmtp/browser, zmtp/browser-lite.",
             },
           ],
         },

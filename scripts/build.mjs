@@ -1,5 +1,6 @@
-// Builds the library's entries (ESM and CommonJS) and the `zmtp` CLI with esbuild; with --types,
-// also their declarations with tsc, for ESM and for CommonJS consumers.
+// Builds the library's entries (ESM and CommonJS), the `zmtp` CLI and the browser bundles
+// (browser-bundle.mjs) with esbuild; with --types, also their declarations with tsc, for ESM and
+// for CommonJS consumers.
 //
 // The entries (index, auth, z85, errors, draft) share code: the ESM build is split into chunks so that
 // every class exists once (a `Context` from "zmtp" must be the one `zmtp/auth` expects, a
@@ -7,10 +8,11 @@
 // splits ESM only, so the CommonJS build converts each ESM output file to CommonJS, one file for
 // one file, and the chunks stay shared.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { build } from "esbuild";
+import { buildBrowserBundles } from "./browser-bundle.mjs";
 
 /** Subpath → source; package.json "exports" maps each to dist/{esm,cjs,types,cjs/types}. */
 const ENTRIES = {
@@ -44,6 +46,7 @@ const [library] = await Promise.all([
     metafile: true,
   }),
   build({ ...common, entryPoints: ["src/cli/main.ts"], format: "esm", outfile: "dist/esm/cli.js" }),
+  buildBrowserBundles(),
 ]);
 
 /** Keeps a converted file's imports of the other ESM outputs as imports of their .cjs twins. */
@@ -95,10 +98,42 @@ await Promise.all([
 mkdirSync("dist/cjs", { recursive: true });
 writeFileSync("dist/cjs/package.json", '{\n  "type": "commonjs"\n}\n');
 
+/**
+ * The declarations describe the Node build: an import of package.json "imports" (`#platform/x`,
+ * `#curve`: the seams, which point into src/ and are not published) becomes a relative import of
+ * the declaration of its default (Node) target.
+ */
+function nodeImportsInDeclarations(dir) {
+  const imports = JSON.parse(readFileSync("package.json", "utf8")).imports;
+  const targetOf = (specifier) => {
+    for (const [key, conditions] of Object.entries(imports)) {
+      const star = key.indexOf("*");
+      const match = star === -1 ? specifier === key : specifier.startsWith(key.slice(0, star));
+      if (!match) continue;
+      const target = star === -1 ? conditions.default : conditions.default.replace("*", specifier.slice(star));
+      return target.replace(/^\.\/src\//, "").replace(/\.ts$/, ".js");
+    }
+    return null;
+  };
+  for (const entry of readdirSync(dir, { recursive: true })) {
+    if (!entry.endsWith(".d.ts")) continue;
+    const file = join(dir, entry);
+    const text = readFileSync(file, "utf8");
+    const rewritten = text.replace(/(from |import\()(["'])(#[\w/-]+)\2/g, (whole, lead, quote, specifier) => {
+      const target = targetOf(specifier);
+      if (target === null) return whole;
+      const path = relative(dirname(file), join(dir, target)).split(sep).join("/");
+      return `${lead}${quote}${path.startsWith(".") ? path : `./${path}`}${quote}`;
+    });
+    if (rewritten !== text) writeFileSync(file, rewritten);
+  }
+}
+
 if (process.argv.includes("--types")) {
   for (const dir of ["dist/types", "dist/cjs/types"]) rmSync(dir, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
   execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit" });
+  nodeImportsInDeclarations("dist/types");
   // The same declarations for CommonJS consumers: under dist/cjs, whose package.json says
   // "commonjs", TypeScript reads them as CommonJS (they describe the .cjs files), not as ESM.
   cpSync("dist/types", "dist/cjs/types", { recursive: true });

@@ -1,4 +1,4 @@
-import { EventEmitter } from "node:events";
+import { EventEmitter } from "#platform/events";
 import { context as defaultContext, type Context } from "./api/context.js";
 import { Router } from "./api/socket-classes.js";
 import { ZAP_ENDPOINT } from "./sockets/session/zap-client.js";

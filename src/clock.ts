@@ -1,3 +1,5 @@
+import { backgroundTimeout } from "#platform/timers";
+
 /**
  * Time as the engine, the sessions and the socket core see it: reconnect backoff, heartbeats, the
  * handshake deadline and linger all go through a Clock, so tests can drive them with a fake one
@@ -16,7 +18,7 @@ export interface ClockTimer {
   readonly __clockTimer?: never;
 }
 
-/** The real clock: Node's timers and `performance.now()`. */
+/** The real clock: the runtime's timers and `performance.now()`. */
 export const systemClock: Clock = {
   now: () => performance.now(),
   setTimeout: (callback, ms) => setTimeout(callback, ms) as ClockTimer,
@@ -30,6 +32,6 @@ export const systemClock: Clock = {
  */
 export const backgroundClock: Clock = {
   now: () => performance.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms).unref() as ClockTimer,
+  setTimeout: (callback, ms) => backgroundTimeout(callback, ms) as ClockTimer,
   clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
 };

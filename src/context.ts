@@ -1,7 +1,7 @@
-import { randomFillSync } from "node:crypto";
-import { getEnvironmentData, setEnvironmentData } from "node:worker_threads";
+import { crossThreadInproc, sharedContextStore } from "#platform/threads";
 import { zmqError } from "./errors.js";
-import { CrossThreadInproc } from "./sockets/session/cross-thread.js";
+import { randomFill } from "./platform/random.js";
+import type { CrossThreadInproc } from "./sockets/session/cross-thread.js";
 import { InprocRegistry } from "./transports/inproc.js";
 
 /** libzmq context option ids (zmq.h). */
@@ -42,8 +42,7 @@ const enum Slot {
 const LAYOUT = 1;
 const SHARED_KEY = `zmtp:default-context:${LAYOUT}`;
 
-function newStore(buffer: ArrayBufferLike): Int32Array {
-  const store = new Int32Array(buffer);
+function initStore(store: Int32Array): Int32Array {
   store[Slot.Layout] = LAYOUT;
   store[Slot.Blocky] = 1;
   store[Slot.Ipv6] = 0;
@@ -53,20 +52,7 @@ function newStore(buffer: ArrayBufferLike): Int32Array {
   store[Slot.ZeroCopyReceive] = 1;
   store[Slot.ThreadPriority] = -1;
   store[Slot.ThreadSchedulingPolicy] = -1;
-  randomFillSync(store, Slot.Secret, 4);
-  return store;
-}
-
-/**
- * The default context's store, shared by every thread of the process that loads zmtp: the first
- * makes it, and Node hands it to each Worker created afterwards (worker environment data), since
- * zeromq.js's default context is one libzmq context for all threads.
- */
-function sharedStore(): Int32Array {
-  const inherited = getEnvironmentData(SHARED_KEY);
-  if (inherited instanceof SharedArrayBuffer) return new Int32Array(inherited);
-  const store = newStore(new SharedArrayBuffer(Slot.Count * 4));
-  setEnvironmentData(SHARED_KEY, store.buffer as SharedArrayBuffer);
+  randomFill(store.subarray(Slot.Secret, Slot.Secret + 4));
   return store;
 }
 
@@ -92,8 +78,10 @@ export class ContextCore {
 
   /** `shared`: the process's default context, one for all its threads. */
   constructor(shared = false) {
-    this.store = shared ? sharedStore() : newStore(new ArrayBuffer(Slot.Count * 4));
-    this.crossThread = shared ? new CrossThreadInproc(this.secret) : null;
+    this.store = shared
+      ? sharedContextStore(SHARED_KEY, Slot.Count * 4, initStore)
+      : initStore(new Int32Array(Slot.Count));
+    this.crossThread = shared ? crossThreadInproc(this.secret) : null;
   }
 
   get blocky(): boolean {

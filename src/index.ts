@@ -7,6 +7,7 @@
  * outside zeromq.js's surface loads with `import "zmtp"`: `zmtp/auth` (Authenticator),
  * `zmtp/z85` (Z85 and CURVE key helpers), `zmtp/errors` (the error shapes).
  */
+import { curve } from "#curve";
 import { Context as ContextClass, context } from "./api/context.js";
 import { nativeClass } from "./api/native-class.js";
 import { Observer as ObserverClass } from "./api/observer.js";
@@ -26,6 +27,7 @@ import {
   XPublisher,
   XSubscriber,
 } from "./api/socket-classes.js";
+import { streamTransport } from "./transports/registry.js";
 import { curveKeyPair } from "./zmtp/z85.js";
 
 export type { Event, EventOfType, EventType, EventSubscriber } from "./api/observer.js";
@@ -54,15 +56,16 @@ export const version = "4.3.5";
 
 /**
  * What this build supports, in zeromq.js's shape. zeromq.js reports its libzmq build (with
- * tipc and draft); these are the transports and features zmtp has (the draft sockets on the
- * `zmtp/draft` entry, as zeromq.js has them on `zeromq/draft`).
+ * tipc and draft); these are the transports and features zmtp has on this platform (no ipc in
+ * a browser, no CURVE in the browser bundle built without it), with the draft sockets on the
+ * `zmtp/draft` entry as zeromq.js has them on `zeromq/draft`.
  */
 export const capability: Partial<Record<"ipc" | "pgm" | "tipc" | "norm" | "curve" | "gssapi" | "draft", boolean>> = {
-  ipc: true,
+  ipc: streamTransport("ipc") !== null,
   pgm: false,
   tipc: false,
   norm: false,
-  curve: true,
+  curve: curve !== null,
   gssapi: false,
   draft: true,
 };

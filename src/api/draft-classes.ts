@@ -1,6 +1,6 @@
 /**
  * zeromq.js's draft socket classes (`zeromq/draft`), over zmtp's draft socket types. Loading this
- * module makes the types, their send/receive shapes and the udp:// transport known.
+ * module makes the types and their send/receive shapes known (udp:// is the platform's).
  */
 import { ClientSocket } from "../sockets/client.js";
 import { DgramSocket } from "../sockets/dgram.js";
@@ -10,8 +10,6 @@ import { GatherSocket } from "../sockets/gather.js";
 import { RadioSocket } from "../sockets/radio.js";
 import { ScatterSocket } from "../sockets/scatter.js";
 import { ServerSocket } from "../sockets/server.js";
-import { registerDatagramTransport } from "../transports/registry.js";
-import { udp } from "../transports/udp.js";
 import { dishEnvelope, radioEnvelope, serverEnvelope } from "./draft-envelopes.js";
 import { registerEnvelope } from "./envelope.js";
 import type { MessageLike } from "./outgoing.js";
@@ -39,7 +37,6 @@ registerSocketType(DraftType.Datagram, DgramSocket);
 registerEnvelope(DraftType.Server, serverEnvelope);
 registerEnvelope(DraftType.Radio, radioEnvelope);
 registerEnvelope(DraftType.Dish, dishEnvelope);
-registerDatagramTransport("udp", udp);
 
 interface ServerRoutingOptions {
   routingId: number;

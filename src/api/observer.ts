@@ -1,4 +1,5 @@
-import { EventEmitter } from "node:events";
+import { EventEmitter } from "#platform/events";
+import { holdProcess, releaseProcess } from "#platform/process";
 import {
   authError,
   codeOfErrno,
@@ -10,7 +11,6 @@ import {
 } from "../errors.js";
 import type { MonitorEvent, MonitorSink } from "../sockets/core.js";
 import { isObject, noArguments, required, validateArguments } from "./arguments.js";
-import { holdProcess, releaseProcess } from "./keep-alive.js";
 import { iterate } from "./iterate.js";
 import type { Socket } from "./socket.js";
 import { unwrapSocket } from "./socket-access.js";

@@ -1,8 +1,9 @@
+import { holdProcess, releaseProcess } from "#platform/process";
+import { nextTurn } from "#platform/timers";
 import { zmqError } from "../errors.js";
 import type { SocketCore } from "../sockets/core.js";
 import type { Message } from "../sockets/pipe.js";
 import { isObject, noArguments, required, validateArguments } from "./arguments.js";
-import { holdProcess, releaseProcess } from "./keep-alive.js";
 import { blockSocket, endpointsOf, unwrapSocket } from "./socket-access.js";
 import type { Socket } from "./socket.js";
 
@@ -104,7 +105,7 @@ class ProxyRun {
     if (this.#done) return;
     if (command === "TERMINATE") {
       // Termination completes on a later turn, as zeromq.js's run() settles after its worker.
-      setImmediate(() => {
+      nextTurn(() => {
         if (!this.#done) this.finish();
       });
       return;

@@ -1,3 +1,5 @@
+import { holdProcess, releaseProcess, warn, watchProcessExit } from "#platform/process";
+import { nextTurn } from "#platform/timers";
 import { publicError, zmqError } from "../errors.js";
 import type { OptionArgument, SocketCore } from "../sockets/core.js";
 import { createSocketCore } from "../sockets/factory.js";
@@ -18,14 +20,11 @@ import {
 } from "./arguments.js";
 import { context as defaultContext, contextCore, type Context } from "./context.js";
 import { toInt32, toInt64, toUint32, toUint64 } from "./numbers.js";
-import { holdProcess, releaseProcess } from "./keep-alive.js";
 import { Observer } from "./observer.js";
 import { iterate, type Receiver } from "./iterate.js";
 import { provideSocketAccess } from "./socket-access.js";
-import { watchProcessExit } from "./process-exit.js";
 import { envelopeOf, type Envelope } from "./envelope.js";
 import { toMessage } from "./outgoing.js";
-import { warn } from "./warnings.js";
 
 /**
  * After this many send/receive calls that completed at once, the next one completes only after
@@ -195,8 +194,8 @@ export class Socket {
     };
     // The binding completes on a later turn of the event loop even when the work is instant.
     return operation.then(
-      () => nextTurn().then(() => settle(undefined)),
-      (err: unknown) => nextTurn().then(() => settle(err)),
+      () => awaitNextTurn().then(() => settle(undefined)),
+      (err: unknown) => awaitNextTurn().then(() => settle(err)),
     );
   }
 
@@ -271,7 +270,7 @@ export class Socket {
         return result;
       }
       const promise = this.#pendWrite(msg, false, -1);
-      setImmediate(this.#delayedWrite);
+      nextTurn(this.#delayedWrite);
       return promise;
     }
     return this.#pendWrite(msg, true, timeout);
@@ -299,7 +298,7 @@ export class Socket {
         return result;
       }
       const promise = this.#pendRead(false, -1);
-      setImmediate(this.#delayedRead);
+      nextTurn(this.#delayedRead);
       return promise;
     }
     return this.#pendRead(true, timeout);
@@ -573,8 +572,8 @@ function introspect(core: SocketCore): Introspection {
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+function awaitNextTurn(): Promise<void> {
+  return new Promise((resolve) => nextTurn(resolve));
 }
 
 export { ROUTING_ID, CONNECT_ROUTING_ID };

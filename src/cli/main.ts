@@ -4,6 +4,7 @@ import { isMainThread } from "node:worker_threads";
 import { runBenchCommand } from "./bench/command.js";
 import { runWorker } from "./bench/worker.js";
 import { formatResults, runDemo } from "./demo.js";
+import { interopAgentCommand } from "./interop/agent.js";
 import { interopCommand } from "./interop/command.js";
 import { probeCommand } from "./probe/command.js";
 import { traceCommand } from "./trace/command.js";
@@ -54,6 +55,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === "probe") return probeCommand(argv.slice(1));
   if (argv[0] === "trace") return traceCommand(argv.slice(1));
   if (argv[0] === "interop") return interopCommand(argv.slice(1));
+  // interop-agent is the hidden child of `zmtp interop --impl-runtime` / `--peer-runtime`.
+  if (argv[0] === "interop-agent") return interopAgentCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

@@ -3,7 +3,7 @@
  * DISH, GATHER, SCATTER and DGRAM, and the udp:// transport they use. Loading it emits the
  * binding's warning, as `require("zeromq/draft")` does.
  */
-import { warn } from "../api/warnings.js";
+import { warn } from "#platform/process";
 
 export { Client, Datagram, Dish, Gather, Radio, Scatter, Server } from "../api/draft-classes.js";
 

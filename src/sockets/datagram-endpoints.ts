@@ -72,6 +72,7 @@ export class DatagramEndpoints {
   /** unbind() / disconnect() of a udp endpoint: only connects can be ended (ENOENT otherwise). */
   terminate(uri: string): void {
     this.socketType(uri);
+    this.transport(uri);
     const list = this.connected.get(uri);
     if (list === undefined) throw zmqError("ENOENT", undefined, uri);
     this.connected.delete(uri);
@@ -106,6 +107,7 @@ export class DatagramEndpoints {
     return type;
   }
 
+  /** EPROTONOSUPPORT where the runtime has no udp (a page), as from a libzmq built without it. */
   private transport(uri: string): DatagramTransport {
     const transport = datagramTransport("udp");
     if (transport === null) throw zmqError("EPROTONOSUPPORT", undefined, uri);

@@ -35,11 +35,20 @@ export interface EndpointsOwner extends SessionOwner, CrossThreadSocket {
 /** libzmq ignores a second connect() to the same endpoint for these types (is_single_connect). */
 const SINGLE_CONNECT = new Set(["DEALER", "SUB", "PUB", "REQ"]);
 
-/** Errors libzmq meets before it made an OS socket: a failed bind then reports no `close`. */
-const BEFORE_SOCKET = new Set(["ENODEV", "ENAMETOOLONG", "EINVAL", "EAFNOSUPPORT"]);
+/**
+ * Errors libzmq meets before it made an OS socket: a failed bind then reports no `close`. ENOTSUP
+ * is a page's bind (it cannot listen), refused before any socket exists.
+ */
+const BEFORE_SOCKET = new Set(["ENODEV", "ENAMETOOLONG", "EINVAL", "EAFNOSUPPORT", "ENOTSUP"]);
 
-function transportOf(protocol: "tcp" | "ipc" | "tipc"): Transport {
-  return streamTransport(protocol)!;
+/**
+ * The transport of a scheme libzmq knows: EPROTONOSUPPORT where this runtime has none (tcp and
+ * ipc in a browser), as from a libzmq built without that transport.
+ */
+function transportOf(uri: string, protocol: string): Transport {
+  const transport = streamTransport(protocol);
+  if (transport === null) throw zmqError("EPROTONOSUPPORT", undefined, uri);
+  return transport;
 }
 
 /**
@@ -126,9 +135,10 @@ export class Endpoints {
       this.last = uri;
       return;
     }
+    const streams = transportOf(uri, transport);
     const acceptor = new Acceptor(owner, uri, options.priority ?? 0);
     try {
-      acceptor.listening(await transportOf(transport).listen(uri, owner.transportOptions, acceptor.accept));
+      acceptor.listening(await streams.listen(uri, owner.transportOptions, acceptor.accept));
     } catch (err) {
       // libzmq: `close` for a listener socket it had made (no endpoint yet), then bind:error with
       // the address without its scheme.
@@ -177,11 +187,13 @@ export class Endpoints {
       this.last = uri;
       return;
     }
+    const streams = transportOf(uri, transport);
     if (transport === "tcp") checkTcpConnect(uri, address);
     else if (transport === "ipc") parseIpc(uri, address);
     else parseTipc(uri, address);
+    streams.checkDial?.(uri, owner.transportOptions);
     if (SINGLE_CONNECT.has(owner.zmtpType) && (this.connecters.has(uri) || this.acceptors.has(uri))) return;
-    const connecter = new Connecter(owner, uri, transportOf(transport), fixedId, options.priority ?? 0);
+    const connecter = new Connecter(owner, uri, streams, fixedId, options.priority ?? 0);
     const list = this.connecters.get(uri) ?? [];
     list.push(connecter);
     this.connecters.set(uri, list);
@@ -215,6 +227,7 @@ export class Endpoints {
       }
       return;
     }
+    transportOf(uri, transport);
     if (this.terminateKey(uri)) return;
     const key = transport === "tcp" ? tcpLookupKey(uri, address) : null;
     if (key === null || !this.terminateKey(key)) throw zmqError("ENOENT", undefined, uri);

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes } from "../platform/random.js";
 import type { ContextCore } from "../context.js";
 import { zmqError } from "../errors.js";
 import { SocketBase } from "./base.js";

@@ -1,3 +1,4 @@
+import { curve } from "#curve";
 import { zmqError } from "../errors.js";
 import { z85Decode } from "../zmtp/z85.js";
 import type { OptionArgument, OptionKind, OptionResult } from "./core.js";
@@ -316,8 +317,14 @@ function relaxedString(arg: OptionArgument, max: number): Buffer {
   return bytes !== null && bytes.length > 0 && bytes.length <= max ? Buffer.from(bytes) : invalid();
 }
 
+/** libzmq without CURVE (no libsodium) has no CURVE options: setting or reading one is EINVAL. */
+function requireCurve(): void {
+  if (curve === null) invalid();
+}
+
 /** A CURVE key: 32 raw bytes or 40 Z85 characters (41 with a trailing NUL). */
 function curveKey(arg: OptionArgument): Buffer {
+  requireCurve();
   const bytes = bytesOf(arg);
   if (bytes === null) return invalid();
   if (bytes.length === 32) return Buffer.from(bytes);
@@ -473,6 +480,7 @@ export function setCommonOption(o: OptionValues, id: number, arg: OptionArgument
       o.zapDomain = relaxedString(arg, 255);
       return;
     case Opt.CurveServer: {
+      requireCurve();
       const value = intOf(arg);
       if (value !== 0 && value !== 1) invalid();
       o.asServer = value === 1;
@@ -746,6 +754,7 @@ export function getCommonOption(o: OptionValues, id: number, kind: OptionKind): 
     case Opt.ZapDomain:
       return kind === "bytes" ? cString(o.zapDomain) : invalid();
     case Opt.CurveServer:
+      requireCurve();
       return asInt(kind, o.asServer && o.mechanism === "CURVE");
     case Opt.CurvePublicKey:
       return curveKeyRead(o.curvePublicKey, kind);

@@ -1,3 +1,5 @@
+import { backgroundTimeout } from "#platform/timers";
+
 /**
  * The byte stream a transport hands to the engine: the part of a Node `net.Socket` the engine and
  * the sessions use, so a `net.Socket` is one as it is (no wrapper on the hot path) and a
@@ -57,5 +59,5 @@ export function closeStream(stream: ByteStream, graceful: boolean): void {
     return;
   }
   stream.end();
-  setTimeout(() => stream.destroy(), CLOSE_GRACE_MS).unref();
+  backgroundTimeout(() => stream.destroy(), CLOSE_GRACE_MS);
 }

@@ -47,6 +47,11 @@ export interface Transport {
    * connect:delay); an error before that means the address could not be resolved.
    */
   dial(address: string, options: TransportOptions): ByteStream;
+  /**
+   * Throws what connect() must throw for an endpoint this runtime can never dial (a page: a ws://
+   * connect whose mechanism a browser cannot name), before any attempt is made.
+   */
+  checkDial?(address: string, options: TransportOptions): void;
   /** tcp: connecting takes time (an event says so); ipc: a connect succeeds or fails at once. */
   readonly connectDelayed: boolean;
 }

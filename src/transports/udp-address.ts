@@ -1,4 +1,3 @@
-import { isIPv4, isIPv6 } from "node:net";
 import { zmqError } from "../errors.js";
 
 /**
@@ -48,13 +47,4 @@ function parsePort(text: string, uri: string, bind: boolean): number {
 
 function unbracket(host: string): string {
   return host.length >= 2 && host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
-}
-
-/** IPv4 224.0.0.0/4 or IPv6 ff00::/8. */
-export function isMulticast(ip: string): boolean {
-  if (isIPv4(ip)) {
-    const first = Number(ip.slice(0, ip.indexOf(".")));
-    return first >= 224 && first <= 239;
-  }
-  return isIPv6(ip) && ip.toLowerCase().startsWith("ff");
 }

@@ -12,7 +12,7 @@ import type {
   DatagramTransport,
 } from "./datagram.js";
 import { parseUri } from "./endpoint.js";
-import { isMulticast, parseUdp } from "./udp-address.js";
+import { parseUdp } from "./udp-address.js";
 
 /** Where a udp endpoint sends and what it binds, resolved as libzmq's udp_address_t does. */
 interface Plan {
@@ -27,6 +27,15 @@ interface Plan {
 }
 
 const ANY = { 4: "0.0.0.0", 6: "::" } as const;
+
+/** IPv4 224.0.0.0/4 or IPv6 ff00::/8. */
+function isMulticast(ip: string): boolean {
+  if (isIPv4(ip)) {
+    const first = Number(ip.slice(0, ip.indexOf(".")));
+    return first >= 224 && first <= 239;
+  }
+  return isIPv6(ip) && ip.toLowerCase().startsWith("ff");
+}
 
 /** An interface's address by name ("lo", "eth0"), or null when there is no such interface. */
 function interfaceAddress(name: string, ipv6: boolean): string | null {

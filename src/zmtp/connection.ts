@@ -172,6 +172,7 @@ export abstract class Connection<O extends ConnectionOptions = ConnectionOptions
   abstract fail(error: unknown): void;
   abstract peerRejected(reason: string): void;
   abstract authFailed(status: number, reason: string): void;
+  abstract stall(error: Error): void;
   abstract zap(request: Omit<ZapRequest, "address" | "identity">): Promise<ZapReply> | null;
 
   // ---- MechanismHost ----

@@ -1,4 +1,4 @@
-import { constants } from "node:buffer";
+import { MAX_BUFFER_LENGTH } from "#platform/buffer";
 import { bufferView } from "./buffer-view.js";
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE } from "./frame.js";
 import { ProtocolError } from "../errors.js";
@@ -159,7 +159,7 @@ export class FrameDecoder {
       return;
     }
     // Without a maxFrameSize, a size Node cannot allocate would escape as a RangeError from Buffer.
-    if (size > constants.MAX_LENGTH) {
+    if (size > MAX_BUFFER_LENGTH) {
       throw new ProtocolError(
         "ERR_ZMTP_UNSPECIFIED",
         `frame of ${size} bytes exceeds the largest Buffer Node can allocate; set maxMessageSize`,

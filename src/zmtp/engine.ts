@@ -1,3 +1,4 @@
+import { nextTick } from "#platform/timers";
 import { closeStream, type ByteStream } from "../transports/stream.js";
 import { encodeCancel, encodeError, encodeSubscribe, type Command } from "./command.js";
 import { Connection, type ConnectionOptions } from "./connection.js";
@@ -51,7 +52,7 @@ export interface EnginePipe {
 export interface EngineHost {
   /** Handshake done: the host attaches a pipe (or not, then incoming messages are dropped). */
   engineReady(engine: Engine, peer: Metadata): void;
-  /** ZAP refused the peer with a temporary failure (300): reported now, the connection stays. */
+  /** The handshake stalled (ZAP said 300, or no ZAP handler where one is required): reported now, the connection stays. */
   engineRefused(engine: Engine, error: Error): void;
   engineClosed(engine: Engine, reason: EngineClose): void;
 }
@@ -170,14 +171,18 @@ export class Engine extends Connection<EngineOptions> {
     // RFC 27: 300 is a temporary failure: libzmq sends nothing and leaves the handshake where it
     // is, so the peer hears nothing until the handshake deadline ends the connection.
     if (status === 300) {
-      this.refusedSilently = true;
-      this.host.engineRefused(this, error);
+      this.stall(error);
       return;
     }
     // 400/500 are sent as ERROR first.
     this.sendCommand(encodeError(String(status)));
     this.pump();
     this.close({ kind: "auth", error, handshaken: false, fatal: true, graceful: true });
+  }
+
+  stall(error: Error): void {
+    this.refusedSilently = true;
+    this.host.engineRefused(this, error);
   }
 
   peerRejected(reason: string): void {
@@ -224,7 +229,7 @@ export class Engine extends Connection<EngineOptions> {
   private schedulePump(): void {
     if (this.pumpScheduled || this.state === "closed") return;
     this.pumpScheduled = true;
-    process.nextTick(this.pump);
+    nextTick(this.pump);
   }
 
   /** Moves queued messages from the pipe into batched stream writes until the stream pushes back. */

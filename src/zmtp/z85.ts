@@ -1,5 +1,6 @@
+import { curve } from "#curve";
 import { zmqError } from "../errors.js";
-import { generateKeyPair, keyPairFromSecret, KEY_BYTES } from "./mechanisms/curve-box.js";
+import { KEY_BYTES } from "./mechanisms/curve-support.js";
 
 /**
  * Z85 (RFC 32): 4 bytes ↔ 5 printable characters, the text form of CURVE keys (32 bytes ↔ 40
@@ -72,13 +73,18 @@ export function decodeCurveKey(value: string | Uint8Array, what = "CURVE key"): 
   throw zmqError("EINVAL", `Invalid ${what}: expected 40 Z85 characters or 32 bytes, got ${value.length}`);
 }
 
-/** A new CURVE key pair as 40-character Z85 strings, as zeromq.js's `curveKeyPair()`. */
+/**
+ * A new CURVE key pair as 40-character Z85 strings, as zeromq.js's `curveKeyPair()`; ENOTSUP in a
+ * build without CURVE, as zmq_curve_keypair without libsodium.
+ */
 export function curveKeyPair(): { publicKey: string; secretKey: string } {
-  const pair = generateKeyPair();
+  if (curve === null) throw zmqError("ENOTSUP");
+  const pair = curve.generateKeyPair();
   return { publicKey: z85Encode(pair.publicKey), secretKey: z85Encode(pair.secretKey) };
 }
 
-/** The Z85 public key of a Z85 (or raw) secret key, as libzmq's `zmq_curve_public`. */
+/** The Z85 public key of a Z85 (or raw) secret key, as libzmq's `zmq_curve_public` (ENOTSUP without CURVE). */
 export function curvePublicKey(secretKey: string | Uint8Array): string {
-  return z85Encode(keyPairFromSecret(decodeCurveKey(secretKey, "CURVE secret key")).publicKey);
+  if (curve === null) throw zmqError("ENOTSUP");
+  return z85Encode(curve.keyPairFromSecret(decodeCurveKey(secretKey, "CURVE secret key")).publicKey);
 }

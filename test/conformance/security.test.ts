@@ -30,6 +30,12 @@ interface Setup {
    * that the dialler's handshake failed is compared.
    */
   racyDialler?: boolean;
+  /**
+   * The server ends the connection mid-handshake without an ERROR: zeromq.js's dialler reports
+   * that as EPIPE in some runs and not yet in others. Only that its handshake did not succeed is
+   * compared.
+   */
+  racyClose?: boolean;
 }
 
 const accept: ZapReply = () => ["200", "OK", "user", ""];
@@ -47,7 +53,13 @@ async function handshake(zmq: Zmq, t: Trial, setup: Setup): Promise<void> {
   t.do("connect", () => client.connect(ep));
   const settled = (log: typeof serverLog) => () => log.types().some((type) => OUTCOMES.includes(type));
   await t.until("server handshake outcome", settled(serverLog));
-  await t.until("client handshake outcome", settled(clientLog));
+  if (setup.racyClose === true) {
+    await t.sleep(100);
+    t.note("client handshake succeeded", clientLog.types().includes("handshake"));
+    clientLog.list.length = 0;
+  } else {
+    await t.until("client handshake outcome", settled(clientLog));
+  }
   // Whatever follows the first outcome (retries, further disconnects) depends on timing.
   for (const log of [serverLog, clientLog]) {
     const first = log.list.findIndex((e) => OUTCOMES.includes(String((e as Record<string, unknown>).type)));
@@ -106,6 +118,36 @@ const CASES: Array<[string, Setup]> = [
   ],
   ["NULL with a ZAP domain, refused", { server: { zapDomain: "test" }, client: {}, zap: refuse }],
   ["NULL with a ZAP domain, accepted", { server: { zapDomain: "test" }, client: {}, zap: accept }],
+  // zapEnforceDomain (libzmq's ZMQ_ZAP_ENFORCE_DOMAIN): no handler fails the handshake where
+  // libzmq would otherwise let the peer in, and an empty domain skips ZAP altogether.
+  [
+    "NULL with a ZAP domain, enforced, no handler",
+    { server: { zapDomain: "test", zapEnforceDomain: true }, client: {} },
+  ],
+  [
+    "CURVE, enforced domain, no handler",
+    { server: { ...curveServer, zapEnforceDomain: true }, client: curveClient(SERVER_KEYS.publicKey), racyClose: true },
+  ],
+  [
+    "CURVE, no domain, handler refuses",
+    { server: { ...curveServer, zapDomain: "" }, client: curveClient(SERVER_KEYS.publicKey), zap: refuse },
+  ],
+  [
+    "CURVE, no domain, enforced, handler refuses",
+    {
+      server: { ...curveServer, zapDomain: "", zapEnforceDomain: true },
+      client: curveClient(SERVER_KEYS.publicKey),
+      zap: refuse,
+    },
+  ],
+  [
+    "PLAIN, no domain, enforced, handler accepts",
+    { server: { ...plainServer, zapDomain: "", zapEnforceDomain: true }, client: plainClient("x"), zap: accept },
+  ],
+  [
+    "PLAIN, no domain, handler refuses",
+    { server: { ...plainServer, zapDomain: "" }, client: plainClient("x"), zap: refuse },
+  ],
 ];
 
 scenarios(

@@ -26,6 +26,7 @@ class Host implements MechanismHost {
   handshakeComplete(): void {}
   peerRejected(): void {}
   authFailed(): void {}
+  stall(): void {}
   fail(): void {}
   zap(): null {
     return null;

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -206,6 +206,41 @@ describe("package entries", () => {
   });
 });
 
+describe("browser entries", () => {
+  it("zmtp/browser and zmtp/browser-lite export zeromq.js v6's names and a default holding them, as the main entry", async () => {
+    const shapes = (await runScript(
+      "browser-names.mjs",
+      `import full, * as named from "zmtp/browser";
+       import lite, * as namedLite from "zmtp/browser-lite";
+       const keys = (o) => Object.keys(o).filter((k) => k !== "default").sort();
+       console.log(JSON.stringify({
+         full: keys(named), fullDefault: Object.keys(full).sort(),
+         lite: keys(namedLite), liteDefault: Object.keys(lite).sort(),
+         curve: [named.capability.curve, namedLite.capability.curve],
+       }));`,
+    )) as Record<string, unknown>;
+    expect(shapes).toEqual({
+      full: ZEROMQ_NAMES,
+      fullDefault: ZEROMQ_NAMES,
+      lite: ZEROMQ_NAMES,
+      liteDefault: ZEROMQ_NAMES,
+      curve: [true, false],
+    });
+  });
+
+  it('the declarations name no import of the platform seam (package.json "imports" points into src/, not published)', () => {
+    const offending: string[] = [];
+    for (const dir of ["dist/types", "dist/cjs/types"]) {
+      for (const entry of readdirSync(join(ROOT, dir), { recursive: true }) as string[]) {
+        if (!entry.endsWith(".d.ts")) continue;
+        const text = readFileSync(join(ROOT, dir, entry), "utf8");
+        if (/(\bfrom |\bimport\()["']#/.test(text)) offending.push(join(dir, entry));
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+});
+
 describe("bundling", () => {
   it("an esbuild bundle of a program using zmtp (every dependency inlined) runs", async () => {
     const entry = join(workDir, "app.mjs");
@@ -274,7 +309,11 @@ describe("package types under moduleResolution node16", () => {
         import { isZmqError, type ZmqError } from "zmtp/errors";
         import { curvePublicKey } from "zmtp/z85";
         import { Dish, Radio } from "zmtp/draft";
+        import { Dealer as PageDealer } from "zmtp/browser";
+        import lite from "zmtp/browser-lite";
         const options: SocketOptions<Push> = { sendHighWaterMark: 10 };
+        const page = new PageDealer({ routingId: "tab" });
+        const litePull: Pull = new lite.Pull();
         const dish = new Dish({ receiveTimeout: 10 });
         dish.join("g", Buffer.from("h"));
         const groupOf = (d: Dish): Promise<Buffer> => d.receive().then(([, { group }]) => group);
@@ -283,7 +322,7 @@ describe("package types under moduleResolution node16", () => {
         const frame: MessageLike = "x";
         const onEvent = (e: Event): string => e.type;
         const check = (e: unknown): ZmqError | null => (isZmqError(e) ? e : null);
-        export { options, pull, frame, onEvent, Authenticator, check, curvePublicKey, dish, groupOf, radio };`,
+        export { options, pull, frame, onEvent, Authenticator, check, curvePublicKey, page, litePull, dish, groupOf, radio };`,
       "extra.mts": `import { Authenticator, zmqError, z85Encode } from "zmtp"; export { Authenticator, zmqError, z85Encode };`,
     });
     expect(errors["consumer.cts"]).toEqual([]);

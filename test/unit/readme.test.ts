@@ -1,119 +1,41 @@
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { transform } from "esbuild";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ROOT,
+  RUNNABLE_LANGS,
+  RUN_TIMEOUT_MS,
+  examplesDir,
+  examplesOf,
+  readmeExamples,
+  removeDir,
+  runWith,
+  stdoutLines,
+  writeExample,
+  type RunResult,
+} from "../helpers/readme-examples.js";
 
 /**
- * Runs the README's examples as a user would. A ```js or ```ts block whose first line is
- * `// example: <name>` is written to a .mjs file under .examples-tmp/ (gitignored) inside the
- * repository, so `import ... from "zmtp"` resolves through package.json "exports" to the built
- * dist/ (Node's package self-reference). Its stdout lines must equal its `// expect: ` lines.
+ * Runs the README's examples as a user would, with this Node (test/helpers/readme-examples.ts
+ * finds them; test/runtimes/ runs the same under Bun, Deno and other Node versions).
  */
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const RUN_TIMEOUT_MS = 15_000;
-const MARK = /^\/\/ example: (\S+)\s*$/;
-const EXPECT = /^\s*\/\/ expect: (.*)$/;
-const RUNNABLE_LANGS = new Set(["js", "javascript", "mjs", "ts", "typescript"]);
 
 /** The socket families the README promises one quick-start example each. */
 const REQUIRED_EXAMPLES = ["push-pull", "req-rep", "dealer-router", "pair-inproc"];
 
-interface CodeBlock {
-  lang: string;
-  code: string;
-  /** 1-based line of the opening fence in the markdown. */
-  line: number;
-}
-
-interface Example extends CodeBlock {
-  name: string;
-  expected: string[];
-}
-
-function codeBlocks(markdown: string): CodeBlock[] {
-  const blocks: CodeBlock[] = [];
-  const lines = markdown.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\S*)/.exec(lines[i]!);
-    if (open === null) continue;
-    const start = i;
-    const body: string[] = [];
-    for (i++; i < lines.length && !/^```\s*$/.test(lines[i]!); i++) body.push(lines[i]!);
-    blocks.push({ lang: open[1]!.toLowerCase(), code: body.join("\n") + "\n", line: start + 1 });
-  }
-  return blocks;
-}
-
-function examplesOf(markdown: string): Example[] {
-  const examples: Example[] = [];
-  for (const block of codeBlocks(markdown)) {
-    const mark = MARK.exec(block.code.split("\n", 1)[0]!);
-    if (mark === null) continue;
-    const expected: string[] = [];
-    for (const line of block.code.split("\n")) {
-      const m = EXPECT.exec(line);
-      if (m !== null) expected.push(m[1]!);
-    }
-    examples.push({ ...block, name: mark[1]!, expected });
-  }
-  return examples;
-}
-
-interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
 function runNode(file: string, cwd: string): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [file],
-      { cwd, timeout: RUN_TIMEOUT_MS, killSignal: "SIGKILL" },
-      (err, stdout, stderr) => {
-        const failure = err as (Error & { code?: number | string; signal?: NodeJS.Signals }) | null;
-        resolve({
-          code: failure === null ? 0 : typeof failure.code === "number" ? failure.code : null,
-          signal: failure?.signal ?? null,
-          stdout,
-          stderr,
-        });
-      },
-    );
-  });
+  return runWith([process.execPath], file, cwd);
 }
 
-async function toModule(example: CodeBlock): Promise<string> {
-  if (example.lang !== "ts" && example.lang !== "typescript") return example.code;
-  const out = await transform(example.code, { loader: "ts", format: "esm", target: "node20" });
-  return out.code;
-}
-
-function stdoutLines(stdout: string): string[] {
-  const text = stdout.replace(/\r\n/g, "\n").replace(/\n$/, "");
-  return text === "" ? [] : text.split("\n");
-}
-
-const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-const examples = examplesOf(readme);
+const examples = readmeExamples();
 let workDir = "";
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, "dist", "esm", "index.js"))) {
-    throw new Error("dist/ is missing: run `npm run build` (npm test does) before this test");
-  }
-  mkdirSync(join(ROOT, ".examples-tmp"), { recursive: true });
-  workDir = mkdtempSync(join(ROOT, ".examples-tmp", "readme-"));
+  workDir = examplesDir("readme-");
 });
 
-afterAll(() => {
-  if (workDir !== "") rmSync(workDir, { recursive: true, force: true });
-});
+afterAll(() => removeDir(workDir));
 
 describe("README examples", () => {
   it("has a runnable quick-start example for every socket family", () => {
@@ -135,8 +57,7 @@ describe("README examples", () => {
   it.each(examples.map((e) => [e.name, e] as const))(
     "%s runs and prints its expected output",
     async (name, example) => {
-      const file = join(workDir, `${name}.mjs`);
-      writeFileSync(file, await toModule(example));
+      const file = await writeExample(workDir, example);
       const result = await runNode(file, workDir);
       const where = `README line ${example.line}, example "${name}"`;
       expect(result.signal, `${where} was killed (timed out after ${RUN_TIMEOUT_MS} ms?)\n${result.stderr}`).toBeNull();

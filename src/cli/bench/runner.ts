@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { rmSync } from "node:fs";
+import { cliPath } from "../cli-path.js";
 import { startCeilingReceiver, startCeilingSender } from "./ceiling.js";
 import { IMPL_LABEL, loadImpl, type ImplName } from "./implementations.js";
 import { formatSize } from "./size.js";
@@ -263,23 +262,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 // ---- two processes ----
-
-/** The installed CLI (bin/zmtp.js over dist/), found from this file whether it runs bundled or from src. */
-export function cliPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "zmtp") {
-      const bin = join(dir, "bin", "zmtp.js");
-      if (!existsSync(join(dir, "dist", "esm", "cli.js")))
-        throw new Error("dist/ is missing: run `npm run build` first (the bench workers run the built CLI)");
-      return bin;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("cannot find the zmtp package to start bench workers from");
-    dir = parent;
-  }
-}
 
 /** One worker process and the reports it has sent. */
 class Worker {

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import type { CommandIO } from "../io.js";
 import { OURS, loadImplementation, type Implementation } from "./api.js";
 import { interopCases, matchesFilters, runInterop, type CaseResult, type InteropSummary } from "./matrix.js";
+import { startRemote, type RemoteImplementation } from "./remote.js";
 
 export const INTEROP_USAGE = `Usage: zmtp interop [options]
 
@@ -16,6 +17,13 @@ Options:
   --peer SPEC      The other side (default: zeromq, the libzmq binding, when installed)
                    SPEC is "zmtp", a package name resolved from the current directory, or a
                    path to a module exporting zeromq.js v6 classes (./my-zmq.mjs)
+  --impl-runtime COMMAND
+                   Run --impl in a child process started with COMMAND (split at spaces,
+                   or a JSON array of words), e.g. bun, "deno run -A", /opt/node22/bin/node;
+                   the matrix and the other side stay in this process, every socket call
+                   goes to the child
+  --peer-runtime COMMAND
+                   The same for --peer
   --filter TEXT    Run only cases whose name contains TEXT (repeatable: all must match),
                    e.g. --filter curve --filter REQ-REP
   --list           List the (filtered) cases without running them
@@ -30,6 +38,8 @@ function parse(args: readonly string[]) {
       help: { type: "boolean", short: "h" },
       impl: { type: "string" },
       peer: { type: "string" },
+      "impl-runtime": { type: "string" },
+      "peer-runtime": { type: "string" },
       filter: { type: "string", multiple: true },
       list: { type: "boolean" },
       timeout: { type: "string" },
@@ -40,14 +50,34 @@ function parse(args: readonly string[]) {
   const timeout = Number(values.timeout ?? "10000");
   if (!Number.isInteger(timeout) || timeout <= 0)
     throw new RangeError(`--timeout must be a positive integer (got "${values.timeout}")`);
-  return { ...values, timeout };
+  const runtime = (option: "impl-runtime" | "peer-runtime"): string[] | undefined => {
+    const value = values[option];
+    if (value === undefined) return undefined;
+    // A JSON array for a path with spaces: '["/opt/my runtimes/deno", "run", "-A"]'.
+    const command = value.trimStart().startsWith("[")
+      ? (JSON.parse(value) as unknown)
+      : value.split(/\s+/).filter((word) => word !== "");
+    if (!Array.isArray(command) || command.length === 0 || !command.every((w) => typeof w === "string" && w !== ""))
+      throw new RangeError(`--${option} needs a command (got "${value}")`);
+    return command as string[];
+  };
+  return { ...values, timeout, implRuntime: runtime("impl-runtime"), peerRuntime: runtime("peer-runtime") };
+}
+
+function isRemote(impl: Implementation): impl is RemoteImplementation {
+  return "runtime" in impl;
+}
+
+/** An implementation in this process, or in a child process under `runtime`. */
+function load(spec: string, runtime: readonly string[] | undefined): Promise<Implementation> {
+  return runtime === undefined ? loadImplementation(spec) : startRemote(spec, runtime);
 }
 
 function describeImpl(impl: Implementation): string {
   // zeromq.js reports its libzmq's version; ours names the libzmq whose behaviour it follows.
-  const version =
-    impl.module !== OURS.module && typeof impl.module.version === "string" ? ` (version ${impl.module.version})` : "";
-  return `${impl.name}${version}`;
+  const self = isRemote(impl) ? impl.self : impl.module === OURS.module;
+  const version = !self && typeof impl.module.version === "string" ? ` (version ${impl.module.version})` : "";
+  return `${impl.name}${isRemote(impl) ? ` in ${impl.runtime}` : ""}${version}`;
 }
 
 interface Columns {
@@ -91,19 +121,39 @@ export async function interopCommand(args: readonly string[], io: CommandIO = pr
     io.stdout.write(INTEROP_USAGE);
     return 0;
   }
+  const started: RemoteImplementation[] = [];
+  try {
+    return await loadAndRun(options, io, started);
+  } finally {
+    await Promise.all(started.map((remote) => remote.stop()));
+  }
+}
+
+async function loadAndRun(
+  options: ReturnType<typeof parse>,
+  io: CommandIO,
+  started: RemoteImplementation[],
+): Promise<number> {
   let impl: Implementation;
   let peer: Implementation;
+  const where = (runtime: string[] | undefined): string => (runtime === undefined ? "" : ` in ${runtime.join(" ")}`);
   try {
-    impl = await loadImplementation(options.impl ?? "zmtp");
+    impl = await load(options.impl ?? "zmtp", options.implRuntime);
+    if (isRemote(impl)) started.push(impl);
   } catch (err) {
-    io.stderr.write(`zmtp interop: cannot load --impl ${options.impl}: ${(err as Error).message}\n`);
+    io.stderr.write(
+      `zmtp interop: cannot load --impl ${options.impl ?? "zmtp"}${where(options.implRuntime)}: ${(err as Error).message}\n`,
+    );
     return 2;
   }
   try {
-    peer = await loadImplementation(options.peer ?? "zeromq");
+    peer = await load(options.peer ?? "zeromq", options.peerRuntime);
+    if (isRemote(peer)) started.push(peer);
   } catch (err) {
     const hint = options.peer === undefined ? " (install it with `npm install zeromq`, or choose --peer)" : "";
-    io.stderr.write(`zmtp interop: cannot load --peer ${options.peer ?? "zeromq"}${hint}: ${(err as Error).message}\n`);
+    io.stderr.write(
+      `zmtp interop: cannot load --peer ${options.peer ?? "zeromq"}${where(options.peerRuntime)}${hint}: ${(err as Error).message}\n`,
+    );
     return 2;
   }
   if (impl.name === peer.name) {

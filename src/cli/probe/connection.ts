@@ -208,6 +208,10 @@ export class ProbeConnection extends Connection {
     this.fail(new ProbeFailure("auth", `${status} ${reason}`));
   }
 
+  stall(error: Error): void {
+    this.fail(error);
+  }
+
   /** As a PLAIN / CURVE server the probe accepts every client and records what it presented. */
   zap(request: Omit<ZapRequest, "address" | "identity">): Promise<ZapReply> | null {
     this.zapRequests.push({ ...request, address: this.stream.remoteAddress ?? "", identity: Buffer.alloc(0) });

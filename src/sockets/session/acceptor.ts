@@ -1,10 +1,11 @@
+import { startRawEngine } from "#platform/raw";
 import { Engine, type EngineClose, type EngineHost } from "../../zmtp/engine.js";
 import type { Metadata } from "../../zmtp/metadata.js";
 import type { ByteStream } from "../../transports/stream.js";
 import type { Listener } from "../../transports/transport.js";
 import type { Pipe } from "../pipe.js";
 import { applyPeer, emitEngineClose, emitRefused, type SessionOwner } from "./owner.js";
-import { RawEngine, rawEngineOptions, type RawEngineHost } from "./raw-engine.js";
+import type { RawEngine, RawEngineHost } from "./raw-engine.js";
 
 /** One accepted connection: its pipe exists from handshake to disconnect only (libzmq semantics). */
 class AcceptedSession implements EngineHost, RawEngineHost {
@@ -18,7 +19,7 @@ class AcceptedSession implements EngineHost, RawEngineHost {
     stream.unref?.();
     const owner = acceptor.owner;
     this.engine = owner.options.rawSocket
-      ? new RawEngine(stream, rawEngineOptions(owner), this, acceptor.endpoint)
+      ? startRawEngine(stream, owner, this, acceptor.endpoint)
       : new Engine(stream, owner.engineOptions(), this, acceptor.endpoint);
   }
 

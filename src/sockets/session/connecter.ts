@@ -1,3 +1,4 @@
+import { startRawEngine } from "#platform/raw";
 import type { ClockTimer } from "../../clock.js";
 import { Engine, type EngineClose, type EngineHost } from "../../zmtp/engine.js";
 import type { Metadata } from "../../zmtp/metadata.js";
@@ -5,7 +6,7 @@ import type { ByteStream } from "../../transports/stream.js";
 import type { Transport } from "../../transports/transport.js";
 import type { Message, Pipe } from "../pipe.js";
 import { applyPeer, emitEngineClose, emitRefused, type SessionOwner } from "./owner.js";
-import { RawEngine, rawEngineOptions, type RawEngineHost } from "./raw-engine.js";
+import type { RawEngine, RawEngineHost } from "./raw-engine.js";
 
 /** Messages a connect()ed endpoint still had for its peer when its socket went away. */
 export interface Undelivered {
@@ -111,7 +112,7 @@ export class Connecter implements EngineHost, RawEngineHost {
       this.attempt = 0;
       this.owner.emit({ type: "connect", address: this.address });
       this.engine = this.owner.options.rawSocket
-        ? new RawEngine(stream, rawEngineOptions(this.owner), this, this.address)
+        ? startRawEngine(stream, this.owner, this, this.address)
         : new Engine(stream, this.owner.engineOptions(), this, this.address);
     });
   }

@@ -52,7 +52,12 @@ export function emitEngineClose(owner: SessionOwner, address: string, reason: En
   owner.emit({ type: "disconnect", address });
 }
 
-/** ZAP refused the peer for now (300): libzmq reports it at once and keeps the connection. */
+/**
+ * A handshake that stalled, which libzmq reports at once while it keeps the connection: ZAP
+ * refused the peer for now (300, an auth error with its status), or a required ZAP handler is
+ * missing (EFAULT, an "other" error).
+ */
 export function emitRefused(owner: SessionOwner, address: string, error: Error): void {
-  owner.emit({ type: "handshake:error:auth", address, error });
+  const type = "status" in error ? "handshake:error:auth" : "handshake:error:other";
+  owner.emit({ type, address, error });
 }

@@ -1,3 +1,4 @@
+import { nextTick } from "#platform/timers";
 import { fromSystemError, zmqError } from "../../errors.js";
 import { closeStream, type ByteStream } from "../../transports/stream.js";
 import type { EngineClose, TrafficCounters } from "../../zmtp/engine.js";
@@ -64,7 +65,7 @@ export class RawEngine implements PipeDriver {
     stream.on("error", this.onError);
     // Ready on the next tick, when the session holds the engine. Until `data` has a listener the
     // stream keeps what arrives, so nothing is read before the pipe is there.
-    process.nextTick(this.start);
+    nextTick(this.start);
   }
 
   /** Always true: the connection carries traffic from the start, and may be closed as one that did. */

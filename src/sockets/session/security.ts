@@ -1,5 +1,6 @@
-import { keyPairFromSecret, type CurveKeyPair } from "../../zmtp/mechanisms/curve-box.js";
-import { CurveClient, CurveServer } from "../../zmtp/mechanisms/curve.js";
+import { curve } from "#curve";
+import type { CurveKeyPair } from "../../zmtp/mechanisms/curve-box.js";
+import type { CurveSupport } from "../../zmtp/mechanisms/curve-support.js";
 import type { Mechanism } from "../../zmtp/mechanisms/mechanism.js";
 import { NullMechanism } from "../../zmtp/mechanisms/null.js";
 import { PlainClient, PlainServer } from "../../zmtp/mechanisms/plain.js";
@@ -9,12 +10,12 @@ import type { OptionValues } from "../socket-options.js";
 const keyPairs = new Map<string, CurveKeyPair>();
 const MAX_CACHED_KEYS = 64;
 
-function longTermKeyPair(secretKey: Buffer, publicKey: Buffer): CurveKeyPair {
+function longTermKeyPair(curve: CurveSupport, secretKey: Buffer, publicKey: Buffer): CurveKeyPair {
   const cacheKey = `${secretKey.toString("hex")}/${publicKey.toString("hex")}`;
   let pair = keyPairs.get(cacheKey);
   if (pair === undefined) {
     // libzmq announces the configured public key even if it does not match (the vouch then fails).
-    pair = { ...keyPairFromSecret(secretKey), publicKey };
+    pair = { ...curve.keyPairFromSecret(secretKey), publicKey };
     if (keyPairs.size >= MAX_CACHED_KEYS) keyPairs.delete(keyPairs.keys().next().value!);
     keyPairs.set(cacheKey, pair);
   }
@@ -30,14 +31,15 @@ export function createMechanism(o: OptionValues): Mechanism {
   const domain = o.zapDomain.toString("latin1");
   switch (o.mechanism) {
     case "CURVE": {
-      const keyPair = longTermKeyPair(o.curveSecretKey, o.curvePublicKey);
-      if (o.asServer) return new CurveServer({ keyPair, domain });
-      return new CurveClient({ keyPair, serverKey: o.curveServerKey });
+      // Options refuse CURVE in a build without it (socket-options.ts), so it is here.
+      const keyPair = longTermKeyPair(curve!, o.curveSecretKey, o.curvePublicKey);
+      if (o.asServer) return new curve!.CurveServer({ keyPair, domain, enforceDomain: o.zapEnforceDomain });
+      return new curve!.CurveClient({ keyPair, serverKey: o.curveServerKey });
     }
     case "PLAIN":
       if (o.asServer) return new PlainServer(domain);
       return new PlainClient(o.plainUsername, o.plainPassword);
     case "NULL":
-      return new NullMechanism(domain);
+      return new NullMechanism(domain, o.zapEnforceDomain);
   }
 }

@@ -1,3 +1,4 @@
+import { backgroundTimeout } from "#platform/timers";
 import type { ContextCore as Context } from "../../context.js";
 import type { InprocSocket } from "../../transports/inproc.js";
 import type { Metadata } from "../../zmtp/metadata.js";
@@ -30,7 +31,7 @@ class ZapExchange implements InprocSocket, PipeOwner {
   private reject!: (err: Error) => void;
   private pipe: Pipe | null = null;
   private done = false;
-  private readonly timer: NodeJS.Timeout;
+  private readonly timer: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly context: Context,
@@ -41,11 +42,10 @@ class ZapExchange implements InprocSocket, PipeOwner {
       this.resolve = resolve;
       this.reject = reject;
     });
-    this.timer = setTimeout(
+    this.timer = backgroundTimeout(
       () => this.finish(new Error(`ZAP handler did not reply within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    this.timer.unref();
     // Written once both ends are linked (connect links at once when the name is bound), so the
     // handler's pipe already has its routing id when the request reaches a Router handler.
     const pipe = context.inproc.connect(ZAP_NAME, this, ZAP_ENDPOINT);

@@ -1,30 +1,30 @@
-import { createPrivateKey, createPublicKey, diffieHellman, randomFillSync, type KeyObject } from "node:crypto";
 import { hsalsa, xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
+import { x25519, x25519Import, type X25519Secret } from "#platform/x25519";
+import { randomBytes } from "../../platform/random.js";
+import { KEY_BYTES } from "./curve-support.js";
 
 /**
  * The NaCl primitives CurveZMQ is built on (RFC 26 §2.1), from audited libraries: X25519 from
- * node:crypto (OpenSSL), HSalsa20 and XSalsa20-Poly1305 from @noble/ciphers. A box on the wire
- * is the 16-byte Poly1305 tag followed by the ciphertext (NaCl's "easy" layout); the classic
- * API's zero padding never leaves this file (docs/protocol.md §8.2).
+ * the platform (node:crypto's OpenSSL on Node, @noble/curves in a browser), HSalsa20 and
+ * XSalsa20-Poly1305 from @noble/ciphers. A box on the wire is the 16-byte Poly1305 tag followed
+ * by the ciphertext (NaCl's "easy" layout); the classic API's zero padding never leaves this file
+ * (docs/protocol.md §8.2).
  */
 
-export const KEY_BYTES = 32;
+export { KEY_BYTES };
 /** Bytes a box adds to its plaintext. */
 export const BOX_OVERHEAD = 16;
 export const NONCE_BYTES = 24;
 
-// DER wrappers that turn a raw 32-byte X25519 key into something node:crypto imports (RFC 8410).
-const PKCS8_PREFIX = Buffer.from("302e020100300506032b656e04220420", "hex");
-const SPKI_PREFIX = Buffer.from("302a300506032b656e032100", "hex");
 const SIGMA = new Uint32Array(new Uint8Array(Buffer.from("expand 32-byte k", "latin1")).buffer);
 const ZERO_NONCE = new Uint32Array(4);
 
-/** A Curve25519 key pair; `privateKey` is the node:crypto handle, so X25519 never re-parses it. */
+/** A Curve25519 key pair; `privateKey` is the platform's handle, so X25519 never re-parses it. */
 export interface CurveKeyPair {
   readonly publicKey: Buffer;
   readonly secretKey: Buffer;
   /** @internal */
-  readonly privateKey: KeyObject;
+  readonly privateKey: X25519Secret;
 }
 
 /**
@@ -33,15 +33,14 @@ export interface CurveKeyPair {
  * job while the new key is being exported deadlocks the process (seen as a hung test worker).
  */
 export function generateKeyPair(): CurveKeyPair {
-  return keyPairFromSecret(randomFillSync(Buffer.allocUnsafe(KEY_BYTES)));
+  return keyPairFromSecret(randomBytes(KEY_BYTES));
 }
 
 /** The key pair of a 32-byte secret key (`zmq_curve_public`: public = X25519(secret, 9)). */
 export function keyPairFromSecret(secretKey: Uint8Array): CurveKeyPair {
   if (secretKey.length !== KEY_BYTES) throw new RangeError(`a CURVE secret key has ${KEY_BYTES} bytes`);
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, secretKey]), format: "der", type: "pkcs8" });
-  const publicKey = createPublicKey(privateKey).export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length);
-  return { publicKey, secretKey: Buffer.from(secretKey), privateKey };
+  const { secret, publicKey } = x25519Import(secretKey);
+  return { publicKey, secretKey: Buffer.from(secretKey), privateKey: secret };
 }
 
 /**
@@ -49,16 +48,8 @@ export function keyPairFromSecret(secretKey: Uint8Array): CurveKeyPair {
  * key is a low-order point (the shared secret would be all zeros; libsodium refuses it too).
  */
 export function sharedKey(own: CurveKeyPair, peerPublicKey: Uint8Array): Buffer | null {
-  let shared: Buffer;
-  try {
-    const x = Buffer.from(peerPublicKey.buffer, peerPublicKey.byteOffset, peerPublicKey.byteLength).toString(
-      "base64url",
-    );
-    const publicKey = createPublicKey({ key: { kty: "OKP", crv: "X25519", x }, format: "jwk" });
-    shared = diffieHellman({ privateKey: own.privateKey, publicKey });
-  } catch {
-    return null;
-  }
+  const shared = x25519(own.privateKey, peerPublicKey);
+  if (shared === null) return null;
   const key = new Uint32Array(8);
   hsalsa(
     SIGMA,
@@ -108,8 +99,4 @@ export function sealInPlace(
 ): void {
   const region = buf.subarray(offset, offset + 32 + plaintextLength);
   xsalsa20poly1305(key, nonce24).encrypt(region.subarray(32), region);
-}
-
-export function randomBytes(n: number): Buffer {
-  return randomFillSync(Buffer.allocUnsafe(n));
 }

@@ -1,13 +1,13 @@
 import { decodeError, type Command } from "../command.js";
 import { decodeProperties, encodeProperties, type Metadata } from "../metadata.js";
-import { ProtocolError, type ProtocolErrorCode } from "../../errors.js";
+import { ProtocolError, zmqError, type ProtocolErrorCode } from "../../errors.js";
+import { randomBytes } from "../../platform/random.js";
 import {
   BOX_OVERHEAD,
   KEY_BYTES,
   generateKeyPair,
   nonce,
   open,
-  randomBytes,
   seal,
   sealInPlace,
   sharedKey,
@@ -258,6 +258,8 @@ export interface CurveServerOptions {
   keyPair: CurveKeyPair;
   /** ZAP domain (ZAP is asked even when it is empty, as libzmq does: docs/protocol.md §8.7). */
   domain: string;
+  /** ZMQ_ZAP_ENFORCE_DOMAIN: a missing ZAP handler fails the handshake instead of letting every key in. */
+  enforceDomain?: boolean;
 }
 
 type ServerState = "expect-hello" | "expect-initiate" | "zap" | "done";
@@ -377,7 +379,12 @@ export class CurveServer implements Mechanism {
       { domain: this.options.domain, mechanism: "CURVE", credentials: [clientKey] },
       (extra) => this.sendReady(host, withZapProperties(props, extra)),
     );
-    if (!asked) this.sendReady(host, props);
+    if (asked) return;
+    if (this.options.enforceDomain === true) {
+      // libzmq reports this handshake failure with EFAULT.
+      throw zmqError("EFAULT", "CURVE server: zapEnforceDomain is set and no ZAP handler is bound");
+    }
+    this.sendReady(host, props);
   }
 
   private sendReady(host: MechanismHost, props: Metadata): void {

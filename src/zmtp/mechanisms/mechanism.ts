@@ -16,6 +16,11 @@ export interface MechanismHost {
   peerRejected(reason: string): void;
   /** We refused the peer (ZAP said 300/400/500): ERROR is flushed (except for 300), then the connection closes. */
   authFailed(status: number, reason: string): void;
+  /**
+   * The handshake stops here without a word to the peer, as libzmq's mechanisms do on some
+   * failures: `error` is reported now, the connection ends at the handshake deadline.
+   */
+  stall(error: Error): void;
   /** Ends the connection for an error found after onCommand returned (a bad ZAP reply), as if it had been thrown. */
   fail(error: unknown): void;
   /** True once the connection has ended (a late ZAP reply is then dropped). */

@@ -1,6 +1,6 @@
 import { decodeError, decodeReady, encodeReady, type Command } from "../command.js";
 import type { Metadata } from "../metadata.js";
-import { ProtocolError } from "../../errors.js";
+import { ProtocolError, zmqError } from "../../errors.js";
 import type { Mechanism, MechanismHost } from "./mechanism.js";
 import { consultZap, withZapProperties } from "./zap-gate.js";
 
@@ -23,7 +23,11 @@ export class NullMechanism implements Mechanism {
   private zapProperties: Metadata | null = null;
   private peerProps: Metadata | null = null;
 
-  constructor(private readonly zapDomain = "") {}
+  constructor(
+    private readonly zapDomain = "",
+    /** ZMQ_ZAP_ENFORCE_DOMAIN: with a domain, a missing ZAP handler stalls the handshake. */
+    private readonly enforceDomain = false,
+  ) {}
 
   start(host: MechanismHost): void {
     this.host = host;
@@ -36,6 +40,12 @@ export class NullMechanism implements Mechanism {
         if (this.peerProps !== null) this.complete(host, this.peerProps);
       });
       if (this.zapPending) return;
+      if (this.enforceDomain) {
+        // libzmq reports EFAULT and sends nothing more: the peer waits for the handshake deadline.
+        this.zapPending = true;
+        host.stall(zmqError("EFAULT", "NULL server: zapEnforceDomain is set and no ZAP handler is bound"));
+        return;
+      }
     }
     host.sendCommand(encodeReady(host.localProperties()));
   }

@@ -81,11 +81,14 @@ interface Pair {
 }
 
 /** Runs the four handshake commands between our client and server, keeping each on the side. */
-function handshake(configure?: (serverHost: FakeMechanismHost) => void): Pair {
+function handshake(
+  configure?: (serverHost: FakeMechanismHost) => void,
+  zap: { domain?: string; enforceDomain?: boolean } = {},
+): Pair {
   const serverKeys = generateKeyPair();
   const clientKeys = generateKeyPair();
   const client = new CurveClient({ keyPair: clientKeys, serverKey: serverKeys.publicKey });
-  const server = new CurveServer({ keyPair: serverKeys, domain: "" });
+  const server = new CurveServer({ keyPair: serverKeys, domain: zap.domain ?? "", enforceDomain: zap.enforceDomain });
   const clientHost = new FakeMechanismHost("DEALER");
   const serverHost = new FakeMechanismHost("ROUTER");
   configure?.(serverHost);
@@ -415,6 +418,15 @@ describe("CURVE server and ZAP (docs/protocol.md §8.7)", () => {
     expect(serverHost.zapRequests.length).toBe(1); // asked, got null: no handler
     expect(ready.length).toBeGreaterThan(0);
     expect(serverHost.completed).not.toBeNull();
+  });
+
+  // libzmq curve_server: ZMQ_ZAP_ENFORCE_DOMAIN turns "no handler, every key in" into a failure.
+  it("with zapEnforceDomain and no handler, INITIATE fails the handshake with EFAULT before READY", () => {
+    let serverHost: FakeMechanismHost | null = null;
+    const run = (): Pair => handshake((host) => (serverHost = host), { domain: "d", enforceDomain: true });
+    expect(run).toThrow(expect.objectContaining({ code: "EFAULT" }));
+    expect(serverHost!.sent).toHaveLength(1); // WELCOME only
+    expect(serverHost!.completed).toBeNull();
   });
 
   it("asks ZAP with mechanism CURVE and the 32-byte binary client key, then READY with User-Id", async () => {

@@ -34,6 +34,10 @@ export class FakeMechanismHost implements MechanismHost {
     this.authFailure = status;
     this.closed = true;
   }
+  stalled: Error | null = null;
+  stall(error: Error): void {
+    this.stalled = error;
+  }
   fail(error: unknown): void {
     this.failure = error;
     this.closed = true;

@@ -38,6 +38,9 @@ class FakeHost implements MechanismHost {
   authFailed(status: number): void {
     this.events.push(`auth-failed ${status}`);
   }
+  stall(error: Error & { code?: string }): void {
+    this.events.push(`stalled ${error.code}`);
+  }
   zap(): null {
     return null;
   }
@@ -93,6 +96,26 @@ describe("NullMechanism", () => {
     expect(props.get("Socket-Type")?.toString()).toBe("DEALER");
     expect(props.get("Identity")).toEqual(Buffer.alloc(0));
     expect(host.completed).toBeNull();
+  });
+
+  // libzmq null_mechanism: ZMQ_ZAP_ENFORCE_DOMAIN with a domain and no handler reports EFAULT and
+  // sends nothing more; the peer's READY then completes nothing (the handshake deadline ends it).
+  it("with a ZAP domain, zapEnforceDomain and no handler, stalls with EFAULT and never sends READY", () => {
+    const mech = new NullMechanism("domain", true);
+    const host = new FakeHost(dealerProps());
+    mech.start(host);
+    mech.onCommand(command(encodeReady([["Socket-Type", "ROUTER"]])));
+    expect(host.events).toEqual(["stalled EFAULT", "check"]);
+    expect(host.sent).toHaveLength(0);
+    expect(host.completed).toBeNull();
+  });
+
+  it("with a ZAP domain and no handler but no enforcement, lets the peer in", () => {
+    const mech = new NullMechanism("domain", false);
+    const host = new FakeHost(dealerProps());
+    mech.start(host);
+    mech.onCommand(command(encodeReady([["Socket-Type", "ROUTER"]])));
+    expect(host.events).toEqual(["send", "check", "complete"]);
   });
 
   it("checks the peer's READY properties, then completes the handshake", () => {

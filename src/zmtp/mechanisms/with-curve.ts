@@ -1,0 +1,6 @@
+import { generateKeyPair, keyPairFromSecret } from "./curve-box.js";
+import { CurveClient, CurveServer } from "./curve.js";
+import type { CurveSupport } from "./curve-support.js";
+
+/** CURVE built in (see ./curve-support.ts). */
+export const curve: CurveSupport | null = { generateKeyPair, keyPairFromSecret, CurveClient, CurveServer };

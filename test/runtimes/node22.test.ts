@@ -1,0 +1,3 @@
+import { runtimeSuite } from "./suite.js";
+
+runtimeSuite({ name: "node22", flags: [], version: /^v22\./ });

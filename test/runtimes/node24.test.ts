@@ -1,0 +1,3 @@
+import { runtimeSuite } from "./suite.js";
+
+runtimeSuite({ name: "node24", flags: [], version: /^v24\./ });
