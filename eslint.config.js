@@ -59,6 +59,7 @@ const NODE_ONLY = [
   "src/transports/tcp.ts",
   "src/transports/ipc.ts",
   "src/transports/tipc.ts",
+  "src/transports/udp.ts",
   "src/sockets/session/cross-thread.ts",
   "src/sockets/session/cross-thread-engine.ts",
   "src/sockets/session/final-delivery.ts",

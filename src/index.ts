@@ -27,7 +27,7 @@ import {
   XPublisher,
   XSubscriber,
 } from "./api/socket-classes.js";
-import { streamTransport } from "./transports/registry.js";
+import { datagramTransport, streamTransport } from "./transports/registry.js";
 import { curveKeyPair } from "./zmtp/z85.js";
 
 export type { Event, EventOfType, EventType, EventSubscriber } from "./api/observer.js";
@@ -57,7 +57,9 @@ export const version = "4.3.5";
 /**
  * What this build supports, in zeromq.js's shape. zeromq.js reports its libzmq build (with
  * tipc and draft); these are the transports and features zmtp has on this platform (no ipc in
- * a browser, no CURVE in the browser bundle built without it).
+ * a browser, no CURVE in the browser bundle built without it). The draft sockets are on the
+ * `zmtp/draft` entry, as zeromq.js has them on `zeromq/draft`: a Node entry, as is udp, which
+ * they need (a page has neither).
  */
 export const capability: Partial<Record<"ipc" | "pgm" | "tipc" | "norm" | "curve" | "gssapi" | "draft", boolean>> = {
   ipc: streamTransport("ipc") !== null,
@@ -66,7 +68,7 @@ export const capability: Partial<Record<"ipc" | "pgm" | "tipc" | "norm" | "curve
   norm: false,
   curve: curve !== null,
   gssapi: false,
-  draft: false,
+  draft: datagramTransport("udp") !== null,
 };
 
 export {

@@ -21,13 +21,16 @@ export const enum SocketType {
 /** One frame of a received message (zeromq.js's Message); receive() resolves to an array of them. */
 export type Message = Buffer;
 
-/** Sockets that can send (zeromq.js's Writable). */
-export interface Writable<M extends MessageLike | MessageLike[] = MessageLike | MessageLike[]> {
+/** Sockets that can send (zeromq.js's Writable); `O`: the options after the message (draft types). */
+export interface Writable<
+  M extends MessageLike | MessageLike[] = MessageLike | MessageLike[],
+  O extends [...object[]] = [],
+> {
   multicastHops: number;
   sendBufferSize: number;
   sendHighWaterMark: number;
   sendTimeout: number;
-  send(message: M): Promise<void>;
+  send(message: M, ...options: O): Promise<void>;
 }
 
 /** Sockets that can receive (zeromq.js's Readable). */
@@ -238,7 +241,7 @@ const readables: Target[] = [Pair, Subscriber, Request, Reply, Dealer, Router, P
 const conflatables: Target[] = [Pull, Push, Subscriber, Publisher, Dealer];
 const all: Target[] = [Socket];
 
-function defineOption(
+export function defineOption(
   targets: Target[],
   name: string,
   id: number,

@@ -23,6 +23,7 @@ import { toInt32, toInt64, toUint32, toUint64 } from "./numbers.js";
 import { Observer } from "./observer.js";
 import { iterate, type Receiver } from "./iterate.js";
 import { provideSocketAccess } from "./socket-access.js";
+import { envelopeOf, type Envelope } from "./envelope.js";
 import { toMessage } from "./outgoing.js";
 
 /**
@@ -57,6 +58,8 @@ const NOT_EFFECTIVE = "Socket option will not take effect until next connect/bin
 
 const identifierRule = required("Identifier must be a number", isNumber);
 const messageRules = [required("Message must be present", isDefined)];
+/** SERVER and RADIO: send(message, options), both required (zeromq.js). */
+const messageAndOptionsRules = [...messageRules, required("Options must be an object", isObject)];
 
 function method(value: (...args: never[]) => unknown): PropertyDescriptor {
   return { value, writable: true, configurable: true };
@@ -102,6 +105,8 @@ export class Socket {
   #write: PendingWrite | null = null;
   #sendTimeout = -1;
   #receiveTimeout = -1;
+  /** The draft types' routing id or group beside the frames, or null. */
+  readonly #envelope: Envelope | null;
 
   constructor(type: number, options?: object) {
     validateArguments(arguments, [
@@ -116,6 +121,7 @@ export class Socket {
     }
     this.#context = context;
     this.#core = createSocketCore(type, contextCore(context));
+    this.#envelope = envelopeOf(type);
     this.#core.onReadiness = this.#onReadiness;
     watchProcessExit();
     Object.seal(this);
@@ -242,13 +248,14 @@ export class Socket {
 
   /** zeromq.js's `send()`, on every socket (Writable declares it for the types that send). */
   #send(args: IArguments): Promise<void> {
-    validateArguments(args, messageRules);
+    const wrap = this.#envelope?.wrap;
+    validateArguments(args, wrap === undefined ? messageRules : messageAndOptionsRules);
     const message: unknown = args[0];
     this.#validateOpen();
     if (this.#write !== null) {
       throw zmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time");
     }
-    const msg = toMessage(message);
+    const msg = wrap === undefined ? toMessage(message) : wrap(toMessage(message), args[1] as object);
     const core = this.#core;
     const timeout = this.#sendTimeout;
     if (timeout === 0 || core.hasOut) {
@@ -283,7 +290,7 @@ export class Socket {
         let result: Promise<Message>;
         try {
           const msg = core.receive();
-          result = msg !== undefined ? Promise.resolve(msg) : Promise.reject(zmqError("EAGAIN"));
+          result = msg !== undefined ? Promise.resolve(this.#received(msg)) : Promise.reject(zmqError("EAGAIN"));
         } catch (err) {
           result = Promise.reject(publicError(err));
         }
@@ -349,11 +356,17 @@ export class Socket {
     this.#settled(pending);
     try {
       const msg = this.#core.receive();
-      if (msg !== undefined) pending.resolve(msg);
+      if (msg !== undefined) pending.resolve(this.#received(msg));
       else pending.reject(zmqError("EAGAIN"));
     } catch (err) {
       pending.reject(publicError(err));
     }
+  }
+
+  /** A message as receive() resolves to it: its frames, or the draft types' body and object. */
+  #received(msg: Message): Message {
+    const unwrap = this.#envelope?.unwrap;
+    return unwrap === undefined ? msg : (unwrap(msg) as Message);
   }
 
   #settled(pending: Pending<never>): void {
@@ -375,12 +388,23 @@ export class Socket {
     this.#triggerWrite();
   };
 
-  /** DISH groups (draft sockets, which zmtp does not have yet): other types refuse, as libzmq does. */
-  #groupOperation(group: unknown): void {
+  /** zmq_join / zmq_leave of a group (a C string: up to its first NUL); types but DISH refuse (ENOTSUP). */
+  #groupOperation(group: unknown, join: boolean): void {
     this.#validateOpen();
     if (typeof group !== "string" && !ArrayBuffer.isView(group))
       throw new TypeError("Value must be a string or buffer");
-    throw zmqError("ENOTSUP");
+    const core = this.#core as Partial<GroupMember>;
+    if (core.join === undefined || core.leave === undefined) throw zmqError("ENOTSUP");
+    const bytes =
+      typeof group === "string" ? Buffer.from(group) : Buffer.from(group.buffer, group.byteOffset, group.byteLength);
+    const end = bytes.indexOf(0);
+    const name = end === -1 ? bytes : bytes.subarray(0, end);
+    try {
+      if (join) core.join(name);
+      else core.leave(name);
+    } catch (err) {
+      throw publicError(err);
+    }
   }
 
   // ---- options by libzmq id ----
@@ -513,10 +537,10 @@ export class Socket {
         return iterate(this as unknown as Receiver<Message>);
       }),
       join: method(function join(this: Socket, ...groups: unknown[]) {
-        for (const group of groups) this.#groupOperation(group);
+        for (const group of groups) this.#groupOperation(group, true);
       }),
       leave: method(function leave(this: Socket, ...groups: unknown[]) {
-        for (const group of groups) this.#groupOperation(group);
+        for (const group of groups) this.#groupOperation(group, false);
       }),
     });
     provideSocketAccess({
@@ -527,6 +551,12 @@ export class Socket {
       },
     });
   }
+}
+
+/** A core that joins groups (DISH). */
+interface GroupMember {
+  join(group: Buffer): void;
+  leave(group: Buffer): void;
 }
 
 /** zmtp's introspection surface of a core (peers, statistics, failover tiers). */

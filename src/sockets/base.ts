@@ -37,6 +37,13 @@ export const SOCKET_TYPE_NUMBER: Record<SocketTypeName, number> = {
   XPUB: 9,
   XSUB: 10,
   STREAM: 11,
+  SERVER: 12,
+  CLIENT: 13,
+  RADIO: 14,
+  DISH: 15,
+  GATHER: 16,
+  SCATTER: 17,
+  DGRAM: 18,
 };
 
 /** This thread's sockets that are open, or closed and still delivering (linger). */
@@ -103,6 +110,10 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
   }
   /** Options with an action (SUB's subscribe); true when handled. */
   protected xsetsockopt(_id: number, _value: OptionArgument): boolean {
+    return false;
+  }
+  /** ZMQ_THREAD_SAFE: libzmq's draft types but DGRAM are thread safe (no classic type is). */
+  protected get threadSafe(): boolean {
     return false;
   }
   /** Whether a connect() pipe may exist before the peer is known (ROUTER needs the peer's id first). */
@@ -188,10 +199,12 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
         if (kind !== "int") throw zmqError("EINVAL");
         return this.type;
       case Opt.RcvMore:
-      case Opt.ThreadSafe:
-        // Messages are received whole, and no classic socket is thread safe.
+        // Messages are received whole.
         if (kind !== "int") throw zmqError("EINVAL");
         return 0;
+      case Opt.ThreadSafe:
+        if (kind !== "int") throw zmqError("EINVAL");
+        return this.threadSafe ? 1 : 0;
       case Opt.LastEndpoint: {
         if (kind !== "bytes") throw zmqError("EINVAL");
         const last = this.endpoints.last;

@@ -18,6 +18,7 @@ import type { Pipe } from "./pipe.js";
 import { Acceptor } from "./session/acceptor.js";
 import { Connecter, type Undelivered } from "./session/connecter.js";
 import type { Claim, CrossThreadSocket, Reach } from "./session/cross-thread.js";
+import { DatagramEndpoints, usesDatagrams } from "./datagram-endpoints.js";
 import type { SessionOwner } from "./session/owner.js";
 
 /** Per-endpoint settings for bind() and connect(). */
@@ -97,20 +98,36 @@ export class Endpoints {
   private readonly inprocConnects = new Map<string, Pipe[]>();
   /** inproc connections reaching names bound in other threads, by their pipe. */
   private readonly reaches = new Map<Pipe, Reach>();
+  /** udp:// endpoints (RADIO, DISH, DGRAM). */
+  private readonly datagrams: DatagramEndpoints;
   /** ZMQ_LAST_ENDPOINT. */
   last = "";
 
-  constructor(private readonly owner: EndpointsOwner) {}
+  constructor(private readonly owner: EndpointsOwner) {
+    this.datagrams = new DatagramEndpoints(owner);
+  }
 
   /** Whether some bind() or connect() is in effect. */
   get any(): boolean {
-    return this.acceptors.size + this.connecters.size + this.inprocBinds.size + this.inprocConnects.size > 0;
+    const count = this.acceptors.size + this.connecters.size + this.inprocBinds.size + this.inprocConnects.size;
+    return count + this.datagrams.size > 0;
+  }
+
+  /** libzmq's check_protocol for this socket's type. */
+  private protocolOf(uri: string, protocol: string): ReturnType<typeof checkProtocol> {
+    return checkProtocol(uri, protocol, usesDatagrams(this.owner.zmtpType));
   }
 
   async bind(uri: string, options: EndpointOptions): Promise<void> {
     const owner = this.owner;
     const { protocol, address } = parseUri(uri);
-    const transport = checkProtocol(uri, protocol);
+    const transport = this.protocolOf(uri, protocol);
+    if (transport === "udp") {
+      await this.datagrams.bind(uri);
+      // libzmq's last endpoint for udp is the address without its scheme.
+      this.last = address;
+      return;
+    }
     if (transport === "inproc") {
       const registry = owner.context.inproc;
       const priority = options.priority ?? 0;
@@ -155,7 +172,12 @@ export class Endpoints {
   connect(uri: string, options: EndpointOptions): void {
     const owner = this.owner;
     const { protocol, address } = parseUri(uri);
-    const transport = checkProtocol(uri, protocol);
+    const transport = this.protocolOf(uri, protocol);
+    if (transport === "udp") {
+      this.datagrams.connect(uri);
+      this.last = address;
+      return;
+    }
     const fixedId = options.routingId ?? null;
     if (transport === "inproc") {
       const pipe = owner.context.inproc.connect(address, owner, uri, options.priority ?? 0, (created) => {
@@ -197,7 +219,11 @@ export class Endpoints {
   /** unbind() and disconnect() alike (libzmq's term_endpoint): ENOENT when nothing matches. */
   terminate(uri: string): void {
     const { protocol, address } = parseUri(uri);
-    const transport = checkProtocol(uri, protocol);
+    const transport = this.protocolOf(uri, protocol);
+    if (transport === "udp") {
+      this.datagrams.terminate(uri);
+      return;
+    }
     if (transport === "inproc") {
       if (this.inprocBinds.has(address)) {
         const claim = this.inprocBinds.get(address)!;
@@ -259,7 +285,7 @@ export class Endpoints {
     for (const list of this.connecters.values())
       for (const connecter of list) if (connecter.pendingOutbound) return true;
     for (const acceptor of this.acceptors.values()) if (acceptor.pendingOutbound) return true;
-    return this.crossThreadPending;
+    return this.datagrams.pendingOutbound || this.crossThreadPending;
   }
 
   /** Something is on its way to another thread over inproc. */
@@ -302,5 +328,6 @@ export class Endpoints {
     this.inprocConnects.clear();
     for (const claim of this.releasedClaims) claim.close(graceful);
     this.releasedClaims.length = 0;
+    this.datagrams.closeAll(graceful);
   }
 }

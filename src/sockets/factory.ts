@@ -31,9 +31,17 @@ const TYPES: ReadonlyArray<new (context: ContextCore) => SocketBase> = [
   StreamSocket,
 ];
 
+/** Types added by an entry that brings them (zmtp/draft: SERVER = 12 ... DGRAM = 18). */
+const added = new Map<number, new (context: ContextCore) => SocketBase>();
+
+/** Makes `type` known to zmq_socket; the entry of the draft sockets registers them on load. */
+export function registerSocketType(type: number, Type: new (context: ContextCore) => SocketBase): void {
+  added.set(type, Type);
+}
+
 /** zmq_socket: a new socket of libzmq type number `type`; EINVAL for a type zmtp does not have. */
 export function createSocketCore(type: number, context: ContextCore): SocketCore {
-  const Type = Number.isInteger(type) ? TYPES[type] : undefined;
+  const Type = Number.isInteger(type) ? (TYPES[type] ?? added.get(type)) : undefined;
   if (Type === undefined) throw zmqError("EINVAL");
   return new Type(context);
 }

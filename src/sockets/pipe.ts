@@ -65,6 +65,11 @@ export class Pipe {
   fairQueued = false;
   /** SUB pipes: subscription messages are sent as SUBSCRIBE / CANCEL to ZMTP 3.1 peers. */
   carriesSubscriptions = false;
+  /**
+   * The peer cannot say what it wants (libzmq's subscribe_to_all: a udp:// pipe), so a RADIO
+   * sends it every message.
+   */
+  subscribesToAll = false;
   /** Set when the pipe has been detached from its socket; writes are then refused. */
   closed = false;
   /** The socket ended this pipe itself: its connection closes and is not made again. */

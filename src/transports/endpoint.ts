@@ -25,14 +25,14 @@ export function parseUri(uri: string): Uri {
  * What zmtp carries today; "tipc" is known as libzmq knows it, and fails as libzmq on a kernel
  * without TIPC does (bind EAFNOSUPPORT, connects that never succeed).
  */
-export type TransportName = "tcp" | "ipc" | "inproc" | "tipc" | "ws" | "wss";
+export type TransportName = "tcp" | "ipc" | "inproc" | "tipc" | "ws" | "wss" | "udp";
 
 /**
  * libzmq's check_protocol. Transports a libzmq build may have but zmtp does not (pgm, epgm,
- * norm, vmci) are EPROTONOSUPPORT, as in a libzmq built without them; udp belongs to draft
- * socket types only (ENOCOMPATPROTO for the others).
+ * norm, vmci) are EPROTONOSUPPORT, as in a libzmq built without them; udp belongs to the draft
+ * types RADIO, DISH and DGRAM (`datagrams`), ENOCOMPATPROTO for the others.
  */
-export function checkProtocol(uri: string, protocol: string): TransportName {
+export function checkProtocol(uri: string, protocol: string, datagrams = false): TransportName {
   switch (protocol) {
     case "tcp":
     case "ipc":
@@ -42,6 +42,7 @@ export function checkProtocol(uri: string, protocol: string): TransportName {
     case "wss":
       return protocol;
     case "udp":
+      if (datagrams) return protocol;
       throw zmqError("ENOCOMPATPROTO", undefined, uri);
     default:
       throw zmqError("EPROTONOSUPPORT", undefined, uri);

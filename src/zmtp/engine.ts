@@ -5,6 +5,7 @@ import { Connection, type ConnectionOptions } from "./connection.js";
 import type { Metadata } from "./metadata.js";
 import { authError, ProtocolError, zmqError } from "../errors.js";
 import { isMarkedSubscription } from "./subscription.js";
+import { groupCommand, groupCommandMessage, isGroupCommand, isGroupMessage } from "./group.js";
 import type { ZapFunction, ZapReply, ZapRequest } from "./zap.js";
 
 export type { TrafficCounters } from "./connection.js";
@@ -38,7 +39,10 @@ export interface EngineClose {
 
 /** A message source/sink the engine drains and fills once the handshake is done. */
 export interface EnginePipe {
-  /** Set on SUB pipes: marked subscription messages go to ZMTP 3.1 peers as commands. */
+  /**
+   * Set on SUB and DISH pipes: marked subscription messages go to ZMTP 3.1 peers as commands,
+   * marked JOIN / LEAVE messages to any peer.
+   */
   readonly carriesSubscriptions: boolean;
   takeOutbound(): Buffer[] | undefined;
   deliver(msg: Buffer[]): boolean;
@@ -66,6 +70,10 @@ export class Engine extends Connection<EngineOptions> {
   private taking = false;
   /** ZAP answered 300: the failure is reported, the handshake stays stuck until its deadline. */
   private refusedSilently = false;
+  /** A RADIO takes its peers' JOIN / LEAVE commands (radio_session). */
+  private readonly takesGroupCommands: boolean;
+  /** A DISH takes only [group, body] messages (dish_session). */
+  private readonly takesGroupMessages: boolean;
 
   constructor(
     stream: ByteStream,
@@ -75,6 +83,8 @@ export class Engine extends Connection<EngineOptions> {
     readonly address: string,
   ) {
     super(stream, options);
+    this.takesGroupCommands = options.socketType === "RADIO";
+    this.takesGroupMessages = options.socketType === "DISH";
     stream.on("drain", this.pump);
     stream.on("end", this.onEnd);
     stream.on("error", this.onError);
@@ -120,11 +130,25 @@ export class Engine extends Connection<EngineOptions> {
   }
 
   protected onMessage(msg: Buffer[]): boolean {
+    // libzmq's dish_session fails the connection (EFAULT) on anything but a group and a body.
+    if (this.takesGroupMessages && !isGroupMessage(msg)) {
+      throw new ProtocolError("ERR_ZMTP_UNSPECIFIED", "a RADIO message must be a group frame and a body");
+    }
     return this.pipe === null || this.pipe.deliver(msg);
   }
 
-  /** SUBSCRIBE / CANCEL are delivered in the 3.0 form, so publishers handle one representation (as libzmq's decoder does). */
+  /**
+   * SUBSCRIBE / CANCEL are delivered in the 3.0 form, so publishers handle one representation (as
+   * libzmq's decoder does); JOIN / LEAVE reach a RADIO as marked messages (radio_session).
+   */
   protected onCommand(cmd: Command): boolean {
+    if (this.takesGroupCommands) {
+      const command = groupCommand(cmd.name, cmd.data);
+      if (command !== null) {
+        this.counters.messagesIn += 1;
+        return this.pipe === null || this.pipe.deliver(groupCommandMessage(command.join, command.group));
+      }
+    }
     if (cmd.name !== "SUBSCRIBE" && cmd.name !== "CANCEL") return true;
     const msg = Buffer.allocUnsafe(cmd.data.length + 1);
     msg[0] = cmd.name === "SUBSCRIBE" ? 1 : 0;
@@ -240,11 +264,18 @@ export class Engine extends Connection<EngineOptions> {
     while (!this.stream.writableNeedDrain) {
       const msg = pipe.takeOutbound();
       if (msg === undefined) break;
-      if (pipe.carriesSubscriptions && isMarkedSubscription(msg) && this.peerGreeting!.minor >= 1) {
-        // RFC 37 §2.5.4: ZMTP 3.1 peers get SUBSCRIBE / CANCEL commands; 3.0 peers the 0x01/0x00 frame.
-        const body = msg[0]!;
-        writer.appendCommand(body[0] === 1 ? encodeSubscribe(body.subarray(1)) : encodeCancel(body.subarray(1)));
-        continue;
+      if (pipe.carriesSubscriptions) {
+        if (isMarkedSubscription(msg) && this.peerGreeting!.minor >= 1) {
+          // RFC 37 §2.5.4: ZMTP 3.1 peers get SUBSCRIBE / CANCEL commands; 3.0 peers the 0x01/0x00 frame.
+          const body = msg[0]!;
+          writer.appendCommand(body[0] === 1 ? encodeSubscribe(body.subarray(1)) : encodeCancel(body.subarray(1)));
+          continue;
+        }
+        // A DISH's JOIN / LEAVE: always a command, whatever the peer's version (dish_session).
+        if (isGroupCommand(msg)) {
+          writer.appendCommand(msg[0]!);
+          continue;
+        }
       }
       writer.appendMessage(msg);
       this.counters.messagesOut += 1;

@@ -2,8 +2,13 @@
  * ZMTP Socket-Type names (RFC 23 §2.5.1) for the socket types this library implements, and
  * STREAM, libzmq's raw socket, which speaks no ZMTP at all.
  */
-export type SocketTypeName =
+export type SocketTypeName = ClassicSocketTypeName | DraftSocketTypeName;
+
+export type ClassicSocketTypeName =
   "PAIR" | "PUB" | "SUB" | "REQ" | "REP" | "DEALER" | "ROUTER" | "PULL" | "PUSH" | "XPUB" | "XSUB" | "STREAM";
+
+/** libzmq's draft types: RFC 41 CLIENT/SERVER, RFC 48 RADIO/DISH, SCATTER/GATHER and DGRAM. */
+export type DraftSocketTypeName = "SERVER" | "CLIENT" | "RADIO" | "DISH" | "GATHER" | "SCATTER" | "DGRAM";
 
 /** RFC 23 §2.5.1 / libzmq check_socket_type: which peer types each type may talk to. */
 const COMPATIBLE: Record<SocketTypeName, readonly SocketTypeName[]> = {
@@ -20,6 +25,15 @@ const COMPATIBLE: Record<SocketTypeName, readonly SocketTypeName[]> = {
   PULL: ["PUSH"],
   // A STREAM's connections carry raw bytes: no ZMTP peer is one it can talk to.
   STREAM: [],
+  // libzmq's check_socket_type for the draft types (mechanism.cpp).
+  SERVER: ["CLIENT"],
+  CLIENT: ["SERVER"],
+  RADIO: ["DISH"],
+  DISH: ["RADIO"],
+  GATHER: ["SCATTER"],
+  SCATTER: ["GATHER"],
+  // DGRAM is a raw socket (libzmq's raw_socket): it never talks ZMTP.
+  DGRAM: [],
 };
 
 /** Exact, case-sensitive comparison: libzmq rejects "req" for REQ and so do we. */

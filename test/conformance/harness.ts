@@ -8,6 +8,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,8 +19,11 @@ import { differences } from "./differences.js";
 import { diffSnaps, EndpointNormalizer, fmt, outcome, snap, snapError, summarize, type Snap } from "./observe.js";
 
 export type Zmq = typeof import("zeromq");
-export type Transport = "tcp" | "ipc" | "inproc" | "ws";
+/** udp:// takes ports as tcp does (from the same free-port probe); the draft RADIO, DISH and DGRAM use it. */
+export type Transport = "tcp" | "ipc" | "inproc" | "ws" | "udp";
 export type LibName = "zeromq" | "zmtp";
+/** What a scenario's `zmq` holds: the main entry, or the main entry with the draft one's classes beside. */
+export type LibraryEntry = "main" | "draft";
 export const ALL_TRANSPORTS: readonly Transport[] = ["tcp", "ipc", "inproc", "ws"];
 
 /** How long an unsettled operation is given before it counts as pending. */
@@ -40,6 +44,32 @@ const MODULES: Modules = {
   >,
   zmtp: zmtpModule as unknown as Record<string, unknown>,
 };
+
+/**
+ * `zeromq/draft` and `zmtp/draft`, loaded before warnings are recorded: each emits one when it
+ * loads, which only a fresh process shows again (the process scenarios compare it).
+ */
+const DRAFT_MODULES: Record<LibName, Record<string, unknown>> = await (async () => {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = (() => undefined) as typeof process.emitWarning;
+  try {
+    return {
+      zeromq: createRequire(import.meta.url)("zeromq/draft") as Record<string, unknown>,
+      zmtp: (await import("../../src/entries/draft.js")) as unknown as Record<string, unknown>,
+    };
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+})();
+
+const MAIN_AND_DRAFT: Modules = {
+  zeromq: { ...MODULES.zeromq, ...DRAFT_MODULES.zeromq },
+  zmtp: { ...MODULES.zmtp, ...DRAFT_MODULES.zmtp },
+};
+
+function modulesOf(entry: LibraryEntry): Modules {
+  return entry === "main" ? MODULES : MAIN_AND_DRAFT;
+}
 
 // ---- process warnings ----
 
@@ -231,11 +261,12 @@ class Run implements Trial {
   endpoint(transport: Transport = this.transport): string {
     const n = ++this.endpoints;
     switch (transport) {
-      case "tcp": {
+      case "tcp":
+      case "udp": {
         const port = this.ports.shift();
         if (port === undefined) throw new Error("out of free ports: raise `ports` of the scenario");
         this.normalizer.addPort(port);
-        return `tcp://127.0.0.1:${port}`;
+        return `${transport}://127.0.0.1:${port}`;
       }
       case "ws": {
         const port = this.ports.shift();
@@ -471,7 +502,9 @@ export async function compareScenario(
   modules: Modules = MODULES,
 ): Promise<Comparison> {
   const portCount =
-    transport === "tcp" || transport === "ws" || scenario.ports !== undefined ? (scenario.ports ?? 4) : 0;
+    transport === "tcp" || transport === "ws" || transport === "udp" || scenario.ports !== undefined
+      ? (scenario.ports ?? 4)
+      : 0;
   const ref = new Run("zeromq", transport, await freePorts(portCount), null, modules);
   const sub = new Run("zmtp", transport, await freePorts(portCount), ref, modules);
   try {
@@ -552,12 +585,13 @@ vi.setConfig({ maxConcurrency: 12 });
 /**
  * Registers one vitest test per scenario and transport. `sequential`: for scenarios whose
  * zeromq.js side is disturbed by others running beside it; `modules`: other entries of the two
- * libraries than their v6 API (the v5 compatibility API).
+ * libraries than their v6 API (the v5 compatibility API); `entry`: "draft" gives the scenarios
+ * the draft classes too (zeromq/draft's, zmtp/draft's).
  */
 export function scenarios(
   group: string,
   list: readonly Scenario[],
-  options: { sequential?: boolean; modules?: Modules } = {},
+  options: { sequential?: boolean; modules?: Modules; entry?: LibraryEntry } = {},
 ): void {
   // Concurrent: most of a scenario's time is waiting (windows, timeouts), and each run has its own
   // endpoints; warnings are attributed by call (synchronously) or by run (AsyncLocalStorage).
@@ -568,7 +602,8 @@ export function scenarios(
         test(
           transport === undefined ? scenario.name : `${scenario.name} [${transport}]`,
           async () => {
-            const comparison = await compareScenario(scenario, transport, options.modules);
+            const modules = options.modules ?? modulesOf(options.entry ?? "main");
+            const comparison = await compareScenario(scenario, transport, modules);
             judge(id, comparison.summary, () => sideBySide(comparison));
           },
           30_000,

@@ -118,6 +118,11 @@ export class EndpointNormalizer {
         return host + name;
       },
     );
+    // A port handed out to the scenario, after any other host (an interface name, a multicast
+    // group, a source;group pair of udp://).
+    for (const [port, name] of this.ports) {
+      if (name.startsWith("<port")) out = out.replace(new RegExp(`:${port}\\b`, "g"), `:${name}`);
+    }
     out = out.replace(/ipc:\/\/(\/[^\s"',)]+)/g, (whole, path: string) => {
       if (path.startsWith("<")) return whole;
       let name = this.unknownPaths.get(path);

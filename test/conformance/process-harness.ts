@@ -25,7 +25,8 @@ export interface ProcessScenario {
   transports?: readonly Transport[];
   /**
    * The main module's code (an ES module; top-level await allowed). In scope: `zmq`, `ENDPOINT`,
-   * `ENDPOINT2`, `say(...parts)` (one stdout line), `Worker`, `WORKER_URL`.
+   * `ENDPOINT2`, `say(...parts)` (one stdout line), `Worker`, `WORKER_URL`, and `DRAFT` (the
+   * draft entry's specifier, "zeromq/draft" or "zmtp/draft", for `await import(DRAFT)`).
    */
   main: string;
   /** A worker module's code, with the same scope plus `parentPort` and `workerData`. */
@@ -52,16 +53,18 @@ let runs = 0;
 export type Specifiers = Record<LibName, string>;
 const V6: Specifiers = { zeromq: "zeromq", zmtp: "zmtp" };
 
-function header(specifier: string, endpoints: string[]): string {
+function header(lib: LibName, specifier: string, endpoints: string[]): string {
   return [
     `import * as zmqModule from ${JSON.stringify(specifier)};`,
     `import { Worker, parentPort, workerData } from "node:worker_threads";`,
     `const zmq = zmqModule.default ?? zmqModule;`,
+    // zeromq has no "exports" map: from ESM its draft entry is the file.
+    `const DRAFT = ${JSON.stringify(lib === "zeromq" ? "zeromq/draft.js" : "zmtp/draft")};`,
     `const ENDPOINT = ${JSON.stringify(endpoints[0])};`,
     `const ENDPOINT2 = ${JSON.stringify(endpoints[1])};`,
     `const WORKER_URL = new URL("./worker.mjs", import.meta.url);`,
     `const say = (...parts) => console.log(parts.map((p) => typeof p === "string" ? p : JSON.stringify(p)).join(" "));`,
-    `void Worker; void parentPort; void workerData;`,
+    `void Worker; void parentPort; void workerData; void DRAFT;`,
     "",
   ].join("\n");
 }
@@ -94,9 +97,9 @@ async function runChild(
   }
   normalizer.addText(dir, "<dir>");
   const specifier = specifiers[lib];
-  writeFileSync(join(dir, "main.mjs"), `${header(specifier, endpoints)}${scenario.main}\nsay("@end");\n`);
+  writeFileSync(join(dir, "main.mjs"), `${header(lib, specifier, endpoints)}${scenario.main}\nsay("@end");\n`);
   if (scenario.worker !== undefined)
-    writeFileSync(join(dir, "worker.mjs"), `${header(specifier, endpoints)}${scenario.worker}\n`);
+    writeFileSync(join(dir, "worker.mjs"), `${header(lib, specifier, endpoints)}${scenario.worker}\n`);
 
   return slot(
     () =>

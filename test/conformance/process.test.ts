@@ -302,3 +302,31 @@ processScenarios("worker threads", [
     worker: `const s = new zmq.Pull(); await s.bind(ENDPOINT); s.receive(); parentPort.postMessage("ready");`,
   },
 ]);
+
+// (A pending receive of a draft socket is no scenario: zeromq.js's poller for its thread-safe
+// sockets may wake it early, and it then fails with EAGAIN, depending on timing.)
+processScenarios("draft entry", [
+  {
+    name: "loading it warns; draft sockets idle at the end let the process exit",
+    transports: ["tcp"],
+    main: `
+      const loaded = await import(DRAFT); const draft = loaded.Server ? loaded : loaded.default;
+      const server = new draft.Server(); await server.bind(ENDPOINT);
+      const client = new draft.Client(); client.connect(ENDPOINT);
+      await client.send("hi"); const [body, { routingId }] = await server.receive();
+      say("received", String(body), typeof routingId);`,
+  },
+  {
+    name: "an idle udp DISH and RADIO let the process exit",
+    transports: ["tcp"],
+    main: `
+      const loaded = await import(DRAFT); const draft = loaded.Dish ? loaded : loaded.default;
+      const udp = ENDPOINT.replace("tcp://", "udp://");
+      const dish = new draft.Dish({ receiveTimeout: 50 }); dish.join("g"); await dish.bind(udp);
+      const radio = new draft.Radio(); radio.connect(udp);
+      for (let i = 0; i < 40; i++) {
+        await radio.send("x", { group: "g" });
+        if (await dish.receive().then(() => true, () => false)) { say("received"); break; }
+      }`,
+  },
+]);

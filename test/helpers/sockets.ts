@@ -216,7 +216,8 @@ export function collectEvents<E extends EventType>(socket: Socket, type: E): Eve
 
 interface Receiver {
   receiveTimeout: number;
-  receive(): Promise<Buffer[]>;
+  /** Frames, or (draft SERVER and DISH) a body and an object. */
+  receive(): Promise<Array<Buffer | object>>;
 }
 
 /** Asserts that nothing arrives within `ms` (the receive times out with EAGAIN). */
@@ -224,14 +225,15 @@ export async function expectNothing(socket: Receiver, ms = 100): Promise<void> {
   const before = socket.receiveTimeout;
   socket.receiveTimeout = ms;
   try {
-    let got: Buffer[] | undefined;
+    let got: Array<Buffer | object> | undefined;
     try {
       got = await socket.receive();
     } catch (err) {
       if ((err as { code?: string }).code !== "EAGAIN") throw err;
       return;
     }
-    throw new Error(`expected nothing, received [${text(got).join(", ")}]`);
+    const shown = got.map((part) => (Buffer.isBuffer(part) ? part.toString() : JSON.stringify(part)));
+    throw new Error(`expected nothing, received [${shown.join(", ")}]`);
   } finally {
     socket.receiveTimeout = before;
   }

@@ -153,6 +153,45 @@ describe("package entries", () => {
     expect(cjs).toEqual({ names, shared: true, defaultNames: null });
   });
 
+  it("zmtp/draft gives zeromq/draft's classes on the main entry's Socket, and its warning, from ESM and from CommonJS", async () => {
+    const probe = (load: string): string => `
+      const warnings = [];
+      process.on("warning", (w) => warnings.push(w.message));
+      ${load}
+      const server = new draft.Server({ receiveTimeout: 2000 });
+      await server.bind("tcp://127.0.0.1:*");
+      const client = new draft.Client({ receiveTimeout: 2000 });
+      client.connect(server.lastEndpoint);
+      await client.send("ping");
+      const [body, { routingId }] = await server.receive();
+      await server.send("pong", { routingId });
+      const [reply] = await client.receive();
+      server.close();
+      client.close();
+      await new Promise((resolve) => setImmediate(resolve));
+      console.log(JSON.stringify({
+        names: Object.keys(draft).sort(), socket: server instanceof zmtp.Socket,
+        round: [body.toString(), reply.toString()], warnings,
+      }));`;
+    const esm = await runScript(
+      "draft.mjs",
+      probe(`const zmtp = await import("zmtp"); const draft = await import("zmtp/draft");`),
+    );
+    const cjs = await runScript(
+      "draft.cjs",
+      `(async () => {${probe(`const zmtp = require("zmtp"); const draft = require("zmtp/draft");`)}})();`,
+      WITHOUT_REQUIRE_ESM,
+    );
+    const expected = {
+      names: ["Client", "Datagram", "Dish", "Gather", "Radio", "Scatter", "Server"],
+      socket: true,
+      round: ["ping", "pong"],
+      warnings: ["ZeroMQ draft features are experimental and could change at any time."],
+    };
+    expect(esm).toEqual(expected);
+    expect(cjs).toEqual(expected);
+  });
+
   it('import "zmtp" loads the library and @noble/ciphers only', async () => {
     writeFileSync(
       join(workDir, "hooks.mjs"),
@@ -282,26 +321,33 @@ describe("package types under moduleResolution node16", () => {
         import { Authenticator, type AuthDecision } from "zmtp/auth";
         import { zmqError, type ErrorCode } from "zmtp/errors";
         import { z85Encode } from "zmtp/z85";
+        import { Server } from "zmtp/draft";
         const push: zmq.Push = new zmq.Push();
         const message: zmq.Message | undefined = undefined;
         const code: ErrorCode = zmqError("EAGAIN").code;
         const log = (d: AuthDecision): string => d.reason + z85Encode(new Uint8Array(4)) + code;
-        export = { push, message, log, Authenticator };`,
+        const reply = (s: Server): Promise<void> => s.receive().then(([, { routingId }]) => s.send("r", { routingId }));
+        export = { push, message, log, Authenticator, reply };`,
       "consumer.mts": `
         import zmq, { Push, Pull, type Event, type MessageLike, type SocketOptions } from "zmtp";
         import { Authenticator } from "zmtp/auth";
         import { isZmqError, type ZmqError } from "zmtp/errors";
         import { curvePublicKey } from "zmtp/z85";
+        import { Dish, Radio } from "zmtp/draft";
         import { Dealer as PageDealer } from "zmtp/browser";
         import lite from "zmtp/browser-lite";
         const options: SocketOptions<Push> = { sendHighWaterMark: 10 };
         const page = new PageDealer({ routingId: "tab" });
         const litePull: Pull = new lite.Pull();
+        const dish = new Dish({ receiveTimeout: 10 });
+        dish.join("g", Buffer.from("h"));
+        const groupOf = (d: Dish): Promise<Buffer> => d.receive().then(([, { group }]) => group);
+        const radio = (r: Radio): Promise<void> => r.send("m", { group: "g" });
         const pull: Pull = new zmq.Pull();
         const frame: MessageLike = "x";
         const onEvent = (e: Event): string => e.type;
         const check = (e: unknown): ZmqError | null => (isZmqError(e) ? e : null);
-        export { options, pull, frame, onEvent, Authenticator, check, curvePublicKey, page, litePull };`,
+        export { options, pull, frame, onEvent, Authenticator, check, curvePublicKey, page, litePull, dish, groupOf, radio };`,
       "extra.mts": `import { Authenticator, zmqError, z85Encode } from "zmtp"; export { Authenticator, zmqError, z85Encode };`,
       "v5.cts": `
         import zmq = require("zmtp/v5-compat");

@@ -1,3 +1,4 @@
+import type { DatagramTransport } from "../../transports/datagram.js";
 import type { Transport } from "../../transports/transport.js";
 import { whatwgPort, type WhatwgWebSocket } from "../../transports/ws/port.js";
 import { ZwsStream } from "../../transports/ws/zws-stream.js";
@@ -19,3 +20,6 @@ export const streamTransports: ReadonlyMap<string, Transport> = new Map<string, 
   ["ws", browserWebSocketTransport(zws)],
   ["wss", browserWebSocketTransport(zws)],
 ]);
+
+/** A page has no datagram socket: udp:// is EPROTONOSUPPORT there. */
+export const datagramTransports: ReadonlyMap<string, DatagramTransport> = new Map<string, DatagramTransport>();

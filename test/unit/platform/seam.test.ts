@@ -52,10 +52,12 @@ describe("platform seam", () => {
     }
   });
 
-  it("a page has none of Node's stream transports (tcp, ipc, tipc), and no raw engine", () => {
+  it("a page has none of Node's stream transports (tcp, ipc, tipc), no udp, and no raw engine", () => {
     const nodes = ["tcp", "ipc", "tipc"];
     expect(nodes.filter((scheme) => browserTransports.streamTransports.has(scheme))).toEqual([]);
     expect(nodes.filter((scheme) => nodeTransports.streamTransports.has(scheme))).toEqual(nodes);
+    expect([...browserTransports.datagramTransports.keys()]).toEqual([]);
+    expect([...nodeTransports.datagramTransports.keys()]).toEqual(["udp"]);
     expect(() => browserRaw.startRawEngine({} as ByteStream, {} as never, {} as never, "ws://127.0.0.1:1")).toThrow(
       expect.objectContaining({ code: "ENOCOMPATPROTO" }) as Error,
     );
