@@ -1,15 +1,10 @@
 import { zmqError } from "../errors.js";
 import type { DatagramOptions, DatagramRole, DatagramTransport } from "../transports/datagram.js";
 import { datagramTransport } from "../transports/registry.js";
-import type { SocketTypeName } from "../zmtp/socket-types.js";
+import { usesDatagrams } from "../zmtp/socket-types.js";
 import type { EndpointsOwner } from "./endpoints.js";
 import type { Pipe } from "./pipe.js";
 import { DatagramSession, type DatagramSocketType } from "./session/datagram-session.js";
-
-/** libzmq's check_protocol: udp:// is for these types only (ENOCOMPATPROTO for the others). */
-export function usesDatagrams(type: SocketTypeName): type is DatagramSocketType {
-  return type === "RADIO" || type === "DISH" || type === "DGRAM";
-}
 
 interface Entry {
   session: DatagramSession;

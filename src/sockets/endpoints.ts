@@ -18,7 +18,8 @@ import type { Pipe } from "./pipe.js";
 import { Acceptor } from "./session/acceptor.js";
 import { Connecter, type Undelivered } from "./session/connecter.js";
 import type { Claim, CrossThreadSocket, Reach } from "./session/cross-thread.js";
-import { DatagramEndpoints, usesDatagrams } from "./datagram-endpoints.js";
+import { DatagramEndpoints } from "#platform/datagrams";
+import { usesDatagrams } from "../zmtp/socket-types.js";
 import type { SessionOwner } from "./session/owner.js";
 
 /** Per-endpoint settings for bind() and connect(). */

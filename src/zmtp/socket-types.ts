@@ -53,3 +53,10 @@ export function sendsIdentity(type: SocketTypeName): boolean {
 export function peerTypeFor(local: SocketTypeName): SocketTypeName {
   return COMPATIBLE[local][0] ?? "PAIR";
 }
+
+/** The draft types that use udp:// (libzmq's check_protocol: ENOCOMPATPROTO for the others). */
+export type DatagramSocketType = "RADIO" | "DISH" | "DGRAM";
+
+export function usesDatagrams(type: SocketTypeName): type is DatagramSocketType {
+  return type === "RADIO" || type === "DISH" || type === "DGRAM";
+}

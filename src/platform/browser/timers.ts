@@ -14,17 +14,22 @@ export function nextTick(callback: () => void): void {
  * per callback, so that one that throws does not take the others with it; messages keep order.
  */
 const turnQueue: Array<() => void> = [];
-/** The part of a WHATWG MessageChannel used here (Node's, where this bundle runs under Node, also has ref/unref). */
+/** The part of a WHATWG MessageChannel used here. */
 interface TurnChannel {
-  port1: { onmessage: (() => void) | null; ref?: () => void; unref?: () => void };
-  port2: { postMessage(message: null): void };
+  port1: { onmessage: (() => void) | null; close(): void };
+  port2: { postMessage(message: null): void; close(): void };
 }
 let channel: TurnChannel | null = null;
 
 function runTurn(): void {
   const callback = turnQueue.shift()!;
-  // Under Node, a callback still to come holds the process as setImmediate's do; no more than that.
-  if (turnQueue.length === 0) channel!.port1.unref?.();
+  if (turnQueue.length === 0) {
+    // An open port with a listener keeps Node and Deno alive (Deno's unref does not let go): the
+    // channel lives only while callbacks are due, as setImmediate's hold the process no longer.
+    channel!.port1.close();
+    channel!.port2.close();
+    channel = null;
+  }
   callback();
 }
 
@@ -37,7 +42,6 @@ export function nextTurn(callback: () => void): void {
     channel = new MessageChannel() as unknown as TurnChannel;
     channel.port1.onmessage = runTurn;
   }
-  if (turnQueue.length === 0) channel.port1.ref?.();
   turnQueue.push(callback);
   channel.port2.postMessage(null);
 }

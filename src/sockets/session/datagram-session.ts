@@ -13,7 +13,9 @@ import type { SessionOwner } from "./owner.js";
 const MAX_IN_FLIGHT = 64;
 
 /** The socket types that use udp:// and how each frames its messages there. */
-export type DatagramSocketType = "RADIO" | "DISH" | "DGRAM";
+import type { DatagramSocketType } from "../../zmtp/socket-types.js";
+
+export type { DatagramSocketType };
 
 /**
  * One udp:// endpoint of a RADIO, DISH or DGRAM (libzmq's udp_engine with its session): moves

@@ -9,6 +9,7 @@ import type { ByteStream } from "../stream.js";
 import { hostLookup } from "../tcp.js";
 import type { TransportOptions, WssOptions } from "../transport.js";
 import { NodePort } from "./node-port.js";
+import { whatwgPort, type WhatwgWebSocket } from "./port.js";
 import { loadWs } from "./ws-module.js";
 import { ZwsStream } from "./zws-stream.js";
 
@@ -54,6 +55,7 @@ function upgradeFailure(err: Error & { code?: unknown }, tcpConnected: boolean):
  */
 export function dialWs(scheme: "ws" | "wss", uri: string, options: TransportOptions): ByteStream {
   const address = parseWs(uri, parseUri(uri).address, false);
+  if (scheme === "ws" && BunWebSocket !== null) return dialWithBun(BunWebSocket, address, options);
   const port = new NodePort();
   const stream = new ZwsStream(port, { mechanism: options.mechanism, socketType: options.socketType });
   loadWs().then(
@@ -63,6 +65,30 @@ export function dialWs(scheme: "ws" | "wss", uri: string, options: TransportOpti
     (err: Error) => port.failed(err),
   );
   return stream;
+}
+
+/**
+ * Bun's `ws` is its own, and it refuses a server's subprotocol that was not asked through its
+ * (token-only) protocols list, which rules ZWS2.0/NULL out. Bun's WebSocket takes the header as
+ * given (a Bun extension), and it shows the server's choice in `protocol`.
+ */
+type BunWebSocketClass = new (url: string, options: { headers: Record<string, string> }) => WhatwgWebSocket;
+const BunWebSocket: BunWebSocketClass | null =
+  (globalThis as { Bun?: unknown }).Bun !== undefined && typeof globalThis.WebSocket === "function"
+    ? (globalThis.WebSocket as unknown as BunWebSocketClass)
+    : null;
+
+function dialWithBun(
+  WebSocketClass: BunWebSocketClass,
+  { host, port, path }: { host: string; port: number; path: string },
+  options: TransportOptions,
+): ByteStream {
+  const url = `ws://${host}:${port}${path.replaceAll("#", "%23")}`;
+  const headers = { "Sec-WebSocket-Protocol": offeredSubprotocols(options.mechanism).join(",") };
+  return new ZwsStream(whatwgPort(new WebSocketClass(url, { headers })), {
+    mechanism: options.mechanism,
+    socketType: options.socketType,
+  });
 }
 
 function dialWith(
@@ -112,7 +138,8 @@ function dialWith(
   });
   socket.on("open", () => {
     opened = true;
-    port.open(chosen);
+    // Bun's built-in `ws` emits no "upgrade": its socket's `protocol` has the server's choice.
+    port.open(chosen !== "" ? chosen : socket.protocol);
   });
   socket.on("unexpected-response", (req, res) => {
     req.destroy();
