@@ -15,13 +15,15 @@ export {
   type GraphiteCounters,
 } from "./outputs/graphite.js";
 export {
-  Notifier,
+  ActionRunner,
   parseAction,
+  validAction,
+  actionTarget,
   type NotificationAction,
-  type NotifierOptions,
-  type NotifierCounters,
+  type ActionType,
   type AlertPayload,
-} from "./outputs/notifier.js";
+} from "./outputs/actions.js";
+export { Dispatcher, alertPayload, type DispatcherOptions, type DispatcherCounters } from "./outputs/dispatcher.js";
 export { createMetrics, type MetricsSources } from "./outputs/prometheus.js";
 export { HostNames } from "./store/host-names.js";
 export { Sink, type SinkOptions, type SinkCounters } from "./sink/sink.js";
@@ -35,6 +37,11 @@ export {
   type PresenceChange,
   type AnySink,
 } from "./sink/sinks.js";
+export { RoleHeartbeat, type RoleHeartbeatOptions } from "./sink/role-heartbeat.js";
+export { sweepStaleChecks } from "./sink/stale-checks.js";
+export { downAlert, upAlert, staleAlert, backlogAlert, backlogClearedAlert, eventId } from "./sink/alerts.js";
+export { ROLE_PROCESS, roleId, roleOfProcess, type RoleKind } from "./wire/roles.js";
+export { MONITOR_VERSION } from "./version.js";
 export { Scheduler, type SchedulerOptions, type SchedulerCounters, type RunEvent } from "./sink/scheduler.js";
 export { BackChannel, type BackChannelOptions, type DeliveryOutcome } from "./wire/back-channel.js";
 export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";

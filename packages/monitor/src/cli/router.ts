@@ -20,6 +20,20 @@ export const routerRole: Role = {
     })),
     { name: "agent-heartbeat", kind: "number", arg: "MS", help: "ZMTP heartbeat to agents (0: off)", default: "10000" },
     {
+      name: "role-heartbeat",
+      kind: "number",
+      arg: "MS",
+      help: "the router's own heartbeat to the sinks, so that its death pages (0: off)",
+      default: "5000",
+    },
+    {
+      name: "name",
+      kind: "string",
+      arg: "NAME",
+      help: "the router's name in alerts (its id derives from it)",
+      shown: "<host name> <agents endpoint>",
+    },
+    {
       name: "curve-secret-key",
       kind: "string",
       arg: "FILE",
@@ -54,6 +68,13 @@ async function runRouter(values: FlagValues, _: string[], io: MonitorIo): Promis
   const router = await MonitorRouter.start({
     endpoints,
     agentHeartbeatInterval: num(values, "agent-heartbeat"),
+    heartbeat:
+      num(values, "role-heartbeat") > 0
+        ? {
+            interval: num(values, "role-heartbeat"),
+            ...(str(values, "name") !== undefined && { name: str(values, "name")! }),
+          }
+        : false,
     ...(curve !== undefined && { curve }),
   });
   router.on("malformed", (reason: string) => log(io, "malformed", { reason }));
@@ -62,6 +83,7 @@ async function runRouter(values: FlagValues, _: string[], io: MonitorIo): Promis
   router.on("allow-list-error", (err: Error) => log(io, "allow-list-error", { error: err.message }));
   log(io, "router", {
     ...router.endpoints,
+    ...(router.id !== null && { id: router.id, name: router.name }),
     ...(router.publicKey !== null && { curvePublicKey: router.publicKey, allowedKeys: router.allowedKeys }),
   });
   await stopped(io);

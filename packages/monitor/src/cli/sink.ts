@@ -1,12 +1,14 @@
+import { hostname } from "node:os";
+import { Dispatcher } from "../outputs/dispatcher.js";
 import { GraphiteOutput } from "../outputs/graphite.js";
-import { Notifier } from "../outputs/notifier.js";
 import { createMetrics } from "../outputs/prometheus.js";
 import { Scheduler } from "../sink/scheduler.js";
-import { createSink, type AnySink, type NotificationSink, type StatsSink } from "../sink/sinks.js";
+import { RoleHeartbeat } from "../sink/role-heartbeat.js";
+import { createSink, type AnySink, type StatsSink } from "../sink/sinks.js";
 import { HostNames } from "../store/host-names.js";
 import { MemoryStore } from "../store/memory-store.js";
 import { SqliteStore } from "../store/sqlite-store.js";
-import type { Store } from "../store/store.js";
+import type { DeliveryJob, Store } from "../store/store.js";
 import { StatusServer } from "../web/server.js";
 import { STREAMS, type Stream } from "../wire/protocol.js";
 import { UsageError, type FlagValues } from "./flags.js";
@@ -16,11 +18,39 @@ import { ACTION_FLAGS, ROUTER_FLAG, notificationActions, num, routerBases, str, 
 export const sinkRole: Role = {
   usage: "zmtp-monitor sink --router BASE [--router BASE ...] [--type TYPES] [--scheduler]",
   summary:
-    "Typed sinks PULLing from every router, over an in-memory store or an SQLite file (--db) that any number\nof sink and scheduler processes share; prints alerts, presence changes, registrations and check results.\nOptionally writes stats to Graphite, runs notification actions, and serves the status page and /metrics.",
+    "Typed sinks PULLing from every router, over an in-memory store or an SQLite file (--db) that any number\nof sink and scheduler processes share; prints alerts, presence changes, registrations and check results.\nEvery sink process delivers the store's pending notifications (the actions: `zmtp-monitor actions`, or\n--webhook/--hook/--email here, which add them to the store for the whole deployment). Optionally writes\nstats to Graphite and serves the status page and /metrics.",
   flags: [
     ROUTER_FLAG,
     { name: "type", kind: "string", arg: "TYPES", help: "comma-separated streams, or all", default: "all" },
+    {
+      name: "name",
+      kind: "string",
+      arg: "NAME",
+      help: "this process's name in alerts and its presence (give each sink process its own)",
+      shown: "<host name>/sink <types>",
+    },
+    {
+      name: "role-heartbeat",
+      kind: "number",
+      arg: "MS",
+      help: "this process's own heartbeat, so that its death pages",
+      default: "5000",
+    },
     { name: "missed", kind: "number", arg: "N", help: "heartbeats missed before down", default: "3" },
+    {
+      name: "stale-after",
+      kind: "number",
+      arg: "N",
+      help: "a check without result for N intervals becomes UNKNOWN (0: never)",
+      default: "4",
+    },
+    {
+      name: "backlog-after",
+      kind: "number",
+      arg: "MS",
+      help: "alert when messages wait for the store this long",
+      default: "30000",
+    },
     { name: "sweep", kind: "number", arg: "MS", help: "how often presence is checked", default: "1000" },
     { name: "scheduler", kind: "boolean", help: "also run a scheduler on the same store" },
     { name: "tick", kind: "number", arg: "MS", help: "scheduler pass interval", default: "1000" },
@@ -46,6 +76,9 @@ export const sinkRole: Role = {
       help: "stats sinks also write to carbon (plaintext protocol)",
     },
     ...ACTION_FLAGS,
+    { name: "action-timeout", kind: "number", arg: "MS", help: "an attempt to deliver may take", default: "10000" },
+    { name: "retry", kind: "number", arg: "MS", help: "first retry of a failed delivery; doubles", default: "1000" },
+    { name: "max-retry", kind: "number", arg: "MS", help: "longest time between retries", default: "30000" },
   ],
   run: runSink,
 };
@@ -70,6 +103,42 @@ async function runSink(values: FlagValues, _: string[], io: MonitorIo): Promise<
       throw new UsageError(`--type: unknown stream "${s}" (${STREAMS.join(", ")}, all)`);
   const db = str(values, "db");
   const store: Store = db === undefined ? new MemoryStore() : await SqliteStore.open({ path: db });
+  const hosts = new HostNames(store);
+  const hostOf = (a: string): string => hosts.get(a);
+  const resolveHost = (a: string): Promise<string> => hosts.resolve(a);
+  const roleHeartbeat = { interval: num(values, "role-heartbeat") };
+  const role = new RoleHeartbeat(
+    store,
+    "sink",
+    str(values, "name") ?? `${hostname()}/sink ${streams.join(",")}`,
+    roleHeartbeat,
+  );
+  role.on("failure", (err: Error) => log(io, "failure", { error: err.message }));
+  // Actions given here join the deployment's list in the store (configured once for every sink).
+  for (const action of notificationActions(values)) await store.putAction(action);
+  const dispatcher = new Dispatcher({
+    store,
+    hostOf: resolveHost,
+    timeout: num(values, "action-timeout"),
+    retryInterval: num(values, "retry"),
+    maxRetryInterval: num(values, "max-retry"),
+  });
+  dispatcher.on("failed", (job: DeliveryJob, err: Error) =>
+    log(io, "delivery-failed", {
+      notification: job.notification.id,
+      action: job.action.name,
+      attempt: job.delivery.attempts,
+      error: err.message,
+    }),
+  );
+  dispatcher.on("failure", (err: Error) => log(io, "failure", { error: err.message }));
+  dispatcher.on("delivered", (job: DeliveryJob) =>
+    log(io, "delivered", {
+      notification: job.notification.id,
+      action: job.action.name,
+      attempt: job.delivery.attempts,
+    }),
+  );
   const backChannels = routers.map((r) => r.back);
   const sinks: AnySink[] = (streams as Stream[]).map((stream) =>
     createSink(stream, {
@@ -78,6 +147,9 @@ async function runSink(values: FlagValues, _: string[], io: MonitorIo): Promise<
       backChannels,
       missedHeartbeats: num(values, "missed"),
       sweepInterval: num(values, "sweep"),
+      staleAfter: num(values, "stale-after"),
+      hostOf: resolveHost,
+      backlog: { id: role.id, name: role.name, after: num(values, "backlog-after") },
     }),
   );
   for (const sink of sinks) {
@@ -86,6 +158,9 @@ async function runSink(values: FlagValues, _: string[], io: MonitorIo): Promise<
         log(io, event, details instanceof Error ? { error: details.message } : details),
       );
     }
+    // A new alert here: deliver it now rather than at the next poll.
+    sink.on("alert", () => dispatcher.kick());
+    sink.on("presence", () => dispatcher.kick());
   }
   let scheduler: Scheduler | null = null;
   if (values.scheduler === true) {
@@ -94,29 +169,22 @@ async function runSink(values: FlagValues, _: string[], io: MonitorIo): Promise<
       store,
       backChannels,
       tickInterval: num(values, "tick"),
+      heartbeat: roleHeartbeat,
       ...(id !== undefined && { id }),
     });
     scheduler.on("run", (e: { outcome: string }) => {
       if (e.outcome !== "delivered") log(io, "run", e);
     });
   }
-  const hosts = new HostNames(store);
   const statsSink = sinks.find((s) => s.stream === "stats") as StatsSink | undefined;
-  const notificationSink = sinks.find((s) => s.stream === "notification") as NotificationSink | undefined;
   const graphiteAt = str(values, "graphite");
   let graphite: GraphiteOutput | null = null;
   if (graphiteAt !== undefined) {
     const match = /^(.+):(\d+)$/.exec(graphiteAt);
     if (match === null) throw new UsageError("--graphite HOST:PORT");
     graphite = new GraphiteOutput({ host: match[1]!, port: Number(match[2]) });
-    if (statsSink !== undefined) graphite.attach(statsSink, (a) => hosts.get(a));
+    if (statsSink !== undefined) graphite.attach(statsSink, hostOf);
   }
-  const actions = notificationActions(values);
-  const notifier = actions.length === 0 ? null : new Notifier({ actions, hostOf: (a) => hosts.get(a) });
-  if (notifier !== null && notificationSink !== undefined) notifier.attach(notificationSink);
-  notifier?.on("failed", (_a: unknown, p: { id: string }, err: Error) =>
-    log(io, "action-failed", { notification: p.id, error: err.message }),
-  );
   let page: StatusServer | null = null;
   const http = str(values, "http");
   if (http !== undefined) {
@@ -124,15 +192,15 @@ async function runSink(values: FlagValues, _: string[], io: MonitorIo): Promise<
     if (match === null) throw new UsageError("--http [HOST:]PORT");
     const metrics = createMetrics({
       store,
-      hostOf: (a) => hosts.get(a),
+      hostOf,
       sinks,
       schedulers: scheduler === null ? [] : [scheduler],
       graphite,
-      notifier,
+      dispatcher,
     });
     page = await StatusServer.start({
       store,
-      hostOf: (a) => hosts.get(a),
+      hostOf,
       metrics,
       port: Number(match[2]),
       ...(match[1] !== undefined && { host: match[1] }),
@@ -147,10 +215,11 @@ async function runSink(values: FlagValues, _: string[], io: MonitorIo): Promise<
   });
   await stopped(io);
   await page?.close();
-  notifier?.close();
   graphite?.close();
   scheduler?.close();
+  role.close();
   for (const sink of sinks) await sink.close();
+  await dispatcher.close();
   await store.close();
   log(io, "stopped", Object.fromEntries(sinks.map((s) => [s.stream, s.counters])));
   return 0;

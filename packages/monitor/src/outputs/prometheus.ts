@@ -1,7 +1,7 @@
 import { Counter, Gauge, Registry } from "prom-client";
 import type { Agent } from "../agent/agent.js";
 import type { GraphiteOutput } from "./graphite.js";
-import type { Notifier } from "./notifier.js";
+import type { Dispatcher } from "./dispatcher.js";
 import type { MonitorRouter } from "../router/router.js";
 import type { Scheduler } from "../sink/scheduler.js";
 import type { AnySink } from "../sink/sinks.js";
@@ -18,7 +18,7 @@ export interface MetricsSources {
   agents?: readonly Agent[];
   schedulers?: readonly Scheduler[];
   graphite?: GraphiteOutput | null;
-  notifier?: Notifier | null;
+  dispatcher?: Dispatcher | null;
 }
 
 type Labels = Record<string, string>;
@@ -247,19 +247,31 @@ export function createMetrics(src: MetricsSources): Registry {
     );
     gauge(registry, "zmtp_monitor_graphite_buffered", "Lines waiting for carbon", [], () => [[{}, g.buffered]]);
   }
-  if (src.notifier != null) {
-    const n = src.notifier;
+  if (src.dispatcher != null) {
+    const d = src.dispatcher;
     counter(
       registry,
-      "zmtp_monitor_notification_actions_total",
-      "Notification actions: delivered, retries, failed",
+      "zmtp_monitor_notification_attempts_total",
+      "Notification action attempts by this process: delivered, failed (retried), lost (lease ran out)",
       ["result"],
       () => [
-        [{ result: "delivered" }, n.counters.delivered],
-        [{ result: "retry" }, n.counters.retries],
-        [{ result: "failed" }, n.counters.failed],
+        [{ result: "delivered" }, d.counters.delivered],
+        [{ result: "failed" }, d.counters.failed],
+        [{ result: "lost" }, d.counters.lost],
       ],
     );
   }
+  gauge(
+    registry,
+    "zmtp_monitor_pending_deliveries",
+    "Notification deliveries not done yet (retried until delivered or given up), per action",
+    ["action"],
+    async () => {
+      const counts = new Map<string, number>();
+      for (const d of await src.store.deliveries({ state: "pending" }))
+        counts.set(d.action, (counts.get(d.action) ?? 0) + 1);
+      return [...counts].map(([action, n]): [Labels, number] => [{ action }, n]);
+    },
+  );
   return registry;
 }

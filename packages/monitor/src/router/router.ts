@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { hostname } from "node:os";
 import { Context, Push, Router } from "zmtp";
 import { Authenticator, type AuthDecision } from "zmtp/auth";
 import { curvePublicKey } from "zmtp/z85";
@@ -14,6 +15,7 @@ import {
   isUuid,
   type Stream,
 } from "../wire/protocol.js";
+import { ROLE_PROCESS, roleId } from "../wire/roles.js";
 import type { DeliveryStatus } from "../wire/schema.js";
 
 export interface MonitorRouterOptions {
@@ -27,6 +29,12 @@ export interface MonitorRouterOptions {
    * or a fixed list of Z85 keys. The back channel and streams stay on the back-end network.
    */
   curve?: { secretKey: string; allowList: string | readonly string[] };
+  /**
+   * The router's own heartbeats, sent through its heartbeat stream like an agent's so that the
+   * heartbeat sinks declare it down (and page) when it dies (wire/roles.ts). `name` defaults to
+   * `<host name> <agents endpoint>`; `interval` to 5000 ms. false: none.
+   */
+  heartbeat?: { name?: string; interval?: number } | false;
 }
 
 /** An agent the CURVE allow-list kept out. */
@@ -84,6 +92,10 @@ export class MonitorRouter extends EventEmitter {
   private bound: Partial<RouterEndpoints> = {};
   private readonly authenticator: Authenticator | null = null;
   private readonly allowList: AllowListFile | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  /** The router's role id and name (wire/roles.ts), once started with heartbeats. */
+  id: string | null = null;
+  name: string | null = null;
 
   private constructor(options: MonitorRouterOptions) {
     super();
@@ -138,7 +150,29 @@ export class MonitorRouter extends EventEmitter {
     const failed = (err: unknown): void => void router.emit("failure", err);
     router.agentLoop().catch(failed);
     router.backLoop().catch(failed);
+    if (options.heartbeat !== false) router.startHeartbeats(options.heartbeat ?? {});
     return router;
+  }
+
+  private startHeartbeats(options: { name?: string; interval?: number }): void {
+    const name = options.name ?? `${hostname()} ${this.endpoints.agents}`;
+    const interval = options.interval ?? 5000;
+    const id = roleId("router", name);
+    this.id = id;
+    this.name = name;
+    const idFrame = Buffer.from(id, "latin1");
+    const beat = (): void => {
+      const message = createMessage("heartbeat", {
+        interval,
+        process: ROLE_PROCESS.router,
+        pid: process.pid,
+        hostname: name,
+      });
+      // Like a forwarded agent message: [sender id, header, body]. No heartbeat sink: dropped.
+      this.pushes.heartbeat.send([idFrame, ...encode(message)]).catch(() => undefined);
+    };
+    beat();
+    this.heartbeatTimer = setInterval(beat, interval);
   }
 
   /** The bound endpoints (ephemeral ports resolved). */
@@ -164,6 +198,7 @@ export class MonitorRouter extends EventEmitter {
   }
 
   close(): void {
+    if (this.heartbeatTimer !== null) clearInterval(this.heartbeatTimer);
     for (const name of ENDPOINT_NAMES) this.socketFor(name).close();
     this.authenticator?.close();
     this.allowList?.close();

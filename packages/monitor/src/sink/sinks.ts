@@ -1,5 +1,8 @@
 import type { Message, Stream } from "../wire/protocol.js";
+import { roleOfProcess } from "../wire/roles.js";
+import { downAlert, upAlert } from "./alerts.js";
 import { Sink, type SinkOptions } from "./sink.js";
+import { sweepStaleChecks } from "./stale-checks.js";
 import type { NotificationRecord, PresenceKey, PresenceState } from "../store/store.js";
 
 export interface PresenceChange extends PresenceKey {
@@ -12,24 +15,42 @@ export interface HeartbeatSinkOptions extends SinkOptions {
   missedHeartbeats?: number;
   /** ms between sweeps for senders gone silent. Default 1000. */
   sweepInterval?: number;
+  /** A check with no result for this many of its intervals becomes UNKNOWN. Default 4; 0 never. */
+  staleAfter?: number;
+  /** ms between sweeps for stale checks. Default 5000. */
+  staleSweepInterval?: number;
+  /** Names agents in alert texts (a HostNames.resolve). Default: the id. */
+  hostOf?: (agent: string) => string | Promise<string>;
 }
 
 /**
- * Presence: last seen per agent (and per process that sends heartbeats). A sender silent for
+ * Presence, and the watch over the fleet: last seen per agent (and per process that sends
+ * heartbeats, and per router, sink and scheduler: wire/roles.ts). A sender silent for
  * `missedHeartbeats` of its own announced intervals is declared down, once (the store's
- * compare-and-set makes sure of that even with several heartbeat sinks), and up again on its next
- * heartbeat. Events: "presence" (PresenceChange).
+ * compare-and-set makes sure of that even with several heartbeat sinks), with a "down" alert in
+ * the same step; its next heartbeat brings it up again with a "back up" alert. Every
+ * `staleSweepInterval` it also marks checks gone silent UNKNOWN (stale-checks.ts).
+ *
+ * Events: "presence" (PresenceChange).
  */
 export class HeartbeatSink extends Sink {
   private readonly missed: number;
+  private readonly staleAfter: number;
+  private readonly hostOf: (agent: string) => string | Promise<string>;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly staleSweeper: NodeJS.Timeout | null;
   private sweeping = false;
+  private staleSweeping = false;
 
   constructor(options: HeartbeatSinkOptions) {
     super("heartbeat", ["heartbeat"], options);
     this.missed = options.missedHeartbeats ?? 3;
+    this.staleAfter = options.staleAfter ?? 4;
+    this.hostOf = options.hostOf ?? ((agent) => agent);
     // setImmediate: after a stall, heartbeats already received are read before anyone is judged.
     this.sweeper = setInterval(() => setImmediate(() => void this.sweep()), options.sweepInterval ?? 1000);
+    this.staleSweeper =
+      this.staleAfter > 0 ? setInterval(() => void this.sweepStale(), options.staleSweepInterval ?? 5000) : null;
   }
 
   protected async handle(agent: string, message: Message, received: number): Promise<boolean> {
@@ -37,20 +58,29 @@ export class HeartbeatSink extends Sink {
     const { body } = message;
     const key = { agent, process: body.process ?? null };
     // Presence is judged by our clock (when it arrived), not the agent's.
-    const before = await this.store.heartbeat(key, received, body.interval);
-    if (key.process === null) await this.store.touchAgent(agent, received, body.hostname);
+    const name = key.process === null || roleOfProcess(key.process) !== null ? body.hostname : undefined;
+    const before = await this.store.heartbeat(
+      key,
+      received,
+      body.interval,
+      upAlert(key, name ?? (await this.hostOf(agent)), received),
+    );
+    // An agent names its host; a router (a role) names itself.
+    if (key.process === null || roleOfProcess(key.process) !== null)
+      await this.store.touchAgent(agent, received, body.hostname);
     if (before !== "up") this.emit("presence", { ...key, state: "up", time: received } satisfies PresenceChange);
     return true;
   }
 
-  /** One pass over presence: declares down whoever missed too many heartbeats. */
+  /** One pass over presence: declares down whoever missed too many heartbeats, with its alert. */
   async sweep(now = Date.now()): Promise<void> {
     if (this.sweeping) return;
     this.sweeping = true;
     try {
       for (const p of await this.store.presence()) {
         if (p.state !== "up" || now - p.lastSeen <= p.interval * this.missed) continue;
-        if (await this.store.markDown(p, p.lastSeen, now)) {
+        const alert = downAlert(p, await this.hostOf(p.agent), p.lastSeen, now);
+        if (await this.store.markDown(p, p.lastSeen, now, alert)) {
           this.emit("presence", {
             agent: p.agent,
             process: p.process,
@@ -66,8 +96,23 @@ export class HeartbeatSink extends Sink {
     }
   }
 
+  /** One pass over the declared checks: those gone silent become UNKNOWN. */
+  async sweepStale(now = Date.now()): Promise<number> {
+    if (this.staleSweeping || this.staleAfter <= 0) return 0;
+    this.staleSweeping = true;
+    try {
+      return await sweepStaleChecks(this.store, this.hostOf, now, this.staleAfter);
+    } catch (err) {
+      this.emit("failure", err);
+      return 0;
+    } finally {
+      this.staleSweeping = false;
+    }
+  }
+
   override async close(): Promise<void> {
     clearInterval(this.sweeper);
+    if (this.staleSweeper !== null) clearInterval(this.staleSweeper);
     await super.close();
   }
 }

@@ -22,6 +22,18 @@ export class HostNames {
     return name ?? agent;
   }
 
+  /**
+   * The name, looked up in the store now if unknown (at most once a second), for texts that are
+   * written once: an alert must not name a host by its id because the name came a moment ago.
+   */
+  async resolve(agent: string): Promise<string> {
+    const name = this.names.get(agent);
+    if (name !== undefined) return name;
+    if (Date.now() - this.refreshedAt >= 1000) await this.refresh(true);
+    else await this.refreshing;
+    return this.names.get(agent) ?? agent;
+  }
+
   /** Reloads the table unless it was reloaded within the interval. */
   refresh(force = false): Promise<void> {
     if (this.refreshing !== null) return this.refreshing;
