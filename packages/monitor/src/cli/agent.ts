@@ -65,6 +65,17 @@ export const agentRole: Role = {
 };
 
 async function runAgent(values: FlagValues, _: string[], io: MonitorIo): Promise<number> {
+  // Listening for SIGTERM from the start: a signal that comes as soon as the start line is out
+  // (or during the start) stops the role cleanly instead of killing it.
+  const stop = stopped(io);
+  try {
+    return await startAgent(values, io, stop);
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function startAgent(values: FlagValues, io: MonitorIo, stop: Promise<void>): Promise<number> {
   const routers = routerBases(values).map((r) => r.agents);
   const local = str(values, "local");
   const statsdPort = num(values, "statsd-port");
@@ -95,7 +106,7 @@ async function runAgent(values: FlagValues, _: string[], io: MonitorIo): Promise
     outbox: agent.outboxSize,
     ...(agent.publicKey !== null && { curvePublicKey: agent.publicKey }),
   });
-  await stopped(io);
+  await stop;
   await agent.close();
   log(io, "stopped", agent.counters);
   return 0;

@@ -50,6 +50,17 @@ export const routerRole: Role = {
 };
 
 async function runRouter(values: FlagValues, _: string[], io: MonitorIo): Promise<number> {
+  // Listening for SIGTERM from the start: a signal that comes as soon as the start line is out
+  // (or during the start) stops the role cleanly instead of killing it.
+  const stop = stopped(io);
+  try {
+    return await startRouter(values, io, stop);
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function startRouter(values: FlagValues, io: MonitorIo, stop: Promise<void>): Promise<number> {
   let endpoints: RouterEndpoints;
   try {
     endpoints = routerEndpoints(str(values, "bind")!);
@@ -86,7 +97,7 @@ async function runRouter(values: FlagValues, _: string[], io: MonitorIo): Promis
     ...(router.id !== null && { id: router.id, name: router.name }),
     ...(router.publicKey !== null && { curvePublicKey: router.publicKey, allowedKeys: router.allowedKeys }),
   });
-  await stopped(io);
+  await stop;
   router.close();
   log(io, "stopped", router.counters);
   return 0;

@@ -95,6 +95,17 @@ export const schedulerRole: Role = {
 };
 
 async function runSink(values: FlagValues, _: string[], io: MonitorIo): Promise<number> {
+  // Listening for SIGTERM from the start: a signal that comes as soon as the start line is out
+  // (or during the start) stops the role cleanly instead of killing it.
+  const stop = stopped(io);
+  try {
+    return await startSink(values, io, stop);
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function startSink(values: FlagValues, io: MonitorIo, stop: Promise<void>): Promise<number> {
   const routers = routerBases(values);
   const typeList = str(values, "type")!;
   const streams = typeList === "all" ? [...STREAMS] : typeList.split(",").map((t) => t.trim());
@@ -213,7 +224,7 @@ async function runSink(values: FlagValues, _: string[], io: MonitorIo): Promise<
     store: db ?? "memory",
     ...(page !== null && { page: page.url }),
   });
-  await stopped(io);
+  await stop;
   await page?.close();
   graphite?.close();
   scheduler?.close();

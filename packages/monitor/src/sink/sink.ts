@@ -82,6 +82,7 @@ export abstract class Sink extends EventEmitter {
   /** Since when every slot has been taken (0: not full), and whether that was alerted. */
   private fullSince = 0;
   private behind = false;
+  private watching: Promise<void> | null = null;
 
   protected constructor(
     readonly stream: Stream,
@@ -95,7 +96,9 @@ export abstract class Sink extends EventEmitter {
     for (const endpoint of options.streams) this.pull.connect(endpoint);
     this.backlog = options.backlog;
     if (this.backlog !== undefined) {
-      this.backlogTimer = setInterval(() => void this.watchBacklog(), this.backlog.checkInterval ?? 1000);
+      this.backlogTimer = setInterval(() => {
+        this.watching ??= this.watchBacklog().finally(() => (this.watching = null));
+      }, this.backlog.checkInterval ?? 1000);
       this.backlogTimer.unref();
     }
     this.done = this.loop();
@@ -131,6 +134,7 @@ export abstract class Sink extends EventEmitter {
   /** Stops receiving; acks in flight are abandoned (their agents resend). */
   async close(): Promise<void> {
     if (this.backlogTimer !== null) clearInterval(this.backlogTimer);
+    await this.watching;
     this.pull.close();
     this.backChannel.close();
     await this.done;

@@ -39,8 +39,10 @@ export class HeartbeatSink extends Sink {
   private readonly hostOf: (agent: string) => string | Promise<string>;
   private readonly sweeper: NodeJS.Timeout;
   private readonly staleSweeper: NodeJS.Timeout | null;
-  private sweeping = false;
-  private staleSweeping = false;
+  /** The sweeps under way, awaited by close(): they must not outlive the store. */
+  private sweeping: Promise<void> | null = null;
+  private staleSweeping: Promise<number> | null = null;
+  private closing = false;
 
   constructor(options: HeartbeatSinkOptions) {
     super("heartbeat", ["heartbeat"], options);
@@ -73,11 +75,16 @@ export class HeartbeatSink extends Sink {
   }
 
   /** One pass over presence: declares down whoever missed too many heartbeats, with its alert. */
-  async sweep(now = Date.now()): Promise<void> {
-    if (this.sweeping) return;
-    this.sweeping = true;
+  sweep(now = Date.now()): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    this.sweeping ??= this.sweepPresence(now).finally(() => (this.sweeping = null));
+    return this.sweeping;
+  }
+
+  private async sweepPresence(now: number): Promise<void> {
     try {
       for (const p of await this.store.presence()) {
+        if (this.closing) return;
         if (p.state !== "up" || now - p.lastSeen <= p.interval * this.missed) continue;
         const alert = downAlert(p, await this.hostOf(p.agent), p.lastSeen, now);
         if (await this.store.markDown(p, p.lastSeen, now, alert)) {
@@ -91,28 +98,26 @@ export class HeartbeatSink extends Sink {
       }
     } catch (err) {
       this.emit("failure", err);
-    } finally {
-      this.sweeping = false;
     }
   }
 
-  /** One pass over the declared checks: those gone silent become UNKNOWN. */
-  async sweepStale(now = Date.now()): Promise<number> {
-    if (this.staleSweeping || this.staleAfter <= 0) return 0;
-    this.staleSweeping = true;
-    try {
-      return await sweepStaleChecks(this.store, this.hostOf, now, this.staleAfter);
-    } catch (err) {
-      this.emit("failure", err);
-      return 0;
-    } finally {
-      this.staleSweeping = false;
-    }
+  /** One pass over the declared checks: those gone silent become UNKNOWN. Resolves with how many. */
+  sweepStale(now = Date.now()): Promise<number> {
+    if (this.closing || this.staleAfter <= 0) return Promise.resolve(0);
+    this.staleSweeping ??= sweepStaleChecks(this.store, this.hostOf, now, this.staleAfter)
+      .catch((err: unknown) => {
+        this.emit("failure", err);
+        return 0;
+      })
+      .finally(() => (this.staleSweeping = null));
+    return this.staleSweeping;
   }
 
   override async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.sweeper);
     if (this.staleSweeper !== null) clearInterval(this.staleSweeper);
+    await Promise.all([this.sweeping, this.staleSweeping]);
     await super.close();
   }
 }
