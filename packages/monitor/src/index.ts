@@ -13,6 +13,7 @@ export {
   graphiteName,
   type GraphiteOptions,
   type GraphiteCounters,
+  type HostNamer,
 } from "./outputs/graphite.js";
 export {
   ActionRunner,
@@ -23,6 +24,13 @@ export {
   type ActionType,
   type AlertPayload,
 } from "./outputs/actions.js";
+export {
+  GraphiteFeed,
+  parseGraphiteTarget,
+  GRAPHITE_SETTING,
+  type GraphiteTarget,
+  type GraphiteFeedOptions,
+} from "./outputs/graphite-feed.js";
 export { Dispatcher, alertPayload, type DispatcherOptions, type DispatcherCounters } from "./outputs/dispatcher.js";
 export { createMetrics, type MetricsSources } from "./outputs/prometheus.js";
 export { HostNames } from "./store/host-names.js";

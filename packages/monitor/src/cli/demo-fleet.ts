@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { curveKeyPair } from "zmtp";
 import { Agent } from "../agent/agent.js";
-import { GraphiteOutput } from "../outputs/graphite.js";
+import { GRAPHITE_SETTING, GraphiteFeed, parseGraphiteTarget } from "../outputs/graphite-feed.js";
 import { HostNames } from "../store/host-names.js";
 import type { NotificationAction } from "../outputs/actions.js";
 import { Dispatcher } from "../outputs/dispatcher.js";
@@ -149,12 +149,10 @@ export async function runMonitorDemo(o: DemoOptions): Promise<number> {
       for (const s of sinks) await s.close();
     });
     const statsSink = sinks.find((s) => s.stream === "stats") as StatsSink;
-    let graphite: GraphiteOutput | null = null;
-    if (o.graphite !== undefined) {
-      const [host, port] = o.graphite.split(/:(?=\d+$)/);
-      graphite = new GraphiteOutput({ host: host!, port: Number(port) }).attach(statsSink, (a) => hosts.get(a));
-      closers.push(() => graphite!.close());
-    }
+    if (o.graphite !== undefined) await store.putSetting(GRAPHITE_SETTING, parseGraphiteTarget(o.graphite));
+    const graphite = new GraphiteFeed({ store, hosts }).attach(statsSink);
+    await graphite.refresh();
+    closers.push(() => graphite.close());
     const scheduler = new Scheduler({ store, backChannels, id: "demo-scheduler" });
     closers.push(() => scheduler.close());
 

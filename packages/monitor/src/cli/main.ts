@@ -1,5 +1,6 @@
 import { actionsRole } from "./actions.js";
 import { agentRole } from "./agent.js";
+import { graphiteRole } from "./graphite.js";
 import { demoRole } from "./demo.js";
 import { UsageError, formatHelp, parseFlags } from "./flags.js";
 import { processIo, type MonitorIo } from "./io.js";
@@ -31,6 +32,7 @@ Roles:
   send       hand the local agent a stat, notification, heartbeat or registration
   run        ask an agent, through any router, to run a check now
   actions    the deployment's notification actions (webhook, command, e-mail) and their deliveries
+  graphite   the deployment's Graphite target (every stats sink writes its share to it)
 
 Options:
   -h, --help     Show this help
@@ -46,6 +48,7 @@ const ROLES: Record<string, Role> = {
   send: sendRole,
   run: runRole,
   actions: actionsRole,
+  graphite: graphiteRole,
 };
 
 export async function monitorCommand(argv: readonly string[], io: MonitorIo = processIo()): Promise<number> {

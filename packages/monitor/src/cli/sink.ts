@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { Dispatcher } from "../outputs/dispatcher.js";
-import { GraphiteOutput } from "../outputs/graphite.js";
+import { GRAPHITE_SETTING, GraphiteFeed, parseGraphiteTarget, type GraphiteTarget } from "../outputs/graphite-feed.js";
 import { createMetrics } from "../outputs/prometheus.js";
 import { Scheduler } from "../sink/scheduler.js";
 import { RoleHeartbeat } from "../sink/role-heartbeat.js";
@@ -73,7 +73,7 @@ export const sinkRole: Role = {
       name: "graphite",
       kind: "string",
       arg: "HOST:PORT",
-      help: "stats sinks also write to carbon (plaintext protocol)",
+      help: "the deployment's carbon (plaintext protocol), saved in the store: every stats sink writes to it",
     },
     ...ACTION_FLAGS,
     { name: "action-timeout", kind: "number", arg: "MS", help: "an attempt to deliver may take", default: "10000" },
@@ -112,6 +112,14 @@ async function startSink(values: FlagValues, io: MonitorIo, stop: Promise<void>)
   for (const s of streams)
     if (!(STREAMS as readonly string[]).includes(s))
       throw new UsageError(`--type: unknown stream "${s}" (${STREAMS.join(", ")}, all)`);
+  const graphiteAt = str(values, "graphite");
+  let graphiteTarget: GraphiteTarget | undefined;
+  try {
+    if (graphiteAt !== undefined) graphiteTarget = parseGraphiteTarget(graphiteAt);
+  } catch (err) {
+    throw new UsageError(`--graphite: ${(err as Error).message}`);
+  }
+  const actions = notificationActions(values);
   const db = str(values, "db");
   const store: Store = db === undefined ? new MemoryStore() : await SqliteStore.open({ path: db });
   const hosts = new HostNames(store);
@@ -126,7 +134,12 @@ async function startSink(values: FlagValues, io: MonitorIo, stop: Promise<void>)
   );
   role.on("failure", (err: Error) => log(io, "failure", { error: err.message }));
   // Actions given here join the deployment's list in the store (configured once for every sink).
-  for (const action of notificationActions(values)) await store.putAction(action);
+  for (const action of actions) await store.putAction(action);
+  // The Graphite target is the deployment's (a setting in the store): every stats sink writes its share.
+  if (graphiteTarget !== undefined) await store.putSetting(GRAPHITE_SETTING, graphiteTarget);
+  // Following the target before the first stat comes in (attached to the stats sink below).
+  const graphite = streams.includes("stats") ? new GraphiteFeed({ store, hosts }) : null;
+  const target = await graphite?.refresh();
   const dispatcher = new Dispatcher({
     store,
     hostOf: resolveHost,
@@ -187,15 +200,8 @@ async function startSink(values: FlagValues, io: MonitorIo, stop: Promise<void>)
       if (e.outcome !== "delivered") log(io, "run", e);
     });
   }
-  const statsSink = sinks.find((s) => s.stream === "stats") as StatsSink | undefined;
-  const graphiteAt = str(values, "graphite");
-  let graphite: GraphiteOutput | null = null;
-  if (graphiteAt !== undefined) {
-    const match = /^(.+):(\d+)$/.exec(graphiteAt);
-    if (match === null) throw new UsageError("--graphite HOST:PORT");
-    graphite = new GraphiteOutput({ host: match[1]!, port: Number(match[2]) });
-    if (statsSink !== undefined) graphite.attach(statsSink, hostOf);
-  }
+  const statsSink = sinks.find((s) => s.stream === "stats");
+  if (statsSink !== undefined) graphite?.attach(statsSink as StatsSink);
   let page: StatusServer | null = null;
   const http = str(values, "http");
   if (http !== undefined) {
@@ -223,6 +229,7 @@ async function startSink(values: FlagValues, io: MonitorIo, stop: Promise<void>)
     scheduler: scheduler?.id ?? null,
     store: db ?? "memory",
     ...(page !== null && { page: page.url }),
+    ...(target != null && { graphite: `${target.host}:${target.port}` }),
   });
   await stop;
   await page?.close();

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Registry } from "prom-client";
 import type { Agent } from "../agent/agent.js";
-import type { GraphiteOutput } from "./graphite.js";
+import type { GraphiteCounters } from "./graphite.js";
 import type { Dispatcher } from "./dispatcher.js";
 import type { MonitorRouter } from "../router/router.js";
 import type { Scheduler } from "../sink/scheduler.js";
@@ -17,7 +17,8 @@ export interface MetricsSources {
   sinks?: readonly AnySink[];
   agents?: readonly Agent[];
   schedulers?: readonly Scheduler[];
-  graphite?: GraphiteOutput | null;
+  /** A GraphiteOutput or a GraphiteFeed. */
+  graphite?: { readonly counters: GraphiteCounters; readonly buffered: number } | null;
   dispatcher?: Dispatcher | null;
 }
 

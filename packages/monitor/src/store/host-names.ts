@@ -15,6 +15,11 @@ export class HostNames {
     private readonly refreshInterval = 5000,
   ) {}
 
+  /** The name if known now, else undefined (and no refresh). */
+  known(agent: string): string | undefined {
+    return this.names.get(agent);
+  }
+
   /** The name now (never waits); an unknown id triggers a refresh for next time. */
   get(agent: string): string {
     const name = this.names.get(agent);

@@ -69,6 +69,7 @@ export class MemoryStore implements Store {
   private readonly statBatches = new Map<string, true>();
   private readonly scheduleTable = new Map<string, { dueAt: number; owner: string }>();
   private readonly actionTable = new Map<string, NotificationAction>();
+  private readonly settingTable = new Map<string, unknown>();
   private readonly deliveryTable = new Map<
     string,
     DeliveryRecord & { lease: { owner: string; until: number } | null }
@@ -310,6 +311,15 @@ export class MemoryStore implements Store {
         (query.notification === undefined || d.notification === query.notification),
     );
     return newest(list, query).map(deliveryOut);
+  }
+
+  async putSetting(key: string, value: unknown): Promise<void> {
+    if (value === null) this.settingTable.delete(key);
+    else this.settingTable.set(key, structuredClone(value));
+  }
+
+  async setting(key: string): Promise<unknown> {
+    return structuredClone(this.settingTable.get(key));
   }
 
   async close(): Promise<void> {}

@@ -98,6 +98,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_notification ON deliveries (agent, notification);
     `,
   },
+  {
+    version: 4,
+    description: "deployment-wide settings (the Graphite target every stats sink writes to)",
+    sql: `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated REAL NOT NULL) WITHOUT ROWID;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -734,6 +734,26 @@ export class SqliteStore implements Store {
     });
   }
 
+  // ---- settings ----
+
+  putSetting(key: string, value: unknown): Promise<void> {
+    return this.op((db) => {
+      if (value === null) db.run("DELETE FROM settings WHERE key = ?", [key]);
+      else
+        db.run(
+          "INSERT INTO settings (key, value, updated) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated = excluded.updated",
+          [key, JSON.stringify(value), Date.now()],
+        );
+    });
+  }
+
+  setting(key: string): Promise<unknown> {
+    return this.op((db) => {
+      const row = db.get("SELECT value FROM settings WHERE key = ?", [key]);
+      return row === null ? undefined : (JSON.parse(str(row.value)) as unknown);
+    });
+  }
+
   // ---- stats ----
 
   addStats(agent: string, messageId: string, stats: readonly StatRecordInput[]): Promise<boolean> {

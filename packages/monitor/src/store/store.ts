@@ -93,6 +93,12 @@ export interface Store {
   abandonDelivery(id: string, by: string, time: number): Promise<boolean>;
   deliveries(query?: DeliveryQuery): Promise<DeliveryRecord[]>;
 
+  // settings (key PRIMARY KEY): deployment-wide configuration, e.g. "graphite"
+  /** Sets a setting (JSON-serialisable), or removes it with null. */
+  putSetting(key: string, value: unknown): Promise<void>;
+  /** A setting's value, or undefined. */
+  setting(key: string): Promise<unknown>;
+
   // stats (one row per point; (agent, message id) identifies a batch, so a resent batch is not added twice)
   addStats(agent: string, messageId: string, stats: readonly StatRecordInput[]): Promise<boolean>;
   stats(query?: Query & { name?: string }): Promise<StatRecord[]>;

@@ -99,6 +99,44 @@ describe("Graphite output", () => {
   });
 });
 
+describe("Graphite: host names", () => {
+  it("holds a new agent's points until its name is known, then writes them under the name; after nameWait under the id", async () => {
+    const carbon = await fakeCarbon();
+    const names = new Map<string, string>();
+    let lookups = 0;
+    const hosts = {
+      known: (a: string) => names.get(a),
+      resolve: async (a: string) => {
+        lookups += 1;
+        return names.get(a) ?? a;
+      },
+    };
+    const graphite = new GraphiteOutput({ host: "127.0.0.1", port: carbon.port, hosts, nameWait: 400 });
+    try {
+      const [named, nameless] = ["0f0e0d0c-0000-4000-8000-000000000001", "0f0e0d0c-0000-4000-8000-000000000002"];
+      const time = 1_700_000_000_000;
+      graphite.writeAgent(named, [{ name: "load", value: 1, time }]);
+      graphite.writeAgent(named, [{ name: "load", value: 2, time }]);
+      graphite.writeAgent(nameless, [{ name: "load", value: 3, time }]);
+      await waitFor("a lookup", () => lookups > 0);
+      expect(graphite.waitingForNames).toBe(3);
+      names.set(named, "web-1");
+      await waitFor("the named agent's points", () => carbon.lines.length === 2);
+      expect(carbon.lines).toEqual(["zmtp.web-1.load 1 1700000000", "zmtp.web-1.load 2 1700000000"]);
+      graphite.writeAgent(named, [{ name: "load", value: 4, time }]); // known now: written at once
+      await waitFor("the nameless agent's point, after nameWait", () => carbon.lines.length === 4, 5000);
+      expect(carbon.lines.slice(2).sort()).toEqual([
+        `zmtp.${nameless}.load 3 1700000000`,
+        "zmtp.web-1.load 4 1700000000",
+      ]);
+      expect(graphite.waitingForNames).toBe(0);
+    } finally {
+      graphite.close();
+      await carbon.close();
+    }
+  });
+});
+
 describe("notification actions", () => {
   it("parses SEVERITIES=TARGET, naming the action after its target", () => {
     expect(parseAction("webhook", "http://x/y?a=b")).toEqual({
@@ -147,9 +185,8 @@ describe("outputs on a running system: Graphite, Prometheus, webhook and command
     await sinksConnected([router]);
     const hosts = new HostNames(store, 0);
     carbon = await fakeCarbon();
-    graphite = new GraphiteOutput({ host: "127.0.0.1", port: carbon.port, prefix: "fleet" }).attach(
+    graphite = new GraphiteOutput({ host: "127.0.0.1", port: carbon.port, prefix: "fleet", hosts }).attach(
       sinks.stats as StatsSink,
-      (a) => hosts.get(a),
     );
     web = createHttpServer((req: IncomingMessage, res) => {
       let body = "";

@@ -325,6 +325,15 @@ export function storeContract(
       expect((await store.checkStates(agent))[0]!.trigger).toBe("stale");
     });
 
+    it("keeps deployment-wide settings: set, replaced, removed", async () => {
+      expect(await store.setting("graphite")).toBeUndefined();
+      await store.putSetting("graphite", { host: "carbon", port: 2003 });
+      await store.putSetting("graphite", { host: "carbon-2", port: 2004, prefix: "fleet" });
+      expect(await store.setting("graphite")).toEqual({ host: "carbon-2", port: 2004, prefix: "fleet" });
+      await store.putSetting("graphite", null);
+      expect(await store.setting("graphite")).toBeUndefined();
+    });
+
     it("recent notifications: the newest `limit`, oldest first", async () => {
       for (let i = 0; i < 5; i++) {
         await store.addNotification({
