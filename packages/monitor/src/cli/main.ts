@@ -1,6 +1,7 @@
 import { actionsRole } from "./actions.js";
 import { agentRole } from "./agent.js";
 import { graphiteRole } from "./graphite.js";
+import { usersRole } from "./users.js";
 import { demoRole } from "./demo.js";
 import { UsageError, formatHelp, parseFlags } from "./flags.js";
 import { processIo, type MonitorIo } from "./io.js";
@@ -33,6 +34,7 @@ Roles:
   run        ask an agent, through any router, to run a check now
   actions    the deployment's notification actions (webhook, command, e-mail) and their deliveries
   graphite   the deployment's Graphite target (every stats sink writes its share to it)
+  users      who may sign in to the status page (scrypt-hashed passwords and tokens)
 
 Options:
   -h, --help     Show this help
@@ -49,6 +51,7 @@ const ROLES: Record<string, Role> = {
   run: runRole,
   actions: actionsRole,
   graphite: graphiteRole,
+  users: usersRole,
 };
 
 export async function monitorCommand(argv: readonly string[], io: MonitorIo = processIo()): Promise<number> {

@@ -10,6 +10,7 @@ import { MemoryStore } from "../store/memory-store.js";
 import { SqliteStore } from "../store/sqlite-store.js";
 import type { DeliveryJob, Store } from "../store/store.js";
 import { StatusServer } from "../web/server.js";
+import { UserFile } from "../web/users.js";
 import { STREAMS, type Stream } from "../wire/protocol.js";
 import { UsageError, type FlagValues } from "./flags.js";
 import { log, stopped, type MonitorIo } from "./io.js";
@@ -68,7 +69,18 @@ export const sinkRole: Role = {
       help: "SQLite store (shared by every sink and scheduler given the same file)",
       shown: "in memory",
     },
-    { name: "http", kind: "string", arg: "[HOST:]PORT", help: "serve the status page and /metrics here" },
+    {
+      name: "http",
+      kind: "string",
+      arg: "[HOST:]PORT",
+      help: "serve the status page and /metrics here (HOST default 127.0.0.1; another address needs --users)",
+    },
+    {
+      name: "users",
+      kind: "string",
+      arg: "FILE",
+      help: "the page's users (zmtp-monitor users): every request must sign in",
+    },
     {
       name: "graphite",
       kind: "string",
@@ -215,10 +227,12 @@ async function startSink(values: FlagValues, io: MonitorIo, stop: Promise<void>)
       graphite,
       dispatcher,
     });
+    const usersFile = str(values, "users");
     page = await StatusServer.start({
       store,
       hostOf,
       metrics,
+      users: usersFile === undefined ? null : new UserFile(usersFile),
       port: Number(match[2]),
       ...(match[1] !== undefined && { host: match[1] }),
     });

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { actionMatches, type NotificationAction } from "../outputs/actions.js";
 import type {
   AgentRecord,
+  AuditRecord,
   CheckClaim,
   CheckResultRecord,
   DeliveryClaim,
@@ -70,6 +71,7 @@ export class MemoryStore implements Store {
   private readonly scheduleTable = new Map<string, { dueAt: number; owner: string }>();
   private readonly actionTable = new Map<string, NotificationAction>();
   private readonly settingTable = new Map<string, unknown>();
+  private readonly auditTable: AuditRecord[] = [];
   private readonly deliveryTable = new Map<
     string,
     DeliveryRecord & { lease: { owner: string; until: number } | null }
@@ -196,6 +198,7 @@ export class MemoryStore implements Store {
     const record = this.notificationTable.get(keyOf(agent, id));
     if (record === undefined || record.acknowledged !== null) return false;
     record.acknowledged = { by, time };
+    this.audit({ time, actor: by, action: "ack", target: `${agent}/${id}` });
     return true;
   }
 
@@ -243,6 +246,7 @@ export class MemoryStore implements Store {
 
   async removeAction(name: string, by: string, time: number): Promise<boolean> {
     if (!this.actionTable.delete(name)) return false;
+    this.audit({ time, actor: by, action: "remove-action", target: name });
     for (const d of this.deliveryTable.values())
       if (d.action === name && d.state === "pending") this.abandon(d, by, time, "action removed");
     return true;
@@ -300,6 +304,7 @@ export class MemoryStore implements Store {
     const d = this.deliveryTable.get(id);
     if (d === undefined || d.state !== "pending") return false;
     this.abandon(d, by, time);
+    this.audit({ time, actor: by, action: "give-up", target: id, detail: JSON.stringify({ action: d.action }) });
     return true;
   }
 
@@ -322,7 +327,17 @@ export class MemoryStore implements Store {
     return structuredClone(this.settingTable.get(key));
   }
 
+  async auditLog(query: { limit?: number; since?: number } = {}): Promise<AuditRecord[]> {
+    const list = this.auditTable.filter((a) => query.since === undefined || a.time >= query.since);
+    return structuredClone(newest(list, query));
+  }
+
   async close(): Promise<void> {}
+
+  private audit(entry: AuditRecord): void {
+    this.auditTable.push(entry);
+    if (this.auditTable.length > this.maxRows) this.auditTable.splice(0, this.auditTable.length - this.maxRows);
+  }
 
   /** addNotification, and the deliveries of a new notification. */
   private insertNotification(notification: NotificationRecord): boolean {

@@ -103,6 +103,16 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "deployment-wide settings (the Graphite target every stats sink writes to)",
     sql: `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated REAL NOT NULL) WITHOUT ROWID;`,
   },
+  {
+    version: 5,
+    description: "audit log of what operators did (acks, given-up deliveries, removed actions, silences)",
+    sql: `
+      CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY, time REAL NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+        target TEXT NOT NULL, detail TEXT
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -10,6 +10,7 @@ import type { CheckDeclaration, CheckStatus, Severity, StatKind } from "../wire/
 import type {
   AgentRecord,
   AlertKind,
+  AuditRecord,
   CheckClaim,
   CheckResultRecord,
   DeliveryClaim,
@@ -234,6 +235,17 @@ function deliveryFrom(r: Row): DeliveryRecord {
   put(out, "lastError", r.last_error);
   if (r.done_by !== null) out.done = { by: str(r.done_by), time: num(r.done_at) };
   return out;
+}
+
+/** An audit log entry, inside the transaction of what it records. */
+function audit(db: Statements, a: AuditRecord): void {
+  db.run("INSERT INTO audit (time, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)", [
+    a.time,
+    a.actor,
+    a.action,
+    a.target,
+    a.detail ?? null,
+  ]);
 }
 
 /** addNotification inside a transaction: the notification, and a delivery per matching action. */
@@ -607,13 +619,31 @@ export class SqliteStore implements Store {
   }
 
   acknowledgeNotification(agent: string, id: string, by: string, time: number): Promise<boolean> {
-    return this.op(
-      (db) =>
-        db.run(
-          "UPDATE notifications SET acknowledged_by = ?, acknowledged_at = ? WHERE agent = ? AND id = ? AND acknowledged_by IS NULL",
-          [by, time, agent, id],
-        ).changes > 0,
-    );
+    return this.op((db) => {
+      const { changes } = db.run(
+        "UPDATE notifications SET acknowledged_by = ?, acknowledged_at = ? WHERE agent = ? AND id = ? AND acknowledged_by IS NULL",
+        [by, time, agent, id],
+      );
+      if (changes > 0) audit(db, { time, actor: by, action: "ack", target: `${agent}/${id}` });
+      return changes > 0;
+    });
+  }
+
+  auditLog(query: { limit?: number; since?: number } = {}): Promise<AuditRecord[]> {
+    return this.op((db) => {
+      const w = where(query.since === undefined ? undefined : { since: query.since });
+      const q = limited("audit", query, w);
+      return db.all(q.sql, q.values).map((r) => {
+        const out: AuditRecord = {
+          time: num(r.time),
+          actor: str(r.actor),
+          action: str(r.action),
+          target: str(r.target),
+        };
+        put(out, "detail", r.detail);
+        return out;
+      });
+    });
   }
 
   // ---- actions and deliveries ----
@@ -630,6 +660,7 @@ export class SqliteStore implements Store {
   removeAction(name: string, by: string, time: number): Promise<boolean> {
     return this.op((db) => {
       if (db.run("DELETE FROM actions WHERE name = ?", [name]).changes === 0) return false;
+      audit(db, { time, actor: by, action: "remove-action", target: name });
       db.run(
         "UPDATE deliveries SET state = 'abandoned', done_by = ?, done_at = ?, lease_owner = NULL, lease_until = NULL, last_error = 'action removed' WHERE action = ? AND state = 'pending'",
         [by, time, name],
@@ -707,13 +738,16 @@ export class SqliteStore implements Store {
   }
 
   abandonDelivery(id: string, by: string, time: number): Promise<boolean> {
-    return this.op(
-      (db) =>
-        db.run(
-          "UPDATE deliveries SET state = 'abandoned', done_by = ?, done_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND state = 'pending'",
-          [by, time, id],
-        ).changes > 0,
-    );
+    return this.op((db) => {
+      const row = db.get("SELECT action FROM deliveries WHERE id = ? AND state = 'pending'", [id]);
+      if (row === null) return false;
+      db.run(
+        "UPDATE deliveries SET state = 'abandoned', done_by = ?, done_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+        [by, time, id],
+      );
+      audit(db, { time, actor: by, action: "give-up", target: id, detail: JSON.stringify({ action: row.action }) });
+      return true;
+    });
   }
 
   deliveries(query: DeliveryQuery = {}): Promise<DeliveryRecord[]> {

@@ -65,13 +65,20 @@ export interface Store {
    */
   addNotification(notification: NotificationRecord): Promise<boolean>;
   notifications(query?: Query & { unacknowledged?: boolean }): Promise<NotificationRecord[]>;
-  /** An operator acknowledges a notification; false if unknown or already acknowledged. */
+  /**
+   * An operator acknowledges a notification; false if unknown or already acknowledged. Written to
+   * the audit log in the same step.
+   */
   acknowledgeNotification(agent: string, id: string, by: string, time: number): Promise<boolean>;
+
+  // audit (append-only): what operators did (acks, given-up deliveries, removed actions, silences)
+  /** The newest `limit` entries (default all), oldest first. */
+  auditLog(query?: { limit?: number; since?: number }): Promise<AuditRecord[]>;
 
   // actions (name PRIMARY KEY): where alerts go, configured once for the whole deployment
   /** Adds or replaces an action. Later notifications get a delivery for it. */
   putAction(action: NotificationAction): Promise<void>;
-  /** Removes an action; its pending deliveries are abandoned. False if unknown. */
+  /** Removes an action (audited); its pending deliveries are abandoned. False if unknown. */
   removeAction(name: string, by: string, time: number): Promise<boolean>;
   actions(): Promise<NotificationAction[]>;
 
@@ -89,7 +96,7 @@ export interface Store {
    * now: the target is back, so what waited for it goes at once.
    */
   finishDelivery(outcome: DeliveryOutcomeRecord): Promise<boolean>;
-  /** An operator gives up a pending delivery. False if unknown or no longer pending. */
+  /** An operator gives up a pending delivery (audited). False if unknown or no longer pending. */
   abandonDelivery(id: string, by: string, time: number): Promise<boolean>;
   deliveries(query?: DeliveryQuery): Promise<DeliveryRecord[]>;
 
@@ -209,6 +216,18 @@ export type AlertKind =
   | "stale-check"
   | "backlog"
   | "backlog-cleared";
+
+export interface AuditRecord {
+  time: number;
+  /** Who: the authenticated user, or the name given. */
+  actor: string;
+  /** What: "ack", "give-up", "remove-action", ... */
+  action: string;
+  /** On what: "<agent>/<notification id>", a delivery id, an action name. */
+  target: string;
+  /** Anything else worth keeping (JSON). */
+  detail?: string;
+}
 
 export type DeliveryState = "pending" | "delivered" | "abandoned";
 

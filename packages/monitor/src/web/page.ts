@@ -9,6 +9,8 @@ export const STATUS_PAGE = `<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="zmtp-csrf" content="{{CSRF}}">
+<meta name="zmtp-user" content="{{USER}}">
 <title>{{TITLE}}</title>
 <link rel="stylesheet" href="/assets/uplot.css">
 <style>
@@ -117,9 +119,16 @@ function render(s) {
   for (const h of s.hosts) chartFor(h, s.chartStats);
 }
 
+// State changes carry the page's CSRF token (the server refuses them without it) and JSON.
+const CSRF = document.querySelector('meta[name="zmtp-csrf"]').content;
+const USER = document.querySelector('meta[name="zmtp-user"]').content;
+function post(path, body) {
+  return fetch(path, { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": CSRF }, body: JSON.stringify(body) });
+}
 function acknowledge(n) {
-  const by = localStorage.getItem("operator") || "operator";
-  fetch("/api/ack", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ agent: n.agent, id: n.id, by }) });
+  // Signed in, the server records the user; an open page says who the operator is.
+  const by = USER || localStorage.getItem("operator") || "operator";
+  post("/api/ack", { agent: n.agent, id: n.id, by });
 }
 
 function chartFor(host, preferred) {

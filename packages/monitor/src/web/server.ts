@@ -4,15 +4,22 @@ import { createRequire } from "node:module";
 import type { Registry } from "prom-client";
 import { isUuid } from "../wire/protocol.js";
 import type { Store } from "../store/store.js";
+import { RequestGuard } from "./guard.js";
 import { STATUS_PAGE } from "./page.js";
 import { fleetState, type FleetState } from "./state.js";
+import type { UserFile } from "./users.js";
 
 export interface StatusServerOptions {
   store: Store;
   /** Names agents (a HostNames.get). */
   hostOf: (agent: string) => string;
-  /** Default 127.0.0.1: the page lets anyone who reaches it acknowledge notifications. */
+  /**
+   * Default 127.0.0.1. Without `users`, only a loopback address is accepted: the open page lets
+   * anyone who reaches it acknowledge notifications.
+   */
   host?: string;
+  /** Who may use the page and the API (guard.ts); null or absent: open, on loopback only. */
+  users?: UserFile | null;
   /** 0 picks a free port. Default 8470. */
   port?: number;
   /** Serves GET /metrics when given. */
@@ -32,12 +39,19 @@ function uplotAsset(file: string): Buffer {
 /**
  * The status page and its API, over node:http:
  *
+ *   GET  /health           "ok" (no authentication: for load balancers and probes)
  *   GET  /                 the page (hosts, checks, notifications, per-host charts)
  *   GET  /events           server-sent events: the fleet state every refreshInterval
  *   GET  /api/state        the same state, once (JSON)
  *   GET  /api/series       ?agent=UUID&name=STAT&since=MS: [[times (s)], [values]] for a chart
- *   POST /api/ack          {"agent", "id", "by"}: an operator acknowledges a notification
+ *   POST /api/ack          {"agent", "id"}: the user acknowledges a notification (open page: "by" too)
+ *   GET  /api/deliveries   ?state=pending|delivered|abandoned: notification deliveries
+ *   POST /api/give-up      {"delivery"}: the user stops the retries of a delivery
+ *   GET  /api/audit        what operators did (acks, give-ups, removed actions)
  *   GET  /metrics          Prometheus exposition, when a registry is given
+ *
+ * Every request but /health is authenticated when `users` is given, and every POST must pass
+ * the CSRF checks (guard.ts).
  */
 export class StatusServer {
   private readonly server: Server;
@@ -45,8 +59,10 @@ export class StatusServer {
   private timer: NodeJS.Timeout | null = null;
   private assets: { js: Buffer; css: Buffer } | null = null;
   private pushing = false;
+  private readonly guard: RequestGuard;
 
   private constructor(private readonly options: StatusServerOptions) {
+    this.guard = new RequestGuard(options.users ?? null);
     this.server = createServer((req, res) => {
       this.route(req, res).catch((err: Error) => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
@@ -56,6 +72,11 @@ export class StatusServer {
   }
 
   static async start(options: StatusServerOptions): Promise<StatusServer> {
+    const host = options.host ?? "127.0.0.1";
+    if ((options.users ?? null) === null && !isLoopback(host))
+      throw new Error(
+        `refusing to serve the status page on ${host} without users (--users FILE): anyone who reaches it could acknowledge notifications`,
+      );
     const s = new StatusServer(options);
     await new Promise<void>((resolve, reject) => {
       s.server.once("error", reject);
@@ -109,11 +130,25 @@ export class StatusServer {
       res.end(body);
     };
     const json = (status: number, value: unknown): void => send(status, "application/json", JSON.stringify(value));
+    if (req.method === "GET" && url.pathname === "/health") return send(200, "text/plain", "ok\n");
+    const user = await this.guard.user(req);
+    if (user === null) {
+      return send(401, "text/plain", "authentication required\n", {
+        "www-authenticate": 'Basic realm="zmtp monitor", charset="UTF-8"',
+      });
+    }
+    if (req.method === "POST") {
+      const refused = this.guard.refusal(req, user);
+      if (refused !== null) return json(refused.status, { error: refused.reason });
+    }
+    const open = this.guard.users === null;
     if (req.method === "GET" && url.pathname === "/") {
       return send(
         200,
         "text/html; charset=utf-8",
-        STATUS_PAGE.replaceAll("{{TITLE}}", escapeHtml(this.options.title ?? "zmtp monitor")),
+        STATUS_PAGE.replaceAll("{{TITLE}}", escapeHtml(this.options.title ?? "zmtp monitor"))
+          .replaceAll("{{CSRF}}", this.guard.csrfToken(user))
+          .replaceAll("{{USER}}", open ? "" : escapeHtml(user)),
       );
     }
     if (req.method === "GET" && url.pathname.startsWith("/assets/uplot.")) {
@@ -154,10 +189,42 @@ export class StatusServer {
         return json(400, { error: "expected JSON" });
       }
       if (!isUuid(input.agent) || !isUuid(input.id)) return json(400, { error: "expected agent and id (UUIDs)" });
-      const by = typeof input.by === "string" && input.by.trim() !== "" ? input.by.trim().slice(0, 100) : "operator";
+      // Signed in: the user. Open page: the name the operator gave.
+      const by = !open
+        ? user
+        : typeof input.by === "string" && input.by.trim() !== ""
+          ? input.by.trim().slice(0, 100)
+          : "operator";
       const ok = await this.options.store.acknowledgeNotification(input.agent, input.id, by, Date.now());
       void this.push();
       return json(ok ? 200 : 409, { acknowledged: ok });
+    }
+    if (req.method === "GET" && url.pathname === "/api/deliveries") {
+      const state = url.searchParams.get("state");
+      if (state !== null && !["pending", "delivered", "abandoned"].includes(state))
+        return json(400, { error: "state: pending, delivered or abandoned" });
+      return json(
+        200,
+        await this.options.store.deliveries({
+          limit: 500,
+          ...(state !== null && { state: state as "pending" | "delivered" | "abandoned" }),
+        }),
+      );
+    }
+    if (req.method === "POST" && url.pathname === "/api/give-up") {
+      let input: { delivery?: unknown; by?: unknown };
+      try {
+        input = JSON.parse(await readBody(req, 4096)) as typeof input;
+      } catch {
+        return json(400, { error: "expected JSON" });
+      }
+      if (!isUuid(input.delivery)) return json(400, { error: "expected delivery (a UUID)" });
+      const by = !open ? user : typeof input.by === "string" && input.by !== "" ? input.by.slice(0, 100) : "operator";
+      const ok = await this.options.store.abandonDelivery(input.delivery, by, Date.now());
+      return json(ok ? 200 : 409, { abandoned: ok });
+    }
+    if (req.method === "GET" && url.pathname === "/api/audit") {
+      return json(200, await this.options.store.auditLog({ limit: 500 }));
     }
     if (req.method === "GET" && url.pathname === "/metrics" && this.options.metrics != null) {
       return send(200, this.options.metrics.contentType, await this.options.metrics.metrics());
@@ -180,6 +247,10 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
     req.on("end", () => resolve(body));
     req.on("error", reject);
   });
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
 }
 
 function escapeHtml(text: string): string {

@@ -42,7 +42,18 @@ describe("zmtp-monitor command", () => {
   it("lists the roles, and documents each role's flags with --help (--config included)", async () => {
     const help = await run("--help");
     expect(help.code).toBe(0);
-    for (const role of ["demo", "router", "agent", "sink", "scheduler", "send", "run"]) {
+    for (const role of [
+      "demo",
+      "router",
+      "agent",
+      "sink",
+      "scheduler",
+      "send",
+      "run",
+      "actions",
+      "graphite",
+      "users",
+    ]) {
       expect(help.stdout).toMatch(new RegExp(`^  ${role}\\s`, "m"));
       const roleHelp = await run(role, "--help");
       expect(roleHelp.code, role).toBe(0);
@@ -231,6 +242,41 @@ describe("zmtp-monitor command", () => {
       dir.remove();
     }
     expect(router.io.stdout).toMatch(/ stopped \{[^\n]*"refused":[1-9]/);
+  });
+
+  it("users, actions and graphite keep their settings where the page and every sink read them", async () => {
+    const dir = tempDir();
+    try {
+      const file = join(dir.path, "users");
+      const added = await run("users", "--file", file, "add", "ops");
+      expect(added.code).toBe(0);
+      const token = /token for ops \(shown once\): (ops\.\S+)/.exec(added.stdout)![1]!;
+      expect((await run("users", "--file", file, "add", "bot")).code).toBe(0);
+      expect((await run("users", "--file", file, "list")).stdout).toBe("ops\nbot\n");
+      const { UserFile } = await import("../../src/web/users.js");
+      expect(await new UserFile(file).verifyToken(token)).toBe("ops");
+      expect(await new UserFile(file).verifyToken(`${token}x`)).toBeNull();
+      expect((await run("users", "--file", file, "remove", "bot")).stdout).toBe("removed bot\n");
+      expect((await run("users", "--file", file, "add", "bad name")).stderr).toMatch(/a user name is/);
+
+      const db = join(dir.path, "monitor.db");
+      expect(
+        (await run("actions", "--db", db, "add", "--name", "chat", "--webhook", "critical=http://chat/x")).stdout,
+      ).toBe('{"added":"chat"}\n');
+      expect((await run("actions", "--db", db, "list")).stdout).toBe(
+        '{"name":"chat","type":"webhook","target":"http://chat/x","severities":["critical"]}\n',
+      );
+      expect((await run("actions", "--db", db, "add", "--email", "ops@x.example")).stderr).toMatch(/SMTP server/);
+      expect((await run("actions", "--db", db, "deliveries")).stdout).toBe("");
+      expect((await run("actions", "--db", db, "remove", "chat", "--by", "ops")).code).toBe(0);
+      expect((await run("graphite", "--db", db, "set", "carbon:2003", "--prefix", "fleet")).stdout).toBe(
+        '{"graphite":{"host":"carbon","port":2003,"prefix":"fleet"}}\n',
+      );
+      expect((await run("graphite", "--db", db, "off")).stdout).toBe('{"graphite":null}\n');
+      expect((await run("graphite", "--db", db, "set", "carbon")).code).toBe(2);
+    } finally {
+      dir.remove();
+    }
   });
 
   it("send fails with exit 1 when no agent answers", async () => {

@@ -325,6 +325,24 @@ export function storeContract(
       expect((await store.checkStates(agent))[0]!.trigger).toBe("stale");
     });
 
+    it("audits what operators do: acks, given-up deliveries, removed actions (nothing for a refused one)", async () => {
+      await store.putAction({ name: "pager", type: "command", command: "page" });
+      const n = note();
+      await store.addNotification(n);
+      const [d] = await store.deliveries();
+      expect(await store.acknowledgeNotification(agent, n.id, "alice", 10)).toBe(true);
+      expect(await store.acknowledgeNotification(agent, n.id, "mallory", 11)).toBe(false);
+      expect(await store.abandonDelivery(d!.id, "bob", 12)).toBe(true);
+      expect(await store.removeAction("pager", "carol", 13)).toBe(true);
+      expect(await store.auditLog()).toEqual([
+        { time: 10, actor: "alice", action: "ack", target: `${agent}/${n.id}` },
+        { time: 12, actor: "bob", action: "give-up", target: d!.id, detail: '{"action":"pager"}' },
+        { time: 13, actor: "carol", action: "remove-action", target: "pager" },
+      ]);
+      expect((await store.auditLog({ limit: 1 })).map((a) => a.actor)).toEqual(["carol"]);
+      expect((await store.auditLog({ since: 12 })).map((a) => a.actor)).toEqual(["bob", "carol"]);
+    });
+
     it("keeps deployment-wide settings: set, replaced, removed", async () => {
       expect(await store.setting("graphite")).toBeUndefined();
       await store.putSetting("graphite", { host: "carbon", port: 2003 });
