@@ -58,6 +58,8 @@ export { BackChannel, type BackChannelOptions, type DeliveryOutcome } from "./wi
 export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
 export { SqliteStore, migrate, type SqliteStoreOptions, type SqliteStoreCounters } from "./store/sqlite-store.js";
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from "./store/sqlite-schema.js";
+export { PostgresStore, type PostgresStoreOptions, type PostgresStoreCounters } from "./store/postgres-store.js";
+export { PG_MIGRATIONS, PG_SCHEMA_VERSION } from "./store/postgres-schema.js";
 export type * from "./store/store.js";
 export { routerEndpoints, ENDPOINT_NAMES, type RouterEndpoints } from "./wire/endpoints.js";
 export {

@@ -1,15 +1,15 @@
 import { userInfo } from "node:os";
 import { actionTarget } from "../outputs/actions.js";
-import { SqliteStore } from "../store/sqlite-store.js";
-import type { DeliveryState, Store } from "../store/store.js";
+import type { DeliveryState } from "../store/store.js";
 import { UsageError, type FlagValues } from "./flags.js";
+import { STORE_FLAGS, openStore } from "./store-flags.js";
 import type { MonitorIo } from "./io.js";
 import { ACTION_FLAGS, notificationActions, str, type Role } from "./role.js";
 
 const STATES: readonly DeliveryState[] = ["pending", "delivered", "abandoned"];
 
 export const actionsRole: Role = {
-  usage: `zmtp-monitor actions --db FILE <command>
+  usage: `zmtp-monitor actions --db FILE | --pg URL <command>
   actions list                                  the deployment's notification actions
   actions add [--name N] --webhook|--hook|--email [SEVERITIES=]TARGET [--smtp URL]
   actions remove NAME                           (its pending deliveries are abandoned)
@@ -18,7 +18,7 @@ export const actionsRole: Role = {
   summary:
     "The notification actions, kept in the store for the whole deployment: every sink process delivers\nwith them. A delivery is retried (with backoff) until it succeeds or an operator gives it up here.",
   flags: [
-    { name: "db", kind: "string", arg: "FILE", help: "the SQLite store the sinks share" },
+    ...STORE_FLAGS,
     { name: "name", kind: "string", arg: "NAME", help: "add: the action's name", shown: "<type>:<target>" },
     ...ACTION_FLAGS,
     { name: "state", kind: "string", arg: "STATE", help: `deliveries: only ${STATES.join(", ")}` },
@@ -30,12 +30,10 @@ export const actionsRole: Role = {
 
 async function runActions(values: FlagValues, positionals: string[], io: MonitorIo): Promise<number> {
   const [command, ...args] = positionals;
-  const db = str(values, "db");
-  if (db === undefined) throw new UsageError("--db FILE is required");
   if (!["list", "add", "remove", "deliveries", "give-up"].includes(command ?? ""))
     throw new UsageError(command === undefined ? "list, add, remove, deliveries or give-up?" : `unknown "${command}"`);
   const by = str(values, "by") ?? userInfo().username;
-  const store: Store = await SqliteStore.open({ path: db });
+  const store = await openStore(values, "required");
   const line = (value: unknown): void => io.out(`${JSON.stringify(value)}\n`);
   try {
     switch (command) {

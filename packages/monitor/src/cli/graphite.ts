@@ -1,27 +1,22 @@
 import { GRAPHITE_SETTING, parseGraphiteTarget } from "../outputs/graphite-feed.js";
-import { SqliteStore } from "../store/sqlite-store.js";
 import { UsageError, type FlagValues } from "./flags.js";
+import { STORE_FLAGS, openStore } from "./store-flags.js";
 import type { MonitorIo } from "./io.js";
 import { str, type Role } from "./role.js";
 
 export const graphiteRole: Role = {
-  usage: `zmtp-monitor graphite --db FILE <command>
+  usage: `zmtp-monitor graphite --db FILE | --pg URL <command>
   graphite show                       the deployment's carbon target
   graphite set HOST:PORT [--prefix P] every stats sink writes its share there (within 5 s)
   graphite off                        stop writing to Graphite`,
   summary:
     "The deployment's Graphite target, kept in the store: every stats sink, in whichever process, follows it\nand writes the stats it stores there, so that no layout of sinks leaves some out.",
-  flags: [
-    { name: "db", kind: "string", arg: "FILE", help: "the SQLite store the sinks share" },
-    { name: "prefix", kind: "string", arg: "P", help: "set: the path prefix", default: "zmtp" },
-  ],
+  flags: [...STORE_FLAGS, { name: "prefix", kind: "string", arg: "P", help: "set: the path prefix", default: "zmtp" }],
   run: runGraphite,
 };
 
 async function runGraphite(values: FlagValues, positionals: string[], io: MonitorIo): Promise<number> {
   const [command, ...args] = positionals;
-  const db = str(values, "db");
-  if (db === undefined) throw new UsageError("--db FILE is required");
   if (command === "set") {
     if (args.length !== 1) throw new UsageError("set HOST:PORT");
     try {
@@ -32,7 +27,7 @@ async function runGraphite(values: FlagValues, positionals: string[], io: Monito
   } else if (command !== "show" && command !== "off") {
     throw new UsageError(command === undefined ? "show, set or off?" : `unknown "${command}"`);
   }
-  const store = await SqliteStore.open({ path: db });
+  const store = await openStore(values, "required");
   try {
     if (command === "set")
       await store.putSetting(GRAPHITE_SETTING, parseGraphiteTarget(args[0]!, str(values, "prefix")));

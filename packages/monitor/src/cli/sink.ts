@@ -6,13 +6,12 @@ import { Scheduler } from "../sink/scheduler.js";
 import { RoleHeartbeat } from "../sink/role-heartbeat.js";
 import { createSink, type AnySink, type StatsSink } from "../sink/sinks.js";
 import { HostNames } from "../store/host-names.js";
-import { MemoryStore } from "../store/memory-store.js";
-import { SqliteStore } from "../store/sqlite-store.js";
-import type { DeliveryJob, Store } from "../store/store.js";
+import type { DeliveryJob } from "../store/store.js";
 import { StatusServer } from "../web/server.js";
 import { UserFile } from "../web/users.js";
 import { STREAMS, type Stream } from "../wire/protocol.js";
 import { UsageError, type FlagValues } from "./flags.js";
+import { STORE_FLAGS, openStore, storeName } from "./store-flags.js";
 import { log, stopped, type MonitorIo } from "./io.js";
 import { ACTION_FLAGS, ROUTER_FLAG, notificationActions, num, routerBases, str, type Role } from "./role.js";
 
@@ -62,13 +61,7 @@ export const sinkRole: Role = {
       help: "the scheduler's name in check claims",
       shown: "scheduler-<random>",
     },
-    {
-      name: "db",
-      kind: "string",
-      arg: "FILE",
-      help: "SQLite store (shared by every sink and scheduler given the same file)",
-      shown: "in memory",
-    },
+    ...STORE_FLAGS,
     {
       name: "http",
       kind: "string",
@@ -132,8 +125,7 @@ async function startSink(values: FlagValues, io: MonitorIo, stop: Promise<void>)
     throw new UsageError(`--graphite: ${(err as Error).message}`);
   }
   const actions = notificationActions(values);
-  const db = str(values, "db");
-  const store: Store = db === undefined ? new MemoryStore() : await SqliteStore.open({ path: db });
+  const store = await openStore(values, "memory");
   const hosts = new HostNames(store);
   const hostOf = (a: string): string => hosts.get(a);
   const resolveHost = (a: string): Promise<string> => hosts.resolve(a);
@@ -241,7 +233,7 @@ async function startSink(values: FlagValues, io: MonitorIo, stop: Promise<void>)
     streams,
     routers: routers.map((r) => r.agents),
     scheduler: scheduler?.id ?? null,
-    store: db ?? "memory",
+    store: storeName(values),
     ...(page !== null && { page: page.url }),
     ...(target != null && { graphite: `${target.host}:${target.port}` }),
   });

@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { rollBackHotJournal } from "./sqlite-recovery.js";
 import { SqliteLock } from "./sqlite-lock.js";
+import { deliveryFrom, notificationFrom, num, put, resultFrom, statFrom, str } from "./rows.js";
 import { actionMatches, validAction, type NotificationAction } from "../outputs/actions.js";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Database as SqliteDatabase, SQLiteValue, Statement } from "node-sqlite3-wasm";
 import { MIGRATIONS, SCHEMA_VERSION } from "./sqlite-schema.js";
-import type { CheckDeclaration, CheckStatus, Severity, StatKind } from "../wire/schema.js";
+import type { CheckDeclaration } from "../wire/schema.js";
 import type {
   AgentRecord,
-  AlertKind,
   AuditRecord,
   CheckClaim,
   CheckResultRecord,
@@ -18,7 +18,6 @@ import type {
   DeliveryOutcomeRecord,
   DeliveryQuery,
   DeliveryRecord,
-  DeliveryState,
   NotificationRecord,
   PresenceEvent,
   PresenceKey,
@@ -26,7 +25,6 @@ import type {
   PresenceState,
   Query,
   RegistrationRecord,
-  ResultTrigger,
   StatRecord,
   StatRecordInput,
   Store,
@@ -169,74 +167,6 @@ export function migrate(db: SqliteDatabase, target = SCHEMA_VERSION): number {
 }
 
 const isBusy = (err: unknown): boolean => err instanceof Error && /database is locked|SQLITE_BUSY/i.test(err.message);
-const str = (v: SQLiteValue): string => v as string;
-const num = (v: SQLiteValue): number => Number(v);
-/** Optional columns: NULL becomes an absent field. */
-function put<T extends object>(
-  out: T,
-  key: keyof T & string,
-  value: SQLiteValue,
-  map: (v: SQLiteValue) => unknown = (v) => v,
-): void {
-  if (value !== null) (out as Record<string, unknown>)[key] = map(value);
-}
-
-function resultFrom(r: Row): CheckResultRecord {
-  const out: CheckResultRecord = {
-    agent: str(r.agent),
-    id: str(r.id),
-    check: str(r.check_name),
-    status: num(r.status) as CheckStatus,
-    text: str(r.text),
-    perfdata: str(r.perfdata),
-    duration: num(r.duration),
-    trigger: str(r.trigger) as ResultTrigger,
-    time: num(r.time),
-  };
-  put(out, "ref", r.ref);
-  return out;
-}
-
-function statFrom(r: Row): StatRecord {
-  const out: StatRecord = { agent: str(r.agent), name: str(r.name), value: num(r.value), time: num(r.time) };
-  put(out, "kind", r.kind, (v) => v as StatKind);
-  put(out, "unit", r.unit);
-  put(out, "process", r.process);
-  return out;
-}
-
-function notificationFrom(r: Row): NotificationRecord {
-  const out: NotificationRecord = {
-    agent: str(r.agent),
-    id: str(r.id),
-    severity: str(r.severity) as Severity,
-    text: str(r.text),
-    time: num(r.time),
-    received: num(r.received),
-    acknowledged: r.acknowledged_by === null ? null : { by: str(r.acknowledged_by), time: num(r.acknowledged_at) },
-  };
-  put(out, "process", r.process);
-  put(out, "check", r.check_name);
-  put(out, "kind", r.kind, (v) => v as AlertKind);
-  return out;
-}
-
-function deliveryFrom(r: Row): DeliveryRecord {
-  const out: DeliveryRecord = {
-    id: str(r.id),
-    agent: str(r.agent),
-    notification: str(r.notification),
-    action: str(r.action),
-    state: str(r.state) as DeliveryState,
-    attempts: num(r.attempts),
-    dueAt: num(r.due_at),
-    created: num(r.created),
-  };
-  put(out, "lastError", r.last_error);
-  if (r.done_by !== null) out.done = { by: str(r.done_by), time: num(r.done_at) };
-  return out;
-}
-
 /** An audit log entry, inside the transaction of what it records. */
 function audit(db: Statements, a: AuditRecord): void {
   db.run("INSERT INTO audit (time, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)", [

@@ -9,8 +9,9 @@ import type { NotificationRecord, Store } from "../../src/store/store.js";
 export function storeContract(
   name: string,
   open: () => Promise<{ store: Store; cleanup(): Promise<void> | void }>,
+  skip = false,
 ): void {
-  describe(`Store contract: ${name}`, () => {
+  describe.skipIf(skip)(`Store contract: ${name}`, () => {
     const agent = newId();
     let store: Store;
     let cleanup: () => Promise<void> | void;

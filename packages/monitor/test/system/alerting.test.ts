@@ -4,6 +4,9 @@ import { Agent } from "../../src/agent/agent.js";
 import { routerEndpoints } from "../../src/wire/endpoints.js";
 import { MonitorProcesses, startPager, type Pager } from "../helpers/processes.js";
 import { tempDir, waitFor } from "../helpers/fleet.js";
+import { startPostgres } from "../helpers/postgres.js";
+
+const postgres = await startPostgres();
 
 /**
  * Alerting that cannot be lost, with every role a real process sharing one SQLite file and a
@@ -170,4 +173,37 @@ describe("alerting with real processes", () => {
     await second.kill();
     await router.kill();
   }, 60_000);
+
+  it.skipIf(postgres === null)(
+    "on PostgreSQL: two sink processes (two hosts' worth) and a scheduler share the store; a dead host pages once",
+    async () => {
+      const { dir, pager: pagerReady } = setup();
+      const pager = await pagerReady;
+      const url = `${postgres!.url}`;
+      const schema = `alerting_${process.pid}`;
+      const base = `ipc://${dir}/r1`;
+      const router = procs.start("r1", ["router", "--bind", base, "--role-heartbeat", "0"]);
+      const store = ["--pg", url, "--pg-schema", schema, "--stale-after", "0", "--role-heartbeat", "300"];
+      const sinks = ["a", "b"].map((name) =>
+        procs.start(`sink-${name}`, [
+          ...["sink", "--router", base, ...store, "--name", `sink-${name}`, "--sweep", "100"],
+          ...["--webhook", `critical=${pager.url}`, "--retry", "100"],
+        ]),
+      );
+      const scheduler = procs.start("scheduler", ["scheduler", "--router", base, ...store, "--scheduler-id", "s1"]);
+      for (const p of [router, ...sinks, scheduler]) await p.waitFor(/ (router|sink) \{/);
+      expect(sinks[0]!.output()).toContain(`"store":"postgresql://postgres@/postgres`);
+      const agent = procs.start("agent", [
+        ...["agent", "--router", base, "--state-dir", join(dir, "agent"), "--heartbeat", "200"],
+        ...["--hostname", "db-7", "--statsd-port=-1"],
+      ]);
+      await Promise.race(sinks.map((s) => s.waitFor(/presence \{"agent":"[0-9a-f-]{36}","process":null,"state":"up"/)));
+      await agent.kill("SIGKILL");
+      await page(pager, "host-down", /^host db-7 is down/);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // both sinks sweep: still one page
+      expect(pager.pages.filter((p) => p.kind === "host-down")).toHaveLength(1);
+      for (const p of [...sinks, scheduler, router]) expect(await p.kill()).toBe(0);
+    },
+    60_000,
+  );
 });
