@@ -98,6 +98,16 @@ async function startAgent(values: FlagValues, io: MonitorIo, stop: Promise<void>
   agent.on("refused", (router: string) => log(io, "refused", { router, publicKey: agent.publicKey }));
   agent.on("check", (_name: string, result: unknown) => log(io, "check", result));
   agent.on("malformed", (reason: string) => log(io, "malformed", { reason }));
+  let duplicate = false;
+  const stopping = new Promise<void>((resolve) =>
+    agent.on("duplicate", (other: string) => {
+      duplicate = true;
+      io.err(
+        `zmtp-monitor agent: another live agent has this id (${agent.id}, on ${other}): stopping. Give this machine a state directory of its own (a cloned image copies the id).\n`,
+      );
+      resolve();
+    }),
+  );
   log(io, "agent", {
     id: agent.id,
     routers,
@@ -106,8 +116,8 @@ async function startAgent(values: FlagValues, io: MonitorIo, stop: Promise<void>
     outbox: agent.outboxSize,
     ...(agent.publicKey !== null && { curvePublicKey: agent.publicKey }),
   });
-  await stop;
+  await Promise.race([stop, stopping]);
   await agent.close();
   log(io, "stopped", agent.counters);
-  return 0;
+  return duplicate ? 1 : 0;
 }

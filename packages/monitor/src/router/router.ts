@@ -57,9 +57,28 @@ export interface RouterCounters {
   busy: number;
   /** Agent connections refused by the CURVE allow-list. */
   refused: number;
+  /** Agents found cut off by another connection with their id (two live agents with one id). */
+  duplicates: number;
 }
 
 const perStream = (): Record<Stream, number> => ({ heartbeat: 0, registration: 0, stats: 0, notification: 0 });
+
+/** The instance an agent's own heartbeat names, or null (a process's heartbeat, or none). */
+function instanceOf(body: Buffer): string | null {
+  try {
+    const json = JSON.parse(body.toString("utf8")) as { instance?: unknown; process?: unknown };
+    return json.process === undefined && isUuid(json.instance) ? json.instance : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Sets a key in a map kept to 100,000 entries (the oldest go first). */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > 100_000) map.delete(map.keys().next().value as string);
+}
 
 /**
  * A monitoring router. Stateless: it binds a ROUTER for agents and forwards each agent message,
@@ -71,6 +90,7 @@ const perStream = (): Record<Stream, number> => ({ heartbeat: 0, registration: 0
  * cannot stall the others; acknowledged messages are resent by their agent.
  *
  * Events: "malformed" (reason: string), "failure" (error: a receive loop ended unexpectedly),
+ * "duplicate" (agent id: another connection took the id of a live agent, see `instances`),
  * with CURVE: "refused" (Refusal), "allow-list" (keys now allowed), "allow-list-error" (error).
  */
 export class MonitorRouter extends EventEmitter {
@@ -83,7 +103,18 @@ export class MonitorRouter extends EventEmitter {
     unknownAgent: 0,
     busy: 0,
     refused: 0,
+    duplicates: 0,
   };
+  /**
+   * Two live agents with one id (a cloned image): the router hands the id to the newest
+   * connection, and the other keeps a generated id. Heartbeats carry the agent process's instance,
+   * so a generated id whose heartbeat names an instance seen under agent X is X's cut-off
+   * connection: its messages are forwarded as X again (the sinks then see both instances, alert,
+   * and tell the second to stop), and deliveries for X fall back to it once the id has no holder.
+   */
+  private readonly instances = new Map<string, string>();
+  private readonly aliases = new Map<string, string>();
+  private readonly aliasOfAgent = new Map<string, Buffer>();
   /** The routers's CURVE public key (Z85), when CURVE is on. */
   readonly publicKey: string | null;
   private readonly agents: Router;
@@ -238,13 +269,27 @@ export class MonitorRouter extends EventEmitter {
   }
 
   private forward(msg: Buffer[]): void {
-    const agent = msg[0]!.toString("latin1");
-    if (!isUuid(agent)) return this.malformed("agent routing id is not a UUID");
+    let agent = msg[0]!.toString("latin1");
     if (msg.length !== 3) return this.malformed(`expected 2 frames from agent ${agent}, got ${msg.length - 1}`);
     const header = decodeHeader(msg[1]);
     if (!header.ok) return this.malformed(`agent ${agent}: ${header.reason}`);
     const stream = STREAM_OF[header.value.type];
     if (stream === undefined) return this.malformed(`agent ${agent}: ${header.value.type} is not an upstream message`);
+    const instance = stream === "heartbeat" ? instanceOf(msg[2]!) : null;
+    if (!isUuid(agent)) {
+      const alias = this.aliases.get(agent) ?? (instance === null ? undefined : this.instances.get(instance));
+      if (alias === undefined) return this.malformed("agent routing id is not a UUID");
+      if (!this.aliases.has(agent)) {
+        remember(this.aliases, agent, alias);
+        remember(this.aliasOfAgent, alias, msg[0]!);
+        this.counters.duplicates += 1;
+        this.emit("duplicate", alias);
+      }
+      msg[0] = Buffer.from(alias, "latin1");
+      agent = alias;
+    } else if (instance !== null) {
+      remember(this.instances, instance, agent);
+    }
     this.pushes[stream].send(msg).then(
       () => (this.counters.forwarded[stream] += 1),
       () => (this.counters.dropped[stream] += 1),
@@ -270,20 +315,32 @@ export class MonitorRouter extends EventEmitter {
       // The back ROUTER is not mandatory: a sender that left is simply not answered.
       this.back.send([sender, ...encode(report)]).catch(() => undefined);
     };
-    this.agents.send([agentFrame, headerFrame, body]).then(
-      () => {
-        this.counters.delivered += 1;
-        reply("delivered");
-      },
-      (err: { code?: string }) => {
-        if (err.code === "EHOSTUNREACH") {
-          this.counters.unknownAgent += 1;
-          reply("unknown-agent");
-        } else {
-          this.counters.busy += 1;
-          reply("busy");
-        }
-      },
-    );
+    const send = (to: Buffer): Promise<void> => this.agents.send([to, headerFrame, body]);
+    send(agentFrame)
+      .catch((err: { code?: string }) => {
+        // The id has no holder here; a cut-off connection of the agent (see `instances`) may.
+        const alias = this.aliasOfAgent.get(agent);
+        if (err.code !== "EHOSTUNREACH" || alias === undefined) throw err;
+        return send(alias).catch((again: unknown) => {
+          this.aliasOfAgent.delete(agent);
+          this.aliases.delete(alias.toString("latin1"));
+          throw again;
+        });
+      })
+      .then(
+        () => {
+          this.counters.delivered += 1;
+          reply("delivered");
+        },
+        (err: { code?: string }) => {
+          if (err.code === "EHOSTUNREACH") {
+            this.counters.unknownAgent += 1;
+            reply("unknown-agent");
+          } else {
+            this.counters.busy += 1;
+            reply("busy");
+          }
+        },
+      );
   }
 }

@@ -95,3 +95,21 @@ export function backlogAlert(
 export function backlogClearedAlert(sink: string, name: string, stream: string, now: number): NotificationRecord {
   return alert(sink, "backlog-cleared", "ok", `${stream} sink ${name} has caught up`, now, { process: "zmtp-sink" });
 }
+
+/** Two live agents send under one id (a cloned machine image): the second is told to stop. */
+export function duplicateAlert(
+  agent: string,
+  name: string,
+  first: { instance: string; who: string },
+  second: { instance: string; who: string },
+  now: number,
+): NotificationRecord {
+  return alert(
+    agent,
+    "duplicate-agent",
+    "critical",
+    `two live agents share the id of ${name}: ${first.who} and ${second.who} (a cloned machine?); the second is refused: give it a state directory of its own`,
+    now,
+    { id: eventId("duplicate", agent, first.instance, second.instance) },
+  );
+}

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { Pull } from "zmtp";
-import { BackChannel, type BackChannelOptions } from "../wire/back-channel.js";
+import { BackChannel, type BackChannelOptions, type DeliveryOutcome } from "../wire/back-channel.js";
 import {
   MAX_BODY_SIZE,
   createMessage,
@@ -178,6 +178,11 @@ export abstract class Sink extends EventEmitter {
     else this.counters.duplicates += 1;
     // Acked even when a duplicate: the first ack may be what got lost.
     if (message.header.ack) void this.ack(agent, message.header.id);
+  }
+
+  /** Sends a message to an agent through any router's back channel. */
+  protected toAgent(agent: string, message: Message): Promise<DeliveryOutcome> {
+    return this.backChannel.deliver(agent, message);
   }
 
   private async ack(agent: string, ref: string): Promise<void> {

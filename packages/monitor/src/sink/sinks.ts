@@ -1,6 +1,7 @@
 import type { Message, Stream } from "../wire/protocol.js";
 import { roleOfProcess } from "../wire/roles.js";
-import { downAlert, upAlert } from "./alerts.js";
+import { createMessage } from "../wire/protocol.js";
+import { downAlert, duplicateAlert, upAlert } from "./alerts.js";
 import { Sink, type SinkOptions } from "./sink.js";
 import { sweepStaleChecks } from "./stale-checks.js";
 import type { NotificationRecord, PresenceKey, PresenceState } from "../store/store.js";
@@ -8,6 +9,14 @@ import type { NotificationRecord, PresenceKey, PresenceState } from "../store/st
 export interface PresenceChange extends PresenceKey {
   state: PresenceState;
   time: number;
+}
+
+interface Instance {
+  instance: string;
+  /** Host name and pid, for the alert. */
+  who: string;
+  first: number;
+  last: number;
 }
 
 export interface HeartbeatSinkOptions extends SinkOptions {
@@ -31,7 +40,10 @@ export interface HeartbeatSinkOptions extends SinkOptions {
  * the same step; its next heartbeat brings it up again with a "back up" alert. Every
  * `staleSweepInterval` it also marks checks gone silent UNKNOWN (stale-checks.ts).
  *
- * Events: "presence" (PresenceChange).
+ * Two live agents with one id (a cloned machine image) are detected from the instance ids in
+ * their heartbeats: a critical alert, and the later instance is told to stop.
+ *
+ * Events: "presence" (PresenceChange), "duplicate" ({ agent, first, second }).
  */
 export class HeartbeatSink extends Sink {
   private readonly missed: number;
@@ -43,6 +55,8 @@ export class HeartbeatSink extends Sink {
   private sweeping: Promise<void> | null = null;
   private staleSweeping: Promise<number> | null = null;
   private closing = false;
+  /** Per agent: the instance heard last and the one before (duplicate detection), and when each began. */
+  private readonly instances = new Map<string, { current: Instance; previous: Instance | null }>();
 
   constructor(options: HeartbeatSinkOptions) {
     super("heartbeat", ["heartbeat"], options);
@@ -71,7 +85,43 @@ export class HeartbeatSink extends Sink {
     if (key.process === null || roleOfProcess(key.process) !== null)
       await this.store.touchAgent(agent, received, body.hostname);
     if (before !== "up") this.emit("presence", { ...key, state: "up", time: received } satisfies PresenceChange);
+    if (key.process === null && body.instance !== undefined) {
+      const who = `${body.hostname ?? "?"} (pid ${body.pid ?? "?"})`;
+      await this.watchInstance(agent, { instance: body.instance, who, first: received, last: received }, body.interval);
+    }
     return true;
+  }
+
+  /**
+   * Two live agents with one id take turns: A, B, A within a few intervals (a restart is A, then
+   * B for good). Then the later of the two is told to stop, and a critical alert is raised once.
+   */
+  private async watchInstance(agent: string, seen: Instance, interval: number): Promise<void> {
+    const rec = this.instances.get(agent);
+    if (rec === undefined) {
+      if (this.instances.size > 100_000) this.instances.clear();
+      this.instances.set(agent, { current: seen, previous: null });
+      return;
+    }
+    if (rec.current.instance === seen.instance) {
+      rec.current.last = seen.last;
+      return;
+    }
+    const previous = rec.previous;
+    rec.previous = rec.current;
+    if (previous?.instance !== seen.instance || seen.last - previous.last > interval * this.missed) {
+      rec.current = seen;
+      return;
+    }
+    previous.last = seen.last;
+    rec.current = previous;
+    const [first, second] = previous.first <= rec.previous.first ? [previous, rec.previous] : [rec.previous, previous];
+    this.emit("duplicate", { agent, first: first.who, second: second.who });
+    const alert = duplicateAlert(agent, await this.hostOf(agent), first, second, seen.last);
+    await this.store.addNotification(alert);
+    // To whichever instance holds the id at the router it reaches; the other ignores it.
+    const refusal = createMessage("duplicate", { instance: second.instance, other: first.who });
+    void this.toAgent(agent, refusal);
   }
 
   /** One pass over presence: declares down whoever missed too many heartbeats, with its alert. */

@@ -215,7 +215,8 @@ export type AlertKind =
   | "role-up"
   | "stale-check"
   | "backlog"
-  | "backlog-cleared";
+  | "backlog-cleared"
+  | "duplicate-agent";
 
 export interface AuditRecord {
   time: number;
