@@ -1,6 +1,8 @@
 import { Agent } from "../agent/agent.js";
-import { parseCheck, type FlagValues } from "./flags.js";
+import { UsageError, parseCheck, type FlagValues } from "./flags.js";
 import { log, stopped, type MonitorIo } from "./io.js";
+import { createMetrics } from "../outputs/prometheus.js";
+import { RoleServer, parseHttp } from "../web/role-server.js";
 import { ROUTER_FLAG, num, routerBases, stateDirOf, str, type Role } from "./role.js";
 
 export const agentRole: Role = {
@@ -55,6 +57,12 @@ export const agentRole: Role = {
     },
     { name: "hostname", kind: "string", arg: "NAME", help: "reported host name", shown: "os.hostname()" },
     {
+      name: "http",
+      kind: "string",
+      arg: "[HOST:]PORT",
+      help: "serve /metrics (Prometheus) and /health here (HOST default 127.0.0.1)",
+    },
+    {
       name: "curve-server-key",
       kind: "string",
       arg: "Z85",
@@ -98,6 +106,29 @@ async function startAgent(values: FlagValues, io: MonitorIo, stop: Promise<void>
   agent.on("refused", (router: string) => log(io, "refused", { router, publicKey: agent.publicKey }));
   agent.on("check", (_name: string, result: unknown) => log(io, "check", result));
   agent.on("malformed", (reason: string) => log(io, "malformed", { reason }));
+  const http = str(values, "http");
+  let server: RoleServer | null = null;
+  if (http !== undefined) {
+    let at: { host?: string; port: number };
+    try {
+      at = parseHttp(http);
+    } catch (err) {
+      await agent.close();
+      throw new UsageError((err as Error).message);
+    }
+    server = await RoleServer.start({
+      ...at,
+      metrics: createMetrics({ agents: [agent] }),
+      health: () => ({
+        role: "agent",
+        status: agent.duplicateOf !== null ? "failing" : agent.connectedRouters === 0 ? "degraded" : "ok",
+        id: agent.id,
+        routers: agent.connectedRouters,
+        outbox: agent.outboxSize,
+        counters: agent.counters,
+      }),
+    });
+  }
   let duplicate = false;
   const stopping = new Promise<void>((resolve) =>
     agent.on("duplicate", (other: string) => {
@@ -115,8 +146,10 @@ async function startAgent(values: FlagValues, io: MonitorIo, stop: Promise<void>
     statsd: agent.statsdPort,
     outbox: agent.outboxSize,
     ...(agent.publicKey !== null && { curvePublicKey: agent.publicKey }),
+    ...(server !== null && { http: server.url }),
   });
   await Promise.race([stop, stopping]);
+  await server?.close();
   await agent.close();
   log(io, "stopped", agent.counters);
   return duplicate ? 1 : 0;

@@ -13,7 +13,7 @@ import { createMetrics } from "../outputs/prometheus.js";
 import { STREAMS } from "../wire/protocol.js";
 import { MonitorRouter, type Refusal } from "../router/router.js";
 import { Scheduler } from "../sink/scheduler.js";
-import type { CheckDeclaration } from "../wire/schema.js";
+import type { CheckDeclaration, Stat } from "../wire/schema.js";
 import { createSink, type AnySink, type StatsSink } from "../sink/sinks.js";
 import type { DeliveryJob } from "../store/store.js";
 import { SqliteStore } from "../store/sqlite-store.js";
@@ -121,7 +121,9 @@ export async function runMonitorDemo(o: DemoOptions): Promise<number> {
       routers.push(router);
     }
     const backChannels = routers.map((r) => r.endpoints.back);
-    const role = new RoleHeartbeat(store, "sink", "demo sinks");
+    // The demo's sinks as one role; their counters as its stats (the page's monitor row).
+    let sinkStats: () => Stat[] = () => [];
+    const role = new RoleHeartbeat(store, "sink", "demo sinks", { stats: () => sinkStats() });
     closers.push(() => role.close());
     for (const action of o.actions ?? []) await store.putAction(action);
     const dispatcher = new Dispatcher({ store, hostOf: (a) => hosts.resolve(a) });
@@ -141,6 +143,12 @@ export async function runMonitorDemo(o: DemoOptions): Promise<number> {
         backlog: { id: role.id, name: role.name },
       }),
     );
+    sinkStats = () =>
+      sinks.flatMap((k) => [
+        { name: `monitor.${k.stream}.received`, value: k.counters.received, kind: "counter" as const },
+        { name: `monitor.${k.stream}.stored`, value: k.counters.stored, kind: "counter" as const },
+        { name: `monitor.${k.stream}.pending`, value: k.pending, kind: "gauge" as const },
+      ]);
     for (const sink of sinks) {
       sink.on("alert", () => dispatcher.kick());
       sink.on("presence", () => dispatcher.kick());

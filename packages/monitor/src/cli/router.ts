@@ -5,6 +5,8 @@ import { STREAMS } from "../wire/protocol.js";
 import { UsageError, type FlagSpec, type FlagValues } from "./flags.js";
 import { log, stopped, type MonitorIo } from "./io.js";
 import { num, str, type Role } from "./role.js";
+import { createMetrics } from "../outputs/prometheus.js";
+import { RoleServer, parseHttp } from "../web/role-server.js";
 
 export const routerRole: Role = {
   usage: "zmtp-monitor router [--bind BASE] [options]",
@@ -32,6 +34,12 @@ export const routerRole: Role = {
       arg: "NAME",
       help: "the router's name in alerts (its id derives from it)",
       shown: "<host name> <agents endpoint>",
+    },
+    {
+      name: "http",
+      kind: "string",
+      arg: "[HOST:]PORT",
+      help: "serve /metrics (Prometheus) and /health here (HOST default 127.0.0.1)",
     },
     {
       name: "curve-secret-key",
@@ -89,6 +97,35 @@ async function startRouter(values: FlagValues, io: MonitorIo, stop: Promise<void
     ...(curve !== undefined && { curve }),
   });
   router.on("malformed", (reason: string) => log(io, "malformed", { reason }));
+  router.on("duplicate", (agent: string) => log(io, "duplicate", { agent }));
+  const http = str(values, "http");
+  let server: RoleServer | null = null;
+  if (http !== undefined) {
+    let at: { host?: string; port: number };
+    try {
+      at = parseHttp(http);
+    } catch (err) {
+      router.close();
+      throw new UsageError((err as Error).message);
+    }
+    server = await RoleServer.start({
+      ...at,
+      metrics: createMetrics({ routers: [router] }),
+      health: () => {
+        const sinks = router.sinks;
+        const missing = STREAMS.filter((s) => sinks[s] === 0);
+        return {
+          role: "router",
+          status: missing.length === 0 ? "ok" : "degraded",
+          ...(router.id !== null && { id: router.id, name: router.name }),
+          agents: router.connectedAgents,
+          sinks,
+          ...(missing.length > 0 && { problem: `no sink for ${missing.join(", ")}: those messages are dropped` }),
+          counters: router.counters,
+        };
+      },
+    });
+  }
   router.on("refused", (r: Refusal) => log(io, "refused", r));
   router.on("allow-list", (keys: number) => log(io, "allow-list", { keys }));
   router.on("allow-list-error", (err: Error) => log(io, "allow-list-error", { error: err.message }));
@@ -96,8 +133,10 @@ async function startRouter(values: FlagValues, io: MonitorIo, stop: Promise<void
     ...router.endpoints,
     ...(router.id !== null && { id: router.id, name: router.name }),
     ...(router.publicKey !== null && { curvePublicKey: router.publicKey, allowedKeys: router.allowedKeys }),
+    ...(server !== null && { http: server.url }),
   });
   await stop;
+  await server?.close();
   router.close();
   log(io, "stopped", router.counters);
   return 0;

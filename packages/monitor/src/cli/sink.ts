@@ -7,6 +7,7 @@ import { RoleHeartbeat } from "../sink/role-heartbeat.js";
 import { createSink, type AnySink, type StatsSink } from "../sink/sinks.js";
 import { HostNames } from "../store/host-names.js";
 import type { DeliveryJob } from "../store/store.js";
+import type { Stat } from "../wire/schema.js";
 import { StatusServer } from "../web/server.js";
 import { UserFile } from "../web/users.js";
 import { STREAMS, type Stream } from "../wire/protocol.js";
@@ -130,12 +131,12 @@ async function startSink(values: FlagValues, io: MonitorIo, stop: Promise<void>)
   const hostOf = (a: string): string => hosts.get(a);
   const resolveHost = (a: string): Promise<string> => hosts.resolve(a);
   const roleHeartbeat = { interval: num(values, "role-heartbeat") };
-  const role = new RoleHeartbeat(
-    store,
-    "sink",
-    str(values, "name") ?? `${hostname()}/sink ${streams.join(",")}`,
-    roleHeartbeat,
-  );
+  // This process's counters, as stats under its role id (set once everything below exists).
+  let ownStats: () => Stat[] = () => [];
+  const role = new RoleHeartbeat(store, "sink", str(values, "name") ?? `${hostname()}/sink ${streams.join(",")}`, {
+    ...roleHeartbeat,
+    stats: () => ownStats(),
+  });
   role.on("failure", (err: Error) => log(io, "failure", { error: err.message }));
   // Actions given here join the deployment's list in the store (configured once for every sink).
   for (const action of actions) await store.putAction(action);
@@ -229,6 +230,30 @@ async function startSink(values: FlagValues, io: MonitorIo, stop: Promise<void>)
       ...(match[1] !== undefined && { host: match[1] }),
     });
   }
+  ownStats = () => {
+    const stat = (name: string, value: number, kind: "counter" | "gauge" = "counter"): Stat => ({
+      name: `monitor.${name}`,
+      value,
+      kind,
+    });
+    return [
+      ...sinks.flatMap((k) => [
+        stat(`${k.stream}.received`, k.counters.received),
+        stat(`${k.stream}.stored`, k.counters.stored),
+        stat(`${k.stream}.failed`, k.counters.failed),
+        stat(`${k.stream}.pending`, k.pending, "gauge"),
+      ]),
+      stat("deliveries.delivered", dispatcher.counters.delivered),
+      stat("deliveries.failed", dispatcher.counters.failed),
+      ...(graphite === null
+        ? []
+        : [
+            stat("graphite.sent", graphite.counters.sent),
+            stat("graphite.dropped", graphite.counters.dropped),
+            stat("graphite.buffered", graphite.buffered, "gauge"),
+          ]),
+    ];
+  };
   log(io, "sink", {
     streams,
     routers: routers.map((r) => r.agents),

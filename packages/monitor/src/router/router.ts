@@ -16,7 +16,7 @@ import {
   type Stream,
 } from "../wire/protocol.js";
 import { ROLE_PROCESS, roleId } from "../wire/roles.js";
-import type { DeliveryStatus } from "../wire/schema.js";
+import type { DeliveryStatus, Stat } from "../wire/schema.js";
 
 export interface MonitorRouterOptions {
   /** Where to bind each endpoint; `tcp://127.0.0.1:*` style addresses bind ephemeral ports. */
@@ -185,6 +185,30 @@ export class MonitorRouter extends EventEmitter {
     return router;
   }
 
+  /** The router's counters as stats (`monitor.*`), sent with its heartbeats. */
+  ownStats(): Stat[] {
+    const c = this.counters;
+    const stat = (name: string, value: number, kind: "counter" | "gauge" = "counter"): Stat => ({
+      name: `monitor.${name}`,
+      value,
+      kind,
+      process: ROLE_PROCESS.router,
+    });
+    const sinks = this.sinks;
+    return [
+      stat("received", c.received),
+      stat("malformed", c.malformed),
+      stat("delivered", c.delivered),
+      stat("duplicates", c.duplicates),
+      stat("agents", this.connectedAgents, "gauge"),
+      ...STREAMS.flatMap((s) => [
+        stat(`forwarded.${s}`, c.forwarded[s]),
+        stat(`dropped.${s}`, c.dropped[s]),
+        stat(`sinks.${s}`, sinks[s], "gauge"),
+      ]),
+    ];
+  }
+
   private startHeartbeats(options: { name?: string; interval?: number }): void {
     const name = options.name ?? `${hostname()} ${this.endpoints.agents}`;
     const interval = options.interval ?? 5000;
@@ -201,6 +225,9 @@ export class MonitorRouter extends EventEmitter {
       });
       // Like a forwarded agent message: [sender id, header, body]. No heartbeat sink: dropped.
       this.pushes.heartbeat.send([idFrame, ...encode(message)]).catch(() => undefined);
+      // Its counters as stats under its id: the status page's monitor row, Graphite, /metrics.
+      const stats = createMessage("stats", { stats: this.ownStats() });
+      this.pushes.stats.send([idFrame, ...encode(stats)]).catch(() => undefined);
     };
     beat();
     this.heartbeatTimer = setInterval(beat, interval);

@@ -3,10 +3,14 @@ import { MONITOR_VERSION } from "../version.js";
 import { ROLE_PROCESS, roleId, type RoleKind } from "../wire/roles.js";
 import { upAlert } from "./alerts.js";
 import type { Store } from "../store/store.js";
+import type { Stat } from "../wire/schema.js";
+import { randomUUID } from "node:crypto";
 
 export interface RoleHeartbeatOptions {
   /** ms between heartbeats. Default 5000. */
   interval?: number;
+  /** The role's counters, stored as stats under its id with each heartbeat (names `monitor.*`). */
+  stats?: () => Stat[];
 }
 
 /**
@@ -23,6 +27,7 @@ export class RoleHeartbeat extends EventEmitter {
   private readonly timer: NodeJS.Timeout;
   private registered = false;
   private closed = false;
+  private readonly stats: (() => Stat[]) | undefined;
 
   constructor(
     private readonly store: Store,
@@ -33,6 +38,7 @@ export class RoleHeartbeat extends EventEmitter {
     super();
     this.id = roleId(kind, name);
     this.interval = options.interval ?? 5000;
+    this.stats = options.stats;
     this.timer = setInterval(() => void this.beat(), this.interval);
     this.timer.unref();
     void this.beat();
@@ -43,6 +49,13 @@ export class RoleHeartbeat extends EventEmitter {
     const key = { agent: this.id, process: ROLE_PROCESS[this.kind] };
     try {
       await this.store.heartbeat(key, now, this.interval, upAlert(key, this.name, now));
+      const stats = this.stats?.();
+      if (stats !== undefined && stats.length > 0)
+        await this.store.addStats(
+          this.id,
+          randomUUID(),
+          stats.map((s) => ({ ...s, time: now, process: key.process })),
+        );
       if (!this.registered) {
         await this.store.touchAgent(this.id, now, this.name);
         await this.store.putRegistration({

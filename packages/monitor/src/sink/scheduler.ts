@@ -72,7 +72,15 @@ export class Scheduler extends EventEmitter {
     this.role =
       beat === false
         ? null
-        : new RoleHeartbeat(this.store, "scheduler", beat.name ?? options.id ?? `${hostname()}/scheduler`, beat);
+        : new RoleHeartbeat(this.store, "scheduler", beat.name ?? options.id ?? `${hostname()}/scheduler`, {
+            ...beat,
+            stats: () =>
+              (["scheduled", "delivered", "undelivered", "onDemand"] as const).map((k) => ({
+                name: `monitor.runs.${k}`,
+                value: this.counters[k],
+                kind: "counter" as const,
+              })),
+          });
     this.role?.on("failure", (err: unknown) => this.emit("failure", err));
   }
 

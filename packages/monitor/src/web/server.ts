@@ -130,7 +130,22 @@ export class StatusServer {
       res.end(body);
     };
     const json = (status: number, value: unknown): void => send(status, "application/json", JSON.stringify(value));
-    if (req.method === "GET" && url.pathname === "/health") return send(200, "text/plain", "ok\n");
+    if (req.method === "GET" && url.pathname === "/health") {
+      // Serving, and the store answers (a store locked or gone makes this sink useless).
+      const started = Date.now();
+      const answered = await Promise.race([
+        this.options.store.setting("health").then(
+          () => true,
+          () => false,
+        ),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), 5000).unref()),
+      ]);
+      return json(answered ? 200 : 503, {
+        role: "sink",
+        status: answered ? "ok" : "failing",
+        store: answered ? `answered in ${Date.now() - started} ms` : "no answer within 5 s",
+      });
+    }
     const user = await this.guard.user(req);
     if (user === null) {
       return send(401, "text/plain", "authentication required\n", {

@@ -279,6 +279,56 @@ describe("zmtp-monitor command", () => {
     }
   });
 
+  it("every role is monitored: the router and the agent serve /metrics and /health (--http), the sink's page /health; roles report on the page", async () => {
+    const dir = tempDir();
+    const base = `ipc://${dir.path}/r1`;
+    const router = start("router", "--bind", base, "--http", "127.0.0.1:0", "--role-heartbeat", "100", "--name", "r1");
+    const routerUrl = await waitFor("router http", () => /"http":"(http:[^"]+)"/.exec(router.io.stdout)?.[1]);
+    const health = async (url: string) => (await (await fetch(`${url}health`)).json()) as Record<string, unknown>;
+    // No sink yet: the router serves, but says what is missing.
+    expect(await health(routerUrl)).toMatchObject({ role: "router", status: "degraded", name: "r1" });
+    const sink = start(
+      ...["sink", "--router", base, "--http", "127.0.0.1:0", "--sweep", "50", "--role-heartbeat", "100"],
+      ...["--name", "sink-1", "--stale-after", "0"],
+    );
+    const agent = start(
+      ...["agent", "--router", base, "--state-dir", join(dir.path, "agent"), "--statsd-port=-1"],
+      ...["--heartbeat", "100", "--http", "127.0.0.1:0"],
+    );
+    try {
+      const page = await waitFor("page", () => /"page":"(http:[^"]+)"/.exec(sink.io.stdout)?.[1]);
+      const agentUrl = await waitFor("agent http", () => /"http":"(http:[^"]+)"/.exec(agent.io.stdout)?.[1]);
+      await waitFor("router ok", async () => (await health(routerUrl)).status === "ok");
+      expect(await health(agentUrl)).toMatchObject({ role: "agent", status: "ok", routers: 1 });
+      expect(await health(page)).toMatchObject({ role: "sink", status: "ok" });
+      expect(await (await fetch(`${routerUrl}metrics`)).text()).toMatch(
+        /zmtp_monitor_router_received_total\{router="0"\} \d+/,
+      );
+      expect(await (await fetch(`${agentUrl}metrics`)).text()).toMatch(
+        /zmtp_monitor_agent_sent_total\{agent="[0-9a-f-]{36}"\} \d+/,
+      );
+      // The monitor row of the page: the router (through its streams) and the sink (into the store), with counters.
+      type Roles = { roles: Array<{ kind: string; name: string; state: string; stats: Record<string, number> }> };
+      const roles = await waitFor("roles with counters", async () => {
+        const state = (await (await fetch(`${page}api/state`)).json()) as Roles;
+        const router = state.roles.find((r) => r.kind === "router");
+        const sinkRole = state.roles.find((r) => r.kind === "sink");
+        return (
+          router?.stats.received !== undefined && sinkRole?.stats["heartbeat.received"] !== undefined && state.roles
+        );
+      });
+      expect(roles.map((r) => [r.kind, r.name, r.state])).toEqual([
+        ["router", "r1", "up"],
+        ["sink", "sink-1", "up"],
+      ]);
+    } finally {
+      expect(await agent.stop()).toBe(0);
+      expect(await sink.stop()).toBe(0);
+      expect(await router.stop()).toBe(0);
+      dir.remove();
+    }
+  });
+
   it("send fails with exit 1 when no agent answers", async () => {
     const dir = tempDir();
     try {

@@ -56,7 +56,7 @@ describe("status page security", () => {
       expect(res.status, path).toBe(401);
       expect(res.headers.get("www-authenticate")).toBe('Basic realm="zmtp monitor", charset="UTF-8"');
     }
-    expect(await (await fetch(`${url}health`)).text()).toBe("ok\n");
+    expect(await (await fetch(`${url}health`)).json()).toMatchObject({ role: "sink", status: "ok" });
     expect((await fetch(`${url}api/state`, { headers: { authorization: basic("alice", "wrong") } })).status).toBe(401);
     expect((await fetch(`${url}api/state`, { headers: { authorization: basic("eve", "x") } })).status).toBe(401);
     expect((await fetch(`${url}api/state`, { headers: { authorization: `Bearer ${token}x` } })).status).toBe(401);

@@ -55,6 +55,15 @@ describe.skipIf(!existsSync(CHROMIUM))("status page in headless Chromium", () =>
       await page.locator(`[data-chart="${host}"] canvas`).waitFor({ timeout: 15_000 });
     }
     await page.locator("#live.on").waitFor();
+    // The monitor's own roles: both routers, the sinks and the scheduler, up, with their figures.
+    await page.locator('#roles tr[data-role="sink/demo sinks"] .pill').filter({ hasText: "UP" }).waitFor();
+    await page.locator('#roles tr[data-role="scheduler/demo-scheduler"] .pill').filter({ hasText: "UP" }).waitFor();
+    await page
+      .locator('#roles tr[data-role^="router/"]')
+      .nth(1)
+      .filter({ hasText: /received \d/ })
+      .waitFor({ timeout: 15_000 });
+    expect(await page.locator('#roles tr[data-role^="router/"] .pill', { hasText: "UP" }).count()).toBe(2);
 
     // The CRITICAL redis check raised a notification; acknowledging it from the page sticks.
     const row = page.locator("#notifications tr", { hasText: "redis OK -> CRITICAL" });
