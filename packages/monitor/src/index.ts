@@ -61,6 +61,7 @@ export { MIGRATIONS, SCHEMA_VERSION, type Migration } from "./store/sqlite-schem
 export { PostgresStore, type PostgresStoreOptions, type PostgresStoreCounters } from "./store/postgres-store.js";
 export { PG_MIGRATIONS, PG_SCHEMA_VERSION } from "./store/postgres-schema.js";
 export type * from "./store/store.js";
+export { silenceCovers } from "./store/store.js";
 export { routerEndpoints, ENDPOINT_NAMES, type RouterEndpoints } from "./wire/endpoints.js";
 export {
   PROTOCOL_VERSION,

@@ -2,6 +2,7 @@ import { actionsRole } from "./actions.js";
 import { agentRole } from "./agent.js";
 import { graphiteRole } from "./graphite.js";
 import { usersRole } from "./users.js";
+import { silenceRole } from "./silence.js";
 import { demoRole } from "./demo.js";
 import { UsageError, formatHelp, parseFlags } from "./flags.js";
 import { processIo, type MonitorIo } from "./io.js";
@@ -35,6 +36,7 @@ Roles:
   actions    the deployment's notification actions (webhook, command, e-mail) and their deliveries
   graphite   the deployment's Graphite target (every stats sink writes its share to it)
   users      who may sign in to the status page (scrypt-hashed passwords and tokens)
+  silence    silences and maintenance windows; acknowledge many notifications at once
 
 Options:
   -h, --help     Show this help
@@ -52,6 +54,7 @@ const ROLES: Record<string, Role> = {
   actions: actionsRole,
   graphite: graphiteRole,
   users: usersRole,
+  silence: silenceRole,
 };
 
 export async function monitorCommand(argv: readonly string[], io: MonitorIo = processIo()): Promise<number> {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { actionMatches, type NotificationAction } from "../outputs/actions.js";
+import { silenceCovers } from "./store.js";
 import type {
   AgentRecord,
   AuditRecord,
@@ -17,6 +18,7 @@ import type {
   PresenceState,
   Query,
   RegistrationRecord,
+  SilenceRecord,
   StatRecord,
   StatRecordInput,
   Store,
@@ -72,6 +74,7 @@ export class MemoryStore implements Store {
   private readonly actionTable = new Map<string, NotificationAction>();
   private readonly settingTable = new Map<string, unknown>();
   private readonly auditTable: AuditRecord[] = [];
+  private readonly silenceTable = new Map<string, SilenceRecord>();
   private readonly deliveryTable = new Map<
     string,
     DeliveryRecord & { lease: { owner: string; until: number } | null }
@@ -327,6 +330,34 @@ export class MemoryStore implements Store {
     return structuredClone(this.settingTable.get(key));
   }
 
+  async putSilence(silence: SilenceRecord): Promise<void> {
+    this.silenceTable.set(silence.id, structuredClone(silence));
+    this.audit({
+      time: silence.created,
+      actor: silence.by,
+      action: "silence",
+      target: silence.id,
+      detail: JSON.stringify(silence),
+    });
+  }
+
+  async endSilence(id: string, by: string, time: number): Promise<boolean> {
+    const s = this.silenceTable.get(id);
+    if (s === undefined || s.ends <= time) return false;
+    s.ends = time;
+    this.audit({ time, actor: by, action: "end-silence", target: id });
+    return true;
+  }
+
+  async silences(query: { activeAt?: number; upcoming?: boolean } = {}): Promise<SilenceRecord[]> {
+    const at = query.activeAt;
+    return structuredClone(
+      [...this.silenceTable.values()]
+        .filter((s) => at === undefined || (s.ends > at && (query.upcoming === true || s.starts <= at)))
+        .sort((a, b) => a.starts - b.starts || (a.id < b.id ? -1 : 1)),
+    );
+  }
+
   async auditLog(query: { limit?: number; since?: number } = {}): Promise<AuditRecord[]> {
     const list = this.auditTable.filter((a) => query.since === undefined || a.time >= query.since);
     return structuredClone(newest(list, query));
@@ -343,8 +374,12 @@ export class MemoryStore implements Store {
   private insertNotification(notification: NotificationRecord): boolean {
     const key = keyOf(notification.agent, notification.id);
     if (this.notificationTable.has(key)) return false;
-    this.notificationTable.set(key, structuredClone(notification));
+    const silence = [...this.silenceTable.values()].find((s) => silenceCovers(s, notification));
+    const stored = structuredClone(notification);
+    if (silence !== undefined) stored.silenced = silence.id;
+    this.notificationTable.set(key, stored);
     trim(this.notificationTable, this.maxRows);
+    if (silence !== undefined) return true;
     for (const action of this.actionTable.values()) {
       if (!actionMatches(action, notification.severity)) continue;
       const id = randomUUID();

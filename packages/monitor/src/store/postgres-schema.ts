@@ -83,6 +83,16 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: "silences and maintenance windows (SQLite schema 6)",
+    sql: `
+      ALTER TABLE notifications ADD COLUMN silenced text;
+      CREATE TABLE silences (
+        id text PRIMARY KEY, spec text NOT NULL, starts double precision NOT NULL, ends double precision NOT NULL
+      );
+    `,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -4,6 +4,7 @@ import { actionMatches, validAction, type NotificationAction } from "../outputs/
 import type { CheckDeclaration } from "../wire/schema.js";
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from "./postgres-schema.js";
 import { deliveryFrom, notificationFrom, num, put, resultFrom, statFrom, str } from "./rows.js";
+import { silenceCovers } from "./store.js";
 import type {
   AgentRecord,
   AuditRecord,
@@ -21,6 +22,7 @@ import type {
   PresenceState,
   Query,
   RegistrationRecord,
+  SilenceRecord,
   StatRecord,
   StatRecordInput,
   Store,
@@ -107,9 +109,12 @@ function whereOf(query: Query | undefined, extra: Array<[string, unknown]> = [])
 }
 
 async function insertNotification(tx: Tx, n: NotificationRecord): Promise<boolean> {
+  const silence = (await tx.rows("SELECT spec FROM silences WHERE starts <= $1 AND ends > $1", [n.received]))
+    .map((r) => JSON.parse(str(r.spec)) as SilenceRecord)
+    .find((s) => silenceCovers(s, n));
   const inserted = await tx.run(
-    `INSERT INTO notifications (agent, id, severity, text, process, check_name, time, received, acknowledged_by, acknowledged_at, kind)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (agent, id) DO NOTHING`,
+    `INSERT INTO notifications (agent, id, severity, text, process, check_name, time, received, acknowledged_by, acknowledged_at, kind, silenced)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (agent, id) DO NOTHING`,
     [
       n.agent,
       n.id,
@@ -122,9 +127,11 @@ async function insertNotification(tx: Tx, n: NotificationRecord): Promise<boolea
       n.acknowledged?.by ?? null,
       n.acknowledged?.time ?? null,
       n.kind ?? null,
+      silence?.id ?? null,
     ],
   );
   if (inserted === 0) return false;
+  if (silence !== undefined) return true; // stored and shown, not delivered
   for (const row of await tx.rows("SELECT spec FROM actions")) {
     const action = JSON.parse(str(row.spec)) as NotificationAction;
     if (!actionMatches(action, n.severity)) continue;
@@ -473,6 +480,46 @@ export class PostgresStore implements Store {
       );
       if (changed > 0) await audit(tx, { time, actor: by, action: "ack", target: `${agent}/${id}` });
       return changed > 0;
+    });
+  }
+
+  putSilence(silence: SilenceRecord): Promise<void> {
+    return this.op(async (tx) => {
+      await tx.run(
+        "INSERT INTO silences (id, spec, starts, ends) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET spec = excluded.spec, starts = excluded.starts, ends = excluded.ends",
+        [silence.id, JSON.stringify(silence), silence.starts, silence.ends],
+      );
+      await audit(tx, {
+        time: silence.created,
+        actor: silence.by,
+        action: "silence",
+        target: silence.id,
+        detail: JSON.stringify(silence),
+      });
+    });
+  }
+
+  endSilence(id: string, by: string, time: number): Promise<boolean> {
+    return this.op(async (tx) => {
+      const row = await tx.row("SELECT spec FROM silences WHERE id = $1 AND ends > $2 FOR UPDATE", [id, time]);
+      if (row === null) return false;
+      const silence = { ...(JSON.parse(str(row.spec)) as SilenceRecord), ends: time };
+      await tx.run("UPDATE silences SET spec = $1, ends = $2 WHERE id = $3", [JSON.stringify(silence), time, id]);
+      await audit(tx, { time, actor: by, action: "end-silence", target: id });
+      return true;
+    });
+  }
+
+  silences(query: { activeAt?: number; upcoming?: boolean } = {}): Promise<SilenceRecord[]> {
+    return this.op(async (tx) => {
+      const at = query.activeAt;
+      const rows =
+        at === undefined
+          ? await tx.rows("SELECT spec FROM silences ORDER BY starts, id")
+          : query.upcoming === true
+            ? await tx.rows("SELECT spec FROM silences WHERE ends > $1 ORDER BY starts, id", [at])
+            : await tx.rows("SELECT spec FROM silences WHERE starts <= $1 AND ends > $1 ORDER BY starts, id", [at]);
+      return rows.map((r) => JSON.parse(str(r.spec)) as SilenceRecord);
     });
   }
 

@@ -65,6 +65,7 @@ export function notificationFrom(r: Row): NotificationRecord {
   put(out, "process", r.process);
   put(out, "check", r.check_name);
   put(out, "kind", r.kind, (v) => v as AlertKind);
+  put(out, "silenced", r.silenced);
   return out;
 }
 

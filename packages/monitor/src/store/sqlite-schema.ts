@@ -113,6 +113,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    description: "silences and maintenance windows; which silence kept a notification from being delivered",
+    sql: `
+      ALTER TABLE notifications ADD COLUMN silenced TEXT;
+      CREATE TABLE silences (
+        id TEXT PRIMARY KEY, spec TEXT NOT NULL, starts REAL NOT NULL, ends REAL NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

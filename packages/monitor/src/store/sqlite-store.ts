@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { rollBackHotJournal } from "./sqlite-recovery.js";
 import { SqliteLock } from "./sqlite-lock.js";
 import { deliveryFrom, notificationFrom, num, put, resultFrom, statFrom, str } from "./rows.js";
+import { silenceCovers } from "./store.js";
 import { actionMatches, validAction, type NotificationAction } from "../outputs/actions.js";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -25,6 +26,7 @@ import type {
   PresenceState,
   Query,
   RegistrationRecord,
+  SilenceRecord,
   StatRecord,
   StatRecordInput,
   Store,
@@ -180,9 +182,13 @@ function audit(db: Statements, a: AuditRecord): void {
 
 /** addNotification inside a transaction: the notification, and a delivery per matching action. */
 function insertNotification(db: Statements, n: NotificationRecord): boolean {
+  const silence = db
+    .all("SELECT spec FROM silences WHERE starts <= ? AND ends > ?", [n.received, n.received])
+    .map((r) => JSON.parse(str(r.spec)) as SilenceRecord)
+    .find((s) => silenceCovers(s, n));
   const { changes } = db.run(
-    `INSERT INTO notifications (agent, id, severity, text, process, check_name, time, received, acknowledged_by, acknowledged_at, kind)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agent, id) DO NOTHING`,
+    `INSERT INTO notifications (agent, id, severity, text, process, check_name, time, received, acknowledged_by, acknowledged_at, kind, silenced)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agent, id) DO NOTHING`,
     [
       n.agent,
       n.id,
@@ -195,9 +201,11 @@ function insertNotification(db: Statements, n: NotificationRecord): boolean {
       n.acknowledged?.by ?? null,
       n.acknowledged?.time ?? null,
       n.kind ?? null,
+      silence?.id ?? null,
     ],
   );
   if (changes === 0) return false;
+  if (silence !== undefined) return true; // stored and shown, not delivered
   for (const row of db.all("SELECT spec FROM actions")) {
     const action = JSON.parse(str(row.spec)) as NotificationAction;
     if (!actionMatches(action, n.severity)) continue;
@@ -556,6 +564,46 @@ export class SqliteStore implements Store {
       );
       if (changes > 0) audit(db, { time, actor: by, action: "ack", target: `${agent}/${id}` });
       return changes > 0;
+    });
+  }
+
+  putSilence(silence: SilenceRecord): Promise<void> {
+    return this.op((db) => {
+      db.run(
+        "INSERT INTO silences (id, spec, starts, ends) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET spec = excluded.spec, starts = excluded.starts, ends = excluded.ends",
+        [silence.id, JSON.stringify(silence), silence.starts, silence.ends],
+      );
+      audit(db, {
+        time: silence.created,
+        actor: silence.by,
+        action: "silence",
+        target: silence.id,
+        detail: JSON.stringify(silence),
+      });
+    });
+  }
+
+  endSilence(id: string, by: string, time: number): Promise<boolean> {
+    return this.op((db) => {
+      const row = db.get("SELECT spec FROM silences WHERE id = ? AND ends > ?", [id, time]);
+      if (row === null) return false;
+      const silence = { ...(JSON.parse(str(row.spec)) as SilenceRecord), ends: time };
+      db.run("UPDATE silences SET spec = ?, ends = ? WHERE id = ?", [JSON.stringify(silence), time, id]);
+      audit(db, { time, actor: by, action: "end-silence", target: id });
+      return true;
+    });
+  }
+
+  silences(query: { activeAt?: number; upcoming?: boolean } = {}): Promise<SilenceRecord[]> {
+    return this.op((db) => {
+      const at = query.activeAt;
+      const rows =
+        at === undefined
+          ? db.all("SELECT spec FROM silences ORDER BY starts, id")
+          : query.upcoming === true
+            ? db.all("SELECT spec FROM silences WHERE ends > ? ORDER BY starts, id", [at])
+            : db.all("SELECT spec FROM silences WHERE starts <= ? AND ends > ? ORDER BY starts, id", [at, at]);
+      return rows.map((r) => JSON.parse(str(r.spec)) as SilenceRecord);
     });
   }
 

@@ -61,7 +61,7 @@ export interface Store {
   /**
    * Stores a notification; false when (agent, id) was already stored: a resend, not a new alert.
    * A new one gets, in the same step, a pending delivery for each action whose severities
-   * include its own.
+   * include its own, unless an active silence matches it (then `silenced` names the silence).
    */
   addNotification(notification: NotificationRecord): Promise<boolean>;
   notifications(query?: Query & { unacknowledged?: boolean }): Promise<NotificationRecord[]>;
@@ -99,6 +99,14 @@ export interface Store {
   /** An operator gives up a pending delivery (audited). False if unknown or no longer pending. */
   abandonDelivery(id: string, by: string, time: number): Promise<boolean>;
   deliveries(query?: DeliveryQuery): Promise<DeliveryRecord[]>;
+
+  // silences (id PRIMARY KEY): alerts that match an active silence are stored and shown but not delivered
+  /** Adds or replaces a silence (a maintenance window when it starts later); audited. */
+  putSilence(silence: SilenceRecord): Promise<void>;
+  /** Ends a silence now (audited). False if unknown or already over. */
+  endSilence(id: string, by: string, time: number): Promise<boolean>;
+  /** Silences, or only those active at `activeAt` (and those still to come, with `upcoming`). */
+  silences(query?: { activeAt?: number; upcoming?: boolean }): Promise<SilenceRecord[]>;
 
   // settings (key PRIMARY KEY): deployment-wide configuration, e.g. "graphite"
   /** Sets a setting (JSON-serialisable), or removes it with null. */
@@ -203,6 +211,36 @@ export interface NotificationRecord {
   acknowledged: { by: string; time: number } | null;
   /** What raised it: absent for an agent's notification, else the monitor's own (alerts.ts). */
   kind?: AlertKind;
+  /** The silence that kept it from being delivered, if any. */
+  silenced?: string;
+}
+
+/** A silence, or a maintenance window: matching alerts are stored and shown, not delivered. */
+export interface SilenceRecord {
+  id: string;
+  /** Only this agent's alerts (a host); absent: every agent. */
+  agent?: string;
+  /** Only alerts about this check. */
+  check?: string;
+  /** Only these severities. */
+  severities?: Severity[];
+  /** From when to when (ms since the epoch); a window set in advance starts later. */
+  starts: number;
+  ends: number;
+  by: string;
+  reason: string;
+  created: number;
+}
+
+/** Whether an active silence covers a notification. */
+export function silenceCovers(s: SilenceRecord, n: NotificationRecord): boolean {
+  return (
+    s.starts <= n.received &&
+    n.received < s.ends &&
+    (s.agent === undefined || s.agent === n.agent) &&
+    (s.check === undefined || s.check === n.check) &&
+    (s.severities === undefined || s.severities.includes(n.severity))
+  );
 }
 
 /** Alerts the monitor raises itself (sink/alerts.ts). */

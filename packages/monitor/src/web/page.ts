@@ -62,7 +62,7 @@ export const STATUS_PAGE = `<!doctype html>
   <section><h2>Checks</h2><table id="checks"><thead><tr><th>Host</th><th>Check</th><th>State</th><th>Output</th><th>Age</th></tr></thead><tbody></tbody></table></section>
   <section class="wide"><h2>Monitor</h2><table id="roles"><thead><tr><th>Role</th><th>Name</th><th>State</th><th>Last heartbeat</th><th>Figures</th></tr></thead><tbody></tbody></table></section>
   <section class="wide"><h2>Stats</h2><div class="charts" id="charts"></div></section>
-  <section class="wide"><h2>Recent notifications</h2><table id="notifications"><thead><tr><th>Time</th><th>Host</th><th>Severity</th><th>Notification</th><th>Acknowledged</th></tr></thead><tbody></tbody></table></section>
+  <section class="wide"><h2>Recent notifications <button id="ack-all" title="acknowledge every unacknowledged notification">Acknowledge all</button></h2><table id="notifications"><thead><tr><th>Time</th><th>Host</th><th>Severity</th><th>Notification</th><th>Acknowledged</th></tr></thead><tbody></tbody></table></section>
 </main>
 <script src="/assets/uplot.js"></script>
 <script>
@@ -113,7 +113,7 @@ function render(s) {
   )), "no check results yet", 5);
   fill("notifications", s.notifications.map((n) => el("tr", {},
     el("td", { class: "muted nowrap" }, clock(n.time)), el("td", { class: "nowrap" }, n.host), el("td", {}, pill(n.severity, n.severity)),
-    el("td", { class: "text" }, n.text),
+    el("td", { class: "text" }, n.text, n.silenced ? el("span", { class: "muted" }, " (silenced)") : ""),
     el("td", {}, n.acknowledged ? el("span", { class: "muted" }, "by " + n.acknowledged.by + " at " + clock(n.acknowledged.time))
       : el("button", { onclick: () => acknowledge(n) }, "Acknowledge")),
   )), "no notifications", 5);
@@ -157,6 +157,9 @@ const USER = document.querySelector('meta[name="zmtp-user"]').content;
 function post(path, body) {
   return fetch(path, { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": CSRF }, body: JSON.stringify(body) });
 }
+document.getElementById("ack-all").addEventListener("click", () => {
+  post("/api/ack", { all: true, by: USER || localStorage.getItem("operator") || "operator" });
+});
 function acknowledge(n) {
   // Signed in, the server records the user; an open page says who the operator is.
   const by = USER || localStorage.getItem("operator") || "operator";

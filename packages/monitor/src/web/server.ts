@@ -3,7 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from "node:module";
 import type { Registry } from "prom-client";
 import { isUuid } from "../wire/protocol.js";
-import type { Store } from "../store/store.js";
+import type { SilenceRecord, Store } from "../store/store.js";
+import { SEVERITIES, type Severity } from "../wire/schema.js";
+import { randomUUID } from "node:crypto";
 import { RequestGuard } from "./guard.js";
 import { STATUS_PAGE } from "./page.js";
 import { fleetState, type FleetState } from "./state.js";
@@ -44,7 +46,11 @@ function uplotAsset(file: string): Buffer {
  *   GET  /events           server-sent events: the fleet state every refreshInterval
  *   GET  /api/state        the same state, once (JSON)
  *   GET  /api/series       ?agent=UUID&name=STAT&since=MS: [[times (s)], [values]] for a chart
- *   POST /api/ack          {"agent", "id"}: the user acknowledges a notification (open page: "by" too)
+ *   POST /api/ack          {"agent", "id"}, {"notifications": [...]} or {"all": true[, "agent"]}: the
+ *                          user acknowledges notifications (open page: "by" too)
+ *   GET  /api/silences     active and upcoming silences (maintenance windows)
+ *   POST /api/silences     {agent?, check?, severities?, starts?, ends? | duration, reason}
+ *   POST /api/silences/end {"id"}: ends a silence now
  *   GET  /api/deliveries   ?state=pending|delivered|abandoned: notification deliveries
  *   POST /api/give-up      {"delivery"}: the user stops the retries of a delivery
  *   GET  /api/audit        what operators did (acks, give-ups, removed actions)
@@ -195,24 +201,100 @@ export class StatusServer {
       points.sort((a, b) => a.time - b.time);
       return json(200, [points.map((p) => p.time / 1000), points.map((p) => p.value)]);
     }
-    if (req.method === "POST" && url.pathname === "/api/ack") {
-      const body = await readBody(req, 4096);
-      let input: { agent?: unknown; id?: unknown; by?: unknown };
+    // Who: signed in, the user; an open page, the name the operator gave.
+    const actor = (given: unknown): string =>
+      !open ? user : typeof given === "string" && given.trim() !== "" ? given.trim().slice(0, 100) : "operator";
+    const body = async (): Promise<Record<string, unknown> | null> => {
       try {
-        input = JSON.parse(body) as typeof input;
+        const value = JSON.parse(await readBody(req, 65_536)) as unknown;
+        return typeof value === "object" && value !== null && !Array.isArray(value)
+          ? (value as Record<string, unknown>)
+          : null;
       } catch {
-        return json(400, { error: "expected JSON" });
+        return null;
       }
-      if (!isUuid(input.agent) || !isUuid(input.id)) return json(400, { error: "expected agent and id (UUIDs)" });
-      // Signed in: the user. Open page: the name the operator gave.
-      const by = !open
-        ? user
-        : typeof input.by === "string" && input.by.trim() !== ""
-          ? input.by.trim().slice(0, 100)
-          : "operator";
-      const ok = await this.options.store.acknowledgeNotification(input.agent, input.id, by, Date.now());
+    };
+    if (req.method === "POST" && url.pathname === "/api/ack") {
+      // One {agent, id}; many {notifications: [{agent, id}, ...]}; or {all: true[, agent]}.
+      const input = await body();
+      if (input === null) return json(400, { error: "expected JSON" });
+      const by = actor(input.by);
+      const now = Date.now();
+      let targets: Array<{ agent: unknown; id: unknown }>;
+      if (input.all === true) {
+        if (input.agent !== undefined && !isUuid(input.agent)) return json(400, { error: "agent: a UUID" });
+        targets = await this.options.store.notifications({
+          unacknowledged: true,
+          ...(isUuid(input.agent) && { agent: input.agent }),
+        });
+      } else if (Array.isArray(input.notifications)) {
+        targets = (input.notifications as Array<{ agent?: unknown; id?: unknown }>).slice(0, 10_000).map((n) => ({
+          agent: n?.agent,
+          id: n?.id,
+        }));
+      } else {
+        targets = [{ agent: input.agent, id: input.id }];
+      }
+      if (!targets.every((t) => isUuid(t.agent) && isUuid(t.id)))
+        return json(400, { error: "expected agent and id (UUIDs)" });
+      let acknowledged = 0;
+      for (const t of targets)
+        if (await this.options.store.acknowledgeNotification(t.agent as string, t.id as string, by, now))
+          acknowledged += 1;
       void this.push();
-      return json(ok ? 200 : 409, { acknowledged: ok });
+      const single = input.all !== true && !Array.isArray(input.notifications);
+      return json(
+        acknowledged > 0 || !single ? 200 : 409,
+        single ? { acknowledged: acknowledged > 0 } : { acknowledged, by },
+      );
+    }
+    if (req.method === "GET" && url.pathname === "/api/silences") {
+      return json(200, await this.options.store.silences({ activeAt: Date.now(), upcoming: true }));
+    }
+    if (req.method === "POST" && url.pathname === "/api/silences") {
+      // {agent?, check?, severities?, starts? (ms), ends? (ms) | duration (ms), reason}
+      const input = await body();
+      if (input === null) return json(400, { error: "expected JSON" });
+      const now = Date.now();
+      const starts = typeof input.starts === "number" ? input.starts : now;
+      const ends =
+        typeof input.ends === "number"
+          ? input.ends
+          : typeof input.duration === "number"
+            ? starts + input.duration
+            : NaN;
+      const severities = input.severities;
+      if (
+        !(ends > starts) ||
+        typeof input.reason !== "string" ||
+        input.reason.trim() === "" ||
+        (input.agent !== undefined && !isUuid(input.agent)) ||
+        (input.check !== undefined && (typeof input.check !== "string" || input.check === "")) ||
+        (severities !== undefined &&
+          (!Array.isArray(severities) || !severities.every((s) => SEVERITIES.includes(s as Severity))))
+      )
+        return json(400, {
+          error: "expected reason, ends or duration (ms), and optionally agent, check, severities, starts",
+        });
+      const silence: SilenceRecord = {
+        id: randomUUID(),
+        ...(isUuid(input.agent) && { agent: input.agent }),
+        ...(typeof input.check === "string" && { check: input.check }),
+        ...(severities !== undefined && { severities: severities as Severity[] }),
+        starts,
+        ends,
+        by: actor(input.by),
+        reason: input.reason.trim().slice(0, 500),
+        created: now,
+      };
+      await this.options.store.putSilence(silence);
+      return json(200, silence);
+    }
+    if (req.method === "POST" && url.pathname === "/api/silences/end") {
+      const input = await body();
+      if (input === null || !isUuid(input.id)) return json(400, { error: "expected id (a UUID)" });
+      const ended = await this.options.store.endSilence(input.id, actor(input.by), Date.now());
+      return json(ended ? 200 : 409, { ended });
     }
     if (req.method === "GET" && url.pathname === "/api/deliveries") {
       const state = url.searchParams.get("state");

@@ -65,6 +65,8 @@ export interface NotificationState {
   process?: string;
   time: number;
   acknowledged: { by: string; time: number } | null;
+  /** The silence that kept it from being delivered. */
+  silenced?: string;
 }
 
 export async function fleetState(
@@ -154,6 +156,7 @@ export async function fleetState(
       acknowledged: n.acknowledged,
       ...(n.check !== undefined && { check: n.check }),
       ...(n.process !== undefined && { process: n.process }),
+      ...(n.silenced !== undefined && { silenced: n.silenced }),
     })),
     summary,
     chartStats,

@@ -344,6 +344,60 @@ export function storeContract(
       expect((await store.auditLog({ since: 12 })).map((a) => a.actor)).toEqual(["bob", "carol"]);
     });
 
+    it("silences and maintenance windows: matching alerts are stored, marked and not delivered; others are", async () => {
+      await store.putAction({ name: "pager", type: "command", command: "page" });
+      const other = newId();
+      // A window on this agent's disk check from 100 to 200, set in advance; one on all warnings from 500.
+      await store.putSilence({
+        id: "s-disk",
+        agent,
+        check: "disk",
+        starts: 100,
+        ends: 200,
+        by: "ops",
+        reason: "disk swap",
+        created: 50,
+      });
+      await store.putSilence({
+        id: "s-warn",
+        severities: ["warning"],
+        starts: 500,
+        ends: 900,
+        by: "ops",
+        reason: "noisy",
+        created: 60,
+      });
+      expect((await store.silences({ activeAt: 150 })).map((s) => s.id)).toEqual(["s-disk"]);
+      expect((await store.silences({ activeAt: 150, upcoming: true })).map((s) => s.id)).toEqual(["s-disk", "s-warn"]);
+      const cases: Array<[NotificationRecord, string | undefined]> = [
+        [note({ check: "disk", received: 99 }), undefined], // before the window
+        [note({ check: "disk", received: 150 }), "s-disk"],
+        [note({ check: "load", received: 150 }), undefined], // another check
+        [note({ agent: other, check: "disk", received: 150 }), undefined], // another host
+        [note({ check: "disk", received: 200 }), undefined], // the window is over
+        [note({ severity: "warning", received: 600 }), "s-warn"],
+        [note({ severity: "critical", received: 600 }), undefined],
+      ];
+      for (const [n] of cases) await store.addNotification(n);
+      const stored = new Map((await store.notifications()).map((n) => [n.id, n.silenced]));
+      const delivered = new Set((await store.deliveries()).map((d) => d.notification));
+      for (const [n, silence] of cases) {
+        expect(stored.get(n.id), n.text).toBe(silence);
+        expect(delivered.has(n.id)).toBe(silence === undefined);
+      }
+      // Ended early: from then on, delivered again.
+      expect(await store.endSilence("s-warn", "ops", 700)).toBe(true);
+      expect(await store.endSilence("s-warn", "ops", 701)).toBe(false);
+      const late = note({ severity: "warning", received: 750 });
+      await store.addNotification(late);
+      expect((await store.deliveries({ notification: late.id })).length).toBe(1);
+      expect((await store.auditLog()).map((a) => [a.action, a.target])).toEqual([
+        ["silence", "s-disk"],
+        ["silence", "s-warn"],
+        ["end-silence", "s-warn"],
+      ]);
+    });
+
     it("keeps deployment-wide settings: set, replaced, removed", async () => {
       expect(await store.setting("graphite")).toBeUndefined();
       await store.putSetting("graphite", { host: "carbon", port: 2003 });
