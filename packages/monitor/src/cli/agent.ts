@@ -1,8 +1,7 @@
 import { Agent } from "../agent/agent.js";
 import { UsageError, parseCheck, type FlagValues } from "./flags.js";
 import { log, stopped, type MonitorIo } from "./io.js";
-import { createMetrics } from "../outputs/prometheus.js";
-import { RoleServer, parseHttp } from "../web/role-server.js";
+import type { RoleServer } from "../web/role-server.js";
 import { ROUTER_FLAG, num, routerBases, stateDirOf, str, type Role } from "./role.js";
 
 export const agentRole: Role = {
@@ -109,6 +108,11 @@ async function startAgent(values: FlagValues, io: MonitorIo, stop: Promise<void>
   const http = str(values, "http");
   let server: RoleServer | null = null;
   if (http !== undefined) {
+    // Loaded only with --http: an agent without it does not carry prom-client.
+    const [{ createMetrics }, { RoleServer, parseHttp }] = await Promise.all([
+      import("../outputs/prometheus.js"),
+      import("../web/role-server.js"),
+    ]);
     let at: { host?: string; port: number };
     try {
       at = parseHttp(http);

@@ -5,8 +5,7 @@ import { STREAMS } from "../wire/protocol.js";
 import { UsageError, type FlagSpec, type FlagValues } from "./flags.js";
 import { log, stopped, type MonitorIo } from "./io.js";
 import { num, str, type Role } from "./role.js";
-import { createMetrics } from "../outputs/prometheus.js";
-import { RoleServer, parseHttp } from "../web/role-server.js";
+import type { RoleServer } from "../web/role-server.js";
 
 export const routerRole: Role = {
   usage: "zmtp-monitor router [--bind BASE] [options]",
@@ -101,6 +100,11 @@ async function startRouter(values: FlagValues, io: MonitorIo, stop: Promise<void
   const http = str(values, "http");
   let server: RoleServer | null = null;
   if (http !== undefined) {
+    // Loaded only with --http: an agent without it does not carry prom-client.
+    const [{ createMetrics }, { RoleServer, parseHttp }] = await Promise.all([
+      import("../outputs/prometheus.js"),
+      import("../web/role-server.js"),
+    ]);
     let at: { host?: string; port: number };
     try {
       at = parseHttp(http);

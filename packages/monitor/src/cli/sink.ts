@@ -1,15 +1,13 @@
 import { hostname } from "node:os";
 import { Dispatcher } from "../outputs/dispatcher.js";
 import { GRAPHITE_SETTING, GraphiteFeed, parseGraphiteTarget, type GraphiteTarget } from "../outputs/graphite-feed.js";
-import { createMetrics } from "../outputs/prometheus.js";
 import { Scheduler } from "../sink/scheduler.js";
 import { RoleHeartbeat } from "../sink/role-heartbeat.js";
 import { createSink, type AnySink, type StatsSink } from "../sink/sinks.js";
 import { HostNames } from "../store/host-names.js";
 import type { DeliveryJob } from "../store/store.js";
 import type { Stat } from "../wire/schema.js";
-import { StatusServer } from "../web/server.js";
-import { UserFile } from "../web/users.js";
+import type { StatusServer } from "../web/server.js";
 import { STREAMS, type Stream } from "../wire/protocol.js";
 import { UsageError, type FlagValues } from "./flags.js";
 import { STORE_FLAGS, openStore, storeName } from "./store-flags.js";
@@ -212,6 +210,12 @@ async function startSink(values: FlagValues, io: MonitorIo, stop: Promise<void>)
   if (http !== undefined) {
     const match = /^(?:(.+):)?(\d+)$/.exec(http);
     if (match === null) throw new UsageError("--http [HOST:]PORT");
+    // Loaded only by the process that serves the page (prom-client, the page, scrypt users).
+    const [{ createMetrics }, { StatusServer }, { UserFile }] = await Promise.all([
+      import("../outputs/prometheus.js"),
+      import("../web/server.js"),
+      import("../web/users.js"),
+    ]);
     const metrics = createMetrics({
       store,
       hostOf,

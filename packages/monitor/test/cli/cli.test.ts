@@ -223,13 +223,13 @@ describe("zmtp-monitor command", () => {
         () => / refused \{"key":"[^"]{40}","address":"","reason":"CURVE key not allowed"\}/.test(router.io.stdout),
         10_000,
       );
-      await waitFor("the refused agent logs it", () => bad.io.stdout.includes(" refused {"));
-      const page = await waitFor("page URL", () => /"page":"(http:[^"]+)"/.exec(sink.io.stdout)?.[1]);
+      await waitFor("the refused agent logs it", () => bad.io.stdout.includes(" refused {"), 10_000);
+      const page = await waitFor("page URL", () => /"page":"(http:[^"]+)"/.exec(sink.io.stdout)?.[1], 10_000);
       const hosts = async (): Promise<string[]> =>
         ((await (await fetch(`${page}api/state`)).json()) as { hosts: Array<{ host: string }> }).hosts.map(
           (h) => h.host,
         );
-      await waitFor("the allowed agent on the page", async () => (await hosts()).includes("good"));
+      await waitFor("the allowed agent on the page", async () => (await hosts()).includes("good"), 10_000);
       expect(await hosts()).toEqual(["good"]);
       expect(await (await fetch(`${page}metrics`)).text()).toMatch(
         /zmtp_monitor_up\{host="good",agent="[0-9a-f-]{36}",process=""\} 1/,
@@ -309,14 +309,23 @@ describe("zmtp-monitor command", () => {
       );
       // The monitor row of the page: the router (through its streams) and the sink (into the store), with counters.
       type Roles = { roles: Array<{ kind: string; name: string; state: string; stats: Record<string, number> }> };
-      const roles = await waitFor("roles with counters", async () => {
-        const state = (await (await fetch(`${page}api/state`)).json()) as Roles;
-        const router = state.roles.find((r) => r.kind === "router");
-        const sinkRole = state.roles.find((r) => r.kind === "sink");
-        return (
-          router?.stats.received !== undefined && sinkRole?.stats["heartbeat.received"] !== undefined && state.roles
-        );
-      });
+      const roles = await waitFor(
+        "roles with counters",
+        async () => {
+          const state = (await (await fetch(`${page}api/state`)).json()) as Roles;
+          const router = state.roles.find((r) => r.kind === "router");
+          const sinkRole = state.roles.find((r) => r.kind === "sink");
+          // (names come from the store's agents table, which the page looks up again every few seconds)
+          const named = router?.name === "r1" && sinkRole?.name === "sink-1";
+          return (
+            named &&
+            router.stats.received !== undefined &&
+            sinkRole.stats["heartbeat.received"] !== undefined &&
+            state.roles
+          );
+        },
+        15_000,
+      );
       expect(roles.map((r) => [r.kind, r.name, r.state])).toEqual([
         ["router", "r1", "up"],
         ["sink", "sink-1", "up"],
