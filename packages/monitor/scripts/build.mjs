@@ -15,5 +15,13 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/esm/index.js" }),
   // Two levels below package.json, like src/cli/: the command finds plugins/ and package.json by URL.
-  build({ ...common, entryPoints: ["src/cli/bin.ts"], outfile: "dist/esm/cli.js" }),
+  // Split in chunks: a role loads only what it uses (an agent: no prom-client, no status page).
+  build({
+    ...common,
+    entryPoints: { cli: "src/cli/bin.ts" },
+    outdir: "dist/esm",
+    splitting: true,
+    // Beside cli.js: chunks find plugins/ and package.json two levels up, as src/cli/ does.
+    chunkNames: "cli-[name]-[hash]",
+  }),
 ]);

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { hostname as osHostname } from "node:os";
 import { CheckTable, resultStats, stateChange } from "./checks.js";
@@ -101,10 +102,16 @@ function valid<T extends keyof Bodies>(type: T, body: unknown): Bodies[T] {
  * wait while no router is connected, and are expedited when a router connects.
  *
  * Events: "acked" (id), "check" (name, ResultBody), "malformed" (reason), "failure" (error),
- * "refused" (router endpoint: it refused our CURVE key; we try again after refusedRetryInterval).
+ * "refused" (router endpoint: it refused our CURVE key; we try again after refusedRetryInterval),
+ * "duplicate" (the other agent's host and pid: another live agent has this id, and this one,
+ * which came second, has stopped).
  */
 export class Agent extends EventEmitter {
   readonly id: string;
+  /** This process's instance (heartbeats carry it): tells two live agents with one id apart. */
+  readonly instance = randomUUID();
+  /** Set when a sink found another live agent with this id and told this one to stop. */
+  duplicateOf: string | null = null;
   readonly counters: AgentCounters = {
     sent: 0,
     resent: 0,
@@ -335,7 +342,12 @@ export class Agent extends EventEmitter {
   }
 
   private sendHeartbeat(): void {
-    this.heartbeat({ interval: this.heartbeatInterval, hostname: this.hostname, pid: process.pid });
+    this.heartbeat({
+      interval: this.heartbeatInterval,
+      hostname: this.hostname,
+      pid: process.pid,
+      instance: this.instance,
+    });
   }
 
   private flushStats(): void {
@@ -390,7 +402,7 @@ export class Agent extends EventEmitter {
   }
 
   private handleDownstream(frames: Buffer[]): void {
-    const decoded = decode(frames, ["ack", "run"]);
+    const decoded = decode(frames, ["ack", "run", "duplicate"]);
     if (!decoded.ok) {
       this.counters.malformed += 1;
       this.emit("malformed", decoded.reason);
@@ -404,6 +416,12 @@ export class Agent extends EventEmitter {
         for (const [process, id] of this.pendingRegistration) if (id === ref) this.pendingRegistration.delete(process);
         this.emit("acked", ref);
       }
+    } else if (message.type === "duplicate") {
+      if (message.body.instance !== this.instance || this.duplicateOf !== null) return;
+      // Another live agent had this id first: stop sending under it, and say so.
+      this.duplicateOf = message.body.other;
+      this.emit("duplicate", message.body.other);
+      void this.close();
     } else if (message.type === "run") {
       // A scheduler that timed out on one router may have asked through another as well.
       const id = message.header.id;

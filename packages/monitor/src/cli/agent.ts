@@ -1,6 +1,7 @@
 import { Agent } from "../agent/agent.js";
-import { parseCheck, type FlagValues } from "./flags.js";
+import { UsageError, parseCheck, type FlagValues } from "./flags.js";
 import { log, stopped, type MonitorIo } from "./io.js";
+import type { RoleServer } from "../web/role-server.js";
 import { ROUTER_FLAG, num, routerBases, stateDirOf, str, type Role } from "./role.js";
 
 export const agentRole: Role = {
@@ -55,6 +56,12 @@ export const agentRole: Role = {
     },
     { name: "hostname", kind: "string", arg: "NAME", help: "reported host name", shown: "os.hostname()" },
     {
+      name: "http",
+      kind: "string",
+      arg: "[HOST:]PORT",
+      help: "serve /metrics (Prometheus) and /health here (HOST default 127.0.0.1)",
+    },
+    {
       name: "curve-server-key",
       kind: "string",
       arg: "Z85",
@@ -65,6 +72,17 @@ export const agentRole: Role = {
 };
 
 async function runAgent(values: FlagValues, _: string[], io: MonitorIo): Promise<number> {
+  // Listening for SIGTERM from the start: a signal that comes as soon as the start line is out
+  // (or during the start) stops the role cleanly instead of killing it.
+  const stop = stopped(io);
+  try {
+    return await startAgent(values, io, stop);
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function startAgent(values: FlagValues, io: MonitorIo, stop: Promise<void>): Promise<number> {
   const routers = routerBases(values).map((r) => r.agents);
   const local = str(values, "local");
   const statsdPort = num(values, "statsd-port");
@@ -87,6 +105,44 @@ async function runAgent(values: FlagValues, _: string[], io: MonitorIo): Promise
   agent.on("refused", (router: string) => log(io, "refused", { router, publicKey: agent.publicKey }));
   agent.on("check", (_name: string, result: unknown) => log(io, "check", result));
   agent.on("malformed", (reason: string) => log(io, "malformed", { reason }));
+  const http = str(values, "http");
+  let server: RoleServer | null = null;
+  if (http !== undefined) {
+    // Loaded only with --http: an agent without it does not carry prom-client.
+    const [{ createMetrics }, { RoleServer, parseHttp }] = await Promise.all([
+      import("../outputs/prometheus.js"),
+      import("../web/role-server.js"),
+    ]);
+    let at: { host?: string; port: number };
+    try {
+      at = parseHttp(http);
+    } catch (err) {
+      await agent.close();
+      throw new UsageError((err as Error).message);
+    }
+    server = await RoleServer.start({
+      ...at,
+      metrics: createMetrics({ agents: [agent] }),
+      health: () => ({
+        role: "agent",
+        status: agent.duplicateOf !== null ? "failing" : agent.connectedRouters === 0 ? "degraded" : "ok",
+        id: agent.id,
+        routers: agent.connectedRouters,
+        outbox: agent.outboxSize,
+        counters: agent.counters,
+      }),
+    });
+  }
+  let duplicate = false;
+  const stopping = new Promise<void>((resolve) =>
+    agent.on("duplicate", (other: string) => {
+      duplicate = true;
+      io.err(
+        `zmtp-monitor agent: another live agent has this id (${agent.id}, on ${other}): stopping. Give this machine a state directory of its own (a cloned image copies the id).\n`,
+      );
+      resolve();
+    }),
+  );
   log(io, "agent", {
     id: agent.id,
     routers,
@@ -94,9 +150,11 @@ async function runAgent(values: FlagValues, _: string[], io: MonitorIo): Promise
     statsd: agent.statsdPort,
     outbox: agent.outboxSize,
     ...(agent.publicKey !== null && { curvePublicKey: agent.publicKey }),
+    ...(server !== null && { http: server.url }),
   });
-  await stopped(io);
+  await Promise.race([stop, stopping]);
+  await server?.close();
   await agent.close();
   log(io, "stopped", agent.counters);
-  return 0;
+  return duplicate ? 1 : 0;
 }

@@ -4,15 +4,18 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { curveKeyPair } from "zmtp";
 import { Agent } from "../agent/agent.js";
-import { GraphiteOutput } from "../outputs/graphite.js";
+import { GRAPHITE_SETTING, GraphiteFeed, parseGraphiteTarget } from "../outputs/graphite-feed.js";
 import { HostNames } from "../store/host-names.js";
-import { Notifier, type NotificationAction } from "../outputs/notifier.js";
+import type { NotificationAction } from "../outputs/actions.js";
+import { Dispatcher } from "../outputs/dispatcher.js";
+import { RoleHeartbeat } from "../sink/role-heartbeat.js";
 import { createMetrics } from "../outputs/prometheus.js";
 import { STREAMS } from "../wire/protocol.js";
 import { MonitorRouter, type Refusal } from "../router/router.js";
 import { Scheduler } from "../sink/scheduler.js";
-import type { CheckDeclaration } from "../wire/schema.js";
-import { createSink, type AnySink, type StatsSink, type NotificationSink } from "../sink/sinks.js";
+import type { CheckDeclaration, Stat } from "../wire/schema.js";
+import { createSink, type AnySink, type StatsSink } from "../sink/sinks.js";
+import type { DeliveryJob } from "../store/store.js";
 import { SqliteStore } from "../store/sqlite-store.js";
 import { loadOrCreateCurveKey } from "../agent/state-dir.js";
 import { StatusServer } from "../web/server.js";
@@ -118,33 +121,46 @@ export async function runMonitorDemo(o: DemoOptions): Promise<number> {
       routers.push(router);
     }
     const backChannels = routers.map((r) => r.endpoints.back);
+    // The demo's sinks as one role; their counters as its stats (the page's monitor row).
+    let sinkStats: () => Stat[] = () => [];
+    const role = new RoleHeartbeat(store, "sink", "demo sinks", { stats: () => sinkStats() });
+    closers.push(() => role.close());
+    for (const action of o.actions ?? []) await store.putAction(action);
+    const dispatcher = new Dispatcher({ store, hostOf: (a) => hosts.resolve(a) });
+    dispatcher.on("failed", (job: DeliveryJob, err: Error) =>
+      say(
+        `notification action ${job.action.name} failed for "${job.notification.text}" (attempt ${job.delivery.attempts}, retrying): ${err.message}`,
+      ),
+    );
+    closers.push(() => dispatcher.close());
     const sinks: AnySink[] = STREAMS.map((stream) =>
       createSink(stream, {
         store,
         streams: routers.map((r) => r.endpoints[stream]),
         backChannels,
         missedHeartbeats: 3,
+        hostOf: (a) => hosts.resolve(a),
+        backlog: { id: role.id, name: role.name },
       }),
     );
+    sinkStats = () =>
+      sinks.flatMap((k) => [
+        { name: `monitor.${k.stream}.received`, value: k.counters.received, kind: "counter" as const },
+        { name: `monitor.${k.stream}.stored`, value: k.counters.stored, kind: "counter" as const },
+        { name: `monitor.${k.stream}.pending`, value: k.pending, kind: "gauge" as const },
+      ]);
+    for (const sink of sinks) {
+      sink.on("alert", () => dispatcher.kick());
+      sink.on("presence", () => dispatcher.kick());
+    }
     closers.push(async () => {
       for (const s of sinks) await s.close();
     });
     const statsSink = sinks.find((s) => s.stream === "stats") as StatsSink;
-    const notificationSink = sinks.find((s) => s.stream === "notification") as NotificationSink;
-    let graphite: GraphiteOutput | null = null;
-    if (o.graphite !== undefined) {
-      const [host, port] = o.graphite.split(/:(?=\d+$)/);
-      graphite = new GraphiteOutput({ host: host!, port: Number(port) }).attach(statsSink, (a) => hosts.get(a));
-      closers.push(() => graphite!.close());
-    }
-    let notifier: Notifier | null = null;
-    if ((o.actions ?? []).length > 0) {
-      notifier = new Notifier({ actions: o.actions!, hostOf: (a) => hosts.get(a) }).attach(notificationSink);
-      notifier.on("failed", (_a: unknown, p: { text: string }, err: Error) =>
-        say(`notification action failed for "${p.text}": ${err.message}`),
-      );
-      closers.push(() => notifier!.close());
-    }
+    if (o.graphite !== undefined) await store.putSetting(GRAPHITE_SETTING, parseGraphiteTarget(o.graphite));
+    const graphite = new GraphiteFeed({ store, hosts }).attach(statsSink);
+    await graphite.refresh();
+    closers.push(() => graphite.close());
     const scheduler = new Scheduler({ store, backChannels, id: "demo-scheduler" });
     closers.push(() => scheduler.close());
 
@@ -157,7 +173,7 @@ export async function runMonitorDemo(o: DemoOptions): Promise<number> {
       agents,
       schedulers: [scheduler],
       graphite,
-      notifier,
+      dispatcher,
     });
     let page: StatusServer;
     const pageOptions = {

@@ -1,5 +1,4 @@
 import { UsageError, type FlagValues } from "./flags.js";
-import { runMonitorDemo } from "./demo-fleet.js";
 import { stopped, type MonitorIo } from "./io.js";
 import { ACTION_FLAGS, notificationActions, str, type Role } from "./role.js";
 
@@ -45,6 +44,7 @@ async function runDemo(values: FlagValues, _: string[], io: MonitorIo): Promise<
   const port = values.port as number | undefined;
   const data = str(values, "data");
   const graphite = str(values, "graphite");
+  const { runMonitorDemo } = await import("./demo-fleet.js");
   return runMonitorDemo({
     out: io.out,
     tty: io.tty ?? false,

@@ -16,22 +16,30 @@ export function processIo(): MonitorIo {
   };
 }
 
+/** Resolves when the role should stop; `dispose()` stops listening (a role that failed to start). */
+export type Stopped = Promise<void> & { dispose(): void };
+
 /** Resolves when the role should stop: the io's signal, else SIGINT / SIGTERM. */
-export function stopped(io: MonitorIo): Promise<void> {
-  return new Promise((resolve) => {
+export function stopped(io: MonitorIo): Stopped {
+  let dispose = (): void => undefined;
+  const promise = new Promise<void>((resolve) => {
     if (io.signal !== undefined) {
       if (io.signal.aborted) resolve();
       else io.signal.addEventListener("abort", () => resolve(), { once: true });
       return;
     }
     const stop = (): void => {
+      dispose();
+      resolve();
+    };
+    dispose = () => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
-      resolve();
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
+  return Object.assign(promise, { dispose: () => dispose() });
 }
 
 /** One line per event of a long-running role: an ISO time, the event, JSON details. */

@@ -1,5 +1,8 @@
-import { readFileSync } from "node:fs";
+import { actionsRole } from "./actions.js";
 import { agentRole } from "./agent.js";
+import { graphiteRole } from "./graphite.js";
+import { usersRole } from "./users.js";
+import { silenceRole } from "./silence.js";
 import { demoRole } from "./demo.js";
 import { UsageError, formatHelp, parseFlags } from "./flags.js";
 import { processIo, type MonitorIo } from "./io.js";
@@ -8,6 +11,7 @@ import { routerRole } from "./router.js";
 import { runRole } from "./run.js";
 import { sendRole } from "./send.js";
 import { schedulerRole, sinkRole } from "./sink.js";
+import { MONITOR_VERSION } from "../version.js";
 
 export type { MonitorIo } from "./io.js";
 
@@ -29,6 +33,10 @@ Roles:
   scheduler  a scheduler with its own registration sink (same as sink --type registration --scheduler)
   send       hand the local agent a stat, notification, heartbeat or registration
   run        ask an agent, through any router, to run a check now
+  actions    the deployment's notification actions (webhook, command, e-mail) and their deliveries
+  graphite   the deployment's Graphite target (every stats sink writes its share to it)
+  users      who may sign in to the status page (scrypt-hashed passwords and tokens)
+  silence    silences and maintenance windows; acknowledge many notifications at once
 
 Options:
   -h, --help     Show this help
@@ -43,13 +51,11 @@ const ROLES: Record<string, Role> = {
   demo: demoRole,
   send: sendRole,
   run: runRole,
+  actions: actionsRole,
+  graphite: graphiteRole,
+  users: usersRole,
+  silence: silenceRole,
 };
-
-/** src/cli/main.ts and the bundle dist/esm/cli.js both sit two levels below package.json. */
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
-}
 
 export async function monitorCommand(argv: readonly string[], io: MonitorIo = processIo()): Promise<number> {
   const [roleName, ...rest] = argv;
@@ -58,7 +64,7 @@ export async function monitorCommand(argv: readonly string[], io: MonitorIo = pr
     return roleName === undefined ? 2 : 0;
   }
   if (roleName === "--version" || roleName === "-v") {
-    io.out(`${packageVersion()}\n`);
+    io.out(`${MONITOR_VERSION}\n`);
     return 0;
   }
   const role = ROLES[roleName];

@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { parseAction, type NotificationAction } from "../outputs/notifier.js";
+import { parseAction, type NotificationAction } from "../outputs/actions.js";
 import { routerEndpoints, type RouterEndpoints } from "../wire/endpoints.js";
 import { UsageError, stringList, type FlagSpec, type FlagValues } from "./flags.js";
 import type { MonitorIo } from "./io.js";
@@ -20,19 +20,28 @@ export const ROUTER_FLAG: FlagSpec = {
   help: "a router's base address (tcp://host:port or ipc://path; repeat for each router)",
 };
 
+/** Notification actions given on a command line are written to the store: they hold for the whole deployment. */
 export const ACTION_FLAGS: FlagSpec[] = [
   {
     name: "webhook",
     kind: "list",
     arg: "[SEVERITIES=]URL",
-    help: "POST each new notification as JSON (e.g. critical,warning=http://...)",
+    help: "add an action to the store: POST each new notification as JSON (e.g. critical,warning=http://...)",
   },
   {
     name: "hook",
     kind: "list",
     arg: "[SEVERITIES=]COMMAND",
-    help: "run a command with each new notification as JSON on stdin",
+    help: "add an action to the store: run a command with each new notification as JSON on stdin",
   },
+  {
+    name: "email",
+    kind: "list",
+    arg: "[SEVERITIES=]ADDR[,ADDR]",
+    help: "add an action to the store: e-mail each new notification (needs --smtp)",
+  },
+  { name: "smtp", kind: "string", arg: "URL", help: "the SMTP server for --email (smtp://[user:pass@]host:port)" },
+  { name: "mail-from", kind: "string", arg: "ADDR", help: "the sender of --email", shown: "zmtp-monitor@<host name>" },
 ];
 
 export const str = (v: FlagValues, name: string): string | undefined => v[name] as string | undefined;
@@ -56,12 +65,16 @@ export function stateDirOf(values: FlagValues): string {
   return dir.startsWith("~/") ? join(homedir(), dir.slice(2)) : dir;
 }
 
-/** The --webhook and --hook actions. */
+/** The --webhook, --hook and --email actions. */
 export function notificationActions(values: FlagValues): NotificationAction[] {
+  const smtp = str(values, "smtp");
+  const from = str(values, "mail-from");
+  const mail = { ...(smtp !== undefined && { smtp }), ...(from !== undefined && { from }) };
   try {
     return [
       ...stringList(values, "webhook").map((v) => parseAction("webhook", v)),
       ...stringList(values, "hook").map((v) => parseAction("command", v)),
+      ...stringList(values, "email").map((v) => parseAction("email", v, mail)),
     ];
   } catch (err) {
     throw new UsageError((err as Error).message);

@@ -15,6 +15,20 @@ export interface GraphiteOptions {
   reconnectInterval?: number;
   /** Default 30000. */
   maxReconnectInterval?: number;
+  /**
+   * Names agents for writeAgent() (a HostNames). An agent whose name is not known yet has its
+   * points held (within maxBuffered) until it is, so that a new host's first seconds go under its
+   * name and not its id; after `nameWait` ms they go under the id.
+   */
+  hosts?: HostNamer;
+  /** ms an agent's points wait for its name. Default 30000. */
+  nameWait?: number;
+}
+
+/** Agent ids to host names: HostNames. */
+export interface HostNamer {
+  known(agent: string): string | undefined;
+  resolve(agent: string): Promise<string>;
 }
 
 export interface GraphiteCounters {
@@ -57,6 +71,10 @@ export class GraphiteOutput extends EventEmitter {
   private retryTimer: NodeJS.Timeout | null = null;
   private interval: number;
   private closed = false;
+  /** Points of agents whose name is not known yet, and since when they wait. */
+  private readonly held = new Map<string, { since: number; stats: StatRecordInput[] }>();
+  private heldPoints = 0;
+  private naming: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: GraphiteOptions) {
     super();
@@ -94,14 +112,45 @@ export class GraphiteOutput extends EventEmitter {
     this.drain();
   }
 
-  /** Sends what a stats sink stores; `hostOf` names the agent (a HostNames.get). */
-  attach(sink: StatsSink, hostOf: (agent: string) => string): this {
-    sink.on("stats", (agent: string, stats: StatRecordInput[]) => this.write(hostOf(agent), stats));
+  /**
+   * Writes an agent's stats under its host name (options.hosts), holding them while the name is
+   * not known yet.
+   */
+  writeAgent(agent: string, stats: readonly StatRecordInput[]): void {
+    if (this.closed) return;
+    const hosts = this.options.hosts;
+    const name = hosts === undefined ? agent : hosts.known(agent);
+    if (name !== undefined) return this.write(name, stats);
+    let held = this.held.get(agent);
+    if (held === undefined) this.held.set(agent, (held = { since: Date.now(), stats: [] }));
+    held.stats.push(...stats);
+    this.heldPoints += stats.length;
+    // Held points count against the same bound as buffered lines.
+    while (this.heldPoints + this.buffered > this.maxBuffered && this.heldPoints > 0) {
+      const [first] = this.held.values();
+      const excess = Math.min(first!.stats.length, this.heldPoints + this.buffered - this.maxBuffered);
+      first!.stats.splice(0, excess);
+      this.heldPoints -= excess;
+      this.counters.dropped += excess;
+      if (first!.stats.length === 0) this.held.delete(this.held.keys().next().value as string);
+    }
+    this.naming ??= setTimeout(() => void this.name(), 0);
+  }
+
+  /** Sends what a stats sink stores, under each agent's host name (options.hosts). */
+  attach(sink: StatsSink): this {
+    sink.on("stats", (agent: string, stats: StatRecordInput[]) => this.writeAgent(agent, stats));
     return this;
+  }
+
+  /** Points held for a name. */
+  get waitingForNames(): number {
+    return this.heldPoints;
   }
 
   close(): void {
     this.closed = true;
+    if (this.naming !== null) clearTimeout(this.naming);
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.socket?.end();
     this.socket?.destroy();
@@ -132,6 +181,21 @@ export class GraphiteOutput extends EventEmitter {
       this.retryTimer = setTimeout(() => this.connect(), this.interval);
       this.interval = Math.min(this.interval * 2, this.maxInterval);
     });
+  }
+
+  /** Looks the held agents' names up (the store, at most once a second) and writes what it can. */
+  private async name(): Promise<void> {
+    const hosts = this.options.hosts!;
+    for (const [agent, held] of [...this.held]) {
+      const name = hosts.known(agent) ?? (await hosts.resolve(agent));
+      if (this.closed) return;
+      const known = name !== agent;
+      if (!known && Date.now() - held.since < (this.options.nameWait ?? 30_000)) continue;
+      this.held.delete(agent);
+      this.heldPoints -= held.stats.length;
+      this.write(name, held.stats);
+    }
+    this.naming = this.held.size > 0 ? setTimeout(() => void this.name(), 250) : null;
   }
 
   /** Writes buffered lines while the socket takes them. */

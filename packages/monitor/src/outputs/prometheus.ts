@@ -1,7 +1,7 @@
 import { Counter, Gauge, Registry } from "prom-client";
 import type { Agent } from "../agent/agent.js";
-import type { GraphiteOutput } from "./graphite.js";
-import type { Notifier } from "./notifier.js";
+import type { GraphiteCounters } from "./graphite.js";
+import type { Dispatcher } from "./dispatcher.js";
 import type { MonitorRouter } from "../router/router.js";
 import type { Scheduler } from "../sink/scheduler.js";
 import type { AnySink } from "../sink/sinks.js";
@@ -10,15 +10,17 @@ import { STREAMS } from "../wire/protocol.js";
 
 /** What /metrics reports on: the store's view of the fleet, and the roles running in this process. */
 export interface MetricsSources {
-  store: Store;
+  /** The fleet's metrics come from the store; a role without one (a router, an agent) has its own only. */
+  store?: Store;
   /** Names agents for the `host` label (a HostNames.get). */
-  hostOf: (agent: string) => string;
+  hostOf?: (agent: string) => string;
   routers?: readonly MonitorRouter[];
   sinks?: readonly AnySink[];
   agents?: readonly Agent[];
   schedulers?: readonly Scheduler[];
-  graphite?: GraphiteOutput | null;
-  notifier?: Notifier | null;
+  /** A GraphiteOutput or a GraphiteFeed. */
+  graphite?: { readonly counters: GraphiteCounters; readonly buffered: number } | null;
+  dispatcher?: Dispatcher | null;
 }
 
 type Labels = Record<string, string>;
@@ -74,69 +76,67 @@ export function createMetrics(src: MetricsSources): Registry {
   const sinks = src.sinks ?? [];
   const agents = src.agents ?? [];
 
-  // ---- the fleet, from the store ----
-  gauge(
-    registry,
-    "zmtp_monitor_stat",
-    "Latest value of each stat an agent reported",
-    ["host", "agent", "name"],
-    async () =>
-      (await src.store.latestStats()).map((s) => [
-        { host: src.hostOf(s.agent), agent: s.agent, name: s.name },
-        s.value,
-      ]),
-  );
-  gauge(
-    registry,
-    "zmtp_monitor_stat_time_seconds",
-    "When each stat's latest value was measured",
-    ["host", "agent", "name"],
-    async () =>
-      (await src.store.latestStats()).map((s) => [
-        { host: src.hostOf(s.agent), agent: s.agent, name: s.name },
-        s.time / 1000,
-      ]),
-  );
-  gauge(
-    registry,
-    "zmtp_monitor_up",
-    "1 while the agent (or a process with heartbeats) is up, 0 once declared down",
-    ["host", "agent", "process"],
-    async () =>
-      (await src.store.presence()).map((p) => [
-        { host: src.hostOf(p.agent), agent: p.agent, process: p.process ?? "" },
-        p.state === "up" ? 1 : 0,
-      ]),
-  );
-  gauge(
-    registry,
-    "zmtp_monitor_last_heartbeat_seconds",
-    "Time of the last heartbeat received",
-    ["host", "agent", "process"],
-    async () =>
-      (await src.store.presence()).map((p) => [
-        { host: src.hostOf(p.agent), agent: p.agent, process: p.process ?? "" },
-        p.lastSeen / 1000,
-      ]),
-  );
-  gauge(
-    registry,
-    "zmtp_monitor_check_status",
-    "Latest result of each check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN",
-    ["host", "agent", "check"],
-    async () =>
-      (await src.store.checkStates()).map((r) => [
-        { host: src.hostOf(r.agent), agent: r.agent, check: r.check },
-        r.status,
-      ]),
-  );
-  gauge(
-    registry,
-    "zmtp_monitor_unacknowledged_notifications",
-    "Notifications no operator acknowledged yet",
-    [],
-    async () => [[{}, (await src.store.notifications({ unacknowledged: true })).length]],
-  );
+  const store = src.store;
+  const hostOf = src.hostOf ?? ((agent: string) => agent);
+  if (store !== undefined) {
+    // ---- the fleet, from the store ----
+    gauge(
+      registry,
+      "zmtp_monitor_stat",
+      "Latest value of each stat an agent reported",
+      ["host", "agent", "name"],
+      async () =>
+        (await store.latestStats()).map((s) => [{ host: hostOf(s.agent), agent: s.agent, name: s.name }, s.value]),
+    );
+    gauge(
+      registry,
+      "zmtp_monitor_stat_time_seconds",
+      "When each stat's latest value was measured",
+      ["host", "agent", "name"],
+      async () =>
+        (await store.latestStats()).map((s) => [
+          { host: hostOf(s.agent), agent: s.agent, name: s.name },
+          s.time / 1000,
+        ]),
+    );
+    gauge(
+      registry,
+      "zmtp_monitor_up",
+      "1 while the agent (or a process with heartbeats) is up, 0 once declared down",
+      ["host", "agent", "process"],
+      async () =>
+        (await store.presence()).map((p) => [
+          { host: hostOf(p.agent), agent: p.agent, process: p.process ?? "" },
+          p.state === "up" ? 1 : 0,
+        ]),
+    );
+    gauge(
+      registry,
+      "zmtp_monitor_last_heartbeat_seconds",
+      "Time of the last heartbeat received",
+      ["host", "agent", "process"],
+      async () =>
+        (await store.presence()).map((p) => [
+          { host: hostOf(p.agent), agent: p.agent, process: p.process ?? "" },
+          p.lastSeen / 1000,
+        ]),
+    );
+    gauge(
+      registry,
+      "zmtp_monitor_check_status",
+      "Latest result of each check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN",
+      ["host", "agent", "check"],
+      async () =>
+        (await store.checkStates()).map((r) => [{ host: hostOf(r.agent), agent: r.agent, check: r.check }, r.status]),
+    );
+    gauge(
+      registry,
+      "zmtp_monitor_unacknowledged_notifications",
+      "Notifications no operator acknowledged yet",
+      [],
+      async () => [[{}, (await store.notifications({ unacknowledged: true })).length]],
+    );
+  }
 
   // ---- this process's roles ----
   const routerLabel = (i: number): string => `${i}`;
@@ -247,19 +247,32 @@ export function createMetrics(src: MetricsSources): Registry {
     );
     gauge(registry, "zmtp_monitor_graphite_buffered", "Lines waiting for carbon", [], () => [[{}, g.buffered]]);
   }
-  if (src.notifier != null) {
-    const n = src.notifier;
+  if (src.dispatcher != null) {
+    const d = src.dispatcher;
     counter(
       registry,
-      "zmtp_monitor_notification_actions_total",
-      "Notification actions: delivered, retries, failed",
+      "zmtp_monitor_notification_attempts_total",
+      "Notification action attempts by this process: delivered, failed (retried), lost (lease ran out)",
       ["result"],
       () => [
-        [{ result: "delivered" }, n.counters.delivered],
-        [{ result: "retry" }, n.counters.retries],
-        [{ result: "failed" }, n.counters.failed],
+        [{ result: "delivered" }, d.counters.delivered],
+        [{ result: "failed" }, d.counters.failed],
+        [{ result: "lost" }, d.counters.lost],
       ],
     );
   }
+  if (store !== undefined)
+    gauge(
+      registry,
+      "zmtp_monitor_pending_deliveries",
+      "Notification deliveries not done yet (retried until delivered or given up), per action",
+      ["action"],
+      async () => {
+        const counts = new Map<string, number>();
+        for (const d of await store.deliveries({ state: "pending" }))
+          counts.set(d.action, (counts.get(d.action) ?? 0) + 1);
+        return [...counts].map(([action, n]): [Labels, number] => [{ action }, n]);
+      },
+    );
   return registry;
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { hostname } from "node:os";
 import { Context, Push, Router } from "zmtp";
 import { Authenticator, type AuthDecision } from "zmtp/auth";
 import { curvePublicKey } from "zmtp/z85";
@@ -14,7 +15,8 @@ import {
   isUuid,
   type Stream,
 } from "../wire/protocol.js";
-import type { DeliveryStatus } from "../wire/schema.js";
+import { ROLE_PROCESS, roleId } from "../wire/roles.js";
+import type { DeliveryStatus, Stat } from "../wire/schema.js";
 
 export interface MonitorRouterOptions {
   /** Where to bind each endpoint; `tcp://127.0.0.1:*` style addresses bind ephemeral ports. */
@@ -27,6 +29,12 @@ export interface MonitorRouterOptions {
    * or a fixed list of Z85 keys. The back channel and streams stay on the back-end network.
    */
   curve?: { secretKey: string; allowList: string | readonly string[] };
+  /**
+   * The router's own heartbeats, sent through its heartbeat stream like an agent's so that the
+   * heartbeat sinks declare it down (and page) when it dies (wire/roles.ts). `name` defaults to
+   * `<host name> <agents endpoint>`; `interval` to 5000 ms. false: none.
+   */
+  heartbeat?: { name?: string; interval?: number } | false;
 }
 
 /** An agent the CURVE allow-list kept out. */
@@ -49,9 +57,28 @@ export interface RouterCounters {
   busy: number;
   /** Agent connections refused by the CURVE allow-list. */
   refused: number;
+  /** Agents found cut off by another connection with their id (two live agents with one id). */
+  duplicates: number;
 }
 
 const perStream = (): Record<Stream, number> => ({ heartbeat: 0, registration: 0, stats: 0, notification: 0 });
+
+/** The instance an agent's own heartbeat names, or null (a process's heartbeat, or none). */
+function instanceOf(body: Buffer): string | null {
+  try {
+    const json = JSON.parse(body.toString("utf8")) as { instance?: unknown; process?: unknown };
+    return json.process === undefined && isUuid(json.instance) ? json.instance : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Sets a key in a map kept to 100,000 entries (the oldest go first). */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > 100_000) map.delete(map.keys().next().value as string);
+}
 
 /**
  * A monitoring router. Stateless: it binds a ROUTER for agents and forwards each agent message,
@@ -63,6 +90,7 @@ const perStream = (): Record<Stream, number> => ({ heartbeat: 0, registration: 0
  * cannot stall the others; acknowledged messages are resent by their agent.
  *
  * Events: "malformed" (reason: string), "failure" (error: a receive loop ended unexpectedly),
+ * "duplicate" (agent id: another connection took the id of a live agent, see `instances`),
  * with CURVE: "refused" (Refusal), "allow-list" (keys now allowed), "allow-list-error" (error).
  */
 export class MonitorRouter extends EventEmitter {
@@ -75,7 +103,18 @@ export class MonitorRouter extends EventEmitter {
     unknownAgent: 0,
     busy: 0,
     refused: 0,
+    duplicates: 0,
   };
+  /**
+   * Two live agents with one id (a cloned image): the router hands the id to the newest
+   * connection, and the other keeps a generated id. Heartbeats carry the agent process's instance,
+   * so a generated id whose heartbeat names an instance seen under agent X is X's cut-off
+   * connection: its messages are forwarded as X again (the sinks then see both instances, alert,
+   * and tell the second to stop), and deliveries for X fall back to it once the id has no holder.
+   */
+  private readonly instances = new Map<string, string>();
+  private readonly aliases = new Map<string, string>();
+  private readonly aliasOfAgent = new Map<string, Buffer>();
   /** The routers's CURVE public key (Z85), when CURVE is on. */
   readonly publicKey: string | null;
   private readonly agents: Router;
@@ -84,6 +123,10 @@ export class MonitorRouter extends EventEmitter {
   private bound: Partial<RouterEndpoints> = {};
   private readonly authenticator: Authenticator | null = null;
   private readonly allowList: AllowListFile | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  /** The router's role id and name (wire/roles.ts), once started with heartbeats. */
+  id: string | null = null;
+  name: string | null = null;
 
   private constructor(options: MonitorRouterOptions) {
     super();
@@ -138,7 +181,56 @@ export class MonitorRouter extends EventEmitter {
     const failed = (err: unknown): void => void router.emit("failure", err);
     router.agentLoop().catch(failed);
     router.backLoop().catch(failed);
+    if (options.heartbeat !== false) router.startHeartbeats(options.heartbeat ?? {});
     return router;
+  }
+
+  /** The router's counters as stats (`monitor.*`), sent with its heartbeats. */
+  ownStats(): Stat[] {
+    const c = this.counters;
+    const stat = (name: string, value: number, kind: "counter" | "gauge" = "counter"): Stat => ({
+      name: `monitor.${name}`,
+      value,
+      kind,
+      process: ROLE_PROCESS.router,
+    });
+    const sinks = this.sinks;
+    return [
+      stat("received", c.received),
+      stat("malformed", c.malformed),
+      stat("delivered", c.delivered),
+      stat("duplicates", c.duplicates),
+      stat("agents", this.connectedAgents, "gauge"),
+      ...STREAMS.flatMap((s) => [
+        stat(`forwarded.${s}`, c.forwarded[s]),
+        stat(`dropped.${s}`, c.dropped[s]),
+        stat(`sinks.${s}`, sinks[s], "gauge"),
+      ]),
+    ];
+  }
+
+  private startHeartbeats(options: { name?: string; interval?: number }): void {
+    const name = options.name ?? `${hostname()} ${this.endpoints.agents}`;
+    const interval = options.interval ?? 5000;
+    const id = roleId("router", name);
+    this.id = id;
+    this.name = name;
+    const idFrame = Buffer.from(id, "latin1");
+    const beat = (): void => {
+      const message = createMessage("heartbeat", {
+        interval,
+        process: ROLE_PROCESS.router,
+        pid: process.pid,
+        hostname: name,
+      });
+      // Like a forwarded agent message: [sender id, header, body]. No heartbeat sink: dropped.
+      this.pushes.heartbeat.send([idFrame, ...encode(message)]).catch(() => undefined);
+      // Its counters as stats under its id: the status page's monitor row, Graphite, /metrics.
+      const stats = createMessage("stats", { stats: this.ownStats() });
+      this.pushes.stats.send([idFrame, ...encode(stats)]).catch(() => undefined);
+    };
+    beat();
+    this.heartbeatTimer = setInterval(beat, interval);
   }
 
   /** The bound endpoints (ephemeral ports resolved). */
@@ -164,6 +256,7 @@ export class MonitorRouter extends EventEmitter {
   }
 
   close(): void {
+    if (this.heartbeatTimer !== null) clearInterval(this.heartbeatTimer);
     for (const name of ENDPOINT_NAMES) this.socketFor(name).close();
     this.authenticator?.close();
     this.allowList?.close();
@@ -203,13 +296,27 @@ export class MonitorRouter extends EventEmitter {
   }
 
   private forward(msg: Buffer[]): void {
-    const agent = msg[0]!.toString("latin1");
-    if (!isUuid(agent)) return this.malformed("agent routing id is not a UUID");
+    let agent = msg[0]!.toString("latin1");
     if (msg.length !== 3) return this.malformed(`expected 2 frames from agent ${agent}, got ${msg.length - 1}`);
     const header = decodeHeader(msg[1]);
     if (!header.ok) return this.malformed(`agent ${agent}: ${header.reason}`);
     const stream = STREAM_OF[header.value.type];
     if (stream === undefined) return this.malformed(`agent ${agent}: ${header.value.type} is not an upstream message`);
+    const instance = stream === "heartbeat" ? instanceOf(msg[2]!) : null;
+    if (!isUuid(agent)) {
+      const alias = this.aliases.get(agent) ?? (instance === null ? undefined : this.instances.get(instance));
+      if (alias === undefined) return this.malformed("agent routing id is not a UUID");
+      if (!this.aliases.has(agent)) {
+        remember(this.aliases, agent, alias);
+        remember(this.aliasOfAgent, alias, msg[0]!);
+        this.counters.duplicates += 1;
+        this.emit("duplicate", alias);
+      }
+      msg[0] = Buffer.from(alias, "latin1");
+      agent = alias;
+    } else if (instance !== null) {
+      remember(this.instances, instance, agent);
+    }
     this.pushes[stream].send(msg).then(
       () => (this.counters.forwarded[stream] += 1),
       () => (this.counters.dropped[stream] += 1),
@@ -235,20 +342,32 @@ export class MonitorRouter extends EventEmitter {
       // The back ROUTER is not mandatory: a sender that left is simply not answered.
       this.back.send([sender, ...encode(report)]).catch(() => undefined);
     };
-    this.agents.send([agentFrame, headerFrame, body]).then(
-      () => {
-        this.counters.delivered += 1;
-        reply("delivered");
-      },
-      (err: { code?: string }) => {
-        if (err.code === "EHOSTUNREACH") {
-          this.counters.unknownAgent += 1;
-          reply("unknown-agent");
-        } else {
-          this.counters.busy += 1;
-          reply("busy");
-        }
-      },
-    );
+    const send = (to: Buffer): Promise<void> => this.agents.send([to, headerFrame, body]);
+    send(agentFrame)
+      .catch((err: { code?: string }) => {
+        // The id has no holder here; a cut-off connection of the agent (see `instances`) may.
+        const alias = this.aliasOfAgent.get(agent);
+        if (err.code !== "EHOSTUNREACH" || alias === undefined) throw err;
+        return send(alias).catch((again: unknown) => {
+          this.aliasOfAgent.delete(agent);
+          this.aliases.delete(alias.toString("latin1"));
+          throw again;
+        });
+      })
+      .then(
+        () => {
+          this.counters.delivered += 1;
+          reply("delivered");
+        },
+        (err: { code?: string }) => {
+          if (err.code === "EHOSTUNREACH") {
+            this.counters.unknownAgent += 1;
+            reply("unknown-agent");
+          } else {
+            this.counters.busy += 1;
+            reply("busy");
+          }
+        },
+      );
   }
 }

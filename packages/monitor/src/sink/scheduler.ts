@@ -1,8 +1,10 @@
 import { EventEmitter } from "node:events";
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { BackChannel, type BackChannelOptions, type DeliveryOutcome } from "../wire/back-channel.js";
 import { createMessage } from "../wire/protocol.js";
 import type { CheckResultRecord, Store } from "../store/store.js";
+import { RoleHeartbeat } from "./role-heartbeat.js";
 
 export interface SchedulerOptions {
   /** The store the registration sink writes (shared: same object, or same database). */
@@ -14,6 +16,11 @@ export interface SchedulerOptions {
   /** ms between scheduling passes. Default 1000. */
   tickInterval?: number;
   backChannel?: BackChannelOptions;
+  /**
+   * The scheduler's presence in the store (wire/roles.ts), so that its death pages: `name`
+   * defaults to `id` when given, else `<host name>/scheduler`; `interval` to 5000 ms. false: none.
+   */
+  heartbeat?: { name?: string; interval?: number } | false;
 }
 
 export interface SchedulerCounters {
@@ -50,6 +57,8 @@ export class Scheduler extends EventEmitter {
   private readonly store: Store;
   private readonly backChannel: BackChannel;
   private readonly timer: NodeJS.Timeout;
+  /** The scheduler's presence, unless heartbeat: false. */
+  readonly role: RoleHeartbeat | null;
   private ticking = false;
   private closed = false;
 
@@ -59,6 +68,20 @@ export class Scheduler extends EventEmitter {
     this.store = options.store;
     this.backChannel = new BackChannel(options.backChannels, options.backChannel);
     this.timer = setInterval(() => void this.tick(), options.tickInterval ?? 1000);
+    const beat = options.heartbeat ?? {};
+    this.role =
+      beat === false
+        ? null
+        : new RoleHeartbeat(this.store, "scheduler", beat.name ?? options.id ?? `${hostname()}/scheduler`, {
+            ...beat,
+            stats: () =>
+              (["scheduled", "delivered", "undelivered", "onDemand"] as const).map((k) => ({
+                name: `monitor.runs.${k}`,
+                value: this.counters[k],
+                kind: "counter" as const,
+              })),
+          });
+    this.role?.on("failure", (err: unknown) => this.emit("failure", err));
   }
 
   /** One scheduling pass: claims and sends every due check. */
@@ -111,6 +134,7 @@ export class Scheduler extends EventEmitter {
   close(): void {
     this.closed = true;
     clearInterval(this.timer);
+    this.role?.close();
     this.backChannel.close();
   }
 

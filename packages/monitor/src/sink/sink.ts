@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { Pull } from "zmtp";
-import { BackChannel, type BackChannelOptions } from "../wire/back-channel.js";
+import { BackChannel, type BackChannelOptions, type DeliveryOutcome } from "../wire/back-channel.js";
 import {
   MAX_BODY_SIZE,
   createMessage,
@@ -11,6 +11,7 @@ import {
   type Stream,
 } from "../wire/protocol.js";
 import type { Store } from "../store/store.js";
+import { backlogAlert, backlogClearedAlert } from "./alerts.js";
 
 export interface SinkOptions {
   store: Store;
@@ -25,6 +26,13 @@ export interface SinkOptions {
    * write committed. Default 256.
    */
   maxInFlight?: number;
+  /**
+   * Alerts when this sink falls behind: every slot has been taken (messages waiting for the
+   * store) for `after` ms (default 30000), and again once it caught up. `id` and `name` are the
+   * sink's role (wire/roles.ts), under which the alert is raised; it looks every `checkInterval`
+   * ms (default 1000).
+   */
+  backlog?: { id: string; name: string; after?: number; checkInterval?: number };
 }
 
 export interface SinkCounters {
@@ -69,6 +77,12 @@ export abstract class Sink extends EventEmitter {
   private readonly maxInFlight: number;
   private inFlight = 0;
   private slotFreed: (() => void) | null = null;
+  private readonly backlog: SinkOptions["backlog"];
+  private readonly backlogTimer: NodeJS.Timeout | null = null;
+  /** Since when every slot has been taken (0: not full), and whether that was alerted. */
+  private fullSince = 0;
+  private behind = false;
+  private watching: Promise<void> | null = null;
 
   protected constructor(
     readonly stream: Stream,
@@ -80,7 +94,38 @@ export abstract class Sink extends EventEmitter {
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 256);
     this.backChannel = new BackChannel(options.backChannels, options.backChannel);
     for (const endpoint of options.streams) this.pull.connect(endpoint);
+    this.backlog = options.backlog;
+    if (this.backlog !== undefined) {
+      this.backlogTimer = setInterval(() => {
+        this.watching ??= this.watchBacklog().finally(() => (this.watching = null));
+      }, this.backlog.checkInterval ?? 1000);
+      this.backlogTimer.unref();
+    }
     this.done = this.loop();
+  }
+
+  /** Messages being handled now (waiting for the store, mostly). */
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  /** Raises the backlog alert after `after` ms full, and the all-clear once back under half. */
+  async watchBacklog(now = Date.now()): Promise<void> {
+    const b = this.backlog;
+    if (b === undefined) return;
+    if (this.inFlight >= this.maxInFlight) this.fullSince ||= now;
+    else if (this.inFlight < this.maxInFlight / 2) this.fullSince = 0;
+    try {
+      if (!this.behind && this.fullSince !== 0 && now - this.fullSince >= (b.after ?? 30_000)) {
+        this.behind = true;
+        await this.store.addNotification(backlogAlert(b.id, b.name, this.stream, this.inFlight, this.fullSince, now));
+      } else if (this.behind && this.fullSince === 0) {
+        this.behind = false;
+        await this.store.addNotification(backlogClearedAlert(b.id, b.name, this.stream, now));
+      }
+    } catch (err) {
+      this.emit("failure", err);
+    }
   }
 
   /** Handles one valid message; returns whether it was new (false: a duplicate). Throws if the store fails. */
@@ -88,6 +133,8 @@ export abstract class Sink extends EventEmitter {
 
   /** Stops receiving; acks in flight are abandoned (their agents resend). */
   async close(): Promise<void> {
+    if (this.backlogTimer !== null) clearInterval(this.backlogTimer);
+    await this.watching;
     this.pull.close();
     this.backChannel.close();
     await this.done;
@@ -131,6 +178,11 @@ export abstract class Sink extends EventEmitter {
     else this.counters.duplicates += 1;
     // Acked even when a duplicate: the first ack may be what got lost.
     if (message.header.ack) void this.ack(agent, message.header.id);
+  }
+
+  /** Sends a message to an agent through any router's back channel. */
+  protected toAgent(agent: string, message: Message): Promise<DeliveryOutcome> {
+    return this.backChannel.deliver(agent, message);
   }
 
   private async ack(agent: string, ref: string): Promise<void> {

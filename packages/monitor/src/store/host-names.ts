@@ -15,11 +15,28 @@ export class HostNames {
     private readonly refreshInterval = 5000,
   ) {}
 
+  /** The name if known now, else undefined (and no refresh). */
+  known(agent: string): string | undefined {
+    return this.names.get(agent);
+  }
+
   /** The name now (never waits); an unknown id triggers a refresh for next time. */
   get(agent: string): string {
     const name = this.names.get(agent);
     if (name === undefined) void this.refresh();
     return name ?? agent;
+  }
+
+  /**
+   * The name, looked up in the store now if unknown (at most once a second), for texts that are
+   * written once: an alert must not name a host by its id because the name came a moment ago.
+   */
+  async resolve(agent: string): Promise<string> {
+    const name = this.names.get(agent);
+    if (name !== undefined) return name;
+    if (Date.now() - this.refreshedAt >= 1000) await this.refresh(true);
+    else await this.refreshing;
+    return this.names.get(agent) ?? agent;
   }
 
   /** Reloads the table unless it was reloaded within the interval. */

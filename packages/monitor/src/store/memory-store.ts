@@ -1,7 +1,16 @@
+import { randomUUID } from "node:crypto";
+import { actionMatches, type NotificationAction } from "../outputs/actions.js";
+import { silenceCovers } from "./store.js";
 import type {
   AgentRecord,
+  AuditRecord,
   CheckClaim,
   CheckResultRecord,
+  DeliveryClaim,
+  DeliveryJob,
+  DeliveryOutcomeRecord,
+  DeliveryQuery,
+  DeliveryRecord,
   NotificationRecord,
   PresenceEvent,
   PresenceKey,
@@ -9,6 +18,7 @@ import type {
   PresenceState,
   Query,
   RegistrationRecord,
+  SilenceRecord,
   StatRecord,
   StatRecordInput,
   Store,
@@ -37,6 +47,11 @@ function trim<K, V>(map: Map<K, V>, max: number): void {
   while (map.size > max) map.delete(map.keys().next().value as K);
 }
 
+function deliveryOut(d: DeliveryRecord & { lease?: unknown }): DeliveryRecord {
+  const { lease: _lease, ...out } = d;
+  return structuredClone(out);
+}
+
 /**
  * The in-memory Store: one process's sinks and schedulers share it by sharing the object. Each
  * method runs to completion without awaiting, so its check-then-set steps are atomic. Records
@@ -56,6 +71,14 @@ export class MemoryStore implements Store {
   /** (agent, message id) of the stat batches stored, for de-duplication. */
   private readonly statBatches = new Map<string, true>();
   private readonly scheduleTable = new Map<string, { dueAt: number; owner: string }>();
+  private readonly actionTable = new Map<string, NotificationAction>();
+  private readonly settingTable = new Map<string, unknown>();
+  private readonly auditTable: AuditRecord[] = [];
+  private readonly silenceTable = new Map<string, SilenceRecord>();
+  private readonly deliveryTable = new Map<
+    string,
+    DeliveryRecord & { lease: { owner: string; until: number } | null }
+  >();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.maxRows = options.maxRows ?? 100_000;
@@ -93,7 +116,12 @@ export class MemoryStore implements Store {
     return structuredClone(list);
   }
 
-  async heartbeat(key: PresenceKey, time: number, interval: number): Promise<PresenceState | "unknown"> {
+  async heartbeat(
+    key: PresenceKey,
+    time: number,
+    interval: number,
+    upAlert?: NotificationRecord,
+  ): Promise<PresenceState | "unknown"> {
     const id = keyOf(key.agent, key.process);
     const record = this.presenceTable.get(id);
     const before = record?.state ?? "unknown";
@@ -105,17 +133,19 @@ export class MemoryStore implements Store {
       if (record.state === "up") return before;
       record.state = "up";
       record.since = time;
+      if (upAlert !== undefined) this.insertNotification(upAlert);
     }
     this.appendHistory({ ...key, state: "up", time });
     return before;
   }
 
-  async markDown(key: PresenceKey, lastSeen: number, time: number): Promise<boolean> {
+  async markDown(key: PresenceKey, lastSeen: number, time: number, downAlert?: NotificationRecord): Promise<boolean> {
     const record = this.presenceTable.get(keyOf(key.agent, key.process));
     if (record === undefined || record.state !== "up" || record.lastSeen !== lastSeen) return false;
     record.state = "down";
     record.since = time;
     this.appendHistory({ ...key, state: "down", time });
+    if (downAlert !== undefined) this.insertNotification(downAlert);
     return true;
   }
 
@@ -127,9 +157,10 @@ export class MemoryStore implements Store {
     return this.historyTable.filter((e) => agent === undefined || e.agent === agent).map((e) => ({ ...e }));
   }
 
-  async addCheckResult(result: CheckResultRecord): Promise<boolean> {
+  async addCheckResult(result: CheckResultRecord, alert?: NotificationRecord): Promise<boolean> {
     const key = keyOf(result.agent, result.id);
     if (this.resultTable.has(key)) return false;
+    if (alert !== undefined) this.insertNotification(alert);
     this.resultTable.set(key, { ...result });
     trim(this.resultTable, this.maxRows);
     const state = keyOf(result.agent, result.check);
@@ -153,11 +184,7 @@ export class MemoryStore implements Store {
   }
 
   async addNotification(notification: NotificationRecord): Promise<boolean> {
-    const key = keyOf(notification.agent, notification.id);
-    if (this.notificationTable.has(key)) return false;
-    this.notificationTable.set(key, structuredClone(notification));
-    trim(this.notificationTable, this.maxRows);
-    return true;
+    return this.insertNotification(notification);
   }
 
   async notifications(query?: Query & { unacknowledged?: boolean }): Promise<NotificationRecord[]> {
@@ -174,6 +201,7 @@ export class MemoryStore implements Store {
     const record = this.notificationTable.get(keyOf(agent, id));
     if (record === undefined || record.acknowledged !== null) return false;
     record.acknowledged = { by, time };
+    this.audit({ time, actor: by, action: "ack", target: `${agent}/${id}` });
     return true;
   }
 
@@ -215,7 +243,168 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async putAction(action: NotificationAction): Promise<void> {
+    this.actionTable.set(action.name, structuredClone(action));
+  }
+
+  async removeAction(name: string, by: string, time: number): Promise<boolean> {
+    if (!this.actionTable.delete(name)) return false;
+    this.audit({ time, actor: by, action: "remove-action", target: name });
+    for (const d of this.deliveryTable.values())
+      if (d.action === name && d.state === "pending") this.abandon(d, by, time, "action removed");
+    return true;
+  }
+
+  async actions(): Promise<NotificationAction[]> {
+    return structuredClone(
+      [...this.actionTable.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    );
+  }
+
+  async claimDeliveries(claim: DeliveryClaim): Promise<DeliveryJob[]> {
+    const jobs: DeliveryJob[] = [];
+    const due = [...this.deliveryTable.values()]
+      .filter((d) => d.state === "pending" && d.dueAt <= claim.now && (d.lease === null || d.lease.until <= claim.now))
+      .sort((a, b) => a.dueAt - b.dueAt);
+    for (const d of due) {
+      if (jobs.length >= claim.limit) break;
+      const action = this.actionTable.get(d.action);
+      const notification = this.notificationTable.get(keyOf(d.agent, d.notification));
+      if (action === undefined || notification === undefined) {
+        this.abandon(d, "store", claim.now, action === undefined ? "action removed" : "notification pruned");
+        continue;
+      }
+      d.lease = { owner: claim.owner, until: claim.leaseUntil };
+      d.attempts += 1;
+      jobs.push({
+        delivery: deliveryOut(d),
+        notification: structuredClone(notification),
+        action: structuredClone(action),
+      });
+    }
+    return jobs;
+  }
+
+  async finishDelivery(o: DeliveryOutcomeRecord): Promise<boolean> {
+    const d = this.deliveryTable.get(o.id);
+    if (d === undefined || d.state !== "pending" || d.lease?.owner !== o.owner) return false;
+    d.lease = null;
+    if (!o.ok) {
+      d.dueAt = o.retryAt ?? o.now;
+      if (o.error !== undefined) d.lastError = o.error;
+      return true;
+    }
+    d.state = "delivered";
+    d.done = { by: o.owner, time: o.now };
+    if (d.attempts > 1) {
+      for (const other of this.deliveryTable.values())
+        if (other.action === d.action && other.state === "pending" && other.dueAt > o.now) other.dueAt = o.now;
+    }
+    return true;
+  }
+
+  async abandonDelivery(id: string, by: string, time: number): Promise<boolean> {
+    const d = this.deliveryTable.get(id);
+    if (d === undefined || d.state !== "pending") return false;
+    this.abandon(d, by, time);
+    this.audit({ time, actor: by, action: "give-up", target: id, detail: JSON.stringify({ action: d.action }) });
+    return true;
+  }
+
+  async deliveries(query: DeliveryQuery = {}): Promise<DeliveryRecord[]> {
+    const list = [...this.deliveryTable.values()].filter(
+      (d) =>
+        (query.state === undefined || d.state === query.state) &&
+        (query.agent === undefined || d.agent === query.agent) &&
+        (query.notification === undefined || d.notification === query.notification),
+    );
+    return newest(list, query).map(deliveryOut);
+  }
+
+  async putSetting(key: string, value: unknown): Promise<void> {
+    if (value === null) this.settingTable.delete(key);
+    else this.settingTable.set(key, structuredClone(value));
+  }
+
+  async setting(key: string): Promise<unknown> {
+    return structuredClone(this.settingTable.get(key));
+  }
+
+  async putSilence(silence: SilenceRecord): Promise<void> {
+    this.silenceTable.set(silence.id, structuredClone(silence));
+    this.audit({
+      time: silence.created,
+      actor: silence.by,
+      action: "silence",
+      target: silence.id,
+      detail: JSON.stringify(silence),
+    });
+  }
+
+  async endSilence(id: string, by: string, time: number): Promise<boolean> {
+    const s = this.silenceTable.get(id);
+    if (s === undefined || s.ends <= time) return false;
+    s.ends = time;
+    this.audit({ time, actor: by, action: "end-silence", target: id });
+    return true;
+  }
+
+  async silences(query: { activeAt?: number; upcoming?: boolean } = {}): Promise<SilenceRecord[]> {
+    const at = query.activeAt;
+    return structuredClone(
+      [...this.silenceTable.values()]
+        .filter((s) => at === undefined || (s.ends > at && (query.upcoming === true || s.starts <= at)))
+        .sort((a, b) => a.starts - b.starts || (a.id < b.id ? -1 : 1)),
+    );
+  }
+
+  async auditLog(query: { limit?: number; since?: number } = {}): Promise<AuditRecord[]> {
+    const list = this.auditTable.filter((a) => query.since === undefined || a.time >= query.since);
+    return structuredClone(newest(list, query));
+  }
+
   async close(): Promise<void> {}
+
+  private audit(entry: AuditRecord): void {
+    this.auditTable.push(entry);
+    if (this.auditTable.length > this.maxRows) this.auditTable.splice(0, this.auditTable.length - this.maxRows);
+  }
+
+  /** addNotification, and the deliveries of a new notification. */
+  private insertNotification(notification: NotificationRecord): boolean {
+    const key = keyOf(notification.agent, notification.id);
+    if (this.notificationTable.has(key)) return false;
+    const silence = [...this.silenceTable.values()].find((s) => silenceCovers(s, notification));
+    const stored = structuredClone(notification);
+    if (silence !== undefined) stored.silenced = silence.id;
+    this.notificationTable.set(key, stored);
+    trim(this.notificationTable, this.maxRows);
+    if (silence !== undefined) return true;
+    for (const action of this.actionTable.values()) {
+      if (!actionMatches(action, notification.severity)) continue;
+      const id = randomUUID();
+      this.deliveryTable.set(id, {
+        id,
+        agent: notification.agent,
+        notification: notification.id,
+        action: action.name,
+        state: "pending",
+        attempts: 0,
+        dueAt: notification.received,
+        created: notification.received,
+        lease: null,
+      });
+    }
+    trim(this.deliveryTable, this.maxRows);
+    return true;
+  }
+
+  private abandon(d: DeliveryRecord & { lease: unknown }, by: string, time: number, error?: string): void {
+    d.state = "abandoned";
+    d.lease = null;
+    d.done = { by, time };
+    if (error !== undefined) d.lastError = error;
+  }
 
   private appendHistory(event: PresenceEvent): void {
     this.historyTable.push(event);

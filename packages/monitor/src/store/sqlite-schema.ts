@@ -83,6 +83,46 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE seq = (SELECT seq FROM check_results q WHERE q.agent = r.agent AND q.check_name = r.check_name ORDER BY time DESC, seq DESC LIMIT 1);
     `,
   },
+  {
+    version: 3,
+    description: "notification actions and their deliveries (durable, leased, retried); what raised a notification",
+    sql: `
+      ALTER TABLE notifications ADD COLUMN kind TEXT;
+      CREATE TABLE actions (name TEXT PRIMARY KEY, spec TEXT NOT NULL, updated REAL NOT NULL) WITHOUT ROWID;
+      CREATE TABLE deliveries (
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, agent TEXT NOT NULL, notification TEXT NOT NULL,
+        action TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL, due_at REAL NOT NULL,
+        created REAL NOT NULL, lease_owner TEXT, lease_until REAL, last_error TEXT, done_by TEXT, done_at REAL
+      );
+      CREATE INDEX deliveries_due ON deliveries (state, due_at);
+      CREATE INDEX deliveries_notification ON deliveries (agent, notification);
+    `,
+  },
+  {
+    version: 4,
+    description: "deployment-wide settings (the Graphite target every stats sink writes to)",
+    sql: `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated REAL NOT NULL) WITHOUT ROWID;`,
+  },
+  {
+    version: 5,
+    description: "audit log of what operators did (acks, given-up deliveries, removed actions, silences)",
+    sql: `
+      CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY, time REAL NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+        target TEXT NOT NULL, detail TEXT
+      );
+    `,
+  },
+  {
+    version: 6,
+    description: "silences and maintenance windows; which silence kept a notification from being delivered",
+    sql: `
+      ALTER TABLE notifications ADD COLUMN silenced TEXT;
+      CREATE TABLE silences (
+        id TEXT PRIMARY KEY, spec TEXT NOT NULL, starts REAL NOT NULL, ends REAL NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

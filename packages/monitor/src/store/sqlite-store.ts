@@ -1,13 +1,24 @@
+import { randomUUID } from "node:crypto";
 import { rollBackHotJournal } from "./sqlite-recovery.js";
-import { mkdirSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { SqliteLock } from "./sqlite-lock.js";
+import { deliveryFrom, notificationFrom, num, put, resultFrom, statFrom, str } from "./rows.js";
+import { silenceCovers } from "./store.js";
+import { actionMatches, validAction, type NotificationAction } from "../outputs/actions.js";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Database as SqliteDatabase, SQLiteValue, Statement } from "node-sqlite3-wasm";
 import { MIGRATIONS, SCHEMA_VERSION } from "./sqlite-schema.js";
-import type { CheckDeclaration, CheckStatus, Severity, StatKind, Trigger } from "../wire/schema.js";
+import type { CheckDeclaration } from "../wire/schema.js";
 import type {
   AgentRecord,
+  AuditRecord,
   CheckClaim,
   CheckResultRecord,
+  DeliveryClaim,
+  DeliveryJob,
+  DeliveryOutcomeRecord,
+  DeliveryQuery,
+  DeliveryRecord,
   NotificationRecord,
   PresenceEvent,
   PresenceKey,
@@ -15,6 +26,7 @@ import type {
   PresenceState,
   Query,
   RegistrationRecord,
+  SilenceRecord,
   StatRecord,
   StatRecordInput,
   Store,
@@ -45,8 +57,14 @@ export interface SqliteStoreOptions {
   retention?: number;
   /** ms between prunes. Default 60000. */
   pruneInterval?: number;
-  /** A lock older than this (ms) left by a process that died mid-transaction is broken. Default 5000. */
+  /**
+   * A lock whose holder cannot be told (no owner recorded) is broken once older than this (ms);
+   * a lock whose holder died is broken at once, one whose holder lives never (sqlite-lock.ts).
+   * Default 5000.
+   */
   staleLockAfter?: number;
+  /** ms open() waits for other processes' locks (their migrations, their batches) before failing. Default 60000. */
+  openTimeout?: number;
 }
 
 export interface SqliteStoreCounters {
@@ -54,7 +72,7 @@ export interface SqliteStoreCounters {
   transactions: number;
   /** Operations carried by them. */
   operations: number;
-  /** Times the database was locked by another process (the batch is retried). */
+  /** Times the database was locked by another process (the batch, or the opening, is retried). */
   busy: number;
   /** Stale locks broken (left by a process killed mid-transaction). */
   staleLocks: number;
@@ -120,85 +138,84 @@ function placeholders(rows: number): string {
   return Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
 }
 
-/** Runs `fn` in a transaction: the schema migrations, each with its version bump. */
-function transaction(db: SqliteDatabase, fn: () => void): void {
-  db.exec("BEGIN IMMEDIATE");
-  try {
-    fn();
-    db.exec("COMMIT");
-  } catch (err) {
-    if (db.inTransaction) db.exec("ROLLBACK");
-    throw err;
-  }
-}
+const schemaVersion = (db: SqliteDatabase): number => Number((db.get("PRAGMA user_version") as Row).user_version);
 
-/** Applies the migrations missing from `db`, up to `target`. Returns the version before. */
+/**
+ * Applies the migrations missing from `db`, up to `target`, each in its own transaction with its
+ * version bump. The version is read again inside each transaction: processes opening a new file
+ * together apply each migration once. Returns the version before.
+ */
 export function migrate(db: SqliteDatabase, target = SCHEMA_VERSION): number {
-  const before = Number((db.get("PRAGMA user_version") as Row).user_version);
+  const before = schemaVersion(db);
   if (before > SCHEMA_VERSION)
     throw new Error(
       `The database has schema version ${before}, newer than this program's ${SCHEMA_VERSION}: upgrade zmtp`,
     );
   for (const m of MIGRATIONS) {
     if (m.version <= before || m.version > target) continue;
-    transaction(db, () => {
-      db.exec(m.sql);
-      db.exec(`PRAGMA user_version = ${m.version}`);
-    });
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      if (schemaVersion(db) < m.version) {
+        db.exec(m.sql);
+        db.exec(`PRAGMA user_version = ${m.version}`);
+      }
+      db.exec("COMMIT");
+    } catch (err) {
+      if (db.inTransaction) db.exec("ROLLBACK");
+      throw err;
+    }
   }
   return before;
 }
 
 const isBusy = (err: unknown): boolean => err instanceof Error && /database is locked|SQLITE_BUSY/i.test(err.message);
-const str = (v: SQLiteValue): string => v as string;
-const num = (v: SQLiteValue): number => Number(v);
-/** Optional columns: NULL becomes an absent field. */
-function put<T extends object>(
-  out: T,
-  key: keyof T & string,
-  value: SQLiteValue,
-  map: (v: SQLiteValue) => unknown = (v) => v,
-): void {
-  if (value !== null) (out as Record<string, unknown>)[key] = map(value);
+/** An audit log entry, inside the transaction of what it records. */
+function audit(db: Statements, a: AuditRecord): void {
+  db.run("INSERT INTO audit (time, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)", [
+    a.time,
+    a.actor,
+    a.action,
+    a.target,
+    a.detail ?? null,
+  ]);
 }
 
-function resultFrom(r: Row): CheckResultRecord {
-  const out: CheckResultRecord = {
-    agent: str(r.agent),
-    id: str(r.id),
-    check: str(r.check_name),
-    status: num(r.status) as CheckStatus,
-    text: str(r.text),
-    perfdata: str(r.perfdata),
-    duration: num(r.duration),
-    trigger: str(r.trigger) as Trigger,
-    time: num(r.time),
-  };
-  put(out, "ref", r.ref);
-  return out;
-}
-
-function statFrom(r: Row): StatRecord {
-  const out: StatRecord = { agent: str(r.agent), name: str(r.name), value: num(r.value), time: num(r.time) };
-  put(out, "kind", r.kind, (v) => v as StatKind);
-  put(out, "unit", r.unit);
-  put(out, "process", r.process);
-  return out;
-}
-
-function notificationFrom(r: Row): NotificationRecord {
-  const out: NotificationRecord = {
-    agent: str(r.agent),
-    id: str(r.id),
-    severity: str(r.severity) as Severity,
-    text: str(r.text),
-    time: num(r.time),
-    received: num(r.received),
-    acknowledged: r.acknowledged_by === null ? null : { by: str(r.acknowledged_by), time: num(r.acknowledged_at) },
-  };
-  put(out, "process", r.process);
-  put(out, "check", r.check_name);
-  return out;
+/** addNotification inside a transaction: the notification, and a delivery per matching action. */
+function insertNotification(db: Statements, n: NotificationRecord): boolean {
+  const silence = db
+    .all("SELECT spec FROM silences WHERE starts <= ? AND ends > ?", [n.received, n.received])
+    .map((r) => JSON.parse(str(r.spec)) as SilenceRecord)
+    .find((s) => silenceCovers(s, n));
+  const { changes } = db.run(
+    `INSERT INTO notifications (agent, id, severity, text, process, check_name, time, received, acknowledged_by, acknowledged_at, kind, silenced)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agent, id) DO NOTHING`,
+    [
+      n.agent,
+      n.id,
+      n.severity,
+      n.text,
+      n.process ?? null,
+      n.check ?? null,
+      n.time,
+      n.received,
+      n.acknowledged?.by ?? null,
+      n.acknowledged?.time ?? null,
+      n.kind ?? null,
+      silence?.id ?? null,
+    ],
+  );
+  if (changes === 0) return false;
+  if (silence !== undefined) return true; // stored and shown, not delivered
+  for (const row of db.all("SELECT spec FROM actions")) {
+    const action = JSON.parse(str(row.spec)) as NotificationAction;
+    if (!actionMatches(action, n.severity)) continue;
+    db.run(
+      `INSERT INTO deliveries (id, agent, notification, action, state, attempts, due_at, created)
+       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
+      [randomUUID(), n.agent, n.id, action.name, n.received, n.received],
+    );
+  }
+  return true;
 }
 
 /** WHERE clause and values for a Query. */
@@ -263,21 +280,33 @@ export class SqliteStore implements Store {
     recoveredJournals: 0,
   };
   private readonly db: SqliteDatabase;
-  private readonly statements: Statements;
+  private statements!: Statements;
   private readonly maxBatch: number;
   private readonly batchDelay: number;
   private readonly retention: number;
-  private readonly staleLockAfter: number;
-  private readonly users: string;
+  private readonly lock: SqliteLock;
   private queue: Operation[] = [];
   private scheduled: NodeJS.Immediate | NodeJS.Timeout | null = null;
-  private busySince = 0;
-  private readonly pruner: NodeJS.Timeout;
+  private pruner: NodeJS.Timeout | null = null;
   private closed = false;
 
-  /** Opens (creating it if needed) and migrates the database. */
+  /**
+   * Opens (creating it if needed) and migrates the database. Other processes holding the file
+   * make it wait (up to `openTimeout`), never fail: any number of sinks and schedulers may start
+   * together on one file.
+   */
   static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
-    return new SqliteStore(await loadSqlite(), options);
+    const store = new SqliteStore(await loadSqlite(), options);
+    try {
+      await store.prepare(options.openTimeout ?? 60_000);
+    } catch (err) {
+      store.db.close();
+      store.lock.unregister();
+      throw err;
+    }
+    store.pruner = setInterval(() => void store.prune().catch(() => undefined), options.pruneInterval ?? 60_000);
+    store.pruner.unref();
+    return store;
   }
 
   private constructor(sqlite: SqliteModule, options: SqliteStoreOptions) {
@@ -285,28 +314,33 @@ export class SqliteStore implements Store {
     this.maxBatch = options.maxBatch ?? 500;
     this.batchDelay = options.batchDelay ?? 5;
     this.retention = options.retention ?? 7 * DAY;
-    this.staleLockAfter = options.staleLockAfter ?? 5000;
     mkdirSync(dirname(this.path), { recursive: true });
-    // Which processes have the store open: a lock is stale at once when none but us is alive.
-    this.users = `${this.path}.users`;
-    mkdirSync(this.users, { recursive: true });
-    if (!this.otherUserAlive()) {
-      // Nobody else has the file open: a lock and a journal left now are a dead writer's.
-      this.breakLock(0);
-      if (rollBackHotJournal(this.path)) this.counters.recoveredJournals += 1;
-    }
-    writeFileSync(join(this.users, String(process.pid)), "");
+    this.lock = new SqliteLock(this.path, options.staleLockAfter ?? 5000);
+    this.lock.register();
+    if (!this.lock.otherUserAlive() && this.lock.breakIfStale(Infinity)) this.counters.staleLocks += 1;
+    // Nobody else has the file open: a journal left now is a dead writer's.
+    if (!this.lock.otherUserAlive() && rollBackHotJournal(this.path)) this.counters.recoveredJournals += 1;
     this.db = new sqlite.Database(this.path);
-    try {
-      this.db.exec("PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF");
-      migrate(this.db);
-      this.statements = new Statements(this.db);
-    } catch (err) {
-      this.db.close();
-      throw err;
+  }
+
+  /** Pragmas and migrations, retried while another process holds the lock. */
+  private async prepare(timeout: number): Promise<void> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      try {
+        this.db.exec("PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF");
+        migrate(this.db);
+        this.statements = new Statements(this.db);
+        return;
+      } catch (err) {
+        if (!isBusy(err)) throw err;
+        if (Date.now() > deadline)
+          throw new Error(`${this.path} stayed locked by another process for ${timeout} ms`, { cause: err });
+        this.counters.busy += 1;
+        if (this.lock.breakIfStale()) this.counters.staleLocks += 1;
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(Math.random() * 20)));
+      }
     }
-    this.pruner = setInterval(() => void this.prune().catch(() => undefined), options.pruneInterval ?? 60_000);
-    this.pruner.unref();
   }
 
   /** The schema version of the open database. */
@@ -383,7 +417,12 @@ export class SqliteStore implements Store {
 
   // ---- presence ----
 
-  heartbeat(key: PresenceKey, time: number, interval: number): Promise<PresenceState | "unknown"> {
+  heartbeat(
+    key: PresenceKey,
+    time: number,
+    interval: number,
+    upAlert?: NotificationRecord,
+  ): Promise<PresenceState | "unknown"> {
     return this.op((db) => {
       const process = key.process ?? "";
       const row = db.get("SELECT state, last_seen FROM presence WHERE agent = ? AND process = ?", [
@@ -408,6 +447,7 @@ export class SqliteStore implements Store {
           "UPDATE presence SET state = 'up', last_seen = max(last_seen, ?), interval = ?, since = ? WHERE agent = ? AND process = ?",
           [time, interval, time, key.agent, process],
         );
+        if (upAlert !== undefined) insertNotification(db, upAlert);
       }
       db.run("INSERT INTO presence_history (agent, process, state, time) VALUES (?, ?, 'up', ?)", [
         key.agent,
@@ -418,7 +458,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  markDown(key: PresenceKey, lastSeen: number, time: number): Promise<boolean> {
+  markDown(key: PresenceKey, lastSeen: number, time: number, downAlert?: NotificationRecord): Promise<boolean> {
     return this.op((db) => {
       const process = key.process ?? "";
       const { changes } = db.run(
@@ -431,6 +471,7 @@ export class SqliteStore implements Store {
         process,
         time,
       ]);
+      if (downAlert !== undefined) insertNotification(db, downAlert);
       return true;
     });
   }
@@ -466,7 +507,7 @@ export class SqliteStore implements Store {
 
   // ---- check results ----
 
-  addCheckResult(r: CheckResultRecord): Promise<boolean> {
+  addCheckResult(r: CheckResultRecord, alert?: NotificationRecord): Promise<boolean> {
     return this.op((db) => {
       const { changes, lastInsertRowid } = db.run(
         `INSERT INTO check_results (agent, id, check_name, status, text, perfdata, duration, trigger, ref, time)
@@ -479,6 +520,7 @@ export class SqliteStore implements Store {
          ON CONFLICT (agent, check_name) DO UPDATE SET result_seq = excluded.result_seq, time = excluded.time WHERE excluded.time >= check_state.time`,
         [r.agent, r.check, lastInsertRowid, r.time],
       );
+      if (alert !== undefined) insertNotification(db, alert);
       return true;
     });
   }
@@ -501,25 +543,7 @@ export class SqliteStore implements Store {
   // ---- notifications ----
 
   addNotification(n: NotificationRecord): Promise<boolean> {
-    return this.op((db) => {
-      const { changes } = db.run(
-        `INSERT INTO notifications (agent, id, severity, text, process, check_name, time, received, acknowledged_by, acknowledged_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agent, id) DO NOTHING`,
-        [
-          n.agent,
-          n.id,
-          n.severity,
-          n.text,
-          n.process ?? null,
-          n.check ?? null,
-          n.time,
-          n.received,
-          n.acknowledged?.by ?? null,
-          n.acknowledged?.time ?? null,
-        ],
-      );
-      return changes > 0;
-    });
+    return this.op((db) => insertNotification(db, n));
   }
 
   notifications(query?: Query & { unacknowledged?: boolean }): Promise<NotificationRecord[]> {
@@ -533,13 +557,213 @@ export class SqliteStore implements Store {
   }
 
   acknowledgeNotification(agent: string, id: string, by: string, time: number): Promise<boolean> {
-    return this.op(
-      (db) =>
-        db.run(
-          "UPDATE notifications SET acknowledged_by = ?, acknowledged_at = ? WHERE agent = ? AND id = ? AND acknowledged_by IS NULL",
-          [by, time, agent, id],
-        ).changes > 0,
+    return this.op((db) => {
+      const { changes } = db.run(
+        "UPDATE notifications SET acknowledged_by = ?, acknowledged_at = ? WHERE agent = ? AND id = ? AND acknowledged_by IS NULL",
+        [by, time, agent, id],
+      );
+      if (changes > 0) audit(db, { time, actor: by, action: "ack", target: `${agent}/${id}` });
+      return changes > 0;
+    });
+  }
+
+  putSilence(silence: SilenceRecord): Promise<void> {
+    return this.op((db) => {
+      db.run(
+        "INSERT INTO silences (id, spec, starts, ends) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET spec = excluded.spec, starts = excluded.starts, ends = excluded.ends",
+        [silence.id, JSON.stringify(silence), silence.starts, silence.ends],
+      );
+      audit(db, {
+        time: silence.created,
+        actor: silence.by,
+        action: "silence",
+        target: silence.id,
+        detail: JSON.stringify(silence),
+      });
+    });
+  }
+
+  endSilence(id: string, by: string, time: number): Promise<boolean> {
+    return this.op((db) => {
+      const row = db.get("SELECT spec FROM silences WHERE id = ? AND ends > ?", [id, time]);
+      if (row === null) return false;
+      const silence = { ...(JSON.parse(str(row.spec)) as SilenceRecord), ends: time };
+      db.run("UPDATE silences SET spec = ?, ends = ? WHERE id = ?", [JSON.stringify(silence), time, id]);
+      audit(db, { time, actor: by, action: "end-silence", target: id });
+      return true;
+    });
+  }
+
+  silences(query: { activeAt?: number; upcoming?: boolean } = {}): Promise<SilenceRecord[]> {
+    return this.op((db) => {
+      const at = query.activeAt;
+      const rows =
+        at === undefined
+          ? db.all("SELECT spec FROM silences ORDER BY starts, id")
+          : query.upcoming === true
+            ? db.all("SELECT spec FROM silences WHERE ends > ? ORDER BY starts, id", [at])
+            : db.all("SELECT spec FROM silences WHERE starts <= ? AND ends > ? ORDER BY starts, id", [at, at]);
+      return rows.map((r) => JSON.parse(str(r.spec)) as SilenceRecord);
+    });
+  }
+
+  auditLog(query: { limit?: number; since?: number } = {}): Promise<AuditRecord[]> {
+    return this.op((db) => {
+      const w = where(query.since === undefined ? undefined : { since: query.since });
+      const q = limited("audit", query, w);
+      return db.all(q.sql, q.values).map((r) => {
+        const out: AuditRecord = {
+          time: num(r.time),
+          actor: str(r.actor),
+          action: str(r.action),
+          target: str(r.target),
+        };
+        put(out, "detail", r.detail);
+        return out;
+      });
+    });
+  }
+
+  // ---- actions and deliveries ----
+
+  putAction(action: NotificationAction): Promise<void> {
+    return this.op((db) => {
+      db.run(
+        "INSERT INTO actions (name, spec, updated) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, updated = excluded.updated",
+        [action.name, JSON.stringify(action), Date.now()],
+      );
+    });
+  }
+
+  removeAction(name: string, by: string, time: number): Promise<boolean> {
+    return this.op((db) => {
+      if (db.run("DELETE FROM actions WHERE name = ?", [name]).changes === 0) return false;
+      audit(db, { time, actor: by, action: "remove-action", target: name });
+      db.run(
+        "UPDATE deliveries SET state = 'abandoned', done_by = ?, done_at = ?, lease_owner = NULL, lease_until = NULL, last_error = 'action removed' WHERE action = ? AND state = 'pending'",
+        [by, time, name],
+      );
+      return true;
+    });
+  }
+
+  actions(): Promise<NotificationAction[]> {
+    return this.op((db) =>
+      db.all("SELECT spec FROM actions ORDER BY name").map((r) => validAction(JSON.parse(str(r.spec)))),
     );
+  }
+
+  claimDeliveries(claim: DeliveryClaim): Promise<DeliveryJob[]> {
+    return this.op((db) => {
+      const rows = db.all(
+        `SELECT d.*, a.spec FROM deliveries d LEFT JOIN actions a ON a.name = d.action
+         WHERE d.state = 'pending' AND d.due_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)
+         ORDER BY d.due_at LIMIT ?`,
+        [claim.now, claim.now, claim.limit],
+      );
+      const jobs: DeliveryJob[] = [];
+      for (const r of rows) {
+        const n = db.get("SELECT * FROM notifications WHERE agent = ? AND id = ?", [r.agent, r.notification]);
+        if (r.spec === null || n === null) {
+          db.run(
+            "UPDATE deliveries SET state = 'abandoned', done_by = 'store', done_at = ?, last_error = ? WHERE seq = ?",
+            [claim.now, r.spec === null ? "action removed" : "notification pruned", r.seq],
+          );
+          continue;
+        }
+        db.run("UPDATE deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE seq = ?", [
+          claim.owner,
+          claim.leaseUntil,
+          r.seq,
+        ]);
+        jobs.push({
+          delivery: deliveryFrom({ ...r, attempts: num(r.attempts) + 1 }),
+          notification: notificationFrom(n),
+          action: validAction(JSON.parse(str(r.spec))),
+        });
+      }
+      return jobs;
+    });
+  }
+
+  finishDelivery(o: DeliveryOutcomeRecord): Promise<boolean> {
+    return this.op((db) => {
+      const row = db.get(
+        "SELECT seq, action, attempts FROM deliveries WHERE id = ? AND state = 'pending' AND lease_owner = ?",
+        [o.id, o.owner],
+      );
+      if (row === null) return false;
+      if (!o.ok) {
+        db.run(
+          "UPDATE deliveries SET due_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE seq = ?",
+          [o.retryAt ?? o.now, o.error ?? null, row.seq],
+        );
+        return true;
+      }
+      db.run(
+        "UPDATE deliveries SET state = 'delivered', done_by = ?, done_at = ?, lease_owner = NULL, lease_until = NULL WHERE seq = ?",
+        [o.owner, o.now, row.seq],
+      );
+      // The target is back: what waited for it goes now.
+      if (num(row.attempts) > 1)
+        db.run("UPDATE deliveries SET due_at = ? WHERE action = ? AND state = 'pending' AND due_at > ?", [
+          o.now,
+          row.action,
+          o.now,
+        ]);
+      return true;
+    });
+  }
+
+  abandonDelivery(id: string, by: string, time: number): Promise<boolean> {
+    return this.op((db) => {
+      const row = db.get("SELECT action FROM deliveries WHERE id = ? AND state = 'pending'", [id]);
+      if (row === null) return false;
+      db.run(
+        "UPDATE deliveries SET state = 'abandoned', done_by = ?, done_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+        [by, time, id],
+      );
+      audit(db, { time, actor: by, action: "give-up", target: id, detail: JSON.stringify({ action: row.action }) });
+      return true;
+    });
+  }
+
+  deliveries(query: DeliveryQuery = {}): Promise<DeliveryRecord[]> {
+    return this.op((db) => {
+      const parts: string[] = [];
+      const values: SQLiteValue[] = [];
+      for (const [column, value] of [
+        ["state", query.state],
+        ["agent", query.agent],
+        ["notification", query.notification],
+      ] as const) {
+        if (value === undefined) continue;
+        parts.push(`${column} = ?`);
+        values.push(value);
+      }
+      const q = limited("deliveries", query, { sql: parts.length > 0 ? `WHERE ${parts.join(" AND ")}` : "", values });
+      return db.all(q.sql, q.values).map(deliveryFrom);
+    });
+  }
+
+  // ---- settings ----
+
+  putSetting(key: string, value: unknown): Promise<void> {
+    return this.op((db) => {
+      if (value === null) db.run("DELETE FROM settings WHERE key = ?", [key]);
+      else
+        db.run(
+          "INSERT INTO settings (key, value, updated) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated = excluded.updated",
+          [key, JSON.stringify(value), Date.now()],
+        );
+    });
+  }
+
+  setting(key: string): Promise<unknown> {
+    return this.op((db) => {
+      const row = db.get("SELECT value FROM settings WHERE key = ?", [key]);
+      return row === null ? undefined : (JSON.parse(str(row.value)) as unknown);
+    });
   }
 
   // ---- stats ----
@@ -628,6 +852,7 @@ export class SqliteStore implements Store {
       db.run("DELETE FROM stat_batches WHERE received < ?", [before]);
       db.run("DELETE FROM check_results WHERE time < ? AND seq NOT IN (SELECT result_seq FROM check_state)", [before]);
       db.run("DELETE FROM presence_history WHERE time < ?", [before]);
+      db.run("DELETE FROM deliveries WHERE state <> 'pending' AND done_at < ?", [before]);
     });
   }
 
@@ -636,12 +861,12 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     await this.op(() => undefined).catch(() => undefined);
     this.closed = true;
-    clearInterval(this.pruner);
+    if (this.pruner !== null) clearInterval(this.pruner);
     this.cancelFlush();
     for (const op of this.queue.splice(0)) op.reject(new Error("The store is closed"));
     this.statements.finalize();
     this.db.close();
-    rmSync(join(this.users, String(process.pid)), { force: true });
+    this.lock.unregister();
   }
 
   // ---- the batch ----
@@ -680,7 +905,7 @@ export class SqliteStore implements Store {
       if (isBusy(err)) return this.retryBusy();
       return this.fail(batch, err);
     }
-    this.busySince = 0;
+    this.lock.held();
     try {
       for (const op of batch) {
         // A savepoint per operation: one that fails is undone alone and rejected alone.
@@ -696,8 +921,10 @@ export class SqliteStore implements Store {
       this.db.exec("COMMIT");
     } catch (err) {
       if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      this.lock.released();
       return this.fail(batch, err);
     }
+    this.lock.released();
     this.queue.splice(0, batch.length);
     this.counters.transactions += 1;
     this.counters.operations += batch.length;
@@ -720,38 +947,7 @@ export class SqliteStore implements Store {
   /** Another process holds the lock: try again soon, breaking the lock if its holder died. */
   private retryBusy(): void {
     this.counters.busy += 1;
-    const now = Date.now();
-    if (this.busySince === 0) this.busySince = now;
-    if (now - this.busySince > this.staleLockAfter) this.breakLock(this.staleLockAfter);
+    if (this.lock.breakIfStale()) this.counters.staleLocks += 1;
     this.scheduled = setTimeout(() => this.flush(), 2 + Math.floor(Math.random() * 10));
-  }
-
-  /** Removes the VFS lock directory if it is older than `age` ms. */
-  private breakLock(age: number): void {
-    try {
-      const lock = `${this.path}.lock`;
-      if (Date.now() - statSync(lock).mtimeMs < age) return;
-      rmdirSync(lock);
-      this.counters.staleLocks += 1;
-      this.busySince = 0;
-    } catch {
-      // no lock, or another process took it meanwhile
-    }
-  }
-
-  private otherUserAlive(): boolean {
-    let alive = false;
-    for (const name of readdirSync(this.users)) {
-      const pid = Number(name);
-      if (pid === process.pid) continue;
-      try {
-        process.kill(pid, 0);
-        alive = true;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === "EPERM") alive = true;
-        else rmSync(join(this.users, name), { force: true });
-      }
-    }
-    return alive;
   }
 }

@@ -1,3 +1,4 @@
+import type { NotificationAction } from "../outputs/actions.js";
 import type { CheckDeclaration, CheckStatus, Severity, Stat, StatKind, Trigger } from "../wire/schema.js";
 
 /**
@@ -8,7 +9,13 @@ import type { CheckDeclaration, CheckStatus, Severity, Stat, StatKind, Trigger }
  * - writes of acknowledged messages are idempotent by (agent, message id) and say whether the
  *   message was new, which is how a resent message never raises a second alert;
  * - presence changes and check claims are compare-and-set, so that of two sinks (or schedulers)
- *   racing, exactly one wins.
+ *   racing, exactly one wins;
+ * - an alert is stored in the same step as what raised it (a new notification, a presence change,
+ *   a stale check), and its deliveries (one per notification action) with it, so that a process
+ *   killed at any point either raised the alert with every delivery due, or raised nothing and
+ *   the step is done again by whoever comes next;
+ * - deliveries are claimed with a lease (compare-and-set): each due delivery runs in exactly one
+ *   dispatcher at a time, and one whose dispatcher died is taken over when its lease runs out.
  *
  * Times are ms since the epoch. `MemoryStore` is the in-process implementation, `SqliteStore` the
  * one in a file (shared by processes); test/store/store-contract.ts holds both to this contract.
@@ -26,27 +33,86 @@ export interface Store {
   // presence ((agent, process) PRIMARY KEY) and presence_history (append-only)
   /**
    * A heartbeat: updates last seen and the interval; if the key was unknown or down it becomes
-   * up (and a history event is appended). Returns the state before.
+   * up (and a history event is appended). Returns the state before. `upAlert` is added (as by
+   * addNotification) when the key was down: the "back up" alert.
    */
-  heartbeat(key: PresenceKey, time: number, interval: number): Promise<PresenceState | "unknown">;
-  /** Declares a key down if it is still up and was last seen at `lastSeen` (compare-and-set). */
-  markDown(key: PresenceKey, lastSeen: number, time: number): Promise<boolean>;
+  heartbeat(
+    key: PresenceKey,
+    time: number,
+    interval: number,
+    upAlert?: NotificationRecord,
+  ): Promise<PresenceState | "unknown">;
+  /**
+   * Declares a key down if it is still up and was last seen at `lastSeen` (compare-and-set);
+   * `downAlert` is added with it (as by addNotification) when it succeeds.
+   */
+  markDown(key: PresenceKey, lastSeen: number, time: number, downAlert?: NotificationRecord): Promise<boolean>;
   presence(): Promise<PresenceRecord[]>;
   presenceHistory(agent?: string): Promise<PresenceEvent[]>;
 
   // check_results ((agent, id) PRIMARY KEY)
-  /** Stores a result; false when (agent, id) was already stored. */
-  addCheckResult(result: CheckResultRecord): Promise<boolean>;
+  /** Stores a result; false when (agent, id) was already stored. `alert` is added with a new result. */
+  addCheckResult(result: CheckResultRecord, alert?: NotificationRecord): Promise<boolean>;
   checkResults(query?: Query & { check?: string }): Promise<CheckResultRecord[]>;
   /** The newest result of each (agent, check): the check states. */
   checkStates(agent?: string): Promise<CheckResultRecord[]>;
 
   // notifications ((agent, id) PRIMARY KEY; acknowledged_by / acknowledged_at NULL until acked)
-  /** Stores a notification; false when (agent, id) was already stored: a resend, not a new alert. */
+  /**
+   * Stores a notification; false when (agent, id) was already stored: a resend, not a new alert.
+   * A new one gets, in the same step, a pending delivery for each action whose severities
+   * include its own, unless an active silence matches it (then `silenced` names the silence).
+   */
   addNotification(notification: NotificationRecord): Promise<boolean>;
   notifications(query?: Query & { unacknowledged?: boolean }): Promise<NotificationRecord[]>;
-  /** An operator acknowledges a notification; false if unknown or already acknowledged. */
+  /**
+   * An operator acknowledges a notification; false if unknown or already acknowledged. Written to
+   * the audit log in the same step.
+   */
   acknowledgeNotification(agent: string, id: string, by: string, time: number): Promise<boolean>;
+
+  // audit (append-only): what operators did (acks, given-up deliveries, removed actions, silences)
+  /** The newest `limit` entries (default all), oldest first. */
+  auditLog(query?: { limit?: number; since?: number }): Promise<AuditRecord[]>;
+
+  // actions (name PRIMARY KEY): where alerts go, configured once for the whole deployment
+  /** Adds or replaces an action. Later notifications get a delivery for it. */
+  putAction(action: NotificationAction): Promise<void>;
+  /** Removes an action (audited); its pending deliveries are abandoned. False if unknown. */
+  removeAction(name: string, by: string, time: number): Promise<boolean>;
+  actions(): Promise<NotificationAction[]>;
+
+  // deliveries (id PRIMARY KEY; one per notification and action)
+  /**
+   * Claims up to `limit` pending deliveries that are due at `now` and not leased (or whose lease
+   * ran out): each is leased to `owner` until `leaseUntil` and its attempts counted, in one step.
+   * Two dispatchers asking at once never get the same delivery.
+   */
+  claimDeliveries(claim: DeliveryClaim): Promise<DeliveryJob[]>;
+  /**
+   * Ends an attempt: delivered, or due again at `retryAt` with the error. Only the lease holder
+   * can (false otherwise: its lease ran out and another dispatcher took the delivery over). A
+   * delivery that succeeded after failing makes the other pending deliveries of its action due
+   * now: the target is back, so what waited for it goes at once.
+   */
+  finishDelivery(outcome: DeliveryOutcomeRecord): Promise<boolean>;
+  /** An operator gives up a pending delivery (audited). False if unknown or no longer pending. */
+  abandonDelivery(id: string, by: string, time: number): Promise<boolean>;
+  deliveries(query?: DeliveryQuery): Promise<DeliveryRecord[]>;
+
+  // silences (id PRIMARY KEY): alerts that match an active silence are stored and shown but not delivered
+  /** Adds or replaces a silence (a maintenance window when it starts later); audited. */
+  putSilence(silence: SilenceRecord): Promise<void>;
+  /** Ends a silence now (audited). False if unknown or already over. */
+  endSilence(id: string, by: string, time: number): Promise<boolean>;
+  /** Silences, or only those active at `activeAt` (and those still to come, with `upcoming`). */
+  silences(query?: { activeAt?: number; upcoming?: boolean }): Promise<SilenceRecord[]>;
+
+  // settings (key PRIMARY KEY): deployment-wide configuration, e.g. "graphite"
+  /** Sets a setting (JSON-serialisable), or removes it with null. */
+  putSetting(key: string, value: unknown): Promise<void>;
+  /** A setting's value, or undefined. */
+  setting(key: string): Promise<unknown>;
 
   // stats (one row per point; (agent, message id) identifies a batch, so a resent batch is not added twice)
   addStats(agent: string, messageId: string, stats: readonly StatRecordInput[]): Promise<boolean>;
@@ -113,6 +179,9 @@ export interface PresenceEvent extends PresenceKey {
   time: number;
 }
 
+/** What made a check run; "stale" marks the UNKNOWN the monitor records when results stop coming. */
+export type ResultTrigger = Trigger | "stale";
+
 export interface CheckResultRecord {
   agent: string;
   /** The result message id. */
@@ -122,7 +191,7 @@ export interface CheckResultRecord {
   text: string;
   perfdata: string;
   duration: number;
-  trigger: Trigger;
+  trigger: ResultTrigger;
   /** The run request it answers. */
   ref?: string;
   time: number;
@@ -140,6 +209,114 @@ export interface NotificationRecord {
   /** When a sink first stored it. */
   received: number;
   acknowledged: { by: string; time: number } | null;
+  /** What raised it: absent for an agent's notification, else the monitor's own (alerts.ts). */
+  kind?: AlertKind;
+  /** The silence that kept it from being delivered, if any. */
+  silenced?: string;
+}
+
+/** A silence, or a maintenance window: matching alerts are stored and shown, not delivered. */
+export interface SilenceRecord {
+  id: string;
+  /** Only this agent's alerts (a host); absent: every agent. */
+  agent?: string;
+  /** Only alerts about this check. */
+  check?: string;
+  /** Only these severities. */
+  severities?: Severity[];
+  /** From when to when (ms since the epoch); a window set in advance starts later. */
+  starts: number;
+  ends: number;
+  by: string;
+  reason: string;
+  created: number;
+}
+
+/** Whether an active silence covers a notification. */
+export function silenceCovers(s: SilenceRecord, n: NotificationRecord): boolean {
+  return (
+    s.starts <= n.received &&
+    n.received < s.ends &&
+    (s.agent === undefined || s.agent === n.agent) &&
+    (s.check === undefined || s.check === n.check) &&
+    (s.severities === undefined || s.severities.includes(n.severity))
+  );
+}
+
+/** Alerts the monitor raises itself (sink/alerts.ts). */
+export type AlertKind =
+  | "host-down"
+  | "host-up"
+  | "process-down"
+  | "process-up"
+  | "role-down"
+  | "role-up"
+  | "stale-check"
+  | "backlog"
+  | "backlog-cleared"
+  | "duplicate-agent";
+
+export interface AuditRecord {
+  time: number;
+  /** Who: the authenticated user, or the name given. */
+  actor: string;
+  /** What: "ack", "give-up", "remove-action", ... */
+  action: string;
+  /** On what: "<agent>/<notification id>", a delivery id, an action name. */
+  target: string;
+  /** Anything else worth keeping (JSON). */
+  detail?: string;
+}
+
+export type DeliveryState = "pending" | "delivered" | "abandoned";
+
+export interface DeliveryRecord {
+  id: string;
+  /** The notification's key. */
+  agent: string;
+  notification: string;
+  /** The action's name. */
+  action: string;
+  state: DeliveryState;
+  /** Attempts started so far. */
+  attempts: number;
+  /** When it is (or was last) due. */
+  dueAt: number;
+  created: number;
+  lastError?: string;
+  /** Delivered (by the dispatcher) or abandoned (by an operator), and when. */
+  done?: { by: string; time: number };
+}
+
+export interface DeliveryJob {
+  delivery: DeliveryRecord;
+  notification: NotificationRecord;
+  action: NotificationAction;
+}
+
+export interface DeliveryClaim {
+  owner: string;
+  now: number;
+  leaseUntil: number;
+  limit: number;
+}
+
+export interface DeliveryOutcomeRecord {
+  id: string;
+  owner: string;
+  now: number;
+  ok: boolean;
+  /** Required when not ok: when to try again. */
+  retryAt?: number;
+  error?: string;
+}
+
+export interface DeliveryQuery {
+  state?: DeliveryState;
+  agent?: string;
+  notification?: string;
+  /** The newest `limit`, oldest first. */
+  limit?: number;
 }
 
 export interface StatRecordInput extends Stat {

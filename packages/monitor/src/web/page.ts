@@ -9,6 +9,8 @@ export const STATUS_PAGE = `<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="zmtp-csrf" content="{{CSRF}}">
+<meta name="zmtp-user" content="{{USER}}">
 <title>{{TITLE}}</title>
 <link rel="stylesheet" href="/assets/uplot.css">
 <style>
@@ -58,8 +60,9 @@ export const STATUS_PAGE = `<!doctype html>
 <main>
   <section><h2>Hosts</h2><table id="hosts"><thead><tr><th>Host</th><th>State</th><th>Last heartbeat</th><th>Processes</th></tr></thead><tbody></tbody></table></section>
   <section><h2>Checks</h2><table id="checks"><thead><tr><th>Host</th><th>Check</th><th>State</th><th>Output</th><th>Age</th></tr></thead><tbody></tbody></table></section>
+  <section class="wide"><h2>Monitor</h2><table id="roles"><thead><tr><th>Role</th><th>Name</th><th>State</th><th>Last heartbeat</th><th>Figures</th></tr></thead><tbody></tbody></table></section>
   <section class="wide"><h2>Stats</h2><div class="charts" id="charts"></div></section>
-  <section class="wide"><h2>Recent notifications</h2><table id="notifications"><thead><tr><th>Time</th><th>Host</th><th>Severity</th><th>Notification</th><th>Acknowledged</th></tr></thead><tbody></tbody></table></section>
+  <section class="wide"><h2>Recent notifications <button id="ack-all" title="acknowledge every unacknowledged notification">Acknowledge all</button></h2><table id="notifications"><thead><tr><th>Time</th><th>Host</th><th>Severity</th><th>Notification</th><th>Acknowledged</th></tr></thead><tbody></tbody></table></section>
 </main>
 <script src="/assets/uplot.js"></script>
 <script>
@@ -110,16 +113,57 @@ function render(s) {
   )), "no check results yet", 5);
   fill("notifications", s.notifications.map((n) => el("tr", {},
     el("td", { class: "muted nowrap" }, clock(n.time)), el("td", { class: "nowrap" }, n.host), el("td", {}, pill(n.severity, n.severity)),
-    el("td", { class: "text" }, n.text),
+    el("td", { class: "text" }, n.text, n.silenced ? el("span", { class: "muted" }, " (silenced)") : ""),
     el("td", {}, n.acknowledged ? el("span", { class: "muted" }, "by " + n.acknowledged.by + " at " + clock(n.acknowledged.time))
       : el("button", { onclick: () => acknowledge(n) }, "Acknowledge")),
   )), "no notifications", 5);
+  fill("roles", (s.roles || []).map((r) => el("tr", { "data-role": r.kind + "/" + r.name },
+    el("td", {}, r.kind), el("td", { title: r.id }, r.name), el("td", {}, pill(r.state.toUpperCase(), r.state)),
+    el("td", {}, ago(r.lastSeen, s.now)), el("td", { class: "text" }, figures(r, s.now)),
+  )), "no routers, sinks or schedulers reporting yet", 5);
   for (const h of s.hosts) chartFor(h, s.chartStats);
 }
 
+// A role's counters summed by their last name part (received, dropped, pending...), with a rate
+// per second for counters since the previous update.
+const previous = new Map();
+const GAUGES = ["pending", "agents", "buffered", "sinks"];
+const STREAM_NAMES = ["heartbeat", "registration", "stats", "notification"];
+function figures(r, now) {
+  const sums = {};
+  for (const [name, value] of Object.entries(r.stats)) {
+    const parts = name.split(".");
+    // forwarded.stats (router) is "forwarded"; stats.received (sink) is "received".
+    const key = STREAM_NAMES.includes(parts[parts.length - 1]) ? parts[0] : parts[parts.length - 1];
+    sums[key] = (sums[key] || 0) + value;
+  }
+  const before = previous.get(r.id);
+  previous.set(r.id, { at: now, sums });
+  const out = [];
+  for (const [key, value] of Object.entries(sums)) {
+    let text = key + " " + value.toLocaleString();
+    const gauge = GAUGES.includes(key);
+    if (!gauge && before && now > before.at && before.sums[key] !== undefined) {
+      text += " (" + ((value - before.sums[key]) / ((now - before.at) / 1000)).toFixed(1) + "/s)";
+    }
+    out.push(text);
+  }
+  return out.join(" · ") || "—";
+}
+
+// State changes carry the page's CSRF token (the server refuses them without it) and JSON.
+const CSRF = document.querySelector('meta[name="zmtp-csrf"]').content;
+const USER = document.querySelector('meta[name="zmtp-user"]').content;
+function post(path, body) {
+  return fetch(path, { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": CSRF }, body: JSON.stringify(body) });
+}
+document.getElementById("ack-all").addEventListener("click", () => {
+  post("/api/ack", { all: true, by: USER || localStorage.getItem("operator") || "operator" });
+});
 function acknowledge(n) {
-  const by = localStorage.getItem("operator") || "operator";
-  fetch("/api/ack", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ agent: n.agent, id: n.id, by }) });
+  // Signed in, the server records the user; an open page says who the operator is.
+  const by = USER || localStorage.getItem("operator") || "operator";
+  post("/api/ack", { agent: n.agent, id: n.id, by });
 }
 
 function chartFor(host, preferred) {

@@ -3,16 +3,25 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from "node:module";
 import type { Registry } from "prom-client";
 import { isUuid } from "../wire/protocol.js";
-import type { Store } from "../store/store.js";
+import type { SilenceRecord, Store } from "../store/store.js";
+import { SEVERITIES, type Severity } from "../wire/schema.js";
+import { randomUUID } from "node:crypto";
+import { RequestGuard } from "./guard.js";
 import { STATUS_PAGE } from "./page.js";
 import { fleetState, type FleetState } from "./state.js";
+import type { UserFile } from "./users.js";
 
 export interface StatusServerOptions {
   store: Store;
   /** Names agents (a HostNames.get). */
   hostOf: (agent: string) => string;
-  /** Default 127.0.0.1: the page lets anyone who reaches it acknowledge notifications. */
+  /**
+   * Default 127.0.0.1. Without `users`, only a loopback address is accepted: the open page lets
+   * anyone who reaches it acknowledge notifications.
+   */
   host?: string;
+  /** Who may use the page and the API (guard.ts); null or absent: open, on loopback only. */
+  users?: UserFile | null;
   /** 0 picks a free port. Default 8470. */
   port?: number;
   /** Serves GET /metrics when given. */
@@ -32,12 +41,23 @@ function uplotAsset(file: string): Buffer {
 /**
  * The status page and its API, over node:http:
  *
+ *   GET  /health           "ok" (no authentication: for load balancers and probes)
  *   GET  /                 the page (hosts, checks, notifications, per-host charts)
  *   GET  /events           server-sent events: the fleet state every refreshInterval
  *   GET  /api/state        the same state, once (JSON)
  *   GET  /api/series       ?agent=UUID&name=STAT&since=MS: [[times (s)], [values]] for a chart
- *   POST /api/ack          {"agent", "id", "by"}: an operator acknowledges a notification
+ *   POST /api/ack          {"agent", "id"}, {"notifications": [...]} or {"all": true[, "agent"]}: the
+ *                          user acknowledges notifications (open page: "by" too)
+ *   GET  /api/silences     active and upcoming silences (maintenance windows)
+ *   POST /api/silences     {agent?, check?, severities?, starts?, ends? | duration, reason}
+ *   POST /api/silences/end {"id"}: ends a silence now
+ *   GET  /api/deliveries   ?state=pending|delivered|abandoned: notification deliveries
+ *   POST /api/give-up      {"delivery"}: the user stops the retries of a delivery
+ *   GET  /api/audit        what operators did (acks, give-ups, removed actions)
  *   GET  /metrics          Prometheus exposition, when a registry is given
+ *
+ * Every request but /health is authenticated when `users` is given, and every POST must pass
+ * the CSRF checks (guard.ts).
  */
 export class StatusServer {
   private readonly server: Server;
@@ -45,8 +65,10 @@ export class StatusServer {
   private timer: NodeJS.Timeout | null = null;
   private assets: { js: Buffer; css: Buffer } | null = null;
   private pushing = false;
+  private readonly guard: RequestGuard;
 
   private constructor(private readonly options: StatusServerOptions) {
+    this.guard = new RequestGuard(options.users ?? null);
     this.server = createServer((req, res) => {
       this.route(req, res).catch((err: Error) => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
@@ -56,6 +78,11 @@ export class StatusServer {
   }
 
   static async start(options: StatusServerOptions): Promise<StatusServer> {
+    const host = options.host ?? "127.0.0.1";
+    if ((options.users ?? null) === null && !isLoopback(host))
+      throw new Error(
+        `refusing to serve the status page on ${host} without users (--users FILE): anyone who reaches it could acknowledge notifications`,
+      );
     const s = new StatusServer(options);
     await new Promise<void>((resolve, reject) => {
       s.server.once("error", reject);
@@ -109,11 +136,40 @@ export class StatusServer {
       res.end(body);
     };
     const json = (status: number, value: unknown): void => send(status, "application/json", JSON.stringify(value));
+    if (req.method === "GET" && url.pathname === "/health") {
+      // Serving, and the store answers (a store locked or gone makes this sink useless).
+      const started = Date.now();
+      const answered = await Promise.race([
+        this.options.store.setting("health").then(
+          () => true,
+          () => false,
+        ),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), 5000).unref()),
+      ]);
+      return json(answered ? 200 : 503, {
+        role: "sink",
+        status: answered ? "ok" : "failing",
+        store: answered ? `answered in ${Date.now() - started} ms` : "no answer within 5 s",
+      });
+    }
+    const user = await this.guard.user(req);
+    if (user === null) {
+      return send(401, "text/plain", "authentication required\n", {
+        "www-authenticate": 'Basic realm="zmtp monitor", charset="UTF-8"',
+      });
+    }
+    if (req.method === "POST") {
+      const refused = this.guard.refusal(req, user);
+      if (refused !== null) return json(refused.status, { error: refused.reason });
+    }
+    const open = this.guard.users === null;
     if (req.method === "GET" && url.pathname === "/") {
       return send(
         200,
         "text/html; charset=utf-8",
-        STATUS_PAGE.replaceAll("{{TITLE}}", escapeHtml(this.options.title ?? "zmtp monitor")),
+        STATUS_PAGE.replaceAll("{{TITLE}}", escapeHtml(this.options.title ?? "zmtp monitor"))
+          .replaceAll("{{CSRF}}", this.guard.csrfToken(user))
+          .replaceAll("{{USER}}", open ? "" : escapeHtml(user)),
       );
     }
     if (req.method === "GET" && url.pathname.startsWith("/assets/uplot.")) {
@@ -145,19 +201,127 @@ export class StatusServer {
       points.sort((a, b) => a.time - b.time);
       return json(200, [points.map((p) => p.time / 1000), points.map((p) => p.value)]);
     }
-    if (req.method === "POST" && url.pathname === "/api/ack") {
-      const body = await readBody(req, 4096);
-      let input: { agent?: unknown; id?: unknown; by?: unknown };
+    // Who: signed in, the user; an open page, the name the operator gave.
+    const actor = (given: unknown): string =>
+      !open ? user : typeof given === "string" && given.trim() !== "" ? given.trim().slice(0, 100) : "operator";
+    const body = async (): Promise<Record<string, unknown> | null> => {
       try {
-        input = JSON.parse(body) as typeof input;
+        const value = JSON.parse(await readBody(req, 65_536)) as unknown;
+        return typeof value === "object" && value !== null && !Array.isArray(value)
+          ? (value as Record<string, unknown>)
+          : null;
+      } catch {
+        return null;
+      }
+    };
+    if (req.method === "POST" && url.pathname === "/api/ack") {
+      // One {agent, id}; many {notifications: [{agent, id}, ...]}; or {all: true[, agent]}.
+      const input = await body();
+      if (input === null) return json(400, { error: "expected JSON" });
+      const by = actor(input.by);
+      const now = Date.now();
+      let targets: Array<{ agent: unknown; id: unknown }>;
+      if (input.all === true) {
+        if (input.agent !== undefined && !isUuid(input.agent)) return json(400, { error: "agent: a UUID" });
+        targets = await this.options.store.notifications({
+          unacknowledged: true,
+          ...(isUuid(input.agent) && { agent: input.agent }),
+        });
+      } else if (Array.isArray(input.notifications)) {
+        targets = (input.notifications as Array<{ agent?: unknown; id?: unknown }>).slice(0, 10_000).map((n) => ({
+          agent: n?.agent,
+          id: n?.id,
+        }));
+      } else {
+        targets = [{ agent: input.agent, id: input.id }];
+      }
+      if (!targets.every((t) => isUuid(t.agent) && isUuid(t.id)))
+        return json(400, { error: "expected agent and id (UUIDs)" });
+      let acknowledged = 0;
+      for (const t of targets)
+        if (await this.options.store.acknowledgeNotification(t.agent as string, t.id as string, by, now))
+          acknowledged += 1;
+      void this.push();
+      const single = input.all !== true && !Array.isArray(input.notifications);
+      return json(
+        acknowledged > 0 || !single ? 200 : 409,
+        single ? { acknowledged: acknowledged > 0 } : { acknowledged, by },
+      );
+    }
+    if (req.method === "GET" && url.pathname === "/api/silences") {
+      return json(200, await this.options.store.silences({ activeAt: Date.now(), upcoming: true }));
+    }
+    if (req.method === "POST" && url.pathname === "/api/silences") {
+      // {agent?, check?, severities?, starts? (ms), ends? (ms) | duration (ms), reason}
+      const input = await body();
+      if (input === null) return json(400, { error: "expected JSON" });
+      const now = Date.now();
+      const starts = typeof input.starts === "number" ? input.starts : now;
+      const ends =
+        typeof input.ends === "number"
+          ? input.ends
+          : typeof input.duration === "number"
+            ? starts + input.duration
+            : NaN;
+      const severities = input.severities;
+      if (
+        !(ends > starts) ||
+        typeof input.reason !== "string" ||
+        input.reason.trim() === "" ||
+        (input.agent !== undefined && !isUuid(input.agent)) ||
+        (input.check !== undefined && (typeof input.check !== "string" || input.check === "")) ||
+        (severities !== undefined &&
+          (!Array.isArray(severities) || !severities.every((s) => SEVERITIES.includes(s as Severity))))
+      )
+        return json(400, {
+          error: "expected reason, ends or duration (ms), and optionally agent, check, severities, starts",
+        });
+      const silence: SilenceRecord = {
+        id: randomUUID(),
+        ...(isUuid(input.agent) && { agent: input.agent }),
+        ...(typeof input.check === "string" && { check: input.check }),
+        ...(severities !== undefined && { severities: severities as Severity[] }),
+        starts,
+        ends,
+        by: actor(input.by),
+        reason: input.reason.trim().slice(0, 500),
+        created: now,
+      };
+      await this.options.store.putSilence(silence);
+      return json(200, silence);
+    }
+    if (req.method === "POST" && url.pathname === "/api/silences/end") {
+      const input = await body();
+      if (input === null || !isUuid(input.id)) return json(400, { error: "expected id (a UUID)" });
+      const ended = await this.options.store.endSilence(input.id, actor(input.by), Date.now());
+      return json(ended ? 200 : 409, { ended });
+    }
+    if (req.method === "GET" && url.pathname === "/api/deliveries") {
+      const state = url.searchParams.get("state");
+      if (state !== null && !["pending", "delivered", "abandoned"].includes(state))
+        return json(400, { error: "state: pending, delivered or abandoned" });
+      return json(
+        200,
+        await this.options.store.deliveries({
+          limit: 500,
+          ...(state !== null && { state: state as "pending" | "delivered" | "abandoned" }),
+        }),
+      );
+    }
+    if (req.method === "POST" && url.pathname === "/api/give-up") {
+      let input: { delivery?: unknown; by?: unknown };
+      try {
+        input = JSON.parse(await readBody(req, 4096)) as typeof input;
       } catch {
         return json(400, { error: "expected JSON" });
       }
-      if (!isUuid(input.agent) || !isUuid(input.id)) return json(400, { error: "expected agent and id (UUIDs)" });
-      const by = typeof input.by === "string" && input.by.trim() !== "" ? input.by.trim().slice(0, 100) : "operator";
-      const ok = await this.options.store.acknowledgeNotification(input.agent, input.id, by, Date.now());
-      void this.push();
-      return json(ok ? 200 : 409, { acknowledged: ok });
+      if (!isUuid(input.delivery)) return json(400, { error: "expected delivery (a UUID)" });
+      const by = !open ? user : typeof input.by === "string" && input.by !== "" ? input.by.slice(0, 100) : "operator";
+      const ok = await this.options.store.abandonDelivery(input.delivery, by, Date.now());
+      return json(ok ? 200 : 409, { abandoned: ok });
+    }
+    if (req.method === "GET" && url.pathname === "/api/audit") {
+      return json(200, await this.options.store.auditLog({ limit: 500 }));
     }
     if (req.method === "GET" && url.pathname === "/metrics" && this.options.metrics != null) {
       return send(200, this.options.metrics.contentType, await this.options.metrics.metrics());
@@ -180,6 +344,10 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
     req.on("end", () => resolve(body));
     req.on("error", reject);
   });
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
 }
 
 function escapeHtml(text: string): string {

@@ -1,4 +1,5 @@
 import { STATUS_NAMES } from "../agent/plugin.js";
+import { roleOfProcess, type RoleKind } from "../wire/roles.js";
 import type { Severity } from "../wire/schema.js";
 import type { Store } from "../store/store.js";
 
@@ -6,6 +7,8 @@ import type { Store } from "../store/store.js";
 export interface FleetState {
   now: number;
   hosts: HostState[];
+  /** The monitor's own routers, sinks and schedulers (wire/roles.ts). */
+  roles: RoleState[];
   checks: CheckState[];
   notifications: NotificationState[];
   summary: {
@@ -31,6 +34,17 @@ export interface HostState {
   stats: string[];
 }
 
+export interface RoleState {
+  id: string;
+  kind: RoleKind;
+  name: string;
+  state: "up" | "down";
+  lastSeen: number;
+  interval: number;
+  /** The role's counters and gauges, by name without the `monitor.` prefix. */
+  stats: Record<string, number>;
+}
+
 export interface CheckState {
   agent: string;
   host: string;
@@ -51,6 +65,8 @@ export interface NotificationState {
   process?: string;
   time: number;
   acknowledged: { by: string; time: number } | null;
+  /** The silence that kept it from being delivered. */
+  silenced?: string;
 }
 
 export async function fleetState(
@@ -86,10 +102,27 @@ export async function fleetState(
       stats: [...(statNames.get(p.agent) ?? [])].sort(),
     });
   }
+  const roles: RoleState[] = [];
   for (const p of presence) {
-    if (p.process !== null)
+    const kind = roleOfProcess(p.process);
+    if (kind !== null) {
+      const stats: Record<string, number> = {};
+      for (const s of latest)
+        if (s.agent === p.agent && s.name.startsWith("monitor.")) stats[s.name.slice(8)] = s.value;
+      roles.push({
+        id: p.agent,
+        kind,
+        name: hostOf(p.agent),
+        state: p.state,
+        lastSeen: p.lastSeen,
+        interval: p.interval,
+        stats,
+      });
+    } else if (p.process !== null) {
       hosts.get(p.agent)?.processes.push({ name: p.process, state: p.state, lastSeen: p.lastSeen });
+    }
   }
+  roles.sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
   const checks: CheckState[] = checkStates.map((r) => ({
     agent: r.agent,
     host: hostOf(r.agent),
@@ -111,6 +144,7 @@ export async function fleetState(
   return {
     now: Date.now(),
     hosts: [...hosts.values()].sort((a, b) => a.host.localeCompare(b.host)),
+    roles,
     checks,
     notifications: notifications.reverse().map((n) => ({
       agent: n.agent,
@@ -122,6 +156,7 @@ export async function fleetState(
       acknowledged: n.acknowledged,
       ...(n.check !== undefined && { check: n.check }),
       ...(n.process !== undefined && { process: n.process }),
+      ...(n.silenced !== undefined && { silenced: n.silenced }),
     })),
     summary,
     chartStats,

@@ -27,6 +27,7 @@ export const TYPE_CODES = {
   ack: 16,
   run: 17,
   delivery: 18,
+  duplicate: 19,
 } as const;
 
 export type MessageType = keyof typeof TYPE_CODES;

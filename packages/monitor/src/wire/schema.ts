@@ -42,6 +42,11 @@ export interface HeartbeatBody {
   process?: string;
   pid?: number;
   hostname?: string;
+  /**
+   * A random UUID per agent process start: two live agents with one agent id (a cloned machine
+   * image) show as two instances taking turns, which the heartbeat sinks detect.
+   */
+  instance?: string;
 }
 
 export interface StatsBody {
@@ -89,6 +94,16 @@ export interface RunBody {
   trigger: "schedule" | "demand";
 }
 
+/**
+ * A heartbeat sink to an agent: another live agent has the same id, and this instance (the one
+ * that appeared second) must stop. An agent that is not `instance` ignores it.
+ */
+export interface DuplicateBody {
+  instance: string;
+  /** The other instance's host name and pid, as its heartbeats gave them. */
+  other: string;
+}
+
 /** Router to a back-channel sender: what became of message `ref` for `agent`. */
 export interface DeliveryBody {
   ref: string;
@@ -105,6 +120,7 @@ export interface Bodies {
   ack: AckBody;
   run: RunBody;
   delivery: DeliveryBody;
+  duplicate: DuplicateBody;
 }
 
 // ---- validation ----
@@ -205,6 +221,7 @@ const VALIDATORS: { [T in keyof Bodies]: (o: Record<string, unknown>) => Bodies[
     optional(o, out, "process", "", string);
     optional(o, out, "pid", "", pid);
     optional(o, out, "hostname", "", string);
+    optional(o, out, "instance", "", uuid);
     return out as unknown as HeartbeatBody;
   },
   stats: (o) => ({ stats: list(o.stats, "stats", stat) }),
@@ -249,6 +266,7 @@ const VALIDATORS: { [T in keyof Bodies]: (o: Record<string, unknown>) => Bodies[
     check: string(o.check, "check"),
     trigger: oneOf(o.trigger, "trigger", ["schedule", "demand"] as const),
   }),
+  duplicate: (o) => ({ instance: uuid(o.instance, "instance"), other: text(o.other, "other") }),
   delivery: (o) => ({
     ref: uuid(o.ref, "ref"),
     agent: uuid(o.agent, "agent"),

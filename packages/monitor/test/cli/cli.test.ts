@@ -42,7 +42,18 @@ describe("zmtp-monitor command", () => {
   it("lists the roles, and documents each role's flags with --help (--config included)", async () => {
     const help = await run("--help");
     expect(help.code).toBe(0);
-    for (const role of ["demo", "router", "agent", "sink", "scheduler", "send", "run"]) {
+    for (const role of [
+      "demo",
+      "router",
+      "agent",
+      "sink",
+      "scheduler",
+      "send",
+      "run",
+      "actions",
+      "graphite",
+      "users",
+    ]) {
       expect(help.stdout).toMatch(new RegExp(`^  ${role}\\s`, "m"));
       const roleHelp = await run(role, "--help");
       expect(roleHelp.code, role).toBe(0);
@@ -212,13 +223,13 @@ describe("zmtp-monitor command", () => {
         () => / refused \{"key":"[^"]{40}","address":"","reason":"CURVE key not allowed"\}/.test(router.io.stdout),
         10_000,
       );
-      await waitFor("the refused agent logs it", () => bad.io.stdout.includes(" refused {"));
-      const page = await waitFor("page URL", () => /"page":"(http:[^"]+)"/.exec(sink.io.stdout)?.[1]);
+      await waitFor("the refused agent logs it", () => bad.io.stdout.includes(" refused {"), 10_000);
+      const page = await waitFor("page URL", () => /"page":"(http:[^"]+)"/.exec(sink.io.stdout)?.[1], 10_000);
       const hosts = async (): Promise<string[]> =>
         ((await (await fetch(`${page}api/state`)).json()) as { hosts: Array<{ host: string }> }).hosts.map(
           (h) => h.host,
         );
-      await waitFor("the allowed agent on the page", async () => (await hosts()).includes("good"));
+      await waitFor("the allowed agent on the page", async () => (await hosts()).includes("good"), 10_000);
       expect(await hosts()).toEqual(["good"]);
       expect(await (await fetch(`${page}metrics`)).text()).toMatch(
         /zmtp_monitor_up\{host="good",agent="[0-9a-f-]{36}",process=""\} 1/,
@@ -231,6 +242,100 @@ describe("zmtp-monitor command", () => {
       dir.remove();
     }
     expect(router.io.stdout).toMatch(/ stopped \{[^\n]*"refused":[1-9]/);
+  });
+
+  it("users, actions and graphite keep their settings where the page and every sink read them", async () => {
+    const dir = tempDir();
+    try {
+      const file = join(dir.path, "users");
+      const added = await run("users", "--file", file, "add", "ops");
+      expect(added.code).toBe(0);
+      const token = /token for ops \(shown once\): (ops\.\S+)/.exec(added.stdout)![1]!;
+      expect((await run("users", "--file", file, "add", "bot")).code).toBe(0);
+      expect((await run("users", "--file", file, "list")).stdout).toBe("ops\nbot\n");
+      const { UserFile } = await import("../../src/web/users.js");
+      expect(await new UserFile(file).verifyToken(token)).toBe("ops");
+      expect(await new UserFile(file).verifyToken(`${token}x`)).toBeNull();
+      expect((await run("users", "--file", file, "remove", "bot")).stdout).toBe("removed bot\n");
+      expect((await run("users", "--file", file, "add", "bad name")).stderr).toMatch(/a user name is/);
+
+      const db = join(dir.path, "monitor.db");
+      expect(
+        (await run("actions", "--db", db, "add", "--name", "chat", "--webhook", "critical=http://chat/x")).stdout,
+      ).toBe('{"added":"chat"}\n');
+      expect((await run("actions", "--db", db, "list")).stdout).toBe(
+        '{"name":"chat","type":"webhook","target":"http://chat/x","severities":["critical"]}\n',
+      );
+      expect((await run("actions", "--db", db, "add", "--email", "ops@x.example")).stderr).toMatch(/SMTP server/);
+      expect((await run("actions", "--db", db, "deliveries")).stdout).toBe("");
+      expect((await run("actions", "--db", db, "remove", "chat", "--by", "ops")).code).toBe(0);
+      expect((await run("graphite", "--db", db, "set", "carbon:2003", "--prefix", "fleet")).stdout).toBe(
+        '{"graphite":{"host":"carbon","port":2003,"prefix":"fleet"}}\n',
+      );
+      expect((await run("graphite", "--db", db, "off")).stdout).toBe('{"graphite":null}\n');
+      expect((await run("graphite", "--db", db, "set", "carbon")).code).toBe(2);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it("every role is monitored: the router and the agent serve /metrics and /health (--http), the sink's page /health; roles report on the page", async () => {
+    const dir = tempDir();
+    const base = `ipc://${dir.path}/r1`;
+    const router = start("router", "--bind", base, "--http", "127.0.0.1:0", "--role-heartbeat", "100", "--name", "r1");
+    const routerUrl = await waitFor("router http", () => /"http":"(http:[^"]+)"/.exec(router.io.stdout)?.[1]);
+    const health = async (url: string) => (await (await fetch(`${url}health`)).json()) as Record<string, unknown>;
+    // No sink yet: the router serves, but says what is missing.
+    expect(await health(routerUrl)).toMatchObject({ role: "router", status: "degraded", name: "r1" });
+    const sink = start(
+      ...["sink", "--router", base, "--http", "127.0.0.1:0", "--sweep", "50", "--role-heartbeat", "100"],
+      ...["--name", "sink-1", "--stale-after", "0"],
+    );
+    const agent = start(
+      ...["agent", "--router", base, "--state-dir", join(dir.path, "agent"), "--statsd-port=-1"],
+      ...["--heartbeat", "100", "--http", "127.0.0.1:0"],
+    );
+    try {
+      const page = await waitFor("page", () => /"page":"(http:[^"]+)"/.exec(sink.io.stdout)?.[1]);
+      const agentUrl = await waitFor("agent http", () => /"http":"(http:[^"]+)"/.exec(agent.io.stdout)?.[1]);
+      await waitFor("router ok", async () => (await health(routerUrl)).status === "ok");
+      expect(await health(agentUrl)).toMatchObject({ role: "agent", status: "ok", routers: 1 });
+      expect(await health(page)).toMatchObject({ role: "sink", status: "ok" });
+      expect(await (await fetch(`${routerUrl}metrics`)).text()).toMatch(
+        /zmtp_monitor_router_received_total\{router="0"\} \d+/,
+      );
+      expect(await (await fetch(`${agentUrl}metrics`)).text()).toMatch(
+        /zmtp_monitor_agent_sent_total\{agent="[0-9a-f-]{36}"\} \d+/,
+      );
+      // The monitor row of the page: the router (through its streams) and the sink (into the store), with counters.
+      type Roles = { roles: Array<{ kind: string; name: string; state: string; stats: Record<string, number> }> };
+      const roles = await waitFor(
+        "roles with counters",
+        async () => {
+          const state = (await (await fetch(`${page}api/state`)).json()) as Roles;
+          const router = state.roles.find((r) => r.kind === "router");
+          const sinkRole = state.roles.find((r) => r.kind === "sink");
+          // (names come from the store's agents table, which the page looks up again every few seconds)
+          const named = router?.name === "r1" && sinkRole?.name === "sink-1";
+          return (
+            named &&
+            router.stats.received !== undefined &&
+            sinkRole.stats["heartbeat.received"] !== undefined &&
+            state.roles
+          );
+        },
+        15_000,
+      );
+      expect(roles.map((r) => [r.kind, r.name, r.state])).toEqual([
+        ["router", "r1", "up"],
+        ["sink", "sink-1", "up"],
+      ]);
+    } finally {
+      expect(await agent.stop()).toBe(0);
+      expect(await sink.stop()).toBe(0);
+      expect(await router.stop()).toBe(0);
+      dir.remove();
+    }
   });
 
   it("send fails with exit 1 when no agent answers", async () => {

@@ -7,10 +7,11 @@ import type { Agent } from "../../src/agent/agent.js";
 import { GraphiteOutput, carbonLine, graphiteName } from "../../src/outputs/graphite.js";
 import { HostNames } from "../../src/store/host-names.js";
 import { MemoryStore } from "../../src/store/memory-store.js";
-import { Notifier, parseAction, type AlertPayload } from "../../src/outputs/notifier.js";
+import { parseAction, type AlertPayload } from "../../src/outputs/actions.js";
+import { Dispatcher } from "../../src/outputs/dispatcher.js";
 import { createMetrics } from "../../src/outputs/prometheus.js";
 import type { MonitorRouter } from "../../src/router/router.js";
-import type { AnySink, NotificationSink, StatsSink } from "../../src/sink/sinks.js";
+import type { AnySink, StatsSink } from "../../src/sink/sinks.js";
 import type { Stream } from "../../src/wire/protocol.js";
 import {
   sinksConnected,
@@ -98,15 +99,69 @@ describe("Graphite output", () => {
   });
 });
 
+describe("Graphite: host names", () => {
+  it("holds a new agent's points until its name is known, then writes them under the name; after nameWait under the id", async () => {
+    const carbon = await fakeCarbon();
+    const names = new Map<string, string>();
+    let lookups = 0;
+    const hosts = {
+      known: (a: string) => names.get(a),
+      resolve: async (a: string) => {
+        lookups += 1;
+        return names.get(a) ?? a;
+      },
+    };
+    const graphite = new GraphiteOutput({ host: "127.0.0.1", port: carbon.port, hosts, nameWait: 400 });
+    try {
+      const [named, nameless] = ["0f0e0d0c-0000-4000-8000-000000000001", "0f0e0d0c-0000-4000-8000-000000000002"];
+      const time = 1_700_000_000_000;
+      graphite.writeAgent(named, [{ name: "load", value: 1, time }]);
+      graphite.writeAgent(named, [{ name: "load", value: 2, time }]);
+      graphite.writeAgent(nameless, [{ name: "load", value: 3, time }]);
+      await waitFor("a lookup", () => lookups > 0);
+      expect(graphite.waitingForNames).toBe(3);
+      names.set(named, "web-1");
+      await waitFor("the named agent's points", () => carbon.lines.length === 2);
+      expect(carbon.lines).toEqual(["zmtp.web-1.load 1 1700000000", "zmtp.web-1.load 2 1700000000"]);
+      graphite.writeAgent(named, [{ name: "load", value: 4, time }]); // known now: written at once
+      await waitFor("the nameless agent's point, after nameWait", () => carbon.lines.length === 4, 5000);
+      expect(carbon.lines.slice(2).sort()).toEqual([
+        `zmtp.${nameless}.load 3 1700000000`,
+        "zmtp.web-1.load 4 1700000000",
+      ]);
+      expect(graphite.waitingForNames).toBe(0);
+    } finally {
+      graphite.close();
+      await carbon.close();
+    }
+  });
+});
+
 describe("notification actions", () => {
-  it("parses SEVERITIES=TARGET", () => {
-    expect(parseAction("webhook", "http://x/y?a=b")).toEqual({ type: "webhook", url: "http://x/y?a=b" });
+  it("parses SEVERITIES=TARGET, naming the action after its target", () => {
+    expect(parseAction("webhook", "http://x/y?a=b")).toEqual({
+      name: "webhook:http://x/y?a=b",
+      type: "webhook",
+      url: "http://x/y?a=b",
+    });
     expect(parseAction("command", "critical,warning=logger -t zmtp")).toEqual({
+      name: "command:logger -t zmtp",
       type: "command",
       command: "logger -t zmtp",
       severities: ["critical", "warning"],
     });
+    expect(
+      parseAction("email", "critical=a@b.example, c@d.example", { smtp: "smtp://mail:25", name: "oncall" }),
+    ).toEqual({
+      name: "oncall",
+      type: "email",
+      to: ["a@b.example", "c@d.example"],
+      smtp: "smtp://mail:25",
+      severities: ["critical"],
+    });
     expect(() => parseAction("command", "urgent=x")).toThrow(/not a severity/);
+    expect(() => parseAction("email", "ops@x.example")).toThrow(/need an SMTP server/);
+    expect(() => parseAction("webhook", "ftp://x")).toThrow(/http/);
   });
 });
 
@@ -118,7 +173,7 @@ describe("outputs on a running system: Graphite, Prometheus, webhook and command
   let agent: Agent;
   let carbon: Awaited<ReturnType<typeof fakeCarbon>>;
   let graphite: GraphiteOutput;
-  let notifier: Notifier;
+  let dispatcher: Dispatcher;
   let web: HttpServer;
   const posts: AlertPayload[] = [];
   let failFirst = 2;
@@ -130,9 +185,8 @@ describe("outputs on a running system: Graphite, Prometheus, webhook and command
     await sinksConnected([router]);
     const hosts = new HostNames(store, 0);
     carbon = await fakeCarbon();
-    graphite = new GraphiteOutput({ host: "127.0.0.1", port: carbon.port, prefix: "fleet" }).attach(
+    graphite = new GraphiteOutput({ host: "127.0.0.1", port: carbon.port, prefix: "fleet", hosts }).attach(
       sinks.stats as StatsSink,
-      (a) => hosts.get(a),
     );
     web = createHttpServer((req: IncomingMessage, res) => {
       let body = "";
@@ -146,14 +200,15 @@ describe("outputs on a running system: Graphite, Prometheus, webhook and command
     });
     await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(web.address() as { port: number }).port}/alerts`;
-    notifier = new Notifier({
-      actions: [
-        { type: "webhook", url },
-        { type: "command", command: `cat >> '${hookFile}'`, severities: ["critical"] },
-      ],
-      hostOf: (a) => hosts.get(a),
-      retryInterval: 50,
-    }).attach(sinks.notification as NotificationSink);
+    await store.putAction({ name: "chat", type: "webhook", url });
+    await store.putAction({
+      name: "pager",
+      type: "command",
+      command: `cat >> '${hookFile}'`,
+      severities: ["critical"],
+    });
+    dispatcher = new Dispatcher({ store, hostOf: (a) => hosts.get(a), retryInterval: 50, pollInterval: 50 });
+    sinks.notification.on("alert", () => dispatcher.kick());
     const check = writePlugin(dir.path, "check_disk", `echo "DISK WARNING - 91% used|used=91%;80;90;0;100"; exit 1`);
     agent = await startAgent(join(dir.path, "agent"), [router], {
       hostname: "web-1",
@@ -164,7 +219,7 @@ describe("outputs on a running system: Graphite, Prometheus, webhook and command
   });
 
   afterAll(async () => {
-    notifier.close();
+    await dispatcher.close();
     graphite.close();
     await agent.close();
     for (const s of Object.values(sinks)) await s.close();
@@ -191,7 +246,7 @@ describe("outputs on a running system: Graphite, Prometheus, webhook and command
       check: "disk",
       text: "disk OK -> WARNING: DISK WARNING - 91% used",
     });
-    expect(notifier.counters.retries).toBe(2);
+    expect(dispatcher.counters.failed).toBe(2);
     await waitFor("acked", () => agent.outboxSize === 0);
     // A resend of the same notification (same id) is a duplicate: no second alert.
     const id = post.id;
@@ -200,7 +255,7 @@ describe("outputs on a running system: Graphite, Prometheus, webhook and command
     agent.notify({ severity: "critical", text: "billing is down", process: "billing" });
     await waitFor("second webhook", () => posts.length === 2);
     // The hook's output is read once it has exited (delivered): `cat >>` creates the file first.
-    await waitFor("every action done", () => notifier.counters.delivered === 3);
+    await waitFor("every action done", () => dispatcher.counters.delivered === 3);
     await sleep(200);
     const hook = readFileSync(hookFile, "utf8");
     expect(posts.map((p) => p.severity)).toEqual(["warning", "critical"]);
@@ -210,7 +265,12 @@ describe("outputs on a running system: Graphite, Prometheus, webhook and command
         .split("\n")
         .map((l) => (JSON.parse(l) as AlertPayload).text),
     ).toEqual(["billing is down"]);
-    expect(notifier.counters).toEqual({ alerts: 2, delivered: 3, retries: 2, failed: 0 });
+    expect(dispatcher.counters).toEqual({ delivered: 3, failed: 2, lost: 0 });
+    expect((await store.deliveries()).map((d) => [d.action, d.state, d.attempts])).toEqual([
+      ["chat", "delivered", 3],
+      ["chat", "delivered", 1],
+      ["pager", "delivered", 1],
+    ]);
   });
 
   it("/metrics exposes latest stats, presence, check states and the system's counters", async () => {
@@ -221,7 +281,7 @@ describe("outputs on a running system: Graphite, Prometheus, webhook and command
       sinks: Object.values(sinks),
       agents: [agent],
       graphite,
-      notifier,
+      dispatcher,
     });
     await waitFor("check result stored", async () => (await store.checkStates()).length > 0);
     const samples = parseExposition(await registry.metrics());
@@ -242,7 +302,8 @@ describe("outputs on a running system: Graphite, Prometheus, webhook and command
     expect(one("zmtp_monitor_router_dropped_total", { stream: "stats" })).toBe(0);
     expect(one("zmtp_monitor_agent_resent_total", { agent: agent.id })).toBeGreaterThanOrEqual(0);
     expect(one("zmtp_monitor_graphite_lines_total", { result: "sent" })).toBeGreaterThan(0);
-    expect(one("zmtp_monitor_notification_actions_total", { result: "retry" })).toBe(2);
+    expect(one("zmtp_monitor_notification_attempts_total", { result: "failed" })).toBe(2);
+    expect(one("zmtp_monitor_pending_deliveries", { action: "chat" })).toBeUndefined();
     // Every line of the exposition parsed, and every metric has HELP and TYPE.
     const text = await registry.metrics();
     for (const name of new Set(samples.map((s) => s.name.replace(/_total$/, "")))) {

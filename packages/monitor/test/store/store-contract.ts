@@ -9,8 +9,9 @@ import type { NotificationRecord, Store } from "../../src/store/store.js";
 export function storeContract(
   name: string,
   open: () => Promise<{ store: Store; cleanup(): Promise<void> | void }>,
+  skip = false,
 ): void {
-  describe(`Store contract: ${name}`, () => {
+  describe.skipIf(skip)(`Store contract: ${name}`, () => {
     const agent = newId();
     let store: Store;
     let cleanup: () => Promise<void> | void;
@@ -167,6 +168,243 @@ export function storeContract(
         ["load", 0],
       ]);
       expect(await store.checkStates(newId())).toEqual([]);
+    });
+
+    const note = (over: Partial<NotificationRecord> = {}): NotificationRecord => ({
+      agent,
+      id: newId(),
+      severity: "critical",
+      text: "disk full",
+      time: 100,
+      received: 100,
+      acknowledged: null,
+      ...over,
+    });
+
+    it("a new notification gets a pending delivery per matching action, in the same step; a resend gets none", async () => {
+      await store.putAction({ name: "pager", type: "command", command: "page", severities: ["critical"] });
+      await store.putAction({ name: "chat", type: "webhook", url: "http://chat/hook" });
+      expect((await store.actions()).map((a) => a.name)).toEqual(["chat", "pager"]);
+      const critical = note();
+      expect(await store.addNotification(critical)).toBe(true);
+      expect(await store.addNotification(critical)).toBe(false);
+      const info = note({ severity: "info", text: "fyi" });
+      await store.addNotification(info);
+      const pending = await store.deliveries({ state: "pending" });
+      const of = (id: string) =>
+        pending.filter((d) => d.notification === id).map((d) => [d.action, d.attempts, d.dueAt]);
+      expect(of(critical.id).sort()).toEqual([
+        ["chat", 0, 100],
+        ["pager", 0, 100],
+      ]);
+      expect(of(info.id)).toEqual([["chat", 0, 100]]);
+      expect(await store.deliveries({ notification: info.id, state: "pending" })).toHaveLength(1);
+      // Replacing an action keeps one of that name.
+      await store.putAction({ name: "chat", type: "webhook", url: "http://chat/other" });
+      expect((await store.actions()).find((a) => a.name === "chat")).toEqual({
+        name: "chat",
+        type: "webhook",
+        url: "http://chat/other",
+      });
+    });
+
+    it("leases each due delivery to one dispatcher; a lease that runs out is taken over", async () => {
+      await store.putAction({ name: "pager", type: "command", command: "page" });
+      const n = note();
+      await store.addNotification(n);
+      const claim = (owner: string, now: number) =>
+        store.claimDeliveries({ owner, now, leaseUntil: now + 1000, limit: 10 });
+      expect(await claim("a", 99)).toEqual([]); // not due yet
+      const [a, b] = await Promise.all([claim("a", 100), claim("b", 100)]);
+      expect(a!.length + b!.length).toBe(1);
+      const job = (a!.length > 0 ? a! : b!)[0]!;
+      expect(job.notification).toEqual(n);
+      expect(job.action).toEqual({ name: "pager", type: "command", command: "page" });
+      expect(job.delivery.attempts).toBe(1);
+      expect(await claim("c", 500)).toEqual([]); // leased
+      const [late] = await claim("c", 1100); // its holder died: the lease ran out
+      expect(late!.delivery.attempts).toBe(2);
+      // The first holder comes back: it no longer holds the lease.
+      const first = a!.length > 0 ? "a" : "b";
+      expect(await store.finishDelivery({ id: job.delivery.id, owner: first, now: 1200, ok: true })).toBe(false);
+      expect(await store.finishDelivery({ id: job.delivery.id, owner: "c", now: 1200, ok: true })).toBe(true);
+      expect(await store.deliveries()).toEqual([
+        expect.objectContaining({ state: "delivered", attempts: 2, done: { by: "c", time: 1200 } }),
+      ]);
+    });
+
+    it("a failed attempt is due again at its retry time; one that succeeds after failing hurries the rest of its action", async () => {
+      await store.putAction({ name: "pager", type: "command", command: "page" });
+      await store.putAction({ name: "chat", type: "command", command: "chat" });
+      await store.addNotification(note({ received: 0 }));
+      const [first, chat] = await store
+        .claimDeliveries({ owner: "d", now: 0, leaseUntil: 1000, limit: 1 })
+        .then(async (jobs) => [
+          ...jobs,
+          ...(await store.claimDeliveries({ owner: "d", now: 0, leaseUntil: 1000, limit: 1 })),
+        ]);
+      const pager = first!.action.name === "pager" ? first! : chat!;
+      const other = pager === first ? chat! : first!;
+      await store.finishDelivery({ id: other.delivery.id, owner: "d", now: 10, ok: true });
+      await store.finishDelivery({
+        id: pager.delivery.id,
+        owner: "d",
+        now: 10,
+        ok: false,
+        retryAt: 5000,
+        error: "503",
+      });
+      await store.addNotification(note({ received: 20 }));
+      await store.addNotification(note({ received: 30 }));
+      // The pager is down: the newer ones fail too and back off.
+      for (const job of await store.claimDeliveries({ owner: "d", now: 40, leaseUntil: 1040, limit: 10 })) {
+        await store.finishDelivery({
+          id: job.delivery.id,
+          owner: "d",
+          now: 40,
+          ok: job.action.name === "chat",
+          ...(job.action.name === "pager" && { retryAt: 9000, error: "503" }),
+        });
+      }
+      expect((await store.claimDeliveries({ owner: "d", now: 4999, leaseUntil: 6000, limit: 10 })).length).toBe(0);
+      const [retry] = await store.claimDeliveries({ owner: "d", now: 5000, leaseUntil: 6000, limit: 10 });
+      expect(retry!.delivery.id).toBe(pager.delivery.id);
+      expect(retry!.delivery.attempts).toBe(2);
+      expect(retry!.delivery.lastError).toBe("503");
+      await store.finishDelivery({ id: retry!.delivery.id, owner: "d", now: 5010, ok: true });
+      // Back: the two waiting for 9000 are due now.
+      const hurried = await store.claimDeliveries({ owner: "d", now: 5010, leaseUntil: 6000, limit: 10 });
+      expect(hurried.map((j) => j.action.name)).toEqual(["pager", "pager"]);
+    });
+
+    it("an operator gives a delivery up; removing an action abandons its pending deliveries", async () => {
+      await store.putAction({ name: "pager", type: "command", command: "page" });
+      await store.putAction({ name: "chat", type: "command", command: "chat" });
+      await store.addNotification(note());
+      const [d1, d2] = await store.deliveries();
+      expect(await store.abandonDelivery(d1!.id, "ops", 200)).toBe(true);
+      expect(await store.abandonDelivery(d1!.id, "ops", 201)).toBe(false);
+      expect(await store.removeAction(d2!.action, "ops", 300)).toBe(true);
+      expect(await store.removeAction(d2!.action, "ops", 300)).toBe(false);
+      expect((await store.deliveries()).map((d) => [d.state, d.done])).toEqual([
+        ["abandoned", { by: "ops", time: 200 }],
+        ["abandoned", { by: "ops", time: 300 }],
+      ]);
+      expect(await store.claimDeliveries({ owner: "x", now: 1000, leaseUntil: 2000, limit: 10 })).toEqual([]);
+    });
+
+    it("raises a presence alert in the same step as the change, and a result's alert with a new result only", async () => {
+      await store.putAction({ name: "pager", type: "command", command: "page" });
+      const key = { agent, process: null };
+      const down = note({ text: "host down", kind: "host-down" });
+      const up = note({ text: "host up", kind: "host-up", severity: "ok" });
+      await store.heartbeat(key, 100, 50, up); // unknown -> up: no alert
+      expect(await store.markDown(key, 99, 400, down)).toBe(false);
+      expect(await store.markDown(key, 100, 400, down)).toBe(true);
+      expect(await store.heartbeat(key, 500, 50, up)).toBe("down");
+      expect(await store.heartbeat(key, 550, 50, note({ text: "not raised" }))).toBe("up");
+      const stale = {
+        agent,
+        id: newId(),
+        check: "disk",
+        status: 3 as const,
+        text: "UNKNOWN",
+        perfdata: "",
+        duration: 0,
+        trigger: "stale" as const,
+        time: 600,
+      };
+      const staleAlert = note({ text: "disk stale", kind: "stale-check" });
+      expect(await store.addCheckResult(stale, staleAlert)).toBe(true);
+      expect(await store.addCheckResult(stale, note({ text: "not raised either" }))).toBe(false);
+      expect((await store.notifications()).map((n) => [n.text, n.kind])).toEqual([
+        ["host down", "host-down"],
+        ["host up", "host-up"],
+        ["disk stale", "stale-check"],
+      ]);
+      expect(await store.deliveries({ state: "pending" })).toHaveLength(3);
+      expect((await store.checkStates(agent))[0]!.trigger).toBe("stale");
+    });
+
+    it("audits what operators do: acks, given-up deliveries, removed actions (nothing for a refused one)", async () => {
+      await store.putAction({ name: "pager", type: "command", command: "page" });
+      const n = note();
+      await store.addNotification(n);
+      const [d] = await store.deliveries();
+      expect(await store.acknowledgeNotification(agent, n.id, "alice", 10)).toBe(true);
+      expect(await store.acknowledgeNotification(agent, n.id, "mallory", 11)).toBe(false);
+      expect(await store.abandonDelivery(d!.id, "bob", 12)).toBe(true);
+      expect(await store.removeAction("pager", "carol", 13)).toBe(true);
+      expect(await store.auditLog()).toEqual([
+        { time: 10, actor: "alice", action: "ack", target: `${agent}/${n.id}` },
+        { time: 12, actor: "bob", action: "give-up", target: d!.id, detail: '{"action":"pager"}' },
+        { time: 13, actor: "carol", action: "remove-action", target: "pager" },
+      ]);
+      expect((await store.auditLog({ limit: 1 })).map((a) => a.actor)).toEqual(["carol"]);
+      expect((await store.auditLog({ since: 12 })).map((a) => a.actor)).toEqual(["bob", "carol"]);
+    });
+
+    it("silences and maintenance windows: matching alerts are stored, marked and not delivered; others are", async () => {
+      await store.putAction({ name: "pager", type: "command", command: "page" });
+      const other = newId();
+      // A window on this agent's disk check from 100 to 200, set in advance; one on all warnings from 500.
+      await store.putSilence({
+        id: "s-disk",
+        agent,
+        check: "disk",
+        starts: 100,
+        ends: 200,
+        by: "ops",
+        reason: "disk swap",
+        created: 50,
+      });
+      await store.putSilence({
+        id: "s-warn",
+        severities: ["warning"],
+        starts: 500,
+        ends: 900,
+        by: "ops",
+        reason: "noisy",
+        created: 60,
+      });
+      expect((await store.silences({ activeAt: 150 })).map((s) => s.id)).toEqual(["s-disk"]);
+      expect((await store.silences({ activeAt: 150, upcoming: true })).map((s) => s.id)).toEqual(["s-disk", "s-warn"]);
+      const cases: Array<[NotificationRecord, string | undefined]> = [
+        [note({ check: "disk", received: 99 }), undefined], // before the window
+        [note({ check: "disk", received: 150 }), "s-disk"],
+        [note({ check: "load", received: 150 }), undefined], // another check
+        [note({ agent: other, check: "disk", received: 150 }), undefined], // another host
+        [note({ check: "disk", received: 200 }), undefined], // the window is over
+        [note({ severity: "warning", received: 600 }), "s-warn"],
+        [note({ severity: "critical", received: 600 }), undefined],
+      ];
+      for (const [n] of cases) await store.addNotification(n);
+      const stored = new Map((await store.notifications()).map((n) => [n.id, n.silenced]));
+      const delivered = new Set((await store.deliveries()).map((d) => d.notification));
+      for (const [n, silence] of cases) {
+        expect(stored.get(n.id), n.text).toBe(silence);
+        expect(delivered.has(n.id)).toBe(silence === undefined);
+      }
+      // Ended early: from then on, delivered again.
+      expect(await store.endSilence("s-warn", "ops", 700)).toBe(true);
+      expect(await store.endSilence("s-warn", "ops", 701)).toBe(false);
+      const late = note({ severity: "warning", received: 750 });
+      await store.addNotification(late);
+      expect((await store.deliveries({ notification: late.id })).length).toBe(1);
+      expect((await store.auditLog()).map((a) => [a.action, a.target])).toEqual([
+        ["silence", "s-disk"],
+        ["silence", "s-warn"],
+        ["end-silence", "s-warn"],
+      ]);
+    });
+
+    it("keeps deployment-wide settings: set, replaced, removed", async () => {
+      expect(await store.setting("graphite")).toBeUndefined();
+      await store.putSetting("graphite", { host: "carbon", port: 2003 });
+      await store.putSetting("graphite", { host: "carbon-2", port: 2004, prefix: "fleet" });
+      expect(await store.setting("graphite")).toEqual({ host: "carbon-2", port: 2004, prefix: "fleet" });
+      await store.putSetting("graphite", null);
+      expect(await store.setting("graphite")).toBeUndefined();
     });
 
     it("recent notifications: the newest `limit`, oldest first", async () => {

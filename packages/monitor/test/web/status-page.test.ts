@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, statSync } from "node:fs";
+import { createServer } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
@@ -54,6 +55,15 @@ describe.skipIf(!existsSync(CHROMIUM))("status page in headless Chromium", () =>
       await page.locator(`[data-chart="${host}"] canvas`).waitFor({ timeout: 15_000 });
     }
     await page.locator("#live.on").waitFor();
+    // The monitor's own roles: both routers, the sinks and the scheduler, up, with their figures.
+    await page.locator('#roles tr[data-role="sink/demo sinks"] .pill').filter({ hasText: "UP" }).waitFor();
+    await page.locator('#roles tr[data-role="scheduler/demo-scheduler"] .pill').filter({ hasText: "UP" }).waitFor();
+    await page
+      .locator('#roles tr[data-role^="router/"]')
+      .nth(1)
+      .filter({ hasText: /received \d/ })
+      .waitFor({ timeout: 15_000 });
+    expect(await page.locator('#roles tr[data-role^="router/"] .pill', { hasText: "UP" }).count()).toBe(2);
 
     // The CRITICAL redis check raised a notification; acknowledging it from the page sticks.
     const row = page.locator("#notifications tr", { hasText: "redis OK -> CRITICAL" });
@@ -67,4 +77,36 @@ describe.skipIf(!existsSync(CHROMIUM))("status page in headless Chromium", () =>
     expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
     await page.close();
   }, 60_000);
+
+  it("a page of another origin cannot acknowledge: the browser's cross-origin text/plain POST and form POST are refused", async () => {
+    type State = { notifications: Array<{ agent: string; id: string; acknowledged: unknown }> };
+    const state = async (): Promise<State> => (await (await fetch(`${url}api/state`)).json()) as State;
+    const target = await waitFor("an unacknowledged notification", async () =>
+      (await state()).notifications.find((n) => n.acknowledged === null),
+    );
+    const body = JSON.stringify({ agent: target.agent, id: target.id, by: "mallory" });
+    // The attacker's page, on another origin (another port), posts as soon as it loads.
+    const evil = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<!doctype html><form id="f" method="POST" action="${url}api/ack" enctype="text/plain">
+        <input name='${body.slice(0, -1)},"x":"' value='"}'></form>
+        <script>
+          fetch(${JSON.stringify(`${url}api/ack`)}, { method: "POST", mode: "no-cors", credentials: "include",
+            headers: { "content-type": "text/plain" }, body: ${JSON.stringify(body)} })
+            .finally(() => { document.title = "sent"; document.getElementById("f").submit(); });
+        </script>`);
+    });
+    await new Promise<void>((resolve) => evil.listen(0, "127.0.0.1", resolve));
+    const page = await browser.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:${(evil.address() as { port: number }).port}/`);
+      await page.waitForURL(`${url}api/ack`, { timeout: 10_000 }); // the form was submitted too
+      expect(await page.textContent("body")).toContain("cross-");
+      const after = (await state()).notifications.find((n) => n.id === target.id)!;
+      expect(after.acknowledged).toBeNull();
+    } finally {
+      await page.close();
+      evil.close();
+    }
+  }, 30_000);
 });
