@@ -7,7 +7,8 @@
  * one line saying so, so that `npm test` passes on a machine without it.
  */
 import { execFileSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadImplementation, type Implementation } from "../../src/cli/interop/api.js";
@@ -50,8 +51,14 @@ export interface RuntimeBug {
  */
 export const DENO_FLAGS = ["run", "--allow-all"];
 
-/** Without these a runtime may try the network (Deno's update check) or colour its output. */
-const ENV: NodeJS.ProcessEnv = { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
+/**
+ * Without these a runtime may try the network (Deno's update check) or colour its output. Deno
+ * gets a fresh cache per run: it keeps a CommonJS file's analysis by path, so a rebuilt dist/
+ * at a path it saw before (a clean clone in the same place) loads the old file's chunk names.
+ */
+const DENO_DIR = mkdtempSync(join(tmpdir(), "zmtp-deno-cache-"));
+afterAll(() => rmSync(DENO_DIR, { recursive: true, force: true }));
+const ENV: NodeJS.ProcessEnv = { ...process.env, DENO_NO_UPDATE_CHECK: "1", DENO_DIR, NO_COLOR: "1" };
 
 const TOOLS_BIN = join(ROOT, ".ci", "tools", "bin");
 
