@@ -43,7 +43,7 @@ function duration(value: string): number {
 }
 
 /** An agent id from a host name or id (the agents table). */
-async function agentOf(store: Store, host: string): Promise<string> {
+export async function agentOf(store: Store, host: string): Promise<string> {
   const agents = await store.agents();
   const found = agents.filter((a) => a.id === host || a.hostname === host);
   if (found.length === 0) throw new UsageError(`no host "${host}" in the store`);

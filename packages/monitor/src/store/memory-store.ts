@@ -103,6 +103,17 @@ export class MemoryStore implements Store {
     return [...this.agentTable.values()].map((r) => ({ ...r }));
   }
 
+  async decommission(agent: string, by: string, time: number): Promise<boolean> {
+    if (!this.agentTable.delete(agent)) return false;
+    const mine = (key: string): boolean => key.startsWith(`${agent}\u0000`);
+    for (const table of [this.registrationTable, this.presenceTable, this.checkStateTable, this.scheduleTable])
+      for (const key of [...table.keys()]) if (mine(key)) table.delete(key);
+    for (const d of this.deliveryTable.values())
+      if (d.agent === agent && d.state === "pending") this.abandon(d, by, time, "decommissioned");
+    this.audit({ time, actor: by, action: "decommission", target: agent });
+    return true;
+  }
+
   async putRegistration(registration: RegistrationRecord): Promise<void> {
     const key = keyOf(registration.agent, registration.process);
     const existing = this.registrationTable.get(key);

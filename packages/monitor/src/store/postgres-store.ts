@@ -281,6 +281,20 @@ export class PostgresStore implements Store {
     );
   }
 
+  decommission(agent: string, by: string, time: number): Promise<boolean> {
+    return this.op(async (tx) => {
+      if ((await tx.run("DELETE FROM agents WHERE id = $1", [agent])) === 0) return false;
+      for (const table of ["registrations", "presence", "check_state", "check_schedule"])
+        await tx.run(`DELETE FROM ${table} WHERE agent = $1`, [agent]);
+      await tx.run(
+        "UPDATE deliveries SET state = 'abandoned', done_by = $1, done_at = $2, lease_owner = NULL, lease_until = NULL, last_error = 'decommissioned' WHERE agent = $3 AND state = 'pending'",
+        [by, time, agent],
+      );
+      await audit(tx, { time, actor: by, action: "decommission", target: agent });
+      return true;
+    });
+  }
+
   // ---- registrations ----
 
   putRegistration(reg: RegistrationRecord): Promise<void> {

@@ -370,6 +370,20 @@ export class SqliteStore implements Store {
     );
   }
 
+  decommission(agent: string, by: string, time: number): Promise<boolean> {
+    return this.op((db) => {
+      if (db.run("DELETE FROM agents WHERE id = ?", [agent]).changes === 0) return false;
+      for (const table of ["registrations", "presence", "check_state", "check_schedule"])
+        db.run(`DELETE FROM ${table} WHERE agent = ?`, [agent]);
+      db.run(
+        "UPDATE deliveries SET state = 'abandoned', done_by = ?, done_at = ?, lease_owner = NULL, lease_until = NULL, last_error = 'decommissioned' WHERE agent = ? AND state = 'pending'",
+        [by, time, agent],
+      );
+      audit(db, { time, actor: by, action: "decommission", target: agent });
+      return true;
+    });
+  }
+
   // ---- registrations ----
 
   putRegistration(reg: RegistrationRecord): Promise<void> {

@@ -398,6 +398,45 @@ export function storeContract(
       ]);
     });
 
+    it("decommissions an agent: gone from presence, registrations, check states and schedule; its pages stop; audited", async () => {
+      await store.putAction({ name: "pager", type: "command", command: "page" });
+      const other = newId();
+      for (const a of [agent, other]) {
+        await store.touchAgent(a, 1, a === agent ? "old-1" : "web-2");
+        await store.heartbeat({ agent: a, process: null }, 1, 100);
+        await store.putRegistration({
+          agent: a,
+          process: "agent",
+          checks: [{ name: "disk", command: "x", interval: 10 }],
+          time: 1,
+        });
+        await store.claimCheckRun({ agent: a, check: "disk", owner: "s", now: 1, nextDue: 1000 });
+        await store.addCheckResult({
+          agent: a,
+          id: newId(),
+          check: "disk",
+          status: 0,
+          text: "",
+          perfdata: "",
+          duration: 1,
+          trigger: "schedule",
+          time: 1,
+        });
+        await store.addNotification(note({ agent: a }));
+      }
+      expect(await store.decommission(agent, "ops", 50)).toBe(true);
+      expect(await store.decommission(agent, "ops", 51)).toBe(false);
+      expect((await store.agents()).map((a) => a.id)).toEqual([other]);
+      expect((await store.presence()).map((p) => p.agent)).toEqual([other]);
+      expect((await store.registrations()).map((r) => r.agent)).toEqual([other]);
+      expect((await store.checkStates()).map((r) => r.agent)).toEqual([other]);
+      expect((await store.deliveries({ agent, state: "pending" })).length).toBe(0);
+      expect((await store.deliveries({ agent: other, state: "pending" })).length).toBe(1);
+      // The schedule is gone: its check could be claimed at once if it registered again.
+      expect(await store.claimCheckRun({ agent, check: "disk", owner: "s", now: 2, nextDue: 1000 })).toBe(true);
+      expect((await store.auditLog()).map((a) => [a.action, a.target])).toEqual([["decommission", agent]]);
+    });
+
     it("keeps deployment-wide settings: set, replaced, removed", async () => {
       expect(await store.setting("graphite")).toBeUndefined();
       await store.putSetting("graphite", { host: "carbon", port: 2003 });
