@@ -285,6 +285,11 @@ export class MemoryStore implements Store {
         this.abandon(d, "store", claim.now, action === undefined ? "action removed" : "notification pruned");
         continue;
       }
+      if (notification.acknowledged !== null && (action.after !== undefined || action.repeat !== undefined)) {
+        // An escalation or a repeat is for alerts nobody has acknowledged.
+        this.abandon(d, "store", claim.now, "acknowledged");
+        continue;
+      }
       d.lease = { owner: claim.owner, until: claim.leaseUntil };
       d.attempts += 1;
       jobs.push({
@@ -308,9 +313,15 @@ export class MemoryStore implements Store {
     d.state = "delivered";
     d.done = { by: o.owner, time: o.now };
     if (d.attempts > 1) {
+      // Only those that failed: escalations and repeats keep their time.
       for (const other of this.deliveryTable.values())
-        if (other.action === d.action && other.state === "pending" && other.dueAt > o.now) other.dueAt = o.now;
+        if (other.action === d.action && other.state === "pending" && other.attempts > 0 && other.dueAt > o.now)
+          other.dueAt = o.now;
     }
+    const action = this.actionTable.get(d.action);
+    const n = this.notificationTable.get(keyOf(d.agent, d.notification));
+    if (action?.repeat !== undefined && n !== undefined && n.acknowledged === null)
+      this.addDelivery(n, action.name, o.now + action.repeat);
     return true;
   }
 
@@ -392,22 +403,26 @@ export class MemoryStore implements Store {
     trim(this.notificationTable, this.maxRows);
     if (silence !== undefined) return true;
     for (const action of this.actionTable.values()) {
-      if (!actionMatches(action, notification.severity)) continue;
-      const id = randomUUID();
-      this.deliveryTable.set(id, {
-        id,
-        agent: notification.agent,
-        notification: notification.id,
-        action: action.name,
-        state: "pending",
-        attempts: 0,
-        dueAt: notification.received,
-        created: notification.received,
-        lease: null,
-      });
+      if (actionMatches(action, notification.severity))
+        this.addDelivery(notification, action.name, notification.received + (action.after ?? 0));
     }
-    trim(this.deliveryTable, this.maxRows);
     return true;
+  }
+
+  private addDelivery(n: NotificationRecord, action: string, dueAt: number): void {
+    const id = randomUUID();
+    this.deliveryTable.set(id, {
+      id,
+      agent: n.agent,
+      notification: n.id,
+      action,
+      state: "pending",
+      attempts: 0,
+      dueAt,
+      created: dueAt,
+      lease: null,
+    });
+    trim(this.deliveryTable, this.maxRows);
   }
 
   private abandon(d: DeliveryRecord & { lease: unknown }, by: string, time: number, error?: string): void {
