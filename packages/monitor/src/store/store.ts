@@ -261,7 +261,9 @@ export type AlertKind =
   | "stale-check"
   | "backlog"
   | "backlog-cleared"
-  | "duplicate-agent";
+  | "duplicate-agent"
+  | "flapping"
+  | "flapping-stopped";
 
 export interface AuditRecord {
   time: number;
