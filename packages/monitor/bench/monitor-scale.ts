@@ -1,10 +1,11 @@
 /**
  * Scale benchmark of the monitoring system (a benchmark, not a test):
  *
- *   npm run bench:monitor [-- --agents 100,1000,5000 --seconds 20 --rate 1]
+ *   npm run bench:monitor [-- --agents 100,1000,5000 --seconds 20 --rate 1,10 --store sqlite,postgres]
  *
- * For each N, this process runs 2 routers and one sink per stream over an SQLite store (in a
- * temporary directory), and a child process runs N real `Agent`s, each connected to both routers
+ * For each store, rate and N, this process runs 2 routers and one sink per stream over an SQLite
+ * store (in a temporary directory) or a PostgreSQL store (a private server started from Debian's
+ * binaries, as the tests do, or --pg URL), and a child process runs N real `Agent`s, each connected to both routers
  * over tcp on 127.0.0.1 (a child, because N agents and the routers' side of their connections
  * would not fit one process's file descriptor limit). The agents send at realistic rates, times
  * `--rate`: a heartbeat every 5 s, a batch of 10 stats every 10 s, and an acknowledged
@@ -17,16 +18,19 @@
  *   memory       per agent: heap + external growth of the agents' process, and of the router/sink process
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { context } from "zmtp";
 import { Agent } from "../src/agent/agent.js";
 import { MonitorRouter } from "../src/router/router.js";
 import { STREAMS, createMessage } from "../src/wire/protocol.js";
 import { createSink, type AnySink } from "../src/sink/sinks.js";
+import { PostgresStore } from "../src/store/postgres-store.js";
 import { SqliteStore } from "../src/store/sqlite-store.js";
+import { startPostgres } from "../test/helpers/postgres.js";
 import type { NotificationRecord, StatRecordInput, Store } from "../src/store/store.js";
 
 const HEARTBEAT = 5000;
@@ -62,6 +66,8 @@ interface ChildReport {
 async function agentsProcess(): Promise<void> {
   const [count, seconds, rate, ...routers] = process.argv.slice(3);
   const n = Number(count);
+  // Every agent has its DEALER (and the process its own few): above libzmq's default of 1023.
+  context.maxSockets = n + 100;
   const measure = Number(seconds) * 1000;
   const speed = Number(rate);
   const dir = mkdtempSync(join(tmpdir(), "zmtp-bench-agents-"));
@@ -184,6 +190,8 @@ function measuring(store: Store, latencies: number[], on: () => boolean): Store 
 }
 
 interface Row {
+  store: string;
+  rate: number;
   agents: number;
   offered: number;
   received: number;
@@ -198,12 +206,27 @@ interface Row {
   transactionsPerSecond: number;
 }
 
-async function runCase(n: number, seconds: number, rate: number): Promise<Row> {
+/** The store under test, and how many transactions it committed. */
+async function openStore(kind: string, dir: string): Promise<{ store: Store; transactions: () => number }> {
+  if (kind === "sqlite") {
+    const db = await SqliteStore.open({ path: join(dir, "monitor.db") });
+    return { store: db, transactions: () => db.counters.transactions };
+  }
+  const url = arg("pg", "");
+  const server = url === "" ? await startPostgres() : null;
+  if (url === "" && server === null) throw new Error("no PostgreSQL server (give --pg URL)");
+  const connection =
+    url !== "" ? url : { host: server!.host, port: server!.port, user: server!.user, database: "postgres" };
+  const pg = await PostgresStore.open({ connection, schema: `bench_${process.pid}_${Date.now()}` });
+  return { store: pg, transactions: () => pg.counters.transactions };
+}
+
+async function runCase(kind: string, n: number, seconds: number, rate: number): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), "zmtp-bench-store-"));
-  const db = await SqliteStore.open({ path: join(dir, "monitor.db") });
+  const opened = await openStore(kind, dir);
   const latencies: number[] = [];
   let measuring_ = false;
-  const store = measuring(db, latencies, () => measuring_);
+  const store = measuring(opened.store, latencies, () => measuring_);
   const any = "tcp://127.0.0.1:*";
   const routers: MonitorRouter[] = [];
   for (let i = 0; i < 2; i++) {
@@ -249,7 +272,7 @@ async function runCase(n: number, seconds: number, rate: number): Promise<Row> {
   gc();
   const routerPerAgent = (heapOf(process.memoryUsage()) - heapBefore) / n;
   const received = (): number => sinks.reduce((s, k) => s + k.counters.received, 0);
-  const txBefore = db.counters.transactions;
+  const txBefore = opened.transactions();
   const startCount = received();
   measuring_ = true;
   const t0 = Date.now();
@@ -257,19 +280,21 @@ async function runCase(n: number, seconds: number, rate: number): Promise<Row> {
   await sleep(seconds * 1000);
   const elapsed = (Date.now() - t0) / 1000;
   const got = received() - startCount;
-  const tx = db.counters.transactions - txBefore;
+  const tx = opened.transactions() - txBefore;
   measuring_ = false;
   const result = await resultPromise;
   await new Promise((resolve) => child.on("exit", resolve));
   for (const s of sinks) await s.close();
   for (const r of routers) r.close();
-  await db.close();
+  await opened.store.close();
   rmSync(dir, { recursive: true, force: true });
   latencies.sort((a, b) => a - b);
   const acks = result.ackRtt!.sort((a, b) => a - b);
   const dropped =
     routers.reduce((s, r) => s + STREAMS.reduce((t, k) => t + r.counters.dropped[k], 0), 0) + result.dropped!;
   return {
+    store: kind,
+    rate,
     agents: n,
     offered: result.offered!,
     received: Math.round(got / elapsed),
@@ -288,12 +313,16 @@ async function runCase(n: number, seconds: number, rate: number): Promise<Row> {
 async function main(): Promise<void> {
   const counts = arg("agents", "100,1000,5000").split(",").map(Number);
   const seconds = Number(arg("seconds", "20"));
-  const rate = Number(arg("rate", "1"));
+  const rates = arg("rate", "1").split(",").map(Number);
+  const stores = arg("store", "sqlite").split(",");
+  const json = arg("json", "");
   process.stdout.write(
-    `monitoring system at scale: 2 routers, 4 sinks over SQLite, N agents in one process, ${seconds} s measured per N` +
-      `${rate !== 1 ? `, rates x${rate}` : ""}\n(heartbeat every ${HEARTBEAT / rate / 1000} s, 10 stats every ${STATS_EVERY / rate / 1000} s, an acked notification every ${NOTIFY_EVERY / rate / 1000} s per agent)\n\n`,
+    `monitoring system at scale: 2 routers, 4 sinks over ${stores.join(" / ")}, N agents in one process, ${seconds} s measured per case\n` +
+      `(x1: heartbeat every ${HEARTBEAT / 1000} s, 10 stats every ${STATS_EVERY / 1000} s, an acked notification every ${NOTIFY_EVERY / 1000} s per agent)\n\n`,
   );
   const header = [
+    "store",
+    "rate",
     "agents",
     "offered msg/s",
     "sink msg/s",
@@ -305,27 +334,37 @@ async function main(): Promise<void> {
     "router+sink heap/agent",
     "dropped",
     "resent",
-    "SQLite tx/s",
+    "tx/s",
   ];
   process.stdout.write(`${header.join(" | ")}\n`);
-  for (const n of counts) {
-    const r = await runCase(n, seconds, rate);
-    const cells = [
-      r.agents,
-      r.offered,
-      r.received,
-      `${r.latencyP50} ms`,
-      `${r.latencyP99} ms`,
-      `${r.ackP50} ms`,
-      `${r.ackP99} ms`,
-      `${r.heapPerAgentKiB} KiB`,
-      `${r.routerHeapPerAgentKiB} KiB`,
-      r.dropped,
-      r.resent,
-      r.transactionsPerSecond,
-    ];
-    process.stdout.write(`${cells.join(" | ")}\n`);
+  const rows: Row[] = [];
+  for (const rate of rates) {
+    for (const n of counts) {
+      for (const kind of stores) {
+        const r = await runCase(kind, n, seconds, rate);
+        rows.push(r);
+        const cells = [
+          r.store,
+          `x${r.rate}`,
+          r.agents,
+          r.offered,
+          r.received,
+          `${r.latencyP50} ms`,
+          `${r.latencyP99} ms`,
+          `${r.ackP50} ms`,
+          `${r.ackP99} ms`,
+          `${r.heapPerAgentKiB} KiB`,
+          `${r.routerHeapPerAgentKiB} KiB`,
+          r.dropped,
+          r.resent,
+          r.transactionsPerSecond,
+        ];
+        process.stdout.write(`${cells.join(" | ")}\n`);
+        if (json !== "") writeFileSync(json, `${JSON.stringify(rows, null, 2)}\n`);
+      }
+    }
   }
+  process.exit(0); // the PostgreSQL server helper stops at exit
 }
 
 if (process.argv[2] === "agents") await agentsProcess();

@@ -11,7 +11,7 @@ const STATES: readonly DeliveryState[] = ["pending", "delivered", "abandoned"];
 export const actionsRole: Role = {
   usage: `zmtp-monitor actions --db FILE | --pg URL <command>
   actions list                                  the deployment's notification actions
-  actions add [--name N] --webhook|--hook|--email [SEVERITIES=]TARGET [--smtp URL]
+  actions add [--name N] --webhook|--hook|--email [SEVERITIES=]TARGET [--smtp URL] [--after 30m] [--repeat 1h]
   actions remove NAME                           (its pending deliveries are abandoned)
   actions deliveries [--state S] [--limit N]    one JSON line per delivery, oldest first
   actions give-up DELIVERY-ID... [--by NAME]    stop retrying these deliveries`,
@@ -39,7 +39,14 @@ async function runActions(values: FlagValues, positionals: string[], io: Monitor
     switch (command) {
       case "list":
         for (const a of await store.actions())
-          line({ name: a.name, type: a.type, target: actionTarget(a), severities: a.severities ?? "all" });
+          line({
+            name: a.name,
+            type: a.type,
+            target: actionTarget(a),
+            severities: a.severities ?? "all",
+            ...(a.after !== undefined && { after: a.after }),
+            ...(a.repeat !== undefined && { repeat: a.repeat }),
+          });
         return 0;
       case "add": {
         const actions = notificationActions(values);

@@ -162,3 +162,10 @@ export function stringList(values: FlagValues, name: string): string[] {
     throw new UsageError(`--${name}: expected strings`);
   return list as string[];
 }
+
+/** `30s`, `30m`, `2h`, `1d` in ms. */
+export function parseDuration(value: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(value);
+  if (m === null) throw new UsageError(`--${flag}: "${value}" (expected 30s, 30m, 2h, 1d)`);
+  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "s" | "m" | "h" | "d"];
+}

@@ -3,6 +3,7 @@ import { agentRole } from "./agent.js";
 import { graphiteRole } from "./graphite.js";
 import { usersRole } from "./users.js";
 import { silenceRole } from "./silence.js";
+import { decommissionRole } from "./decommission.js";
 import { demoRole } from "./demo.js";
 import { UsageError, formatHelp, parseFlags } from "./flags.js";
 import { processIo, type MonitorIo } from "./io.js";
@@ -37,6 +38,7 @@ Roles:
   graphite   the deployment's Graphite target (every stats sink writes its share to it)
   users      who may sign in to the status page (scrypt-hashed passwords and tokens)
   silence    silences and maintenance windows; acknowledge many notifications at once
+  decommission  a host gone for good: off the page, no more down or stale alerts
 
 Options:
   -h, --help     Show this help
@@ -55,6 +57,7 @@ const ROLES: Record<string, Role> = {
   graphite: graphiteRole,
   users: usersRole,
   silence: silenceRole,
+  decommission: decommissionRole,
 };
 
 export async function monitorCommand(argv: readonly string[], io: MonitorIo = processIo()): Promise<number> {

@@ -2,7 +2,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseAction, type NotificationAction } from "../outputs/actions.js";
 import { routerEndpoints, type RouterEndpoints } from "../wire/endpoints.js";
-import { UsageError, stringList, type FlagSpec, type FlagValues } from "./flags.js";
+import { UsageError, parseDuration, stringList, type FlagSpec, type FlagValues } from "./flags.js";
 import type { MonitorIo } from "./io.js";
 
 /** One `zmtp-monitor <role>`: its help, its flags and what it runs (resolving to the exit code). */
@@ -42,6 +42,13 @@ export const ACTION_FLAGS: FlagSpec[] = [
   },
   { name: "smtp", kind: "string", arg: "URL", help: "the SMTP server for --email (smtp://[user:pass@]host:port)" },
   { name: "mail-from", kind: "string", arg: "ADDR", help: "the sender of --email", shown: "zmtp-monitor@<host name>" },
+  {
+    name: "after",
+    kind: "string",
+    arg: "DURATION",
+    help: "escalation: send only if nobody acknowledged the alert within DURATION (30m)",
+  },
+  { name: "repeat", kind: "string", arg: "DURATION", help: "re-notify every DURATION until acknowledged" },
 ];
 
 export const str = (v: FlagValues, name: string): string | undefined => v[name] as string | undefined;
@@ -69,11 +76,18 @@ export function stateDirOf(values: FlagValues): string {
 export function notificationActions(values: FlagValues): NotificationAction[] {
   const smtp = str(values, "smtp");
   const from = str(values, "mail-from");
-  const mail = { ...(smtp !== undefined && { smtp }), ...(from !== undefined && { from }) };
+  const after = str(values, "after");
+  const repeat = str(values, "repeat");
+  const mail = {
+    ...(smtp !== undefined && { smtp }),
+    ...(from !== undefined && { from }),
+    ...(after !== undefined && { after: parseDuration(after, "after") }),
+    ...(repeat !== undefined && { repeat: parseDuration(repeat, "repeat") }),
+  };
   try {
     return [
-      ...stringList(values, "webhook").map((v) => parseAction("webhook", v)),
-      ...stringList(values, "hook").map((v) => parseAction("command", v)),
+      ...stringList(values, "webhook").map((v) => parseAction("webhook", v, mail)),
+      ...stringList(values, "hook").map((v) => parseAction("command", v, mail)),
       ...stringList(values, "email").map((v) => parseAction("email", v, mail)),
     ];
   } catch (err) {

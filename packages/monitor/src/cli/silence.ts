@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import { SEVERITIES, type Severity } from "../wire/schema.js";
 import type { SilenceRecord, Store } from "../store/store.js";
-import { UsageError, type FlagValues } from "./flags.js";
+import { UsageError, parseDuration, type FlagValues } from "./flags.js";
 import type { MonitorIo } from "./io.js";
 import { str, type Role } from "./role.js";
 import { STORE_FLAGS, openStore } from "./store-flags.js";
@@ -36,14 +36,8 @@ function time(value: string, flag: string): number {
   return t;
 }
 
-function duration(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(value);
-  if (m === null) throw new UsageError(`--for: "${value}" (expected 30m, 2h, 1d)`);
-  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "s" | "m" | "h" | "d"];
-}
-
 /** An agent id from a host name or id (the agents table). */
-async function agentOf(store: Store, host: string): Promise<string> {
+export async function agentOf(store: Store, host: string): Promise<string> {
   const agents = await store.agents();
   const found = agents.filter((a) => a.id === host || a.hostname === host);
   if (found.length === 0) throw new UsageError(`no host "${host}" in the store`);
@@ -70,7 +64,7 @@ async function runSilence(values: FlagValues, positionals: string[], io: Monitor
         const untilFlag = str(values, "until");
         if ((forFlag === undefined) === (untilFlag === undefined))
           throw new UsageError("--for or --until (one of them)");
-        const ends = forFlag !== undefined ? starts + duration(forFlag) : time(untilFlag!, "until");
+        const ends = forFlag !== undefined ? starts + parseDuration(forFlag, "for") : time(untilFlag!, "until");
         if (ends <= starts) throw new UsageError("the silence ends before it starts");
         const severity = str(values, "severity");
         const severities = severity?.split(",").map((s) => s.trim());

@@ -7,20 +7,32 @@ import { SEVERITIES, type Severity } from "../wire/schema.js";
  * deployment (`zmtp-monitor actions add`, or a sink's --webhook/--hook/--email) and every
  * dispatcher, in whichever process, delivers with the same list.
  */
-export type NotificationAction =
-  | { name: string; type: "webhook"; url: string; severities?: readonly Severity[] }
-  | { name: string; type: "command"; command: string; severities?: readonly Severity[] }
-  | {
-      name: string;
-      type: "email";
-      /** Recipients. */
-      to: readonly string[];
-      /** The SMTP server, e.g. smtp://user:pass@mail.example:587 (smtps:// for TLS from the start). */
-      smtp: string;
-      /** Default zmtp-monitor@<host name>. */
-      from?: string;
-      severities?: readonly Severity[];
-    };
+/**
+ * When an action goes: `after` (ms) makes it an escalation, due that long after the alert and
+ * sent only if nobody acknowledged the alert by then; `repeat` (ms) re-notifies, again every
+ * `repeat` while the alert stays unacknowledged.
+ */
+export interface ActionTiming {
+  after?: number;
+  repeat?: number;
+}
+
+export type NotificationAction = ActionTiming &
+  (
+    | { name: string; type: "webhook"; url: string; severities?: readonly Severity[] }
+    | { name: string; type: "command"; command: string; severities?: readonly Severity[] }
+    | {
+        name: string;
+        type: "email";
+        /** Recipients. */
+        to: readonly string[];
+        /** The SMTP server, e.g. smtp://user:pass@mail.example:587 (smtps:// for TLS from the start). */
+        smtp: string;
+        /** Default zmtp-monitor@<host name>. */
+        from?: string;
+        severities?: readonly Severity[];
+      }
+  );
 
 export type ActionType = NotificationAction["type"];
 
@@ -63,14 +75,21 @@ export function actionTarget(action: NotificationAction): string {
 export function parseAction(
   type: ActionType,
   value: string,
-  extra: { name?: string; smtp?: string; from?: string } = {},
+  extra: { name?: string; smtp?: string; from?: string } & ActionTiming = {},
 ): NotificationAction {
   const match = /^([a-z,]+)=(.+)$/s.exec(value);
   const target = match === null ? value : match[2]!;
   const severities = match === null ? undefined : (match[1]!.split(",") as Severity[]);
   for (const s of severities ?? [])
     if (!SEVERITIES.includes(s)) throw new TypeError(`"${s}" is not a severity (${SEVERITIES.join(", ")})`);
-  const base = { name: extra.name ?? `${type}:${target}`, ...(severities !== undefined && { severities }) };
+  for (const key of ["after", "repeat"] as const)
+    if (extra[key] !== undefined && !(extra[key] >= 1000)) throw new TypeError(`${key}: at least 1 s`);
+  const base = {
+    name: extra.name ?? `${type}:${target}`,
+    ...(severities !== undefined && { severities }),
+    ...(extra.after !== undefined && { after: extra.after }),
+    ...(extra.repeat !== undefined && { repeat: extra.repeat }),
+  };
   switch (type) {
     case "webhook":
       if (!/^https?:\/\//.test(target)) throw new TypeError(`webhook "${target}": expected an http:// or https:// URL`);
@@ -97,7 +116,19 @@ export function validAction(value: unknown): NotificationAction {
     (!Array.isArray(severities) || !severities.every((s) => SEVERITIES.includes(s as Severity)))
   )
     throw new TypeError(`action.severities: some of ${SEVERITIES.join(", ")}`);
-  const base = { name: o.name, ...(severities !== undefined && { severities: severities as Severity[] }) };
+  const timing: ActionTiming = {};
+  for (const key of ["after", "repeat"] as const) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 1000)
+      throw new TypeError(`action.${key}: ms, at least 1000`);
+    timing[key] = v;
+  }
+  const base = {
+    name: o.name,
+    ...(severities !== undefined && { severities: severities as Severity[] }),
+    ...timing,
+  };
   const text = (key: string): string => {
     if (typeof o[key] !== "string" || o[key] === "") throw new TypeError(`action.${key}: a string`);
     return o[key];

@@ -12,6 +12,7 @@ import {
 } from "../wire/protocol.js";
 import type { Store } from "../store/store.js";
 import { backlogAlert, backlogClearedAlert } from "./alerts.js";
+import type { FlapOptions } from "./flapping.js";
 
 export interface SinkOptions {
   store: Store;
@@ -33,6 +34,10 @@ export interface SinkOptions {
    * ms (default 1000).
    */
   backlog?: { id: string; name: string; after?: number; checkInterval?: number };
+  /** Names agents in alert texts (a HostNames.resolve). Default: the id. */
+  hostOf?: (agent: string) => string | Promise<string>;
+  /** Stats sinks: flap detection thresholds (flapping.ts); false: off. Default 50% / 25%. */
+  flapping?: FlapOptions | false;
 }
 
 export interface SinkCounters {

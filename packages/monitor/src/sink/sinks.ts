@@ -4,6 +4,7 @@ import { createMessage } from "../wire/protocol.js";
 import { downAlert, duplicateAlert, upAlert } from "./alerts.js";
 import { Sink, type SinkOptions } from "./sink.js";
 import { sweepStaleChecks } from "./stale-checks.js";
+import { watchFlapping, type FlapOptions } from "./flapping.js";
 import type { NotificationRecord, PresenceKey, PresenceState } from "../store/store.js";
 
 export interface PresenceChange extends PresenceKey {
@@ -28,8 +29,6 @@ export interface HeartbeatSinkOptions extends SinkOptions {
   staleAfter?: number;
   /** ms between sweeps for stale checks. Default 5000. */
   staleSweepInterval?: number;
-  /** Names agents in alert texts (a HostNames.resolve). Default: the id. */
-  hostOf?: (agent: string) => string | Promise<string>;
 }
 
 /**
@@ -189,12 +188,20 @@ export class RegistrationSink extends Sink {
 }
 
 /**
- * Stats (statsd, local clients, plugin perfdata) and check results. Events: "stats" (agent,
- * StatRecordInput[]) and "result" (CheckResultRecord), once per message (not for resends).
+ * Stats (statsd, local clients, plugin perfdata) and check results, with flap detection
+ * (flapping.ts). Events: "stats" (agent, StatRecordInput[]) and "result" (CheckResultRecord),
+ * once per message (not for resends); "flapping" ({ agent, check, change: started|stopped }).
  */
 export class StatsSink extends Sink {
+  private readonly flapping: FlapOptions | false;
+  private readonly hostOf: (agent: string) => string | Promise<string>;
+  /** Flap checks under way: close() waits for them, they must not outlive the store. */
+  private readonly flapRuns = new Set<Promise<unknown>>();
+
   constructor(options: SinkOptions) {
     super("stats", ["stats", "result"], options);
+    this.flapping = options.flapping ?? {};
+    this.hostOf = options.hostOf ?? ((agent) => agent);
   }
 
   protected async handle(agent: string, message: Message): Promise<boolean> {
@@ -209,7 +216,23 @@ export class StatsSink extends Sink {
     const record = { agent, id: header.id, time: header.time, ...message.body };
     const fresh = await this.store.addCheckResult(record);
     if (fresh) this.emit("result", record);
+    if (fresh && this.flapping !== false) {
+      // After the ack: flap detection reads the check's recent results and may hold its alerts.
+      const flapping = this.flapping;
+      const run = (async () => watchFlapping(this.store, record, await this.hostOf(agent), flapping))()
+        .then(
+          (change) => change !== null && this.emit("flapping", { agent, check: record.check, change }),
+          (err: unknown) => this.emit("failure", err),
+        )
+        .finally(() => this.flapRuns.delete(run));
+      this.flapRuns.add(run);
+    }
     return fresh;
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await Promise.all(this.flapRuns);
   }
 }
 

@@ -103,6 +103,17 @@ export class MemoryStore implements Store {
     return [...this.agentTable.values()].map((r) => ({ ...r }));
   }
 
+  async decommission(agent: string, by: string, time: number): Promise<boolean> {
+    if (!this.agentTable.delete(agent)) return false;
+    const mine = (key: string): boolean => key.startsWith(`${agent}\u0000`);
+    for (const table of [this.registrationTable, this.presenceTable, this.checkStateTable, this.scheduleTable])
+      for (const key of [...table.keys()]) if (mine(key)) table.delete(key);
+    for (const d of this.deliveryTable.values())
+      if (d.agent === agent && d.state === "pending") this.abandon(d, by, time, "decommissioned");
+    this.audit({ time, actor: by, action: "decommission", target: agent });
+    return true;
+  }
+
   async putRegistration(registration: RegistrationRecord): Promise<void> {
     const key = keyOf(registration.agent, registration.process);
     const existing = this.registrationTable.get(key);
@@ -274,6 +285,11 @@ export class MemoryStore implements Store {
         this.abandon(d, "store", claim.now, action === undefined ? "action removed" : "notification pruned");
         continue;
       }
+      if (notification.acknowledged !== null && (action.after !== undefined || action.repeat !== undefined)) {
+        // An escalation or a repeat is for alerts nobody has acknowledged.
+        this.abandon(d, "store", claim.now, "acknowledged");
+        continue;
+      }
       d.lease = { owner: claim.owner, until: claim.leaseUntil };
       d.attempts += 1;
       jobs.push({
@@ -297,9 +313,15 @@ export class MemoryStore implements Store {
     d.state = "delivered";
     d.done = { by: o.owner, time: o.now };
     if (d.attempts > 1) {
+      // Only those that failed: escalations and repeats keep their time.
       for (const other of this.deliveryTable.values())
-        if (other.action === d.action && other.state === "pending" && other.dueAt > o.now) other.dueAt = o.now;
+        if (other.action === d.action && other.state === "pending" && other.attempts > 0 && other.dueAt > o.now)
+          other.dueAt = o.now;
     }
+    const action = this.actionTable.get(d.action);
+    const n = this.notificationTable.get(keyOf(d.agent, d.notification));
+    if (action?.repeat !== undefined && n !== undefined && n.acknowledged === null)
+      this.addDelivery(n, action.name, o.now + action.repeat);
     return true;
   }
 
@@ -381,22 +403,26 @@ export class MemoryStore implements Store {
     trim(this.notificationTable, this.maxRows);
     if (silence !== undefined) return true;
     for (const action of this.actionTable.values()) {
-      if (!actionMatches(action, notification.severity)) continue;
-      const id = randomUUID();
-      this.deliveryTable.set(id, {
-        id,
-        agent: notification.agent,
-        notification: notification.id,
-        action: action.name,
-        state: "pending",
-        attempts: 0,
-        dueAt: notification.received,
-        created: notification.received,
-        lease: null,
-      });
+      if (actionMatches(action, notification.severity))
+        this.addDelivery(notification, action.name, notification.received + (action.after ?? 0));
     }
-    trim(this.deliveryTable, this.maxRows);
     return true;
+  }
+
+  private addDelivery(n: NotificationRecord, action: string, dueAt: number): void {
+    const id = randomUUID();
+    this.deliveryTable.set(id, {
+      id,
+      agent: n.agent,
+      notification: n.id,
+      action,
+      state: "pending",
+      attempts: 0,
+      dueAt,
+      created: dueAt,
+      lease: null,
+    });
+    trim(this.deliveryTable, this.maxRows);
   }
 
   private abandon(d: DeliveryRecord & { lease: unknown }, by: string, time: number, error?: string): void {

@@ -135,13 +135,18 @@ async function insertNotification(tx: Tx, n: NotificationRecord): Promise<boolea
   for (const row of await tx.rows("SELECT spec FROM actions")) {
     const action = JSON.parse(str(row.spec)) as NotificationAction;
     if (!actionMatches(action, n.severity)) continue;
-    await tx.run(
-      `INSERT INTO deliveries (id, agent, notification, action, state, attempts, due_at, created)
-       VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5)`,
-      [randomUUID(), n.agent, n.id, action.name, n.received],
-    );
+    await addDelivery(tx, n, action.name, n.received + (action.after ?? 0));
   }
   return true;
+}
+
+/** A pending delivery of a notification by an action, due at `dueAt`. */
+function addDelivery(tx: Tx, n: { agent: string; id: string }, action: string, dueAt: number): Promise<number> {
+  return tx.run(
+    `INSERT INTO deliveries (id, agent, notification, action, state, attempts, due_at, created)
+     VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5)`,
+    [randomUUID(), n.agent, n.id, action, dueAt],
+  );
 }
 
 function audit(tx: Tx, a: AuditRecord): Promise<number> {
@@ -279,6 +284,20 @@ export class PostgresStore implements Store {
         return out;
       }),
     );
+  }
+
+  decommission(agent: string, by: string, time: number): Promise<boolean> {
+    return this.op(async (tx) => {
+      if ((await tx.run("DELETE FROM agents WHERE id = $1", [agent])) === 0) return false;
+      for (const table of ["registrations", "presence", "check_state", "check_schedule"])
+        await tx.run(`DELETE FROM ${table} WHERE agent = $1`, [agent]);
+      await tx.run(
+        "UPDATE deliveries SET state = 'abandoned', done_by = $1, done_at = $2, lease_owner = NULL, lease_until = NULL, last_error = 'decommissioned' WHERE agent = $3 AND state = 'pending'",
+        [by, time, agent],
+      );
+      await audit(tx, { time, actor: by, action: "decommission", target: agent });
+      return true;
+    });
   }
 
   // ---- registrations ----
@@ -588,6 +607,15 @@ export class PostgresStore implements Store {
           );
           continue;
         }
+        const action = validAction(JSON.parse(str(r.spec)));
+        if (n.acknowledged_by !== null && (action.after !== undefined || action.repeat !== undefined)) {
+          // An escalation or a repeat is for alerts nobody has acknowledged.
+          await tx.run(
+            "UPDATE deliveries SET state = 'abandoned', done_by = 'store', done_at = $1, last_error = 'acknowledged' WHERE seq = $2",
+            [claim.now, r.seq],
+          );
+          continue;
+        }
         await tx.run(
           "UPDATE deliveries SET lease_owner = $1, lease_until = $2, attempts = attempts + 1 WHERE seq = $3",
           [claim.owner, claim.leaseUntil, r.seq],
@@ -605,7 +633,7 @@ export class PostgresStore implements Store {
   finishDelivery(o: DeliveryOutcomeRecord): Promise<boolean> {
     return this.op(async (tx) => {
       const row = await tx.row(
-        "SELECT seq, action, attempts FROM deliveries WHERE id = $1 AND state = 'pending' AND lease_owner = $2 FOR UPDATE",
+        "SELECT seq, action, attempts, agent, notification FROM deliveries WHERE id = $1 AND state = 'pending' AND lease_owner = $2 FOR UPDATE",
         [o.id, o.owner],
       );
       if (row === null) return false;
@@ -620,11 +648,21 @@ export class PostgresStore implements Store {
         "UPDATE deliveries SET state = 'delivered', done_by = $1, done_at = $2, lease_owner = NULL, lease_until = NULL WHERE seq = $3",
         [o.owner, o.now, row.seq],
       );
+      // The target is back: what waited for it (having failed) goes now.
       if (num(row.attempts) > 1)
-        await tx.run("UPDATE deliveries SET due_at = $1 WHERE action = $2 AND state = 'pending' AND due_at > $1", [
-          o.now,
-          row.action,
-        ]);
+        await tx.run(
+          "UPDATE deliveries SET due_at = $1 WHERE action = $2 AND state = 'pending' AND attempts > 0 AND due_at > $1",
+          [o.now, row.action],
+        );
+      const spec = await tx.row("SELECT spec FROM actions WHERE name = $1", [row.action]);
+      const repeat = spec === null ? undefined : validAction(JSON.parse(str(spec.spec))).repeat;
+      if (repeat !== undefined) {
+        const n = await tx.row(
+          "SELECT agent, id FROM notifications WHERE agent = $1 AND id = $2 AND acknowledged_by IS NULL",
+          [row.agent, row.notification],
+        );
+        if (n !== null) await addDelivery(tx, { agent: str(n.agent), id: str(n.id) }, str(row.action), o.now + repeat);
+      }
       return true;
     });
   }

@@ -180,6 +180,15 @@ function audit(db: Statements, a: AuditRecord): void {
   ]);
 }
 
+/** A pending delivery of a notification by an action, due at `dueAt`. */
+function addDelivery(db: Statements, n: { agent: string; id: string }, action: string, dueAt: number): void {
+  db.run(
+    `INSERT INTO deliveries (id, agent, notification, action, state, attempts, due_at, created)
+     VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
+    [randomUUID(), n.agent, n.id, action, dueAt, dueAt],
+  );
+}
+
 /** addNotification inside a transaction: the notification, and a delivery per matching action. */
 function insertNotification(db: Statements, n: NotificationRecord): boolean {
   const silence = db
@@ -209,11 +218,7 @@ function insertNotification(db: Statements, n: NotificationRecord): boolean {
   for (const row of db.all("SELECT spec FROM actions")) {
     const action = JSON.parse(str(row.spec)) as NotificationAction;
     if (!actionMatches(action, n.severity)) continue;
-    db.run(
-      `INSERT INTO deliveries (id, agent, notification, action, state, attempts, due_at, created)
-       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
-      [randomUUID(), n.agent, n.id, action.name, n.received, n.received],
-    );
+    addDelivery(db, n, action.name, n.received + (action.after ?? 0));
   }
   return true;
 }
@@ -368,6 +373,20 @@ export class SqliteStore implements Store {
         return out;
       }),
     );
+  }
+
+  decommission(agent: string, by: string, time: number): Promise<boolean> {
+    return this.op((db) => {
+      if (db.run("DELETE FROM agents WHERE id = ?", [agent]).changes === 0) return false;
+      for (const table of ["registrations", "presence", "check_state", "check_schedule"])
+        db.run(`DELETE FROM ${table} WHERE agent = ?`, [agent]);
+      db.run(
+        "UPDATE deliveries SET state = 'abandoned', done_by = ?, done_at = ?, lease_owner = NULL, lease_until = NULL, last_error = 'decommissioned' WHERE agent = ? AND state = 'pending'",
+        [by, time, agent],
+      );
+      audit(db, { time, actor: by, action: "decommission", target: agent });
+      return true;
+    });
   }
 
   // ---- registrations ----
@@ -671,6 +690,15 @@ export class SqliteStore implements Store {
           );
           continue;
         }
+        const action = validAction(JSON.parse(str(r.spec)));
+        if (n.acknowledged_by !== null && (action.after !== undefined || action.repeat !== undefined)) {
+          // An escalation or a repeat is for alerts nobody has acknowledged.
+          db.run(
+            "UPDATE deliveries SET state = 'abandoned', done_by = 'store', done_at = ?, last_error = 'acknowledged' WHERE seq = ?",
+            [claim.now, r.seq],
+          );
+          continue;
+        }
         db.run("UPDATE deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE seq = ?", [
           claim.owner,
           claim.leaseUntil,
@@ -689,7 +717,7 @@ export class SqliteStore implements Store {
   finishDelivery(o: DeliveryOutcomeRecord): Promise<boolean> {
     return this.op((db) => {
       const row = db.get(
-        "SELECT seq, action, attempts FROM deliveries WHERE id = ? AND state = 'pending' AND lease_owner = ?",
+        "SELECT seq, action, attempts, agent, notification FROM deliveries WHERE id = ? AND state = 'pending' AND lease_owner = ?",
         [o.id, o.owner],
       );
       if (row === null) return false;
@@ -704,13 +732,21 @@ export class SqliteStore implements Store {
         "UPDATE deliveries SET state = 'delivered', done_by = ?, done_at = ?, lease_owner = NULL, lease_until = NULL WHERE seq = ?",
         [o.owner, o.now, row.seq],
       );
-      // The target is back: what waited for it goes now.
+      // The target is back: what waited for it (having failed) goes now.
       if (num(row.attempts) > 1)
-        db.run("UPDATE deliveries SET due_at = ? WHERE action = ? AND state = 'pending' AND due_at > ?", [
-          o.now,
-          row.action,
-          o.now,
+        db.run(
+          "UPDATE deliveries SET due_at = ? WHERE action = ? AND state = 'pending' AND attempts > 0 AND due_at > ?",
+          [o.now, row.action, o.now],
+        );
+      const spec = db.get("SELECT spec FROM actions WHERE name = ?", [row.action]);
+      const repeat = spec === null ? undefined : validAction(JSON.parse(str(spec.spec))).repeat;
+      if (repeat !== undefined) {
+        const n = db.get("SELECT agent, id FROM notifications WHERE agent = ? AND id = ? AND acknowledged_by IS NULL", [
+          row.agent,
+          row.notification,
         ]);
+        if (n !== null) addDelivery(db, { agent: str(n.agent), id: str(n.id) }, str(row.action), o.now + repeat);
+      }
       return true;
     });
   }

@@ -25,6 +25,13 @@ export interface Store {
   /** Records that an agent was heard from. */
   touchAgent(agent: string, time: number, hostname?: string): Promise<void>;
   agents(): Promise<AgentRecord[]>;
+  /**
+   * An agent gone for good: its presence, registrations, check states and schedule are removed
+   * (so it neither shows nor pages as down nor has stale checks), its pending deliveries are
+   * abandoned; its history (results, stats, notifications) stays until pruned. Audited. False if
+   * unknown. If it reports again, it comes back as a new host.
+   */
+  decommission(agent: string, by: string, time: number): Promise<boolean>;
 
   // registrations ((agent, process) PRIMARY KEY; a new registration replaces the old)
   putRegistration(registration: RegistrationRecord): Promise<void>;
@@ -254,7 +261,9 @@ export type AlertKind =
   | "stale-check"
   | "backlog"
   | "backlog-cleared"
-  | "duplicate-agent";
+  | "duplicate-agent"
+  | "flapping"
+  | "flapping-stopped";
 
 export interface AuditRecord {
   time: number;

@@ -51,6 +51,7 @@ function uplotAsset(file: string): Buffer {
  *   GET  /api/silences     active and upcoming silences (maintenance windows)
  *   POST /api/silences     {agent?, check?, severities?, starts?, ends? | duration, reason}
  *   POST /api/silences/end {"id"}: ends a silence now
+ *   POST /api/decommission {"agent"}: a host gone for good
  *   GET  /api/deliveries   ?state=pending|delivered|abandoned: notification deliveries
  *   POST /api/give-up      {"delivery"}: the user stops the retries of a delivery
  *   GET  /api/audit        what operators did (acks, give-ups, removed actions)
@@ -247,6 +248,13 @@ export class StatusServer {
         acknowledged > 0 || !single ? 200 : 409,
         single ? { acknowledged: acknowledged > 0 } : { acknowledged, by },
       );
+    }
+    if (req.method === "POST" && url.pathname === "/api/decommission") {
+      const input = await body();
+      if (input === null || !isUuid(input.agent)) return json(400, { error: "expected agent (a UUID)" });
+      const done = await this.options.store.decommission(input.agent, actor(input.by), Date.now());
+      void this.push();
+      return json(done ? 200 : 409, { decommissioned: done });
     }
     if (req.method === "GET" && url.pathname === "/api/silences") {
       return json(200, await this.options.store.silences({ activeAt: Date.now(), upcoming: true }));

@@ -267,6 +267,32 @@ describe("zmtp-monitor command", () => {
         '{"name":"chat","type":"webhook","target":"http://chat/x","severities":["critical"]}\n',
       );
       expect((await run("actions", "--db", db, "add", "--email", "ops@x.example")).stderr).toMatch(/SMTP server/);
+      // An escalation: the manager is paged only if nobody acknowledged within 30 minutes, then hourly.
+      expect(
+        (
+          await run(
+            "actions",
+            "--db",
+            db,
+            "add",
+            "--name",
+            "boss",
+            "--hook",
+            "critical=page-boss",
+            "--after",
+            "30m",
+            "--repeat",
+            "1h",
+          )
+        ).code,
+      ).toBe(0);
+      expect((await run("actions", "--db", db, "list")).stdout).toContain(
+        '{"name":"boss","type":"command","target":"page-boss","severities":["critical"],"after":1800000,"repeat":3600000}',
+      );
+      expect((await run("actions", "--db", db, "add", "--hook", "x", "--after", "soon")).stderr).toMatch(
+        /--after: "soon"/,
+      );
+      expect((await run("actions", "--db", db, "remove", "boss")).code).toBe(0);
       expect((await run("actions", "--db", db, "deliveries")).stdout).toBe("");
       expect((await run("actions", "--db", db, "remove", "chat", "--by", "ops")).code).toBe(0);
       expect((await run("graphite", "--db", db, "set", "carbon:2003", "--prefix", "fleet")).stdout).toBe(

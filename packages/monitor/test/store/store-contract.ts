@@ -398,6 +398,76 @@ export function storeContract(
       ]);
     });
 
+    it("decommissions an agent: gone from presence, registrations, check states and schedule; its pages stop; audited", async () => {
+      await store.putAction({ name: "pager", type: "command", command: "page" });
+      const other = newId();
+      for (const a of [agent, other]) {
+        await store.touchAgent(a, 1, a === agent ? "old-1" : "web-2");
+        await store.heartbeat({ agent: a, process: null }, 1, 100);
+        await store.putRegistration({
+          agent: a,
+          process: "agent",
+          checks: [{ name: "disk", command: "x", interval: 10 }],
+          time: 1,
+        });
+        await store.claimCheckRun({ agent: a, check: "disk", owner: "s", now: 1, nextDue: 1000 });
+        await store.addCheckResult({
+          agent: a,
+          id: newId(),
+          check: "disk",
+          status: 0,
+          text: "",
+          perfdata: "",
+          duration: 1,
+          trigger: "schedule",
+          time: 1,
+        });
+        await store.addNotification(note({ agent: a }));
+      }
+      expect(await store.decommission(agent, "ops", 50)).toBe(true);
+      expect(await store.decommission(agent, "ops", 51)).toBe(false);
+      expect((await store.agents()).map((a) => a.id)).toEqual([other]);
+      expect((await store.presence()).map((p) => p.agent)).toEqual([other]);
+      expect((await store.registrations()).map((r) => r.agent)).toEqual([other]);
+      expect((await store.checkStates()).map((r) => r.agent)).toEqual([other]);
+      expect((await store.deliveries({ agent, state: "pending" })).length).toBe(0);
+      expect((await store.deliveries({ agent: other, state: "pending" })).length).toBe(1);
+      // The schedule is gone: its check could be claimed at once if it registered again.
+      expect(await store.claimCheckRun({ agent, check: "disk", owner: "s", now: 2, nextDue: 1000 })).toBe(true);
+      expect((await store.auditLog()).map((a) => [a.action, a.target])).toEqual([["decommission", agent]]);
+    });
+
+    it("escalation: an action `after` ms is due then, and goes only if nobody acknowledged the alert by then", async () => {
+      await store.putAction({ name: "manager", type: "command", command: "page-manager", after: 30_000 });
+      const [acked, ignored] = [note({ received: 0 }), note({ received: 0 })];
+      await store.addNotification(acked);
+      await store.addNotification(ignored);
+      const claim = (now: number) => store.claimDeliveries({ owner: "d", now, leaseUntil: now + 1000, limit: 10 });
+      expect(await claim(29_999)).toEqual([]);
+      expect(await store.acknowledgeNotification(agent, acked.id, "ann", 10_000)).toBe(true);
+      const jobs = await claim(30_000);
+      expect(jobs.map((j) => j.notification.id)).toEqual([ignored.id]);
+      const [given] = await store.deliveries({ notification: acked.id });
+      expect(given).toMatchObject({ state: "abandoned", lastError: "acknowledged" });
+    });
+
+    it("re-notification: an action with `repeat` is delivered again every `repeat` ms until the alert is acknowledged", async () => {
+      await store.putAction({ name: "pager", type: "command", command: "page", repeat: 60_000 });
+      const n = note({ received: 0 });
+      await store.addNotification(n);
+      const deliverAt = async (now: number): Promise<number> => {
+        const jobs = await store.claimDeliveries({ owner: "d", now, leaseUntil: now + 1000, limit: 10 });
+        for (const j of jobs) await store.finishDelivery({ id: j.delivery.id, owner: "d", now, ok: true });
+        return jobs.length;
+      };
+      expect(await deliverAt(0)).toBe(1);
+      expect(await deliverAt(59_999)).toBe(0);
+      expect(await deliverAt(60_000)).toBe(1);
+      expect(await store.acknowledgeNotification(agent, n.id, "ann", 61_000)).toBe(true);
+      expect(await deliverAt(120_000)).toBe(0);
+      expect((await store.deliveries()).map((d) => d.state)).toEqual(["delivered", "delivered", "abandoned"]);
+    });
+
     it("keeps deployment-wide settings: set, replaced, removed", async () => {
       expect(await store.setting("graphite")).toBeUndefined();
       await store.putSetting("graphite", { host: "carbon", port: 2003 });

@@ -136,6 +136,10 @@ describe("zmtp-monitor silence", () => {
       out: '{"acknowledged":1,"by":"ops"}\n',
     });
     expect((await run("silence", "--db", db, "end", silence.id)).code).toBe(0);
+    expect(JSON.parse((await run("decommission", "--db", db, "--host", "web-1", "--by", "ops")).out)).toEqual({
+      decommissioned: agent,
+    });
+    expect((await run("decommission", "--db", db, "--host", "web-1")).err).toMatch(/no host "web-1"/);
     expect((await run("silence", "--db", db, "add", "--host", "nope", "--for", "1h", "--reason", "x")).err).toMatch(
       /no host "nope"/,
     );
