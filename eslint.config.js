@@ -44,6 +44,8 @@ const LIBRARY = [
       "prom-client",
       "node-sqlite3-wasm",
       "uplot",
+      "pg",
+      "nodemailer",
     ],
     message: "The library does not import an application or its dependencies.",
   },
