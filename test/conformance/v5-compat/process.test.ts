@@ -87,22 +87,7 @@ compatProcessScenarios("process", [
       s.unmonitor();
       s.bind(ENDPOINT, (err) => { say("bound", String(err)); s.close(); });`,
   },
-  {
-    name: "a second bind while messages arrive",
-    transports: ["tcp"],
-    main: `
-      const pull = zmq.socket("pull");
-      const push = zmq.socket("push");
-      let n = 0;
-      pull.on("message", () => n++);
-      pull.bind(ENDPOINT, () => {
-        push.connect(ENDPOINT);
-        for (let i = 0; i < 50; i++) push.send("m");
-        setTimeout(() => {
-          pull.bind(ENDPOINT2, (err) => say("second bind", String(err)));
-          for (let i = 0; i < 50; i++) push.send("m");
-          setTimeout(() => { say("received", n); pull.close(); push.close(); }, 500);
-        }, 100);
-      });`,
-  },
+  // Not compared: "a second bind while messages arrive" freezes the binding's process in some runs
+  // and not in others (its read loop during a bind), so no outcome of zeromq.js's is stable. zmtp
+  // receives every message and completes the bind (README, v5 compatibility API).
 ]);
