@@ -69,10 +69,6 @@ export const differences: Record<string, string> = {
   "v5-compat: internals / the binding's underscored fields":
     'result value[0]: "undefined", zeromq "object"; result value[1]: "undefined", zeromq "object"; result value[2]: "undefined", zeromq "object"; result value[3]: "undefined", zeromq "object"; result value[4]: "undefined", zeromq "boolean"; result value[5]: "undefined", zeromq "function"; result value[6]: "undefined", zeromq "function"',
   // ---- v5-compat: process ----
-  // zeromq.js's socket never completes an endpoint call after unmonitor() (nor closes): the
-  // process hangs. zmtp binds.
-  "v5-compat: process / a bind after unmonitor() / tcp":
-    'exit: 0, zeromq "hangs"; stdout [1…]: ["bound undefined"], zeromq (absent)',
   // The failed bindSync ends the process with the same error, but on the next tick: the code
   // after the call still runs.
   "v5-compat: process / bindSync to an address in use, not caught, ends the process / inproc":

@@ -77,16 +77,8 @@ compatProcessScenarios("process", [
     name: "monitor() twice without an error listener ends the process",
     main: `const s = zmq.socket("dealer"); s.monitor(); s.monitor(); say("monitored");`,
   },
-  {
-    name: "a bind after unmonitor()",
-    transports: ["tcp"],
-    main: `
-      const s = zmq.socket("dealer");
-      s.on("error", (err) => say("error", err.code));
-      s.monitor();
-      s.unmonitor();
-      s.bind(ENDPOINT, (err) => { say("bound", String(err)); s.close(); });`,
-  },
+  // Not compared: "a bind after unmonitor()": the binding's bind never completes in most runs (the
+  // process hangs) and completes in some (1 in 30 under load), so no outcome is stable. zmtp binds.
   // Not compared: "a second bind while messages arrive" freezes the binding's process in some runs
   // and not in others (its read loop during a bind), so no outcome of zeromq.js's is stable. zmtp
   // receives every message and completes the bind (README, v5 compatibility API).
