@@ -68,6 +68,8 @@ const NODE_ONLY = [
   "src/api/process-exit.ts",
   "src/api/exit-delivery.ts",
   "src/api/keep-alive.ts",
+  // zmtp/auth's key file (a ZAP handler serves binds, which a page cannot make).
+  "src/curve-key-file.ts",
   // The zmq package's callback API: Node programs only (not in the browser bundles).
   "src/v5-compat/**",
   "src/entries/v5-compat.ts",

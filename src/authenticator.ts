@@ -119,6 +119,14 @@ export class Authenticator extends EventEmitter {
     return this;
   }
 
+  /** Allows exactly these CURVE client keys from now on (a key file's reload, say). */
+  setCurveKeys(keys: Iterable<string | Uint8Array>): this {
+    const next = [...keys].map((key) => z85Encode(decodeCurveKey(key, "CURVE client key")));
+    this.curveKeys.clear();
+    for (const key of next) this.curveKeys.add(key);
+    return this;
+  }
+
   revokeCurveKey(...keys: Array<string | Uint8Array>): this {
     for (const key of keys) this.curveKeys.delete(z85Encode(decodeCurveKey(key, "CURVE client key")));
     return this;

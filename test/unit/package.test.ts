@@ -117,7 +117,7 @@ describe("package entries", () => {
       WITHOUT_REQUIRE_ESM,
     );
     const expected = {
-      auth: ["Authenticator"],
+      auth: ["Authenticator", "CurveKeyFile", "parseCurveKeyList"],
       z85: ["curvePublicKey", "z85Decode", "z85Encode"],
       errors: ["isZmqError", "zmqError"],
       ws: ["attachServer"],

@@ -21,7 +21,6 @@ export { MajordomoClient, type MajordomoClientOptions } from "./mdp/client.js";
 export { MajordomoWorker, type MajordomoHandler, type MajordomoWorkerOptions } from "./mdp/worker.js";
 
 export { parseBrokerAddress, type BrokerList } from "./network/address.js";
-export { AllowListFile, parseAllowList } from "./network/allow-list.js";
 export { NetworkBroker, type NetworkBrokerCounters, type NetworkBrokerOptions } from "./network/broker.js";
 export { NetworkClient, type NetworkClientCounters, type NetworkClientOptions } from "./network/client.js";
 export type { Envelope } from "./network/envelope.js";

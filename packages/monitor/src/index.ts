@@ -6,7 +6,6 @@
 export { Agent, type AgentOptions, type AgentCounters } from "./agent/agent.js";
 export { MonitorClient, type MonitorClientOptions } from "./agent/client.js";
 export { MonitorRouter, type MonitorRouterOptions, type RouterCounters, type Refusal } from "./router/router.js";
-export { AllowListFile, parseAllowList } from "./router/allow-list.js";
 export {
   GraphiteOutput,
   carbonLine,

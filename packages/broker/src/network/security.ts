@@ -1,15 +1,14 @@
 import { EventEmitter } from "node:events";
 import { Context } from "zmtp";
-import { Authenticator, type AuthDecision } from "zmtp/auth";
+import { Authenticator, CurveKeyFile, type AuthDecision } from "zmtp/auth";
 import { curvePublicKey } from "zmtp/z85";
-import { AllowListFile } from "./allow-list.js";
 
 export interface BrokerCurveOptions {
   /** The broker's CURVE secret key (Z85); its public key is derived from it. */
   secretKey: string;
   /**
    * The public keys (Z85) of the clients, workers and other brokers allowed in: a list, or an
-   * allow-list file (see parseAllowList) reloaded when it changes, without a restart.
+   * allow-list file (see zmtp/auth's parseCurveKeyList) reloaded when it changes, without a restart.
    */
   allow: readonly string[] | string;
   /** How often the allow-list file is checked for changes, in ms. Default 1000. */
@@ -30,15 +29,15 @@ export class BrokerSecurity extends EventEmitter {
   readonly context = new Context();
   readonly publicKey: string;
   private readonly authenticator: Authenticator;
-  private readonly file: AllowListFile | null;
+  private readonly file: CurveKeyFile | null;
   private allowed: Set<string>;
 
   constructor(readonly options: BrokerCurveOptions) {
     super();
     this.publicKey = curvePublicKey(options.secretKey);
     const allow = options.allow;
-    this.file = typeof allow === "string" ? new AllowListFile(allow, options.pollInterval) : null;
-    this.allowed = new Set(this.file?.keys ?? (allow as readonly string[]));
+    this.file = typeof allow === "string" ? new CurveKeyFile(allow, { pollInterval: options.pollInterval }) : null;
+    this.allowed = new Set(this.file?.keys.keys() ?? (allow as readonly string[]));
     this.authenticator = new Authenticator({
       context: this.context,
       domain: ZAP_DOMAIN,
@@ -47,7 +46,7 @@ export class BrokerSecurity extends EventEmitter {
         if (!d.allowed) this.emit("refused", d);
       },
     });
-    this.file?.on("change", (keys: Set<string>) => this.replace(keys));
+    this.file?.on("change", (keys: Map<string, string>) => this.replace(keys.keys()));
     this.file?.on("error", (err: Error) => this.emit("allow-list-error", err));
   }
 
@@ -67,8 +66,7 @@ export class BrokerSecurity extends EventEmitter {
   /** Replaces the allowed keys (what a file reload does). */
   replace(keys: Iterable<string>): void {
     const next = new Set(keys);
-    for (const key of this.allowed) if (!next.has(key)) this.authenticator.revokeCurveKey(key);
-    for (const key of next) if (!this.allowed.has(key)) this.authenticator.allowCurveKey(key);
+    this.authenticator.setCurveKeys(next);
     this.allowed = next;
     this.emit("allow-list", next.size);
   }

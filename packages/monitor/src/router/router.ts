@@ -1,9 +1,8 @@
 import { EventEmitter } from "node:events";
 import { hostname } from "node:os";
 import { Context, Push, Router } from "zmtp";
-import { Authenticator, type AuthDecision } from "zmtp/auth";
+import { Authenticator, CurveKeyFile, type AuthDecision } from "zmtp/auth";
 import { curvePublicKey } from "zmtp/z85";
-import { AllowListFile } from "./allow-list.js";
 import { ENDPOINT_NAMES, type RouterEndpoints } from "../wire/endpoints.js";
 import {
   MAX_BODY_SIZE,
@@ -25,7 +24,7 @@ export interface MonitorRouterOptions {
   agentHeartbeatInterval?: number;
   /**
    * CURVE on the agent endpoint: connections are encrypted, and only agents whose public key is
-   * in the allow-list get in. `allowList` is a file (reloaded when it changes; see AllowListFile)
+   * in the allow-list get in. `allowList` is a file (reloaded when it changes; see zmtp/auth's CurveKeyFile)
    * or a fixed list of Z85 keys. The back channel and streams stay on the back-end network.
    */
   curve?: { secretKey: string; allowList: string | readonly string[] };
@@ -122,7 +121,7 @@ export class MonitorRouter extends EventEmitter {
   private readonly pushes: Record<Stream, Push>;
   private bound: Partial<RouterEndpoints> = {};
   private readonly authenticator: Authenticator | null = null;
-  private readonly allowList: AllowListFile | null = null;
+  private readonly allowList: CurveKeyFile | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   /** The router's role id and name (wire/roles.ts), once started with heartbeats. */
   id: string | null = null;
@@ -138,7 +137,7 @@ export class MonitorRouter extends EventEmitter {
       // ZAP handlers are per context: each router's agent socket gets a context of its own.
       const context = new Context();
       const list = curve.allowList;
-      this.allowList = typeof list === "string" ? new AllowListFile(list) : null;
+      this.allowList = typeof list === "string" ? new CurveKeyFile(list) : null;
       this.authenticator = new Authenticator({
         context,
         domain: "zmtp-monitor",
@@ -272,9 +271,7 @@ export class MonitorRouter extends EventEmitter {
 
   /** The allow-list file changed: keys removed are revoked (for new connections), new ones allowed. */
   private replaceKeys(keys: Map<string, string>): void {
-    const auth = this.authenticator!;
-    for (const key of this.allowedNow) if (!keys.has(key)) auth.revokeCurveKey(key);
-    for (const key of keys.keys()) auth.allowCurveKey(key);
+    this.authenticator!.setCurveKeys(keys.keys());
     this.allowedNow = new Set(keys.keys());
     this.emit("allow-list", this.allowedNow.size);
   }

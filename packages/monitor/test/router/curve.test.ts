@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { curveKeyPair } from "zmtp";
 import type { Agent } from "../../src/agent/agent.js";
-import { parseAllowList } from "../../src/router/allow-list.js";
+import { parseCurveKeyList } from "zmtp/auth";
 import { MemoryStore } from "../../src/store/memory-store.js";
 import { MonitorRouter, type Refusal } from "../../src/router/router.js";
 import type { AnySink } from "../../src/sink/sinks.js";
@@ -19,10 +19,10 @@ describe("CURVE between agents and routers", () => {
 
   it("parses allow-lists: keys, names, comments; rejects a bad key with its line", () => {
     const { publicKey } = curveKeyPair();
-    expect(parseAllowList(`# fleet\n${publicKey} web-1 (rack 4)\n\n`)).toEqual(
+    expect(parseCurveKeyList(`# fleet\n${publicKey} web-1 (rack 4)\n\n`)).toEqual(
       new Map([[publicKey, "web-1 (rack 4)"]]),
     );
-    expect(() => parseAllowList(`${publicKey}\nnot-a-key`, "keys.txt")).toThrow(/keys.txt:2/);
+    expect(() => parseCurveKeyList(`${publicKey}\nnot-a-key`, "keys.txt")).toThrow(/keys.txt:2/);
   });
 
   it("admits only agents in the allow-list, logs and counts refusals, and picks up a changed list", async () => {
