@@ -152,7 +152,7 @@ export class Endpoints {
     const streams = transportOf(uri, transport);
     const acceptor = new Acceptor(owner, uri, options.priority ?? 0);
     try {
-      acceptor.listening(await streams.listen(uri, owner.transportOptions, acceptor.accept));
+      acceptor.listening(await streams.listen(uri, owner.transportOptions, acceptor.accept, acceptor.refused));
     } catch (err) {
       // libzmq: `close` for a listener socket it had made (no endpoint yet), then bind:error with
       // the address without its scheme.
