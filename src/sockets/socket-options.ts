@@ -136,7 +136,7 @@ export interface OptionValues {
   tcpKeepaliveCount: number;
   tcpKeepaliveIdle: number;
   tcpKeepaliveInterval: number;
-  tcpAcceptFilters: AddressMask[];
+  tcpAcceptFilters: readonly AddressMask[];
   mechanism: MechanismName;
   asServer: boolean;
   plainUsername: Buffer;
@@ -458,7 +458,9 @@ export function setCommonOption(o: OptionValues, id: number, arg: OptionArgument
       const filter = strictString(arg, 254);
       if (filter.length === 0) o.tcpAcceptFilters = [];
       else if (filter[0] === 0) invalid();
-      else o.tcpAcceptFilters.push(parseAddressMask(filter.toString("latin1"), o.ipv6) ?? invalid());
+      // A new list, not a push: a listener keeps the list it was bound with.
+      else
+        o.tcpAcceptFilters = [...o.tcpAcceptFilters, parseAddressMask(filter.toString("latin1"), o.ipv6) ?? invalid()];
       return;
     }
     case Opt.PlainServer: {

@@ -46,12 +46,15 @@ export function resolveLocal(host: string, ipv6: boolean, uri: string, allowDns 
   if (v6 !== null) return ipv6 && isIPv6(v6) ? Promise.resolve(v6) : Promise.reject(zmqError("ENODEV", undefined, uri));
   const nic = interfaceAddress(host, ipv6);
   if (nic !== null) return Promise.resolve(nic);
-  if (isIPv4(host)) return Promise.resolve(host);
+  // With ipv6, libzmq resolves in AF_INET6 with AI_V4MAPPED: an IPv4 address is bound mapped
+  // (tcp://[::ffff:127.0.0.1]:port), and its peers arrive as IPv6 (what tcpAcceptFilter sees).
+  const family = (address: string): string => (ipv6 && isIPv4(address) ? `::ffff:${address}` : address);
+  if (isIPv4(host)) return Promise.resolve(family(host));
   if (host === "" || !allowDns) return Promise.reject(zmqError("ENODEV", undefined, uri));
   return new Promise((resolve, reject) => {
     lookup(host, { family: ipv6 ? 0 : 4 }, (err, address) => {
       if (err !== null) reject(zmqError("ENODEV", undefined, uri));
-      else resolve(address);
+      else resolve(family(address));
     });
   });
 }
@@ -77,7 +80,7 @@ async function listen(
       if (filters.length > 0 && !filters.some((mask) => matchesMask(mask, peer, family))) {
         stream.destroy();
         // libzmq reports whatever errno its I/O thread last saw (close() succeeded): EAGAIN, as a rule.
-        onRefused?.(zmqError("EAGAIN", "peer address not in tcpAcceptFilter", uri));
+        onRefused?.(zmqError("EAGAIN", undefined, uri));
         return;
       }
       applyKeepalive(stream, options);

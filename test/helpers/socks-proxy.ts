@@ -26,6 +26,8 @@ export interface SocksProxyOptions {
   replyCode?: number;
   /** Write the reply together with the first bytes from the target. */
   coalesce?: boolean;
+  /** Listen on this port of 127.0.0.1 (default: an ephemeral one). */
+  port?: number;
 }
 
 export interface SocksProxy {
@@ -47,7 +49,7 @@ export async function startSocksProxy(options: SocksProxyOptions = {}): Promise<
     client.on("error", () => undefined);
     void serve(client, options, requests, sockets).catch(() => client.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const info = server.address();
   const port = typeof info === "object" && info !== null ? info.port : 0;
   return {
