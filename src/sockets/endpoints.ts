@@ -15,7 +15,7 @@ import { inprocAddressInUse } from "../transports/inproc.js";
 import { streamTransport } from "../transports/registry.js";
 import type { Transport } from "../transports/transport.js";
 import type { Pipe } from "./pipe.js";
-import { Acceptor } from "./session/acceptor.js";
+import { Acceptor } from "#acceptor";
 import { Connecter, type Undelivered } from "./session/connecter.js";
 import type { Claim, CrossThreadSocket, Reach } from "./session/cross-thread.js";
 import { DatagramEndpoints } from "#platform/datagrams";
