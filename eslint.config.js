@@ -59,6 +59,7 @@ const LIBRARY = [
 const NODE_ONLY = [
   "src/platform/node/**",
   "src/transports/tcp.ts",
+  "src/transports/tcp-socks.ts",
   "src/transports/ipc.ts",
   "src/transports/tipc.ts",
   "src/transports/udp.ts",

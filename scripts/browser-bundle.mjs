@@ -2,7 +2,11 @@
 // each, with CURVE (dist/browser/zmtp.js, `zmtp/browser`) and without it
 // (dist/browser/zmtp-lite.js, `zmtp/browser-lite`). The platform seam picks its browser side
 // through package.json "imports" under esbuild's "browser" condition; the lite bundle adds the
-// "zmtp-without-curve" condition, which leaves CURVE, @noble/ciphers and @noble/curves out.
+// "zmtp-without-curve" condition, which leaves CURVE, @noble/ciphers and @noble/curves out, and
+// "zmtp-page-lite", which leaves out what a page's own transports never run: the accepting side
+// of sessions (`#acceptor`: a page cannot listen), PLAIN (`#plain`: a page's ws:// carries NULL
+// only) and Z85 (`#z85`: CURVE's key text). The full bundle keeps them, so that CURVE and PLAIN
+// run in a page over a transport a test (or an application) gives it.
 // test/unit/browser-bundle.test.ts builds with the same options and checks that no Node
 // built-in is reached.
 import { build } from "esbuild";
@@ -20,7 +24,7 @@ export function browserBundleOptions(withCurve) {
     platform: "browser",
     // Private class fields and static blocks stay native (Chrome 94, Firefox 93, Safari 16.4).
     target: "es2022",
-    conditions: withCurve ? [] : ["zmtp-without-curve"],
+    conditions: withCurve ? [] : ["zmtp-without-curve", "zmtp-page-lite"],
     // Every free `Buffer` becomes the `buffer` package's, bundled in; no global is set.
     inject: ["src/platform/browser/buffer-global.ts"],
     // The bundled packages' licence comments go to <bundle>.LEGAL.txt, beside it.

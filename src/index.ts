@@ -28,7 +28,7 @@ import {
   XSubscriber,
 } from "./api/socket-classes.js";
 import { datagramTransport, streamTransport } from "./transports/registry.js";
-import { curveKeyPair } from "./zmtp/z85.js";
+import { curveKeyPair } from "#z85";
 
 export type { Event, EventOfType, EventType, EventSubscriber } from "./api/observer.js";
 export type { MessageLike } from "./api/outgoing.js";

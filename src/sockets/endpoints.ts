@@ -15,7 +15,7 @@ import { inprocAddressInUse } from "../transports/inproc.js";
 import { streamTransport } from "../transports/registry.js";
 import type { Transport } from "../transports/transport.js";
 import type { Pipe } from "./pipe.js";
-import { Acceptor } from "./session/acceptor.js";
+import { Acceptor } from "#acceptor";
 import { Connecter, type Undelivered } from "./session/connecter.js";
 import type { Claim, CrossThreadSocket, Reach } from "./session/cross-thread.js";
 import { DatagramEndpoints } from "#platform/datagrams";
@@ -152,7 +152,7 @@ export class Endpoints {
     const streams = transportOf(uri, transport);
     const acceptor = new Acceptor(owner, uri, options.priority ?? 0);
     try {
-      acceptor.listening(await streams.listen(uri, owner.transportOptions, acceptor.accept));
+      acceptor.listening(await streams.listen(uri, owner.transportOptions, acceptor.accept, acceptor.refused));
     } catch (err) {
       // libzmq: `close` for a listener socket it had made (no endpoint yet), then bind:error with
       // the address without its scheme.

@@ -1,6 +1,7 @@
 import { curve } from "#curve";
 import { zmqError } from "../errors.js";
-import { z85Decode } from "../zmtp/z85.js";
+import { parseAddressMask, type AddressMask } from "../transports/tcp-address-mask.js";
+import { z85Decode } from "#z85";
 import type { OptionArgument, OptionKind, OptionResult } from "./core.js";
 
 /** libzmq option ids (zmq.h), the ones zmtp knows. */
@@ -135,7 +136,7 @@ export interface OptionValues {
   tcpKeepaliveCount: number;
   tcpKeepaliveIdle: number;
   tcpKeepaliveInterval: number;
-  tcpAcceptFilters: string[];
+  tcpAcceptFilters: readonly AddressMask[];
   mechanism: MechanismName;
   asServer: boolean;
   plainUsername: Buffer;
@@ -355,19 +356,6 @@ function curveKey(arg: OptionArgument): Buffer {
   return invalid();
 }
 
-/** A TCP accept filter: an IPv4/IPv6 address with an optional /prefix, as libzmq resolves them. */
-function acceptFilter(text: string, ipv6: boolean): string {
-  const [address, prefix, extra] = text.split("/");
-  if (extra !== undefined || address === undefined) return invalid();
-  const isV6 = address.includes(":");
-  if (isV6 && !ipv6) return invalid();
-  const valid = isV6 ? /^[0-9a-fA-F:.]+$/.test(address) : /^(\d{1,3})(\.\d{1,3}){3}$/.test(address);
-  if (!valid) return invalid();
-  if (prefix !== undefined && !/^\d+$/.test(prefix)) return invalid();
-  if (prefix !== undefined && Number(prefix) > (isV6 ? 128 : 32)) return invalid();
-  return text;
-}
-
 /** zmq_setsockopt for the options every socket has (libzmq's options_t). Throws EINVAL. */
 export function setCommonOption(o: OptionValues, id: number, arg: OptionArgument): void {
   switch (id) {
@@ -466,9 +454,13 @@ export function setCommonOption(o: OptionValues, id: number, arg: OptionArgument
       o.immediate = strictBool(arg);
       return;
     case Opt.TcpAcceptFilter: {
-      const filter = strictString(arg, 255);
+      // libzmq: NULL clears; 1..254 bytes not starting with NUL, resolved in today's ipv6 family.
+      const filter = strictString(arg, 254);
       if (filter.length === 0) o.tcpAcceptFilters = [];
-      else o.tcpAcceptFilters.push(acceptFilter(filter.toString("latin1"), o.ipv6));
+      else if (filter[0] === 0) invalid();
+      // A new list, not a push: a listener keeps the list it was bound with.
+      else
+        o.tcpAcceptFilters = [...o.tcpAcceptFilters, parseAddressMask(filter.toString("latin1"), o.ipv6) ?? invalid()];
       return;
     }
     case Opt.PlainServer: {

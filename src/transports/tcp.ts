@@ -9,8 +9,12 @@ import {
   parseTcpConnect,
   parseUri,
   type TcpAddress,
+  type TcpDialAddress,
 } from "./endpoint.js";
 import type { ByteStream } from "./stream.js";
+import { matchesMask } from "./tcp-address-mask.js";
+import { SocksStream } from "./tcp-socks.js";
+import { splitTarget } from "./tcp-socks-codec.js";
 import type { Listener, StreamHandler, Transport, TransportOptions } from "./transport.js";
 
 /** Applies the keepalive options to a fresh TCP stream. */
@@ -42,22 +46,43 @@ export function resolveLocal(host: string, ipv6: boolean, uri: string, allowDns 
   if (v6 !== null) return ipv6 && isIPv6(v6) ? Promise.resolve(v6) : Promise.reject(zmqError("ENODEV", undefined, uri));
   const nic = interfaceAddress(host, ipv6);
   if (nic !== null) return Promise.resolve(nic);
-  if (isIPv4(host)) return Promise.resolve(host);
+  // With ipv6, libzmq resolves in AF_INET6 with AI_V4MAPPED: an IPv4 address is bound mapped
+  // (tcp://[::ffff:127.0.0.1]:port), and its peers arrive as IPv6 (what tcpAcceptFilter sees).
+  const family = (address: string): string => (ipv6 && isIPv4(address) ? `::ffff:${address}` : address);
+  if (isIPv4(host)) return Promise.resolve(family(host));
   if (host === "" || !allowDns) return Promise.reject(zmqError("ENODEV", undefined, uri));
   return new Promise((resolve, reject) => {
     lookup(host, { family: ipv6 ? 0 : 4 }, (err, address) => {
       if (err !== null) reject(zmqError("ENODEV", undefined, uri));
-      else resolve(address);
+      else resolve(family(address));
     });
   });
 }
 
-/** Binds a TCP listener. Resolution failures are ENODEV (no socket was made); others keep the OS code. */
-async function listen(uri: string, options: TransportOptions, onStream: StreamHandler): Promise<Listener> {
+/**
+ * Binds a TCP listener. Resolution failures are ENODEV (no socket was made); others keep the OS
+ * code. ZMQ_TCP_ACCEPT_FILTER, as the socket had it at bind (libzmq copies its options into the
+ * listener): a peer in none of the networks is closed at once and reported as a failed accept.
+ */
+async function listen(
+  uri: string,
+  options: TransportOptions,
+  onStream: StreamHandler,
+  onRefused?: (error: Error) => void,
+): Promise<Listener> {
   const { host, port } = parseTcpBind(uri, parseUri(uri).address);
   const bindHost = await resolveLocal(host, options.ipv6, uri);
+  const filters = options.acceptFilters;
   return new Promise((resolve, reject) => {
     const server = createServer({ noDelay: true }, (stream) => {
+      const peer = stream.remoteAddress ?? "";
+      const family = stream.remoteFamily ?? "";
+      if (filters.length > 0 && !filters.some((mask) => matchesMask(mask, peer, family))) {
+        stream.destroy();
+        // libzmq reports whatever errno its I/O thread last saw (close() succeeded): EAGAIN, as a rule.
+        onRefused?.(zmqError("EAGAIN", undefined, uri));
+        return;
+      }
       applyKeepalive(stream, options);
       onStream(stream);
     });
@@ -108,10 +133,26 @@ function localSource(source: TcpAddress): { localAddress?: string; localPort?: n
 /**
  * Connects with Nagle off. The stream emits `connecting` once the host is resolved and the
  * connection is under way (libzmq's connect:delay); an error before that is a resolution
- * failure. ZMQ_CONNECT_TIMEOUT (tcp only in libzmq) ends a slow attempt with ETIMEDOUT.
+ * failure. ZMQ_CONNECT_TIMEOUT (tcp only in libzmq) ends a slow attempt with ETIMEDOUT. With
+ * ZMQ_SOCKS_PROXY the connection goes to the proxy (libzmq's socks_connecter, which has no
+ * connect timeout), and the endpoint's address is the proxy's to reach.
  */
 function dial(uri: string, options: TransportOptions): ByteStream {
-  const { host, port, source } = parseTcpConnect(uri, parseUri(uri).address);
+  const address = parseUri(uri).address;
+  const socks = options.socks;
+  if (socks === null) return connect(parseTcpConnect(uri, address), options, options.connectTimeout);
+  const target = splitTarget(address);
+  if (target === null) throw zmqError("EINVAL", undefined, uri);
+  const proxy = parseTcpConnect(`tcp://${socks.proxy}`, socks.proxy);
+  return new SocksStream(connect(proxy, options, 0), target, socks);
+}
+
+/** libzmq's monitor names a proxied connection by its proxy (`tcp://` and ZMQ_SOCKS_PROXY as set). */
+function eventAddress(uri: string, options: TransportOptions): string {
+  return options.socks === null ? uri : `tcp://${options.socks.proxy}`;
+}
+
+function connect({ host, port, source }: TcpDialAddress, options: TransportOptions, timeout: number): NetSocket {
   const literal = isIPv4(host) ? host : null;
   const stream = createConnection({
     host: literal ?? host,
@@ -123,8 +164,8 @@ function dial(uri: string, options: TransportOptions): ByteStream {
   if (literal !== null) process.nextTick(() => stream.emit("connecting"));
   else stream.once("lookup", (err: Error | null) => err === null && stream.emit("connecting"));
   applyKeepalive(stream, options);
-  if (options.connectTimeout > 0) {
-    const timer = setTimeout(() => stream.destroy(zmqError("ETIMEDOUT", "connect timed out")), options.connectTimeout);
+  if (timeout > 0) {
+    const timer = setTimeout(() => stream.destroy(zmqError("ETIMEDOUT", "connect timed out")), timeout);
     timer.unref();
     const clear = (): void => clearTimeout(timer);
     stream.once("connect", clear);
@@ -133,4 +174,4 @@ function dial(uri: string, options: TransportOptions): ByteStream {
   return stream;
 }
 
-export const tcp: Transport = { listen, dial, connectDelayed: true };
+export const tcp: Transport = { listen, dial, eventAddress, connectDelayed: true };

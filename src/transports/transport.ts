@@ -1,5 +1,6 @@
 import type { SocketTypeName } from "../zmtp/socket-types.js";
 import type { ByteStream } from "./stream.js";
+import type { AddressMask } from "./tcp-address-mask.js";
 
 /** wss: the TLS options, libzmq's ZMQ_WSS_* (empty strings when unset). */
 export interface WssOptions {
@@ -34,6 +35,19 @@ export interface TransportOptions {
   /** ws: ms a bound endpoint's peer has to complete its upgrade request (ZMQ_HANDSHAKE_IVL); 0 = none. */
   handshakeInterval: number;
   wss: WssOptions;
+  /** tcp connect: through this SOCKS5 proxy (ZMQ_SOCKS_PROXY, ZMQ_SOCKS_USERNAME/PASSWORD); null = direct. */
+  socks: SocksOptions | null;
+  /** tcp bind: accept only peers in these networks (ZMQ_TCP_ACCEPT_FILTER); empty = everyone. */
+  acceptFilters: readonly AddressMask[];
+}
+
+/** ZMQ_SOCKS_PROXY and its credentials, as set. */
+export interface SocksOptions {
+  /** `host:port` of the proxy (a tcp connect address without the scheme). */
+  proxy: string;
+  /** Non-empty: offer username/password authentication (RFC 1929) instead of none. */
+  username: Uint8Array;
+  password: Uint8Array;
 }
 
 /** libzmq's defaults, for users of a transport that are not sockets (the CLI). */
@@ -48,6 +62,8 @@ export const DEFAULT_TRANSPORT_OPTIONS: Readonly<TransportOptions> = {
   maxMessageSize: -1,
   handshakeInterval: 30_000,
   wss: { certPem: "", keyPem: "", trustPem: "", hostname: "", trustSystem: false },
+  socks: null,
+  acceptFilters: [],
 };
 
 /** A bound endpoint that accepts connections. */
@@ -67,8 +83,16 @@ export type StreamHandler = (stream: ByteStream) => void;
  * carry them.
  */
 export interface Transport {
-  /** Binds the address; every accepted connection is handed to `onStream`. */
-  listen(address: string, options: TransportOptions, onStream: StreamHandler): Promise<Listener>;
+  /**
+   * Binds the address; every accepted connection is handed to `onStream`, and `onRefused` hears
+   * of a connection the transport closed as soon as it was accepted (tcp's accept filter).
+   */
+  listen(
+    address: string,
+    options: TransportOptions,
+    onStream: StreamHandler,
+    onRefused?: (error: Error) => void,
+  ): Promise<Listener>;
   /**
    * Starts connecting: the stream emits `connect` once established, or `error`. With
    * `connectDelayed` it first emits `connecting` when the attempt is under way (libzmq's
@@ -80,6 +104,8 @@ export interface Transport {
    * connect whose mechanism a browser cannot name), before any attempt is made.
    */
   checkDial?(address: string, options: TransportOptions): void;
+  /** The address a connect's monitor events carry, when not the endpoint's own (tcp through a SOCKS proxy). */
+  eventAddress?(address: string, options: TransportOptions): string;
   /** tcp: connecting takes time (an event says so); ipc: a connect succeeds or fails at once. */
   readonly connectDelayed: boolean;
 }

@@ -100,6 +100,11 @@ export class Acceptor {
     this.sessions.add(new AcceptedSession(this, stream));
   };
 
+  /** A connection the transport closed on accepting it (tcpAcceptFilter): libzmq's accept_failed. */
+  readonly refused = (error: Error): void => {
+    this.owner.emit({ type: "accept:error", address: this.endpoint, error });
+  };
+
   get pendingOutbound(): boolean {
     for (const session of this.sessions) if (session.pendingOutbound) return true;
     return false;

@@ -3,7 +3,7 @@ import type { ClockTimer } from "../../clock.js";
 import { Engine, type EngineClose, type EngineHost } from "../../zmtp/engine.js";
 import type { Metadata } from "../../zmtp/metadata.js";
 import type { ByteStream } from "../../transports/stream.js";
-import type { Transport } from "../../transports/transport.js";
+import type { SocksOptions, Transport } from "../../transports/transport.js";
 import type { Message, Pipe } from "../pipe.js";
 import { applyPeer, emitEngineClose, emitRefused, type SessionOwner } from "./owner.js";
 import type { RawEngine, RawEngineHost } from "./raw-engine.js";
@@ -29,6 +29,10 @@ export class Connecter implements EngineHost, RawEngineHost {
   private stream: ByteStream | null = null;
   private retryTimer: ClockTimer | null = null;
   private attempt = 0;
+  /** ZMQ_SOCKS_* as at connect(): libzmq's session takes its copy of the options then. */
+  private readonly socks: SocksOptions | null;
+  /** What this endpoint's events (and its engines') name: the SOCKS proxy's address when there is one, as libzmq. */
+  private readonly eventAddress: string;
   /** Set on disconnect() and after a fatal handshake failure (libzmq then gives up on the endpoint). */
   stopped = false;
 
@@ -40,7 +44,11 @@ export class Connecter implements EngineHost, RawEngineHost {
     private readonly fixedRoutingId: Buffer | null,
     /** Failover tier of this endpoint's pipe (lower is preferred). */
     private readonly priority: number,
-  ) {}
+  ) {
+    const options = owner.transportOptions;
+    this.socks = options.socks;
+    this.eventAddress = transport.eventAddress?.(address, options) ?? address;
+  }
 
   start(): void {
     if (this.owner.attachesBeforeHandshake || this.fixedRoutingId !== null) {
@@ -84,7 +92,7 @@ export class Connecter implements EngineHost, RawEngineHost {
     if (this.stopped) return;
     let stream: ByteStream;
     try {
-      stream = this.transport.dial(this.address, this.owner.transportOptions);
+      stream = this.transport.dial(this.address, { ...this.owner.transportOptions, socks: this.socks });
     } catch {
       // An address libzmq resolves only when dialling (a port that is 0 once a uint16).
       this.scheduleRetry();
@@ -96,13 +104,13 @@ export class Connecter implements EngineHost, RawEngineHost {
     if (this.transport.connectDelayed) {
       stream.once("connecting", () => {
         socketMade = true;
-        this.owner.emit({ type: "connect:delay", address: this.address });
+        this.owner.emit({ type: "connect:delay", address: this.eventAddress });
       });
     }
     const onError = (): void => {
       stream.destroy();
       if (this.stream === stream) this.stream = null;
-      if (socketMade) this.owner.emit({ type: "close", address: this.address });
+      if (socketMade) this.owner.emit({ type: "close", address: this.eventAddress });
       this.scheduleRetry();
     };
     stream.once("error", onError);
@@ -110,13 +118,13 @@ export class Connecter implements EngineHost, RawEngineHost {
       stream.off("error", onError);
       // libzmq recreates its connecter after every successful TCP connect: the backoff restarts.
       this.attempt = 0;
-      this.owner.emit({ type: "connect", address: this.address });
+      this.owner.emit({ type: "connect", address: this.eventAddress });
       // libzmq reports a transport's own handshake (the WebSocket upgrade) as one, before the mechanism's.
-      stream.once("handshake", () => this.owner.emit({ type: "handshake", address: this.address }));
+      stream.once("handshake", () => this.owner.emit({ type: "handshake", address: this.eventAddress }));
       this.engine =
         this.owner.options.rawSocket && stream.zmtpOnly !== true
-          ? startRawEngine(stream, this.owner, this, this.address)
-          : new Engine(stream, this.owner.engineOptions(), this, this.address);
+          ? startRawEngine(stream, this.owner, this, this.eventAddress)
+          : new Engine(stream, this.owner.engineOptions(), this, this.eventAddress);
     });
   }
 
@@ -134,12 +142,12 @@ export class Connecter implements EngineHost, RawEngineHost {
     // libzmq 4.3.x: any interval <= 0 disables reconnection (the first attempt still happens).
     if (this.stopped || this.owner.options.reconnectInterval <= 0) return;
     const interval = this.nextInterval();
-    this.owner.emit({ type: "connect:retry", address: this.address, interval });
+    this.owner.emit({ type: "connect:retry", address: this.eventAddress, interval });
     this.retryTimer = this.owner.clock.setTimeout(() => this.dial(), interval);
   }
 
   engineReady(engine: Engine, props: Metadata): void {
-    this.owner.emit({ type: "handshake", address: this.address });
+    this.owner.emit({ type: "handshake", address: this.eventAddress });
     if (this.pipe === null) this.pipe = this.owner.createPipe(this.address, this.priority);
     applyPeer(this.pipe, props, this.fixedRoutingId);
     this.pipe.connected = true;
@@ -162,13 +170,13 @@ export class Connecter implements EngineHost, RawEngineHost {
   }
 
   engineRefused(_engine: Engine, error: Error): void {
-    emitRefused(this.owner, this.address, error);
+    emitRefused(this.owner, this.eventAddress, error);
   }
 
   engineClosed(engine: Engine | RawEngine, reason: EngineClose): void {
     if (this.engine === engine) this.engine = null;
     this.stream = null;
-    emitEngineClose(this.owner, this.address, reason);
+    emitEngineClose(this.owner, this.eventAddress, reason);
     if (this.pipe !== null) this.pipe.connected = false;
     const keepPipe =
       this.pipe !== null &&

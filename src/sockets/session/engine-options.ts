@@ -1,5 +1,5 @@
 import type { Clock } from "../../clock.js";
-import type { TransportOptions } from "../../transports/transport.js";
+import type { SocksOptions, TransportOptions } from "../../transports/transport.js";
 import type { EngineOptions } from "../../zmtp/engine.js";
 import { sendsIdentity, type SocketTypeName } from "../../zmtp/socket-types.js";
 import type { OptionValues } from "../socket-options.js";
@@ -51,5 +51,11 @@ export function transportOptionsFor(type: SocketTypeName, o: OptionValues): Tran
       hostname: o.wssHostname.toString(),
       trustSystem: o.wssTrustSystem,
     },
+    socks: o.socksProxy.length === 0 ? null : socksOptions(o),
+    acceptFilters: o.tcpAcceptFilters,
   };
+}
+
+function socksOptions(o: OptionValues): SocksOptions {
+  return { proxy: o.socksProxy.toString(), username: o.socksUsername, password: o.socksPassword };
 }

@@ -1,9 +1,9 @@
 import { curve } from "#curve";
+import { plainMechanism } from "#plain";
 import type { CurveKeyPair } from "../../zmtp/mechanisms/curve-box.js";
 import type { CurveSupport } from "../../zmtp/mechanisms/curve-support.js";
 import type { Mechanism } from "../../zmtp/mechanisms/mechanism.js";
 import { NullMechanism } from "../../zmtp/mechanisms/null.js";
-import { PlainClient, PlainServer } from "../../zmtp/mechanisms/plain.js";
 import type { OptionValues } from "../socket-options.js";
 
 /** Long-term key pairs by key bytes: X25519 key import is slow, connections are many. */
@@ -37,8 +37,7 @@ export function createMechanism(o: OptionValues): Mechanism {
       return new curve!.CurveClient({ keyPair, serverKey: o.curveServerKey });
     }
     case "PLAIN":
-      if (o.asServer) return new PlainServer(domain);
-      return new PlainClient(o.plainUsername, o.plainPassword);
+      return plainMechanism(o, domain);
     case "NULL":
       return new NullMechanism(domain, o.zapEnforceDomain);
   }
