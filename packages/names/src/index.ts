@@ -20,3 +20,7 @@ export { lookup, type LookupOptions } from "./client/lookup.js";
 export type { Connection } from "./client/requester.js";
 export { CurveGate, clientSecurity, readAllowList, type ClientCurve, type ServiceCurve } from "./security/curve.js";
 export * from "./wire/protocol.js";
+export { Agent, type AgentOptions } from "./agent/agent.js";
+export { parseZpl, staticNames, type ZplNode } from "./agent/zpl.js";
+export { Group, type Connectable, type GroupOptions } from "./group/group.js";
+export { nameOfUrl, publishEndpointFor } from "./client/endpoints.js";
