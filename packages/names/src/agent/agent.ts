@@ -44,7 +44,10 @@ export class Agent extends EventEmitter {
 
   constructor(private readonly options: AgentOptions) {
     super();
-    const connection = { security: clientSecurity(options.curve), ...(options.context && { context: options.context }) };
+    const connection = {
+      security: clientSecurity(options.curve),
+      ...(options.context && { context: options.context }),
+    };
     if (options.lookupFile !== undefined) this.fixed = this.readLookupFile(options.lookupFile);
     this.watcher = new Watcher({ ...connection, servers: options.servers, timeout: options.timeout });
     this.forward = options.servers.map((s) => new Requester(s, connection));

@@ -61,7 +61,8 @@ export const replicaCommand: Command = {
     if ((secretFile === undefined) !== (allow === undefined))
       throw new UsageError("CURVE needs both --curve-secret-key FILE and --allow FILE");
     const url = str(v, "redis");
-    const registry = url === undefined ? undefined : await RedisRegistry.connect({ url, prefix: str(v, "redis-prefix") });
+    const registry =
+      url === undefined ? undefined : await RedisRegistry.connect({ url, prefix: str(v, "redis-prefix") });
     const replica = new Replica({
       bind: str(v, "bind")!,
       publish: str(v, "publish")!,
@@ -71,7 +72,9 @@ export const replicaCommand: Command = {
       ...(secretFile !== undefined && { curve: { secretKey: secretKeyFile(secretFile), allow: allow! } }),
     });
     replica.on("caught-up", (e) => log(io, "caught-up", e));
-    replica.on("refused", (d: { user: string; address: string }) => log(io, "refused", { key: d.user, address: d.address }));
+    replica.on("refused", (d: { user: string; address: string }) =>
+      log(io, "refused", { key: d.user, address: d.address }),
+    );
     const reload = (): void => replica.reloadAllowList();
     process.on("SIGHUP", reload);
     await replica.start();
@@ -127,7 +130,10 @@ export const agentCommand: Command = {
 export const registerCommand: Command = {
   usage: "zmtp-names register NAME ENDPOINT --server ENDPOINT... [--ttl MS]",
   summary: "Register ENDPOINT under NAME and keep it alive until stopped (then unregister it).",
-  options: { ...CLIENT_OPTIONS, ttl: { type: "string", default: "3000", help: "ms the registration lives without a heartbeat" } },
+  options: {
+    ...CLIENT_OPTIONS,
+    ttl: { type: "string", default: "3000", help: "ms the registration lives without a heartbeat" },
+  },
   async run(v, [name, endpoint], io) {
     if (name === undefined || endpoint === undefined) throw new UsageError("expected NAME and ENDPOINT");
     const registrar = new Registrar({ ...connection(v), servers: servers(v), ttl: num(v, "ttl") });
@@ -160,7 +166,10 @@ export const lookupCommand: Command = {
 export const watchCommand: Command = {
   usage: "zmtp-names watch [NAME] --server ENDPOINT...",
   summary: "Print `+ NAME ENDPOINT` and `- NAME ENDPOINT` as members join and leave (every name without NAME).",
-  options: { ...CLIENT_OPTIONS, timeout: { type: "string", default: "3000", help: "ms of silence before failing over" } },
+  options: {
+    ...CLIENT_OPTIONS,
+    timeout: { type: "string", default: "3000", help: "ms of silence before failing over" },
+  },
   async run(v, [name], io) {
     const watcher = new Watcher({ ...connection(v), servers: servers(v), name, timeout: num(v, "timeout") });
     watcher.on("change", (c: Change) => io.out(`${c.op} ${c.name} ${c.endpoint}\n`));

@@ -79,7 +79,11 @@ export async function namesCli(argv: readonly string[], io: CliIo = processIo())
       io.out(help(command));
       return 0;
     }
-    return await command.run(parsed.values as Record<string, string | boolean | string[] | undefined>, parsed.positionals, io);
+    return await command.run(
+      parsed.values as Record<string, string | boolean | string[] | undefined>,
+      parsed.positionals,
+      io,
+    );
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`zmtp-names ${name}: ${err.message}\n\n${help(command)}`);

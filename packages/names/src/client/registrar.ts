@@ -39,7 +39,8 @@ export class Registrar extends EventEmitter {
   }
 
   register(name: string, endpoint: string): void {
-    if (!isValidName(name)) throw new TypeError(`invalid name "${name}": 1 to 255 bytes, no spaces, not starting with "!"`);
+    if (!isValidName(name))
+      throw new TypeError(`invalid name "${name}": 1 to 255 bytes, no spaces, not starting with "!"`);
     if (!isValidEndpoint(endpoint)) throw new TypeError(`invalid endpoint "${endpoint}"`);
     this.registrations.set(`${name}\n${endpoint}`, { name, endpoint });
     for (const r of this.requesters) void r.send({ type: "REGISTER", name, endpoint, ttl: this.ttl });

@@ -42,7 +42,8 @@ export function readAllowList(file: string): Set<string> {
         valid = false;
       }
       if (valid) keys.add(word);
-      else if (word !== "" && !word.startsWith("#")) throw new TypeError(`${file}:${i + 1}: not a Z85 CURVE key: "${word}"`);
+      else if (word !== "" && !word.startsWith("#"))
+        throw new TypeError(`${file}:${i + 1}: not a Z85 CURVE key: "${word}"`);
     });
   return keys;
 }

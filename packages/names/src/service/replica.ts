@@ -42,6 +42,7 @@ export class Replica extends EventEmitter {
   private readonly gate: CurveGate | null;
   private readonly now: () => number;
   private sweeper: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(private readonly options: ReplicaOptions) {
     super();
@@ -101,6 +102,8 @@ export class Replica extends EventEmitter {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     if (this.sweeper !== null) clearInterval(this.sweeper);
     this.server.close();
     await this.server.serial.run(() => this.registry.close());

@@ -107,8 +107,7 @@ export class NameServer extends EventEmitter {
   }
 
   private sendHugz(): void {
-    if (!this.xpub.closed)
-      this.xpub.send(encodeUpdate({ type: "HUGZ", epoch: this.epoch })).catch(() => undefined);
+    if (!this.xpub.closed) this.xpub.send(encodeUpdate({ type: "HUGZ", epoch: this.epoch })).catch(() => undefined);
   }
 
   /** A new subscriber to the heartbeats gets one at once: it is then subscribed to everything it asked for. */

@@ -46,25 +46,34 @@ const update: fc.Arbitrary<Update> = fc.oneof(
 
 describe("name service codec", () => {
   it("decodes every request it encodes", () => {
-    fc.assert(fc.property(request, (r) => {
+    fc.assert(
+      fc.property(request, (r) => {
         expect(decodeRequest(encodeRequest(r))).toEqual(r);
-      }));
+      }),
+    );
   });
 
   it("decodes every reply it encodes", () => {
-    fc.assert(fc.property(reply, (r) => {
+    fc.assert(
+      fc.property(reply, (r) => {
         expect(decodeReply(encodeReply(r))).toEqual(r);
-      }));
+      }),
+    );
   });
 
   it("decodes every update it encodes", () => {
-    fc.assert(fc.property(update, (u) => {
+    fc.assert(
+      fc.property(update, (u) => {
         expect(decodeUpdate(encodeUpdate(u))).toEqual(u);
-      }));
+      }),
+    );
   });
 
   it("returns null rather than throwing on arbitrary frames", () => {
-    const frames = fc.array(fc.uint8Array({ maxLength: 12 }).map((a) => Buffer.from(a)), { maxLength: 7 });
+    const frames = fc.array(
+      fc.uint8Array({ maxLength: 12 }).map((a) => Buffer.from(a)),
+      { maxLength: 7 },
+    );
     fc.assert(
       fc.property(frames, (f) => {
         expect(() => [decodeRequest(f), decodeReply(f), decodeUpdate(f)]).not.toThrow();

@@ -74,7 +74,8 @@ describe("WatchState (the Clone pattern's client)", () => {
           replica.change(s.change.name, s.change.op, s.change.endpoint);
           const fresh = replica.published.slice(sent);
           const deliver = s.fate === "drop" ? [] : s.fate === "late" ? [] : fresh;
-          for (const u of [...deliver, ...late]) if (state.update(u) === "gap") resyncs.push((u as { name: string }).name);
+          for (const u of [...deliver, ...late])
+            if (state.update(u) === "gap") resyncs.push((u as { name: string }).name);
           late = s.fate === "late" ? fresh : [];
           // The watcher's re-sync requests are answered at once, between two changes.
           while (resyncs.length > 0) {
@@ -142,7 +143,14 @@ describe("WatchState (the Clone pattern's client)", () => {
     });
     expect(state.update(u(2, "+", "tcp://2:1"))).toBe("buffered");
     expect(state.update(u(3, "-", "tcp://1:1"))).toBe("buffered");
-    state.entry({ name: "a", seq: 2, members: [{ endpoint: "tcp://1:1", ttl: 5 }, { endpoint: "tcp://2:1", ttl: 5 }] });
+    state.entry({
+      name: "a",
+      seq: 2,
+      members: [
+        { endpoint: "tcp://1:1", ttl: 5 },
+        { endpoint: "tcp://2:1", ttl: 5 },
+      ],
+    });
     expect(state.endFull()).toEqual([]);
     expect(state.members("a")).toEqual(["tcp://2:1"]);
     expect(state.update(u(3, "-", "tcp://1:1"))).toBe("stale");
