@@ -51,15 +51,32 @@ export class Registrar extends EventEmitter {
     for (const r of this.requesters) void r.send({ type: "UNREGISTER", name, endpoint });
   }
 
-  /** Unregisters everything, then closes. */
-  async close(): Promise<void> {
+  /**
+   * Unregisters everything, waits up to `wait` ms for the replicas' acknowledgements (a replica
+   * that is down never sends one; its copy expires with the TTL), then closes.
+   */
+  async close(wait = 500): Promise<void> {
     clearInterval(this.timer);
-    const sends: Promise<boolean>[] = [];
-    for (const { name, endpoint } of this.registrations.values())
-      for (const r of this.requesters) sends.push(r.send({ type: "UNREGISTER", name, endpoint }));
+    let pending = 0;
+    const acknowledged = new Promise<void>((resolve) => {
+      const ack = (): void => {
+        if (--pending > 0) return;
+        this.off("acknowledged", ack);
+        resolve();
+      };
+      this.on("acknowledged", ack);
+      for (const { name, endpoint } of this.registrations.values())
+        for (const r of this.requesters) {
+          pending += 1;
+          void r.send({ type: "UNREGISTER", name, endpoint });
+        }
+      if (pending === 0) resolve();
+    });
     this.registrations.clear();
-    await Promise.all(sends);
-    for (const r of this.requesters) r.close(500);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([acknowledged, new Promise((r) => (timer = setTimeout(r, wait)))]);
+    clearTimeout(timer);
+    for (const r of this.requesters) r.close();
   }
 
   private heartbeat(): void {
