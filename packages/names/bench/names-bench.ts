@@ -38,7 +38,7 @@ async function until(condition: () => boolean | Promise<boolean>, ms: number, wh
   const deadline = performance.now() + ms;
   while (!(await condition())) {
     if (performance.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(50);
+    await sleep(250);
   }
 }
 
@@ -160,7 +160,7 @@ async function scenario(
   const seqs = new Array<number>(PUBLISHERS).fill(0);
   const publishers = await Promise.all(
     Array.from({ length: PUBLISHERS }, async (_, i) => {
-      const pub = new Publisher({ linger: 0, sendHighWaterMark: 1000 });
+      const pub = new Publisher({ linger: 0, sendHighWaterMark: 1000, sendTimeout: 0 });
       const socket = {
         connect: (e: string) => (reals.has(e) ? pub.connect(e) : undefined),
         disconnect: (e: string) => (reals.has(e) ? pub.disconnect(e) : undefined),

@@ -89,7 +89,14 @@ export class Watcher extends EventEmitter {
   /** Follows one server until it goes silent, restarts (new epoch) or the watcher closes. */
   private async follow(server: string): Promise<End> {
     const requester = new Requester(server, this.options);
-    const sub = new Subscriber({ ...contextOption(this.options.context), linger: 0, ...this.options.security });
+    // Room for the replica's burst of changes (its XPUB queues 100,000): a smaller queue would drop
+    // updates during a burst and turn each drop into a re-sync of the whole name.
+    const sub = new Subscriber({
+      ...contextOption(this.options.context),
+      linger: 0,
+      receiveHighWaterMark: 100_000,
+      ...this.options.security,
+    });
     let finish: (end: End) => void = () => undefined;
     const ended = new Promise<End>((resolve) => (finish = resolve));
     this.stop = () => finish("closed");

@@ -64,7 +64,10 @@ export class NameServer extends EventEmitter {
     // Mandatory: a snapshot larger than the peer's queue waits for room instead of losing entries.
     this.router = new Router({ ...common, mandatory: true, sendTimeout: 5000, sendHighWaterMark: 10_000 });
     // Room for a burst of changes (a rack of nodes starting) before a slow watcher drops updates.
-    this.xpub = new XPublisher({ ...common, sendHighWaterMark: 100_000, verbosity: "allSubs" });
+    // sendTimeout 0: every send completes at once. With the default (-1) a run of sends that
+    // complete at once yields the event loop after a while, and a send made before that turn
+    // ends throws EBUSY: an update lost, and a gap every watcher re-syncs.
+    this.xpub = new XPublisher({ ...common, sendHighWaterMark: 100_000, sendTimeout: 0, verbosity: "allSubs" });
   }
 
   get endpoint(): string {
@@ -97,7 +100,7 @@ export class NameServer extends EventEmitter {
     this.seqs.set(name, seq);
     this.counters.updates += 1;
     // XPUB never blocks: a watcher whose queue is full loses this update and re-syncs on the gap.
-    this.xpub.send(encodeUpdate({ type: "UPDATE", name, epoch: this.epoch, seq, op, endpoint })).catch(() => undefined);
+    this.send(encodeUpdate({ type: "UPDATE", name, epoch: this.epoch, seq, op, endpoint }));
   }
 
   close(): void {
@@ -107,7 +110,16 @@ export class NameServer extends EventEmitter {
   }
 
   private sendHugz(): void {
-    if (!this.xpub.closed) this.xpub.send(encodeUpdate({ type: "HUGZ", epoch: this.epoch })).catch(() => undefined);
+    this.send(encodeUpdate({ type: "HUGZ", epoch: this.epoch }));
+  }
+
+  private send(frames: Buffer[]): void {
+    if (this.xpub.closed) return;
+    try {
+      this.xpub.send(frames).catch(() => undefined);
+    } catch {
+      // Closed meanwhile: nothing to publish to.
+    }
   }
 
   /** A new subscriber to the heartbeats gets one at once: it is then subscribed to everything it asked for. */

@@ -71,4 +71,17 @@ describe("Replica", () => {
     // No registrar talks to the second replica: all it has, it copied.
     for (let i = 0; i < 5; i++) expect(await lookup(`svc${i}`, { servers: [second.endpoint] })).toHaveLength(10);
   });
+
+  it("a burst of thousands of registrations reaches a watcher in order, with no gap to re-sync", async () => {
+    const r = await startReplica();
+    const w = startWatcher({ servers: [r.endpoint], name: "burst" });
+    let resyncs = 0;
+    w.watcher.on("resync", () => (resyncs += 1));
+    await w.watcher.ready();
+    const registrars = Array.from({ length: 30 }, () => startRegistrar([r.endpoint], 60_000));
+    for (let i = 0; i < 3000; i++) registrars[i % 30]!.register("burst", `tcp://10.0.${i >> 8}.${i & 255}:1`);
+    await until(() => w.watcher.members().length === 3000, 20_000, "every registration watched");
+    expect(resyncs).toBe(0);
+    expect(w.replayed("burst")).toHaveLength(3000);
+  });
 });
