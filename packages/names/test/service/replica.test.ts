@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { Dealer } from "zmtp";
 import { lookup } from "../../src/index.js";
-import { startRegistrar, startReplica, startWatcher, until, untilAsync } from "../helpers/names.js";
+import { onCleanup, startRegistrar, startReplica, startWatcher, until, untilAsync } from "../helpers/names.js";
 
 const found = async (name: string, servers: string[], n: number): Promise<boolean> =>
   (await lookup(name, { servers }).catch(() => [])).length === n;
@@ -83,5 +84,19 @@ describe("Replica", () => {
     await until(() => w.watcher.members().length === 3000, 20_000, "every registration watched");
     expect(resyncs).toBe(0);
     expect(w.replayed("burst")).toHaveLength(3000);
+  });
+
+  it("counts and drops malformed requests, and goes on answering the same peer", async () => {
+    const r = await startReplica();
+    const dealer = new Dealer({ linger: 0 });
+    onCleanup(() => dealer.close());
+    dealer.connect(r.endpoint);
+    await dealer.send(["REGISTER", "proxies", "tcp://a:1", "-5"]);
+    await dealer.send(["LOOKUP"]);
+    await dealer.send([Buffer.from([0xff, 0xfe]), "x"]);
+    await dealer.send(["LOOKUP", "7", "proxies"]);
+    const [type, id, name, ...endpoints] = (await dealer.receive()).map(String);
+    expect({ type, id, name, endpoints }).toEqual({ type: "ENDPOINTS", id: "7", name: "proxies", endpoints: [] });
+    expect(r.counters.malformed).toBe(3);
   });
 });
