@@ -1,0 +1,34 @@
+/** Where a command writes and what stops it: the process by default, a test's capture otherwise. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Stops a long-running command; the process's SIGINT and SIGTERM when absent. */
+  signal?: AbortSignal;
+}
+
+export function processIo(): CliIo {
+  return { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+}
+
+/** Resolves when a long-running command should stop: the io's signal, else SIGINT / SIGTERM. */
+export function stopped(io: CliIo): Promise<void> {
+  return new Promise((resolve) => {
+    if (io.signal !== undefined) {
+      if (io.signal.aborted) resolve();
+      else io.signal.addEventListener("abort", () => resolve(), { once: true });
+      return;
+    }
+    const stop = (): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+/** One line per event of a long-running command: an ISO time, the event, JSON details. */
+export function log(io: CliIo, event: string, details: unknown): void {
+  io.out(`${new Date().toISOString()} ${event} ${JSON.stringify(details)}\n`);
+}
