@@ -18,7 +18,7 @@ export { Watcher, type WatcherOptions } from "./client/watcher.js";
 export { WatchState, type Change, type UpdateResult } from "./client/watch-state.js";
 export { lookup, type LookupOptions } from "./client/lookup.js";
 export type { Connection } from "./client/requester.js";
-export { CurveGate, clientSecurity, readAllowList, type ClientCurve, type ServiceCurve } from "./security/curve.js";
+export { CurveGate, clientSecurity, type ClientCurve, type ServiceCurve } from "./security/curve.js";
 export * from "./wire/protocol.js";
 export { Agent, type AgentOptions } from "./agent/agent.js";
 export { parseZpl, staticNames, type ZplNode } from "./agent/zpl.js";

@@ -52,7 +52,10 @@ export const replicaCommand: Command = {
     redis: { type: "string", help: "keep registrations in Redis at this URL (redis://host:port)" },
     "redis-prefix": { type: "string", default: "zns:", help: "prefix of this replica's Redis keys" },
     "curve-secret-key": { type: "string", help: "CURVE: the service's secret key file (created if missing)" },
-    allow: { type: "string", help: "CURVE: allow-list file of node public keys (re-read on SIGHUP)" },
+    allow: {
+      type: "string",
+      help: "CURVE: allow-list file of node public keys (followed as it changes; SIGHUP re-reads it)",
+    },
     hugz: { type: "string", default: "1000", help: "ms between heartbeats to watchers" },
   },
   async run(v, _p, io) {
@@ -72,6 +75,7 @@ export const replicaCommand: Command = {
       ...(secretFile !== undefined && { curve: { secretKey: secretKeyFile(secretFile), allow: allow! } }),
     });
     replica.on("caught-up", (e) => log(io, "caught-up", e));
+    replica.on("allow-list-error", (err: Error) => log(io, "allow-list-error", { error: err.message }));
     replica.on("refused", (d: { user: string; address: string }) =>
       log(io, "refused", { key: d.user, address: d.address }),
     );

@@ -1,14 +1,13 @@
 import { EventEmitter } from "node:events";
-import { readFileSync } from "node:fs";
 import { Context } from "zmtp";
-import { Authenticator, type AuthDecision } from "zmtp/auth";
-import { curvePublicKey, z85Decode } from "zmtp/z85";
+import { Authenticator, CurveKeyFile, type AuthDecision } from "zmtp/auth";
+import { curvePublicKey } from "zmtp/z85";
 
 /** The service side of CURVE: one key pair for every replica, and the nodes allowed in. */
 export interface ServiceCurve {
   /** The service's secret key (Z85), shared by its replicas; clients know its public key. */
   secretKey: string;
-  /** Public keys (Z85) allowed to connect: a list, or an allow-list file (see `readAllowList`). */
+  /** Public keys (Z85) allowed to connect: a list, or an allow-list file (zmtp/auth's `CurveKeyFile` format: a key per line, then an optional name). */
   allow: readonly string[] | string;
 }
 
@@ -25,47 +24,27 @@ export function clientSecurity(curve?: ClientCurve): Record<string, unknown> {
   return { curveServerKey: curve.serverKey, curvePublicKey: curve.publicKey, curveSecretKey: curve.secretKey };
 }
 
-/**
- * An allow-list file: the first word of each line is a Z85 public key; blank lines and lines that
- * start with "#" and are not keys (Z85's alphabet has "#") are skipped. Throws on the first bad line.
- */
-export function readAllowList(file: string): Set<string> {
-  const keys = new Set<string>();
-  readFileSync(file, "utf8")
-    .split("\n")
-    .forEach((raw, i) => {
-      const word = raw.trim().split(/\s+/, 1)[0]!;
-      let valid = word.length === 40;
-      try {
-        valid &&= z85Decode(word).length === 32;
-      } catch {
-        valid = false;
-      }
-      if (valid) keys.add(word);
-      else if (word !== "" && !word.startsWith("#"))
-        throw new TypeError(`${file}:${i + 1}: not a Z85 CURVE key: "${word}"`);
-    });
-  return keys;
-}
-
 const ZAP_DOMAIN = "zmtp-names";
 
 /**
  * CURVE for a replica: a Context of its own (ZAP handlers are per Context) where zmtp/auth's
  * Authenticator admits the allow-listed keys and the service's own (replicas catch up from each
- * other with it). `reload()` re-reads the allow-list file: keys removed are refused on their next
- * connection. Events: "refused" (AuthDecision).
+ * other with it). The allow-list file is followed as it changes, and `reload()` re-reads it at once
+ * (SIGHUP); keys removed are refused on their next connection; a file that turns bad leaves the
+ * last good list in force. Events: "refused" (AuthDecision), "allow-list-error" (error).
  */
 export class CurveGate extends EventEmitter {
   readonly context = new Context();
   readonly publicKey: string;
   private readonly authenticator: Authenticator;
+  private readonly file: CurveKeyFile | null;
   private allowed: Set<string>;
 
   constructor(readonly curve: ServiceCurve) {
     super();
     this.publicKey = curvePublicKey(curve.secretKey);
-    this.allowed = this.read();
+    this.file = typeof curve.allow === "string" ? new CurveKeyFile(curve.allow) : null;
+    this.allowed = this.withOwnKey(this.file?.keys.keys() ?? (curve.allow as readonly string[]));
     this.authenticator = new Authenticator({
       context: this.context,
       domain: ZAP_DOMAIN,
@@ -74,6 +53,8 @@ export class CurveGate extends EventEmitter {
         if (!d.allowed) this.emit("refused", d);
       },
     });
+    this.file?.on("change", (keys: Map<string, string>) => this.replace(keys.keys()));
+    this.file?.on("error", (err: Error) => this.emit("allow-list-error", err));
   }
 
   start(): Promise<void> {
@@ -85,10 +66,7 @@ export class CurveGate extends EventEmitter {
   }
 
   reload(): void {
-    const next = this.read();
-    for (const key of this.allowed) if (!next.has(key)) this.authenticator.revokeCurveKey(key);
-    for (const key of next) if (!this.allowed.has(key)) this.authenticator.allowCurveKey(key);
-    this.allowed = next;
+    this.file?.reload();
   }
 
   /** Options for the replica's sockets. */
@@ -102,13 +80,16 @@ export class CurveGate extends EventEmitter {
   }
 
   close(): void {
+    this.file?.close();
     this.authenticator.close();
   }
 
-  private read(): Set<string> {
-    const allow = this.curve.allow;
-    const keys = typeof allow === "string" ? readAllowList(allow) : new Set(allow);
-    keys.add(this.publicKey);
-    return keys;
+  private replace(keys: Iterable<string>): void {
+    this.allowed = this.withOwnKey(keys);
+    this.authenticator.setCurveKeys(this.allowed);
+  }
+
+  private withOwnKey(keys: Iterable<string>): Set<string> {
+    return new Set([...keys, this.publicKey]);
   }
 }

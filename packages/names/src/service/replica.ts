@@ -34,7 +34,8 @@ export interface ReplicaOptions {
  * that starts copies a peer's snapshot (with the remaining TTLs) before answering anyone, then
  * stays current from the nodes' heartbeats. Each replica numbers its own updates (its epoch).
  *
- * Events: "caught-up" ({ from, names }), "refused" (AuthDecision), "expired" (Removal[]).
+ * Events: "caught-up" ({ from, names }), "refused" (AuthDecision), "allow-list-error" (error),
+ * "expired" (Removal[]).
  */
 export class Replica extends EventEmitter {
   readonly registry: Registry;
@@ -50,6 +51,7 @@ export class Replica extends EventEmitter {
     this.now = options.now ?? Date.now;
     this.gate = options.curve === undefined ? null : new CurveGate(options.curve);
     this.gate?.on("refused", (d) => this.emit("refused", d));
+    this.gate?.on("allow-list-error", (err) => this.emit("allow-list-error", err));
     const registry = this.registry;
     const maxTtl = options.maxTtl ?? 3_600_000;
     this.server = new NameServer(

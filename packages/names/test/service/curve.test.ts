@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { curveKeyPair } from "zmtp";
-import { lookup, readAllowList } from "../../src/index.js";
+import { lookup } from "../../src/index.js";
 import { onCleanup, startRegistrar, untilAsync } from "../helpers/names.js";
 import { replicaProcess, run } from "../helpers/process.js";
 
@@ -47,15 +47,5 @@ describe("CURVE-only registration", () => {
       serverKey,
     ]);
     expect(r).toMatchObject({ code: 0, stdout: "tcp://node1:1\n" });
-  });
-
-  it("reads allow-list files: keys with names, comments, and a bad line named", () => {
-    const dir = mkdtempSync(join(tmpdir(), "zns-allow-"));
-    onCleanup(() => rmSync(dir, { recursive: true, force: true }));
-    const { publicKey } = curveKeyPair();
-    writeFileSync(join(dir, "ok"), `# comment\n\n${publicKey} node one\n`);
-    expect(readAllowList(join(dir, "ok"))).toEqual(new Set([publicKey]));
-    writeFileSync(join(dir, "bad"), `${publicKey}\nnot-a-key\n`);
-    expect(() => readAllowList(join(dir, "bad"))).toThrow(`${join(dir, "bad")}:2: not a Z85 CURVE key: "not-a-key"`);
   });
 });
