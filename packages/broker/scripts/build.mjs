@@ -1,19 +1,9 @@
-// Builds zmtp-broker's entry and its command with esbuild (types come from tsc). Dependencies,
-// zmtp included, stay imports: the bundles use zmtp as installed, through its public entries.
-import { build } from "esbuild";
+// Builds zmtp-broker's entry and its command with esbuild (types come from tsc), as every
+// application builds: zmtp-app-kit/build (dependencies stay imports, the kit is bundled in).
+import { buildAll } from "zmtp-app-kit/build";
 
-const common = {
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "esm",
-  sourcemap: true,
-  packages: "external",
-  logLevel: "warning",
-};
-
-await Promise.all([
-  build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/esm/index.js" }),
+await buildAll(
+  { entryPoints: ["src/index.ts"], outfile: "dist/esm/index.js" },
   // Two levels below package.json, like src/cli/: the command finds package.json by URL.
-  build({ ...common, entryPoints: ["src/cli/bin.ts"], outfile: "dist/esm/cli.js" }),
-]);
+  { entryPoints: ["src/cli/bin.ts"], outfile: "dist/esm/cli.js" },
+);

@@ -3,8 +3,8 @@ import { parseBrokerAddress } from "../network/address.js";
 import { NetworkBroker } from "../network/broker.js";
 import type { BrokerAddress } from "../network/protocol.js";
 import { CURVE_KEY_FLAG, MDP_FLAG, TIMING_FLAGS, heartbeatOf, type Command } from "./command.js";
-import { UsageError, bool, list, num, str, type FlagValues } from "./flags.js";
-import { log, stopped, type CliIo } from "./io.js";
+import { UsageError, bool, stringList, num, str, type FlagValues } from "zmtp-app-kit/flags";
+import { log, stopped, type CliIo } from "zmtp-app-kit/io";
 import { loadOrCreateCurveKey } from "./keys.js";
 
 export const brokerCommand: Command = {
@@ -51,7 +51,7 @@ async function runBroker(values: FlagValues, positionals: string[], io: CliIo): 
     throw new UsageError("CURVE needs both --curve-secret-key and --curve-allow");
   let peers: BrokerAddress[];
   try {
-    peers = list(values, "peer").map(parseBrokerAddress);
+    peers = stringList(values, "peer").map(parseBrokerAddress);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

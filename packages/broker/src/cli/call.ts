@@ -3,8 +3,8 @@ import type { Frames } from "../common/frames.js";
 import { MajordomoClient } from "../mdp/client.js";
 import { NetworkClient } from "../network/client.js";
 import { BROKER_FLAG, CURVE_KEY_FLAG, MDP_FLAG, TIMING_FLAGS, heartbeatOf, type Command } from "./command.js";
-import { UsageError, bool, list, num, str, type FlagValues } from "./flags.js";
-import type { CliIo } from "./io.js";
+import { UsageError, bool, stringList, num, str, type FlagValues } from "zmtp-app-kit/flags";
+import type { CliIo } from "zmtp-app-kit/io";
 import { loadOrCreateCurveKey } from "./keys.js";
 import { seedsOf } from "./seeds.js";
 
@@ -40,7 +40,7 @@ async function runCall(values: FlagValues, positionals: string[], io: CliIo): Pr
   let reply: Frames;
   try {
     if (bool(values, "mdp")) {
-      const brokers = list(values, "broker");
+      const brokers = stringList(values, "broker");
       if (brokers.length !== 1) throw new UsageError("--mdp takes exactly one --broker");
       const client = new MajordomoClient({ broker: brokers[0]!, timeout, retries });
       try {

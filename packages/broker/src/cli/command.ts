@@ -1,5 +1,5 @@
-import type { FlagSpec, FlagValues } from "./flags.js";
-import type { CliIo } from "./io.js";
+import type { FlagSpec, FlagValues } from "zmtp-app-kit/flags";
+import type { CliIo } from "zmtp-app-kit/io";
 
 /** One `zmtp-broker <command>`: its help, its flags and what it runs (resolving to the exit code). */
 export interface Command {

@@ -1,6 +1,6 @@
 import { CURVE_KEY_FLAG, type Command } from "./command.js";
-import { UsageError, str, type FlagValues } from "./flags.js";
-import type { CliIo } from "./io.js";
+import { UsageError, str, type FlagValues } from "zmtp-app-kit/flags";
+import type { CliIo } from "zmtp-app-kit/io";
 import { loadOrCreateCurveKey } from "./keys.js";
 
 export const keyCommand: Command = {

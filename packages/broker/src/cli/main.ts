@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import { brokerCommand } from "./broker.js";
 import { callCommand } from "./call.js";
 import type { Command } from "./command.js";
-import { UsageError, formatHelp, parseFlags } from "./flags.js";
-import { processIo, type CliIo } from "./io.js";
+import { UsageError, formatHelp, parseFlags } from "zmtp-app-kit/flags";
+import { processIo, type CliIo } from "zmtp-app-kit/io";
 import { keyCommand } from "./key.js";
 import { workerCommand } from "./worker.js";
 
-export type { CliIo } from "./io.js";
+export type { CliIo } from "zmtp-app-kit/io";
 
 /**
  * `zmtp-broker <command>`; `zmtp-worker` and `zmtp-call` are `zmtp-broker worker` and

@@ -1,10 +1,10 @@
 import { parseBrokerAddress } from "../network/address.js";
 import type { BrokerAddress } from "../network/protocol.js";
-import { UsageError, list, type FlagValues } from "./flags.js";
+import { UsageError, stringList, type FlagValues } from "zmtp-app-kit/flags";
 
 /** The --broker addresses (at least one; each with its public key under CURVE). */
 export function seedsOf(values: FlagValues): BrokerAddress[] {
-  const given = list(values, "broker");
+  const given = stringList(values, "broker");
   if (given.length === 0) throw new UsageError("at least one --broker is required");
   let seeds: BrokerAddress[];
   try {

@@ -3,8 +3,8 @@ import type { Frames } from "../common/frames.js";
 import { MajordomoWorker } from "../mdp/worker.js";
 import { NetworkWorker, type RequestInfo } from "../network/worker.js";
 import { BROKER_FLAG, CURVE_KEY_FLAG, MDP_FLAG, TIMING_FLAGS, heartbeatOf, type Command } from "./command.js";
-import { UsageError, bool, list, num, str, type FlagValues } from "./flags.js";
-import { log, stopped, type CliIo } from "./io.js";
+import { UsageError, bool, stringList, num, str, type FlagValues } from "zmtp-app-kit/flags";
+import { log, stopped, type CliIo } from "zmtp-app-kit/io";
 import { loadOrCreateCurveKey } from "./keys.js";
 import { seedsOf } from "./seeds.js";
 
@@ -37,7 +37,7 @@ async function runWorker(values: FlagValues, positionals: string[], io: CliIo): 
   };
   const secretFile = str(values, "curve-secret-key");
   if (bool(values, "mdp")) {
-    const brokers = list(values, "broker");
+    const brokers = stringList(values, "broker");
     if (brokers.length !== 1) throw new UsageError("--mdp takes exactly one --broker");
     const worker = new MajordomoWorker({
       broker: brokers[0]!,

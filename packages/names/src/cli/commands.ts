@@ -7,7 +7,7 @@ import type { Change } from "../client/watch-state.js";
 import { RedisRegistry } from "../registry/redis.js";
 import { clientSecurity } from "../security/curve.js";
 import { Replica } from "../service/replica.js";
-import { log, stopped, type CliIo } from "./io.js";
+import { log, stopped, type CliIo } from "zmtp-app-kit/io";
 import { UsageError, clientCurve, secretKeyFile } from "./keys.js";
 
 /** Flag values as node's parseArgs gives them. */

@@ -9,7 +9,7 @@ import {
   watchCommand,
   type Command,
 } from "./commands.js";
-import { processIo, type CliIo } from "./io.js";
+import { processIo, type CliIo } from "zmtp-app-kit/io";
 import { UsageError } from "./keys.js";
 
 const COMMANDS: Record<string, Command> = {

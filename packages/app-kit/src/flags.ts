@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 /**
- * Flags of the `zmtp-broker` commands, parsed the way `zmtp-monitor` parses its roles': node's
- * parseArgs, each flag also accepted in `--config FILE.json` under its camelCase name (the
- * command line wins; a list given on the command line replaces the file's).
+ * The applications' command-line flags: node's parseArgs, each flag also accepted in
+ * `--config FILE.json` under its camelCase name (`--state-dir` is "stateDir"); the command line
+ * wins over the file, and a list given on the command line replaces the file's.
  */
 
 export type FlagKind = "string" | "number" | "boolean" | "list";
@@ -17,23 +17,35 @@ export interface FlagSpec {
   arg?: string;
   /** Applied when neither the command line nor the config file gives the flag. */
   default?: string;
+  /** Shown in the help as the default, but not applied (the command computes it). */
+  shown?: string;
 }
 
-export type FlagValue = string | number | boolean | readonly string[];
+export type FlagValue = string | number | boolean | readonly unknown[];
 export type FlagValues = Record<string, FlagValue | undefined>;
 
 /** A usage error: exit code 2 and the command's help. */
 export class UsageError extends Error {}
 
-const CONFIG: FlagSpec = { name: "config", kind: "string", arg: "FILE.json", help: "read flags from a JSON file" };
-const HELP: FlagSpec = { name: "help", kind: "boolean", help: "show this help" };
+export const CONFIG_FLAG: FlagSpec = {
+  name: "config",
+  kind: "string",
+  arg: "FILE.json",
+  help: "read flags from a JSON file (keys: the flags' camelCase names)",
+};
+export const HELP_FLAG: FlagSpec = { name: "help", kind: "boolean", help: "show this help" };
 
-export const camel = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+export function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
 
 export function formatHelp(usage: string, summary: string, specs: readonly FlagSpec[]): string {
-  const rows = [...specs, CONFIG, HELP].map((s) => {
+  const rows = [...specs, CONFIG_FLAG, HELP_FLAG].map((s) => {
     const left = `  --${s.name}${s.kind === "boolean" ? "" : ` ${s.arg ?? "VALUE"}`}${s.kind === "list" ? " ..." : ""}`;
-    return [left, `${s.help}${s.default !== undefined ? ` (default ${s.default})` : ""}`] as const;
+    return [
+      left,
+      `${s.help}${(s.default ?? s.shown) !== undefined ? ` (default ${s.default ?? s.shown})` : ""}`,
+    ] as const;
   });
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
   return `Usage: ${usage}\n\n${summary}\n\nOptions:\n${rows.map(([l, r]) => l.padEnd(width) + r).join("\n")}\n`;
@@ -47,8 +59,9 @@ function fromString(spec: FlagSpec, raw: string): FlagValue {
 }
 
 function fromConfig(spec: FlagSpec, value: unknown, file: string): FlagValue {
+  const key = camel(spec.name);
   const bad = (what: string): never => {
-    throw new UsageError(`${file}: "${camel(spec.name)}" must be ${what}`);
+    throw new UsageError(`${file}: "${key}" must be ${what}`);
   };
   switch (spec.kind) {
     case "boolean":
@@ -58,16 +71,15 @@ function fromConfig(spec: FlagSpec, value: unknown, file: string): FlagValue {
     case "string":
       return typeof value === "string" ? value : bad("a string");
     case "list":
-      if (typeof value === "string") return [value];
-      return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : bad("an array of strings");
+      return Array.isArray(value) ? value : typeof value === "string" ? [value] : bad("an array");
   }
 }
 
 /**
- * parseArgs refuses `--option -value` as ambiguous, but Z85 keys may start with "-": for the
- * valued options, `--name VALUE` becomes `--name=VALUE` first.
+ * node:util parseArgs refuses `--option -value` as ambiguous, but Z85 keys and negative numbers
+ * may start with "-": for the named valued options, `--name VALUE` becomes `--name=VALUE` first.
  */
-function attachValues(args: readonly string[], names: readonly string[]): string[] {
+export function attachValues(args: readonly string[], names: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -81,16 +93,18 @@ function attachValues(args: readonly string[], names: readonly string[]): string
   return out;
 }
 
+/** Parses a command's arguments and its optional config file. */
 export function parseFlags(
   specs: readonly FlagSpec[],
   argv: readonly string[],
 ): { values: FlagValues; positionals: string[]; help: boolean } {
   const options: Record<string, { type: "string" | "boolean"; multiple?: boolean }> = {};
-  for (const s of [...specs, CONFIG, HELP])
+  for (const s of [...specs, CONFIG_FLAG, HELP_FLAG]) {
     options[s.name] = {
       type: s.kind === "boolean" ? "boolean" : "string",
       ...(s.kind === "list" && { multiple: true }),
     };
+  }
   let parsed;
   try {
     const valued = Object.keys(options).filter((name) => options[name]!.type === "string");
@@ -129,4 +143,19 @@ export function parseFlags(
 export const str = (v: FlagValues, name: string): string | undefined => v[name] as string | undefined;
 export const num = (v: FlagValues, name: string): number => v[name] as number;
 export const bool = (v: FlagValues, name: string): boolean => v[name] === true;
-export const list = (v: FlagValues, name: string): string[] => [...((v[name] as readonly string[] | undefined) ?? [])];
+
+/** A list flag's values, checked to be strings (a config file may hold anything). */
+export function stringList(values: FlagValues, name: string): string[] {
+  const list = values[name];
+  if (list === undefined) return [];
+  if (!Array.isArray(list) || !list.every((x) => typeof x === "string"))
+    throw new UsageError(`--${name}: expected strings`);
+  return list as string[];
+}
+
+/** `30s`, `30m`, `2h`, `1d` in ms. */
+export function parseDuration(value: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(value);
+  if (m === null) throw new UsageError(`--${flag}: "${value}" (expected 30s, 30m, 2h, 1d)`);
+  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "s" | "m" | "h" | "d"];
+}
