@@ -1,6 +1,7 @@
 import { EventEmitter } from "#platform/events";
 import { context as defaultContext, type Context } from "./api/context.js";
 import { Router } from "./api/socket-classes.js";
+import type { CurveKeyFile } from "./curve-key-file.js";
 import { ZAP_ENDPOINT } from "./sockets/session/zap-client.js";
 import { decodeCurveKey, z85Encode } from "./zmtp/z85.js";
 import { decodeZapRequest, encodeZapReply, type ZapRequestFrames } from "./zmtp/zap.js";
@@ -48,6 +49,8 @@ type ZapRequestFields = Omit<ZapRequestFrames, "identity">;
  *
  *   const auth = new Authenticator({ curve: [client.publicKey], onDecision: console.log });
  *   await auth.start();
+ *
+ * Events: "decision" (AuthDecision), "curve-keys" (keys allowed after a followed file changed).
  */
 export class Authenticator extends EventEmitter {
   readonly context: Context;
@@ -125,6 +128,27 @@ export class Authenticator extends EventEmitter {
     this.curveKeys.clear();
     for (const key of next) this.curveKeys.add(key);
     return this;
+  }
+
+  /**
+   * Allows the keys of `file` and `alsoAllow` (a service's own key, say), and follows the file:
+   * each "change" replaces the allowed keys and emits "curve-keys" (how many are allowed now).
+   * Returns a function that stops following.
+   */
+  followCurveKeyFile(file: CurveKeyFile, alsoAllow: Iterable<string> = []): () => void {
+    const always = [...alsoAllow];
+    const apply = (keys: Map<string, string>): void => {
+      this.setCurveKeys([...keys.keys(), ...always]);
+      this.emit("curve-keys", this.curveKeys.size);
+    };
+    this.setCurveKeys([...file.keys.keys(), ...always]);
+    file.on("change", apply);
+    return () => void file.off("change", apply);
+  }
+
+  /** How many CURVE client keys are allowed now. */
+  get curveKeyCount(): number {
+    return this.curveKeys.size;
   }
 
   revokeCurveKey(...keys: Array<string | Uint8Array>): this {

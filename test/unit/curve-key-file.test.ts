@@ -81,6 +81,24 @@ describe("CurveKeyFile", () => {
     expect(auth.decide(curveRequest(raw(b.publicKey))).allowed).toBe(true);
   });
 
+  it("followCurveKeyFile: the file's keys and the extra ones, replaced on each change until stopped", async () => {
+    const [a, b, own] = [curveKeyPair(), curveKeyPair(), curveKeyPair()];
+    const { path, file } = open(`${a.publicKey}\n`);
+    const auth = new Authenticator();
+    const counts: number[] = [];
+    auth.on("curve-keys", (n: number) => counts.push(n));
+    const stop = auth.followCurveKeyFile(file, [own.publicKey]);
+    const allowed = (k: { publicKey: string }) => auth.decide(curveRequest(raw(k.publicKey))).allowed;
+    expect([allowed(a), allowed(b), allowed(own), auth.curveKeyCount]).toEqual([true, false, true, 2]);
+    writeFileSync(path, `${b.publicKey}\n${a.publicKey}\n`);
+    await until(() => counts.length === 1);
+    expect([allowed(a), allowed(b), allowed(own), counts]).toEqual([true, true, true, [3]]);
+    stop();
+    writeFileSync(path, `${b.publicKey} only b\n`);
+    await until(() => file.keys.size === 1);
+    expect([allowed(a), counts]).toEqual([true, [3]]);
+  });
+
   it("setCurveKeys with a bad key changes nothing", () => {
     const a = curveKeyPair();
     const auth = new Authenticator({ curve: [a.publicKey] });

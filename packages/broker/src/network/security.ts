@@ -30,23 +30,22 @@ export class BrokerSecurity extends EventEmitter {
   readonly publicKey: string;
   private readonly authenticator: Authenticator;
   private readonly file: CurveKeyFile | null;
-  private allowed: Set<string>;
 
   constructor(readonly options: BrokerCurveOptions) {
     super();
     this.publicKey = curvePublicKey(options.secretKey);
     const allow = options.allow;
     this.file = typeof allow === "string" ? new CurveKeyFile(allow, { pollInterval: options.pollInterval }) : null;
-    this.allowed = new Set(this.file?.keys.keys() ?? (allow as readonly string[]));
     this.authenticator = new Authenticator({
       context: this.context,
       domain: ZAP_DOMAIN,
-      curve: this.allowed,
+      curve: typeof allow === "string" ? [] : allow,
       onDecision: (d: AuthDecision) => {
         if (!d.allowed) this.emit("refused", d);
       },
     });
-    this.file?.on("change", (keys: Map<string, string>) => this.replace(keys.keys()));
+    if (this.file !== null) this.authenticator.followCurveKeyFile(this.file);
+    this.authenticator.on("curve-keys", (count: number) => this.emit("allow-list", count));
     this.file?.on("error", (err: Error) => this.emit("allow-list-error", err));
   }
 
@@ -55,20 +54,12 @@ export class BrokerSecurity extends EventEmitter {
   }
 
   get allowedKeys(): number {
-    return this.allowed.size;
+    return this.authenticator.curveKeyCount;
   }
 
   /** Reads the allow-list file again now (no-op for a fixed list). */
   reload(): void {
     this.file?.reload();
-  }
-
-  /** Replaces the allowed keys (what a file reload does). */
-  replace(keys: Iterable<string>): void {
-    const next = new Set(keys);
-    this.authenticator.setCurveKeys(next);
-    this.allowed = next;
-    this.emit("allow-list", next.size);
   }
 
   /** Options for the broker's ROUTER. */

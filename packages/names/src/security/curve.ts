@@ -38,22 +38,21 @@ export class CurveGate extends EventEmitter {
   readonly publicKey: string;
   private readonly authenticator: Authenticator;
   private readonly file: CurveKeyFile | null;
-  private allowed: Set<string>;
 
   constructor(readonly curve: ServiceCurve) {
     super();
     this.publicKey = curvePublicKey(curve.secretKey);
-    this.file = typeof curve.allow === "string" ? new CurveKeyFile(curve.allow) : null;
-    this.allowed = this.withOwnKey(this.file?.keys.keys() ?? (curve.allow as readonly string[]));
+    const allow = curve.allow;
+    this.file = typeof allow === "string" ? new CurveKeyFile(allow) : null;
     this.authenticator = new Authenticator({
       context: this.context,
       domain: ZAP_DOMAIN,
-      curve: this.allowed,
+      curve: typeof allow === "string" ? [] : [...allow, this.publicKey],
       onDecision: (d: AuthDecision) => {
         if (!d.allowed) this.emit("refused", d);
       },
     });
-    this.file?.on("change", (keys: Map<string, string>) => this.replace(keys.keys()));
+    if (this.file !== null) this.authenticator.followCurveKeyFile(this.file, [this.publicKey]);
     this.file?.on("error", (err: Error) => this.emit("allow-list-error", err));
   }
 
@@ -62,7 +61,7 @@ export class CurveGate extends EventEmitter {
   }
 
   get allowedKeys(): number {
-    return this.allowed.size;
+    return this.authenticator.curveKeyCount;
   }
 
   reload(): void {
@@ -82,14 +81,5 @@ export class CurveGate extends EventEmitter {
   close(): void {
     this.file?.close();
     this.authenticator.close();
-  }
-
-  private replace(keys: Iterable<string>): void {
-    this.allowed = this.withOwnKey(keys);
-    this.authenticator.setCurveKeys(this.allowed);
-  }
-
-  private withOwnKey(keys: Iterable<string>): Set<string> {
-    return new Set([...keys, this.publicKey]);
   }
 }
