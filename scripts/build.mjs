@@ -33,6 +33,8 @@ const common = {
   packages: "external",
   logLevel: "warning",
 };
+/** Every free `Buffer` of the library becomes a module binding (no global getter per use). */
+const nodeBuffer = { inject: ["src/platform/node/buffer-global.ts"] };
 
 // Chunk names carry a content hash: drop the previous build's before writing new ones.
 for (const dir of ["dist/esm/chunks", "dist/cjs/chunks"]) rmSync(dir, { recursive: true, force: true });
@@ -40,6 +42,7 @@ for (const dir of ["dist/esm/chunks", "dist/cjs/chunks"]) rmSync(dir, { recursiv
 const [library] = await Promise.all([
   build({
     ...common,
+    ...nodeBuffer,
     entryPoints: ENTRIES,
     format: "esm",
     splitting: true,
@@ -47,7 +50,7 @@ const [library] = await Promise.all([
     chunkNames: "chunks/[name]-[hash]",
     metafile: true,
   }),
-  build({ ...common, entryPoints: ["src/cli/main.ts"], format: "esm", outfile: "dist/esm/cli.js" }),
+  build({ ...common, ...nodeBuffer, entryPoints: ["src/cli/main.ts"], format: "esm", outfile: "dist/esm/cli.js" }),
   buildBrowserBundles(),
 ]);
 

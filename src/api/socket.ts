@@ -17,6 +17,7 @@ import {
   optional,
   required,
   validateArguments,
+  validateTwoArguments,
 } from "./arguments.js";
 import { context as defaultContext, contextCore, type Context } from "./context.js";
 import { toInt32, toInt64, toUint32, toUint64 } from "./numbers.js";
@@ -247,15 +248,14 @@ export class Socket {
   // ---- send / receive ----
 
   /** zeromq.js's `send()`, on every socket (Writable declares it for the types that send). */
-  #send(args: IArguments): Promise<void> {
+  #send(message: unknown, options: unknown, count: number): Promise<void> {
     const wrap = this.#envelope?.wrap;
-    validateArguments(args, wrap === undefined ? messageRules : messageAndOptionsRules);
-    const message: unknown = args[0];
+    validateTwoArguments(count, message, options, wrap === undefined ? messageRules : messageAndOptionsRules);
     this.#validateOpen();
     if (this.#write !== null) {
       throw zmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time");
     }
-    const msg = wrap === undefined ? toMessage(message) : wrap(toMessage(message), args[1] as object);
+    const msg = wrap === undefined ? toMessage(message) : wrap(toMessage(message), options as object);
     const core = this.#core;
     const timeout = this.#sendTimeout;
     if (timeout === 0 || core.hasOut) {
@@ -277,8 +277,7 @@ export class Socket {
   }
 
   /** zeromq.js's `receive()`, on every socket (Readable declares it for the types that receive). */
-  #receive(args: IArguments): Promise<Message> {
-    noArguments(args);
+  #receive(): Promise<Message> {
     this.#validateOpen();
     if (this.#read !== null) {
       throw zmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time");
@@ -527,11 +526,14 @@ export class Socket {
     // send, receive, async iteration, join and leave exist on every socket at run time, as in
     // zeromq.js; the type declarations give them only to the types that can use them.
     Object.defineProperties(this.prototype, {
+      // `arguments` read by index and length only: V8 then makes no arguments object per
+      // message, and send.length stays 0, as the binding's.
       send: method(function send(this: Socket) {
-        return this.#send(arguments);
+        return this.#send(arguments[0], arguments[1], arguments.length);
       }),
       receive: method(function receive(this: Socket) {
-        return this.#receive(arguments);
+        if (arguments.length > 0) noArguments(arguments);
+        return this.#receive();
       }),
       [Symbol.asyncIterator]: method(function asyncIterator(this: Socket) {
         return iterate(this as unknown as Receiver<Message>);
