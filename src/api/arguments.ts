@@ -61,6 +61,11 @@ function checkCount(count: number, rules: readonly Rule[]): void {
   }
 }
 
+/** noArguments given the count alone (`arguments.length`: V8 then makes no arguments object). */
+export function noArgumentCount(count: number): void {
+  if (count > 0) checkCount(count, NO_RULES);
+}
+
 /** The common case of methods that take no argument at all. */
 export function noArguments(args: ArrayLike<unknown>): void {
   if (args.length > 0) validateArguments(args, NO_RULES);
