@@ -2,7 +2,7 @@
 // (browser-bundle.mjs) with esbuild; with --types, also their declarations with tsc, for ESM and
 // for CommonJS consumers.
 //
-// The entries (index, auth, z85, errors, v5-compat, ws, draft) share code: the ESM build is split into chunks so that
+// The entries (index, auth, z85, batch, errors, v5-compat, ws, draft) share code: the ESM build is split into chunks so that
 // every class exists once (a `Context` from "zmtp" must be the one `zmtp/auth` expects, a
 // `ZmqError` thrown by a socket must be an instance of the one from `zmtp/errors`). esbuild
 // splits ESM only, so the CommonJS build converts each ESM output file to CommonJS, one file for
@@ -19,6 +19,7 @@ const ENTRIES = {
   index: "src/index.ts",
   auth: "src/entries/auth.ts",
   z85: "src/entries/z85.ts",
+  batch: "src/entries/batch.ts",
   errors: "src/entries/errors.ts",
   "v5-compat": "src/entries/v5-compat.ts",
   ws: "src/entries/ws.ts",

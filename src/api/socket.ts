@@ -577,6 +577,7 @@ export class Socket {
       block: (socket, blocked) => {
         (socket as Socket).#state = blocked ? "blocked" : "open";
       },
+      retry: (socket) => (socket as Socket).#onReadiness(),
     });
   }
 }

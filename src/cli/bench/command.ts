@@ -26,6 +26,7 @@ Options:
   --repeat N          runs per size and series, interleaved; the median is shown (default 1)
   --against LIST      zeromq (zeromq.js), libzmq (native libzmq: a C peer built with cc
                       into ~/.cache/zmtp on first use), or both: zeromq,libzmq
+  --batch N           zmtp moves N messages per sendMany / receiveMany (zmtp/batch)
   --cross             zmtp -> zeromq.js and zeromq.js -> zmtp as well (needs zeromq)
   --ceiling           raw node:net carrying the same ZMTP frames: the pure-JS upper bound
   --one-process       sender and receiver in this process (default: two processes)
@@ -74,6 +75,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | "help" {
       repeat: { type: "string", default: "1" },
       against: { type: "string" },
       cross: { type: "boolean", default: false },
+      batch: { type: "string" },
       ceiling: { type: "boolean", default: false },
       "one-process": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
@@ -110,6 +112,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | "help" {
     throw new UsageError("--ceiling is a throughput bound: use it with push-pull, pub-sub or dealer-router");
   if (values.cross && transport === "inproc")
     throw new UsageError("--cross needs a real connection: inproc cannot join two libraries; use tcp or ipc");
+  if (values.batch !== undefined && workload === "req-rep")
+    throw new UsageError("--batch is for throughput: req-rep has one request in flight");
   if (values.plot !== undefined && !values.plot.endsWith(".svg"))
     throw new UsageError(`--plot writes SVG: give a FILE.svg (got "${values.plot}")`);
   return {
@@ -122,6 +126,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | "help" {
       repeat: Math.ceil(positiveNumber(values.repeat, "repeat")),
       against: against.includes("zeromq"),
       libzmq: against.includes("libzmq"),
+      batch: values.batch === undefined ? null : Math.ceil(positiveNumber(values.batch, "batch")),
       cross: values.cross,
       ceiling: values.ceiling,
       oneProcess: values["one-process"] || transport === "inproc",

@@ -41,6 +41,8 @@ export interface BenchOptions {
   /** Runs per size and series; the median is reported. Runs of different series interleave. */
   repeat: number;
   against: boolean;
+  /** zmtp sends and receives through zmtp/batch, this many messages per sendMany (null: send()/receive()). */
+  batch: number | null;
   /** Native libzmq (a C peer) as a series of its own. */
   libzmq: boolean;
   cross: boolean;
@@ -143,7 +145,7 @@ export async function runBench(
   const results: RunResult[] = [];
   let done = 0;
   for (const size of options.sizes) {
-    const plan: Plan = { size, count: options.count, durationMs: options.durationMs };
+    const plan: Plan = { size, count: options.count, durationMs: options.durationMs, batch: options.batch };
     const runs = new Map<Series, RunResult[]>(series.map((s) => [s, []]));
     for (let round = 0; round < options.repeat; round++) {
       for (const s of series) {
@@ -262,7 +264,7 @@ async function runInProcess(options: BenchOptions, s: WorkerSeries, plan: Plan):
   const receiver =
     s.receiver === "ceiling"
       ? await startCeilingReceiver(options.transport, address)
-      : await startReceiver(options.workload, await loadImpl(s.receiver), address, warm);
+      : await startReceiver(options.workload, await loadImpl(s.receiver), address, warm, plan.batch);
   let sender;
   try {
     sender =

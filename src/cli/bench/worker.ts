@@ -85,7 +85,7 @@ export async function runWorker(json: string | undefined): Promise<number> {
       const receiver =
         spec.side === "ceiling"
           ? await startCeilingReceiver(spec.transport, spec.address)
-          : await startReceiver(spec.workload, await loadImpl(spec.side), spec.address, warm);
+          : await startReceiver(spec.workload, await loadImpl(spec.side), spec.address, warm, spec.plan.batch);
       handle = receiver;
       report({ type: "ready", endpoint: receiver.endpoint });
       if (spec.side === "ceiling") warm.fire();
