@@ -16,6 +16,7 @@ export interface BenchSocket {
   readonly lastEndpoint: string | null;
   send?(message: Buffer | Buffer[]): Promise<void>;
   receive?(): Promise<Buffer[]>;
+  [Symbol.asyncIterator]?(): AsyncIterator<Buffer[]>;
   subscribe?(...prefixes: string[]): void;
 }
 

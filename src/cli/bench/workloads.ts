@@ -204,14 +204,15 @@ async function countBatchesUntilEnd(
   }
 }
 
+/** The replier: a `for await` echo, as applications write one. */
 async function echo(socket: BenchSocket, warm: Signal): Promise<null> {
-  for (;;) {
-    const msg = await socket.receive!();
+  for await (const msg of { [Symbol.asyncIterator]: () => socket[Symbol.asyncIterator]!() }) {
     const tag = msg[msg.length - 1]![0];
     if (tag === TAG_WARMUP && !warm.fired) warm.fire();
     await socket.send!(msg);
-    if (tag === TAG_END) return null;
+    if (tag === TAG_END) break;
   }
+  return null;
 }
 
 export interface SenderHandle {
