@@ -115,9 +115,9 @@ function applicationImports(files) {
             message: "Applications import zmtp's public entries, never its files.",
           },
           {
-            regex: "^zmtp/(?!(auth|z85|errors|ws|browser|browser-lite|package\\.json)$)",
+            regex: "^zmtp/(?!(auth|z85|batch|errors|ws|browser|browser-lite|package\\.json)$)",
             message:
-              "Applications import zmtp's public entries only: zmtp, zmtp/auth, zmtp/z85, zmtp/errors, zmtp/ws, zmtp/browser, zmtp/browser-lite.",
+              "Applications import zmtp's public entries only: zmtp, zmtp/auth, zmtp/z85, zmtp/batch, zmtp/errors, zmtp/ws, zmtp/browser, zmtp/browser-lite.",
           },
         ],
       },

@@ -2,7 +2,7 @@
 // (browser-bundle.mjs) with esbuild; with --types, also their declarations with tsc, for ESM and
 // for CommonJS consumers.
 //
-// The entries (index, auth, z85, errors, v5-compat, ws, draft) share code: the ESM build is split into chunks so that
+// The entries (index, auth, z85, batch, errors, v5-compat, ws, draft) share code: the ESM build is split into chunks so that
 // every class exists once (a `Context` from "zmtp" must be the one `zmtp/auth` expects, a
 // `ZmqError` thrown by a socket must be an instance of the one from `zmtp/errors`). esbuild
 // splits ESM only, so the CommonJS build converts each ESM output file to CommonJS, one file for
@@ -19,6 +19,7 @@ const ENTRIES = {
   index: "src/index.ts",
   auth: "src/entries/auth.ts",
   z85: "src/entries/z85.ts",
+  batch: "src/entries/batch.ts",
   errors: "src/entries/errors.ts",
   "v5-compat": "src/entries/v5-compat.ts",
   ws: "src/entries/ws.ts",
@@ -33,6 +34,8 @@ const common = {
   packages: "external",
   logLevel: "warning",
 };
+/** Every free `Buffer` of the library becomes a module binding (no global getter per use). */
+const nodeBuffer = { inject: ["src/platform/node/buffer-global.ts"] };
 
 // Chunk names carry a content hash: drop the previous build's before writing new ones.
 for (const dir of ["dist/esm/chunks", "dist/cjs/chunks"]) rmSync(dir, { recursive: true, force: true });
@@ -40,6 +43,7 @@ for (const dir of ["dist/esm/chunks", "dist/cjs/chunks"]) rmSync(dir, { recursiv
 const [library] = await Promise.all([
   build({
     ...common,
+    ...nodeBuffer,
     entryPoints: ENTRIES,
     format: "esm",
     splitting: true,
@@ -47,7 +51,7 @@ const [library] = await Promise.all([
     chunkNames: "chunks/[name]-[hash]",
     metafile: true,
   }),
-  build({ ...common, entryPoints: ["src/cli/main.ts"], format: "esm", outfile: "dist/esm/cli.js" }),
+  build({ ...common, ...nodeBuffer, entryPoints: ["src/cli/main.ts"], format: "esm", outfile: "dist/esm/cli.js" }),
   buildBrowserBundles(),
 ]);
 

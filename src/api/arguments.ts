@@ -33,16 +33,37 @@ export function optional(message: string, ...checks: Check[]): Rule {
 const NO_RULES: readonly Rule[] = [];
 
 export function validateArguments(args: ArrayLike<unknown>, rules: readonly Rule[] = NO_RULES): void {
-  for (let i = 0; i < rules.length; i++) {
-    const rule = rules[i]!;
-    const value = args[i];
-    if (rule.optional && value === undefined) continue;
-    if (!rule.checks.some((check) => check(value))) throw new TypeError(rule.message);
-  }
-  if (args.length > rules.length) {
+  for (let i = 0; i < rules.length; i++) checkRule(rules[i]!, args[i]);
+  checkCount(args.length, rules);
+}
+
+/**
+ * validateArguments for methods of at most two rules, given the call's first two arguments and
+ * its argument count: per-message methods (send) then make no `arguments` object.
+ */
+export function validateTwoArguments(count: number, first: unknown, second: unknown, rules: readonly Rule[]): void {
+  if (rules.length > 0) checkRule(rules[0]!, first);
+  if (rules.length > 1) checkRule(rules[1]!, second);
+  checkCount(count, rules);
+}
+
+function checkRule(rule: Rule, value: unknown): void {
+  if (rule.optional && value === undefined) return;
+  const checks = rule.checks;
+  for (let i = 0; i < checks.length; i++) if (checks[i]!(value)) return;
+  throw new TypeError(rule.message);
+}
+
+function checkCount(count: number, rules: readonly Rule[]): void {
+  if (count > rules.length) {
     const n = rules.length;
-    throw new TypeError(`Expected ${n} argument${n === 1 ? "" : "s"} but received ${args.length}`);
+    throw new TypeError(`Expected ${n} argument${n === 1 ? "" : "s"} but received ${count}`);
   }
+}
+
+/** noArguments given the count alone (`arguments.length`: V8 then makes no arguments object). */
+export function noArgumentCount(count: number): void {
+  if (count > 0) checkCount(count, NO_RULES);
 }
 
 /** The common case of methods that take no argument at all. */

@@ -21,6 +21,8 @@ function bytes(data: ArrayBufferView | ArrayBuffer): Buffer {
  * SharedArrayBuffer, undefined inside an array) as the UTF-8 of its string conversion.
  */
 export function toFrame(value: unknown): Buffer {
+  // The common case first: a Buffer is kept as it is.
+  if (value instanceof Buffer) return value;
   if (typeof value === "string") return Buffer.from(value);
   if (ArrayBuffer.isView(value)) {
     // N-API takes a DataView for a buffer but cannot read it as one: zeromq.js throws this.

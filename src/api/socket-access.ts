@@ -12,13 +12,17 @@ export let unwrapSocket: (value: unknown) => SocketCore | null;
 export let endpointsOf: (socket: object) => number;
 /** @internal A running Proxy blocks both of its sockets, as zeromq.js does. */
 export let blockSocket: (socket: object, blocked: boolean) => void;
+/** @internal The batch functions changed the core behind the socket's back: retry its pending operations. */
+export let retryPending: (socket: object) => void;
 
 export function provideSocketAccess(access: {
   unwrap: typeof unwrapSocket;
   endpoints: typeof endpointsOf;
   block: typeof blockSocket;
+  retry: typeof retryPending;
 }): void {
   unwrapSocket = access.unwrap;
   endpointsOf = access.endpoints;
   blockSocket = access.block;
+  retryPending = access.retry;
 }

@@ -1,6 +1,6 @@
 import { holdProcess, releaseProcess, warn, watchProcessExit } from "#platform/process";
 import { nextTurn } from "#platform/timers";
-import { publicError, zmqError } from "../errors.js";
+import { publicError, zmqError, type ZmqError } from "../errors.js";
 import type { OptionArgument, SocketCore } from "../sockets/core.js";
 import { createSocketCore } from "../sockets/factory.js";
 import type { Message } from "../sockets/pipe.js";
@@ -13,15 +13,16 @@ import {
   isNumber,
   isObject,
   isString,
+  noArgumentCount,
   noArguments,
   optional,
   required,
   validateArguments,
+  validateTwoArguments,
 } from "./arguments.js";
 import { context as defaultContext, contextCore, type Context } from "./context.js";
 import { toInt32, toInt64, toUint32, toUint64 } from "./numbers.js";
 import { Observer } from "./observer.js";
-import { iterate, type Receiver } from "./iterate.js";
 import { provideSocketAccess } from "./socket-access.js";
 import { envelopeOf, type Envelope } from "./envelope.js";
 import { toMessage } from "./outgoing.js";
@@ -247,15 +248,14 @@ export class Socket {
   // ---- send / receive ----
 
   /** zeromq.js's `send()`, on every socket (Writable declares it for the types that send). */
-  #send(args: IArguments): Promise<void> {
+  #send(message: unknown, options: unknown, count: number): Promise<void> {
     const wrap = this.#envelope?.wrap;
-    validateArguments(args, wrap === undefined ? messageRules : messageAndOptionsRules);
-    const message: unknown = args[0];
+    validateTwoArguments(count, message, options, wrap === undefined ? messageRules : messageAndOptionsRules);
     this.#validateOpen();
     if (this.#write !== null) {
       throw zmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time");
     }
-    const msg = wrap === undefined ? toMessage(message) : wrap(toMessage(message), args[1] as object);
+    const msg = wrap === undefined ? toMessage(message) : wrap(toMessage(message), options as object);
     const core = this.#core;
     const timeout = this.#sendTimeout;
     if (timeout === 0 || core.hasOut) {
@@ -276,33 +276,58 @@ export class Socket {
     return this.#pendWrite(msg, true, timeout);
   }
 
-  /** zeromq.js's `receive()`, on every socket (Readable declares it for the types that receive). */
-  #receive(args: IArguments): Promise<Message> {
-    noArguments(args);
+  /**
+   * zeromq.js's `receive()`, on every socket (Readable declares it for the types that receive).
+   * `asResult`: the async iterator's form, an iterator result; a message ready at once is then
+   * wrapped as it resolves, without a promise more per message.
+   */
+  #receive(asResult: false): Promise<Message>;
+  #receive(asResult: true): Promise<IteratorResult<Message, undefined>>;
+  #receive(asResult: boolean): Promise<Message | IteratorResult<Message, undefined>> {
     this.#validateOpen();
     if (this.#read !== null) {
       throw zmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time");
     }
     const core = this.#core;
     const timeout = this.#receiveTimeout;
+    let promise: Promise<Message>;
     if (timeout === 0 || core.hasIn) {
       if (timeout === 0 || this.#syncOperations++ < MAX_SYNC_OPERATIONS) {
-        let result: Promise<Message>;
+        let result: Promise<Message | IteratorResult<Message, undefined>>;
         try {
           const msg = core.receive();
-          result = msg !== undefined ? Promise.resolve(this.#received(msg)) : Promise.reject(zmqError("EAGAIN"));
+          if (msg === undefined) result = Promise.reject(zmqError("EAGAIN"));
+          else result = Promise.resolve(asResult ? { value: this.#received(msg), done: false } : this.#received(msg));
         } catch (err) {
           result = Promise.reject(publicError(err));
         }
         this.#triggerWrite();
         return result;
       }
-      const promise = this.#pendRead(false, -1);
+      promise = this.#pendRead(false, -1);
       nextTurn(this.#delayedRead);
-      return promise;
+    } else {
+      promise = this.#pendRead(true, timeout);
     }
-    return this.#pendRead(true, timeout);
+    return asResult ? promise.then(iteratorResult, this.#iteratorEnd) : promise;
   }
+
+  /** The async iterator's next(), as zeromq.js's: done once closed, also when a pending receive was cut by close. */
+  #next(): Promise<IteratorResult<Message, undefined>> {
+    // zeromq.js's results carry no `value` when done.
+    if (this.#state === "closed") return Promise.resolve({ done: true } as IteratorReturnResult<undefined>);
+    try {
+      return this.#receive(true);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  readonly #iteratorEnd = (err: unknown): IteratorResult<Message, undefined> => {
+    if (this.#state === "closed" && (err as ZmqError).code === "EAGAIN")
+      return { done: true } as IteratorReturnResult<undefined>;
+    throw err;
+  };
 
   #pendWrite(message: Message, polled: boolean, timeout: number): Promise<void> {
     holdProcess();
@@ -527,14 +552,17 @@ export class Socket {
     // send, receive, async iteration, join and leave exist on every socket at run time, as in
     // zeromq.js; the type declarations give them only to the types that can use them.
     Object.defineProperties(this.prototype, {
+      // `arguments` read by index and length only: V8 then makes no arguments object per
+      // message, and send.length stays 0, as the binding's.
       send: method(function send(this: Socket) {
-        return this.#send(arguments);
+        return this.#send(arguments[0], arguments[1], arguments.length);
       }),
       receive: method(function receive(this: Socket) {
-        return this.#receive(arguments);
+        noArgumentCount(arguments.length);
+        return this.#receive(false);
       }),
-      [Symbol.asyncIterator]: method(function asyncIterator(this: Socket) {
-        return iterate(this as unknown as Receiver<Message>);
+      [Symbol.asyncIterator]: method(function asyncIterator(this: Socket): AsyncIterator<Message, undefined> {
+        return { next: () => this.#next() };
       }),
       join: method(function join(this: Socket, ...groups: unknown[]) {
         for (const group of groups) this.#groupOperation(group, true);
@@ -549,6 +577,7 @@ export class Socket {
       block: (socket, blocked) => {
         (socket as Socket).#state = blocked ? "blocked" : "open";
       },
+      retry: (socket) => (socket as Socket).#onReadiness(),
     });
   }
 }
@@ -571,6 +600,10 @@ function introspect(core: SocketCore): Introspection {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+
+function iteratorResult(value: Message): IteratorResult<Message, undefined> {
+  return { value, done: false };
+}
 
 function awaitNextTurn(): Promise<void> {
   return new Promise((resolve) => nextTurn(resolve));

@@ -20,6 +20,11 @@ export interface PipeOwner {
 export interface PipeDriver {
   /** The socket queued a message while the outbound queue was empty. */
   outboundReady(): void;
+  /**
+   * The socket sends a message while the outbound queue is empty: a driver that can take it at
+   * once (an engine copies it into its write batch) does and returns true; false queues it.
+   */
+  takeNow?(msg: Message): boolean;
   /** The socket read the inbound queue down to its low-water mark after it was full. */
   inboundSpace(): void;
   /** The socket ended the pipe (see Pipe.terminate): send what is queued, then close the connection. */
@@ -139,9 +144,20 @@ export class Pipe {
    */
   write(msg: Message): void {
     if (this.conflate) this.outbound.clear();
-    this.outbound.push(msg);
     this.outWritten++;
-    if (this.outbound.length === 1) this.driver?.outboundReady();
+    if (this.outbound.length > 0) {
+      this.outbound.push(msg);
+      copySmallFrames(msg);
+      return;
+    }
+    const driver = this._driver;
+    // The common case of a connection keeping up: the message never waits in the queue.
+    if (driver !== null && driver.takeNow !== undefined && driver.takeNow(msg)) {
+      this.taken(false);
+      return;
+    }
+    this.outbound.push(msg);
+    driver?.outboundReady();
     if (this.outbound.length > 0) copySmallFrames(msg);
   }
 
@@ -181,6 +197,12 @@ export class Pipe {
   takeOutbound(passOn = false): Message | undefined {
     const msg = this.outbound.shift();
     if (msg === undefined) return undefined;
+    this.taken(passOn);
+    return msg;
+  }
+
+  /** The driver took one message: the writer hears of it every low-water mark's worth (or at once). */
+  private taken(passOn: boolean): void {
     this.outRead++;
     const lwm = lowWater(this.sendHighWaterMark);
     if (passOn || this.outRead % lwm === 0) {
@@ -188,7 +210,6 @@ export class Pipe {
       this.outReadSeen = this.outRead;
       if (wasFull && !this.closed && this.writable) this.owner.pipeWritable(this);
     }
-    return msg;
   }
 
   /** Whether messages wait to be sent (linger keeps the connection open while they do). */

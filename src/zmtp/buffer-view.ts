@@ -16,3 +16,11 @@ Object.defineProperty(BufferView.prototype, "constructor", { value: Buffer, writ
 export function bufferView(buf: Buffer, start: number, end: number): Buffer {
   return new BufferView(buf.buffer as ArrayBuffer, buf.byteOffset + start, end - start) as unknown as Buffer;
 }
+
+/**
+ * `length` bytes of `memory` from `byteOffset` (absolute), as a Buffer: for a caller that read a
+ * chunk's `buffer` and `byteOffset` once and makes many views into it.
+ */
+export function memoryView(memory: ArrayBuffer, byteOffset: number, length: number): Buffer {
+  return new BufferView(memory, byteOffset, length) as unknown as Buffer;
+}

@@ -1,5 +1,5 @@
 import { MAX_BUFFER_LENGTH } from "#platform/buffer";
-import { bufferView } from "./buffer-view.js";
+import { memoryView } from "./buffer-view.js";
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE } from "./frame.js";
 import { ProtocolError } from "../errors.js";
 
@@ -21,6 +21,9 @@ type State = "flags" | "size" | "body";
 export class FrameDecoder {
   private readonly pending: Buffer[] = [];
   private chunk: Buffer = EMPTY;
+  /** The chunk's memory and where the chunk starts in it, read once per chunk for the views made. */
+  private memory = EMPTY.buffer as ArrayBuffer;
+  private memoryOffset = 0;
   private offset = 0;
   private state: State = "flags";
   private flags = 0;
@@ -65,21 +68,21 @@ export class FrameDecoder {
       if (!this.paused) this.drain();
       return;
     }
-    this.chunk = chunk;
-    this.offset = 0;
+    this.setChunk(chunk);
     this.drain();
+  }
+
+  private setChunk(chunk: Buffer): void {
+    this.chunk = chunk;
+    this.memory = chunk.buffer as ArrayBuffer;
+    this.memoryOffset = chunk.byteOffset;
+    this.offset = 0;
   }
 
   private nextChunk(): boolean {
     const next = this.pending.shift();
-    if (next === undefined) {
-      this.chunk = EMPTY;
-      this.offset = 0;
-      return false;
-    }
-    this.chunk = next;
-    this.offset = 0;
-    return true;
+    this.setChunk(next ?? EMPTY);
+    return next !== undefined;
   }
 
   private drain(): void {
@@ -152,7 +155,7 @@ export class FrameDecoder {
     }
     const available = this.chunk.length - this.offset;
     if (available >= size) {
-      const body = bufferView(this.chunk, this.offset, this.offset + size);
+      const body = memoryView(this.memory, this.memoryOffset + this.offset, size);
       this.offset += size;
       this.state = "flags";
       this.emit(body);

@@ -1,4 +1,4 @@
-import { nextTick } from "#platform/timers";
+import { afterPromiseJobs } from "#platform/timers";
 import { closeStream, type ByteStream } from "../transports/stream.js";
 import { encodeCancel, encodeError, encodeSubscribe, type Command } from "./command.js";
 import { Connection, type ConnectionOptions } from "./connection.js";
@@ -119,6 +119,22 @@ export class Engine extends Connection<EngineOptions> {
     this.schedulePump();
   }
 
+  /**
+   * A message sent while the pipe was empty goes straight into the batch (its frames copied
+   * there), unless the stream pushes back or the pipe is being drained already: then it queues.
+   */
+  takeNow(msg: Buffer[]): boolean {
+    const pipe = this.pipe;
+    if (this.state !== "traffic" || this.taking || pipe === null || pipe.carriesSubscriptions) return false;
+    if (this.stream.writableNeedDrain) return false;
+    const writer = this.writer;
+    writer.appendMessage(msg);
+    this.counters.messagesOut += 1;
+    if (writer.batchFull) writer.flush();
+    this.schedulePump();
+    return true;
+  }
+
   inboundSpace(): void {
     this.resumeInput();
   }
@@ -230,7 +246,7 @@ export class Engine extends Connection<EngineOptions> {
   private schedulePump(): void {
     if (this.pumpScheduled || this.state === "closed") return;
     this.pumpScheduled = true;
-    nextTick(this.pump);
+    afterPromiseJobs(this.pump);
   }
 
   /** Moves queued messages from the pipe into batched stream writes until the stream pushes back. */

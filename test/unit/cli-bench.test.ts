@@ -76,6 +76,30 @@ describe("zmtp bench (runs)", { timeout: 60_000 }, () => {
     expect(ours.ofCeiling).toBeCloseTo(ours.messagesPerSecond / results[2]!.messagesPerSecond, 9);
   });
 
+  it("--against libzmq runs native libzmq beside zmtp, or says once why it cannot", async () => {
+    const result = await zmtp("bench", "push-pull", ...TINY, "--against", "libzmq", "--json");
+    expect(result.code, result.stderr).toBe(0);
+    const { results } = JSON.parse(result.stdout) as BenchJson;
+    if (result.stderr.includes("skipping native libzmq")) {
+      // No C compiler or no libzmq on this machine: zmtp alone, and one line saying so.
+      expect(results.map((r) => r.series)).toEqual(["zmtp"]);
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      return;
+    }
+    expect(results.map((r) => r.series)).toEqual(["zmtp", "libzmq (C)"]);
+    const [ours, native] = results;
+    expect(native!.messages).toBe(2000);
+    expect(native!.cpuNsPerMessage.receiver).toBeGreaterThan(0);
+    expect(ours!.vsLibzmq).toBeCloseTo(ours!.messagesPerSecond / native!.messagesPerSecond, 9);
+  });
+
+  it("--against libzmq skips workloads the C peer does not run, with one message", async () => {
+    const result = await zmtp("bench", "pub-sub", ...TINY, "--against", "libzmq", "--json");
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("--against libzmq runs push-pull, dealer-router, req-rep");
+    expect((JSON.parse(result.stdout) as BenchJson).results.map((r) => r.series)).toEqual(["zmtp"]);
+  });
+
   it("--plot writes an SVG with a line for zmtp and one for zeromq.js", async () => {
     const file = join(dir, "plot.svg");
     const result = await zmtp(
@@ -184,6 +208,7 @@ describe("zmtp bench (parts)", () => {
     peakRssMB: 70,
     peakRssMBBySide: { sender: 70, receiver: 70 },
     vsZeromq: null,
+    vsLibzmq: null,
     ofCeiling: null,
     ...extra,
   });

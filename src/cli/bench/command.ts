@@ -24,7 +24,9 @@ Options:
   --count N           messages (round trips for req-rep) per run
   --duration S        seconds per run (default 2 unless --count is given)
   --repeat N          runs per size and series, interleaved; the median is shown (default 1)
-  --against zeromq    run the same workload on zeromq.js too, alternating with zmtp
+  --against LIST      zeromq (zeromq.js), libzmq (native libzmq: a C peer built with cc
+                      into ~/.cache/zmtp on first use), or both: zeromq,libzmq
+  --batch N           zmtp moves N messages per sendMany / receiveMany (zmtp/batch)
   --cross             zmtp -> zeromq.js and zeromq.js -> zmtp as well (needs zeromq)
   --ceiling           raw node:net carrying the same ZMTP frames: the pure-JS upper bound
   --one-process       sender and receiver in this process (default: two processes)
@@ -73,6 +75,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | "help" {
       repeat: { type: "string", default: "1" },
       against: { type: "string" },
       cross: { type: "boolean", default: false },
+      batch: { type: "string" },
       ceiling: { type: "boolean", default: false },
       "one-process": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
@@ -94,8 +97,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | "help" {
   const transport = values.transport as Transport;
   if (!TRANSPORTS.includes(transport))
     throw new UsageError(`unknown transport "${transport}": expected ${TRANSPORTS.join(", ")}`);
-  if (values.against !== undefined && values.against !== "zeromq")
-    throw new UsageError(`--against takes "zeromq" (got "${values.against}")`);
+  const against = values.against === undefined ? [] : values.against.split(",");
+  if (against.some((name) => name !== "zeromq" && name !== "libzmq"))
+    throw new UsageError(`--against takes zeromq, libzmq or zeromq,libzmq (got "${values.against}")`);
   if (values.count !== undefined && values.duration !== undefined)
     throw new UsageError("give --count or --duration, not both");
   const count = values.count === undefined ? null : Math.ceil(positiveNumber(values.count, "count"));
@@ -108,6 +112,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | "help" {
     throw new UsageError("--ceiling is a throughput bound: use it with push-pull, pub-sub or dealer-router");
   if (values.cross && transport === "inproc")
     throw new UsageError("--cross needs a real connection: inproc cannot join two libraries; use tcp or ipc");
+  if (values.batch !== undefined && workload === "req-rep")
+    throw new UsageError("--batch is for throughput: req-rep has one request in flight");
   if (values.plot !== undefined && !values.plot.endsWith(".svg"))
     throw new UsageError(`--plot writes SVG: give a FILE.svg (got "${values.plot}")`);
   return {
@@ -118,7 +124,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | "help" {
       count,
       durationMs,
       repeat: Math.ceil(positiveNumber(values.repeat, "repeat")),
-      against: values.against === "zeromq",
+      against: against.includes("zeromq"),
+      libzmq: against.includes("libzmq"),
+      batch: values.batch === undefined ? null : Math.ceil(positiveNumber(values.batch, "batch")),
       cross: values.cross,
       ceiling: values.ceiling,
       oneProcess: values["one-process"] || transport === "inproc",
@@ -156,7 +164,11 @@ export async function runBenchCommand(argv: readonly string[]): Promise<number> 
   const progress = new Progress(process.stderr.isTTY === true);
   let results: RunResult[];
   try {
-    results = await runBench(options, (done, total, label) => progress.update(done, total, label));
+    results = await runBench(
+      options,
+      (done, total, label) => progress.update(done, total, label),
+      (message) => process.stderr.write(`zmtp bench: ${message}\n`),
+    );
   } catch (err) {
     progress.stop();
     const message = err instanceof MissingZeromqError ? err.message : `the bench failed: ${(err as Error).message}`;

@@ -1,3 +1,4 @@
+import { receiveMany, sendMany } from "../../api/batch.js";
 import * as zmtp from "../../index.js";
 
 /**
@@ -15,6 +16,7 @@ export interface BenchSocket {
   readonly lastEndpoint: string | null;
   send?(message: Buffer | Buffer[]): Promise<void>;
   receive?(): Promise<Buffer[]>;
+  [Symbol.asyncIterator]?(): AsyncIterator<Buffer[]>;
   subscribe?(...prefixes: string[]): void;
 }
 
@@ -30,7 +32,12 @@ export interface SocketApi {
   Router: SocketClass;
   Request: SocketClass;
   Reply: SocketClass;
+  /** zmtp/batch, where the implementation has it (--batch). */
+  sendMany?(socket: BenchSocket, messages: Buffer[]): Promise<void>;
+  receiveMany?(socket: BenchSocket): Promise<Buffer[][]>;
 }
+
+export type SocketClassName = Exclude<keyof SocketApi, "sendMany" | "receiveMany">;
 
 /** How each implementation is named in tables, JSON and plots. */
 export const IMPL_LABEL: Record<ImplName, string> = { zmtp: "zmtp", zeromq: "zeromq.js" };
@@ -46,7 +53,7 @@ export class MissingZeromqError extends Error {
 
 /** Loads an implementation's socket classes; zeromq.js is imported only when asked for. */
 export async function loadImpl(name: ImplName): Promise<SocketApi> {
-  if (name === "zmtp") return zmtp as unknown as SocketApi;
+  if (name === "zmtp") return { ...zmtp, sendMany, receiveMany } as unknown as SocketApi;
   try {
     // A variable specifier keeps bundlers from resolving it: zeromq is an optional dev dependency.
     const specifier = "zeromq";

@@ -25,6 +25,7 @@ const STYLES: Record<string, Style> = {
   zmtp: { color: "#1565c0", width: 3.5, dash: "" },
   "zeromq.js": { color: "#ef6c00", width: 3, dash: "" },
   ceiling: { color: "#757575", width: 2, dash: "7 5" },
+  "libzmq (C)": { color: "#c62828", width: 2.5, dash: "" },
   "zmtp->zeromq.js": { color: "#2e7d32", width: 2, dash: "3 4" },
   "zeromq.js->zmtp": { color: "#8e24aa", width: 2, dash: "3 4" },
 };

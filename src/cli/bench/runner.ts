@@ -3,8 +3,16 @@ import { rmSync } from "node:fs";
 import { cliPath } from "../cli-path.js";
 import { startCeilingReceiver, startCeilingSender } from "./ceiling.js";
 import { IMPL_LABEL, loadImpl, type ImplName } from "./implementations.js";
+import { LIBZMQ_WORKLOADS, LibzmqUnavailableError, libzmqPeer, runLibzmq } from "./libzmq-peer.js";
 import { formatSize } from "./size.js";
-import { RssSampler, type Side, type WorkerCommand, type WorkerReport, type WorkerSpec } from "./worker.js";
+import {
+  RssSampler,
+  type Side,
+  type WorkerCommand,
+  type WorkerReport,
+  type WorkerSide,
+  type WorkerSpec,
+} from "./worker.js";
 import {
   Signal,
   WORKLOAD,
@@ -33,6 +41,10 @@ export interface BenchOptions {
   /** Runs per size and series; the median is reported. Runs of different series interleave. */
   repeat: number;
   against: boolean;
+  /** zmtp sends and receives through zmtp/batch, this many messages per sendMany (null: send()/receive()). */
+  batch: number | null;
+  /** Native libzmq (a C peer) as a series of its own. */
+  libzmq: boolean;
   cross: boolean;
   ceiling: boolean;
   oneProcess: boolean;
@@ -53,6 +65,7 @@ export const SERIES = {
   zmtpToZeromq: { name: "zmtp->zeromq.js", sender: "zmtp", receiver: "zeromq" },
   zeromqToZmtp: { name: "zeromq.js->zmtp", sender: "zeromq", receiver: "zmtp" },
   ceiling: { name: "ceiling", sender: "ceiling", receiver: "ceiling" },
+  libzmq: { name: "libzmq (C)", sender: "libzmq", receiver: "libzmq" },
 } as const satisfies Record<string, Series>;
 
 export interface RunResult {
@@ -80,6 +93,8 @@ export interface RunResult {
   peakRssMBBySide: { sender: number | null; receiver: number | null };
   /** zmtp ÷ zeromq.js at this size: messages/s for throughput, p50 for latency (zmtp rows only). */
   vsZeromq: number | null;
+  /** zmtp ÷ native libzmq (C) at this size, the same way (zmtp rows only). */
+  vsLibzmq: number | null;
   /** messages/s as a fraction of the ceiling's at this size (zmtp rows only). */
   ofCeiling: number | null;
 }
@@ -87,32 +102,60 @@ export interface RunResult {
 export function seriesFor(options: BenchOptions): Series[] {
   const list: Series[] = [SERIES.zmtp];
   if (options.against) list.push(SERIES.zeromq);
+  if (options.libzmq) list.push(SERIES.libzmq);
   if (options.cross) list.push(SERIES.zmtpToZeromq, SERIES.zeromqToZmtp);
   if (options.ceiling) list.push(SERIES.ceiling);
   return list;
+}
+
+/**
+ * Whether the native libzmq series can run here, building its C peer on first use; when it
+ * cannot, says why in one line (the rest of the bench runs without it).
+ */
+function libzmqAvailable(options: BenchOptions, warn: (message: string) => void): boolean {
+  if (!LIBZMQ_WORKLOADS.includes(options.workload)) {
+    warn(`--against libzmq runs ${LIBZMQ_WORKLOADS.join(", ")}; ${options.workload} runs without it`);
+    return false;
+  }
+  // Over ipc the C dealer-router run stalled (the ROUTER never saw the end marker): tcp only for now.
+  if (options.transport !== "tcp") {
+    warn(`--against libzmq runs over tcp; ${options.transport} runs without it`);
+    return false;
+  }
+  try {
+    libzmqPeer();
+    return true;
+  } catch (err) {
+    if (!(err instanceof LibzmqUnavailableError)) throw err;
+    warn(`skipping native libzmq: ${err.message}`);
+    return false;
+  }
 }
 
 /** Runs every size x series; `progress` is called after each run with the number done. */
 export async function runBench(
   options: BenchOptions,
   progress: (done: number, total: number, label: string) => void,
+  warn: (message: string) => void = () => {},
 ): Promise<RunResult[]> {
-  const series = seriesFor(options);
+  const series = seriesFor(options).filter((s) => s !== SERIES.libzmq || libzmqAvailable(options, warn));
   // Fail before any run when zeromq.js is asked for and missing (the workers would each fail later).
   if (series.some((s) => s.sender === "zeromq" || s.receiver === "zeromq")) await loadImpl("zeromq");
   const total = series.length * options.sizes.length * options.repeat;
   const results: RunResult[] = [];
   let done = 0;
   for (const size of options.sizes) {
-    const plan: Plan = { size, count: options.count, durationMs: options.durationMs };
+    const plan: Plan = { size, count: options.count, durationMs: options.durationMs, batch: options.batch };
     const runs = new Map<Series, RunResult[]>(series.map((s) => [s, []]));
     for (let round = 0; round < options.repeat; round++) {
       for (const s of series) {
         progress(done++, total, `${s.name} ${formatSize(size)}`);
         const figures =
-          options.oneProcess || options.transport === "inproc"
-            ? await runInProcess(options, s, plan)
-            : await runInWorkers(options, s, plan);
+          s.sender === "libzmq" || s.receiver === "libzmq"
+            ? await runNative(options, plan)
+            : options.oneProcess || options.transport === "inproc"
+              ? await runInProcess(options, { ...s, sender: s.sender, receiver: s.receiver }, plan)
+              : await runInWorkers(options, { ...s, sender: s.sender, receiver: s.receiver }, plan);
         runs.get(s)!.push(toResult(options, s, size, figures));
       }
     }
@@ -177,6 +220,7 @@ function toResult(options: BenchOptions, s: Series, size: number, figures: RunFi
       receiver: figures.receiverRssBytes === null ? null : figures.receiverRssBytes / 2 ** 20,
     },
     vsZeromq: null,
+    vsLibzmq: null,
     ofCeiling: null,
   };
 }
@@ -185,14 +229,16 @@ function toResult(options: BenchOptions, s: Series, size: number, figures: RunFi
 function annotate(results: RunResult[]): RunResult[] {
   for (const r of results) {
     if (r.series !== SERIES.zmtp.name) continue;
-    const theirs = results.find((o) => o.size === r.size && o.series === SERIES.zeromq.name);
+    const ratio = (series: string): number | null => {
+      const theirs = results.find((o) => o.size === r.size && o.series === series);
+      if (theirs === undefined) return null;
+      return r.p50Us !== null && theirs.p50Us !== null
+        ? r.p50Us / theirs.p50Us
+        : r.messagesPerSecond / theirs.messagesPerSecond;
+    };
     const ceiling = results.find((o) => o.size === r.size && o.series === SERIES.ceiling.name);
-    if (theirs !== undefined) {
-      r.vsZeromq =
-        r.p50Us !== null && theirs.p50Us !== null
-          ? r.p50Us / theirs.p50Us
-          : r.messagesPerSecond / theirs.messagesPerSecond;
-    }
+    r.vsZeromq = ratio(SERIES.zeromq.name);
+    r.vsLibzmq = ratio(SERIES.libzmq.name);
     if (ceiling !== undefined && ceiling.messagesPerSecond > 0)
       r.ofCeiling = r.messagesPerSecond / ceiling.messagesPerSecond;
   }
@@ -201,7 +247,14 @@ function annotate(results: RunResult[]): RunResult[] {
 
 // ---- one process ----
 
-async function runInProcess(options: BenchOptions, s: Series, plan: Plan): Promise<RunFigures> {
+/** A series run by workers (or in this process): every series but the native one. */
+interface WorkerSeries {
+  name: string;
+  sender: WorkerSide;
+  receiver: WorkerSide;
+}
+
+async function runInProcess(options: BenchOptions, s: WorkerSeries, plan: Plan): Promise<RunFigures> {
   const rss = new RssSampler();
   const warm = new Signal();
   const go = new Signal();
@@ -211,7 +264,7 @@ async function runInProcess(options: BenchOptions, s: Series, plan: Plan): Promi
   const receiver =
     s.receiver === "ceiling"
       ? await startCeilingReceiver(options.transport, address)
-      : await startReceiver(options.workload, await loadImpl(s.receiver), address, warm);
+      : await startReceiver(options.workload, await loadImpl(s.receiver), address, warm, plan.batch);
   let sender;
   try {
     sender =
@@ -261,6 +314,24 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+// ---- native libzmq ----
+
+async function runNative(options: BenchOptions, plan: Plan): Promise<RunFigures> {
+  const address = bindAddress(options.transport);
+  try {
+    const run = await runLibzmq(options.workload, address, plan, runTimeout(plan));
+    return {
+      measurement: run.measurement,
+      other: run.other,
+      peakRssBytes: Math.max(run.senderRssBytes, run.receiverRssBytes),
+      senderRssBytes: run.senderRssBytes,
+      receiverRssBytes: run.receiverRssBytes,
+    };
+  } finally {
+    removeIpcPath(address);
+  }
+}
+
 // ---- two processes ----
 
 /** One worker process and the reports it has sent. */
@@ -308,7 +379,7 @@ class Worker {
   }
 }
 
-async function runInWorkers(options: BenchOptions, s: Series, plan: Plan): Promise<RunFigures> {
+async function runInWorkers(options: BenchOptions, s: WorkerSeries, plan: Plan): Promise<RunFigures> {
   const base = { workload: options.workload, transport: options.transport, plan };
   const address = bindAddress(options.transport);
   const receiver = new Worker({ ...base, role: "receiver", side: s.receiver, address }, options.profileDir);

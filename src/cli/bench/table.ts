@@ -32,6 +32,12 @@ const COLUMNS: Column[] = [
     optional: (r) => r.vsZeromq !== null,
   },
   {
+    header: "vs libzmq",
+    numeric: true,
+    cell: (r) => (r.vsLibzmq === null ? "" : `${r.vsLibzmq.toFixed(2)}x`),
+    optional: (r) => r.vsLibzmq !== null,
+  },
+  {
     header: "of ceiling",
     numeric: true,
     cell: (r) => (r.ofCeiling === null ? "" : `${(r.ofCeiling * 100).toFixed(0)}%`),
@@ -74,6 +80,8 @@ export function formatTable(results: readonly RunResult[]): string {
         : "vs zeromq.js: zmtp messages/s ÷ zeromq.js's (higher is better)",
     );
   }
+  if (columns.some((c) => c.header === "vs libzmq"))
+    notes.push("vs libzmq: the same ratio against native libzmq, C programs at both ends");
   if (columns.some((c) => c.header === "of ceiling"))
     notes.push("of ceiling: zmtp messages/s as a share of raw node:net carrying the same frames");
   if (latency) notes.push("msg/s: round trips per second, one request in flight");

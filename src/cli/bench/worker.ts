@@ -20,11 +20,14 @@ import {
  *   runner → worker: go (start the data), stop (finish, close, exit)
  */
 
-export type Side = ImplName | "ceiling";
+/** Who runs one end in a worker process: an implementation, or the raw ceiling. */
+export type WorkerSide = ImplName | "ceiling";
+/** Who runs one end of a series: a worker's side, or the native C peer (libzmq-peer.ts). */
+export type Side = WorkerSide | "libzmq";
 
 export interface WorkerSpec {
   role: "sender" | "receiver";
-  side: Side;
+  side: WorkerSide;
   workload: WorkloadName;
   transport: Transport;
   /** The receiver binds this; the sender connects to it. */
@@ -82,7 +85,7 @@ export async function runWorker(json: string | undefined): Promise<number> {
       const receiver =
         spec.side === "ceiling"
           ? await startCeilingReceiver(spec.transport, spec.address)
-          : await startReceiver(spec.workload, await loadImpl(spec.side), spec.address, warm);
+          : await startReceiver(spec.workload, await loadImpl(spec.side), spec.address, warm, spec.plan.batch);
       handle = receiver;
       report({ type: "ready", endpoint: receiver.endpoint });
       if (spec.side === "ceiling") warm.fire();

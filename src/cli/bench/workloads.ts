@@ -1,6 +1,6 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BenchSocket, SocketApi } from "./implementations.js";
+import type { BenchSocket, SocketApi, SocketClassName } from "./implementations.js";
 
 /**
  * What each benchmark does with a pair of sockets: a sender role and a receiver role, written
@@ -26,6 +26,8 @@ export interface Plan {
   size: number;
   count: number | null;
   durationMs: number | null;
+  /** Messages per sendMany / receiveMany call (zmtp/batch), or null for one send()/receive() each. */
+  batch: number | null;
 }
 
 /** What one run measured, on the side that can see it (receiver for throughput, requester for latency). */
@@ -58,8 +60,8 @@ export class Signal {
 
 interface Workload {
   /** Socket classes for the sender and the (binding) receiver. */
-  sender: keyof SocketApi;
-  receiver: keyof SocketApi;
+  sender: SocketClassName;
+  receiver: SocketClassName;
   /** Whether the sender may drop (PUB at its HWM): the end marker is then repeated until stop. */
   lossy: boolean;
   /** Latency workloads measure on the sender, throughput ones on the receiver. */
@@ -119,18 +121,25 @@ export async function startReceiver(
   api: SocketApi,
   address: string,
   warm: Signal,
+  batch: number | null = null,
 ): Promise<ReceiverHandle> {
   const workload = WORKLOAD[name];
   const socket = new api[workload.receiver](SOCKET_OPTIONS);
   socket.subscribe?.();
   await socket.bind(address);
   const endpoint = socket.lastEndpoint ?? address;
-  const done = workload.latency ? echo(socket, warm) : countUntilEnd(socket, warm);
+  const receiveMany = batch !== null && api.receiveMany !== undefined ? api.receiveMany : null;
+  const done = workload.latency ? echo(socket, warm) : countUntilEnd(socket, warm, receiveMany);
   return { endpoint, done, close: () => socket.close() };
 }
 
-async function countUntilEnd(socket: BenchSocket, warm: Signal): Promise<Measurement> {
+async function countUntilEnd(
+  socket: BenchSocket,
+  warm: Signal,
+  receiveMany: BatchReceive | null,
+): Promise<Measurement> {
   const receive = socket.receive!.bind(socket);
+  if (receiveMany !== null) return countBatchesUntilEnd(socket, warm, receiveMany);
   let messages = 0;
   let started = 0;
   let cpu = process.cpuUsage();
@@ -158,14 +167,52 @@ async function countUntilEnd(socket: BenchSocket, warm: Signal): Promise<Measure
   }
 }
 
-async function echo(socket: BenchSocket, warm: Signal): Promise<null> {
+type BatchReceive = (socket: BenchSocket) => Promise<Buffer[][]>;
+
+/** countUntilEnd with zmtp/batch: every message received so far, per promise. */
+async function countBatchesUntilEnd(
+  socket: BenchSocket,
+  warm: Signal,
+  receiveMany: BatchReceive,
+): Promise<Measurement> {
+  let messages = 0;
+  let started = 0;
+  let cpu = process.cpuUsage();
   for (;;) {
-    const msg = await socket.receive!();
+    const batch = await receiveMany(socket);
+    for (let i = 0; i < batch.length; i++) {
+      const msg = batch[i]!;
+      const tag = msg[msg.length - 1]![0];
+      if (tag === TAG_DATA) {
+        if (messages === 0) {
+          started = performance.now();
+          cpu = process.cpuUsage();
+        }
+        messages += 1;
+      } else if (tag === TAG_WARMUP) {
+        if (!warm.fired) warm.fire();
+      } else if (tag === TAG_END) {
+        return {
+          messages,
+          seconds: (performance.now() - started) / 1000,
+          p50Us: null,
+          p99Us: null,
+          cpuMicros: cpuSince(cpu),
+        };
+      }
+    }
+  }
+}
+
+/** The replier: a `for await` echo, as applications write one. */
+async function echo(socket: BenchSocket, warm: Signal): Promise<null> {
+  for await (const msg of { [Symbol.asyncIterator]: () => socket[Symbol.asyncIterator]!() }) {
     const tag = msg[msg.length - 1]![0];
     if (tag === TAG_WARMUP && !warm.fired) warm.fire();
     await socket.send!(msg);
-    if (tag === TAG_END) return null;
+    if (tag === TAG_END) break;
   }
+  return null;
 }
 
 export interface SenderHandle {
@@ -189,7 +236,10 @@ export function startSender(
   const workload = WORKLOAD[name];
   const socket = new api[workload.sender](SOCKET_OPTIONS);
   socket.connect(endpoint);
-  const done = workload.latency ? roundTrips(socket, plan, go) : sendAll(socket, plan, go, stop, workload.lossy);
+  const sendMany = plan.batch !== null && api.sendMany !== undefined ? api.sendMany : null;
+  const done = workload.latency
+    ? roundTrips(socket, plan, go)
+    : sendAll(socket, plan, go, stop, workload.lossy, sendMany);
   return { done, close: () => socket.close() };
 }
 
@@ -199,6 +249,7 @@ async function sendAll(
   go: Signal,
   stop: Signal,
   lossy: boolean,
+  sendMany: ((socket: BenchSocket, messages: Buffer[]) => Promise<void>) | null,
 ): Promise<Measurement> {
   const send = socket.send!.bind(socket);
   const warmup = payload(plan.size, TAG_WARMUP);
@@ -213,7 +264,17 @@ async function sendAll(
   const cpu = process.cpuUsage();
   const started = performance.now();
   let sent = 0;
-  if (plan.count !== null) {
+  if (sendMany !== null) {
+    // zmtp/batch: plan.batch messages per call, the same Buffer each time (its frames are copied).
+    const batch = new Array<Buffer>(plan.batch!).fill(data);
+    const deadline = plan.durationMs === null ? Infinity : performance.now() + plan.durationMs;
+    const count = plan.count ?? Infinity;
+    while (sent < count && performance.now() < deadline) {
+      const n = Math.min(batch.length, count - sent);
+      await sendMany(socket, n === batch.length ? batch : batch.slice(0, n));
+      sent += n;
+    }
+  } else if (plan.count !== null) {
     sent = plan.count;
     for (let i = plan.count; i > 0; i--) await send(data);
   } else {

@@ -9,6 +9,14 @@ export function nextTick(callback: () => void): void {
 }
 
 /**
+ * A page has no queue that runs after the promise jobs and before the next task: a microtask,
+ * as nextTick, is the closest (batches are then per promise job rather than per loop).
+ */
+export function afterPromiseJobs(callback: () => void): void {
+  queueMicrotask(callback);
+}
+
+/**
  * setImmediate's place in a page: a message to a MessageChannel is a task that runs after
  * pending I/O and rendering, without setTimeout(0)'s 4 ms clamp once timers nest. One message
  * per callback, so that one that throws does not take the others with it; messages keep order.

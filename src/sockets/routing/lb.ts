@@ -53,12 +53,11 @@ export class LoadBalancer {
     for (const tier of this.tiers) {
       const pipes = tier.pipes;
       const n = pipes.length;
-      for (let i = 0; i < n; i++) {
-        const index = (tier.next + i) % n;
+      for (let i = 0, index = tier.next; i < n; i++, index = index + 1 === n ? 0 : index + 1) {
         const pipe = pipes[index]!;
         // With tiers, a peer that is away counts as gone: its queue waits for it, new traffic fails over.
         if (pipe.writable && (!tiered || pipe.connected)) {
-          tier.next = (index + 1) % n;
+          tier.next = index + 1 === n ? 0 : index + 1;
           return pipe;
         }
       }

@@ -89,6 +89,13 @@ export class CrossThreadEngine extends Engine {
     this.attach(gated);
   }
 
+  /** A message taken at once spends credit as one taken from the queue does. */
+  override takeNow(msg: Buffer[]): boolean {
+    if (this.sendCredit <= 0 || !super.takeNow(msg)) return false;
+    this.sendCredit--;
+    return true;
+  }
+
   /** The application read `count` more of the peer's messages: the peer may send as many more. */
   inboundRead(count: number): void {
     if (this.state !== "traffic" || grantOf(this.receiving) === UNLIMITED) return;
