@@ -5,8 +5,9 @@
 // "zmtp-without-curve" condition, which leaves CURVE, @noble/ciphers and @noble/curves out, and
 // "zmtp-page-lite", which leaves out what a page's own transports never run: the accepting side
 // of sessions (`#acceptor`: a page cannot listen), PLAIN (`#plain`: a page's ws:// carries NULL
-// only) and Z85 (`#z85`: CURVE's key text). The full bundle keeps them, so that CURVE and PLAIN
-// run in a page over a transport a test (or an application) gives it.
+// only), Z85 (`#z85`: CURVE's key text) and tcpAcceptFilter's parser (`#address-mask`: a page
+// has no tcp listener; setting a filter is ENOTSUP there). The full bundle keeps them, so that
+// CURVE and PLAIN run in a page over a transport a test (or an application) gives it.
 // test/unit/browser-bundle.test.ts builds with the same options and checks that no Node
 // built-in is reached.
 import { build } from "esbuild";

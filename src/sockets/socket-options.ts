@@ -1,6 +1,7 @@
 import { curve } from "#curve";
 import { zmqError } from "../errors.js";
-import { parseAddressMask, type AddressMask } from "../transports/tcp-address-mask.js";
+import { parseAddressMask } from "#address-mask";
+import type { AddressMask } from "../transports/tcp-address-mask.js";
 import { z85Decode } from "#z85";
 import type { OptionArgument, OptionKind, OptionResult } from "./core.js";
 

@@ -214,6 +214,27 @@ describe("the built bundles where only a page's globals exist", () => {
     }
   });
 
+  it("tcpAcceptFilter: parsed as libzmq in the full bundle, ENOTSUP in lite (no tcp listener to filter); clearing works", () => {
+    for (const [name, filter] of [
+      ["zmtp", null],
+      ["zmtp-lite", "ENOTSUP"],
+    ] as const) {
+      const { zmtp } = pageLike(scripts[name]!);
+      const Router = zmtp.Router as new () => { tcpAcceptFilter: string | null; close(): void };
+      const router = new Router();
+      const set = (value: string | null): string | null => {
+        try {
+          router.tcpAcceptFilter = value;
+          return null;
+        } catch (err) {
+          return (err as { code: string }).code;
+        }
+      };
+      expect([set("127.0.0.1/8"), set("not an address"), set(null)], name).toEqual([filter, filter ?? "EINVAL", null]);
+      router.close();
+    }
+  });
+
   it("without CURVE: options are EINVAL and curveKeyPair ENOTSUP, as libzmq without libsodium", () => {
     const { zmtp } = pageLike(scripts["zmtp-lite"]!);
     expect(() => (zmtp.curveKeyPair as () => unknown)()).toThrow(
