@@ -31,8 +31,8 @@ const block0 = new Uint8Array(64);
 class WasmSecretbox {
   private scratch = 0;
   private capacity = 0;
-  /** Whose key and nonce prefix are in the scratch: a run of boxes for one connection copies them once. */
-  private keyOwner: MessageBoxes | null = null;
+  /** Whose key and nonce prefix are in the scratch (MessageBoxes.id): a run of boxes for one direction copies them once. */
+  private keyOwner = 0;
 
   constructor(private readonly sodium: Sodium) {}
 
@@ -45,18 +45,18 @@ class WasmSecretbox {
     if (this.scratch !== 0) this.sodium._free(this.scratch);
     this.scratch = scratch;
     this.capacity = capacity;
-    this.keyOwner = null;
+    this.keyOwner = 0;
     return scratch;
   }
 
   private prepare(boxes: MessageBoxes, heap: Uint8Array, scratch: number): void {
-    if (this.keyOwner === boxes) {
+    if (this.keyOwner === boxes.id) {
       heap.set(boxes.counter, scratch + 48);
       return;
     }
     heap.set(boxes.key, scratch);
     heap.set(boxes.nonce, scratch + 32);
-    this.keyOwner = boxes;
+    this.keyOwner = boxes.id;
   }
 
   seal(boxes: MessageBoxes, target: Uint8Array, at: number, flags: number, body: Uint8Array): boolean {
@@ -91,6 +91,7 @@ class WasmSecretbox {
 }
 
 let wasm: WasmSecretbox | null = null;
+let lastId = 0;
 let loading: Promise<void> | null = null;
 
 /**
@@ -132,6 +133,8 @@ export class MessageBoxes {
   readonly counter: Uint8Array;
   /** HSalsa20(key, prefix): the Salsa20 key of every box of this direction. */
   private readonly subkey: Uint8Array;
+  /** Tells the module's scratch whose key it holds (a number: the scratch keeps no connection alive). */
+  readonly id = ++lastId;
 
   constructor(
     /** crypto_box_beforenm of the two transient keys. */
