@@ -1,20 +1,26 @@
 /**
  * CURVE benchmark: ours vs zeromq.js (libzmq + libsodium) side by side, over tcp on 127.0.0.1.
- *   - PUSH -> PULL throughput with 16-byte and 4 KiB messages (messages/s and MB/s of payload)
+ *   - PUSH -> PULL throughput with 16 B, 4 KiB and 64 KiB messages (messages/s and MB/s of payload)
  *   - REQ <-> REP round-trip latency (mean, p50, p99 in µs)
  *   - handshake cost: connect + first round trip, sequentially (ms each)
  * Each case runs in a fresh child process, so neither implementation shares a heap or an event
- * loop with the other. `--mechanisms curve,null` adds unencrypted baselines.
+ * loop with the other; both sockets of a case are in that one process (zeromq.js's libzmq still
+ * has its I/O thread: `zmtp bench curve` runs the two sides in two processes). `--repeat N` runs
+ * every case N times, zmtp and zeromq.js alternating, and shows the median; `--json FILE` writes
+ * the medians. `--mechanisms curve,null` adds unencrypted baselines.
  *
  *   esbuild bench/curve.ts --bundle --platform=node --format=esm --packages=external \
- *     --outfile=tmp/bench/curve.mjs && node tmp/bench/curve.mjs [--seconds 2] [--mechanisms curve]
+ *     --outfile=tmp/bench/curve.mjs && node tmp/bench/curve.mjs [--seconds 2] [--repeat 3] [--json FILE]
  */
 import { fork } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { setImmediate as tick, setTimeout as sleep } from "node:timers/promises";
 
 type Impl = "zmtp" | "zeromq";
 type Mechanism = "curve" | "null";
-type Kind = "push-16" | "push-4096" | "reqrep" | "handshake";
+type Kind = "push-16" | "push-4096" | "push-65536" | "reqrep" | "handshake";
+
+const SIZES: Record<string, number> = { "push-16": 16, "push-4096": 4096, "push-65536": 65536 };
 
 interface Result {
   impl: Impl;
@@ -191,9 +197,9 @@ async function runCase(impl: Impl, mechanism: Mechanism, kind: Kind, seconds: nu
   const base = { impl, mechanism, kind };
   switch (kind) {
     case "push-16":
-      return { ...base, ...(await throughput(zmq, mechanism, 16, seconds)) };
     case "push-4096":
-      return { ...base, ...(await throughput(zmq, mechanism, 4096, seconds)) };
+    case "push-65536":
+      return { ...base, ...(await throughput(zmq, mechanism, SIZES[kind]!, seconds)) };
     case "reqrep":
       return { ...base, ...(await latency(zmq, mechanism, seconds)) };
     case "handshake":
@@ -201,37 +207,60 @@ async function runCase(impl: Impl, mechanism: Mechanism, kind: Kind, seconds: nu
   }
 }
 
+function runChild(impl: Impl, mechanism: Mechanism, kind: Kind, seconds: number): Promise<Result> {
+  const child = fork(process.argv[1]!, ["--child", impl, mechanism, kind, String(seconds)], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  return new Promise<Result>((resolve, reject) => {
+    child.once("message", (msg) => {
+      child.kill();
+      resolve(msg as Result);
+    });
+    child.once("exit", (code) => reject(new Error(`${impl} ${mechanism} ${kind} exited with ${code}`)));
+  });
+}
+
+/** The run in the middle by its headline figure (throughput, p50 or handshake time). */
+function median(runs: Result[]): Result {
+  const key = (r: Result): number => r.messagesPerSecond ?? -(r.p50 ?? r.handshakeMs ?? 0);
+  const sorted = [...runs].sort((a, b) => key(a) - key(b));
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 async function parent(): Promise<void> {
   const seconds = Number(arg("seconds", "2"));
+  const repeat = Number(arg("repeat", "1"));
+  const json = arg("json", "");
   const mechanisms = arg("mechanisms", "curve").split(",") as Mechanism[];
-  const kinds: Kind[] = ["push-16", "push-4096", "reqrep", "handshake"];
-  const results: Result[] = [];
-  for (const mechanism of mechanisms) {
-    for (const kind of kinds) {
-      for (const impl of ["zmtp", "zeromq"] as const) {
-        const child = fork(process.argv[1]!, ["--child", impl, mechanism, kind, String(seconds)], {
-          stdio: ["ignore", "inherit", "inherit", "ipc"],
-        });
-        const result = await new Promise<Result>((resolve, reject) => {
-          child.once("message", (msg) => resolve(msg as Result));
-          child.once("exit", (code) => reject(new Error(`${impl} ${mechanism} ${kind} exited with ${code}`)));
-        });
-        child.kill();
-        results.push(result);
-        process.stderr.write(`  ${impl.padEnd(6)} ${mechanism.padEnd(5)} ${kind} done\n`);
+  const kinds = arg("kinds", "push-16,push-4096,push-65536,reqrep,handshake").split(",") as Kind[];
+  const runs = new Map<string, Result[]>();
+  for (let round = 0; round < repeat; round++) {
+    for (const mechanism of mechanisms) {
+      for (const kind of kinds) {
+        for (const impl of ["zmtp", "zeromq"] as const) {
+          const result = await runChild(impl, mechanism, kind, seconds);
+          const id = `${impl}/${mechanism}/${kind}`;
+          runs.set(id, [...(runs.get(id) ?? []), result]);
+          process.stderr.write(`  ${round + 1}/${repeat} ${impl.padEnd(6)} ${mechanism.padEnd(5)} ${kind} done\n`);
+        }
       }
     }
+  }
+  const results = [...runs.values()].map(median);
+  if (json !== "") {
+    const about = { date: new Date().toISOString(), node: process.version, seconds, repeat };
+    writeFileSync(json, JSON.stringify({ machine: about, results }, null, 2) + "\n");
   }
 
   const fmt = (n: number | undefined, digits = 0): string =>
     n === undefined ? "-" : n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
   const who = (impl: Impl): string => (impl === "zmtp" ? "ours" : "zeromq.js");
-  console.log(`\nCURVE benchmark, tcp 127.0.0.1, node ${process.version}, ${seconds} s per case`);
+  console.log(`\nCURVE benchmark, tcp 127.0.0.1, node ${process.version}, ${seconds} s per case, median of ${repeat}`);
   console.log("\nPUSH -> PULL throughput");
   console.log("| mechanism | size   | impl      |      msg/s |  MB/s |");
   console.log("|-----------|--------|-----------|-----------:|------:|");
   for (const r of results.filter((x) => x.kind.startsWith("push"))) {
-    const size = r.kind === "push-16" ? "16 B" : "4 KiB";
+    const size = r.kind === "push-16" ? "16 B" : r.kind === "push-4096" ? "4 KiB" : "64 KiB";
     console.log(
       `| ${r.mechanism.padEnd(9)} | ${size.padEnd(6)} | ${who(r.impl).padEnd(9)} | ${fmt(r.messagesPerSecond).padStart(10)} | ${fmt(r.megabytesPerSecond, 1).padStart(5)} |`,
     );

@@ -68,7 +68,16 @@ export class FrameWriter {
       return;
     }
     const inner = ((flags & FLAG_MORE) !== 0 ? INNER_MORE : 0) | ((flags & FLAG_COMMAND) !== 0 ? INNER_COMMAND : 0);
-    this.appendFrame(0, codec.encode(inner, body));
+    const size = codec.encodedLength(body.length);
+    if (size >= ZERO_COPY_BYTES) {
+      this.appendFrame(0, codec.encode(inner, body));
+      return;
+    }
+    // Small frames are sealed straight into the batch: no Buffer per box, one copy of the body.
+    this.reserve(MAX_HEADER_SIZE + size);
+    const at = writeFrameHeader(this.scratch, this.scratchEnd, 0, size);
+    codec.encodeInto(inner, body, this.scratch, at);
+    this.scratchEnd = at + size;
   }
 
   private appendFrame(flags: number, body: Buffer): void {

@@ -17,6 +17,7 @@ Workloads:
   pub-sub         PUB -> SUB throughput, one subscriber
   dealer-router   DEALER -> ROUTER throughput
   req-rep         REQ <-> REP round-trip latency (one request in flight)
+  curve           PUSH -> PULL throughput with CURVE (the receiver is the server)
 
 Options:
   --transport T       tcp, ipc, ws or inproc (default tcp; inproc runs in one process)

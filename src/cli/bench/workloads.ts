@@ -11,10 +11,10 @@ import type { BenchSocket, SocketApi, SocketClassName } from "./implementations.
  * the data, then an end marker; the receiver times from the first data message to the end.
  */
 
-export type WorkloadName = "push-pull" | "pub-sub" | "dealer-router" | "req-rep";
+export type WorkloadName = "push-pull" | "pub-sub" | "dealer-router" | "req-rep" | "curve";
 export type Transport = "tcp" | "ipc" | "inproc" | "ws";
 
-export const WORKLOADS: readonly WorkloadName[] = ["push-pull", "pub-sub", "dealer-router", "req-rep"];
+export const WORKLOADS: readonly WorkloadName[] = ["push-pull", "pub-sub", "dealer-router", "req-rep", "curve"];
 export const TRANSPORTS: readonly Transport[] = ["tcp", "ipc", "inproc", "ws"];
 
 export const TAG_DATA = 0;
@@ -66,6 +66,8 @@ interface Workload {
   lossy: boolean;
   /** Latency workloads measure on the sender, throughput ones on the receiver. */
   latency: boolean;
+  /** CURVE on both sockets, the receiver as the server. */
+  curve?: boolean;
 }
 
 export const WORKLOAD: Record<WorkloadName, Workload> = {
@@ -73,6 +75,15 @@ export const WORKLOAD: Record<WorkloadName, Workload> = {
   "pub-sub": { sender: "Publisher", receiver: "Subscriber", lossy: true, latency: false },
   "dealer-router": { sender: "Dealer", receiver: "Router", lossy: false, latency: false },
   "req-rep": { sender: "Request", receiver: "Reply", lossy: false, latency: true },
+  curve: { sender: "Push", receiver: "Pull", lossy: false, latency: false, curve: true },
+};
+
+/** Fixed keys for the `curve` workload, so that its two processes need not exchange them. */
+const CURVE_SERVER = { curveServer: true, curveSecretKey: "xTue*KG?-(1-{^x.CWb8ngnZ-t1-9qsM1]k70VWw" };
+const CURVE_CLIENT = {
+  curveServerKey: "kW$p#WJ)AsE7lbM7?}?%X{2}w.[8i7HC[%)YKW)h",
+  curvePublicKey: "K[Jze.zh::IzCM3t?N1br%vd@I$?W^1Rolo[+NuF",
+  curveSecretKey: "=HRkN*%c*Dp&T}JK@NOqtL62ulwQC{SQ1}8)XJ]3",
 };
 
 /** Both implementations' defaults (HWM 1000 each way), and no lingering at close: the runner ends a run only once it is measured. */
@@ -124,7 +135,7 @@ export async function startReceiver(
   batch: number | null = null,
 ): Promise<ReceiverHandle> {
   const workload = WORKLOAD[name];
-  const socket = new api[workload.receiver](SOCKET_OPTIONS);
+  const socket = new api[workload.receiver](workload.curve ? { ...SOCKET_OPTIONS, ...CURVE_SERVER } : SOCKET_OPTIONS);
   socket.subscribe?.();
   await socket.bind(address);
   const endpoint = socket.lastEndpoint ?? address;
@@ -234,7 +245,7 @@ export function startSender(
   stop: Signal,
 ): SenderHandle {
   const workload = WORKLOAD[name];
-  const socket = new api[workload.sender](SOCKET_OPTIONS);
+  const socket = new api[workload.sender](workload.curve ? { ...SOCKET_OPTIONS, ...CURVE_CLIENT } : SOCKET_OPTIONS);
   socket.connect(endpoint);
   const sendMany = plan.batch !== null && api.sendMany !== undefined ? api.sendMany : null;
   const done = workload.latency

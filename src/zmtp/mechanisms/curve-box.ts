@@ -84,19 +84,3 @@ export function open(box: Uint8Array, nonce24: Uint8Array, key: Uint8Array): Buf
     return null;
   }
 }
-
-/**
- * Seals the `plaintextLength` bytes at `buf[offset + 32 ..]` in place: afterwards the box (tag +
- * ciphertext) is at `buf[offset + 16 ..]` and `buf[offset .. offset + 16]` is free for a header.
- * Lets a MESSAGE be built with one allocation and one copy of the payload.
- */
-export function sealInPlace(
-  buf: Buffer,
-  offset: number,
-  plaintextLength: number,
-  nonce24: Uint8Array,
-  key: Uint8Array,
-): void {
-  const region = buf.subarray(offset, offset + 32 + plaintextLength);
-  xsalsa20poly1305(key, nonce24).encrypt(region.subarray(32), region);
-}

@@ -9,10 +9,10 @@ import {
   nonce,
   open,
   seal,
-  sealInPlace,
   sharedKey,
   type CurveKeyPair,
 } from "./curve-box.js";
+import { MessageBoxes, loadWasmSecretbox } from "./curve-message-box.js";
 import type { Mechanism, MechanismHost, TrafficCodec } from "./mechanism.js";
 import { consultZap, withZapProperties } from "./zap-gate.js";
 
@@ -54,9 +54,22 @@ const TWO_32 = 2 ** 32;
 
 function shortNonce(n: number): Buffer {
   const out = Buffer.allocUnsafe(8);
-  out.writeUInt32BE(Math.floor(n / TWO_32), 0);
-  out.writeUInt32BE(n >>> 0, 4);
+  writeCounter(out, n);
   return out;
+}
+
+/** `n` as 8 bytes big-endian at `out[0..8]`. */
+function writeCounter(out: Uint8Array, n: number): void {
+  const hi = Math.floor(n / TWO_32);
+  const lo = n >>> 0;
+  out[0] = hi >>> 24;
+  out[1] = hi >>> 16;
+  out[2] = hi >>> 8;
+  out[3] = hi;
+  out[4] = lo >>> 24;
+  out[5] = lo >>> 16;
+  out[6] = lo >>> 8;
+  out[7] = lo;
 }
 
 function fail(code: ProtocolErrorCode, message: string): never {
@@ -95,14 +108,17 @@ class NonceGuard {
   }
 }
 
-/** MESSAGE boxes (RFC 26 §2.6) with the connection's precomputed key. */
+/**
+ * MESSAGE boxes (RFC 26 §2.6) with the connection's precomputed key: sealed into the writer's
+ * batch, opened in the received bytes (./curve-message-box.ts).
+ */
 export class CurveCodec implements TrafficCodec {
-  private readonly sendNonce: Buffer;
-  private readonly receiveNonce: Buffer;
+  private readonly send: MessageBoxes;
+  private readonly receive: MessageBoxes;
   private readonly guard: NonceGuard;
 
   constructor(
-    private readonly key: Buffer,
+    key: Buffer,
     sendPrefix: Buffer,
     receivePrefix: Buffer,
     /** The next short nonce we send. */
@@ -110,25 +126,30 @@ export class CurveCodec implements TrafficCodec {
     /** The last short nonce the peer used in the handshake (8 bytes BE). */
     lastPeerNonce: Buffer,
   ) {
-    this.sendNonce = nonce(sendPrefix, Buffer.alloc(8));
-    this.receiveNonce = nonce(receivePrefix, Buffer.alloc(8));
+    this.send = new MessageBoxes(key, sendPrefix);
+    this.receive = new MessageBoxes(key, receivePrefix);
     this.guard = new NonceGuard("MESSAGE");
     this.guard.commit(lastPeerNonce, 0);
   }
 
-  encode(flags: number, body: Buffer): Buffer {
+  encodedLength(bodyLength: number): number {
+    return MESSAGE_MIN_SIZE + bodyLength;
+  }
+
+  encodeInto(flags: number, body: Buffer, target: Buffer, at: number): void {
     const n = this.next;
     if (n >= Number.MAX_SAFE_INTEGER) fail("ERR_ZMTP_INVALID_SEQUENCE", "CURVE: short nonces are exhausted");
     this.next = n + 1;
-    this.sendNonce.writeUInt32BE(Math.floor(n / TWO_32), 16);
-    this.sendNonce.writeUInt32BE(n >>> 0, 20);
-    // Layout while sealing: [32 scratch][flags body]; afterwards [16 free][tag][ciphertext].
-    const out = Buffer.allocUnsafe(32 + 1 + body.length);
-    out[32] = flags;
-    body.copy(out, 33);
-    sealInPlace(out, 0, 1 + body.length, this.sendNonce, this.key);
-    MESSAGE_NAME.copy(out, 0);
-    this.sendNonce.copy(out, 8, 16, 24);
+    const counter = this.send.counter;
+    writeCounter(counter, n);
+    MESSAGE_NAME.copy(target, at);
+    target.set(counter, at + 8);
+    this.send.seal(target, at + 16, flags, body);
+  }
+
+  encode(flags: number, body: Buffer): Buffer {
+    const out = Buffer.allocUnsafe(MESSAGE_MIN_SIZE + body.length);
+    this.encodeInto(flags, body, out, 0);
     return out;
   }
 
@@ -137,11 +158,13 @@ export class CurveCodec implements TrafficCodec {
       fail("ERR_ZMTP_MALFORMED_COMMAND_MESSAGE", "CURVE: expected a MESSAGE command");
     }
     this.guard.check(message, 8);
-    message.copy(this.receiveNonce, 16, 8, 16);
-    const plain = open(message.subarray(16), this.receiveNonce, this.key);
-    if (plain === null) fail("ERR_ZMTP_CRYPTOGRAPHIC", "CURVE: a MESSAGE box does not authenticate");
+    // set, not Buffer#copy: the browser's Buffer copies only into a Buffer.
+    this.receive.counter.set(message.subarray(8, 16));
+    if (!this.receive.open(message, 16, message.length)) {
+      fail("ERR_ZMTP_CRYPTOGRAPHIC", "CURVE: a MESSAGE box does not authenticate");
+    }
     this.guard.commit(message, 8);
-    return { flags: plain[0]!, body: plain.subarray(1) };
+    return { flags: message[32]!, body: message.subarray(33) };
   }
 }
 
@@ -169,6 +192,8 @@ export class CurveClient implements Mechanism {
 
   constructor(private readonly options: CurveClientOptions) {
     if (options.serverKey.length !== KEY_BYTES) throw new RangeError("CURVE server key must be 32 bytes");
+    // The module compiles while the handshake runs; the first boxes may still use @noble/ciphers.
+    void loadWasmSecretbox();
   }
 
   start(host: MechanismHost): void {
@@ -281,7 +306,9 @@ export class CurveServer implements Mechanism {
   private readonly peerNonce = new NonceGuard("INITIATE");
   private lastPeerNonce: Buffer | null = null;
 
-  constructor(private readonly options: CurveServerOptions) {}
+  constructor(private readonly options: CurveServerOptions) {
+    void loadWasmSecretbox();
+  }
 
   start(host: MechanismHost): void {
     this.host = host;

@@ -40,7 +40,14 @@ export const INNER_COMMAND = 2;
 export interface TrafficCodec {
   /** The MESSAGE command body carrying one frame; sent as an ordinary data frame (docs/protocol.md §8.6). */
   encode(flags: number, body: Buffer): Buffer;
-  /** Opens a MESSAGE body. Throws ProtocolError on a bad box, nonce or layout. */
+  /** Bytes `encode` gives for a body of `bodyLength` bytes. */
+  encodedLength(bodyLength: number): number;
+  /** `encode`, written at `target[at..at + encodedLength]` (the writer's batch) instead of a new Buffer. */
+  encodeInto(flags: number, body: Buffer, target: Buffer, at: number): void;
+  /**
+   * Opens a MESSAGE body, in place: the returned body is a view of `message`, whose bytes it
+   * overwrites. Throws ProtocolError on a bad box, nonce or layout.
+   */
   decode(message: Buffer): { flags: number; body: Buffer };
 }
 

@@ -9,6 +9,7 @@ import * as browserBuffer from "../../../src/platform/browser/buffer.js";
 import { EventEmitter as BrowserEmitter } from "../../../src/platform/browser/events.js";
 import * as browserProcess from "../../../src/platform/browser/process.js";
 import * as browserRaw from "../../../src/platform/browser/raw.js";
+import * as browserSodium from "../../../src/platform/browser/sodium.js";
 import * as browserThreads from "../../../src/platform/browser/threads.js";
 import * as browserTimers from "../../../src/platform/browser/timers.js";
 import * as browserTransports from "../../../src/platform/browser/transports.js";
@@ -18,6 +19,7 @@ import * as nodeBuffer from "../../../src/platform/node/buffer.js";
 import * as nodeEvents from "../../../src/platform/node/events.js";
 import * as nodeProcess from "../../../src/platform/node/process.js";
 import * as nodeRaw from "../../../src/platform/node/raw.js";
+import * as nodeSodium from "../../../src/platform/node/sodium.js";
 import * as nodeThreads from "../../../src/platform/node/threads.js";
 import * as nodeTimers from "../../../src/platform/node/timers.js";
 import * as nodeTransports from "../../../src/platform/node/transports.js";
@@ -32,6 +34,7 @@ const sameShape: Array<[unknown, unknown]> = [
   [browserTimers satisfies typeof nodeTimers, nodeTimers],
   [browserProcess satisfies typeof nodeProcess, nodeProcess],
   [browserRaw satisfies typeof nodeRaw, nodeRaw],
+  [browserSodium satisfies typeof nodeSodium, nodeSodium],
   [browserThreads satisfies typeof nodeThreads, nodeThreads],
   [browserBuffer satisfies typeof nodeBuffer, nodeBuffer],
   [browserTransports satisfies typeof nodeTransports, nodeTransports],
@@ -108,6 +111,12 @@ describe("X25519 on both sides", () => {
       expect(nodeX25519.x25519(nodeX25519.x25519Import(secret).secret, point)).toBeNull();
       expect(browserX25519.x25519(browserX25519.x25519Import(secret).secret, point)).toBeNull();
     }
+  });
+
+  it("Node loads libsodium's WebAssembly secretbox; a page's side has none (CURVE keeps @noble/ciphers)", async () => {
+    const sodium = await nodeSodium.loadSodium();
+    expect(typeof sodium?._crypto_secretbox_detached).toBe("function");
+    expect(await browserSodium.loadSodium()).toBeNull();
   });
 });
 
