@@ -1,7 +1,8 @@
 /**
  * The status page: one HTML document with its CSS and script inline; uPlot comes from
  * /assets (node_modules), so the page needs nothing from the internet. It follows the fleet
- * state over server-sent events (/events) and fetches chart series from /api/series.
+ * state with a ZeroMQ SUB socket: zmtp's browser build (/assets/zmtp.js) connected over ws:// to
+ * the XPUB of its server (live.ts), and fetches chart series from /api/series.
  * User-supplied text (host names, check output, notification text) is set with textContent.
  */
 export const STATUS_PAGE = `<!doctype html>
@@ -11,6 +12,7 @@ export const STATUS_PAGE = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="zmtp-csrf" content="{{CSRF}}">
 <meta name="zmtp-user" content="{{USER}}">
+<meta name="zmtp-live" content="{{LIVE}}">
 <title>{{TITLE}}</title>
 <link rel="stylesheet" href="/assets/uplot.css">
 <style>
@@ -217,14 +219,23 @@ async function refresh(agent, chart) {
   }
 }
 
-function connect() {
-  const live = document.getElementById("live");
-  const es = new EventSource("/events");
-  es.addEventListener("state", (e) => { live.className = "on"; live.lastChild.textContent = "live"; render(JSON.parse(e.data)); });
-  es.onerror = () => { live.className = ""; live.lastChild.textContent = "reconnecting"; };
-}
 window.addEventListener("resize", () => { for (const c of charts.values()) c.fetched = 0; if (last) render(last); });
-connect();
+</script>
+<script type="module">
+// Live updates: a SUB socket of zmtp's browser build, over ws:// to this server's XPUB. The URL
+// carries the token the server signed for this page's user: without it the upgrade is refused.
+import { Subscriber } from "/assets/zmtp.js";
+const live = document.getElementById("live");
+const sub = new Subscriber({ reconnectInterval: 1000, reconnectMaxInterval: 5000 });
+sub.events.on("disconnect", () => { live.className = ""; live.lastChild.textContent = "reconnecting"; });
+const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+sub.connect(scheme + location.host + document.querySelector('meta[name="zmtp-live"]').content);
+sub.subscribe("state");
+for await (const [, body] of sub) {
+  live.className = "on";
+  live.lastChild.textContent = "live";
+  try { render(JSON.parse(body.toString())); } catch (err) { console.error("state not shown:", err); }
+}
 </script>
 </body>
 </html>

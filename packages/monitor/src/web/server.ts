@@ -7,6 +7,7 @@ import type { SilenceRecord, Store } from "../store/store.js";
 import { SEVERITIES, type Severity } from "../wire/schema.js";
 import { randomUUID } from "node:crypto";
 import { RequestGuard } from "./guard.js";
+import { LIVE_PATH, LiveFeed } from "./live.js";
 import { STATUS_PAGE } from "./page.js";
 import { fleetState, type FleetState } from "./state.js";
 import type { UserFile } from "./users.js";
@@ -28,14 +29,14 @@ export interface StatusServerOptions {
   metrics?: Registry | null;
   /** Stats charted per host, first shown first; the page lets the user pick others. */
   chartStats?: readonly string[];
-  /** ms between live updates pushed to open pages (server-sent events). Default 1000. */
+  /** ms between live updates published to open pages (live.ts). Default 1000. */
   refreshInterval?: number;
   title?: string;
 }
 
-/** uPlot (the chart library) is served from node_modules: the page needs no CDN. */
-function uplotAsset(file: string): Buffer {
-  return readFileSync(createRequire(import.meta.url).resolve(`uplot/dist/${file}`));
+/** uPlot (the chart library) and zmtp's browser build are served from node_modules: no CDN. */
+function asset(specifier: string): Buffer {
+  return readFileSync(createRequire(import.meta.url).resolve(specifier));
 }
 
 /**
@@ -43,7 +44,9 @@ function uplotAsset(file: string): Buffer {
  *
  *   GET  /health           "ok" (no authentication: for load balancers and probes)
  *   GET  /                 the page (hosts, checks, notifications, per-host charts)
- *   GET  /events           server-sent events: the fleet state every refreshInterval
+ *   GET  /live             (WebSocket, ZWS 2.0) the fleet state every refreshInterval, published
+ *                          on topic "state" by an XPUB; the page's SUB is zmtp's browser build,
+ *                          /assets/zmtp.js (live.ts)
  *   GET  /api/state        the same state, once (JSON)
  *   GET  /api/series       ?agent=UUID&name=STAT&since=MS: [[times (s)], [values]] for a chart
  *   POST /api/ack          {"agent", "id"}, {"notifications": [...]} or {"all": true[, "agent"]}: the
@@ -62,9 +65,9 @@ function uplotAsset(file: string): Buffer {
  */
 export class StatusServer {
   private readonly server: Server;
-  private readonly clients = new Set<ServerResponse>();
+  private live: LiveFeed | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private assets: { js: Buffer; css: Buffer } | null = null;
+  private assets: { js: Buffer; css: Buffer; zmtp: Buffer } | null = null;
   private pushing = false;
   private readonly guard: RequestGuard;
 
@@ -92,6 +95,12 @@ export class StatusServer {
         resolve();
       });
     });
+    try {
+      s.live = await LiveFeed.start(s.server, (req) => s.guard.liveUser(req), () => void s.push());
+    } catch (err) {
+      await s.close();
+      throw err;
+    }
     s.timer = setInterval(() => void s.push(), options.refreshInterval ?? 1000);
     return s;
   }
@@ -107,8 +116,7 @@ export class StatusServer {
 
   async close(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
-    for (const res of this.clients) res.end();
-    this.clients.clear();
+    this.live?.close();
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
   }
@@ -118,11 +126,10 @@ export class StatusServer {
   }
 
   private async push(): Promise<void> {
-    if (this.clients.size === 0 || this.pushing) return;
+    if (this.live === null || !this.live.listening || this.pushing) return;
     this.pushing = true;
     try {
-      const data = `event: state\ndata: ${JSON.stringify(await this.state())}\n\n`;
-      for (const res of this.clients) res.write(data);
+      await this.live.publish(JSON.stringify(await this.state()));
     } catch {
       // the store failed this once: the pages keep their last state
     } finally {
@@ -170,26 +177,21 @@ export class StatusServer {
         "text/html; charset=utf-8",
         STATUS_PAGE.replaceAll("{{TITLE}}", escapeHtml(this.options.title ?? "zmtp monitor"))
           .replaceAll("{{CSRF}}", this.guard.csrfToken(user))
+          .replaceAll("{{LIVE}}", escapeHtml(`${LIVE_PATH}?${this.guard.liveQuery(user)}`))
           .replaceAll("{{USER}}", open ? "" : escapeHtml(user)),
       );
     }
-    if (req.method === "GET" && url.pathname.startsWith("/assets/uplot.")) {
-      this.assets ??= { js: uplotAsset("uPlot.iife.min.js"), css: uplotAsset("uPlot.min.css") };
-      if (url.pathname === "/assets/uplot.js")
-        return send(200, "text/javascript", this.assets.js, { "cache-control": "max-age=3600" });
-      if (url.pathname === "/assets/uplot.css")
-        return send(200, "text/css", this.assets.css, { "cache-control": "max-age=3600" });
-    }
-    if (req.method === "GET" && url.pathname === "/events") {
-      res.writeHead(200, {
-        "content-type": "text/event-stream",
-        "cache-control": "no-store",
-        connection: "keep-alive",
-      });
-      res.write(`retry: 2000\nevent: state\ndata: ${JSON.stringify(await this.state())}\n\n`);
-      this.clients.add(res);
-      req.on("close", () => this.clients.delete(res));
-      return;
+    if (req.method === "GET" && url.pathname.startsWith("/assets/")) {
+      this.assets ??= {
+        js: asset("uplot/dist/uPlot.iife.min.js"),
+        css: asset("uplot/dist/uPlot.min.css"),
+        // The build without CURVE: the page's SUB speaks NULL to its own server.
+        zmtp: asset("zmtp/browser-lite"),
+      };
+      const cached = { "cache-control": "max-age=3600" };
+      if (url.pathname === "/assets/uplot.js") return send(200, "text/javascript", this.assets.js, cached);
+      if (url.pathname === "/assets/uplot.css") return send(200, "text/css", this.assets.css, cached);
+      if (url.pathname === "/assets/zmtp.js") return send(200, "text/javascript", this.assets.zmtp, cached);
     }
     if (req.method === "GET" && url.pathname === "/api/state") return json(200, await this.state());
     if (req.method === "GET" && url.pathname === "/api/series") {
