@@ -4,7 +4,7 @@ import { actionMatches, validAction, type NotificationAction } from "../outputs/
 import type { CheckDeclaration } from "../wire/schema.js";
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from "./postgres-schema.js";
 import { deliveryFrom, notificationFrom, num, put, resultFrom, statFrom, str } from "./rows.js";
-import { silenceCovers } from "./store.js";
+import { DEDUP_SETTING, dedupWindow, notificationGroup, silenceCovers } from "./store.js";
 import type {
   AgentRecord,
   AuditRecord,
@@ -15,6 +15,7 @@ import type {
   DeliveryOutcomeRecord,
   DeliveryQuery,
   DeliveryRecord,
+  NotificationQuery,
   NotificationRecord,
   PresenceEvent,
   PresenceKey,
@@ -112,9 +113,22 @@ async function insertNotification(tx: Tx, n: NotificationRecord): Promise<boolea
   const silence = (await tx.rows("SELECT spec FROM silences WHERE starts <= $1 AND ends > $1", [n.received]))
     .map((r) => JSON.parse(str(r.spec)) as SilenceRecord)
     .find((s) => silenceCovers(s, n));
+  const group = notificationGroup(n);
+  let duplicateOf: string | null = null;
+  if (silence === undefined) {
+    const setting = await tx.row("SELECT value FROM settings WHERE key = $1", [DEDUP_SETTING]);
+    const window = dedupWindow(setting === null ? undefined : JSON.parse(str(setting.value)));
+    const head = await tx.row(
+      `SELECT id FROM notifications WHERE agent = $1 AND group_key = $2 AND received <= $3 AND received > $4
+         AND acknowledged_by IS NULL AND silenced IS NULL AND duplicate_of IS NULL AND id <> $5
+       ORDER BY received DESC LIMIT 1`,
+      [n.agent, group, n.received, n.received - window, n.id],
+    );
+    duplicateOf = head === null ? null : str(head.id);
+  }
   const inserted = await tx.run(
-    `INSERT INTO notifications (agent, id, severity, text, process, check_name, time, received, acknowledged_by, acknowledged_at, kind, silenced)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (agent, id) DO NOTHING`,
+    `INSERT INTO notifications (agent, id, severity, text, process, check_name, time, received, acknowledged_by, acknowledged_at, kind, silenced, group_key, duplicate_of)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (agent, id) DO NOTHING`,
     [
       n.agent,
       n.id,
@@ -128,10 +142,12 @@ async function insertNotification(tx: Tx, n: NotificationRecord): Promise<boolea
       n.acknowledged?.time ?? null,
       n.kind ?? null,
       silence?.id ?? null,
+      group,
+      duplicateOf,
     ],
   );
   if (inserted === 0) return false;
-  if (silence !== undefined) return true; // stored and shown, not delivered
+  if (silence !== undefined || duplicateOf !== null) return true; // stored and shown, not delivered
   for (const row of await tx.rows("SELECT spec FROM actions")) {
     const action = JSON.parse(str(row.spec)) as NotificationAction;
     if (!actionMatches(action, n.severity)) continue;
@@ -477,9 +493,9 @@ export class PostgresStore implements Store {
     return this.op((tx) => insertNotification(tx, n));
   }
 
-  notifications(query?: Query & { unacknowledged?: boolean }): Promise<NotificationRecord[]> {
+  notifications(query?: NotificationQuery): Promise<NotificationRecord[]> {
     return this.op(async (tx) => {
-      const [base, values] = whereOf(query);
+      const [base, values] = whereOf(query, query?.group === undefined ? [] : [["group_key", query.group]]);
       const where =
         query?.unacknowledged !== true
           ? base

@@ -10,6 +10,9 @@ import { RequestGuard } from "./guard.js";
 import { LIVE_PATH, LiveFeed } from "./live.js";
 import { STATUS_PAGE } from "./page.js";
 import { fleetState, type FleetState } from "./state.js";
+import { groupNotifications } from "./groups.js";
+import { hostView } from "./host-view.js";
+import { problems, type ProblemFilter } from "./problems.js";
 import type { UserFile } from "./users.js";
 
 export interface StatusServerOptions {
@@ -49,8 +52,11 @@ function asset(specifier: string): Buffer {
  *                          /assets/zmtp.js (live.ts)
  *   GET  /api/state        the same state, once (JSON)
  *   GET  /api/series       ?agent=UUID&name=STAT&since=MS: [[times (s)], [values]] for a chart
- *   POST /api/ack          {"agent", "id"}, {"notifications": [...]} or {"all": true[, "agent"]}: the
- *                          user acknowledges notifications (open page: "by" too)
+ *   GET  /api/problems     ?host=&check=&severity=a,b&acknowledged=yes|no: what is wrong, worst first
+ *   GET  /api/groups       ?host=&unacknowledged=yes&limit=N: notifications, repeats grouped
+ *   GET  /api/host         ?host=NAME or ?agent=UUID: registrations, state, checks and history
+ *   POST /api/ack          {"agent", "id"}, {"notifications": [...]}, {"groups": [...]} or {"all":
+ *                          true[, "agent"]}: the user acknowledges notifications (open page: "by")
  *   GET  /api/silences     active and upcoming silences (maintenance windows)
  *   POST /api/silences     {agent?, check?, severities?, starts?, ends? | duration, reason}
  *   POST /api/silences/end {"id"}: ends a silence now
@@ -96,7 +102,11 @@ export class StatusServer {
       });
     });
     try {
-      s.live = await LiveFeed.start(s.server, (req) => s.guard.liveUser(req), () => void s.push());
+      s.live = await LiveFeed.start(
+        s.server,
+        (req) => s.guard.liveUser(req),
+        () => void s.push(),
+      );
     } catch (err) {
       await s.close();
       throw err;
@@ -135,6 +145,10 @@ export class StatusServer {
     } finally {
       this.pushing = false;
     }
+  }
+
+  private agentNamed(name: string): Promise<string | null> {
+    return agentNamedIn(this.options.store, this.options.hostOf, name);
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -194,6 +208,28 @@ export class StatusServer {
       if (url.pathname === "/assets/zmtp.js") return send(200, "text/javascript", this.assets.zmtp, cached);
     }
     if (req.method === "GET" && url.pathname === "/api/state") return json(200, await this.state());
+    if (req.method === "GET" && url.pathname === "/api/problems") {
+      const filter = problemFilter(url.searchParams);
+      if (typeof filter === "string") return json(400, { error: filter });
+      return json(200, await problems(this.options.store, this.options.hostOf, filter));
+    }
+    if (req.method === "GET" && url.pathname === "/api/groups") {
+      const host = url.searchParams.get("host");
+      const agent = host === null ? undefined : await this.agentNamed(host);
+      if (agent === null) return json(404, { error: `no host "${host}"` });
+      const limit = Math.min(Math.max(Number(url.searchParams.get("limit") ?? 100) || 100, 1), 5000);
+      const unacknowledged = url.searchParams.get("unacknowledged") === "yes";
+      const list = await this.options.store.notifications({
+        ...(agent !== undefined && { agent }),
+        ...(unacknowledged ? { unacknowledged } : { limit: limit * 20 }),
+      });
+      return json(200, groupNotifications(list, this.options.hostOf).slice(0, limit));
+    }
+    if (req.method === "GET" && url.pathname === "/api/host") {
+      const agent = await this.agentNamed(url.searchParams.get("agent") ?? url.searchParams.get("host") ?? "");
+      const view = agent === null ? null : await hostView(this.options.store, agent, this.options.hostOf);
+      return view === null ? json(404, { error: "no such host" }) : json(200, view);
+    }
     if (req.method === "GET" && url.pathname === "/api/series") {
       const agent = url.searchParams.get("agent");
       const name = url.searchParams.get("name");
@@ -224,7 +260,16 @@ export class StatusServer {
       const by = actor(input.by);
       const now = Date.now();
       let targets: Array<{ agent: unknown; id: unknown }>;
-      if (input.all === true) {
+      if (Array.isArray(input.groups)) {
+        const groups = (input.groups as unknown[]).slice(0, 1000);
+        if (!groups.every((g) => typeof g === "string" && /^[\w-]{1,64}$/.test(g)))
+          return json(400, { error: "groups: group keys" });
+        targets = (
+          await Promise.all(
+            (groups as string[]).map((group) => this.options.store.notifications({ unacknowledged: true, group })),
+          )
+        ).flat();
+      } else if (input.all === true) {
         if (input.agent !== undefined && !isUuid(input.agent)) return json(400, { error: "agent: a UUID" });
         targets = await this.options.store.notifications({
           unacknowledged: true,
@@ -245,7 +290,7 @@ export class StatusServer {
         if (await this.options.store.acknowledgeNotification(t.agent as string, t.id as string, by, now))
           acknowledged += 1;
       void this.push();
-      const single = input.all !== true && !Array.isArray(input.notifications);
+      const single = input.all !== true && !Array.isArray(input.notifications) && !Array.isArray(input.groups);
       return json(
         acknowledged > 0 || !single ? 200 : 409,
         single ? { acknowledged: acknowledged > 0 } : { acknowledged, by },
@@ -338,6 +383,34 @@ export class StatusServer {
     }
     send(404, "text/plain", "not found\n");
   }
+}
+
+/** A host name or agent id as the store knows it; undefined for "", null when unknown. */
+async function agentNamedIn(store: Store, hostOf: (agent: string) => string, name: string): Promise<string | null> {
+  if (name === "") return null;
+  const agents = await store.agents();
+  return agents.find((a) => a.id === name || hostOf(a.id) === name || a.hostname === name)?.id ?? null;
+}
+
+/** ?host=&check=&severity=a,b&acknowledged=yes|no, or what is wrong with it. */
+export function problemFilter(params: URLSearchParams): ProblemFilter | string {
+  const filter: ProblemFilter = {};
+  const host = params.get("host");
+  if (host !== null && host !== "") filter.host = host;
+  const check = params.get("check");
+  if (check !== null && check !== "") filter.check = check;
+  const severity = params.get("severity");
+  if (severity !== null && severity !== "") {
+    const list = severity.split(",");
+    if (!list.every((s) => SEVERITIES.includes(s as Severity))) return `severity: some of ${SEVERITIES.join(", ")}`;
+    filter.severities = list as Severity[];
+  }
+  const acknowledged = params.get("acknowledged");
+  if (acknowledged !== null && acknowledged !== "") {
+    if (acknowledged !== "yes" && acknowledged !== "no") return "acknowledged: yes or no";
+    filter.acknowledged = acknowledged === "yes";
+  }
+  return filter;
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<string> {

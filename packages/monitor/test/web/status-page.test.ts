@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMonitorDemo } from "../../src/cli/demo-fleet.js";
+import { MONITOR_VERSION } from "../../src/version.js";
 import { tempDir, waitFor } from "../helpers/fleet.js";
 
 /**
@@ -89,6 +90,40 @@ describe.skipIf(!existsSync(CHROMIUM))("status page in headless Chromium", () =>
     await row.getByRole("button", { name: "Acknowledge" }).click();
     // The page does not fetch the state: the acknowledgement shows once a live update carries it.
     await row.getByText("by operator").waitFor({ timeout: 5000 });
+
+    // Problems first: the redis check is one, CRITICAL, acknowledged now; the filters narrow the list.
+    const problem = page.locator('#problems tr[data-problem="check:demo-cache-1/redis"]');
+    await problem.getByText("by operator").waitFor({ timeout: 10_000 });
+    expect(await problem.locator(".pill").textContent()).toBe("critical");
+    await page.selectOption("#f-severity", "warning");
+    await problem.waitFor({ state: "detached" });
+    await page.selectOption("#f-severity", "critical");
+    await page.selectOption("#f-ack", "no");
+    await problem.waitFor({ state: "detached" });
+    await page.selectOption("#f-ack", "yes");
+    await page.selectOption("#f-host", "demo-web-1");
+    await problem.waitFor({ state: "detached" });
+    await page.selectOption("#f-host", "demo-cache-1");
+    await problem.waitFor();
+    for (const id of ["#f-host", "#f-severity", "#f-ack"]) await page.selectOption(id, "");
+
+    // The host page: its registrations (the agent and the app, with pids and versions) and history.
+    await page.locator('#hosts tr[data-host="demo-cache-1"] a.host').click();
+    await page.locator("#host-view #hv-title", { hasText: "demo-cache-1" }).waitFor();
+    const agentRow = page.locator('#hv-registrations tr[data-process="agent"]');
+    await agentRow.waitFor({ timeout: 10_000 });
+    expect(await agentRow.textContent()).toContain(`agent${process.pid}${MONITOR_VERSION}load every 5 s`);
+    expect(await page.locator('#hv-registrations tr[data-process="app"]').textContent()).toContain(
+      `${process.pid}2.4.1`,
+    );
+    await page.locator("#hv-presence tr", { hasText: "UP" }).first().waitFor();
+    await page.locator("#hv-notifications tr", { hasText: "redis OK -> CRITICAL" }).waitFor();
+    await page.locator("#hv-results tr", { hasText: "redis" }).first().waitFor();
+    expect(await page.locator("#problems-section").isVisible()).toBe(false);
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT.replace(".png", "-host.png"), fullPage: true });
+    await page.locator("#host-view a.host").click();
+    await page.locator("#problems-section").waitFor();
 
     await page.waitForTimeout(2500); // a few more points on the charts
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
