@@ -4,6 +4,8 @@ import { graphiteRole } from "./graphite.js";
 import { usersRole } from "./users.js";
 import { silenceRole } from "./silence.js";
 import { decommissionRole } from "./decommission.js";
+import { notificationsRole } from "./notifications.js";
+import { hostRole, problemsRole } from "./problems.js";
 import { demoRole } from "./demo.js";
 import { UsageError, formatHelp, parseFlags } from "./flags.js";
 import { processIo, type MonitorIo } from "./io.js";
@@ -39,6 +41,9 @@ Roles:
   users      who may sign in to the status page (scrypt-hashed passwords and tokens)
   silence    silences and maintenance windows; acknowledge many notifications at once
   decommission  a host gone for good: off the page, no more down or stale alerts
+  problems   what is wrong now, worst first (filters: host, check, severity, acknowledged)
+  host       one host: its registrations (processes, pids, versions), state, checks and history
+  notifications  notifications with repeats grouped; acknowledge a group; the dedup window
 
 Options:
   -h, --help     Show this help
@@ -58,6 +63,9 @@ const ROLES: Record<string, Role> = {
   users: usersRole,
   silence: silenceRole,
   decommission: decommissionRole,
+  problems: problemsRole,
+  host: hostRole,
+  notifications: notificationsRole,
 };
 
 export async function monitorCommand(argv: readonly string[], io: MonitorIo = processIo()): Promise<number> {

@@ -1,7 +1,7 @@
 import { STATUS_NAMES } from "../agent/plugin.js";
 import { notificationGroup, type NotificationRecord, type Store } from "../store/store.js";
 import { roleOfProcess } from "../wire/roles.js";
-import type { Severity } from "../wire/schema.js";
+import { SEVERITIES, type Severity } from "../wire/schema.js";
 
 /**
  * What is wrong now, worst first: hosts, processes and the monitor's roles that are down, checks
@@ -173,4 +173,25 @@ export function matchesFilter(p: Problem, f: ProblemFilter): boolean {
     (f.severities === undefined || f.severities.includes(p.severity)) &&
     (f.acknowledged === undefined || f.acknowledged === (p.acknowledged !== null))
   );
+}
+
+/** ?host=&check=&severity=a,b&acknowledged=yes|no, or what is wrong with it. */
+export function problemFilter(params: URLSearchParams): ProblemFilter | string {
+  const filter: ProblemFilter = {};
+  const host = params.get("host");
+  if (host !== null && host !== "") filter.host = host;
+  const check = params.get("check");
+  if (check !== null && check !== "") filter.check = check;
+  const severity = params.get("severity");
+  if (severity !== null && severity !== "") {
+    const list = severity.split(",");
+    if (!list.every((s) => SEVERITIES.includes(s as Severity))) return `severity: some of ${SEVERITIES.join(", ")}`;
+    filter.severities = list as Severity[];
+  }
+  const acknowledged = params.get("acknowledged");
+  if (acknowledged !== null && acknowledged !== "") {
+    if (acknowledged !== "yes" && acknowledged !== "no") return "acknowledged: yes or no";
+    filter.acknowledged = acknowledged === "yes";
+  }
+  return filter;
 }

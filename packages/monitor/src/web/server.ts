@@ -12,7 +12,7 @@ import { STATUS_PAGE } from "./page.js";
 import { fleetState, type FleetState } from "./state.js";
 import { groupNotifications } from "./groups.js";
 import { hostView } from "./host-view.js";
-import { problems, type ProblemFilter } from "./problems.js";
+import { problemFilter, problems } from "./problems.js";
 import type { UserFile } from "./users.js";
 
 export interface StatusServerOptions {
@@ -390,27 +390,6 @@ async function agentNamedIn(store: Store, hostOf: (agent: string) => string, nam
   if (name === "") return null;
   const agents = await store.agents();
   return agents.find((a) => a.id === name || hostOf(a.id) === name || a.hostname === name)?.id ?? null;
-}
-
-/** ?host=&check=&severity=a,b&acknowledged=yes|no, or what is wrong with it. */
-export function problemFilter(params: URLSearchParams): ProblemFilter | string {
-  const filter: ProblemFilter = {};
-  const host = params.get("host");
-  if (host !== null && host !== "") filter.host = host;
-  const check = params.get("check");
-  if (check !== null && check !== "") filter.check = check;
-  const severity = params.get("severity");
-  if (severity !== null && severity !== "") {
-    const list = severity.split(",");
-    if (!list.every((s) => SEVERITIES.includes(s as Severity))) return `severity: some of ${SEVERITIES.join(", ")}`;
-    filter.severities = list as Severity[];
-  }
-  const acknowledged = params.get("acknowledged");
-  if (acknowledged !== null && acknowledged !== "") {
-    if (acknowledged !== "yes" && acknowledged !== "no") return "acknowledged: yes or no";
-    filter.acknowledged = acknowledged === "yes";
-  }
-  return filter;
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<string> {
