@@ -105,15 +105,13 @@ export async function hostView(
         .reverse()
         .map((e) => ({ ...e, what: e.process === null ? "host" : e.process })),
       notifications: groupNotifications(notifications, hostOf).slice(0, limit),
-      results: results
-        .reverse()
-        .map((r) => ({
-          check: r.check,
-          status: STATUS_NAMES[r.status],
-          text: r.text,
-          time: r.time,
-          trigger: r.trigger,
-        })),
+      results: results.reverse().map((r) => ({
+        check: r.check,
+        status: STATUS_NAMES[r.status],
+        text: r.text,
+        time: r.time,
+        trigger: r.trigger,
+      })),
     },
     stats: [...new Set(latest.map((s) => s.name))].sort(),
   };

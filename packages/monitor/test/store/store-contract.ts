@@ -494,7 +494,8 @@ export function storeContract(
       const mailAgain = note({ text: "mail queue stuck", received: 1000 + min });
       const other = note({ text: "backup failed", received: 1000 + min });
       const late = note({ check: "disk", text: "disk 95% used", received: 1000 + 16 * min }); // the window is over
-      for (const n of [first, again, worse, load, otherHost, mail, mailAgain, other, late]) await store.addNotification(n);
+      for (const n of [first, again, worse, load, otherHost, mail, mailAgain, other, late])
+        await store.addNotification(n);
       const stored = new Map((await store.notifications()).map((n) => [n.id, n]));
       const paged = new Set((await store.deliveries()).map((d) => d.notification));
       const expected: Array<[NotificationRecord, string | undefined]> = [
@@ -527,9 +528,9 @@ export function storeContract(
       await store.putSetting(DEDUP_SETTING, 0);
       const off = note({ check: "disk", text: "disk 97% used", received: 1000 + 19 * min });
       await store.addNotification(off);
-      expect((await store.notifications({ group: notificationGroup(off) })).find((n) => n.id === off.id)!.duplicateOf).toBe(
-        undefined,
-      );
+      expect(
+        (await store.notifications({ group: notificationGroup(off) })).find((n) => n.id === off.id)!.duplicateOf,
+      ).toBe(undefined);
       expect((await store.deliveries({ notification: off.id })).length).toBe(1);
     });
 
