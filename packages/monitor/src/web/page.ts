@@ -243,7 +243,7 @@ async function showHost(force) {
     el("tbody", {}, ...(rows.length ? rows : [el("tr", {}, el("td", { class: "empty", colspan: String(head.length) }, empty))])));
   body.replaceChildren(
     el("div", {}, pill(h.state.toUpperCase(), h.state), " ", el("span", { class: "muted" },
-      (h.lastSeen ? "last heartbeat " + ago(h.lastSeen, now) : "never heard from") + (h.firstSeen ? " · first seen " + new Date(h.firstSeen).toLocaleString() : "") + " · " + h.agent)),
+      (h.lastSeen ? "last heartbeat " + ago(h.lastSeen, now) : "no heartbeat yet") + (h.firstSeen ? " · first seen " + new Date(h.firstSeen).toLocaleString() : "") + " · " + h.agent)),
     el("h3", {}, "Registrations"),
     table("hv-registrations", ["Process", "PID", "Version", "Checks", "Registered", "State"], h.registrations.map((r) => el("tr", { "data-process": r.process },
       el("td", {}, r.process), el("td", {}, r.pid === undefined ? "—" : String(r.pid)), el("td", {}, r.version || "—"),
@@ -335,7 +335,7 @@ window.addEventListener("resize", () => { for (const c of charts.values()) c.fet
 <script type="module">
 // Live updates: a SUB socket of zmtp's browser build, over ws:// to this server's XPUB. The URL
 // carries the token the server signed for this page's user: without it the upgrade is refused.
-import { Subscriber } from "/assets/zmtp.js";
+import { Subscriber } from '/assets/zmtp.js';
 const live = document.getElementById("live");
 const sub = new Subscriber({ reconnectInterval: 1000, reconnectMaxInterval: 5000 });
 sub.events.on("disconnect", () => { live.className = ""; live.lastChild.textContent = "reconnecting"; });
