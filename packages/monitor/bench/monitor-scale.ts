@@ -373,7 +373,7 @@ async function main(): Promise<void> {
   const stores = arg("store", "sqlite").split(",");
   const json = arg("json", "");
   process.stdout.write(
-    `monitoring system at scale: 2 routers (a process each), 4 sinks over ${stores.join(" / ")}, N agents in one process, ${seconds} s measured per case\n` +
+    `monitoring system at scale: 2 routers (a process each), 4 sinks over ${stores.join(" / ")}, N agents in processes of at most ${AGENTS_PER_PROCESS}, ${seconds} s measured per case\n` +
       `(x1: heartbeat every ${HEARTBEAT / 1000} s, 10 stats every ${STATS_EVERY / 1000} s, an acked notification every ${NOTIFY_EVERY / 1000} s per agent)\n\n`,
   );
   const header = [
