@@ -273,6 +273,13 @@ async function runCase(kind: string, n: number, seconds: number, rate: number): 
     const lines = createInterface({ input: proc.stdout! });
     const queued: ChildReport[] = [];
     const waiting: Array<(r: ChildReport) => void> = [];
+    // A child that dies ends the run (rather than leaving it waiting for a report for ever).
+    proc.on("exit", (code, signal) => {
+      if (code !== 0 && signal !== "SIGTERM") {
+        process.stderr.write(`bench: a child (${args[0]}) exited with ${code ?? signal}\n`);
+        process.exit(1);
+      }
+    });
     lines.on("line", (l: string) => {
       const r = JSON.parse(l) as ChildReport;
       const w = waiting.shift();
