@@ -3,11 +3,12 @@
  *
  *   npm run bench:monitor [-- --agents 100,1000,5000 --seconds 20 --rate 1,10 --store sqlite,postgres]
  *
- * For each store, rate and N, this process runs 2 routers and one sink per stream over an SQLite
- * store (in a temporary directory) or a PostgreSQL store (a private server started from Debian's
- * binaries, as the tests do, or --pg URL), and a child process runs N real `Agent`s, each connected to both routers
- * over tcp on 127.0.0.1 (a child, because N agents and the routers' side of their connections
- * would not fit one process's file descriptor limit). The agents send at realistic rates, times
+ * For each store, rate and N, this process runs one sink per stream over an SQLite store (in a
+ * temporary directory) or a PostgreSQL store (a private server started from Debian's binaries, as
+ * the tests do, or --pg URL); each of the 2 routers runs in a child process, and N real `Agent`s
+ * run in children of at most AGENTS_PER_PROCESS each, every agent connected to both routers over
+ * tcp on 127.0.0.1 (children, because the agents' and the routers' ends of 2N connections would
+ * not fit one process's file descriptor limit: 20,000 here, and not raisable without privileges). The agents send at realistic rates, times
  * `--rate`: a heartbeat every 5 s, a batch of 10 stats every 10 s, and an acknowledged
  * notification every 100 s (spread over the agents). After all agents are connected and a
  * warm-up, it measures for `--seconds`:
@@ -26,6 +27,7 @@ import { fileURLToPath } from "node:url";
 import { context } from "zmtp";
 import { Agent } from "../src/agent/agent.js";
 import { MonitorRouter } from "../src/router/router.js";
+import type { RouterEndpoints } from "../src/wire/endpoints.js";
 import { STREAMS, createMessage } from "../src/wire/protocol.js";
 import { createSink, type AnySink } from "../src/sink/sinks.js";
 import { PostgresStore } from "../src/store/postgres-store.js";
@@ -34,6 +36,8 @@ import { startPostgres } from "../test/helpers/postgres.js";
 import type { NotificationRecord, StatRecordInput, Store } from "../src/store/store.js";
 
 const HEARTBEAT = 5000;
+/** Two connections each, and a few more sockets: under a 20,000 descriptor limit. */
+const AGENTS_PER_PROCESS = 4000;
 const STATS_EVERY = 10_000;
 const NOTIFY_EVERY = 100_000;
 
@@ -53,7 +57,7 @@ const mib = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10;
 // ---------------------------------------------------------------- the agents' process
 
 interface ChildReport {
-  type: "connected" | "result";
+  type: "connected" | "result" | "endpoints" | "ready" | "router";
   agents: number;
   heapPerAgentKiB?: number;
   rssMiB?: number;
@@ -61,6 +65,41 @@ interface ChildReport {
   ackRtt?: number[];
   resent?: number;
   dropped?: number;
+  endpoints?: RouterEndpoints;
+  heapGrowth?: number;
+}
+
+// ---------------------------------------------------------------- a router's process
+
+/** A router alone: prints its endpoints; "mark" on stdin notes its heap, "report" prints drops and heap growth. */
+async function routerProcess(): Promise<void> {
+  context.maxSockets = 30_000;
+  const any = "tcp://127.0.0.1:*";
+  const router = await MonitorRouter.start({
+    endpoints: { agents: any, back: any, heartbeat: any, registration: any, stats: any, notification: any },
+  });
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  const heap = (): number => {
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
+  const report = (r: ChildReport): void => void process.stdout.write(`${JSON.stringify(r)}\n`);
+  let marked = heap();
+  report({ type: "endpoints", agents: 0, endpoints: router.endpoints });
+  void (async () => {
+    while (!STREAMS.every((k) => router.sinks[k] > 0)) await sleep(20);
+    report({ type: "ready", agents: 0 });
+  })();
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line === "mark") marked = heap();
+    if (line === "report") {
+      const dropped = STREAMS.reduce((t, k) => t + router.counters.dropped[k], 0);
+      report({ type: "router", agents: 0, dropped, heapGrowth: heap() - marked });
+    }
+  }
+  router.close();
+  process.exit(0);
 }
 
 async function agentsProcess(): Promise<void> {
@@ -227,76 +266,100 @@ async function runCase(kind: string, n: number, seconds: number, rate: number): 
   const latencies: number[] = [];
   let measuring_ = false;
   const store = measuring(opened.store, latencies, () => measuring_);
-  const any = "tcp://127.0.0.1:*";
-  const routers: MonitorRouter[] = [];
-  for (let i = 0; i < 2; i++) {
-    routers.push(
-      await MonitorRouter.start({
-        endpoints: { agents: any, back: any, heartbeat: any, registration: any, stats: any, notification: any },
-      }),
-    );
-  }
+  const bundle = fileURLToPath(import.meta.url);
+  /** A child process of this bundle, and its next report line. */
+  const child = (args: string[]) => {
+    const proc = spawn(process.execPath, ["--expose-gc", bundle, ...args], { stdio: ["pipe", "pipe", "inherit"] });
+    const lines = createInterface({ input: proc.stdout! });
+    const queued: ChildReport[] = [];
+    const waiting: Array<(r: ChildReport) => void> = [];
+    // A child that dies ends the run (rather than leaving it waiting for a report for ever).
+    proc.on("exit", (code, signal) => {
+      if (code !== 0 && signal !== "SIGTERM") {
+        process.stderr.write(`bench: a child (${args[0]}) exited with ${code ?? signal}\n`);
+        process.exit(1);
+      }
+    });
+    lines.on("line", (l: string) => {
+      const r = JSON.parse(l) as ChildReport;
+      const w = waiting.shift();
+      if (w !== undefined) w(r);
+      else queued.push(r);
+    });
+    const next = (): Promise<ChildReport> =>
+      queued.length > 0 ? Promise.resolve(queued.shift()!) : new Promise((resolve) => waiting.push(resolve));
+    return { proc, next, exited: new Promise((resolve) => proc.on("exit", resolve)) };
+  };
+  const routers = [child(["router"]), child(["router"])];
+  const endpoints = await Promise.all(routers.map(async (r) => (await r.next()).endpoints!));
   const sinks: AnySink[] = STREAMS.map((stream) =>
     createSink(stream, {
       store,
-      streams: routers.map((r) => r.endpoints[stream]),
-      backChannels: routers.map((r) => r.endpoints.back),
+      streams: endpoints.map((e) => e[stream]),
+      backChannels: endpoints.map((e) => e.back),
     }),
   );
-  while (!routers.every((r) => STREAMS.every((s) => r.sinks[s] > 0))) await sleep(20);
+  await Promise.all(routers.map((r) => r.next())); // "ready": every stream has its sink
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
   const heapOf = (m: NodeJS.MemoryUsage): number => m.heapUsed + m.external;
+  for (const r of routers) r.proc.stdin!.write("mark\n");
   gc();
   const heapBefore = heapOf(process.memoryUsage());
 
-  const bundle = fileURLToPath(import.meta.url);
-  const child = spawn(
-    process.execPath,
-    [
-      "--expose-gc",
-      bundle,
-      "agents",
-      String(n),
-      String(seconds),
-      String(rate),
-      ...routers.map((r) => r.endpoints.agents),
-    ],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
+  const sizes: number[] = [];
+  for (let left = n; left > 0; left -= AGENTS_PER_PROCESS) sizes.push(Math.min(left, AGENTS_PER_PROCESS));
+  const agentProcs = sizes.map((size) =>
+    child(["agents", String(size), String(seconds), String(rate), ...endpoints.map((e) => e.agents)]),
   );
-  const lines = createInterface({ input: child.stdout! });
-  const next = (): Promise<ChildReport> =>
-    new Promise((resolve) => lines.once("line", (l: string) => resolve(JSON.parse(l) as ChildReport)));
-  const connected = await next();
+  const connectedAll = await Promise.all(agentProcs.map((a) => a.next()));
+  const connected = {
+    heapPerAgentKiB:
+      Math.round((connectedAll.reduce((s, c, i) => s + c.heapPerAgentKiB! * sizes[i]!, 0) / n) * 10) / 10,
+  };
   gc();
-  const routerPerAgent = (heapOf(process.memoryUsage()) - heapBefore) / n;
+  const routerHeap = async (): Promise<{ dropped: number; heap: number }> => {
+    for (const r of routers) r.proc.stdin!.write("report\n");
+    const reports = await Promise.all(routers.map((r) => r.next()));
+    return {
+      dropped: reports.reduce((s, r) => s + r.dropped!, 0),
+      heap: reports.reduce((s, r) => s + r.heapGrowth!, 0),
+    };
+  };
+  const afterConnect = await routerHeap();
+  const routerPerAgent = (heapOf(process.memoryUsage()) - heapBefore + afterConnect.heap) / n;
   const received = (): number => sinks.reduce((s, k) => s + k.counters.received, 0);
   const txBefore = opened.transactions();
   const startCount = received();
   measuring_ = true;
   const t0 = Date.now();
-  const resultPromise = next();
+  const resultsPromise = Promise.all(agentProcs.map((a) => a.next()));
   await sleep(seconds * 1000);
   const elapsed = (Date.now() - t0) / 1000;
   const got = received() - startCount;
   const tx = opened.transactions() - txBefore;
   measuring_ = false;
-  const result = await resultPromise;
-  await new Promise((resolve) => child.on("exit", resolve));
+  const results = await resultsPromise;
+  await Promise.all(agentProcs.map((a) => a.exited));
+  const routerEnd = await routerHeap();
+  for (const r of routers) r.proc.stdin!.end();
+  await Promise.all(routers.map((r) => r.exited));
+  const result = {
+    offered: results.reduce((s, r) => s + r.offered!, 0),
+    ackRtt: results.flatMap((r) => r.ackRtt!),
+    resent: results.reduce((s, r) => s + r.resent!, 0),
+    dropped: results.reduce((s, r) => s + r.dropped!, 0),
+  };
   for (const s of sinks) await s.close();
-  for (const r of routers) r.close();
   await opened.store.close();
   rmSync(dir, { recursive: true, force: true });
   latencies.sort((a, b) => a - b);
-  const acks = result.ackRtt!.sort((a, b) => a - b);
-  const dropped =
-    routers.reduce((s, r) => s + STREAMS.reduce((t, k) => t + r.counters.dropped[k], 0), 0) + result.dropped!;
+  const acks = result.ackRtt.sort((a, b) => a - b);
+  const dropped = routerEnd.dropped + result.dropped;
   return {
     store: kind,
     rate,
     agents: n,
-    offered: result.offered!,
+    offered: result.offered,
     received: Math.round(got / elapsed),
     latencyP50: percentile(latencies, 50),
     latencyP99: percentile(latencies, 99),
@@ -305,7 +368,7 @@ async function runCase(kind: string, n: number, seconds: number, rate: number): 
     heapPerAgentKiB: connected.heapPerAgentKiB!,
     routerHeapPerAgentKiB: Math.round(routerPerAgent / 102.4) / 10,
     dropped,
-    resent: result.resent!,
+    resent: result.resent,
     transactionsPerSecond: Math.round(tx / elapsed),
   };
 }
@@ -317,7 +380,7 @@ async function main(): Promise<void> {
   const stores = arg("store", "sqlite").split(",");
   const json = arg("json", "");
   process.stdout.write(
-    `monitoring system at scale: 2 routers, 4 sinks over ${stores.join(" / ")}, N agents in one process, ${seconds} s measured per case\n` +
+    `monitoring system at scale: 2 routers (a process each), 4 sinks over ${stores.join(" / ")}, N agents in processes of at most ${AGENTS_PER_PROCESS}, ${seconds} s measured per case\n` +
       `(x1: heartbeat every ${HEARTBEAT / 1000} s, 10 stats every ${STATS_EVERY / 1000} s, an acked notification every ${NOTIFY_EVERY / 1000} s per agent)\n\n`,
   );
   const header = [
@@ -368,4 +431,5 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === "agents") await agentsProcess();
+else if (process.argv[2] === "router") await routerProcess();
 else await main();

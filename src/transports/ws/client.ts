@@ -1,6 +1,6 @@
 import type { ClientRequest } from "node:http";
 import { isIPv4, type Socket as NetSocket } from "node:net";
-import { checkServerIdentity, rootCertificates, type PeerCertificate } from "node:tls";
+import type { PeerCertificate } from "node:tls";
 import type { ClientOptions, WebSocket } from "ws";
 import { ProtocolError, zmqError } from "../../errors.js";
 import { offeredSubprotocols } from "../../zmtp/zws.js";
@@ -21,15 +21,15 @@ const PEER_GONE = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED"]);
  * `trustSystem`) are trusted, nothing when neither is set; the name is checked only when
  * `hostname` is set, and then it is also the SNI name sent.
  */
-function clientTls(w: WssOptions): Record<string, unknown> {
-  const ca: string[] = w.trustSystem ? [...rootCertificates] : [];
+function clientTls(w: WssOptions, tls: typeof import("node:tls")): Record<string, unknown> {
+  const ca: string[] = w.trustSystem ? [...tls.rootCertificates] : [];
   if (w.trustPem !== "") ca.push(w.trustPem);
   return {
     ca,
     rejectUnauthorized: true,
     ...(w.hostname === "" ? {} : { servername: w.hostname }),
     checkServerIdentity: (_host: string, cert: PeerCertificate) =>
-      w.hostname === "" ? undefined : checkServerIdentity(w.hostname, cert),
+      w.hostname === "" ? undefined : tls.checkServerIdentity(w.hostname, cert),
   };
 }
 
@@ -58,9 +58,10 @@ export function dialWs(scheme: "ws" | "wss", uri: string, options: TransportOpti
   if (scheme === "ws" && BunWebSocket !== null) return dialWithBun(BunWebSocket, address, options);
   const port = new NodePort();
   const stream = new ZwsStream(port, { mechanism: options.mechanism, socketType: options.socketType });
-  loadWs().then(
-    ({ WebSocket }) => {
-      if (!port.abandoned) dialWith(WebSocket, port, scheme, address, options);
+  // node:tls only for wss (with `ws`): a program that dials ws:// or nothing does not load it.
+  Promise.all([loadWs(), scheme === "wss" ? import("node:tls") : null]).then(
+    ([{ WebSocket }, tls]) => {
+      if (!port.abandoned) dialWith(WebSocket, port, scheme, address, options, tls);
     },
     (err: Error) => port.failed(err),
   );
@@ -97,6 +98,7 @@ function dialWith(
   scheme: "ws" | "wss",
   { host, port: tcpPort, path }: { host: string; port: number; path: string },
   options: TransportOptions,
+  tls: typeof import("node:tls") | null,
 ): void {
   const ipLiteral = isIPv4(host) || bracketedIpv6(host) !== null;
   let chosen = "";
@@ -108,7 +110,7 @@ function dialWith(
     maxPayload: options.maxMessageSize >= 0 ? options.maxMessageSize + 1 : 0,
     headers: { "Sec-WebSocket-Protocol": offeredSubprotocols(options.mechanism).join(",") },
     lookup: hostLookup(options.ipv6),
-    ...(scheme === "wss" ? clientTls(options.wss) : {}),
+    ...(tls !== null ? clientTls(options.wss, tls) : {}),
     finishRequest: (req: ClientRequest) => {
       req.on("socket", (raw: NetSocket) => {
         port.useSocket(raw);

@@ -20,6 +20,7 @@ import {
 import { StateDir, type Registry } from "./state-dir.js";
 import { StatsdAggregator, StatsdListener } from "./statsd.js";
 import { Uplink } from "../wire/uplink.js";
+import { MONITOR_VERSION } from "../version.js";
 
 export interface AgentOptions {
   /** Directory for the agent id, the outbox and the registry; created if missing. */
@@ -324,6 +325,7 @@ export class Agent extends EventEmitter {
     return {
       process: OWN_PROCESS,
       pid: process.pid,
+      version: MONITOR_VERSION,
       hostname: this.hostname,
       checks: [...(this.options.checks ?? [])],
     };

@@ -10,6 +10,11 @@ export const agentRole: Role = {
   flags: [
     ROUTER_FLAG,
     {
+      name: "jit",
+      kind: "boolean",
+      help: "keep V8's optimising compilers (about 4 MB more memory; an agent's code is rarely hot)",
+    },
+    {
       name: "state-dir",
       kind: "string",
       arg: "DIR",

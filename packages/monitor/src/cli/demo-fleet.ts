@@ -207,6 +207,7 @@ export async function runMonitorDemo(o: DemoOptions): Promise<number> {
     // Simulated application traffic, so that the charts have something lively to show, from an
     // "app" process that also sends heartbeats of its own (a presence of its own on the page).
     const traffic = agents.map((agent, i) => {
+      agent.register({ process: "app", pid: process.pid, version: "2.4.1", checks: [] });
       let requests = 40 + i * 25;
       let beat = 0;
       return setInterval(() => {

@@ -1,17 +1,6 @@
-import { actionsRole } from "./actions.js";
-import { agentRole } from "./agent.js";
-import { graphiteRole } from "./graphite.js";
-import { usersRole } from "./users.js";
-import { silenceRole } from "./silence.js";
-import { decommissionRole } from "./decommission.js";
-import { demoRole } from "./demo.js";
 import { UsageError, formatHelp, parseFlags } from "./flags.js";
 import { processIo, type MonitorIo } from "./io.js";
 import type { Role } from "./role.js";
-import { routerRole } from "./router.js";
-import { runRole } from "./run.js";
-import { sendRole } from "./send.js";
-import { schedulerRole, sinkRole } from "./sink.js";
 import { MONITOR_VERSION } from "../version.js";
 
 export type { MonitorIo } from "./io.js";
@@ -39,25 +28,35 @@ Roles:
   users      who may sign in to the status page (scrypt-hashed passwords and tokens)
   silence    silences and maintenance windows; acknowledge many notifications at once
   decommission  a host gone for good: off the page, no more down or stale alerts
+  problems   what is wrong now, worst first (filters: host, check, severity, acknowledged)
+  host       one host: its registrations (processes, pids, versions), state, checks and history
+  notifications  notifications with repeats grouped; acknowledge a group; the dedup window
 
 Options:
   -h, --help     Show this help
   -v, --version  Print the zmtp-monitor version
 `;
 
-const ROLES: Record<string, Role> = {
-  router: routerRole,
-  agent: agentRole,
-  sink: sinkRole,
-  scheduler: schedulerRole,
-  demo: demoRole,
-  send: sendRole,
-  run: runRole,
-  actions: actionsRole,
-  graphite: graphiteRole,
-  users: usersRole,
-  silence: silenceRole,
-  decommission: decommissionRole,
+/**
+ * Each role's module is loaded when that role runs: an agent, which runs on every monitored
+ * machine, then parses none of the stores, sinks, routers or the page (A lean agent, README).
+ */
+const ROLES: Record<string, () => Promise<Role>> = {
+  router: async () => (await import("./router.js")).routerRole,
+  agent: async () => (await import("./agent.js")).agentRole,
+  sink: async () => (await import("./sink.js")).sinkRole,
+  scheduler: async () => (await import("./sink.js")).schedulerRole,
+  demo: async () => (await import("./demo.js")).demoRole,
+  send: async () => (await import("./send.js")).sendRole,
+  run: async () => (await import("./run.js")).runRole,
+  actions: async () => (await import("./actions.js")).actionsRole,
+  graphite: async () => (await import("./graphite.js")).graphiteRole,
+  users: async () => (await import("./users.js")).usersRole,
+  silence: async () => (await import("./silence.js")).silenceRole,
+  decommission: async () => (await import("./decommission.js")).decommissionRole,
+  problems: async () => (await import("./problems.js")).problemsRole,
+  host: async () => (await import("./problems.js")).hostRole,
+  notifications: async () => (await import("./notifications.js")).notificationsRole,
 };
 
 export async function monitorCommand(argv: readonly string[], io: MonitorIo = processIo()): Promise<number> {
@@ -70,11 +69,12 @@ export async function monitorCommand(argv: readonly string[], io: MonitorIo = pr
     io.out(`${MONITOR_VERSION}\n`);
     return 0;
   }
-  const role = ROLES[roleName];
-  if (role === undefined) {
+  const load = Object.hasOwn(ROLES, roleName) ? ROLES[roleName] : undefined;
+  if (load === undefined) {
     io.err(`zmtp-monitor: unknown role "${roleName}"\n\n${USAGE}`);
     return 2;
   }
+  const role = await load();
   const help = formatHelp(role.usage, role.summary, role.flags);
   try {
     const { values, positionals, help: wantsHelp } = parseFlags(role.flags, rest);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { actionMatches, type NotificationAction } from "../outputs/actions.js";
-import { silenceCovers } from "./store.js";
+import { DEDUP_SETTING, dedupWindow, notificationGroup, pagedWithin, silenceCovers } from "./store.js";
 import type {
   AgentRecord,
   AuditRecord,
@@ -11,6 +11,7 @@ import type {
   DeliveryOutcomeRecord,
   DeliveryQuery,
   DeliveryRecord,
+  NotificationQuery,
   NotificationRecord,
   PresenceEvent,
   PresenceKey,
@@ -198,11 +199,12 @@ export class MemoryStore implements Store {
     return this.insertNotification(notification);
   }
 
-  async notifications(query?: Query & { unacknowledged?: boolean }): Promise<NotificationRecord[]> {
+  async notifications(query?: NotificationQuery): Promise<NotificationRecord[]> {
     const list: NotificationRecord[] = [];
     for (const n of this.notificationTable.values()) {
       if (!matches(n, query)) continue;
       if (query?.unacknowledged === true && n.acknowledged !== null) continue;
+      if (query?.group !== undefined && n.group !== query.group) continue;
       list.push(structuredClone(n));
     }
     return newest(list, query);
@@ -398,10 +400,18 @@ export class MemoryStore implements Store {
     if (this.notificationTable.has(key)) return false;
     const silence = [...this.silenceTable.values()].find((s) => silenceCovers(s, notification));
     const stored = structuredClone(notification);
+    stored.group = notificationGroup(notification);
     if (silence !== undefined) stored.silenced = silence.id;
+    else {
+      const window = dedupWindow(this.settingTable.get(DEDUP_SETTING));
+      let head: NotificationRecord | undefined;
+      for (const n of this.notificationTable.values())
+        if (n.agent === stored.agent && pagedWithin(n, stored.group, stored.received, window)) head = n;
+      if (head !== undefined) stored.duplicateOf = head.id;
+    }
     this.notificationTable.set(key, stored);
     trim(this.notificationTable, this.maxRows);
-    if (silence !== undefined) return true;
+    if (stored.silenced !== undefined || stored.duplicateOf !== undefined) return true;
     for (const action of this.actionTable.values()) {
       if (actionMatches(action, notification.severity))
         this.addDelivery(notification, action.name, notification.received + (action.after ?? 0));

@@ -93,6 +93,15 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: "repeated notifications grouped and not paged again (SQLite schema 7)",
+    sql: `
+      ALTER TABLE notifications ADD COLUMN group_key text;
+      ALTER TABLE notifications ADD COLUMN duplicate_of text;
+      CREATE INDEX notifications_group ON notifications (agent, group_key, received);
+    `,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -4,7 +4,7 @@ import { actionMatches, validAction, type NotificationAction } from "../outputs/
 import type { CheckDeclaration } from "../wire/schema.js";
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from "./postgres-schema.js";
 import { deliveryFrom, notificationFrom, num, put, resultFrom, statFrom, str } from "./rows.js";
-import { silenceCovers } from "./store.js";
+import { DEDUP_SETTING, dedupWindow, notificationGroup, silenceCovers } from "./store.js";
 import type {
   AgentRecord,
   AuditRecord,
@@ -15,6 +15,7 @@ import type {
   DeliveryOutcomeRecord,
   DeliveryQuery,
   DeliveryRecord,
+  NotificationQuery,
   NotificationRecord,
   PresenceEvent,
   PresenceKey,
@@ -51,15 +52,21 @@ export interface PostgresStoreCounters {
   /** Transactions retried after a deadlock or serialization failure with another process. */
   retried: number;
   failed: number;
+  /** Statements run inside transactions (BEGIN and COMMIT aside). */
+  statements: number;
 }
 
 type Row = Record<string, unknown>;
 
 /** One client inside a transaction; what an operation runs its SQL through. */
 class Tx {
-  constructor(private readonly client: PoolClient) {}
+  constructor(
+    private readonly client: PoolClient,
+    private readonly counted: () => void = () => undefined,
+  ) {}
 
   async rows(sql: string, values: unknown[] = []): Promise<Row[]> {
+    this.counted();
     return (await this.client.query(sql, values)).rows as Row[];
   }
 
@@ -68,6 +75,7 @@ class Tx {
   }
 
   async run(sql: string, values: unknown[] = []): Promise<number> {
+    this.counted();
     return (await this.client.query(sql, values)).rowCount ?? 0;
   }
 }
@@ -78,6 +86,12 @@ interface Operation {
   reject(err: unknown): void;
   /** Stats batches are merged across the operations of a transaction (addStats). */
   stats?: { agent: string; id: string; points: readonly StatRecordInput[] };
+  /**
+   * So are heartbeats of keys that are up (one UPDATE for all; the others run alone) and agents'
+   * last-seen times (one upsert): a heartbeat sink's load is mostly these two.
+   */
+  heartbeat?: { agent: string; process: string; time: number; interval: number };
+  touch?: { agent: string; time: number; hostname: string | null };
 }
 
 const DAY = 24 * 3600 * 1000;
@@ -112,9 +126,22 @@ async function insertNotification(tx: Tx, n: NotificationRecord): Promise<boolea
   const silence = (await tx.rows("SELECT spec FROM silences WHERE starts <= $1 AND ends > $1", [n.received]))
     .map((r) => JSON.parse(str(r.spec)) as SilenceRecord)
     .find((s) => silenceCovers(s, n));
+  const group = notificationGroup(n);
+  let duplicateOf: string | null = null;
+  if (silence === undefined) {
+    const setting = await tx.row("SELECT value FROM settings WHERE key = $1", [DEDUP_SETTING]);
+    const window = dedupWindow(setting === null ? undefined : JSON.parse(str(setting.value)));
+    const head = await tx.row(
+      `SELECT id FROM notifications WHERE agent = $1 AND group_key = $2 AND received <= $3 AND received > $4
+         AND acknowledged_by IS NULL AND silenced IS NULL AND duplicate_of IS NULL AND id <> $5
+       ORDER BY received DESC LIMIT 1`,
+      [n.agent, group, n.received, n.received - window, n.id],
+    );
+    duplicateOf = head === null ? null : str(head.id);
+  }
   const inserted = await tx.run(
-    `INSERT INTO notifications (agent, id, severity, text, process, check_name, time, received, acknowledged_by, acknowledged_at, kind, silenced)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (agent, id) DO NOTHING`,
+    `INSERT INTO notifications (agent, id, severity, text, process, check_name, time, received, acknowledged_by, acknowledged_at, kind, silenced, group_key, duplicate_of)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (agent, id) DO NOTHING`,
     [
       n.agent,
       n.id,
@@ -128,10 +155,12 @@ async function insertNotification(tx: Tx, n: NotificationRecord): Promise<boolea
       n.acknowledged?.time ?? null,
       n.kind ?? null,
       silence?.id ?? null,
+      group,
+      duplicateOf,
     ],
   );
   if (inserted === 0) return false;
-  if (silence !== undefined) return true; // stored and shown, not delivered
+  if (silence !== undefined || duplicateOf !== null) return true; // stored and shown, not delivered
   for (const row of await tx.rows("SELECT spec FROM actions")) {
     const action = JSON.parse(str(row.spec)) as NotificationAction;
     if (!actionMatches(action, n.severity)) continue;
@@ -175,7 +204,7 @@ function audit(tx: Tx, a: AuditRecord): Promise<number> {
  *   otherwise is run again one operation per transaction, so that only the bad one is rejected.
  */
 export class PostgresStore implements Store {
-  readonly counters: PostgresStoreCounters = { transactions: 0, operations: 0, retried: 0, failed: 0 };
+  readonly counters: PostgresStoreCounters = { transactions: 0, operations: 0, retried: 0, failed: 0, statements: 0 };
   private readonly maxBatch: number;
   private readonly batchDelay: number;
   private readonly concurrency: number;
@@ -266,14 +295,12 @@ export class PostgresStore implements Store {
   // ---- agents ----
 
   touchAgent(agent: string, time: number, hostname?: string): Promise<void> {
-    return this.op(async (tx) => {
-      await tx.run(
-        `INSERT INTO agents (id, hostname, first_seen, last_seen) VALUES ($1, $2, $3, $3)
-         ON CONFLICT (id) DO UPDATE SET last_seen = GREATEST(agents.last_seen, excluded.last_seen),
-           hostname = coalesce(excluded.hostname, agents.hostname)`,
-        [agent, hostname ?? null, time],
-      );
-    });
+    if (this.closed) return Promise.reject(new Error("The store is closed"));
+    const touch = { agent, time, hostname: hostname ?? null };
+    return new Promise<void>((resolve, reject) =>
+      // Run by the batch as a group (touchAgents), not alone: see commit().
+      this.enqueue({ run: (tx) => touchAgents(tx, [touch]), resolve: resolve as (v: unknown) => void, reject, touch }),
+    );
   }
 
   agents(): Promise<AgentRecord[]> {
@@ -351,7 +378,26 @@ export class PostgresStore implements Store {
     interval: number,
     upAlert?: NotificationRecord,
   ): Promise<PresenceState | "unknown"> {
-    return this.op(async (tx) => {
+    if (this.closed) return Promise.reject(new Error("The store is closed"));
+    return new Promise((resolve, reject) =>
+      this.enqueue({
+        // A key that was up is refreshed with the batch's others (refreshPresence); this runs for the rest.
+        run: (tx) => this.heartbeatAlone(tx, key, time, interval, upAlert),
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        heartbeat: { agent: key.agent, process: key.process ?? "", time, interval },
+      }),
+    );
+  }
+
+  private heartbeatAlone(
+    tx: Tx,
+    key: PresenceKey,
+    time: number,
+    interval: number,
+    upAlert?: NotificationRecord,
+  ): Promise<PresenceState | "unknown"> {
+    return (async () => {
       const process = key.process ?? "";
       const history = (): Promise<number> =>
         tx.run("INSERT INTO presence_history (agent, process, state, time) VALUES ($1, $2, 'up', $3)", [
@@ -385,8 +431,8 @@ export class PostgresStore implements Store {
       );
       await history();
       if (upAlert !== undefined) await insertNotification(tx, upAlert);
-      return "down";
-    });
+      return "down" as const;
+    })();
   }
 
   markDown(key: PresenceKey, lastSeen: number, time: number, downAlert?: NotificationRecord): Promise<boolean> {
@@ -477,9 +523,9 @@ export class PostgresStore implements Store {
     return this.op((tx) => insertNotification(tx, n));
   }
 
-  notifications(query?: Query & { unacknowledged?: boolean }): Promise<NotificationRecord[]> {
+  notifications(query?: NotificationQuery): Promise<NotificationRecord[]> {
     return this.op(async (tx) => {
-      const [base, values] = whereOf(query);
+      const [base, values] = whereOf(query, query?.group === undefined ? [] : [["group_key", query.group]]);
       const where =
         query?.unacknowledged !== true
           ? base
@@ -828,7 +874,7 @@ export class PostgresStore implements Store {
         for (const op of batch) op.reject(err);
         return;
       }
-      const tx = new Tx(client);
+      const tx = new Tx(client, () => void (this.counters.statements += 1));
       const results: unknown[] = [];
       try {
         await client.query("BEGIN");
@@ -842,7 +888,18 @@ export class PostgresStore implements Store {
                 statOps.map((op) => op.stats!),
               );
         const freshOf = new Map(statOps.map((op, i) => [op, fresh[i]]));
-        for (const op of batch) results.push(op.stats !== undefined ? freshOf.get(op) : await op.run(tx));
+        // Heartbeats of keys that are up, in one statement; the rest run alone below.
+        const beats = batch.filter((op) => op.heartbeat !== undefined).map((op) => op.heartbeat!);
+        const up = beats.length === 0 ? new Set<string>() : await refreshPresence(tx, beats);
+        const touches = batch.filter((op) => op.touch !== undefined).map((op) => op.touch!);
+        if (touches.length > 0) await touchAgents(tx, touches);
+        for (const op of batch) {
+          if (op.stats !== undefined) results.push(freshOf.get(op));
+          else if (op.touch !== undefined) results.push(undefined);
+          else if (op.heartbeat !== undefined && up.has(`${op.heartbeat.agent}\0${op.heartbeat.process}`))
+            results.push("up");
+          else results.push(await op.run(tx));
+        }
         await client.query("COMMIT");
       } catch (err) {
         await client.query("ROLLBACK").catch(() => undefined);
@@ -869,6 +926,63 @@ export class PostgresStore implements Store {
       return;
     }
   }
+}
+
+/**
+ * Heartbeats together: every key that is up gets its newest time and interval in one UPDATE.
+ * Returns the keys ("agent\0process") that were up; the others (new, or down) are left to
+ * heartbeatAlone, which appends history and raises the "back up" alert.
+ */
+async function refreshPresence(
+  tx: Tx,
+  beats: ReadonlyArray<{ agent: string; process: string; time: number; interval: number }>,
+): Promise<Set<string>> {
+  const newest = new Map<string, { agent: string; process: string; time: number; interval: number }>();
+  for (const b of beats) {
+    const key = `${b.agent}\0${b.process}`;
+    const seen = newest.get(key);
+    if (seen === undefined || b.time >= seen.time) newest.set(key, b);
+  }
+  // In key order: two sinks refreshing overlapping keys lock them in the same order.
+  const rows = [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, b]) => b);
+  const updated = await tx.rows(
+    `UPDATE presence p SET last_seen = GREATEST(p.last_seen, t.time), interval = t.interval
+     FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[]) AS t(agent, process, time, interval)
+     WHERE p.agent = t.agent AND p.process = t.process AND p.state = 'up'
+     RETURNING p.agent, p.process`,
+    [rows.map((b) => b.agent), rows.map((b) => b.process), rows.map((b) => b.time), rows.map((b) => b.interval)],
+  );
+  return new Set(updated.map((r) => `${str(r.agent)}\0${str(r.process)}`));
+}
+
+/** Agents heard from, in one upsert (one row per agent: its newest time, a host name if any gave one). */
+async function touchAgents(
+  tx: Tx,
+  touches: ReadonlyArray<{ agent: string; time: number; hostname: string | null }>,
+): Promise<void> {
+  const merged = new Map<string, { first: number; last: number; hostname: string | null }>();
+  for (const t of touches) {
+    const m = merged.get(t.agent);
+    if (m === undefined) merged.set(t.agent, { first: t.time, last: t.time, hostname: t.hostname });
+    else {
+      m.first = Math.min(m.first, t.time);
+      if (t.time >= m.last) m.last = t.time;
+      if (t.hostname !== null) m.hostname = t.hostname;
+    }
+  }
+  const ids = [...merged.keys()].sort();
+  await tx.run(
+    `INSERT INTO agents (id, hostname, first_seen, last_seen)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[])
+     ON CONFLICT (id) DO UPDATE SET last_seen = GREATEST(agents.last_seen, excluded.last_seen),
+       hostname = coalesce(excluded.hostname, agents.hostname)`,
+    [
+      ids,
+      ids.map((id) => merged.get(id)!.hostname),
+      ids.map((id) => merged.get(id)!.first),
+      ids.map((id) => merged.get(id)!.last),
+    ],
+  );
 }
 
 /**

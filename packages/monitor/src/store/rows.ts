@@ -66,6 +66,8 @@ export function notificationFrom(r: Row): NotificationRecord {
   put(out, "check", r.check_name);
   put(out, "kind", r.kind, (v) => v as AlertKind);
   put(out, "silenced", r.silenced);
+  put(out, "group", r.group_key);
+  put(out, "duplicateOf", r.duplicate_of);
   return out;
 }
 

@@ -123,6 +123,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    description: "repeated notifications grouped (group_key) and not paged again (duplicate_of)",
+    sql: `
+      ALTER TABLE notifications ADD COLUMN group_key TEXT;
+      ALTER TABLE notifications ADD COLUMN duplicate_of TEXT;
+      CREATE INDEX notifications_group ON notifications (agent, group_key, received);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { rollBackHotJournal } from "./sqlite-recovery.js";
 import { SqliteLock } from "./sqlite-lock.js";
 import { deliveryFrom, notificationFrom, num, put, resultFrom, statFrom, str } from "./rows.js";
-import { silenceCovers } from "./store.js";
+import { DEDUP_SETTING, dedupWindow, notificationGroup, silenceCovers } from "./store.js";
 import { actionMatches, validAction, type NotificationAction } from "../outputs/actions.js";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -19,6 +19,7 @@ import type {
   DeliveryOutcomeRecord,
   DeliveryQuery,
   DeliveryRecord,
+  NotificationQuery,
   NotificationRecord,
   PresenceEvent,
   PresenceKey,
@@ -195,9 +196,22 @@ function insertNotification(db: Statements, n: NotificationRecord): boolean {
     .all("SELECT spec FROM silences WHERE starts <= ? AND ends > ?", [n.received, n.received])
     .map((r) => JSON.parse(str(r.spec)) as SilenceRecord)
     .find((s) => silenceCovers(s, n));
+  const group = notificationGroup(n);
+  let duplicateOf: string | null = null;
+  if (silence === undefined) {
+    const setting = db.get("SELECT value FROM settings WHERE key = ?", [DEDUP_SETTING]);
+    const window = dedupWindow(setting === null ? undefined : JSON.parse(str(setting.value)));
+    const head = db.get(
+      `SELECT id FROM notifications WHERE agent = ? AND group_key = ? AND received <= ? AND received > ?
+         AND acknowledged_by IS NULL AND silenced IS NULL AND duplicate_of IS NULL AND id <> ?
+       ORDER BY received DESC LIMIT 1`,
+      [n.agent, group, n.received, n.received - window, n.id],
+    );
+    duplicateOf = head === null ? null : str(head.id);
+  }
   const { changes } = db.run(
-    `INSERT INTO notifications (agent, id, severity, text, process, check_name, time, received, acknowledged_by, acknowledged_at, kind, silenced)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agent, id) DO NOTHING`,
+    `INSERT INTO notifications (agent, id, severity, text, process, check_name, time, received, acknowledged_by, acknowledged_at, kind, silenced, group_key, duplicate_of)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agent, id) DO NOTHING`,
     [
       n.agent,
       n.id,
@@ -211,10 +225,12 @@ function insertNotification(db: Statements, n: NotificationRecord): boolean {
       n.acknowledged?.time ?? null,
       n.kind ?? null,
       silence?.id ?? null,
+      group,
+      duplicateOf,
     ],
   );
   if (changes === 0) return false;
-  if (silence !== undefined) return true; // stored and shown, not delivered
+  if (silence !== undefined || duplicateOf !== null) return true; // stored and shown, not delivered
   for (const row of db.all("SELECT spec FROM actions")) {
     const action = JSON.parse(str(row.spec)) as NotificationAction;
     if (!actionMatches(action, n.severity)) continue;
@@ -565,9 +581,9 @@ export class SqliteStore implements Store {
     return this.op((db) => insertNotification(db, n));
   }
 
-  notifications(query?: Query & { unacknowledged?: boolean }): Promise<NotificationRecord[]> {
+  notifications(query?: NotificationQuery): Promise<NotificationRecord[]> {
     return this.op((db) => {
-      const w = where(query);
+      const w = where(query, query?.group === undefined ? [] : [["group_key", "=", query.group]]);
       if (query?.unacknowledged === true)
         w.sql = w.sql === "" ? "WHERE acknowledged_by IS NULL" : `${w.sql} AND acknowledged_by IS NULL`;
       const q = limited("notifications", query, w);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { NotificationAction } from "../outputs/actions.js";
 import type { CheckDeclaration, CheckStatus, Severity, Stat, StatKind, Trigger } from "../wire/schema.js";
 
@@ -67,11 +68,15 @@ export interface Store {
   // notifications ((agent, id) PRIMARY KEY; acknowledged_by / acknowledged_at NULL until acked)
   /**
    * Stores a notification; false when (agent, id) was already stored: a resend, not a new alert.
-   * A new one gets, in the same step, a pending delivery for each action whose severities
-   * include its own, unless an active silence matches it (then `silenced` names the silence).
+   * A new one gets, in the same step, its `group` (notificationGroup) and a pending delivery for
+   * each action whose severities include its own, unless an active silence matches it (then
+   * `silenced` names the silence) or it repeats an alert that paged: an unacknowledged,
+   * unsilenced notification of the same group, itself no duplicate, received within the dedup
+   * window (setting DEDUP_SETTING, default 15 min) before it. Then `duplicateOf` names that one,
+   * and the new one is stored and counted in its group, not delivered again.
    */
   addNotification(notification: NotificationRecord): Promise<boolean>;
-  notifications(query?: Query & { unacknowledged?: boolean }): Promise<NotificationRecord[]>;
+  notifications(query?: NotificationQuery): Promise<NotificationRecord[]>;
   /**
    * An operator acknowledges a notification; false if unknown or already acknowledged. Written to
    * the audit log in the same step.
@@ -144,6 +149,12 @@ export interface Query {
   since?: number;
   /** Only the newest `limit` records (still returned oldest first). */
   limit?: number;
+}
+
+export interface NotificationQuery extends Query {
+  unacknowledged?: boolean;
+  /** Only this group's (notificationGroup). */
+  group?: string;
 }
 
 export interface AgentRecord {
@@ -220,6 +231,45 @@ export interface NotificationRecord {
   kind?: AlertKind;
   /** The silence that kept it from being delivered, if any. */
   silenced?: string;
+  /** Repeated alerts share a group (notificationGroup), set when stored. */
+  group?: string;
+  /** The earlier notification of its group that paged, when this one was only grouped under it. */
+  duplicateOf?: string;
+}
+
+/** The setting (ms) for how long a repeated alert is grouped instead of paging again; 0: never. */
+export const DEDUP_SETTING = "dedup-window";
+export const DEFAULT_DEDUP_WINDOW = 15 * 60_000;
+
+/** The dedup window a DEDUP_SETTING value gives (absent or malformed: the default). */
+export function dedupWindow(setting: unknown): number {
+  return typeof setting === "number" && Number.isFinite(setting) && setting >= 0 ? setting : DEFAULT_DEDUP_WINDOW;
+}
+
+/**
+ * What makes two notifications "the same alert": the host, what raised it (the monitor's kind,
+ * the check, the process) and the severity; for an agent's own notification about no check, its
+ * text too. A check's output changes from one result to the next ("disk 91% used", "92%"), and the
+ * monitor's alerts say how long ago, so for those the text is left out.
+ */
+export function notificationGroup(
+  n: Pick<NotificationRecord, "agent" | "kind" | "check" | "process" | "severity" | "text">,
+): string {
+  const about = n.kind !== undefined || n.check !== undefined ? "" : n.text;
+  const key = [n.agent, n.kind ?? "", n.check ?? "", n.process ?? "", n.severity, about].join("\0");
+  return createHash("sha256").update(key).digest("base64url").slice(0, 22);
+}
+
+/** Whether a stored notification is a head that a new one of its group (received at `at`) repeats. */
+export function pagedWithin(head: NotificationRecord, group: string, at: number, window: number): boolean {
+  return (
+    head.group === group &&
+    head.acknowledged === null &&
+    head.silenced === undefined &&
+    head.duplicateOf === undefined &&
+    head.received <= at &&
+    at - head.received < window
+  );
 }
 
 /** A silence, or a maintenance window: matching alerts are stored and shown, not delivered. */

@@ -45,6 +45,43 @@ export class RequestGuard {
     return createHmac("sha256", this.key).update(user).digest("base64url");
   }
 
+  /**
+   * What the page puts in its live channel's URL (`/live?user=NAME&token=T`): an HMAC of the user
+   * under this process's key, distinct from the CSRF token. A WebSocket is not held to the
+   * same-origin rule, so this is what keeps another site's page, or anyone without a page, off
+   * the feed.
+   */
+  liveQuery(user: string): string {
+    return `user=${encodeURIComponent(user)}&token=${this.liveToken(user)}`;
+  }
+
+  /**
+   * The user a live-channel upgrade request speaks for, or null (refused): a valid token for a
+   * user who is still in the users file, and no foreign Origin.
+   */
+  liveUser(req: IncomingMessage): string | null {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const user = url.searchParams.get("user");
+    const token = url.searchParams.get("token");
+    if (user === null || token === null) return null;
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      try {
+        if (new URL(origin).host !== req.headers.host) return null;
+      } catch {
+        return null;
+      }
+    }
+    const expected = Buffer.from(this.liveToken(user));
+    if (token.length !== expected.length || !timingSafeEqual(Buffer.from(token), expected)) return null;
+    if (this.users === null) return user === "anonymous" ? user : null;
+    return this.users.has(user) ? user : null;
+  }
+
+  private liveToken(user: string): string {
+    return createHmac("sha256", this.key).update(`live\0${user}`).digest("base64url");
+  }
+
   /** Why a state change from `user` is refused (status and reason), or null if it may go ahead. */
   refusal(req: IncomingMessage, user: string): { status: number; reason: string } | null {
     // A bearer token is never sent by a browser on its own: another site cannot forge the request.

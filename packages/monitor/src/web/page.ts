@@ -1,7 +1,8 @@
 /**
  * The status page: one HTML document with its CSS and script inline; uPlot comes from
  * /assets (node_modules), so the page needs nothing from the internet. It follows the fleet
- * state over server-sent events (/events) and fetches chart series from /api/series.
+ * state with a ZeroMQ SUB socket: zmtp's browser build (/assets/zmtp.js) connected over ws:// to
+ * the XPUB of its server (live.ts), and fetches chart series from /api/series.
  * User-supplied text (host names, check output, notification text) is set with textContent.
  */
 export const STATUS_PAGE = `<!doctype html>
@@ -11,6 +12,7 @@ export const STATUS_PAGE = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="zmtp-csrf" content="{{CSRF}}">
 <meta name="zmtp-user" content="{{USER}}">
+<meta name="zmtp-live" content="{{LIVE}}">
 <title>{{TITLE}}</title>
 <link rel="stylesheet" href="/assets/uplot.css">
 <style>
@@ -48,6 +50,13 @@ export const STATUS_PAGE = `<!doctype html>
   .card select { background: var(--bg); color: var(--text); border: 1px solid var(--line); border-radius: 4px; font: inherit; font-size: 12px; max-width: 60%; }
   .uplot { font-family: inherit; } .u-legend { display: none; }
   .empty { color: var(--dim); padding: 8px; }
+  .filters { display: flex; gap: 8px; flex-wrap: wrap; margin: -4px 0 8px; }
+  .filters select, .filters input { background: var(--bg); color: var(--text); border: 1px solid var(--line); border-radius: 4px; font: inherit; font-size: 12px; padding: 1px 4px; }
+  a.host { color: var(--text); text-decoration: none; border-bottom: 1px dotted var(--dim); cursor: pointer; }
+  .count { color: var(--dim); font-size: 12px; margin-left: 6px; }
+  body.host-view main > section:not(#host-view) { display: none; }
+  #host-view { display: none; } body.host-view #host-view { display: block; }
+  #host-view h3 { font-size: 13px; color: var(--dim); margin: 14px 0 6px; font-weight: 600; }
   @media (max-width: 900px) { main { grid-template-columns: 1fr; } }
 </style>
 </head>
@@ -58,11 +67,20 @@ export const STATUS_PAGE = `<!doctype html>
   <div id="live"><i></i><span>connecting</span></div>
 </header>
 <main>
+  <section class="wide" id="host-view"><h2><a href="#" class="host">all hosts</a> · <span id="hv-title"></span></h2><div id="hv-body"></div></section>
+  <section class="wide" id="problems-section"><h2>Problems</h2>
+    <div class="filters">
+      <select id="f-host" aria-label="host"><option value="">every host</option></select>
+      <select id="f-check" aria-label="check"><option value="">every check</option></select>
+      <select id="f-severity" aria-label="severity"><option value="">every severity</option><option>critical</option><option>unknown</option><option>warning</option></select>
+      <select id="f-ack" aria-label="acknowledged"><option value="">acknowledged or not</option><option value="no">not acknowledged</option><option value="yes">acknowledged</option></select>
+    </div>
+    <table id="problems"><thead><tr><th>Severity</th><th>Host</th><th>What</th><th>Problem</th><th>Since</th><th>Acknowledged</th></tr></thead><tbody></tbody></table></section>
   <section><h2>Hosts</h2><table id="hosts"><thead><tr><th>Host</th><th>State</th><th>Last heartbeat</th><th>Processes</th></tr></thead><tbody></tbody></table></section>
   <section><h2>Checks</h2><table id="checks"><thead><tr><th>Host</th><th>Check</th><th>State</th><th>Output</th><th>Age</th></tr></thead><tbody></tbody></table></section>
   <section class="wide"><h2>Monitor</h2><table id="roles"><thead><tr><th>Role</th><th>Name</th><th>State</th><th>Last heartbeat</th><th>Figures</th></tr></thead><tbody></tbody></table></section>
   <section class="wide"><h2>Stats</h2><div class="charts" id="charts"></div></section>
-  <section class="wide"><h2>Recent notifications <button id="ack-all" title="acknowledge every unacknowledged notification">Acknowledge all</button></h2><table id="notifications"><thead><tr><th>Time</th><th>Host</th><th>Severity</th><th>Notification</th><th>Acknowledged</th></tr></thead><tbody></tbody></table></section>
+  <section class="wide"><h2>Recent notifications (repeats grouped) <button id="ack-all" title="acknowledge every unacknowledged notification">Acknowledge all</button></h2><table id="notifications"><thead><tr><th>Time</th><th>Host</th><th>Severity</th><th>Notification</th><th>Acknowledged</th></tr></thead><tbody></tbody></table></section>
 </main>
 <script src="/assets/uplot.js"></script>
 <script>
@@ -102,7 +120,7 @@ function render(s) {
     el("span", { class: "chip" }, el("b", {}, s.summary.unacknowledged), " unacknowledged"),
   );
   fill("hosts", s.hosts.map((h) => el("tr", { "data-host": h.host },
-    el("td", { title: h.agent }, h.host),
+    el("td", { title: h.agent }, hostLink(h.agent, h.host)),
     el("td", {}, pill(h.state.toUpperCase(), h.state)),
     el("td", {}, ago(h.lastSeen, s.now), el("div", { class: "muted" }, "every " + h.interval / 1000 + " s")),
     el("td", { class: "text" }, h.processes.length ? h.processes.map((p) => p.name + " " + p.state).join(", ") : "—"),
@@ -111,12 +129,9 @@ function render(s) {
     el("td", { class: "nowrap" }, k.host), el("td", { class: "nowrap" }, k.check), el("td", {}, pill(k.status, k.status)),
     el("td", { class: "text" }, k.text), el("td", { class: "muted nowrap" }, ago(k.time, s.now)),
   )), "no check results yet", 5);
-  fill("notifications", s.notifications.map((n) => el("tr", {},
-    el("td", { class: "muted nowrap" }, clock(n.time)), el("td", { class: "nowrap" }, n.host), el("td", {}, pill(n.severity, n.severity)),
-    el("td", { class: "text" }, n.text, n.silenced ? el("span", { class: "muted" }, " (silenced)") : ""),
-    el("td", {}, n.acknowledged ? el("span", { class: "muted" }, "by " + n.acknowledged.by + " at " + clock(n.acknowledged.time))
-      : el("button", { onclick: () => acknowledge(n) }, "Acknowledge")),
-  )), "no notifications", 5);
+  fill("notifications", groupRows(s.groups || [], s.now), "no notifications", 5);
+  renderProblems(s);
+  if (hostShown()) showHost(false);
   fill("roles", (s.roles || []).map((r) => el("tr", { "data-role": r.kind + "/" + r.name },
     el("td", {}, r.kind), el("td", { title: r.id }, r.name), el("td", {}, pill(r.state.toUpperCase(), r.state)),
     el("td", {}, ago(r.lastSeen, s.now)), el("td", { class: "text" }, figures(r, s.now)),
@@ -160,11 +175,109 @@ function post(path, body) {
 document.getElementById("ack-all").addEventListener("click", () => {
   post("/api/ack", { all: true, by: USER || localStorage.getItem("operator") || "operator" });
 });
-function acknowledge(n) {
+function acknowledgeGroups(groups) {
   // Signed in, the server records the user; an open page says who the operator is.
   const by = USER || localStorage.getItem("operator") || "operator";
-  post("/api/ack", { agent: n.agent, id: n.id, by });
+  return post("/api/ack", { groups, by });
 }
+function hostLink(agent, name) {
+  return el("a", { class: "host", href: "#host=" + agent, "data-agent": agent }, name);
+}
+function acked(a, groups) {
+  return a ? el("span", { class: "muted" }, "by " + a.by + " at " + clock(a.time))
+    : groups.length ? el("button", { onclick: () => acknowledgeGroups(groups) }, "Acknowledge") : el("span", { class: "muted" }, "—");
+}
+function groupRows(groups, now) {
+  return groups.map((g) => el("tr", { "data-group": g.group },
+    el("td", { class: "muted nowrap" }, clock(g.last)), el("td", { class: "nowrap" }, hostLink(g.agent, g.host)), el("td", {}, pill(g.severity, g.severity)),
+    el("td", { class: "text" }, g.text, g.count > 1 ? el("span", { class: "count", title: g.paged + " paged; first " + clock(g.first) }, "×" + g.count) : "",
+      g.silenced ? el("span", { class: "muted" }, " (silenced)") : ""),
+    el("td", {}, acked(g.acknowledged, g.unacknowledged ? [g.group] : [])),
+  ));
+}
+
+// Problems first, filtered by host, check, severity and acknowledgement (kept in localStorage).
+const FILTERS = { host: "f-host", check: "f-check", severity: "f-severity", ack: "f-ack" };
+for (const [key, id] of Object.entries(FILTERS)) {
+  const select = document.getElementById(id);
+  select.addEventListener("change", () => { localStorage.setItem("filter:" + key, select.value); if (last) renderProblems(last); });
+}
+function options(id, values, all) {
+  const select = document.getElementById(id);
+  const keep = select.value || localStorage.getItem("filter:" + Object.keys(FILTERS).find((k) => FILTERS[k] === id)) || "";
+  const wanted = ["", ...values];
+  if ([...select.options].map((o) => o.value).join() !== wanted.join())
+    select.replaceChildren(el("option", { value: "" }, all), ...values.map((v) => el("option", { value: v }, v)));
+  select.value = wanted.includes(keep) ? keep : "";
+}
+function renderProblems(s) {
+  options("f-host", [...new Set(s.hosts.map((h) => h.host))].sort(), "every host");
+  options("f-check", [...new Set(s.checks.map((c) => c.check))].sort(), "every check");
+  const f = { host: document.getElementById("f-host").value, check: document.getElementById("f-check").value,
+    severity: document.getElementById("f-severity").value, ack: document.getElementById("f-ack").value };
+  const shown = (s.problems || []).filter((p) => (!f.host || p.host === f.host) && (!f.check || p.check === f.check)
+    && (!f.severity || p.severity === f.severity) && (!f.ack || (p.acknowledged !== null) === (f.ack === "yes")));
+  fill("problems", shown.map((p) => el("tr", { "data-problem": p.kind + ":" + p.host + (p.check ? "/" + p.check : p.process ? "/" + p.process : "") },
+    el("td", {}, pill(p.severity, p.severity)), el("td", { class: "nowrap" }, hostLink(p.agent, p.host)),
+    el("td", { class: "nowrap" }, p.check || p.process || p.kind),
+    el("td", { class: "text" }, p.text, p.notifications > 1 ? el("span", { class: "count" }, "×" + p.notifications) : ""),
+    el("td", { class: "muted nowrap" }, ago(p.since, s.now)),
+    el("td", {}, acked(p.acknowledged, p.groups)),
+  )), (s.problems || []).length ? "no problem matches the filters" : "no problems", 6);
+}
+
+// The host view (#host=AGENT): registrations, state, checks and history, from /api/host.
+function hostShown() { return /^#host=/.test(location.hash); }
+let hostFetched = 0;
+async function showHost(force) {
+  if (!force && Date.now() - hostFetched < 2000) return;
+  hostFetched = Date.now();
+  const agent = decodeURIComponent(location.hash.slice(6));
+  const res = await fetch("/api/host?agent=" + encodeURIComponent(agent));
+  const body = document.getElementById("hv-body");
+  if (!res.ok) { body.replaceChildren(el("div", { class: "empty" }, "no such host")); return; }
+  const h = await res.json();
+  const now = last ? last.now : Date.now();
+  document.getElementById("hv-title").textContent = h.host;
+  const table = (id, head, rows, empty) => el("table", { id }, el("thead", {}, el("tr", {}, ...head.map((t) => el("th", {}, t)))),
+    el("tbody", {}, ...(rows.length ? rows : [el("tr", {}, el("td", { class: "empty", colspan: String(head.length) }, empty))])));
+  body.replaceChildren(
+    el("div", {}, pill(h.state.toUpperCase(), h.state), " ", el("span", { class: "muted" },
+      (h.lastSeen ? "last heartbeat " + ago(h.lastSeen, now) : "no heartbeat yet") + (h.firstSeen ? " · first seen " + new Date(h.firstSeen).toLocaleString() : "") + " · " + h.agent)),
+    el("h3", {}, "Registrations"),
+    table("hv-registrations", ["Process", "PID", "Version", "Checks", "Registered", "State"], h.registrations.map((r) => el("tr", { "data-process": r.process },
+      el("td", {}, r.process), el("td", {}, r.pid === undefined ? "—" : String(r.pid)), el("td", {}, r.version || "—"),
+      el("td", { class: "text" }, r.checks.map((c) => c.name + " every " + c.interval / 1000 + " s").join(", ") || "—"),
+      el("td", { class: "muted nowrap" }, new Date(r.time).toLocaleString()),
+      el("td", {}, r.state ? pill(r.state.toUpperCase(), r.state) : el("span", { class: "muted" }, "no heartbeats")),
+    )), "no registrations"),
+    el("h3", {}, "Checks"),
+    table("hv-checks", ["Check", "State", "Output", "Age"], h.checks.map((c) => el("tr", {},
+      el("td", {}, c.check), el("td", {}, pill(c.status, c.status)), el("td", { class: "text" }, c.text), el("td", { class: "muted nowrap" }, ago(c.time, now)),
+    )), "no check results"),
+    el("h3", {}, "Notifications"),
+    table("hv-notifications", ["Last", "Severity", "Notification", "Acknowledged"], h.history.notifications.map((g) => el("tr", {},
+      el("td", { class: "muted nowrap" }, clock(g.last)), el("td", {}, pill(g.severity, g.severity)),
+      el("td", { class: "text" }, g.text, g.count > 1 ? el("span", { class: "count" }, "×" + g.count) : ""),
+      el("td", {}, acked(g.acknowledged, g.unacknowledged ? [g.group] : [])),
+    )), "no notifications"),
+    el("h3", {}, "Up and down"),
+    table("hv-presence", ["Time", "What", "State"], h.history.presence.map((e) => el("tr", {},
+      el("td", { class: "muted nowrap" }, new Date(e.time).toLocaleString()), el("td", {}, e.what), el("td", {}, pill(e.state.toUpperCase(), e.state)),
+    )), "no changes"),
+    el("h3", {}, "Recent check results"),
+    table("hv-results", ["Time", "Check", "State", "Output", "Run by"], h.history.results.map((r) => el("tr", {},
+      el("td", { class: "muted nowrap" }, clock(r.time)), el("td", {}, r.check), el("td", {}, pill(r.status, r.status)),
+      el("td", { class: "text" }, r.text), el("td", { class: "muted" }, r.trigger),
+    )), "no results"),
+  );
+}
+function route() {
+  document.body.classList.toggle("host-view", hostShown());
+  if (hostShown()) showHost(true);
+}
+window.addEventListener("hashchange", route);
+route();
 
 function chartFor(host, preferred) {
   const names = [...preferred.filter((n) => host.stats.includes(n)), ...host.stats.filter((n) => !preferred.includes(n))];
@@ -217,14 +330,23 @@ async function refresh(agent, chart) {
   }
 }
 
-function connect() {
-  const live = document.getElementById("live");
-  const es = new EventSource("/events");
-  es.addEventListener("state", (e) => { live.className = "on"; live.lastChild.textContent = "live"; render(JSON.parse(e.data)); });
-  es.onerror = () => { live.className = ""; live.lastChild.textContent = "reconnecting"; };
-}
 window.addEventListener("resize", () => { for (const c of charts.values()) c.fetched = 0; if (last) render(last); });
-connect();
+</script>
+<script type="module">
+// Live updates: a SUB socket of zmtp's browser build, over ws:// to this server's XPUB. The URL
+// carries the token the server signed for this page's user: without it the upgrade is refused.
+import { Subscriber } from '/assets/zmtp.js';
+const live = document.getElementById("live");
+const sub = new Subscriber({ reconnectInterval: 1000, reconnectMaxInterval: 5000 });
+sub.events.on("disconnect", () => { live.className = ""; live.lastChild.textContent = "reconnecting"; });
+const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+sub.connect(scheme + location.host + document.querySelector('meta[name="zmtp-live"]').content);
+sub.subscribe("state");
+for await (const [, body] of sub) {
+  live.className = "on";
+  live.lastChild.textContent = "live";
+  try { render(JSON.parse(body.toString())); } catch (err) { console.error("state not shown:", err); }
+}
 </script>
 </body>
 </html>

@@ -7,8 +7,12 @@ import type { SilenceRecord, Store } from "../store/store.js";
 import { SEVERITIES, type Severity } from "../wire/schema.js";
 import { randomUUID } from "node:crypto";
 import { RequestGuard } from "./guard.js";
+import { LIVE_PATH, LiveFeed } from "./live.js";
 import { STATUS_PAGE } from "./page.js";
 import { fleetState, type FleetState } from "./state.js";
+import { groupNotifications } from "./groups.js";
+import { hostView } from "./host-view.js";
+import { problemFilter, problems } from "./problems.js";
 import type { UserFile } from "./users.js";
 
 export interface StatusServerOptions {
@@ -28,14 +32,14 @@ export interface StatusServerOptions {
   metrics?: Registry | null;
   /** Stats charted per host, first shown first; the page lets the user pick others. */
   chartStats?: readonly string[];
-  /** ms between live updates pushed to open pages (server-sent events). Default 1000. */
+  /** ms between live updates published to open pages (live.ts). Default 1000. */
   refreshInterval?: number;
   title?: string;
 }
 
-/** uPlot (the chart library) is served from node_modules: the page needs no CDN. */
-function uplotAsset(file: string): Buffer {
-  return readFileSync(createRequire(import.meta.url).resolve(`uplot/dist/${file}`));
+/** uPlot (the chart library) and zmtp's browser build are served from node_modules: no CDN. */
+function asset(specifier: string): Buffer {
+  return readFileSync(createRequire(import.meta.url).resolve(specifier));
 }
 
 /**
@@ -43,11 +47,16 @@ function uplotAsset(file: string): Buffer {
  *
  *   GET  /health           "ok" (no authentication: for load balancers and probes)
  *   GET  /                 the page (hosts, checks, notifications, per-host charts)
- *   GET  /events           server-sent events: the fleet state every refreshInterval
+ *   GET  /live             (WebSocket, ZWS 2.0) the fleet state every refreshInterval, published
+ *                          on topic "state" by an XPUB; the page's SUB is zmtp's browser build,
+ *                          /assets/zmtp.js (live.ts)
  *   GET  /api/state        the same state, once (JSON)
  *   GET  /api/series       ?agent=UUID&name=STAT&since=MS: [[times (s)], [values]] for a chart
- *   POST /api/ack          {"agent", "id"}, {"notifications": [...]} or {"all": true[, "agent"]}: the
- *                          user acknowledges notifications (open page: "by" too)
+ *   GET  /api/problems     ?host=&check=&severity=a,b&acknowledged=yes|no: what is wrong, worst first
+ *   GET  /api/groups       ?host=&unacknowledged=yes&limit=N: notifications, repeats grouped
+ *   GET  /api/host         ?host=NAME or ?agent=UUID: registrations, state, checks and history
+ *   POST /api/ack          {"agent", "id"}, {"notifications": [...]}, {"groups": [...]} or {"all":
+ *                          true[, "agent"]}: the user acknowledges notifications (open page: "by")
  *   GET  /api/silences     active and upcoming silences (maintenance windows)
  *   POST /api/silences     {agent?, check?, severities?, starts?, ends? | duration, reason}
  *   POST /api/silences/end {"id"}: ends a silence now
@@ -62,9 +71,9 @@ function uplotAsset(file: string): Buffer {
  */
 export class StatusServer {
   private readonly server: Server;
-  private readonly clients = new Set<ServerResponse>();
+  private live: LiveFeed | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private assets: { js: Buffer; css: Buffer } | null = null;
+  private assets: { js: Buffer; css: Buffer; zmtp: Buffer } | null = null;
   private pushing = false;
   private readonly guard: RequestGuard;
 
@@ -92,6 +101,16 @@ export class StatusServer {
         resolve();
       });
     });
+    try {
+      s.live = await LiveFeed.start(
+        s.server,
+        (req) => s.guard.liveUser(req),
+        () => void s.push(),
+      );
+    } catch (err) {
+      await s.close();
+      throw err;
+    }
     s.timer = setInterval(() => void s.push(), options.refreshInterval ?? 1000);
     return s;
   }
@@ -107,8 +126,7 @@ export class StatusServer {
 
   async close(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
-    for (const res of this.clients) res.end();
-    this.clients.clear();
+    this.live?.close();
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
   }
@@ -118,16 +136,19 @@ export class StatusServer {
   }
 
   private async push(): Promise<void> {
-    if (this.clients.size === 0 || this.pushing) return;
+    if (this.live === null || !this.live.listening || this.pushing) return;
     this.pushing = true;
     try {
-      const data = `event: state\ndata: ${JSON.stringify(await this.state())}\n\n`;
-      for (const res of this.clients) res.write(data);
+      await this.live.publish(JSON.stringify(await this.state()));
     } catch {
       // the store failed this once: the pages keep their last state
     } finally {
       this.pushing = false;
     }
+  }
+
+  private agentNamed(name: string): Promise<string | null> {
+    return agentNamedIn(this.options.store, this.options.hostOf, name);
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -170,28 +191,45 @@ export class StatusServer {
         "text/html; charset=utf-8",
         STATUS_PAGE.replaceAll("{{TITLE}}", escapeHtml(this.options.title ?? "zmtp monitor"))
           .replaceAll("{{CSRF}}", this.guard.csrfToken(user))
+          .replaceAll("{{LIVE}}", escapeHtml(`${LIVE_PATH}?${this.guard.liveQuery(user)}`))
           .replaceAll("{{USER}}", open ? "" : escapeHtml(user)),
       );
     }
-    if (req.method === "GET" && url.pathname.startsWith("/assets/uplot.")) {
-      this.assets ??= { js: uplotAsset("uPlot.iife.min.js"), css: uplotAsset("uPlot.min.css") };
-      if (url.pathname === "/assets/uplot.js")
-        return send(200, "text/javascript", this.assets.js, { "cache-control": "max-age=3600" });
-      if (url.pathname === "/assets/uplot.css")
-        return send(200, "text/css", this.assets.css, { "cache-control": "max-age=3600" });
-    }
-    if (req.method === "GET" && url.pathname === "/events") {
-      res.writeHead(200, {
-        "content-type": "text/event-stream",
-        "cache-control": "no-store",
-        connection: "keep-alive",
-      });
-      res.write(`retry: 2000\nevent: state\ndata: ${JSON.stringify(await this.state())}\n\n`);
-      this.clients.add(res);
-      req.on("close", () => this.clients.delete(res));
-      return;
+    if (req.method === "GET" && url.pathname.startsWith("/assets/")) {
+      this.assets ??= {
+        js: asset("uplot/dist/uPlot.iife.min.js"),
+        css: asset("uplot/dist/uPlot.min.css"),
+        // The build without CURVE: the page's SUB speaks NULL to its own server.
+        zmtp: asset("zmtp/browser-lite"),
+      };
+      const cached = { "cache-control": "max-age=3600" };
+      if (url.pathname === "/assets/uplot.js") return send(200, "text/javascript", this.assets.js, cached);
+      if (url.pathname === "/assets/uplot.css") return send(200, "text/css", this.assets.css, cached);
+      if (url.pathname === "/assets/zmtp.js") return send(200, "text/javascript", this.assets.zmtp, cached);
     }
     if (req.method === "GET" && url.pathname === "/api/state") return json(200, await this.state());
+    if (req.method === "GET" && url.pathname === "/api/problems") {
+      const filter = problemFilter(url.searchParams);
+      if (typeof filter === "string") return json(400, { error: filter });
+      return json(200, await problems(this.options.store, this.options.hostOf, filter));
+    }
+    if (req.method === "GET" && url.pathname === "/api/groups") {
+      const host = url.searchParams.get("host");
+      const agent = host === null ? undefined : await this.agentNamed(host);
+      if (agent === null) return json(404, { error: `no host "${host}"` });
+      const limit = Math.min(Math.max(Number(url.searchParams.get("limit") ?? 100) || 100, 1), 5000);
+      const unacknowledged = url.searchParams.get("unacknowledged") === "yes";
+      const list = await this.options.store.notifications({
+        ...(agent !== undefined && { agent }),
+        ...(unacknowledged ? { unacknowledged } : { limit: limit * 20 }),
+      });
+      return json(200, groupNotifications(list, this.options.hostOf).slice(0, limit));
+    }
+    if (req.method === "GET" && url.pathname === "/api/host") {
+      const agent = await this.agentNamed(url.searchParams.get("agent") ?? url.searchParams.get("host") ?? "");
+      const view = agent === null ? null : await hostView(this.options.store, agent, this.options.hostOf);
+      return view === null ? json(404, { error: "no such host" }) : json(200, view);
+    }
     if (req.method === "GET" && url.pathname === "/api/series") {
       const agent = url.searchParams.get("agent");
       const name = url.searchParams.get("name");
@@ -222,7 +260,16 @@ export class StatusServer {
       const by = actor(input.by);
       const now = Date.now();
       let targets: Array<{ agent: unknown; id: unknown }>;
-      if (input.all === true) {
+      if (Array.isArray(input.groups)) {
+        const groups = (input.groups as unknown[]).slice(0, 1000);
+        if (!groups.every((g) => typeof g === "string" && /^[\w-]{1,64}$/.test(g)))
+          return json(400, { error: "groups: group keys" });
+        targets = (
+          await Promise.all(
+            (groups as string[]).map((group) => this.options.store.notifications({ unacknowledged: true, group })),
+          )
+        ).flat();
+      } else if (input.all === true) {
         if (input.agent !== undefined && !isUuid(input.agent)) return json(400, { error: "agent: a UUID" });
         targets = await this.options.store.notifications({
           unacknowledged: true,
@@ -243,7 +290,7 @@ export class StatusServer {
         if (await this.options.store.acknowledgeNotification(t.agent as string, t.id as string, by, now))
           acknowledged += 1;
       void this.push();
-      const single = input.all !== true && !Array.isArray(input.notifications);
+      const single = input.all !== true && !Array.isArray(input.notifications) && !Array.isArray(input.groups);
       return json(
         acknowledged > 0 || !single ? 200 : 409,
         single ? { acknowledged: acknowledged > 0 } : { acknowledged, by },
@@ -336,6 +383,13 @@ export class StatusServer {
     }
     send(404, "text/plain", "not found\n");
   }
+}
+
+/** A host name or agent id as the store knows it; undefined for "", null when unknown. */
+async function agentNamedIn(store: Store, hostOf: (agent: string) => string, name: string): Promise<string | null> {
+  if (name === "") return null;
+  const agents = await store.agents();
+  return agents.find((a) => a.id === name || hostOf(a.id) === name || a.hostname === name)?.id ?? null;
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<string> {

@@ -2,6 +2,8 @@ import { STATUS_NAMES } from "../agent/plugin.js";
 import { roleOfProcess, type RoleKind } from "../wire/roles.js";
 import type { Severity } from "../wire/schema.js";
 import type { Store } from "../store/store.js";
+import { groupNotifications, type NotificationGroupView } from "./groups.js";
+import { problems, type Problem } from "./problems.js";
 
 /** What the status page shows, computed from the store (GET /api/state, and each live update). */
 export interface FleetState {
@@ -11,6 +13,10 @@ export interface FleetState {
   roles: RoleState[];
   checks: CheckState[];
   notifications: NotificationState[];
+  /** What is wrong now, worst first (problems.ts); the page filters it. */
+  problems: Problem[];
+  /** The recent notifications, repeats grouped (groups.ts), newest first. */
+  groups: NotificationGroupView[];
   summary: {
     hostsUp: number;
     hostsDown: number;
@@ -75,12 +81,14 @@ export async function fleetState(
   chartStats: readonly string[],
   recent = 30,
 ): Promise<FleetState> {
-  const [presence, checkStates, notifications, latest, unacked] = await Promise.all([
+  const [presence, checkStates, notifications, latest, unacked, problemList, grouped] = await Promise.all([
     store.presence(),
     store.checkStates(),
     store.notifications({ limit: recent }),
     store.latestStats(),
     store.notifications({ unacknowledged: true }),
+    problems(store, hostOf),
+    store.notifications({ limit: recent * 20 }),
   ]);
   const statNames = new Map<string, Set<string>>();
   for (const s of latest) {
@@ -158,6 +166,8 @@ export async function fleetState(
       ...(n.process !== undefined && { process: n.process }),
       ...(n.silenced !== undefined && { silenced: n.silenced }),
     })),
+    problems: problemList,
+    groups: groupNotifications(grouped, hostOf).slice(0, recent),
     summary,
     chartStats,
   };

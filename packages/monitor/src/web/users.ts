@@ -83,6 +83,12 @@ export class UserFile {
     return this.users.size;
   }
 
+  /** Whether `name` is (still) in the file: a user removed loses what was granted to them. */
+  has(name: string): boolean {
+    this.reloadIfChanged();
+    return this.users.has(name);
+  }
+
   /** The user name if `secret` is `name`'s, else null. */
   async verify(name: string, secret: string): Promise<string | null> {
     this.reloadIfChanged();

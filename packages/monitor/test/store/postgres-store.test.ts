@@ -81,6 +81,32 @@ describe.skipIf(server === null)("PostgresStore", () => {
     await store.close();
   });
 
+  it("group commit: heartbeats of 1,000 agents that are up take one UPDATE and one upsert per transaction", async () => {
+    const store = await PostgresStore.open({ connection, schema: fresh() });
+    const agents = Array.from({ length: 1000 }, () => newId());
+    const beat = (agent: string, time: number) => {
+      const key = { agent, process: null };
+      return Promise.all([store.heartbeat(key, time, 5000), store.touchAgent(agent, time, `h-${agent.slice(0, 4)}`)]);
+    };
+    // First heartbeats: new keys, each inserted on its own (history appended).
+    expect(new Set((await Promise.all(agents.map((a) => beat(a, 1000)))).map(([before]) => before))).toEqual(
+      new Set(["unknown"]),
+    );
+    // One agent is declared down; the next round brings it back up (its own path: history, alert).
+    expect(await store.markDown({ agent: agents[0]!, process: null }, 1000, 1500)).toBe(true);
+    const before = { ...store.counters };
+    const round = await Promise.all(agents.map((a) => beat(a, 2000)));
+    expect(round.map(([b]) => b)).toEqual(["down", ...Array.from({ length: 999 }, () => "up")]);
+    const transactions = store.counters.transactions - before.transactions;
+    const statements = store.counters.statements - before.statements;
+    // Row by row this was at least 3 statements per heartbeat (3,000).
+    expect(statements).toBeLessThanOrEqual(transactions * 2 + 10);
+    expect((await store.presence()).every((p) => p.state === "up" && p.lastSeen === 2000)).toBe(true);
+    expect((await store.agents()).every((a) => a.lastSeen === 2000 && a.firstSeen === 1000)).toBe(true);
+    expect((await store.presenceHistory(agents[0]!)).map((e) => e.state)).toEqual(["up", "down", "up"]);
+    await store.close();
+  });
+
   it("schedulers on different hosts (connections): each due run is claimed by exactly one, round after round", async () => {
     const name = fresh();
     const schedulers = await Promise.all([1, 2, 3].map(() => PostgresStore.open({ connection, schema: name })));

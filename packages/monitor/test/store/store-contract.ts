@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { newId } from "../../src/wire/protocol.js";
-import type { NotificationRecord, Store } from "../../src/store/store.js";
+import { DEDUP_SETTING, notificationGroup, type NotificationRecord, type Store } from "../../src/store/store.js";
 
 /**
  * The Store contract: every implementation (MemoryStore, SqliteStore) must pass the same tests,
@@ -78,7 +78,7 @@ export function storeContract(
       };
       expect(await store.addNotification(n)).toBe(true);
       expect(await store.addNotification({ ...n, received: 3 })).toBe(false);
-      expect(await store.notifications({ unacknowledged: true })).toEqual([n]);
+      expect(await store.notifications({ unacknowledged: true })).toEqual([{ ...n, group: notificationGroup(n) }]);
       expect(await store.acknowledgeNotification(agent, id, "ops", 5)).toBe(true);
       expect(await store.acknowledgeNotification(agent, id, "ops", 6)).toBe(false);
       expect(await store.acknowledgeNotification(agent, newId(), "ops", 6)).toBe(false);
@@ -170,11 +170,13 @@ export function storeContract(
       expect(await store.checkStates(newId())).toEqual([]);
     });
 
+    let notes = 0;
+    // Each a different alert (its own text), unless a test says otherwise: repeats are grouped.
     const note = (over: Partial<NotificationRecord> = {}): NotificationRecord => ({
       agent,
       id: newId(),
       severity: "critical",
-      text: "disk full",
+      text: `disk full (${++notes})`,
       time: 100,
       received: 100,
       acknowledged: null,
@@ -218,7 +220,7 @@ export function storeContract(
       const [a, b] = await Promise.all([claim("a", 100), claim("b", 100)]);
       expect(a!.length + b!.length).toBe(1);
       const job = (a!.length > 0 ? a! : b!)[0]!;
-      expect(job.notification).toEqual(n);
+      expect(job.notification).toEqual({ ...n, group: notificationGroup(n) });
       expect(job.action).toEqual({ name: "pager", type: "command", command: "page" });
       expect(job.delivery.attempts).toBe(1);
       expect(await claim("c", 500)).toEqual([]); // leased
@@ -346,6 +348,7 @@ export function storeContract(
 
     it("silences and maintenance windows: matching alerts are stored, marked and not delivered; others are", async () => {
       await store.putAction({ name: "pager", type: "command", command: "page" });
+      await store.putSetting(DEDUP_SETTING, 0); // repeats of one alert page each time here
       const other = newId();
       // A window on this agent's disk check from 100 to 200, set in advance; one on all warnings from 500.
       await store.putSilence({
@@ -475,6 +478,60 @@ export function storeContract(
       expect(await store.setting("graphite")).toEqual({ host: "carbon-2", port: 2004, prefix: "fleet" });
       await store.putSetting("graphite", null);
       expect(await store.setting("graphite")).toBeUndefined();
+    });
+
+    it("a repeated alert is grouped under the one that paged and not delivered again, within the window, until acknowledged", async () => {
+      await store.putAction({ name: "pager", type: "command", command: "page" });
+      const min = 60_000;
+      const first = note({ check: "disk", text: "disk 91% used", received: 1000 });
+      // The same check's output changes ("91%", "93%"): still the same alert.
+      const again = note({ check: "disk", text: "disk 93% used", received: 1000 + 5 * min });
+      const worse = note({ check: "disk", severity: "warning", text: "disk 80% used", received: 1000 + 6 * min });
+      const load = note({ check: "load", received: 1000 + 6 * min });
+      const otherHost = note({ agent: newId(), check: "disk", received: 1000 + 6 * min });
+      // Agents' own notifications are the same alert when their text is.
+      const mail = note({ text: "mail queue stuck", received: 1000 });
+      const mailAgain = note({ text: "mail queue stuck", received: 1000 + min });
+      const other = note({ text: "backup failed", received: 1000 + min });
+      const late = note({ check: "disk", text: "disk 95% used", received: 1000 + 16 * min }); // the window is over
+      for (const n of [first, again, worse, load, otherHost, mail, mailAgain, other, late])
+        await store.addNotification(n);
+      const stored = new Map((await store.notifications()).map((n) => [n.id, n]));
+      const paged = new Set((await store.deliveries()).map((d) => d.notification));
+      const expected: Array<[NotificationRecord, string | undefined]> = [
+        [first, undefined],
+        [again, first.id],
+        [worse, undefined],
+        [load, undefined],
+        [otherHost, undefined],
+        [mail, undefined],
+        [mailAgain, mail.id],
+        [other, undefined],
+        [late, undefined],
+      ];
+      for (const [n, head] of expected) {
+        expect(stored.get(n.id)!.duplicateOf, n.text).toBe(head);
+        expect(stored.get(n.id)!.group, n.text).toBe(notificationGroup(n));
+        expect(paged.has(n.id), n.text).toBe(head === undefined);
+      }
+      expect((await store.notifications({ group: notificationGroup(first) })).map((n) => n.id)).toEqual([
+        first.id,
+        again.id,
+        late.id,
+      ]);
+      // Acknowledged, the head no longer holds a repeat back: the next one pages.
+      await store.acknowledgeNotification(agent, late.id, "ann", 1000 + 17 * min);
+      const after = note({ check: "disk", text: "disk 96% used", received: 1000 + 18 * min });
+      await store.addNotification(after);
+      expect((await store.deliveries({ notification: after.id })).length).toBe(1);
+      // The window is a deployment-wide setting; 0 turns grouping off.
+      await store.putSetting(DEDUP_SETTING, 0);
+      const off = note({ check: "disk", text: "disk 97% used", received: 1000 + 19 * min });
+      await store.addNotification(off);
+      expect(
+        (await store.notifications({ group: notificationGroup(off) })).find((n) => n.id === off.id)!.duplicateOf,
+      ).toBe(undefined);
+      expect((await store.deliveries({ notification: off.id })).length).toBe(1);
     });
 
     it("recent notifications: the newest `limit`, oldest first", async () => {

@@ -1,12 +1,14 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { Subscriber } from "zmtp";
 import { MemoryStore } from "../../src/store/memory-store.js";
 import type { NotificationRecord } from "../../src/store/store.js";
 import { newId } from "../../src/wire/protocol.js";
 import { StatusServer } from "../../src/web/server.js";
 import { UserFile, newToken, userLine } from "../../src/web/users.js";
-import { tempDir } from "../helpers/fleet.js";
+import { tempDir, waitFor } from "../helpers/fleet.js";
 
 /** The status page signs users in (scrypt-hashed passwords and tokens) and refuses forged state changes. */
 
@@ -17,6 +19,7 @@ describe("status page security", () => {
   const token = newToken("prometheus");
   let page: StatusServer;
   let url: string;
+  let usersFile: string;
   const basic = (user: string, password: string): string =>
     `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
   const alice = basic("alice", "correct horse battery");
@@ -37,7 +40,7 @@ describe("status page security", () => {
   const acked = async (n: NotificationRecord) => (await store.notifications()).find((x) => x.id === n.id)!.acknowledged;
 
   beforeAll(async () => {
-    const file = join(dir.path, "users");
+    const file = (usersFile = join(dir.path, "users"));
     writeFileSync(
       file,
       `# the page's users\n${await userLine("alice", "correct horse battery")}\n${await userLine("prometheus", token)}\n`,
@@ -51,7 +54,7 @@ describe("status page security", () => {
   });
 
   it("asks everyone but the health check to sign in; a wrong password or token is refused", async () => {
-    for (const path of ["", "api/state", "api/audit", "events"]) {
+    for (const path of ["", "api/state", "api/audit", "assets/zmtp.js"]) {
       const res = await fetch(`${url}${path}`);
       expect(res.status, path).toBe(401);
       expect(res.headers.get("www-authenticate")).toBe('Basic realm="zmtp monitor", charset="UTF-8"');
@@ -159,5 +162,46 @@ describe("status page security", () => {
     } finally {
       await open.close();
     }
+  });
+
+  it("the live channel (the page's SUB over ws) admits only the token signed for a user still in the file", async () => {
+    /** The HTTP status an upgrade to `path` gets (101: admitted). */
+    const upgrade = (path: string, headers: Record<string, string> = {}): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`${url.replace("http", "ws")}${path.slice(1)}`, ["ZWS2.0"], { headers });
+        ws.on("upgrade", (res) => resolve(res.statusCode ?? 0));
+        ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on("open", () => ws.terminate());
+        ws.on("error", (err) => (err.message.includes("Unexpected server response") ? undefined : reject(err)));
+      });
+    const html = await (await fetch(url, { headers: { authorization: alice } })).text();
+    const live = /<meta name="zmtp-live" content="([^"]+)">/.exec(html)![1]!.replaceAll("&#38;", "&");
+    expect(live).toMatch(/^\/live\?user=alice&token=[\w-]{43}$/);
+    const forged = live.replace(/token=./, (t) => (t.endsWith("A") ? "token=B" : "token=A"));
+    expect(await upgrade("/live")).toBe(401);
+    expect(await upgrade("/live?user=alice")).toBe(401);
+    expect(await upgrade(forged)).toBe(401);
+    expect(await upgrade(live.replace("alice", "prometheus"))).toBe(401); // alice's token names alice
+    expect(await upgrade(live, { origin: "http://evil.example" })).toBe(401);
+    expect(await upgrade("/live/anything")).toBe(404);
+    expect(await upgrade(live, { origin: url.slice(0, -1) })).toBe(101);
+
+    // A ZeroMQ SUB with the page's URL gets the fleet state, as the page's does.
+    await notification();
+    const sub = new Subscriber();
+    try {
+      sub.connect(`${url.replace("http", "ws")}${live.slice(1)}`);
+      sub.subscribe("state");
+      const [topic, body] = await sub.receive();
+      expect(topic!.toString()).toBe("state");
+      expect(JSON.parse(body!.toString())).toMatchObject({ summary: { unacknowledged: expect.any(Number) } });
+    } finally {
+      sub.close();
+    }
+
+    // alice removed from the file: her page's token no longer opens the channel.
+    const lines = readFileSync(usersFile, "utf8").split("\n");
+    writeFileSync(usersFile, lines.filter((l) => !l.startsWith("alice:")).join("\n"));
+    await waitFor("alice's token refused", async () => (await upgrade(live)) === 401, 10_000);
   });
 });

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMonitorDemo } from "../../src/cli/demo-fleet.js";
+import { MONITOR_VERSION } from "../../src/version.js";
 import { tempDir, waitFor } from "../helpers/fleet.js";
 
 /**
@@ -39,6 +40,16 @@ describe.skipIf(!existsSync(CHROMIUM))("status page in headless Chromium", () =>
 
   it("shows the demo hosts up, their checks, notifications and charts, live; acknowledges a notification", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    // The live updates come through zmtp's browser build: a SUB over ws:// to the page server's
+    // XPUB. Every WebSocket the page opens, and the ZWS frames that arrive on it, are recorded.
+    const scripts: string[] = [];
+    page.on("request", (r) => void (r.resourceType() === "script" && scripts.push(new URL(r.url()).pathname)));
+    const sockets: Array<{ url: string; received: string[] }> = [];
+    page.on("websocket", (ws) => {
+      const entry = { url: ws.url(), received: [] as string[] };
+      sockets.push(entry);
+      ws.on("framereceived", (f) => void entry.received.push(Buffer.from(f.payload).toString("latin1")));
+    });
     await page.goto(url);
     expect(await page.title()).toBe("zmtp monitor — demo");
     for (const host of ["demo-web-1", "demo-db-1", "demo-cache-1"]) {
@@ -55,6 +66,14 @@ describe.skipIf(!existsSync(CHROMIUM))("status page in headless Chromium", () =>
       await page.locator(`[data-chart="${host}"] canvas`).waitFor({ timeout: 15_000 });
     }
     await page.locator("#live.on").waitFor();
+    expect(scripts).toContain("/assets/zmtp.js");
+    expect(sockets.map((s) => new URL(s.url).pathname)).toEqual(["/live"]);
+    expect(new URL(sockets[0]!.url).searchParams.get("token")).toMatch(/^[\w-]{43}$/);
+    // Server-sent events are gone: the page's state arrives only as ZWS messages (topic, JSON).
+    const states = (): string[] => sockets[0]!.received.filter((f) => f.includes('"hosts":'));
+    const before = states().length;
+    await waitFor("three more state messages over ws", () => states().length >= before + 3 || undefined, 15_000);
+    expect(sockets[0]!.received.some((f) => f.endsWith("state"))).toBe(true);
     // The monitor's own roles: both routers, the sinks and the scheduler, up, with their figures.
     await page.locator('#roles tr[data-role="sink/demo sinks"] .pill').filter({ hasText: "UP" }).waitFor();
     await page.locator('#roles tr[data-role="scheduler/demo-scheduler"] .pill').filter({ hasText: "UP" }).waitFor();
@@ -69,7 +88,42 @@ describe.skipIf(!existsSync(CHROMIUM))("status page in headless Chromium", () =>
     const row = page.locator("#notifications tr", { hasText: "redis OK -> CRITICAL" });
     await row.waitFor({ timeout: 15_000 });
     await row.getByRole("button", { name: "Acknowledge" }).click();
+    // The page does not fetch the state: the acknowledgement shows once a live update carries it.
     await row.getByText("by operator").waitFor({ timeout: 5000 });
+
+    // Problems first: the redis check is one, CRITICAL, acknowledged now; the filters narrow the list.
+    const problem = page.locator('#problems tr[data-problem="check:demo-cache-1/redis"]');
+    await problem.getByText("by operator").waitFor({ timeout: 10_000 });
+    expect(await problem.locator(".pill").textContent()).toBe("critical");
+    await page.selectOption("#f-severity", "warning");
+    await problem.waitFor({ state: "detached" });
+    await page.selectOption("#f-severity", "critical");
+    await page.selectOption("#f-ack", "no");
+    await problem.waitFor({ state: "detached" });
+    await page.selectOption("#f-ack", "yes");
+    await page.selectOption("#f-host", "demo-web-1");
+    await problem.waitFor({ state: "detached" });
+    await page.selectOption("#f-host", "demo-cache-1");
+    await problem.waitFor();
+    for (const id of ["#f-host", "#f-severity", "#f-ack"]) await page.selectOption(id, "");
+
+    // The host page: its registrations (the agent and the app, with pids and versions) and history.
+    await page.locator('#hosts tr[data-host="demo-cache-1"] a.host').click();
+    await page.locator("#host-view #hv-title", { hasText: "demo-cache-1" }).waitFor();
+    const agentRow = page.locator('#hv-registrations tr[data-process="agent"]');
+    await agentRow.waitFor({ timeout: 10_000 });
+    expect(await agentRow.textContent()).toContain(`agent${process.pid}${MONITOR_VERSION}load every 5 s`);
+    expect(await page.locator('#hv-registrations tr[data-process="app"]').textContent()).toContain(
+      `${process.pid}2.4.1`,
+    );
+    await page.locator("#hv-presence tr", { hasText: "UP" }).first().waitFor();
+    await page.locator("#hv-notifications tr", { hasText: "redis OK -> CRITICAL" }).waitFor();
+    await page.locator("#hv-results tr", { hasText: "redis" }).first().waitFor();
+    expect(await page.locator("#problems-section").isVisible()).toBe(false);
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT.replace(".png", "-host.png"), fullPage: true });
+    await page.locator("#host-view a.host").click();
+    await page.locator("#problems-section").waitFor();
 
     await page.waitForTimeout(2500); // a few more points on the charts
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
