@@ -4,7 +4,9 @@ export interface CliIo {
   err(text: string): void;
   /** Stops a long-running command; the process's SIGINT and SIGTERM when absent. */
   signal?: AbortSignal;
-  /** Request bodies for `call` when none are given on the command line. */
+  /** Whether out() writes to a terminal (a command may then rewrite a summary line in place). */
+  tty?: boolean;
+  /** Standard input, read to its end (request bodies, say). */
   stdin?: () => Promise<Buffer>;
 }
 
@@ -12,6 +14,7 @@ export function processIo(): CliIo {
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
+    tty: process.stdout.isTTY === true,
     stdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -20,22 +23,30 @@ export function processIo(): CliIo {
   };
 }
 
+/** Resolves when a command should stop; `dispose()` stops listening (one that failed to start). */
+export type Stopped = Promise<void> & { dispose(): void };
+
 /** Resolves when a long-running command should stop: the io's signal, else SIGINT / SIGTERM. */
-export function stopped(io: CliIo): Promise<void> {
-  return new Promise((resolve) => {
+export function stopped(io: CliIo): Stopped {
+  let dispose = (): void => undefined;
+  const promise = new Promise<void>((resolve) => {
     if (io.signal !== undefined) {
       if (io.signal.aborted) resolve();
       else io.signal.addEventListener("abort", () => resolve(), { once: true });
       return;
     }
     const stop = (): void => {
+      dispose();
+      resolve();
+    };
+    dispose = () => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
-      resolve();
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
+  return Object.assign(promise, { dispose: () => dispose() });
 }
 
 /** One line per event of a long-running command: an ISO time, the event, JSON details. */

@@ -151,11 +151,22 @@ async function countUntilEnd(
 ): Promise<Measurement> {
   const receive = socket.receive!.bind(socket);
   if (receiveMany !== null) return countBatchesUntilEnd(socket, warm, receiveMany);
+  const count = counter(warm);
+  for (;;) {
+    const done = count(await receive());
+    if (done !== null) return done;
+  }
+}
+
+/**
+ * Sees each received message: counts data messages (timing from the first), fires `warm` at a
+ * warm-up message, and returns the measurement at the end marker (null before it).
+ */
+function counter(warm: Signal): (msg: Buffer[]) => Measurement | null {
   let messages = 0;
   let started = 0;
   let cpu = process.cpuUsage();
-  for (;;) {
-    const msg = await receive();
+  return (msg) => {
     // ROUTER puts the peer's routing id first: the payload is the last frame.
     const tag = msg[msg.length - 1]![0];
     if (tag === TAG_DATA) {
@@ -175,7 +186,8 @@ async function countUntilEnd(
         cpuMicros: cpuSince(cpu),
       };
     }
-  }
+    return null;
+  };
 }
 
 type BatchReceive = (socket: BenchSocket) => Promise<Buffer[][]>;
@@ -186,31 +198,12 @@ async function countBatchesUntilEnd(
   warm: Signal,
   receiveMany: BatchReceive,
 ): Promise<Measurement> {
-  let messages = 0;
-  let started = 0;
-  let cpu = process.cpuUsage();
+  const count = counter(warm);
   for (;;) {
     const batch = await receiveMany(socket);
     for (let i = 0; i < batch.length; i++) {
-      const msg = batch[i]!;
-      const tag = msg[msg.length - 1]![0];
-      if (tag === TAG_DATA) {
-        if (messages === 0) {
-          started = performance.now();
-          cpu = process.cpuUsage();
-        }
-        messages += 1;
-      } else if (tag === TAG_WARMUP) {
-        if (!warm.fired) warm.fire();
-      } else if (tag === TAG_END) {
-        return {
-          messages,
-          seconds: (performance.now() - started) / 1000,
-          p50Us: null,
-          p99Us: null,
-          cpuMicros: cpuSince(cpu),
-        };
-      }
+      const done = count(batch[i]!);
+      if (done !== null) return done;
     }
   }
 }

@@ -3,7 +3,7 @@ import { actionTarget } from "../outputs/actions.js";
 import type { DeliveryState } from "../store/store.js";
 import { UsageError, type FlagValues } from "./flags.js";
 import { STORE_FLAGS, openStore } from "./store-flags.js";
-import type { MonitorIo } from "./io.js";
+import type { CliIo } from "zmtp-app-kit/io";
 import { ACTION_FLAGS, notificationActions, str, type Role } from "./role.js";
 
 const STATES: readonly DeliveryState[] = ["pending", "delivered", "abandoned"];
@@ -28,7 +28,7 @@ export const actionsRole: Role = {
   run: runActions,
 };
 
-async function runActions(values: FlagValues, positionals: string[], io: MonitorIo): Promise<number> {
+async function runActions(values: FlagValues, positionals: string[], io: CliIo): Promise<number> {
   const [command, ...args] = positionals;
   if (!["list", "add", "remove", "deliveries", "give-up"].includes(command ?? ""))
     throw new UsageError(command === undefined ? "list, add, remove, deliveries or give-up?" : `unknown "${command}"`);

@@ -1,6 +1,6 @@
 import { Agent } from "../agent/agent.js";
 import { UsageError, parseCheck, type FlagValues } from "./flags.js";
-import { log, stopped, type MonitorIo } from "./io.js";
+import { log, stopped, type CliIo } from "zmtp-app-kit/io";
 import type { RoleServer } from "../web/role-server.js";
 import { ROUTER_FLAG, num, routerBases, stateDirOf, str, type Role } from "./role.js";
 
@@ -76,7 +76,7 @@ export const agentRole: Role = {
   run: runAgent,
 };
 
-async function runAgent(values: FlagValues, _: string[], io: MonitorIo): Promise<number> {
+async function runAgent(values: FlagValues, _: string[], io: CliIo): Promise<number> {
   // Listening for SIGTERM from the start: a signal that comes as soon as the start line is out
   // (or during the start) stops the role cleanly instead of killing it.
   const stop = stopped(io);
@@ -87,7 +87,7 @@ async function runAgent(values: FlagValues, _: string[], io: MonitorIo): Promise
   }
 }
 
-async function startAgent(values: FlagValues, io: MonitorIo, stop: Promise<void>): Promise<number> {
+async function startAgent(values: FlagValues, io: CliIo, stop: Promise<void>): Promise<number> {
   const routers = routerBases(values).map((r) => r.agents);
   const local = str(values, "local");
   const statsdPort = num(values, "statsd-port");

@@ -1,6 +1,6 @@
 import { userInfo } from "node:os";
 import { UsageError, type FlagValues } from "./flags.js";
-import type { MonitorIo } from "./io.js";
+import type { CliIo } from "zmtp-app-kit/io";
 import { str, type Role } from "./role.js";
 import { agentOf } from "./silence.js";
 import { STORE_FLAGS, openStore } from "./store-flags.js";
@@ -14,7 +14,7 @@ export const decommissionRole: Role = {
     { name: "host", kind: "string", arg: "NAME", help: "the host (its host name, or agent id)" },
     { name: "by", kind: "string", arg: "NAME", help: "who", shown: "the user name" },
   ],
-  run: async (values: FlagValues, _: string[], io: MonitorIo): Promise<number> => {
+  run: async (values: FlagValues, _: string[], io: CliIo): Promise<number> => {
     const host = str(values, "host");
     if (host === undefined) throw new UsageError("--host NAME is required");
     const store = await openStore(values, "required");

@@ -1,5 +1,5 @@
 import { UsageError, type FlagValues } from "./flags.js";
-import { stopped, type MonitorIo } from "./io.js";
+import { stopped, type CliIo } from "zmtp-app-kit/io";
 import { ACTION_FLAGS, notificationActions, str, type Role } from "./role.js";
 
 export const demoRole: Role = {
@@ -38,7 +38,7 @@ export const demoRole: Role = {
   run: runDemo,
 };
 
-async function runDemo(values: FlagValues, _: string[], io: MonitorIo): Promise<number> {
+async function runDemo(values: FlagValues, _: string[], io: CliIo): Promise<number> {
   const duration = values.duration as number | undefined;
   if (duration !== undefined && !(duration > 0)) throw new UsageError("--duration expects seconds > 0");
   const port = values.port as number | undefined;

@@ -1,7 +1,7 @@
 import { GRAPHITE_SETTING, parseGraphiteTarget } from "../outputs/graphite-feed.js";
 import { UsageError, type FlagValues } from "./flags.js";
 import { STORE_FLAGS, openStore } from "./store-flags.js";
-import type { MonitorIo } from "./io.js";
+import type { CliIo } from "zmtp-app-kit/io";
 import { str, type Role } from "./role.js";
 
 export const graphiteRole: Role = {
@@ -15,7 +15,7 @@ export const graphiteRole: Role = {
   run: runGraphite,
 };
 
-async function runGraphite(values: FlagValues, positionals: string[], io: MonitorIo): Promise<number> {
+async function runGraphite(values: FlagValues, positionals: string[], io: CliIo): Promise<number> {
   const [command, ...args] = positionals;
   if (command === "set") {
     if (args.length !== 1) throw new UsageError("set HOST:PORT");

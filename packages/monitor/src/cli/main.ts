@@ -1,9 +1,9 @@
 import { UsageError, formatHelp, parseFlags } from "./flags.js";
-import { processIo, type MonitorIo } from "./io.js";
+import { processIo, type CliIo } from "zmtp-app-kit/io";
 import type { Role } from "./role.js";
 import { MONITOR_VERSION } from "../version.js";
 
-export type { MonitorIo } from "./io.js";
+export type { CliIo } from "zmtp-app-kit/io";
 
 /**
  * `zmtp-monitor <role>`: runs one role of the monitoring system until SIGINT / SIGTERM, or
@@ -59,7 +59,7 @@ const ROLES: Record<string, () => Promise<Role>> = {
   notifications: async () => (await import("./notifications.js")).notificationsRole,
 };
 
-export async function monitorCommand(argv: readonly string[], io: MonitorIo = processIo()): Promise<number> {
+export async function monitorCommand(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [roleName, ...rest] = argv;
   if (roleName === undefined || roleName === "--help" || roleName === "-h" || roleName === "help") {
     (roleName === undefined ? io.err : io.out)(USAGE);

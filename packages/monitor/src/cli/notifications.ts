@@ -2,7 +2,7 @@ import { userInfo } from "node:os";
 import { DEDUP_SETTING, dedupWindow } from "../store/store.js";
 import { groupNotifications } from "../web/groups.js";
 import { UsageError, parseDuration, type FlagValues } from "./flags.js";
-import type { MonitorIo } from "./io.js";
+import type { CliIo } from "zmtp-app-kit/io";
 import { hostNames } from "./problems.js";
 import { num, str, type Role } from "./role.js";
 import { agentOf } from "./silence.js";
@@ -22,7 +22,7 @@ export const notificationsRole: Role = {
     { name: "limit", kind: "number", arg: "N", help: "list: at most N groups", shown: "100" },
     { name: "by", kind: "string", arg: "NAME", help: "ack: who", shown: "the user name" },
   ],
-  run: async (values: FlagValues, positionals: string[], io: MonitorIo): Promise<number> => {
+  run: async (values: FlagValues, positionals: string[], io: CliIo): Promise<number> => {
     const [command, ...args] = positionals;
     if (!["list", "ack", "dedup"].includes(command ?? "")) throw new UsageError("list, ack or dedup?");
     const line = (v: unknown): void => io.out(`${JSON.stringify(v)}\n`);

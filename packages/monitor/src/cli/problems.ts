@@ -2,7 +2,7 @@ import type { Store } from "../store/store.js";
 import { hostView } from "../web/host-view.js";
 import { problemFilter, problems } from "../web/problems.js";
 import { UsageError, type FlagValues } from "./flags.js";
-import type { MonitorIo } from "./io.js";
+import type { CliIo } from "zmtp-app-kit/io";
 import { str, type Role } from "./role.js";
 import { agentOf } from "./silence.js";
 import { STORE_FLAGS, openStore } from "./store-flags.js";
@@ -25,7 +25,7 @@ export const problemsRole: Role = {
     { name: "severity", kind: "string", arg: "LIST", help: "only these (critical, unknown, warning)" },
     { name: "acknowledged", kind: "string", arg: "yes|no", help: "only those acknowledged (yes) or not (no)" },
   ],
-  run: async (values: FlagValues, _: string[], io: MonitorIo): Promise<number> => {
+  run: async (values: FlagValues, _: string[], io: CliIo): Promise<number> => {
     const params = new URLSearchParams();
     for (const name of ["host", "check", "severity", "acknowledged"]) {
       const value = str(values, name);
@@ -48,7 +48,7 @@ export const hostRole: Role = {
   summary:
     "One host: what runs there (each process's registration: pid, version, checks), its state and checks, and its\nhistory (up and down, notifications grouped, recent check results), as JSON. The status page's host view.",
   flags: [...STORE_FLAGS],
-  run: async (values: FlagValues, positionals: string[], io: MonitorIo): Promise<number> => {
+  run: async (values: FlagValues, positionals: string[], io: CliIo): Promise<number> => {
     if (positionals.length !== 1) throw new UsageError("host NAME (its host name, or agent id)");
     const store = await openStore(values, "required");
     try {

@@ -3,14 +3,14 @@ import { join } from "node:path";
 import { parseAction, type NotificationAction } from "../outputs/actions.js";
 import { routerEndpoints, type RouterEndpoints } from "../wire/endpoints.js";
 import { UsageError, parseDuration, stringList, type FlagSpec, type FlagValues } from "./flags.js";
-import type { MonitorIo } from "./io.js";
+import type { CliIo } from "zmtp-app-kit/io";
 
 /** One `zmtp-monitor <role>`: its help, its flags and what it runs (resolving to the exit code). */
 export interface Role {
   usage: string;
   summary: string;
   flags: FlagSpec[];
-  run(values: FlagValues, positionals: string[], io: MonitorIo): Promise<number>;
+  run(values: FlagValues, positionals: string[], io: CliIo): Promise<number>;
 }
 
 export const ROUTER_FLAG: FlagSpec = {

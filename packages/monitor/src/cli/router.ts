@@ -3,7 +3,7 @@ import { MonitorRouter, type Refusal } from "../router/router.js";
 import { routerEndpoints, type RouterEndpoints } from "../wire/endpoints.js";
 import { STREAMS } from "../wire/protocol.js";
 import { UsageError, type FlagSpec, type FlagValues } from "./flags.js";
-import { log, stopped, type MonitorIo } from "./io.js";
+import { log, stopped, type CliIo } from "zmtp-app-kit/io";
 import { num, str, type Role } from "./role.js";
 import type { RoleServer } from "../web/role-server.js";
 
@@ -56,7 +56,7 @@ export const routerRole: Role = {
   run: runRouter,
 };
 
-async function runRouter(values: FlagValues, _: string[], io: MonitorIo): Promise<number> {
+async function runRouter(values: FlagValues, _: string[], io: CliIo): Promise<number> {
   // Listening for SIGTERM from the start: a signal that comes as soon as the start line is out
   // (or during the start) stops the role cleanly instead of killing it.
   const stop = stopped(io);
@@ -67,7 +67,7 @@ async function runRouter(values: FlagValues, _: string[], io: MonitorIo): Promis
   }
 }
 
-async function startRouter(values: FlagValues, io: MonitorIo, stop: Promise<void>): Promise<number> {
+async function startRouter(values: FlagValues, io: CliIo, stop: Promise<void>): Promise<number> {
   let endpoints: RouterEndpoints;
   try {
     endpoints = routerEndpoints(str(values, "bind")!);

@@ -1,7 +1,7 @@
 import { BackChannel } from "../wire/back-channel.js";
 import { createMessage, isUuid } from "../wire/protocol.js";
 import { UsageError, type FlagValues } from "./flags.js";
-import type { MonitorIo } from "./io.js";
+import type { CliIo } from "zmtp-app-kit/io";
 import { ROUTER_FLAG, num, routerBases, str, type Role } from "./role.js";
 
 export const runRole: Role = {
@@ -17,7 +17,7 @@ export const runRole: Role = {
   run: runRun,
 };
 
-async function runRun(values: FlagValues, _: string[], io: MonitorIo): Promise<number> {
+async function runRun(values: FlagValues, _: string[], io: CliIo): Promise<number> {
   const routers = routerBases(values);
   const agent = str(values, "agent");
   const check = str(values, "check");

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { MonitorClient } from "../agent/client.js";
 import { SEVERITIES, type Severity, type StatKind } from "../wire/schema.js";
 import { UsageError, parseCheck, type FlagValues } from "./flags.js";
-import type { MonitorIo } from "./io.js";
+import type { CliIo } from "zmtp-app-kit/io";
 import { num, stateDirOf, str, type Role } from "./role.js";
 
 export const sendRole: Role = {
@@ -35,7 +35,7 @@ export const sendRole: Role = {
   run: runSend,
 };
 
-async function runSend(values: FlagValues, positionals: string[], io: MonitorIo): Promise<number> {
+async function runSend(values: FlagValues, positionals: string[], io: CliIo): Promise<number> {
   const [what, ...args] = positionals;
   const endpoint = str(values, "endpoint") ?? `ipc://${join(stateDirOf(values), "agent.ipc")}`;
   const proc = str(values, "process");

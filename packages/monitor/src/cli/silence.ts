@@ -3,7 +3,7 @@ import { userInfo } from "node:os";
 import { SEVERITIES, type Severity } from "../wire/schema.js";
 import type { SilenceRecord, Store } from "../store/store.js";
 import { UsageError, parseDuration, type FlagValues } from "./flags.js";
-import type { MonitorIo } from "./io.js";
+import type { CliIo } from "zmtp-app-kit/io";
 import { str, type Role } from "./role.js";
 import { STORE_FLAGS, openStore } from "./store-flags.js";
 
@@ -45,7 +45,7 @@ export async function agentOf(store: Store, host: string): Promise<string> {
   return found[0]!.id;
 }
 
-async function runSilence(values: FlagValues, positionals: string[], io: MonitorIo): Promise<number> {
+async function runSilence(values: FlagValues, positionals: string[], io: CliIo): Promise<number> {
   const [command, ...args] = positionals;
   if (!["add", "list", "end", "ack"].includes(command ?? "")) throw new UsageError("add, list, end or ack?");
   const by = str(values, "by") ?? userInfo().username;

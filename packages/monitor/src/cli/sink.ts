@@ -11,7 +11,7 @@ import type { StatusServer } from "../web/server.js";
 import { STREAMS, type Stream } from "../wire/protocol.js";
 import { UsageError, type FlagValues } from "./flags.js";
 import { STORE_FLAGS, openStore, storeName } from "./store-flags.js";
-import { log, stopped, type MonitorIo } from "./io.js";
+import { log, stopped, type CliIo } from "zmtp-app-kit/io";
 import { ACTION_FLAGS, ROUTER_FLAG, notificationActions, num, routerBases, str, type Role } from "./role.js";
 
 export const sinkRole: Role = {
@@ -98,7 +98,7 @@ export const schedulerRole: Role = {
   ),
 };
 
-async function runSink(values: FlagValues, _: string[], io: MonitorIo): Promise<number> {
+async function runSink(values: FlagValues, _: string[], io: CliIo): Promise<number> {
   // Listening for SIGTERM from the start: a signal that comes as soon as the start line is out
   // (or during the start) stops the role cleanly instead of killing it.
   const stop = stopped(io);
@@ -109,7 +109,7 @@ async function runSink(values: FlagValues, _: string[], io: MonitorIo): Promise<
   }
 }
 
-async function startSink(values: FlagValues, io: MonitorIo, stop: Promise<void>): Promise<number> {
+async function startSink(values: FlagValues, io: CliIo, stop: Promise<void>): Promise<number> {
   const routers = routerBases(values);
   const typeList = str(values, "type")!;
   const streams = typeList === "all" ? [...STREAMS] : typeList.split(",").map((t) => t.trim());

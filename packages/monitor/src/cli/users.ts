@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { newToken, parseUsers, userLine } from "../web/users.js";
 import { UsageError, type FlagValues } from "./flags.js";
-import type { MonitorIo } from "./io.js";
+import type { CliIo } from "zmtp-app-kit/io";
 import { str, type Role } from "./role.js";
 
 export const usersRole: Role = {
@@ -26,7 +26,7 @@ async function readStdin(): Promise<string> {
   return text.replace(/\r?\n$/, "");
 }
 
-async function runUsers(values: FlagValues, positionals: string[], io: MonitorIo): Promise<number> {
+async function runUsers(values: FlagValues, positionals: string[], io: CliIo): Promise<number> {
   const [command, name, ...rest] = positionals;
   const file = str(values, "file");
   if (file === undefined) throw new UsageError("--file FILE is required");

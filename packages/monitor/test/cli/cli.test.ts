@@ -1,13 +1,13 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { monitorCommand, type MonitorIo } from "../../src/cli/main.js";
+import { monitorCommand, type CliIo } from "../../src/cli/main.js";
 import { loadOrCreateCurveKey } from "../../src/agent/state-dir.js";
 import { tempDir, waitFor, writePlugin } from "../helpers/fleet.js";
 
 /** `zmtp-monitor` in-process: the function the `zmtp-monitor` command runs. */
 
-function capture(signal?: AbortSignal): MonitorIo & { stdout: string; stderr: string } {
+function capture(signal?: AbortSignal): CliIo & { stdout: string; stderr: string } {
   const io = {
     stdout: "",
     stderr: "",

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { monitorCommand, type MonitorIo } from "../../src/cli/main.js";
+import { monitorCommand, type CliIo } from "../../src/cli/main.js";
 import { MemoryStore } from "../../src/store/memory-store.js";
 import { SqliteStore } from "../../src/store/sqlite-store.js";
 import type { NotificationRecord, Store } from "../../src/store/store.js";
@@ -96,7 +96,7 @@ describe("zmtp-monitor silence", () => {
   const run = async (...argv: string[]) => {
     let out = "";
     let err = "";
-    const io: MonitorIo = { out: (t) => void (out += t), err: (t) => void (err += t) };
+    const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t) };
     const code = await monitorCommand(argv, io);
     return { code, out, err };
   };
@@ -312,7 +312,7 @@ describe("zmtp-monitor problems, host, notifications", () => {
   const run = async (...argv: string[]) => {
     let out = "";
     let err = "";
-    const io: MonitorIo = { out: (t) => void (out += t), err: (t) => void (err += t) };
+    const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t) };
     const code = await monitorCommand(argv, io);
     return { code, out, err, lines: out.split("\n").filter(Boolean) };
   };
