@@ -5,7 +5,7 @@ import { build } from "esbuild";
 const KIT = /^zmtp-app-kit(\/|$)/;
 
 /** Marks every bare import external except zmtp-app-kit's. */
-const dependenciesStayImports = {
+export const dependenciesStayImports = {
   name: "dependencies-stay-imports",
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) =>

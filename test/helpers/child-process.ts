@@ -8,25 +8,26 @@ import { mkdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { common } from "zmtp-app-kit/build";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Bundles `worker` (a path from the repository root) into tmp/; returns the bundle's path. */
-export async function bundleWorker(worker: string): Promise<string> {
-  const dir = join(ROOT, "tmp", "test-workers");
+/**
+ * Bundles `worker` (a path from `root`: the repository's by default, or a workspace package's)
+ * into `root`/tmp/; returns the bundle's path. Dependencies stay imports, resolved from
+ * node_modules (the bundle lives under it), except zmtp-app-kit, which is source only and bundled
+ * in as the applications' builds do.
+ */
+export async function bundleWorker(worker: string, root = ROOT): Promise<string> {
+  const dir = join(root, "tmp", "test-workers");
   mkdirSync(dir, { recursive: true });
   const name = worker.replace(/[^a-z0-9]+/gi, "-");
   const outfile = join(dir, `${name}-${process.pid}-${Date.now()}.mjs`);
   await build({
-    entryPoints: [join(ROOT, worker)],
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "esm",
-    // Dependencies resolve from the repository's node_modules (the bundle lives under it).
-    packages: "external",
+    ...common,
+    entryPoints: [join(root, worker)],
+    sourcemap: false,
     outfile,
-    logLevel: "warning",
   });
   return outfile;
 }

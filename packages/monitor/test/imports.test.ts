@@ -10,7 +10,10 @@ import { describe, expect, it } from "vitest";
  */
 
 const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const pkg = JSON.parse(readFileSync(join(PACKAGE, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(PACKAGE, "package.json"), "utf8")) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 const zmtpExports = JSON.parse(readFileSync(createRequire(import.meta.url).resolve("zmtp/package.json"), "utf8")) as {
   exports: Record<string, unknown>;
 };
@@ -41,6 +44,9 @@ describe("zmtp-monitor's imports", () => {
           if (!resolve(dirname(file), spec).startsWith(join(PACKAGE, "src"))) bad.push(`${where} leaves src/`);
         } else if (spec.startsWith("node:")) {
           continue;
+        } else if (spec.startsWith("zmtp-app-kit/")) {
+          // Source only and bundled into dist/ (zmtp-app-kit/build): a devDependency, never imported at run time.
+          if (!(spec.split("/")[0]! in pkg.devDependencies)) bad.push(`${where}: zmtp-app-kit is not a devDependency`);
         } else if (spec === "zmtp" || spec.startsWith("zmtp/")) {
           if (!publicEntries.includes(spec))
             bad.push(`${where} is not a public entry of zmtp (${publicEntries.join(", ")})`);
