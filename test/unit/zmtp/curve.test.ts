@@ -140,6 +140,17 @@ describe("CURVE crypto primitives (NaCl known answers)", () => {
 
   it("a low-order peer key gives no shared key (all-zero X25519 output)", () => {
     expect(sharedKey(keyPairFromSecret(ALICE_SK), Buffer.alloc(32))).toBeNull();
+    expect(sharedKey(keyPairFromSecret(ALICE_SK), Buffer.alloc(32))).toBeNull();
+  });
+
+  it("shared keys stay right when peer keys repeat and outnumber the imported-key cache", () => {
+    const own = keyPairFromSecret(ALICE_SK);
+    const peers = Array.from({ length: 20 }, () => generateKeyPair());
+    const reference = (peer: CurveKeyPair): string => sharedKey(peer, own.publicKey)!.toString("hex");
+    for (const order of [peers, [...peers].reverse(), peers.flatMap((p) => [p, p, peers[0]!])]) {
+      for (const peer of order) expect(sharedKey(own, peer.publicKey)!.toString("hex")).toBe(reference(peer));
+    }
+    expect(sharedKey(own, BOB_PK)!.equals(BEFORENM)).toBe(true);
   });
 });
 
