@@ -338,6 +338,7 @@ function relaxedString(arg: OptionArgument, max: number): Buffer {
 /** libzmq without CURVE (no libsodium) has no CURVE options: setting or reading one is EINVAL. */
 function requireCurve(): void {
   if (curve === null) invalid();
+  void curve.loadBoxes();
 }
 
 /** A CURVE key: 32 raw bytes or 40 Z85 characters (41 with a trailing NUL). */

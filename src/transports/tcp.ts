@@ -75,9 +75,8 @@ async function listen(
   const filters = options.acceptFilters;
   return new Promise((resolve, reject) => {
     const server = createServer({ noDelay: true }, (stream) => {
-      const peer = stream.remoteAddress ?? "";
-      const family = stream.remoteFamily ?? "";
-      if (filters.length > 0 && !filters.some((mask) => matchesMask(mask, peer, family))) {
+      // The peer's address costs a getpeername(2): asked only when there is a filter to match.
+      if (filters.length > 0 && !acceptable(filters, stream.remoteAddress ?? "", stream.remoteFamily ?? "")) {
         stream.destroy();
         // libzmq reports whatever errno its I/O thread last saw (close() succeeded): EAGAIN, as a rule.
         onRefused?.(zmqError("EAGAIN", undefined, uri));
@@ -99,6 +98,10 @@ async function listen(
       });
     });
   });
+}
+
+function acceptable(filters: TransportOptions["acceptFilters"], peer: string, family: string): boolean {
+  return filters.some((mask) => matchesMask(mask, peer, family));
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;

@@ -44,14 +44,33 @@ export function x25519Import(secretKey: Uint8Array): { secret: X25519Secret; pub
   return { secret, publicKey };
 }
 
+/**
+ * The last few peer public keys imported, by their JWK `x`. A handshake uses each transient key
+ * twice (client: S' with c' and with c; server: C' with s and with s'), and a client's server
+ * key or a server's frequent clients come back connection after connection.
+ */
+const publicKeys = new Map<string, KeyObject>();
+const MAX_PUBLIC_KEYS = 8;
+
+function importPublic(x: string): KeyObject {
+  let key = publicKeys.get(x);
+  if (key === undefined) {
+    key = createPublicKey({ key: { kty: "OKP", crv: "X25519", x }, format: "jwk" });
+    if (publicKeys.size >= MAX_PUBLIC_KEYS) publicKeys.delete(publicKeys.keys().next().value!);
+  } else {
+    publicKeys.delete(x);
+  }
+  publicKeys.set(x, key);
+  return key;
+}
+
 /** X25519(secret, peer public key): 32 bytes, or null for a low-order point (an all-zero secret). */
 export function x25519(secret: X25519Secret, peerPublicKey: Uint8Array): Uint8Array | null {
   try {
     const x = Buffer.from(peerPublicKey.buffer, peerPublicKey.byteOffset, peerPublicKey.byteLength).toString(
       "base64url",
     );
-    const publicKey = createPublicKey({ key: { kty: "OKP", crv: "X25519", x }, format: "jwk" });
-    return diffieHellman({ privateKey: secret, publicKey });
+    return diffieHellman({ privateKey: secret, publicKey: importPublic(x) });
   } catch {
     return null;
   }

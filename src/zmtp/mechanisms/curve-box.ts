@@ -1,14 +1,16 @@
 import { hsalsa, xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
 import { x25519, x25519Import, type X25519Secret } from "#platform/x25519";
 import { randomBytes } from "../../platform/random.js";
+import { wasmOpen, wasmSeal } from "./curve-message-box.js";
 import { KEY_BYTES } from "./curve-support.js";
 
 /**
  * The NaCl primitives CurveZMQ is built on (RFC 26 §2.1), from audited libraries: X25519 from
- * the platform (node:crypto's OpenSSL on Node, @noble/curves in a browser), HSalsa20 and
- * XSalsa20-Poly1305 from @noble/ciphers. A box on the wire is the 16-byte Poly1305 tag followed
- * by the ciphertext (NaCl's "easy" layout); the classic API's zero padding never leaves this file
- * (docs/protocol.md §8.2).
+ * the platform (node:crypto's OpenSSL on Node, @noble/curves in a browser), HSalsa20 from
+ * @noble/ciphers, XSalsa20-Poly1305 from libsodium's WebAssembly build once it has loaded
+ * (./curve-message-box.ts) and from @noble/ciphers before that and in a page. A box on the wire
+ * is the 16-byte Poly1305 tag followed by the ciphertext (NaCl's "easy" layout); the classic
+ * API's zero padding never leaves this file (docs/protocol.md §8.2).
  */
 
 export { KEY_BYTES };
@@ -70,6 +72,8 @@ export function nonce(prefix: Buffer, tail: Uint8Array): Buffer {
 
 /** crypto_box_afternm / crypto_secretbox: tag(16) + ciphertext. */
 export function seal(plaintext: Uint8Array, nonce24: Uint8Array, key: Uint8Array): Buffer {
+  const sealed = wasmSeal(key, nonce24, plaintext);
+  if (sealed !== null) return sealed;
   const out = xsalsa20poly1305(key, nonce24).encrypt(plaintext);
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }
@@ -77,6 +81,8 @@ export function seal(plaintext: Uint8Array, nonce24: Uint8Array, key: Uint8Array
 /** crypto_box_open_afternm / crypto_secretbox_open; null when the box does not authenticate. */
 export function open(box: Uint8Array, nonce24: Uint8Array, key: Uint8Array): Buffer | null {
   if (box.length < BOX_OVERHEAD) return null;
+  const opened = wasmOpen(key, nonce24, box);
+  if (opened !== null) return opened === false ? null : opened;
   try {
     const out = xsalsa20poly1305(key, nonce24).decrypt(box);
     return Buffer.from(out.buffer, out.byteOffset, out.byteLength);

@@ -74,6 +74,45 @@ class WasmSecretbox {
     return true;
   }
 
+  /** A handshake box (tag, then ciphertext) of `plaintext` under its own key and nonce; null when the module has no room. */
+  sealBox(key: Uint8Array, nonce24: Uint8Array, plaintext: Uint8Array): Buffer | null {
+    const length = plaintext.length;
+    const scratch = this.reserve(length);
+    if (scratch === null) return null;
+    const heap = this.sodium.HEAPU8;
+    this.loadKey(heap, scratch, key, nonce24);
+    const text = scratch + 72;
+    heap.set(plaintext, text);
+    this.sodium._crypto_secretbox_detached(text, scratch + 56, text, length, 0, scratch + 32, scratch);
+    const out = Buffer.allocUnsafe(TAG_BYTES + length);
+    out.set(heap.subarray(scratch + 56, text + length));
+    return out;
+  }
+
+  /** The plaintext of a handshake box; false when it does not authenticate, null when the module has no room. */
+  openBox(key: Uint8Array, nonce24: Uint8Array, box: Uint8Array): Buffer | false | null {
+    const length = box.length - TAG_BYTES;
+    const scratch = this.reserve(length);
+    if (scratch === null) return null;
+    const heap = this.sodium.HEAPU8;
+    this.loadKey(heap, scratch, key, nonce24);
+    const text = scratch + 72;
+    heap.set(box, scratch + 56);
+    if (this.sodium._crypto_secretbox_open_detached(text, text, scratch + 56, length, 0, scratch + 32, scratch) !== 0) {
+      return false;
+    }
+    const out = Buffer.allocUnsafe(length);
+    out.set(heap.subarray(text, text + length));
+    return out;
+  }
+
+  /** A handshake's key and nonce in the scratch: no MessageBoxes' any more. */
+  private loadKey(heap: Uint8Array, scratch: number, key: Uint8Array, nonce24: Uint8Array): void {
+    heap.set(key, scratch);
+    heap.set(nonce24, scratch + 32);
+    this.keyOwner = 0;
+  }
+
   open(boxes: MessageBoxes, box: Uint8Array, at: number, end: number): boolean | null {
     const length = end - at - TAG_BYTES;
     const scratch = this.reserve(length);
@@ -106,6 +145,24 @@ export function loadWasmSecretbox(): Promise<void> {
     () => {},
   );
   return loading;
+}
+
+/**
+ * crypto_secretbox of a handshake box through the module: tag(16) + ciphertext, or null when
+ * the module is not loaded (or has no room) and the caller must use @noble/ciphers.
+ */
+export function wasmSeal(key: Uint8Array, nonce24: Uint8Array, plaintext: Uint8Array): Buffer | null {
+  if (wasm === null || plaintext.length >= WASM_MAX_BYTES) return null;
+  return wasm.sealBox(key, nonce24, plaintext);
+}
+
+/**
+ * crypto_secretbox_open of a handshake box (at least TAG_BYTES long) through the module: the
+ * plaintext, false when the box does not authenticate, null when the caller must use @noble/ciphers.
+ */
+export function wasmOpen(key: Uint8Array, nonce24: Uint8Array, box: Uint8Array): Buffer | false | null {
+  if (wasm === null || box.length >= WASM_MAX_BYTES) return null;
+  return wasm.openBox(key, nonce24, box);
 }
 
 /** Which composer seals and opens boxes now (for tests and the bench's report). */

@@ -11,6 +11,11 @@ import type { CurveClient, CurveServer } from "./curve.js";
 export interface CurveSupport {
   generateKeyPair(): CurveKeyPair;
   keyPairFromSecret(secretKey: Uint8Array): CurveKeyPair;
+  /**
+   * Starts loading the box implementation (libsodium's WebAssembly build, ~20 ms of CPU once per
+   * process) when a socket is given CURVE options, so that it is ready before the first handshake.
+   */
+  loadBoxes(): Promise<void>;
   readonly CurveClient: typeof CurveClient;
   readonly CurveServer: typeof CurveServer;
 }

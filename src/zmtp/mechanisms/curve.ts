@@ -346,14 +346,16 @@ export class CurveServer implements Mechanism {
     const transient = generateKeyPair();
     this.transient = transient;
     // Cookie = nonce(16) + secretbox[C' + s'](K): K lives only in this mechanism (RFC 26 §2.4).
-    this.cookieKey = randomBytes(32);
-    const cookieNonce = randomBytes(16);
+    // One draw for K and the two nonces: each call into the CSPRNG costs a few µs.
+    const random = randomBytes(64);
+    this.cookieKey = random.subarray(0, 32);
+    const cookieNonce = random.subarray(32, 48);
     const cookieBox = seal(
       Buffer.concat([clientTransient, transient.secretKey]),
       nonce(PREFIX.cookie, cookieNonce),
       this.cookieKey,
     );
-    const welcomeNonce = randomBytes(16);
+    const welcomeNonce = random.subarray(48, 64);
     const box = seal(
       Buffer.concat([transient.publicKey, cookieNonce, cookieBox]),
       nonce(PREFIX.welcome, welcomeNonce),

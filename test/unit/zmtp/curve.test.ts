@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { FakeMechanismHost, command } from "./fake-mechanism-host.js";
 import { x25519 } from "@noble/curves/ed25519.js";
 import { poly1305 } from "@noble/ciphers/_poly1305.js";
@@ -14,6 +14,7 @@ import {
   type CurveKeyPair,
 } from "../../../src/zmtp/mechanisms/curve-box.js";
 import { CurveClient, CurveServer } from "../../../src/zmtp/mechanisms/curve.js";
+import { MessageBoxes, secretboxEngine, useSecretboxEngine } from "../../../src/zmtp/mechanisms/curve-message-box.js";
 import type { TrafficCodec } from "../../../src/zmtp/mechanisms/mechanism.js";
 import { encodeProperties } from "../../../src/zmtp/metadata.js";
 import { ProtocolError } from "../../../src/errors.js";
@@ -139,6 +140,56 @@ describe("CURVE crypto primitives (NaCl known answers)", () => {
 
   it("a low-order peer key gives no shared key (all-zero X25519 output)", () => {
     expect(sharedKey(keyPairFromSecret(ALICE_SK), Buffer.alloc(32))).toBeNull();
+    expect(sharedKey(keyPairFromSecret(ALICE_SK), Buffer.alloc(32))).toBeNull();
+  });
+
+  it("shared keys stay right when peer keys repeat and outnumber the imported-key cache", () => {
+    const own = keyPairFromSecret(ALICE_SK);
+    const peers = Array.from({ length: 20 }, () => generateKeyPair());
+    const reference = (peer: CurveKeyPair): string => sharedKey(peer, own.publicKey)!.toString("hex");
+    for (const order of [peers, [...peers].reverse(), peers.flatMap((p) => [p, p, peers[0]!])]) {
+      for (const peer of order) expect(sharedKey(own, peer.publicKey)!.toString("hex")).toBe(reference(peer));
+    }
+    expect(sharedKey(own, BOB_PK)!.equals(BEFORENM)).toBe(true);
+  });
+});
+
+describe.each(["libsodium", "noble"] as const)("handshake boxes with %s", (engine) => {
+  afterAll(() => useSecretboxEngine("libsodium"));
+
+  it("seal gives NaCl's box and open its message, in a fresh Buffer each", async () => {
+    await useSecretboxEngine(engine);
+    expect(secretboxEngine()).toBe(engine);
+    const box = seal(MESSAGE, NONCE, BEFORENM);
+    expect(box.equals(BOX)).toBe(true);
+    const plain = open(box, NONCE, BEFORENM)!;
+    expect(plain.equals(MESSAGE)).toBe(true);
+    plain[0]! ^= 1;
+    expect(box.equals(BOX)).toBe(true);
+    expect(seal(Buffer.alloc(0), NONCE, BEFORENM).length).toBe(16);
+  });
+
+  it("a changed or truncated box does not open, and the box is left as it was", async () => {
+    await useSecretboxEngine(engine);
+    for (const at of [0, 15, 16, BOX.length - 1]) {
+      const bad = Buffer.from(BOX);
+      bad[at]! ^= 0x01;
+      const before = Buffer.from(bad);
+      expect(open(bad, NONCE, BEFORENM), `byte ${at}`).toBeNull();
+      expect(bad.equals(before)).toBe(true);
+    }
+    expect(open(BOX.subarray(0, 15), NONCE, BEFORENM)).toBeNull();
+  });
+
+  it("a handshake box between two MESSAGE boxes leaves the connection's key in place", async () => {
+    await useSecretboxEngine(engine);
+    const boxes = new MessageBoxes(Buffer.alloc(32, 9), Buffer.alloc(16, 4));
+    const first = Buffer.alloc(17 + 10);
+    boxes.seal(first, 0, 0, Buffer.alloc(10, 1));
+    expect(seal(MESSAGE, NONCE, BEFORENM).equals(BOX)).toBe(true);
+    const second = Buffer.alloc(17 + 10);
+    boxes.seal(second, 0, 0, Buffer.alloc(10, 1));
+    expect(second.equals(first)).toBe(true);
   });
 });
 
