@@ -1,6 +1,6 @@
 import type { ContextCore } from "../context.js";
 import { SocketBase } from "./base.js";
-import type { Message, Pipe } from "./pipe.js";
+import type { Message, OutgoingMessage, Pipe } from "./pipe.js";
 import { sendProbe } from "./probe-router.js";
 import { FairQueue } from "./routing/fq.js";
 import { LoadBalancer } from "./routing/lb.js";
@@ -34,8 +34,20 @@ export class DealerSocket extends SocketBase {
     return this.lb.send(msg) !== null;
   }
 
+  protected override xsendMany(msgs: ReadonlyArray<OutgoingMessage>, from: number, to: number): number {
+    // REQ (a subclass) sends one request at a time: its own xsend decides, message by message.
+    if (this.zmtpType !== "DEALER") return super.xsendMany(msgs, from, to);
+    return this.lb.sendMany(msgs, from, to);
+  }
+
   protected xrecv(): Message | undefined {
     return this.fq.recv();
+  }
+
+  protected override xrecvMany(into: Message[], max: number): number {
+    // REQ (a subclass) takes only the reply to its request: its own xrecv decides.
+    if (this.zmtpType !== "DEALER") return super.xrecvMany(into, max);
+    return this.fq.recvMany(into, max);
   }
 
   protected xreadActivated(pipe: Pipe): void {

@@ -46,6 +46,26 @@ export class FairQueue {
     return undefined;
   }
 
+  /**
+   * recv() up to `max` times, appending to `into`; returns how many it took. With one pipe
+   * active every message comes from it, so its queue is read in one go; with more, each pipe
+   * takes its turn message by message, as recv() would.
+   */
+  recvMany(into: Message[], max: number): number {
+    const active = this.active;
+    if (active.length === 1) {
+      const pipe = active[0]!;
+      const n = pipe.readMany(into, max);
+      if (n === 0) return 0;
+      this.lastPipe = pipe;
+      this.next = 1;
+      return n;
+    }
+    let n = 0;
+    for (let msg: Message | undefined; n < max && (msg = this.recv()) !== undefined; n++) into.push(msg);
+    return n;
+  }
+
   get readable(): boolean {
     for (const pipe of this.active) if (pipe.readable) return true;
     return false;

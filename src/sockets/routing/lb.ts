@@ -1,4 +1,4 @@
-import type { Message, Pipe } from "../pipe.js";
+import type { Message, OutgoingMessage, Pipe } from "../pipe.js";
 
 interface Tier {
   priority: number;
@@ -79,5 +79,25 @@ export class LoadBalancer {
     const pipe = this.pick();
     if (pipe !== null) pipe.write(msg);
     return pipe;
+  }
+
+  /**
+   * send() for messages `from` up to `to`, stopping at the first that finds no room; returns how
+   * many were sent. With one pipe every message goes to it, so the run is written in one go;
+   * with more, each takes its turn in the rotation as a send() would.
+   */
+  sendMany(msgs: ReadonlyArray<OutgoingMessage>, from: number, to: number): number {
+    const tiers = this.tiers;
+    if (tiers.length === 1 && tiers[0]!.pipes.length === 1) {
+      const pipe = tiers[0]!.pipes[0]!;
+      return pipe.writable ? pipe.writeMany(msgs, from, to) : 0;
+    }
+    let i = from;
+    while (i < to) {
+      const msg = msgs[i]!;
+      if (this.send(Array.isArray(msg) ? msg : [msg as Buffer]) === null) break;
+      i++;
+    }
+    return i - from;
   }
 }
