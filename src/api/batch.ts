@@ -36,7 +36,9 @@ export async function sendMany(socket: Socket, messages: ReadonlyArray<MessageLi
   while (next < end) {
     await send.call(socket, outgoing[next++]);
     try {
-      if (next < end && core.hasOut) next += core.sendMany(outgoing, next, end);
+      // A run in one go where the type can route it so; then (several peers, other types) one by one.
+      if (core.sendMany !== undefined && next < end && core.hasOut) next += core.sendMany(outgoing, next, end);
+      while (next < end && core.hasOut && core.send(asMessage(outgoing[next]!))) next++;
     } catch (err) {
       throw publicError(err);
     } finally {
@@ -45,6 +47,10 @@ export async function sendMany(socket: Socket, messages: ReadonlyArray<MessageLi
   }
   // The message that could not be converted fails as send() fails on it, after those before it.
   if (bad !== null) await send.call(socket, bad.value);
+}
+
+function asMessage(msg: OutgoingMessage): Message {
+  return Array.isArray(msg) ? msg : [msg as Buffer];
 }
 
 /**
@@ -75,7 +81,12 @@ export async function receiveMany(socket: Socket, max = Infinity): Promise<Messa
   const receive = (socket as unknown as { receive(): Promise<Message> }).receive;
   const batch = [await receive.call(socket)];
   try {
-    if (batch.length < max && core.hasIn) core.receiveMany(batch, max - batch.length);
+    if (core.receiveMany !== undefined) {
+      if (batch.length < max && core.hasIn) core.receiveMany(batch, max - batch.length);
+    } else {
+      for (let msg: Message | undefined; batch.length < max && core.hasIn && (msg = core.receive()) !== undefined;)
+        batch.push(msg);
+    }
   } catch (err) {
     throw publicError(err);
   } finally {

@@ -8,7 +8,7 @@ import { sendsIdentity, type SocketTypeName } from "../zmtp/socket-types.js";
 import type { MonitorEvent, MonitorSink, OptionArgument, OptionKind, OptionResult, SocketCore } from "./core.js";
 import { Endpoints, type EndpointsOwner } from "./endpoints.js";
 import type { Event } from "./events.js";
-import { Pipe, type Message, type OutgoingMessage, type PipeOwner } from "./pipe.js";
+import { Pipe, type Message, type PipeOwner } from "./pipe.js";
 import type { Undelivered } from "./session/connecter.js";
 import { engineOptionsFor, transportOptionsFor } from "./session/engine-options.js";
 import { zapClient } from "./session/zap-client.js";
@@ -96,29 +96,8 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
   protected abstract xdetach(pipe: Pipe): void;
   /** Queue `msg` on some pipe; false means "would block" (EAGAIN). Throw for EFSM, EHOSTUNREACH, ENOTSUP. */
   protected abstract xsend(msg: Message): boolean;
-  /**
-   * Queue messages `from` up to `to` as xsend() would one by one, stopping at the first that
-   * would block; returns how many were queued. Types that route a run at once override it.
-   */
-  protected xsendMany(msgs: ReadonlyArray<OutgoingMessage>, from: number, to: number): number {
-    let i = from;
-    while (i < to && this.xhasOut()) {
-      const msg = msgs[i]!;
-      if (!this.xsend(Array.isArray(msg) ? msg : [msg as Buffer])) break;
-      i++;
-    }
-    return i - from;
-  }
   /** The next message for the application, or undefined if none is ready. Throw for EFSM, ENOTSUP. */
   protected abstract xrecv(): Message | undefined;
-  /** xrecv() up to `max` times while a message is ready, appending to `into`; returns how many. */
-  protected xrecvMany(into: Message[], max: number): number {
-    let n = 0;
-    for (let msg: Message | undefined; n < max && this.xhasIn() && (msg = this.xrecv()) !== undefined; n++) {
-      into.push(msg);
-    }
-    return n;
-  }
   /** A pipe got its first inbound message. */
   protected abstract xreadActivated(pipe: Pipe): void;
   /** ZMQ_POLLIN: a message can be received now (libzmq's xhas_in). */
@@ -167,19 +146,9 @@ export abstract class SocketBase implements SocketCore, PipeOwner, EndpointsOwne
     return this.xsend(msg);
   }
 
-  sendMany(msgs: ReadonlyArray<OutgoingMessage>, from: number, to: number): number {
-    if (this._closed) throw zmqError("ENOTSOCK");
-    return this.xsendMany(msgs, from, to);
-  }
-
   receive(): Message | undefined {
     if (this._closed) throw zmqError("ENOTSOCK");
     return this.xrecv();
-  }
-
-  receiveMany(into: Message[], max: number): number {
-    if (this._closed) throw zmqError("ENOTSOCK");
-    return this.xrecvMany(into, max);
   }
 
   async bind(address: string): Promise<void> {

@@ -24,17 +24,20 @@ export interface SocketCore {
   send(msg: Message): boolean;
   /**
    * send() for messages `from` up to `to` of `msgs`, stopping at the first that would block;
-   * returns how many were sent. Messages of no frames are the caller's to skip.
+   * returns how many were sent. On the types that can route a run at once (PUSH, DEALER), which
+   * may send none (several peers, a REQ): callers check hasOut first (false once closed), send
+   * the rest one by one, and skip messages of no frames.
    */
-  sendMany(msgs: ReadonlyArray<OutgoingMessage>, from: number, to: number): number;
+  sendMany?(msgs: ReadonlyArray<OutgoingMessage>, from: number, to: number): number;
   /** zmq_msg_recv with ZMQ_DONTWAIT: undefined when nothing is ready; throws EFSM, ENOTSUP. */
   receive(): Message | undefined;
 
   /**
    * receive() up to `max` times while a message is ready, appending to `into`; returns how many
-   * it received.
+   * it received. On the types that can read a queue at once (PULL, DEALER), which may take none
+   * (several peers, a REQ): callers check hasIn first (false once closed), then receive one by one.
    */
-  receiveMany(into: Message[], max: number): number;
+  receiveMany?(into: Message[], max: number): number;
   /** zmq_bind; rejects with an errno error (EADDRINUSE, EINVAL, EPROTONOSUPPORT, ...). */
   bind(address: string): Promise<void>;
   /** zmq_unbind; rejects ENOENT for an endpoint that is not bound. */

@@ -34,20 +34,18 @@ export class DealerSocket extends SocketBase {
     return this.lb.send(msg) !== null;
   }
 
-  protected override xsendMany(msgs: ReadonlyArray<OutgoingMessage>, from: number, to: number): number {
-    // REQ (a subclass) sends one request at a time: its own xsend decides, message by message.
-    if (this.zmtpType !== "DEALER") return super.xsendMany(msgs, from, to);
-    return this.lb.sendMany(msgs, from, to);
+  sendMany(msgs: ReadonlyArray<OutgoingMessage>, from: number, to: number): number {
+    // REQ (a subclass) sends one request at a time, each through its own xsend: none here.
+    return this.zmtpType === "DEALER" ? this.lb.sendMany(msgs, from, to) : 0;
   }
 
   protected xrecv(): Message | undefined {
     return this.fq.recv();
   }
 
-  protected override xrecvMany(into: Message[], max: number): number {
-    // REQ (a subclass) takes only the reply to its request: its own xrecv decides.
-    if (this.zmtpType !== "DEALER") return super.xrecvMany(into, max);
-    return this.fq.recvMany(into, max);
+  receiveMany(into: Message[], max: number): number {
+    // REQ (a subclass) takes only the reply to its request, through its own xrecv: none here.
+    return this.zmtpType === "DEALER" ? this.fq.recvMany(into, max) : 0;
   }
 
   protected xreadActivated(pipe: Pipe): void {

@@ -179,7 +179,7 @@ export class Pipe {
       const n = driver.takeMany(msgs, from, to);
       if (n > 0) {
         this.outWritten += n;
-        this.takenMany(n);
+        this.taken(false, n);
         i += n;
       }
     }
@@ -250,26 +250,19 @@ export class Pipe {
     return msg;
   }
 
-  /** The driver took one message: the writer hears of it every low-water mark's worth (or at once). */
-  private taken(passOn: boolean): void {
-    this.outRead++;
+  /**
+   * The driver took `n` messages: the writer hears of it each time the count passes a low-water
+   * mark (or at once).
+   */
+  private taken(passOn: boolean, n = 1): void {
     const lwm = lowWater(this.sendHighWaterMark);
-    if (passOn || this.outRead % lwm === 0) {
+    const passed = (this.outRead % lwm) + n >= lwm;
+    this.outRead += n;
+    if (passOn || passed) {
       const wasFull = !this.writable;
-      this.outReadSeen = this.outRead;
+      this.outReadSeen = passOn ? this.outRead : this.outRead - (this.outRead % lwm);
       if (wasFull && !this.closed && this.writable) this.owner.pipeWritable(this);
     }
-  }
-
-  /** taken() for `n` messages at once: the writer hears of the last low-water mark passed. */
-  private takenMany(n: number): void {
-    const lwm = lowWater(this.sendHighWaterMark);
-    const before = this.outRead;
-    this.outRead += n;
-    if (Math.floor(this.outRead / lwm) === Math.floor(before / lwm)) return;
-    const wasFull = !this.writable;
-    this.outReadSeen = this.outRead - (this.outRead % lwm);
-    if (wasFull && !this.closed && this.writable) this.owner.pipeWritable(this);
   }
 
   /** Whether messages wait to be sent (linger keeps the connection open while they do). */

@@ -28,7 +28,7 @@ export class PullSocket extends SocketBase {
     return this.fq.recv();
   }
 
-  protected override xrecvMany(into: Message[], max: number): number {
+  receiveMany(into: Message[], max: number): number {
     return this.fq.recvMany(into, max);
   }
 

@@ -25,7 +25,7 @@ export class PushSocket extends SocketBase {
     return this.lb.send(msg) !== null;
   }
 
-  protected override xsendMany(msgs: ReadonlyArray<OutgoingMessage>, from: number, to: number): number {
+  sendMany(msgs: ReadonlyArray<OutgoingMessage>, from: number, to: number): number {
     return this.lb.sendMany(msgs, from, to);
   }
 

@@ -65,9 +65,8 @@ export class FrameWriter {
     while (i < to) {
       const msg = msgs[i++]!;
       if (Array.isArray(msg)) this.appendMessage(msg);
-      else if (this.codec === null) this.appendFrame(0, msg as Buffer);
       else this.appendTrafficFrame(0, msg as Buffer);
-      if (this.pendingBytes + this.scratchEnd - this.scratchStart >= BATCH_BYTES) break;
+      if (this.batchFull) break;
     }
     return i;
   }

@@ -47,22 +47,19 @@ export class FairQueue {
   }
 
   /**
-   * recv() up to `max` times, appending to `into`; returns how many it took. With one pipe
-   * active every message comes from it, so its queue is read in one go; with more, each pipe
-   * takes its turn message by message, as recv() would.
+   * recv() up to `max` times, appending to `into`, when one pipe is active: its queue is read in
+   * one go. Returns how many it took; with several pipes none (each takes its turn, message by
+   * message, through recv()).
    */
   recvMany(into: Message[], max: number): number {
-    const active = this.active;
-    if (active.length === 1) {
-      const pipe = active[0]!;
-      const n = pipe.readMany(into, max);
-      if (n === 0) return 0;
+    if (this.active.length !== 1) return 0;
+    const pipe = this.active[0]!;
+    const n = pipe.readMany(into, max);
+    if (n > 0) {
       this.lastPipe = pipe;
+      // Where recv() would leave the rotation after reading from the one pipe.
       this.next = 1;
-      return n;
     }
-    let n = 0;
-    for (let msg: Message | undefined; n < max && (msg = this.recv()) !== undefined; n++) into.push(msg);
     return n;
   }
 

@@ -82,22 +82,14 @@ export class LoadBalancer {
   }
 
   /**
-   * send() for messages `from` up to `to`, stopping at the first that finds no room; returns how
-   * many were sent. With one pipe every message goes to it, so the run is written in one go;
-   * with more, each takes its turn in the rotation as a send() would.
+   * send() for messages `from` up to `to` while they fit, when every message goes to one pipe:
+   * the run is written in one go. Returns how many were sent; with several pipes none (each
+   * takes its turn in the rotation, message by message, through send()).
    */
   sendMany(msgs: ReadonlyArray<OutgoingMessage>, from: number, to: number): number {
     const tiers = this.tiers;
-    if (tiers.length === 1 && tiers[0]!.pipes.length === 1) {
-      const pipe = tiers[0]!.pipes[0]!;
-      return pipe.writable ? pipe.writeMany(msgs, from, to) : 0;
-    }
-    let i = from;
-    while (i < to) {
-      const msg = msgs[i]!;
-      if (this.send(Array.isArray(msg) ? msg : [msg as Buffer]) === null) break;
-      i++;
-    }
-    return i - from;
+    if (tiers.length !== 1 || tiers[0]!.pipes.length !== 1) return 0;
+    const pipe = tiers[0]!.pipes[0]!;
+    return pipe.writable ? pipe.writeMany(msgs, from, to) : 0;
   }
 }
