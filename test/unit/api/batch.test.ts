@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { receiveMany, sendMany } from "../../../src/entries/batch.js";
-import { Pull, Push } from "../../../src/index.js";
+import { Dealer, Pull, Push, Request, Router } from "../../../src/index.js";
 import { Pipe, type Message, type OutgoingMessage, type PipeDriver } from "../../../src/sockets/pipe.js";
 import { Server as DraftServer } from "../../../src/entries/draft.js";
 
@@ -192,6 +192,47 @@ describe("zmtp/batch", () => {
     await expect(sendMany(push, ["x", "y"])).rejects.toThrow(sendErr as string);
     await expect(sendMany(push, [[]])).rejects.toThrow(sendErr as string);
     await expect(receiveMany(pull)).rejects.toThrow(receiveErr as string);
+  });
+});
+
+describe("zmtp/batch on DEALER and REQ", () => {
+  it("DEALER to DEALER over tcp: every message in order, both ways", async () => {
+    const a = new Dealer();
+    const b = new Dealer();
+    open.push(a, b);
+    await a.bind("tcp://127.0.0.1:*");
+    b.connect(a.lastEndpoint!);
+    const messages = Array.from({ length: 3000 }, (_, i) => (i % 5 === 0 ? [`d${i}`, "x"] : `d${i}`));
+    const expected = messages.map((m) => (Array.isArray(m) ? m : [m]));
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const sent = sendMany(from, messages);
+      const received: string[][] = [];
+      while (received.length < messages.length) for (const msg of await receiveMany(to)) received.push(msg.map(String));
+      await sent;
+      expect(received).toEqual(expected);
+    }
+  });
+
+  it("a REQ's sendMany sends one request, then waits for the reply to be received, as send() does", async () => {
+    const router = new Router();
+    const req = new Request();
+    open.push(router, req);
+    await router.bind(`inproc://batch-req-${Math.random()}`);
+    req.connect(router.lastEndpoint!);
+    let resolved = false;
+    const sent = sendMany(req, ["one", "two"]).then(() => (resolved = true));
+    const [first] = await receiveMany(router);
+    expect(first!.slice(1).map(String)).toEqual(["", "one"]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(resolved).toBe(false);
+    await router.send([first![0]!, "", "reply"]);
+    expect((await req.receive()).map(String)).toEqual(["reply"]);
+    await sent;
+    const [second] = await receiveMany(router);
+    expect(second!.slice(1).map(String)).toEqual(["", "two"]);
   });
 });
 
