@@ -1,6 +1,6 @@
 import { publicError, zmqError } from "../errors.js";
-import type { Message } from "../sockets/pipe.js";
-import { toMessage, type MessageLike } from "./outgoing.js";
+import type { Message, OutgoingMessage } from "../sockets/pipe.js";
+import { toFrame, toMessage, type MessageLike } from "./outgoing.js";
 import { retryPending, unwrapSocket } from "./socket-access.js";
 import type { Socket } from "./socket.js";
 
@@ -28,17 +28,48 @@ function coreOf(socket: Socket): NonNullable<ReturnType<typeof unwrapSocket>> {
 export async function sendMany(socket: Socket, messages: ReadonlyArray<MessageLike | MessageLike[]>): Promise<void> {
   const core = coreOf(socket);
   const send = (socket as unknown as { send(message: unknown): Promise<void> }).send;
+  const { outgoing, bad } = outgoingOf(messages);
+  const end = outgoing.length;
+  // A call of only empty messages is still one send(): it fails on a closed socket.
+  if (end === 0 && bad === null && messages.length > 0) return send.call(socket, messages[0]);
   let next = 0;
-  while (next < messages.length) {
-    await send.call(socket, messages[next++]);
+  while (next < end) {
+    await send.call(socket, outgoing[next++]);
     try {
-      while (next < messages.length && core.hasOut && core.send(toMessage(messages[next]))) next++;
+      // A run in one go where the type can route it so; then (several peers, other types) one by one.
+      if (core.sendMany !== undefined && next < end && core.hasOut) next += core.sendMany(outgoing, next, end);
+      while (next < end && core.hasOut && core.send(asMessage(outgoing[next]!))) next++;
     } catch (err) {
       throw publicError(err);
     } finally {
       retryPending(socket);
     }
   }
+  // The message that could not be converted fails as send() fails on it, after those before it.
+  if (bad !== null) await send.call(socket, bad.value);
+}
+
+function asMessage(msg: OutgoingMessage): Message {
+  return Array.isArray(msg) ? msg : [msg as Buffer];
+}
+
+/**
+ * The messages as the core takes them, up to the first that does not convert: a Buffer as it is
+ * (a message of one frame), others as send() converts them. Messages of no frames send nothing
+ * (as send([]) does), so they are left out.
+ */
+function outgoingOf(messages: ReadonlyArray<unknown>): { outgoing: OutgoingMessage[]; bad: { value: unknown } | null } {
+  const outgoing: OutgoingMessage[] = [];
+  for (const value of messages) {
+    try {
+      if (value instanceof Buffer) outgoing.push(value);
+      else if (!Array.isArray(value)) outgoing.push(toFrame(value));
+      else if (value.length > 0) outgoing.push(toMessage(value));
+    } catch {
+      return { outgoing, bad: { value } };
+    }
+  }
+  return { outgoing, bad: null };
 }
 
 /**
@@ -50,8 +81,12 @@ export async function receiveMany(socket: Socket, max = Infinity): Promise<Messa
   const receive = (socket as unknown as { receive(): Promise<Message> }).receive;
   const batch = [await receive.call(socket)];
   try {
-    for (let msg: Message | undefined; batch.length < max && core.hasIn && (msg = core.receive()) !== undefined;)
-      batch.push(msg);
+    if (core.receiveMany !== undefined) {
+      if (batch.length < max && core.hasIn) core.receiveMany(batch, max - batch.length);
+    } else {
+      for (let msg: Message | undefined; batch.length < max && core.hasIn && (msg = core.receive()) !== undefined;)
+        batch.push(msg);
+    }
   } catch (err) {
     throw publicError(err);
   } finally {

@@ -1,4 +1,4 @@
-import type { Message } from "./pipe.js";
+import type { Message, OutgoingMessage } from "./pipe.js";
 
 /**
  * What the public API layer (src/api, zeromq.js's binding) needs from a socket: libzmq's
@@ -22,9 +22,22 @@ export interface SocketCore {
 
   /** zmq_msg_send with ZMQ_DONTWAIT: false when it would block; throws EFSM, EHOSTUNREACH, ENOTSUP. */
   send(msg: Message): boolean;
+  /**
+   * send() for messages `from` up to `to` of `msgs`, stopping at the first that would block;
+   * returns how many were sent. On the types that can route a run at once (PUSH, DEALER), which
+   * may send none (several peers, a REQ): callers check hasOut first (false once closed), send
+   * the rest one by one, and skip messages of no frames.
+   */
+  sendMany?(msgs: ReadonlyArray<OutgoingMessage>, from: number, to: number): number;
   /** zmq_msg_recv with ZMQ_DONTWAIT: undefined when nothing is ready; throws EFSM, ENOTSUP. */
   receive(): Message | undefined;
 
+  /**
+   * receive() up to `max` times while a message is ready, appending to `into`; returns how many
+   * it received. On the types that can read a queue at once (PULL, DEALER), which may take none
+   * (several peers, a REQ): callers check hasIn first (false once closed), then receive one by one.
+   */
+  receiveMany?(into: Message[], max: number): number;
   /** zmq_bind; rejects with an errno error (EADDRINUSE, EINVAL, EPROTONOSUPPORT, ...). */
   bind(address: string): Promise<void>;
   /** zmq_unbind; rejects ENOENT for an endpoint that is not bound. */

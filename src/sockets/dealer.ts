@@ -1,6 +1,6 @@
 import type { ContextCore } from "../context.js";
 import { SocketBase } from "./base.js";
-import type { Message, Pipe } from "./pipe.js";
+import type { Message, OutgoingMessage, Pipe } from "./pipe.js";
 import { sendProbe } from "./probe-router.js";
 import { FairQueue } from "./routing/fq.js";
 import { LoadBalancer } from "./routing/lb.js";
@@ -34,8 +34,18 @@ export class DealerSocket extends SocketBase {
     return this.lb.send(msg) !== null;
   }
 
+  sendMany(msgs: ReadonlyArray<OutgoingMessage>, from: number, to: number): number {
+    // REQ (a subclass) sends one request at a time, each through its own xsend: none here.
+    return this.zmtpType === "DEALER" ? this.lb.sendMany(msgs, from, to) : 0;
+  }
+
   protected xrecv(): Message | undefined {
     return this.fq.recv();
+  }
+
+  receiveMany(into: Message[], max: number): number {
+    // REQ (a subclass) takes only the reply to its request, through its own xrecv: none here.
+    return this.zmtpType === "DEALER" ? this.fq.recvMany(into, max) : 0;
   }
 
   protected xreadActivated(pipe: Pipe): void {

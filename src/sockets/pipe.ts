@@ -5,6 +5,9 @@ import { Fifo } from "./fifo.js";
 /** A message is its frames; a multipart message travels and counts as one unit. */
 export type Message = Buffer[];
 
+/** A message as zmtp/batch passes it: a Buffer stands for a message of that one frame. */
+export type OutgoingMessage = Buffer | Message;
+
 /** The socket side of a pipe: told when a pipe gains its first message or regains room. */
 export interface PipeOwner {
   pipeReadable(pipe: Pipe): void;
@@ -25,6 +28,8 @@ export interface PipeDriver {
    * once (an engine copies it into its write batch) does and returns true; false queues it.
    */
   takeNow?(msg: Message): boolean;
+  /** takeNow for messages `from` up to `to` of `msgs`, in order: returns how many it took. */
+  takeMany?(msgs: ReadonlyArray<OutgoingMessage>, from: number, to: number): number;
   /** The socket read the inbound queue down to its low-water mark after it was full. */
   inboundSpace(): void;
   /** The socket ended the pipe (see Pipe.terminate): send what is queued, then close the connection. */
@@ -161,6 +166,30 @@ export class Pipe {
     if (this.outbound.length > 0) copySmallFrames(msg);
   }
 
+  /**
+   * write() for messages `from` up to `to` of `msgs` while one more fits, as many write() calls
+   * would: an idle driver takes a whole run at once, the rest queue up to the high-water mark.
+   * Returns how many were written. Callers check `writable` first.
+   */
+  writeMany(msgs: ReadonlyArray<OutgoingMessage>, from: number, to: number): number {
+    let i = from;
+    const driver = this._driver;
+    if (!this.conflate && this.outbound.length === 0 && driver !== null && driver.takeMany !== undefined) {
+      // Taken at once, as each write() would be: the queue stays empty, so there is room throughout.
+      const n = driver.takeMany(msgs, from, to);
+      if (n > 0) {
+        this.outWritten += n;
+        this.taken(false, n);
+        i += n;
+      }
+    }
+    while (i < to && this.writable) {
+      const msg = msgs[i++]!;
+      this.write(Array.isArray(msg) ? msg : [msg as Buffer]);
+    }
+    return i - from;
+  }
+
   get readable(): boolean {
     return this.inbound.length > 0;
   }
@@ -168,15 +197,35 @@ export class Pipe {
   read(): Message | undefined {
     const msg = this.inbound.shift();
     if (msg === undefined) return undefined;
-    this.inRead++;
     const lwm = lowWater(this.receiveHighWaterMark);
-    if (this.inRead % lwm === 0) {
-      const wasFull = !this.acceptsInbound;
-      this.inReadSeen = this.inRead;
-      this._driver?.inboundRead?.(lwm);
-      if (wasFull && this.acceptsInbound) this.driver?.inboundSpace();
-    }
+    if (++this.inRead % lwm === 0) this.readLowWater(lwm);
     return msg;
+  }
+
+  /**
+   * read() up to `max` times, appending to `into`; returns how many it read. A driver woken at a
+   * low-water mark may deliver more at once: those are read too, in order, as read() would.
+   */
+  readMany(into: Message[], max: number): number {
+    const inbound = this.inbound;
+    const lwm = lowWater(this.receiveHighWaterMark);
+    let n = 0;
+    while (n < max) {
+      const msg = inbound.shift();
+      if (msg === undefined) break;
+      into.push(msg);
+      n++;
+      if (++this.inRead % lwm === 0) this.readLowWater(lwm);
+    }
+    return n;
+  }
+
+  /** The reader took another low-water mark's worth: the writer hears of it (libzmq's activate_write). */
+  private readLowWater(lwm: number): void {
+    const wasFull = !this.acceptsInbound;
+    this.inReadSeen = this.inRead;
+    this._driver?.inboundRead?.(lwm);
+    if (wasFull && this.acceptsInbound) this.driver?.inboundSpace();
   }
 
   get outboundLength(): number {
@@ -201,13 +250,17 @@ export class Pipe {
     return msg;
   }
 
-  /** The driver took one message: the writer hears of it every low-water mark's worth (or at once). */
-  private taken(passOn: boolean): void {
-    this.outRead++;
+  /**
+   * The driver took `n` messages: the writer hears of it each time the count passes a low-water
+   * mark (or at once).
+   */
+  private taken(passOn: boolean, n = 1): void {
     const lwm = lowWater(this.sendHighWaterMark);
-    if (passOn || this.outRead % lwm === 0) {
+    const passed = (this.outRead % lwm) + n >= lwm;
+    this.outRead += n;
+    if (passOn || passed) {
       const wasFull = !this.writable;
-      this.outReadSeen = this.outRead;
+      this.outReadSeen = passOn ? this.outRead : this.outRead - (this.outRead % lwm);
       if (wasFull && !this.closed && this.writable) this.owner.pipeWritable(this);
     }
   }

@@ -28,6 +28,10 @@ export class PullSocket extends SocketBase {
     return this.fq.recv();
   }
 
+  receiveMany(into: Message[], max: number): number {
+    return this.fq.recvMany(into, max);
+  }
+
   protected xreadActivated(pipe: Pipe): void {
     this.fq.activate(pipe);
   }

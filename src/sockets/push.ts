@@ -1,7 +1,7 @@
 import type { ContextCore } from "../context.js";
 import { zmqError } from "../errors.js";
 import { SocketBase } from "./base.js";
-import type { Message, Pipe } from "./pipe.js";
+import type { Message, OutgoingMessage, Pipe } from "./pipe.js";
 import { LoadBalancer } from "./routing/lb.js";
 
 /** PUSH (RFC 30): round robin to peers with room; waits when all are full, never drops. */
@@ -23,6 +23,10 @@ export class PushSocket extends SocketBase {
 
   protected xsend(msg: Message): boolean {
     return this.lb.send(msg) !== null;
+  }
+
+  sendMany(msgs: ReadonlyArray<OutgoingMessage>, from: number, to: number): number {
+    return this.lb.sendMany(msgs, from, to);
   }
 
   protected xrecv(): Message | undefined {

@@ -135,6 +135,27 @@ export class Engine extends Connection<EngineOptions> {
     return true;
   }
 
+  /**
+   * takeNow for a run of messages (zmtp/batch's sendMany): appends them while the stream takes
+   * more, flushing each full batch; returns how many it took. A subclass that gates takeNow
+   * (cross-thread credit) takes none here, so each message goes through its takeNow.
+   */
+  takeMany(msgs: ReadonlyArray<Buffer | Buffer[]>, from: number, to: number): number {
+    const pipe = this.pipe;
+    if (this.state !== "traffic" || this.taking || pipe === null || pipe.carriesSubscriptions) return 0;
+    if (this.takeNow !== Engine.prototype.takeNow) return 0;
+    const writer = this.writer;
+    let i = from;
+    while (i < to && !this.stream.writableNeedDrain) {
+      i = writer.appendMessages(msgs, i, to);
+      if (writer.batchFull) writer.flush();
+    }
+    if (i === from) return 0;
+    this.counters.messagesOut += i - from;
+    this.schedulePump();
+    return i - from;
+  }
+
   inboundSpace(): void {
     this.resumeInput();
   }

@@ -56,6 +56,21 @@ export class FrameWriter {
     }
   }
 
+  /**
+   * Messages `from` up to `to` (a Buffer is a message of one frame) until the batch is full;
+   * returns the index of the first one not appended. Callers skip messages of no frames.
+   */
+  appendMessages(msgs: ReadonlyArray<Buffer | readonly Buffer[]>, from: number, to: number): number {
+    let i = from;
+    while (i < to) {
+      const msg = msgs[i++]!;
+      if (Array.isArray(msg)) this.appendMessage(msg);
+      else this.appendTrafficFrame(0, msg as Buffer);
+      if (this.batchFull) break;
+    }
+    return i;
+  }
+
   appendCommand(body: Buffer): void {
     this.appendTrafficFrame(FLAG_COMMAND, body);
   }

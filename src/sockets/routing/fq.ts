@@ -46,6 +46,23 @@ export class FairQueue {
     return undefined;
   }
 
+  /**
+   * recv() up to `max` times, appending to `into`, when one pipe is active: its queue is read in
+   * one go. Returns how many it took; with several pipes none (each takes its turn, message by
+   * message, through recv()).
+   */
+  recvMany(into: Message[], max: number): number {
+    if (this.active.length !== 1) return 0;
+    const pipe = this.active[0]!;
+    const n = pipe.readMany(into, max);
+    if (n > 0) {
+      this.lastPipe = pipe;
+      // Where recv() would leave the rotation after reading from the one pipe.
+      this.next = 1;
+    }
+    return n;
+  }
+
   get readable(): boolean {
     for (const pipe of this.active) if (pipe.readable) return true;
     return false;

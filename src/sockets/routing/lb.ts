@@ -1,4 +1,4 @@
-import type { Message, Pipe } from "../pipe.js";
+import type { Message, OutgoingMessage, Pipe } from "../pipe.js";
 
 interface Tier {
   priority: number;
@@ -79,5 +79,17 @@ export class LoadBalancer {
     const pipe = this.pick();
     if (pipe !== null) pipe.write(msg);
     return pipe;
+  }
+
+  /**
+   * send() for messages `from` up to `to` while they fit, when every message goes to one pipe:
+   * the run is written in one go. Returns how many were sent; with several pipes none (each
+   * takes its turn in the rotation, message by message, through send()).
+   */
+  sendMany(msgs: ReadonlyArray<OutgoingMessage>, from: number, to: number): number {
+    const tiers = this.tiers;
+    if (tiers.length !== 1 || tiers[0]!.pipes.length !== 1) return 0;
+    const pipe = tiers[0]!.pipes[0]!;
+    return pipe.writable ? pipe.writeMany(msgs, from, to) : 0;
   }
 }
