@@ -8,6 +8,7 @@
  *     --outfile=tmp/bench/connect-cycle.mjs && node tmp/bench/connect-cycle.mjs \
  *     [--impl zmtp|zeromq] [--mechanism null|curve] [--cycles 500] [--warm 50]
  */
+import { echo as echoEach } from "./echo.js";
 
 interface Sock {
   bind(address: string): Promise<void>;
@@ -45,18 +46,7 @@ if (mechanism === "curve") {
 const router = new zmq.Router({ linger: 0, ...server });
 await router.bind("tcp://127.0.0.1:*");
 const endpoint = router.lastEndpoint!;
-let running = true;
-const echo = (async () => {
-  while (running) {
-    let msg: Buffer[];
-    try {
-      msg = await router.receive();
-    } catch {
-      return;
-    }
-    await router.send(msg);
-  }
-})();
+const echo = echoEach(router);
 
 async function run(count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
@@ -78,7 +68,6 @@ console.log(
   `${impl} ${mechanism}: ${((cpu.user + cpu.system) / 1000 / cycles).toFixed(3)} ms CPU, ` +
     `${(wall / cycles).toFixed(3)} ms wall per cycle (${cycles} cycles after ${warm})`,
 );
-running = false;
 router.close();
 await echo;
 process.exit(0);

@@ -12,6 +12,7 @@
  *   esbuild bench/curve.ts --bundle --platform=node --format=esm --packages=external \
  *     --outfile=tmp/bench/curve.mjs && node tmp/bench/curve.mjs [--seconds 2] [--repeat 3] [--json FILE]
  */
+import { echo as echoEach } from "./echo.js";
 import { fork } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { setImmediate as tick, setTimeout as sleep } from "node:timers/promises";
@@ -127,18 +128,7 @@ async function latency(zmq: Api, mechanism: Mechanism, seconds: number): Promise
   await rep.bind("tcp://127.0.0.1:*");
   const req = new zmq.Request({ linger: 0, ...sec.client });
   req.connect(rep.lastEndpoint!);
-  let running = true;
-  const server = (async () => {
-    while (running) {
-      let msg: Buffer[];
-      try {
-        msg = await rep.receive();
-      } catch {
-        return;
-      }
-      await rep.send(msg);
-    }
-  })();
+  const server = echoEach(rep);
   const payload = Buffer.alloc(16, 0x61);
   for (let i = 0; i < 200; i++) {
     await req.send(payload);
@@ -152,7 +142,6 @@ async function latency(zmq: Api, mechanism: Mechanism, seconds: number): Promise
     await req.receive();
     samples.push((performance.now() - t0) * 1000);
   }
-  running = false;
   req.close();
   rep.close();
   await server;
@@ -165,18 +154,7 @@ async function handshakes(zmq: Api, mechanism: Mechanism, count: number): Promis
   const sec = security(zmq, mechanism);
   const rep = new zmq.Reply({ linger: 0, ...sec.server });
   await rep.bind("tcp://127.0.0.1:*");
-  let running = true;
-  const server = (async () => {
-    while (running) {
-      let msg: Buffer[];
-      try {
-        msg = await rep.receive();
-      } catch {
-        return;
-      }
-      await rep.send(msg);
-    }
-  })();
+  const server = echoEach(rep);
   const started = performance.now();
   for (let i = 0; i < count; i++) {
     const req = new zmq.Request({ linger: 0, ...sec.client });
@@ -186,7 +164,6 @@ async function handshakes(zmq: Api, mechanism: Mechanism, count: number): Promis
     req.close();
   }
   const elapsed = performance.now() - started;
-  running = false;
   rep.close();
   await server;
   return { handshakeMs: elapsed / count };
