@@ -4,11 +4,11 @@ import { build } from "esbuild";
 
 const KIT = /^zmtp-app-kit(\/|$)/;
 
-/** Marks every bare import external except zmtp-app-kit's. */
+/** Marks every bare import external except zmtp-app-kit's (a "#" import is the package's own: bundled). */
 export const dependenciesStayImports = {
   name: "dependencies-stay-imports",
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) =>
+    b.onResolve({ filter: /^[^./#]/ }, (args) =>
       KIT.test(args.path) ? undefined : { path: args.path, external: true },
     );
   },
