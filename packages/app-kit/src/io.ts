@@ -49,6 +49,20 @@ export function stopped(io: CliIo): Stopped {
   return Object.assign(promise, { dispose: () => dispose() });
 }
 
+/**
+ * Runs a long-running command's `start(stop)` listening for SIGINT / SIGTERM from the first
+ * moment: a signal that comes during the start (or as soon as its first line is out) stops the
+ * command cleanly instead of killing it.
+ */
+export async function runUntilStopped(io: CliIo, start: (stop: Promise<void>) => Promise<number>): Promise<number> {
+  const stop = stopped(io);
+  try {
+    return await start(stop);
+  } finally {
+    stop.dispose();
+  }
+}
+
 /** One line per event of a long-running command: an ISO time, the event, JSON details. */
 export function log(io: CliIo, event: string, details: unknown): void {
   io.out(`${new Date().toISOString()} ${event} ${JSON.stringify(details)}\n`);

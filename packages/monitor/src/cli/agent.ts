@@ -1,6 +1,6 @@
 import { Agent } from "../agent/agent.js";
 import { UsageError, parseCheck, type FlagValues } from "./flags.js";
-import { log, stopped, type CliIo } from "zmtp-app-kit/io";
+import { log, runUntilStopped, type CliIo } from "zmtp-app-kit/io";
 import type { RoleServer } from "../web/role-server.js";
 import { ROUTER_FLAG, num, routerBases, stateDirOf, str, type Role } from "./role.js";
 
@@ -73,19 +73,8 @@ export const agentRole: Role = {
       help: "CURVE to the routers (their public key); the agent's key is <state-dir>/curve.key",
     },
   ],
-  run: runAgent,
+  run: (values, _, io) => runUntilStopped(io, (stop) => startAgent(values, io, stop)),
 };
-
-async function runAgent(values: FlagValues, _: string[], io: CliIo): Promise<number> {
-  // Listening for SIGTERM from the start: a signal that comes as soon as the start line is out
-  // (or during the start) stops the role cleanly instead of killing it.
-  const stop = stopped(io);
-  try {
-    return await startAgent(values, io, stop);
-  } finally {
-    stop.dispose();
-  }
-}
 
 async function startAgent(values: FlagValues, io: CliIo, stop: Promise<void>): Promise<number> {
   const routers = routerBases(values).map((r) => r.agents);

@@ -3,7 +3,7 @@ import { MonitorRouter, type Refusal } from "../router/router.js";
 import { routerEndpoints, type RouterEndpoints } from "../wire/endpoints.js";
 import { STREAMS } from "../wire/protocol.js";
 import { UsageError, type FlagSpec, type FlagValues } from "./flags.js";
-import { log, stopped, type CliIo } from "zmtp-app-kit/io";
+import { log, runUntilStopped, type CliIo } from "zmtp-app-kit/io";
 import { num, str, type Role } from "./role.js";
 import type { RoleServer } from "../web/role-server.js";
 
@@ -53,19 +53,8 @@ export const routerRole: Role = {
       help: "with CURVE: agents' public keys allowed in, one per line (reloaded on change)",
     },
   ],
-  run: runRouter,
+  run: (values, _, io) => runUntilStopped(io, (stop) => startRouter(values, io, stop)),
 };
-
-async function runRouter(values: FlagValues, _: string[], io: CliIo): Promise<number> {
-  // Listening for SIGTERM from the start: a signal that comes as soon as the start line is out
-  // (or during the start) stops the role cleanly instead of killing it.
-  const stop = stopped(io);
-  try {
-    return await startRouter(values, io, stop);
-  } finally {
-    stop.dispose();
-  }
-}
 
 async function startRouter(values: FlagValues, io: CliIo, stop: Promise<void>): Promise<number> {
   let endpoints: RouterEndpoints;

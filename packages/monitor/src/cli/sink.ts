@@ -11,7 +11,7 @@ import type { StatusServer } from "../web/server.js";
 import { STREAMS, type Stream } from "../wire/protocol.js";
 import { UsageError, type FlagValues } from "./flags.js";
 import { STORE_FLAGS, openStore, storeName } from "./store-flags.js";
-import { log, stopped, type CliIo } from "zmtp-app-kit/io";
+import { log, runUntilStopped, type CliIo } from "zmtp-app-kit/io";
 import { ACTION_FLAGS, ROUTER_FLAG, notificationActions, num, routerBases, str, type Role } from "./role.js";
 
 export const sinkRole: Role = {
@@ -84,7 +84,7 @@ export const sinkRole: Role = {
     { name: "retry", kind: "number", arg: "MS", help: "first retry of a failed delivery; doubles", default: "1000" },
     { name: "max-retry", kind: "number", arg: "MS", help: "longest time between retries", default: "30000" },
   ],
-  run: runSink,
+  run: (values, _, io) => runUntilStopped(io, (stop) => startSink(values, io, stop)),
 };
 
 /** `sink` with a registration stream and a scheduler by default. */
@@ -97,17 +97,6 @@ export const schedulerRole: Role = {
     f.name === "type" ? { ...f, default: "registration" } : f.name === "scheduler" ? { ...f, default: "true" } : f,
   ),
 };
-
-async function runSink(values: FlagValues, _: string[], io: CliIo): Promise<number> {
-  // Listening for SIGTERM from the start: a signal that comes as soon as the start line is out
-  // (or during the start) stops the role cleanly instead of killing it.
-  const stop = stopped(io);
-  try {
-    return await startSink(values, io, stop);
-  } finally {
-    stop.dispose();
-  }
-}
 
 async function startSink(values: FlagValues, io: CliIo, stop: Promise<void>): Promise<number> {
   const routers = routerBases(values);
