@@ -99,7 +99,7 @@ scenarios("events: sequences", [
       const log = t.events(client, "events", 20);
       client.connect(t.endpoint());
       await log.until("connect:retry", 2);
-      t.note("first events", log.list.slice(0, 4));
+      log.keepThrough("connect:retry", 2);
     },
   },
   {
@@ -110,6 +110,7 @@ scenarios("events: sequences", [
       const log = t.events(client, "events", 10);
       client.connect(t.endpoint());
       await log.until("connect:retry", 5);
+      log.keepThrough("connect:retry", 5);
       t.note(
         "intervals",
         log.list

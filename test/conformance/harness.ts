@@ -160,6 +160,16 @@ export class EventLog {
     return this.types().filter((t) => t === type).length;
   }
 
+  /**
+   * Compares the log only up to its `n`th event of `type`: what a retry loop emits after that
+   * depends on how fast the process runs, not on the implementation.
+   */
+  keepThrough(type: string, n: number): void {
+    let seen = 0;
+    const end = this.types().findIndex((t) => t === type && ++seen === n);
+    this.frozen = end === -1 ? this.list.slice() : this.list.slice(0, end + 1);
+  }
+
   /** Waits (see Trial.until) for `n` events of `type`; `ms` raises the reference's wait. */
   until(type: string, n = 1, ms?: number): Promise<boolean> {
     return this.trial.until(`${this.label} ${type}×${n}`, () => this.count(type) >= n, ms);

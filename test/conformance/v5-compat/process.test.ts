@@ -21,6 +21,7 @@ compatProcessScenarios("process", [
       push.connect(ENDPOINT);
       push.send(["job", "1"]);
       push.send("job 2", 0, (err) => say("sent", String(err)));`,
+    nothingQueuedAtExit: true,
   },
   {
     name: "a socket left reading keeps the process alive",
