@@ -159,8 +159,7 @@ int main(int argc, char **argv) {
         printf("warm\n");
         fflush(stdout);
       } else if (tag == TAG_END) {
-        if (latency) result(0, 0, -1, -1, 0);
-        else result(messages, now() - started, -1, -1, cpu_micros() - cpu);
+        result(messages, now() - started, -1, -1, cpu_micros() - cpu);
         break;
       }
     }

@@ -150,7 +150,7 @@ export async function runLibzmq(
     });
     return {
       measurement: strip(latency ? sent : received),
-      other: latency ? null : strip(sent),
+      other: strip(latency ? received : sent),
       senderRssBytes: sent.peakRssKB * 1024,
       receiverRssBytes: received.peakRssKB * 1024,
     };

@@ -131,7 +131,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 export interface ReceiverHandle {
   endpoint: string;
-  /** Resolves when the end marker arrives: the measurement for throughput, null for an echo. */
+  /** Resolves when the end marker arrives (for an echo, once it is sent back): what this side measured. */
   done: Promise<Measurement | null>;
   close(): void;
 }
@@ -222,12 +222,24 @@ async function countBatchesUntilEnd(
  * The replier (REP, or ROUTER for dealer-router-latency): a `for await` echo, as applications
  * write one. The whole message goes back, so a ROUTER's [routing id, body] returns to its sender.
  */
-async function echo(socket: BenchSocket, warm: Signal): Promise<null> {
+async function echo(socket: BenchSocket, warm: Signal): Promise<Measurement | null> {
+  // The echo's own CPU time over the timed round trips, for cpuNsPerMessage.receiver.
+  let messages = 0;
+  let started = 0;
+  let cpu = process.cpuUsage();
   for await (const msg of { [Symbol.asyncIterator]: () => socket[Symbol.asyncIterator]!() }) {
     const tag = msg[msg.length - 1]![0];
-    if (tag === TAG_WARMUP && !warm.fired) warm.fire();
+    if (tag === TAG_DATA) {
+      if (messages++ === 0) {
+        started = performance.now();
+        cpu = process.cpuUsage();
+      }
+    } else if (tag === TAG_WARMUP && !warm.fired) warm.fire();
     await socket.send!(msg);
-    if (tag === TAG_END) break;
+    if (tag === TAG_END) {
+      const seconds = (performance.now() - started) / 1000;
+      return { messages, seconds, p50Us: null, p99Us: null, cpuMicros: cpuSince(cpu) };
+    }
   }
   return null;
 }
