@@ -96,7 +96,7 @@ describe("zmtp bench (runs)", { timeout: 60_000 }, () => {
   it("--against libzmq skips workloads the C peer does not run, with one message", async () => {
     const result = await zmtp("bench", "pub-sub", ...TINY, "--against", "libzmq", "--json");
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain("--against libzmq runs push-pull, dealer-router, req-rep");
+    expect(result.stderr).toContain("--against libzmq runs push-pull, dealer-router, req-rep, dealer-router-latency");
     expect((JSON.parse(result.stdout) as BenchJson).results.map((r) => r.series)).toEqual(["zmtp"]);
   });
 
@@ -136,6 +136,32 @@ describe("zmtp bench (runs)", { timeout: 60_000 }, () => {
     expect(row!.messages).toBe(2000);
     expect(row!.p50Us).toBeGreaterThan(0);
     expect(row!.p99Us).toBeGreaterThanOrEqual(row!.p50Us!);
+    expect(row!.cpuNsPerMessage.receiver).toBeGreaterThan(0);
+  });
+
+  it("dealer-router-latency times DEALER round trips through a ROUTER echo, beside native libzmq's", async () => {
+    const result = await zmtp("bench", "dealer-router-latency", ...TINY, "--against", "libzmq", "--json");
+    expect(result.code, result.stderr).toBe(0);
+    const { results } = JSON.parse(result.stdout) as BenchJson;
+    const native = !result.stderr.includes("skipping native libzmq");
+    expect(results.map((r) => r.series)).toEqual(native ? ["zmtp", "libzmq (C)"] : ["zmtp"]);
+    for (const row of results) {
+      expect(row, row.series).toMatchObject({ workload: "dealer-router-latency", messages: 2000 });
+      expect(row.p50Us, row.series).toBeGreaterThan(0);
+      expect(row.p99Us, row.series).toBeGreaterThanOrEqual(row.p50Us!);
+      // Timed on the DEALER; the ROUTER's echo reports its own CPU time too.
+      expect(row.cpuNsPerMessage.sender, row.series).toBeGreaterThan(0);
+      expect(row.cpuNsPerMessage.receiver, row.series).toBeGreaterThan(0);
+    }
+    if (native) expect(results[0]!.vsLibzmq).toBeCloseTo(results[0]!.p50Us! / results[1]!.p50Us!, 9);
+  });
+
+  it("dealer-router-latency runs in one process over inproc, where the ROUTER echo routes by identity", async () => {
+    const result = await zmtp("bench", "dealer-router-latency", ...TINY, "--transport", "inproc", "--json");
+    expect(result.code, result.stderr).toBe(0);
+    const [row] = (JSON.parse(result.stdout) as BenchJson).results;
+    expect(row!.messages).toBe(2000);
+    expect(row!.p50Us).toBeGreaterThan(0);
   });
 
   it("pub-sub and dealer-router run over ipc and inproc", async () => {
@@ -160,6 +186,8 @@ describe("zmtp bench (runs)", { timeout: 60_000 }, () => {
       ["bench"],
       ["bench", "push-pulll"],
       ["bench", "req-rep", "--ceiling"],
+      ["bench", "dealer-router-latency", "--ceiling"],
+      ["bench", "dealer-router-latency", "--batch", "8"],
       ["bench", "push-pull", "--transport", "inproc", "--cross"],
       ["bench", "push-pull", "--count", "0"],
     ]) {
@@ -233,6 +261,21 @@ describe("zmtp bench (parts)", () => {
         .map((l) => l.length),
     );
     expect(widths.size).toBeLessThanOrEqual(3);
+  });
+
+  it("a latency workload's table and plot show p50 / p99 and ratios of p50, whatever its name", () => {
+    const latencyRows = [
+      row("zmtp", 16, 20_000, { workload: "dealer-router-latency", p50Us: 40, p99Us: 90, vsLibzmq: 0.8 }),
+      row("libzmq (C)", 16, 16_000, { workload: "dealer-router-latency", p50Us: 50, p99Us: 70 }),
+    ];
+    const table = formatTable(latencyRows);
+    expect(table.split("\n")[0]).toBe("dealer-router-latency over tcp");
+    expect(table).toMatch(/^16 B\s+zmtp\s+20,000\s+0\.3\s+40\.0\s+90\.0\s+70\s+0\.80x$/m);
+    expect(table).toContain("msg/s: round trips per second, one request in flight");
+    const svg = renderPlot(latencyRows, { date: "2026-12-01T00:00:00Z", cpus: 2, cpuModel: "Test CPU", node: "v20" });
+    expect(svg).toContain("Round-trip latency, p50 (lower is better)");
+    expect(svg).toContain("Round trips per second");
+    expect(svg).not.toContain("Megabytes per second");
   });
 
   it("the plot labels every size on a log axis and each zmtp point with its ratio", () => {

@@ -6,7 +6,7 @@ import { renderPlot } from "./plot.js";
 import { Progress } from "./progress.js";
 import { runBench, type BenchOptions, type RunResult } from "./runner.js";
 import { formatTable } from "./table.js";
-import { TRANSPORTS, WORKLOADS, type Transport, type WorkloadName } from "./workloads.js";
+import { TRANSPORTS, WORKLOAD, WORKLOADS, type Transport, type WorkloadName } from "./workloads.js";
 
 /** `zmtp bench`: parses its options, runs, prints the table (or JSON) and draws the plot. */
 
@@ -17,12 +17,14 @@ Workloads:
   pub-sub         PUB -> SUB throughput, one subscriber
   dealer-router   DEALER -> ROUTER throughput
   req-rep         REQ <-> REP round-trip latency (one request in flight)
+  dealer-router-latency
+                  DEALER <-> ROUTER round-trip latency (one message in flight)
   curve           PUSH -> PULL throughput with CURVE (the receiver is the server)
 
 Options:
   --transport T       tcp, ipc, ws or inproc (default tcp; inproc runs in one process)
   --sizes LIST        message sizes in bytes, K/KiB and M/MiB allowed (default 16,256,4096,65536)
-  --count N           messages (round trips for req-rep) per run
+  --count N           messages (round trips for the latency workloads) per run
   --duration S        seconds per run (default 2 unless --count is given)
   --repeat N          runs per size and series, interleaved; the median is shown (default 1)
   --against LIST      zeromq (zeromq.js), libzmq (native libzmq: a C peer built with cc
@@ -109,12 +111,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | "help" {
   const sizes = values.sizes === undefined ? DEFAULT_SIZES : values.sizes.split(",").map(parseSize);
   if (values.ceiling && (transport === "inproc" || transport === "ws"))
     throw new UsageError("--ceiling measures a byte stream between processes: use --transport tcp or ipc");
-  if (values.ceiling && workload === "req-rep")
+  const latency = WORKLOAD[workload].latency;
+  if (values.ceiling && latency)
     throw new UsageError("--ceiling is a throughput bound: use it with push-pull, pub-sub or dealer-router");
   if (values.cross && transport === "inproc")
     throw new UsageError("--cross needs a real connection: inproc cannot join two libraries; use tcp or ipc");
-  if (values.batch !== undefined && workload === "req-rep")
-    throw new UsageError("--batch is for throughput: req-rep has one request in flight");
+  if (values.batch !== undefined && latency)
+    throw new UsageError(`--batch is for throughput: ${workload} has one message in flight`);
   if (values.plot !== undefined && !values.plot.endsWith(".svg"))
     throw new UsageError(`--plot writes SVG: give a FILE.svg (got "${values.plot}")`);
   return {

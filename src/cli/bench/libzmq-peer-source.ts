@@ -9,8 +9,11 @@
  *                                               first warm-up, and a result line at the end
  *   peer send WORKLOAD ENDPOINT SIZE COUNT MS    connects and sends COUNT messages (0: for MS ms)
  *
- * The result line is JSON: messages, seconds, p50Us, p99Us (req-rep), cpuMicros (getrusage: all
- * threads, libzmq's I/O thread included) and peakRssKB.
+ * The latency workloads (req-rep, dealer-router-latency) echo every message whole on the receiver,
+ * a ROUTER's routing id included, and time one round trip at a time on the sender.
+ *
+ * The result line is JSON: messages, seconds, p50Us, p99Us (latency workloads), cpuMicros
+ * (getrusage: all threads, libzmq's I/O thread included) and peakRssKB.
  */
 export const LIBZMQ_PEER_SOURCE = String.raw`
 #include <stdio.h>
@@ -111,6 +114,7 @@ static int type_of(const char *workload, int sender) {
   if (strcmp(workload, "push-pull") == 0) return sender ? PUSH : PULL;
   if (strcmp(workload, "dealer-router") == 0) return sender ? DEALER : ROUTER;
   if (strcmp(workload, "req-rep") == 0) return sender ? REQ : REP;
+  if (strcmp(workload, "dealer-router-latency") == 0) return sender ? DEALER : ROUTER;
   fprintf(stderr, "libzmq peer: unknown workload %s\n", workload);
   exit(2);
 }
@@ -127,11 +131,12 @@ int main(int argc, char **argv) {
   }
   int sender = strcmp(argv[1], "send") == 0;
   int type = type_of(argv[2], sender);
+  int latency = type == REQ || type == REP || strcmp(argv[2], "dealer-router-latency") == 0;
   void *context = zmq_ctx_new();
   void *socket = zmq_socket(context, type);
-  /* Senders (and REP's last reply) keep the default linger: what is queued at close is delivered. */
+  /* Senders (and an echo's last reply) keep the default linger: what is queued at close is delivered. */
   int zero = 0;
-  if (type == PULL || type == ROUTER) zmq_setsockopt(socket, LINGER, &zero, sizeof zero);
+  if (!sender && !latency) zmq_setsockopt(socket, LINGER, &zero, sizeof zero);
   if (!sender) {
     if (zmq_bind(socket, argv[3]) < 0) fail("bind");
     char endpoint[256];
@@ -143,7 +148,7 @@ int main(int argc, char **argv) {
     long messages = 0;
     double started = 0, cpu = 0;
     for (;;) {
-      int tag = receive(socket, type == REP);
+      int tag = receive(socket, latency);
       if (tag == TAG_DATA) {
         if (messages++ == 0) {
           started = now();
@@ -154,8 +159,7 @@ int main(int argc, char **argv) {
         printf("warm\n");
         fflush(stdout);
       } else if (tag == TAG_END) {
-        if (type == REP) result(0, 0, -1, -1, 0);
-        else result(messages, now() - started, -1, -1, cpu_micros() - cpu);
+        result(messages, now() - started, -1, -1, cpu_micros() - cpu);
         break;
       }
     }
@@ -168,7 +172,7 @@ int main(int argc, char **argv) {
     char *payload = calloc(size > 0 ? size : 1, 1);
     long burst = (64L << 20) / (long)size;
     if (burst > 10000) burst = 10000;
-    if (type == REQ) {
+    if (latency) {
       long rounds = burst < 2000 ? burst : 2000;
       for (long i = 0; i < rounds; i++) {
         send_tagged(socket, payload, size, TAG_WARMUP);

@@ -5,7 +5,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { LIBZMQ_PEER_SOURCE } from "./libzmq-peer-source.js";
-import type { Measurement, Plan, WorkloadName } from "./workloads.js";
+import { WORKLOAD, type Measurement, type Plan, type WorkloadName } from "./workloads.js";
 
 /**
  * `--against libzmq`: native libzmq in the same run, as a C program (libzmq-peer-source.ts)
@@ -14,7 +14,12 @@ import type { Measurement, Plan, WorkloadName } from "./workloads.js";
  */
 
 /** The workloads the C peer runs (pub-sub has no way to know when its subscriber is there). */
-export const LIBZMQ_WORKLOADS: readonly WorkloadName[] = ["push-pull", "dealer-router", "req-rep"];
+export const LIBZMQ_WORKLOADS: readonly WorkloadName[] = [
+  "push-pull",
+  "dealer-router",
+  "req-rep",
+  "dealer-router-latency",
+];
 
 export class LibzmqUnavailableError extends Error {}
 
@@ -135,7 +140,7 @@ export async function runLibzmq(
       String(plan.durationMs ?? 0),
     ]);
     const [sent, received] = await Promise.race([Promise.all([sender.result, receiver.result]), timer]);
-    const latency = workload === "req-rep";
+    const latency = WORKLOAD[workload].latency;
     const strip = (r: PeerResult): Measurement => ({
       messages: r.messages,
       seconds: r.seconds,
@@ -145,7 +150,7 @@ export async function runLibzmq(
     });
     return {
       measurement: strip(latency ? sent : received),
-      other: latency ? null : strip(sent),
+      other: strip(latency ? received : sent),
       senderRssBytes: sent.peakRssKB * 1024,
       receiverRssBytes: received.peakRssKB * 1024,
     };

@@ -1,9 +1,10 @@
 import type { RunResult } from "./runner.js";
 import { formatSize } from "./size.js";
+import { WORKLOAD } from "./workloads.js";
 
 /**
  * `--plot FILE.svg`: throughput against message size, one line per series, in two panels
- * (messages/s and MB/s; for req-rep, round trips/s and p50 latency). Both axes are logarithmic:
+ * (messages/s and MB/s; for the latency workloads, round trips/s and p50 latency). Both axes are logarithmic:
  * sizes double, rates span decades. Each zmtp point is labelled with its ratio to zeromq.js.
  */
 
@@ -93,7 +94,7 @@ export function renderPlot(
 ): string {
   const first = results[0];
   if (first === undefined) return `<svg xmlns='http://www.w3.org/2000/svg' width='${WIDTH}' height='100'/>`;
-  const latency = first.p50Us !== null;
+  const latency = WORKLOAD[first.workload].latency;
   const panels: Panel[] = [
     {
       title: latency ? "Round trips per second" : "Messages per second",
@@ -127,7 +128,7 @@ export function renderPlot(
     out.push(`<text x='${lx + 38}' y='87' font-size='14' fill='#212121'>${escape(name)}</text>`);
     lx += itemWidth;
   }
-  // The ratio goes on the panel it measures: messages/s, or p50 latency for req-rep.
+  // The ratio goes on the panel it measures: messages/s, or p50 latency for a latency workload.
   for (let p = 0; p < panels.length; p++)
     out.push(renderPanel(panels[p]!, PANEL_LEFT[p]!, results, sizes, seriesNames, p === (latency ? 1 : 0)));
   const notes: string[] = [];

@@ -1,5 +1,6 @@
 import type { RunResult } from "./runner.js";
 import { formatSize } from "./size.js";
+import { WORKLOAD } from "./workloads.js";
 
 /** The bench results as an aligned text table, one row per size x series; empty columns are left out. */
 
@@ -48,7 +49,7 @@ const COLUMNS: Column[] = [
 export function formatTable(results: readonly RunResult[]): string {
   if (results.length === 0) return "no results\n";
   const first = results[0]!;
-  const latency = first.p50Us !== null;
+  const latency = WORKLOAD[first.workload].latency;
   const columns = COLUMNS.filter((c) => c.optional === undefined || results.some(c.optional));
   const header = columns.map((c) => c.header);
   const rows: string[][] = [];

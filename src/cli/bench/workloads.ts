@@ -11,10 +11,17 @@ import type { BenchSocket, SocketApi, SocketClassName } from "./implementations.
  * the data, then an end marker; the receiver times from the first data message to the end.
  */
 
-export type WorkloadName = "push-pull" | "pub-sub" | "dealer-router" | "req-rep" | "curve";
+export type WorkloadName = "push-pull" | "pub-sub" | "dealer-router" | "req-rep" | "dealer-router-latency" | "curve";
 export type Transport = "tcp" | "ipc" | "inproc" | "ws";
 
-export const WORKLOADS: readonly WorkloadName[] = ["push-pull", "pub-sub", "dealer-router", "req-rep", "curve"];
+export const WORKLOADS: readonly WorkloadName[] = [
+  "push-pull",
+  "pub-sub",
+  "dealer-router",
+  "req-rep",
+  "dealer-router-latency",
+  "curve",
+];
 export const TRANSPORTS: readonly Transport[] = ["tcp", "ipc", "inproc", "ws"];
 
 export const TAG_DATA = 0;
@@ -34,7 +41,7 @@ export interface Plan {
 export interface Measurement {
   messages: number;
   seconds: number;
-  /** Round-trip latency percentiles in microseconds (req-rep only). */
+  /** Round-trip latency percentiles in microseconds (latency workloads only). */
   p50Us: number | null;
   p99Us: number | null;
   /** CPU time (user + system, all threads) this process spent over the measured interval, in µs. */
@@ -75,6 +82,9 @@ export const WORKLOAD: Record<WorkloadName, Workload> = {
   "pub-sub": { sender: "Publisher", receiver: "Subscriber", lossy: true, latency: false },
   "dealer-router": { sender: "Dealer", receiver: "Router", lossy: false, latency: false },
   "req-rep": { sender: "Request", receiver: "Reply", lossy: false, latency: true },
+  // The DEALER waits for each reply itself (no REQ envelope or state machine); the ROUTER's echo
+  // sends back [routing id, body] as received, which routes it to that DEALER.
+  "dealer-router-latency": { sender: "Dealer", receiver: "Router", lossy: false, latency: true },
   curve: { sender: "Push", receiver: "Pull", lossy: false, latency: false, curve: true },
 };
 
@@ -121,7 +131,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 export interface ReceiverHandle {
   endpoint: string;
-  /** Resolves when the end marker arrives: the measurement for throughput, null for REP. */
+  /** Resolves when the end marker arrives (for an echo, once it is sent back): what this side measured. */
   done: Promise<Measurement | null>;
   close(): void;
 }
@@ -208,13 +218,28 @@ async function countBatchesUntilEnd(
   }
 }
 
-/** The replier: a `for await` echo, as applications write one. */
-async function echo(socket: BenchSocket, warm: Signal): Promise<null> {
+/**
+ * The replier (REP, or ROUTER for dealer-router-latency): a `for await` echo, as applications
+ * write one. The whole message goes back, so a ROUTER's [routing id, body] returns to its sender.
+ */
+async function echo(socket: BenchSocket, warm: Signal): Promise<Measurement | null> {
+  // The echo's own CPU time over the timed round trips, for cpuNsPerMessage.receiver.
+  let messages = 0;
+  let started = 0;
+  let cpu = process.cpuUsage();
   for await (const msg of { [Symbol.asyncIterator]: () => socket[Symbol.asyncIterator]!() }) {
     const tag = msg[msg.length - 1]![0];
-    if (tag === TAG_WARMUP && !warm.fired) warm.fire();
+    if (tag === TAG_DATA) {
+      if (messages++ === 0) {
+        started = performance.now();
+        cpu = process.cpuUsage();
+      }
+    } else if (tag === TAG_WARMUP && !warm.fired) warm.fire();
     await socket.send!(msg);
-    if (tag === TAG_END) break;
+    if (tag === TAG_END) {
+      const seconds = (performance.now() - started) / 1000;
+      return { messages, seconds, p50Us: null, p99Us: null, cpuMicros: cpuSince(cpu) };
+    }
   }
   return null;
 }
