@@ -163,6 +163,15 @@ export class FrameWriter {
     this.pendingBytes = 0;
     this.lastBatchScratchBytes = this.batchScratchBytes;
     this.batchScratchBytes = 0;
+    // The peer is slower than us: the next batch waits for 'drain' anyway, and the buffer's free
+    // room would stay with a connection that may be idle from now on (a thousand subscribers left
+    // 64 MiB of them after a burst). What the stream holds is freed once written.
+    if (stream.writableLength > 0) this.dropScratch();
+  }
+
+  private dropScratch(): void {
+    this.scratch = EMPTY;
+    this.scratchStart = this.scratchEnd = 0;
   }
 
   /** Drops what was not flushed and the batch buffer (the connection is gone). */
@@ -170,7 +179,6 @@ export class FrameWriter {
     this.chunks.length = 0;
     this.pendingBytes = 0;
     this.batchScratchBytes = this.lastBatchScratchBytes = 0;
-    this.scratch = EMPTY;
-    this.scratchStart = this.scratchEnd = 0;
+    this.dropScratch();
   }
 }

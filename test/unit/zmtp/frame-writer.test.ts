@@ -21,6 +21,10 @@ function recordingStream(): { stream: ByteStream; written: Uint8Array[] } {
 /** Size of the batch buffer a written chunk was cut from (Buffers under 4 KiB share Node's 8 KiB pool). */
 const bufferOf = (chunk: Uint8Array): number => chunk.buffer.byteLength;
 
+/** `b` was cut from the same buffer right after `a`. */
+const follows = (b: Uint8Array, a: Uint8Array): boolean =>
+  b.buffer === a.buffer && b.byteOffset === a.byteOffset + a.byteLength;
+
 describe("FrameWriter batch buffer", () => {
   it("keeps a small batch buffer for a connection that writes many small batches", () => {
     const { stream, written } = recordingStream();
@@ -62,5 +66,23 @@ describe("FrameWriter batch buffer", () => {
     }
     const bytes = Buffer.concat(written);
     expect(bytes.equals(Buffer.from(expected))).toBe(true);
+  });
+});
+
+describe("FrameWriter and a slow peer", () => {
+  it("lets go of its batch buffer when the stream could not write everything", () => {
+    const { stream, written } = recordingStream();
+    const writer = new FrameWriter(stream, { bytesOut: 0 });
+    const body = Buffer.alloc(100, 0x61);
+    writer.appendMessage([body]);
+    writer.flush();
+    (stream as { writableLength: number }).writableLength = 102;
+    writer.appendMessage([body]);
+    writer.flush();
+    writer.appendMessage([body]);
+    writer.flush();
+    // The second batch followed the first in its buffer; the third went into a new one.
+    expect(follows(written[1]!, written[0]!)).toBe(true);
+    expect(follows(written[2]!, written[1]!)).toBe(false);
   });
 });
