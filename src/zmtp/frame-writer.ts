@@ -23,8 +23,8 @@ export class FrameWriter {
   /** Batch buffer, allocated on first use and sized from recent batches (idle peers hold little). */
   private scratch = EMPTY;
   /** Bytes the batch being gathered put in batch buffers, and what the last flushed one did. */
-  private batchScratchBytes = 0;
-  private lastBatchScratchBytes = 0;
+  private batchBytes = 0;
+  private lastBatchBytes = 0;
   private scratchStart = 0;
   private scratchEnd = 0;
   private readonly chunks: Buffer[] = [];
@@ -127,7 +127,7 @@ export class FrameWriter {
   private reserve(n: number): void {
     if (this.scratch.length - this.scratchEnd >= n) return;
     this.seal();
-    const wanted = Math.max(this.batchScratchBytes + n, this.lastBatchScratchBytes);
+    const wanted = Math.max(this.batchBytes + n, this.lastBatchBytes);
     let size = MIN_SCRATCH_BYTES;
     while (size < wanted && size < BATCH_BYTES) size *= 2;
     this.scratch = Buffer.allocUnsafe(Math.max(size, n));
@@ -140,7 +140,7 @@ export class FrameWriter {
     const region = this.scratch.subarray(this.scratchStart, this.scratchEnd);
     this.chunks.push(region);
     this.pendingBytes += region.length;
-    this.batchScratchBytes += region.length;
+    this.batchBytes += region.length;
     this.scratchStart = this.scratchEnd;
   }
 
@@ -161,8 +161,8 @@ export class FrameWriter {
     chunks.length = 0;
     this.counters.bytesOut += this.pendingBytes;
     this.pendingBytes = 0;
-    this.lastBatchScratchBytes = this.batchScratchBytes;
-    this.batchScratchBytes = 0;
+    this.lastBatchBytes = this.batchBytes;
+    this.batchBytes = 0;
     // The peer is slower than us: the next batch waits for 'drain' anyway, and the buffer's free
     // room would stay with a connection that may be idle from now on (a thousand subscribers left
     // 64 MiB of them after a burst). What the stream holds is freed once written.
@@ -178,7 +178,6 @@ export class FrameWriter {
   release(): void {
     this.chunks.length = 0;
     this.pendingBytes = 0;
-    this.batchScratchBytes = this.lastBatchScratchBytes = 0;
     this.dropScratch();
   }
 }
