@@ -2,16 +2,23 @@
  * Fan-out benchmark: 1 PUB -> XSUB/XPUB Proxy -> N SUBs (N = 1, 10, 100), all over tcp on
  * 127.0.0.1, ours and zeromq.js (libzmq) side by side. Each case runs in a fresh child process
  * (so RSS is that implementation's alone) for a few seconds and reports messages delivered per
- * second, summed over all subscribers, and the peak RSS.
+ * second, summed over all subscribers, the peak RSS and, at that peak, the V8 heap in use and
+ * the memory outside it (Buffers' ArrayBuffers, libzmq's own allocations show only in RSS).
  *
- *   npm run bench:fanout [-- --seconds 2 --size 100 --subs 1,10,100]
+ *   npm run bench:fanout [-- --seconds 2 --size 100 --subs 1,10,100 --rate 500 --impl zmtp
+ *                           --heap-snapshot tmp/bench]
  *
  * The publisher sends in batches and yields to the event loop between them, as an application
  * would; a PUB never blocks, so what the proxy or a subscriber cannot take is dropped at the
- * HWM. "sent" vs "delivered/N" shows how much.
+ * HWM. "sent" vs "delivered/N" shows how much. `--rate N` paces the publisher to N messages per
+ * second (batches on a 10 ms timer), so both implementations can be compared at one delivered
+ * rate. `--heap-snapshot DIR` writes a V8 heap snapshot of each zmtp case at the end of its
+ * sending window (queues full), to open in Chrome DevTools' Memory tab.
  */
 import { fork } from "node:child_process";
+import { join } from "node:path";
 import { setImmediate as tick, setTimeout as sleep } from "node:timers/promises";
+import { writeHeapSnapshot } from "node:v8";
 
 type Impl = "zmtp" | "zeromq";
 
@@ -22,6 +29,19 @@ interface Result {
   sent: number;
   delivered: number;
   peakRssMiB: number;
+  /** process.memoryUsage() at the peak RSS sample, MiB. */
+  heapUsedMiB: number;
+  externalMiB: number;
+  arrayBuffersMiB: number;
+}
+
+interface CaseOptions {
+  seconds: number;
+  size: number;
+  /** Messages per second the publisher is paced to; 0 sends as fast as it can. */
+  rate: number;
+  /** Directory for a heap snapshot at the end of the sending window, or "" for none. */
+  snapshotDir: string;
 }
 
 interface PubSock {
@@ -49,6 +69,9 @@ interface Api {
 }
 
 const BATCH = 200;
+/** The paced publisher's timer period, ms. */
+const PACE_MS = 10;
+const MiB = 2 ** 20;
 
 function arg(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -61,7 +84,8 @@ async function load(impl: Impl): Promise<Api> {
 }
 
 /** One case, in this (child) process. */
-async function runCase(impl: Impl, subscribers: number, seconds: number, size: number): Promise<Result> {
+async function runCase(impl: Impl, subscribers: number, opts: CaseOptions): Promise<Result> {
+  const { seconds, size, rate } = opts;
   const zmq = await load(impl);
   const pub = new zmq.Publisher({ linger: 0 });
   await pub.bind("tcp://127.0.0.1:*");
@@ -80,9 +104,31 @@ async function runCase(impl: Impl, subscribers: number, seconds: number, size: n
     subs.push(sub);
   }
 
-  // Wait until every subscriber's subscription has reached the publisher through the proxy.
-  const ready = subs.map(async (sub) => {
-    await sub.receive();
+  // Every subscriber reads from the start, so the warm-up messages (sent until each subscription
+  // has reached the publisher through the proxy, seconds with 1,000 subscribers) do not pile up in
+  // queues and count as memory of the run; only messages of the payload's size are counted.
+  let delivered = 0;
+  let counting = false;
+  let running = true;
+  let waiting = subscribers;
+  let allReady!: () => void;
+  const ready = new Promise<void>((resolve) => (allReady = resolve));
+  const readers = subs.map(async (sub) => {
+    sub.receiveTimeout = 200;
+    let first = true;
+    while (running) {
+      let msg: Buffer[];
+      try {
+        msg = await sub.receive();
+      } catch {
+        continue;
+      }
+      if (first) {
+        first = false;
+        if (--waiting === 0) allReady();
+      }
+      if (counting && msg[0]!.length === size) delivered += 1;
+    }
   });
   let warm = true;
   const warming = (async () => {
@@ -91,30 +137,17 @@ async function runCase(impl: Impl, subscribers: number, seconds: number, size: n
       await sleep(5);
     }
   })();
-  await Promise.all(ready);
+  await ready;
   warm = false;
   await warming;
   await sleep(100);
 
-  let delivered = 0;
-  let counting = false;
-  let running = true;
-  const readers = subs.map(async (sub) => {
-    sub.receiveTimeout = 200;
-    while (running) {
-      try {
-        await sub.receive();
-      } catch {
-        continue;
-      }
-      if (counting) delivered += 1;
-    }
-  });
-
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 50);
+  let peak = process.memoryUsage();
+  const sample = (): void => {
+    const now = process.memoryUsage();
+    if (now.rss > peak.rss) peak = now;
+  };
+  const sampler = setInterval(sample, 50);
 
   const payload = Buffer.alloc(size, 0x61);
   let sent = 0;
@@ -122,6 +155,13 @@ async function runCase(impl: Impl, subscribers: number, seconds: number, size: n
   const started = performance.now();
   const deadline = started + seconds * 1000;
   while (performance.now() < deadline) {
+    if (rate > 0) {
+      const due = Math.floor(((performance.now() - started) * rate) / 1000) - sent;
+      for (let i = 0; i < due; i++) await pub.send(payload);
+      sent += Math.max(due, 0);
+      await sleep(PACE_MS);
+      continue;
+    }
     for (let i = 0; i < BATCH; i++) await pub.send(payload);
     sent += BATCH;
     await tick();
@@ -130,7 +170,12 @@ async function runCase(impl: Impl, subscribers: number, seconds: number, size: n
   counting = false;
   const count = delivered;
   clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  sample();
+  if (opts.snapshotDir !== "" && impl === "zmtp") {
+    writeHeapSnapshot(
+      join(opts.snapshotDir, `fanout-${impl}-${subscribers}${rate > 0 ? `-r${rate}` : ""}.heapsnapshot`),
+    );
+  }
 
   proxy.terminate();
   await proxied.catch(() => undefined);
@@ -138,17 +183,31 @@ async function runCase(impl: Impl, subscribers: number, seconds: number, size: n
   for (const sub of subs) sub.close();
   pub.close();
   await Promise.all(readers);
-  return { impl, subscribers, seconds: elapsed, sent, delivered: count, peakRssMiB: peakRss / 2 ** 20 };
+  return {
+    impl,
+    subscribers,
+    seconds: elapsed,
+    sent,
+    delivered: count,
+    peakRssMiB: peak.rss / MiB,
+    heapUsedMiB: peak.heapUsed / MiB,
+    externalMiB: peak.external / MiB,
+    arrayBuffersMiB: peak.arrayBuffers / MiB,
+  };
 }
 
 async function parent(): Promise<void> {
   const seconds = Number(arg("seconds", "2"));
   const size = Number(arg("size", "100"));
+  const rate = Number(arg("rate", "0"));
+  const snapshotDir = arg("heap-snapshot", "");
   const counts = arg("subs", "1,10,100").split(",").map(Number);
+  const impls = arg("impl", "zmtp,zeromq").split(",") as Impl[];
+  const options: CaseOptions = { seconds, size, rate, snapshotDir };
   const results: Result[] = [];
   for (const subscribers of counts) {
-    for (const impl of ["zmtp", "zeromq"] as const) {
-      const child = fork(process.argv[1]!, ["--child", impl, String(subscribers), String(seconds), String(size)], {
+    for (const impl of impls) {
+      const child = fork(process.argv[1]!, ["--child", impl, String(subscribers), JSON.stringify(options)], {
         stdio: ["ignore", "inherit", "inherit", "ipc"],
       });
       const result = await new Promise<Result>((resolve, reject) => {
@@ -162,22 +221,41 @@ async function parent(): Promise<void> {
   }
 
   const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
+  const pace = rate > 0 ? `publisher paced to ${fmt(rate)} msg/s` : "publisher unpaced";
   console.log(
-    `\nfan-out: 1 PUB -> XSUB/XPUB proxy -> N SUB, tcp 127.0.0.1, ${size}-byte messages, ${seconds} s per case`,
+    `\nfan-out: 1 PUB -> XSUB/XPUB proxy -> N SUB, tcp 127.0.0.1, ${size}-byte messages, ${seconds} s per case, ${pace}`,
   );
-  console.log("| N   | impl     | sent msg/s | delivered msg/s (all subs) | per sub msg/s | peak RSS MiB |");
-  console.log("|-----|----------|-----------:|---------------------------:|--------------:|-------------:|");
+  console.log(
+    "| N    | impl      | sent msg/s | delivered msg/s (all subs) | per sub msg/s | peak RSS MiB | heap used | external | arrayBuffers |",
+  );
+  console.log(
+    "|------|-----------|-----------:|---------------------------:|--------------:|-------------:|----------:|---------:|-------------:|",
+  );
+  const mib = (n: number, width: number): string => n.toFixed(0).padStart(width);
   for (const r of results) {
     console.log(
-      `| ${String(r.subscribers).padEnd(3)} | ${(r.impl === "zmtp" ? "ours" : "zeromq.js").padEnd(8)} | ${fmt(r.sent / r.seconds).padStart(10)} | ${fmt(r.delivered / r.seconds).padStart(26)} | ${fmt(r.delivered / r.seconds / r.subscribers).padStart(13)} | ${r.peakRssMiB.toFixed(0).padStart(12)} |`,
+      `| ${String(r.subscribers).padEnd(4)} | ${(r.impl === "zmtp" ? "ours" : "zeromq.js").padEnd(9)} | ${fmt(r.sent / r.seconds).padStart(10)} | ${fmt(r.delivered / r.seconds).padStart(26)} | ${fmt(r.delivered / r.seconds / r.subscribers).padStart(13)} | ${mib(r.peakRssMiB, 12)} | ${mib(r.heapUsedMiB, 9)} | ${mib(r.externalMiB, 8)} | ${mib(r.arrayBuffersMiB, 12)} |`,
     );
+  }
+  // What each further subscriber costs, from the smallest to the largest case.
+  const lo = Math.min(...counts);
+  const hi = Math.max(...counts);
+  if (hi > lo) {
+    for (const impl of impls) {
+      const a = results.find((r) => r.impl === impl && r.subscribers === lo)!;
+      const b = results.find((r) => r.impl === impl && r.subscribers === hi)!;
+      const kib = ((b.peakRssMiB - a.peakRssMiB) * 1024) / (hi - lo);
+      console.log(
+        `${impl === "zmtp" ? "ours" : "zeromq.js"}: peak RSS per subscriber (N=${lo} to ${hi}) ${kib.toFixed(0)} KiB`,
+      );
+    }
   }
 }
 
 if (process.argv.includes("--child")) {
   const at = process.argv.indexOf("--child");
-  const [impl, subscribers, seconds, size] = process.argv.slice(at + 1);
-  const result = await runCase(impl as Impl, Number(subscribers), Number(seconds), Number(size));
+  const [impl, subscribers, options] = process.argv.slice(at + 1);
+  const result = await runCase(impl as Impl, Number(subscribers), JSON.parse(options!) as CaseOptions);
   process.send!(result);
   // libzmq's context can keep the process alive after the proxy; the parent reads and kills.
   await sleep(10_000);

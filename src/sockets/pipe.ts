@@ -145,25 +145,29 @@ export class Pipe {
    * Queues a message to the peer. Callers check `writable` first (lb, dist, router). A driver
    * that is idle takes it at once (an engine copies it into its batch); a message that stays
    * queued has its small frames copied, so the application may change its buffers as soon as
-   * send() returns (see copySmallFrames).
+   * send() returns (see copySmallFrames). Returns whether the message stayed queued (its small
+   * frames are then copies): a distributor passes `framesCopied` to the next pipes, so a message
+   * fanned out to many queues is copied once, not once per pipe.
    */
-  write(msg: Message): void {
+  write(msg: Message, framesCopied = false): boolean {
     if (this.conflate) this.outbound.clear();
     this.outWritten++;
     if (this.outbound.length > 0) {
       this.outbound.push(msg);
-      copySmallFrames(msg);
-      return;
+      if (!framesCopied) copySmallFrames(msg);
+      return true;
     }
     const driver = this._driver;
     // The common case of a connection keeping up: the message never waits in the queue.
     if (driver !== null && driver.takeNow !== undefined && driver.takeNow(msg)) {
       this.taken(false);
-      return;
+      return false;
     }
     this.outbound.push(msg);
     driver?.outboundReady();
-    if (this.outbound.length > 0) copySmallFrames(msg);
+    if (this.outbound.length === 0) return false;
+    if (!framesCopied) copySmallFrames(msg);
+    return true;
   }
 
   /**
