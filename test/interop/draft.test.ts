@@ -72,6 +72,22 @@ const bothWays = [
  * RADIO drops what it sends before a JOIN arrives (a libzmq DISH bound on tcp even sends its JOINs
  * only once its application next calls it).
  */
+/**
+ * A DGRAM datagram, sent again until one arrives: libzmq opens a bound udp socket on its I/O
+ * thread after zmq_bind has returned, so the first datagram can come before anyone listens.
+ */
+async function sendUntilReceived(sender: Sock, message: string[], receiver: Sock): Promise<Buffer[]> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    await sendWith(sender, message);
+    try {
+      return await receiveWithin(receiver, 50);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+  }
+}
+
 async function tuneIn(radio: Sock, dish: Sock, group: string): Promise<void> {
   const deadline = Date.now() + WAIT_MS;
   dish.receiveTimeout = 20;
@@ -213,11 +229,9 @@ describe("draft types over udp://", () => {
       const b = open(second, "Datagram");
       await a.bind(`udp://127.0.0.1:${portA}`);
       await b.bind(`udp://*:${portB}`);
-      await sendWith(a, [`127.0.0.1:${portB}`, "hello"]);
-      const [from, body] = await receiveWithin(b);
+      const [from, body] = await sendUntilReceived(a, [`127.0.0.1:${portB}`, "hello"], b);
       expect([from!.toString(), body!.toString()]).toEqual([`127.0.0.1:${portA}\0`, "hello"]);
-      await sendWith(b, [from!.toString(), "back"]);
-      const [from2, body2] = await receiveWithin(a);
+      const [from2, body2] = await sendUntilReceived(b, [from!.toString(), "back"], a);
       expect([from2!.toString(), body2!.toString()]).toEqual([`127.0.0.1:${portB}\0`, "back"]);
     });
   });
