@@ -14,6 +14,12 @@
  * second (batches on a 10 ms timer), so both implementations can be compared at one delivered
  * rate. `--heap-snapshot DIR` writes a V8 heap snapshot of each zmtp case at the end of its
  * sending window (queues full), to open in Chrome DevTools' Memory tab.
+ *
+ * `--backlog N` reproduces a slow subscriber's queue: after the warm-up every subscriber stops
+ * reading, the publisher trickles N messages (one per millisecond, or at `--rate`; under the HWM
+ * of 1,000, so none is dropped), and once
+ * memory has settled the memory held with N messages queued per subscriber is reported ("backlog"
+ * columns) before the subscribers read again and the timed window runs as usual.
  */
 import { fork } from "node:child_process";
 import { join } from "node:path";
@@ -33,6 +39,8 @@ interface Result {
   heapUsedMiB: number;
   externalMiB: number;
   arrayBuffersMiB: number;
+  /** process.memoryUsage() with the backlog queued, and before it was sent, MiB (0 without --backlog). */
+  backlog: { rssMiB: number; heapUsedMiB: number; arrayBuffersMiB: number; baseRssMiB: number };
 }
 
 interface CaseOptions {
@@ -42,6 +50,8 @@ interface CaseOptions {
   rate: number;
   /** Directory for a heap snapshot at the end of the sending window, or "" for none. */
   snapshotDir: string;
+  /** Messages queued to every subscriber before they read, or 0 for none. */
+  backlog: number;
 }
 
 interface PubSock {
@@ -113,10 +123,14 @@ async function runCase(impl: Impl, subscribers: number, opts: CaseOptions): Prom
   let waiting = subscribers;
   let allReady!: () => void;
   const ready = new Promise<void>((resolve) => (allReady = resolve));
+  // While held, readers park between receive() calls (at most one receiveTimeout after `held`).
+  let held: Promise<void> | undefined;
+  let release = (): void => undefined;
   const readers = subs.map(async (sub) => {
     sub.receiveTimeout = 200;
     let first = true;
     while (running) {
+      if (held !== undefined) await held;
       let msg: Buffer[];
       try {
         msg = await sub.receive();
@@ -150,6 +164,38 @@ async function runCase(impl: Impl, subscribers: number, opts: CaseOptions): Prom
   const sampler = setInterval(sample, 50);
 
   const payload = Buffer.alloc(size, 0x61);
+  const backlog = { rssMiB: 0, heapUsedMiB: 0, arrayBuffersMiB: 0, baseRssMiB: 0 };
+  if (opts.backlog > 0) {
+    held = new Promise<void>((resolve) => (release = resolve));
+    await sleep(300); // every reader's pending receive() has timed out and it is parked
+    globalThis.gc?.();
+    backlog.baseRssMiB = process.memoryUsage().rss / MiB;
+    // A trickle, as a slow subscriber's queue fills in practice: each socket read brings a message
+    // or two, not a batch.
+    const perTick = rate > 0 ? Math.max(1, Math.round((rate * PACE_MS) / 1000)) : 1;
+    for (let i = 0; i < opts.backlog; i++) {
+      await pub.send(payload);
+      if (i % perTick === perTick - 1) await sleep(rate > 0 ? PACE_MS : 1);
+    }
+    // Wait until the messages have reached the subscribers' queues: RSS steady for a second.
+    let last = 0;
+    let steady = 0;
+    for (let waited = 0; steady < 10 && waited < 600; waited++) {
+      await sleep(100);
+      const rss = process.memoryUsage().rss;
+      steady = rss > last * 1.005 ? 0 : steady + 1;
+      last = Math.max(last, rss);
+    }
+    globalThis.gc?.();
+    const now = process.memoryUsage();
+    Object.assign(backlog, {
+      rssMiB: now.rss / MiB,
+      heapUsedMiB: now.heapUsed / MiB,
+      arrayBuffersMiB: now.arrayBuffers / MiB,
+    });
+    held = undefined;
+    release();
+  }
   let sent = 0;
   counting = true;
   const started = performance.now();
@@ -193,6 +239,7 @@ async function runCase(impl: Impl, subscribers: number, opts: CaseOptions): Prom
     heapUsedMiB: peak.heapUsed / MiB,
     externalMiB: peak.external / MiB,
     arrayBuffersMiB: peak.arrayBuffers / MiB,
+    backlog,
   };
 }
 
@@ -201,14 +248,17 @@ async function parent(): Promise<void> {
   const size = Number(arg("size", "100"));
   const rate = Number(arg("rate", "0"));
   const snapshotDir = arg("heap-snapshot", "");
+  const backlog = Number(arg("backlog", "0"));
   const counts = arg("subs", "1,10,100").split(",").map(Number);
   const impls = arg("impl", "zmtp,zeromq").split(",") as Impl[];
-  const options: CaseOptions = { seconds, size, rate, snapshotDir };
+  const options: CaseOptions = { seconds, size, rate, snapshotDir, backlog };
   const results: Result[] = [];
   for (const subscribers of counts) {
     for (const impl of impls) {
       const child = fork(process.argv[1]!, ["--child", impl, String(subscribers), JSON.stringify(options)], {
         stdio: ["ignore", "inherit", "inherit", "ipc"],
+        // A collection before each backlog reading, so it counts what the queues hold, not garbage.
+        execArgv: backlog > 0 ? [...process.execArgv, "--expose-gc"] : process.execArgv,
       });
       const result = await new Promise<Result>((resolve, reject) => {
         child.once("message", (msg) => resolve(msg as Result));
@@ -236,6 +286,24 @@ async function parent(): Promise<void> {
     console.log(
       `| ${String(r.subscribers).padEnd(4)} | ${(r.impl === "zmtp" ? "ours" : "zeromq.js").padEnd(9)} | ${fmt(r.sent / r.seconds).padStart(10)} | ${fmt(r.delivered / r.seconds).padStart(26)} | ${fmt(r.delivered / r.seconds / r.subscribers).padStart(13)} | ${mib(r.peakRssMiB, 12)} | ${mib(r.heapUsedMiB, 9)} | ${mib(r.externalMiB, 8)} | ${mib(r.arrayBuffersMiB, 12)} |`,
     );
+  }
+  if (backlog > 0) {
+    console.log(
+      `\nbacklog: ${fmt(backlog)} messages queued to every subscriber, memory after a GC once they have arrived`,
+    );
+    console.log(
+      "| N    | impl      | RSS MiB | heap used | arrayBuffers | RSS over before sending | bytes per queued message |",
+    );
+    console.log(
+      "|------|-----------|--------:|----------:|-------------:|------------------------:|-------------------------:|",
+    );
+    for (const r of results) {
+      const b = r.backlog;
+      const grown = b.rssMiB - b.baseRssMiB;
+      console.log(
+        `| ${String(r.subscribers).padEnd(4)} | ${(r.impl === "zmtp" ? "ours" : "zeromq.js").padEnd(9)} | ${mib(b.rssMiB, 7)} | ${mib(b.heapUsedMiB, 9)} | ${mib(b.arrayBuffersMiB, 12)} | ${mib(grown, 23)} | ${fmt((grown * MiB) / (backlog * r.subscribers)).padStart(24)} |`,
+      );
+    }
   }
   // What each further subscriber costs, from the smallest to the largest case.
   const lo = Math.min(...counts);

@@ -3,20 +3,31 @@ import { memoryView } from "./buffer-view.js";
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE } from "./frame.js";
 import { ProtocolError } from "../errors.js";
 
-/** Receives decoded frames. `body` is a view into received memory: keep it, do not mutate it. */
+/** Receives decoded frames. `body` may be a view into received memory: keep it, do not mutate it. */
 export interface FrameSink {
   onFrame(body: Buffer, more: boolean, command: boolean): void;
 }
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * A chunk shorter than this (bytes) is copied before its frames are cut from it. A view keeps its
+ * read's whole ArrayBuffer alive (a JS object, a native backing store and its bookkeeping, over
+ * 100 bytes beyond the read itself), and under a trickle every read is tiny and holds a message or
+ * two, so a slow subscriber's queued messages each pinned their own. A small copy comes from
+ * Node's shared 8 KiB pool, where queued messages share slabs. Copying the read, not each frame,
+ * costs one copy per read and nothing per frame of a large read, which stays zero-copy.
+ */
+export const SMALL_READ = 1024;
+
 type State = "flags" | "size" | "body";
 
 /**
- * Streaming ZMTP frame decoder (RFC 23 §2.4). Frames come out as views into the received chunks;
- * a body is copied only when it straddles two chunks. The size limit is checked from the header,
- * before anything is buffered. The sink may call `pause()` from `onFrame` (backpressure): the
- * remaining bytes are kept, at most the chunks already handed in.
+ * Streaming ZMTP frame decoder (RFC 23 §2.4). Frames come out as views into the received chunks
+ * (into a pooled copy of a chunk under SMALL_READ); a body is copied only when it straddles two.
+ * The size limit is checked from the header, before anything is buffered. The sink may call
+ * `pause()` from `onFrame` (backpressure): the remaining bytes are kept, at most the chunks
+ * already handed in.
  */
 export class FrameDecoder {
   private readonly pending: Buffer[] = [];
@@ -63,6 +74,7 @@ export class FrameDecoder {
 
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
+    if (chunk.length < SMALL_READ) chunk = Buffer.from(chunk);
     if (this.offset < this.chunk.length || this.paused) {
       this.pending.push(chunk);
       if (!this.paused) this.drain();
@@ -107,20 +119,13 @@ export class FrameDecoder {
     const at = this.offset;
     const flags = chunk[at]!;
     const long = (flags & FLAG_LONG) !== 0;
-    // Fast path: the whole header is in this chunk.
-    if (!long && at + 2 <= chunk.length) {
-      this.flags = flags;
-      this.offset = at + 2;
-      this.startBody(chunk[at + 1]!);
-      return;
-    }
-    if (long && at + 9 <= chunk.length) {
-      this.flags = flags;
-      this.offset = at + 9;
-      this.startBody(this.longSize(chunk, at + 1));
-      return;
-    }
     this.flags = flags;
+    // Fast path: the whole header is in this chunk.
+    if (at + (long ? 9 : 2) <= chunk.length) {
+      this.offset = at + (long ? 9 : 2);
+      this.startBody(long ? this.longSize(chunk, at + 1) : chunk[at + 1]!);
+      return;
+    }
     this.offset = at + 1;
     this.sizeFilled = 0;
     this.sizeNeeded = long ? 8 : 1;

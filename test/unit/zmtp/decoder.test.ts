@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FrameDecoder, type FrameSink } from "../../../src/zmtp/decoder.js";
+import { FrameDecoder, SMALL_READ, type FrameSink } from "../../../src/zmtp/decoder.js";
 import { FLAG_COMMAND, FLAG_MORE, encodeFrame } from "../../../src/zmtp/frame.js";
 import { ProtocolError } from "../../../src/errors.js";
 
@@ -73,12 +73,19 @@ const EXPECTED = FRAMES.map(([body, flags]): [string, boolean, boolean] => [
   (flags & FLAG_COMMAND) !== 0,
 ]);
 
+/** An empty frame of `size` header + body bytes, to bring a chunk up to a length. */
+function filler(size: number): Buffer {
+  return encodeFrame(Buffer.alloc(size - (size - 2 > 255 ? 9 : 2)));
+}
+
 describe("FrameDecoder views and copies", () => {
-  it("delivers a frame inside one chunk as a view of that chunk (no copy)", () => {
+  it("delivers a frame inside one large chunk as a view of that chunk (no copy)", () => {
     const { decoder, sink } = makeDecoder();
-    const chunk = own(Buffer.concat([encodeFrame(Buffer.from("hello")), encodeFrame(pattern(400, 9), FLAG_MORE)]));
+    const frames = [encodeFrame(Buffer.from("hello")), encodeFrame(pattern(400, 9), FLAG_MORE)];
+    const chunk = own(Buffer.concat([...frames, filler(SMALL_READ - 7 - 409)]));
+    expect(chunk.length).toBe(SMALL_READ);
     decoder.push(chunk);
-    expect(sink.frames).toHaveLength(2);
+    expect(sink.frames).toHaveLength(3);
     const [a, b] = sink.frames as [Received, Received];
     expect(a.body.buffer).toBe(chunk.buffer);
     expect(a.body.byteOffset).toBe(chunk.byteOffset + 2);
@@ -91,9 +98,9 @@ describe("FrameDecoder views and copies", () => {
     expect(a.body.toString()).toBe("Hello");
   });
 
-  it("delivers a view when only the header straddles and the body lies in the next chunk", () => {
+  it("delivers a view when only the header straddles and the body lies in the next, large chunk", () => {
     const { decoder, sink } = makeDecoder();
-    const frame = encodeFrame(pattern(300, 4));
+    const frame = encodeFrame(pattern(SMALL_READ, 4));
     const first = own(frame.subarray(0, 4));
     const second = own(frame.subarray(4));
     decoder.push(first);
@@ -101,7 +108,46 @@ describe("FrameDecoder views and copies", () => {
     decoder.push(second);
     expect(sink.frames).toHaveLength(1);
     expect(sink.frames[0]!.body.buffer).toBe(second.buffer);
-    expect(sink.frames[0]!.body).toEqual(pattern(300, 4));
+    expect(sink.frames[0]!.body).toEqual(pattern(SMALL_READ, 4));
+  });
+
+  it("copies a small read before cutting frames from it, so a queued frame does not keep the read alive", () => {
+    const { decoder, sink } = makeDecoder();
+    const frames = [
+      encodeFrame(Buffer.from("hello")),
+      encodeFrame(pattern(400, 9), FLAG_MORE),
+      encodeFrame(Buffer.alloc(0)),
+    ];
+    const chunk = own(Buffer.concat(frames));
+    expect(chunk.length).toBeLessThan(SMALL_READ);
+    decoder.push(chunk);
+    expect(sink.frames).toHaveLength(3);
+    const [a, b, empty] = sink.frames as [Received, Received, Received];
+    expect(a.body.buffer).not.toBe(chunk.buffer);
+    expect(b.body.buffer).not.toBe(chunk.buffer);
+    expect(empty.body.buffer).not.toBe(chunk.buffer);
+    expect(empty.body.length).toBe(0);
+    expect(b.more).toBe(true);
+    chunk.fill(0);
+    expect(a.body.toString()).toBe("hello");
+    expect(b.body).toEqual(pattern(400, 9));
+  });
+
+  it("copies or views by the length of the chunk the frame lies in, one chunk at a time", () => {
+    const { decoder, sink } = makeDecoder();
+    const large = own(Buffer.concat([filler(SMALL_READ - 7), encodeFrame(Buffer.from("large"))]));
+    const small = own(encodeFrame(Buffer.from("small")));
+    expect(large.length).toBe(SMALL_READ);
+    // The large chunk is still being decoded when the pause leaves the small one pending behind it.
+    sink.after = (d) => d.pause();
+    decoder.push(large);
+    decoder.push(small);
+    sink.after = null;
+    decoder.resume();
+    expect(sink.frames.map((f) => f.body.length)).toEqual([SMALL_READ - 7 - 9, 5, 5]);
+    expect(sink.frames[1]!.body.buffer).toBe(large.buffer);
+    expect(sink.frames[2]!.body.buffer).not.toBe(small.buffer);
+    expect(sink.frames[2]!.body.toString()).toBe("small");
   });
 
   it("copies a body that straddles chunks into its own buffer", () => {
